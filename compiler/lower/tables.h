@@ -1,0 +1,65 @@
+// tables.h - the decision tables in memory: what lowering produces and the emitter serialises.
+// Plain data, already flattened (extends resolved) and sorted; see docs/table-format.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lattice::lower {
+
+/// Number of scope relations a request can be in (same, descendant, ancestor, tenant).
+inline constexpr uint32_t kRelationCount = 4;
+
+/// A rule whose `when` condition could not be folded into the dense bitsets.
+/// It applies when the role is held, the relation is in `relationMask`, every flag of
+/// `requiredFlags` is set and no flag of `forbiddenFlags` is set.
+struct GuardedEntry {
+  uint32_t permission = 0;
+  uint32_t role = 0;
+  uint8_t relationMask = 0; // bit r set = applies at relation r
+  bool deny = false;
+  uint64_t requiredFlags = 0;
+  uint64_t forbiddenFlags = 0;
+  friend bool operator==(const GuardedEntry &, const GuardedEntry &) = default;
+};
+
+/// One conjunction of a `require` statement. A statement holds when any of its clauses holds;
+/// a request is denied unless every statement that applies to its principal kind holds.
+struct RequireClause {
+  uint32_t statement = 0;
+  uint64_t kindMask = 0; // principal kinds the statement applies to
+  uint64_t requiredFlags = 0;
+  uint64_t forbiddenFlags = 0;
+  friend bool operator==(const RequireClause &, const RequireClause &) = default;
+};
+
+enum RoleAttribute : uint32_t { RoleDeprecated = 1u << 0, RoleLocked = 1u << 1 };
+
+struct Tables {
+  std::string policyName;
+  std::vector<std::string> kindNames;       // principal kinds (user types), id order
+  std::vector<std::string> roleNames;       // roles, id order
+  std::vector<std::string> permissionNames; // "resource.action", id order
+  std::vector<std::string> flagNames;       // flags, id order (at most 64)
+
+  std::vector<uint64_t> roleKindMask;                // per role: kinds that may hold it
+  std::vector<uint32_t> roleAttributes;              // per role: RoleAttribute bits
+  std::vector<std::vector<uint32_t>> roleAssigns;    // per role: roles it may assign, sorted
+  std::vector<uint64_t> permissionKindMask;          // per permission: kinds it applies to
+
+  /// Dense role bitsets, `wordsPerBitset` 64-bit words each, indexed
+  /// [(permission * kRelationCount + relation) * wordsPerBitset + word]; bit r%64 of word r/64
+  /// is role r. Only unconditional rules are folded in here.
+  uint32_t wordsPerBitset = 0;
+  std::vector<uint64_t> allowBits;
+  std::vector<uint64_t> denyBits;
+
+  std::vector<GuardedEntry> guarded;                 // sorted by permission, then role, ...
+  std::vector<std::vector<uint32_t>> exclusiveSets;  // each sorted; at most one may be held
+  std::vector<RequireClause> requires;               // sorted by statement
+
+  friend bool operator==(const Tables &, const Tables &) = default;
+};
+
+} // namespace lattice::lower

@@ -1,0 +1,136 @@
+// Lattice.g4 - the syntax of Lattice policy files (.lat).
+// Syntax only: names are resolved and checked in compiler/sema, never in actions here.
+grammar Lattice;
+
+file : header? importDecl* decl* EOF ;
+
+header : kind=(POLICY | MODULE) qualifiedName ';' ;
+
+importDecl : IMPORT qualifiedName ';' ;
+
+qualifiedName : ident ('.' ident)* ;
+
+decl
+  : scopeDecl
+  | resourceDecl
+  | actionSetDecl
+  | userTypeDecl
+  | flagDecl
+  | roleDecl
+  | exclusiveDecl
+  | requireDecl
+  | testDecl
+  ;
+
+// scope account under tenant;
+scopeDecl : SCOPE ident (UNDER identList)? ';' ;
+
+// resource station "Stations" owned_by account, subaccount { view, reset; group remote { ... } include crud; }
+resourceDecl : RESOURCE ident label? (OWNED_BY identList)? '{' resourceItem* '}' ;
+resourceItem : actionDecl | groupDecl | includeDecl ;
+actionDecl : actionItem (',' actionItem)* (FOR identList)? ';' ;
+actionItem : ident label? ;
+groupDecl : GROUP ident label? '{' actionDecl* '}' ;
+includeDecl : INCLUDE ident ';' ;
+
+// actions crud { create, read, update, delete; }  (a reusable action set, see `include`)
+actionSetDecl : ACTIONS ident '{' actionDecl* '}' ;
+
+// usertype account_user at account, subaccount;
+userTypeDecl : USERTYPE ident label? AT identList ';' ;
+
+// flag business on account;
+flagDecl : FLAG identList ON identList ';' ;
+
+// locked role user "User" for partner_user extends viewer { allow ...; assigns ...; }
+roleDecl : roleModifier* ROLE ident label? FOR identList (EXTENDS identList)? '{' roleItem* '}' ;
+roleModifier : DEPRECATED STRING? | LOCKED ;
+roleItem : ruleDecl | assignsDecl ;
+ruleDecl : effect=(ALLOW | DENY) permissionList (EXCEPT permissionList)? (IN ident)? (WHEN condition)? ';' ;
+assignsDecl : ASSIGNS identList ';' ;
+
+permissionList : permissionPattern (',' permissionPattern)* ;
+permissionPattern
+  : '*'                            # anyPermission
+  | ident '.' '*'                  # anyAction
+  | ident '.' '{' identList '}'    # actionSet
+  | ident '.' ident                # singleAction
+  ;
+
+condition
+  : NOT condition                  # notCondition
+  | condition AND condition        # andCondition
+  | condition OR condition         # orCondition
+  | '(' condition ')'              # parenCondition
+  | ident                          # flagCondition
+  ;
+
+// exclusive support_agent, tenant_admin;
+exclusiveDecl : EXCLUSIVE identList ';' ;
+
+// require active;  require verified for account_user;
+requireDecl : REQUIRE condition (FOR identList)? ';' ;
+
+// test "drivers cannot flash firmware" { deny driver as account_user: station.update_firmware on same; }
+testDecl : TEST STRING '{' testCase* '}' ;
+testCase
+  : expect=(ALLOW | DENY) ident ('+' ident)* (AS ident)? (WITH identList)?
+    ':' permissionList (EXCEPT permissionList)? ON relationList ';'
+  ;
+relationList : '*' | ident | '{' identList '}' ;
+
+identList : ident (',' ident)* ;
+label : STRING ;
+
+// Keywords stay usable as names (`import` is an action of seed 004's stations).
+ident
+  : ID
+  | POLICY | MODULE | IMPORT | SCOPE | UNDER | RESOURCE | OWNED_BY | GROUP | INCLUDE | ACTIONS
+  | USERTYPE | AT | FLAG | ON | ROLE | FOR | EXTENDS | DEPRECATED | LOCKED | ALLOW | DENY
+  | EXCEPT | IN | WHEN | ASSIGNS | EXCLUSIVE | REQUIRE | TEST | AS | WITH | AND | OR | NOT
+  ;
+
+POLICY : 'policy' ;
+MODULE : 'module' ;
+IMPORT : 'import' ;
+SCOPE : 'scope' ;
+UNDER : 'under' ;
+RESOURCE : 'resource' ;
+OWNED_BY : 'owned_by' ;
+GROUP : 'group' ;
+INCLUDE : 'include' ;
+ACTIONS : 'actions' ;
+USERTYPE : 'usertype' ;
+AT : 'at' ;
+FLAG : 'flag' ;
+ON : 'on' ;
+ROLE : 'role' ;
+FOR : 'for' ;
+EXTENDS : 'extends' ;
+DEPRECATED : 'deprecated' ;
+LOCKED : 'locked' ;
+ALLOW : 'allow' ;
+DENY : 'deny' ;
+EXCEPT : 'except' ;
+IN : 'in' ;
+WHEN : 'when' ;
+ASSIGNS : 'assigns' ;
+EXCLUSIVE : 'exclusive' ;
+REQUIRE : 'require' ;
+TEST : 'test' ;
+AS : 'as' ;
+WITH : 'with' ;
+AND : 'and' ;
+OR : 'or' ;
+NOT : 'not' ;
+
+ID : [a-zA-Z_] [a-zA-Z0-9_]* ;
+STRING : '"' (~["\\\r\n] | '\\' ["\\nt])* '"' ;
+
+// Comments go to the hidden channel, not away: suppressions and the formatter read them.
+LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
+BLOCK_COMMENT : '/*' .*? '*/' -> channel(HIDDEN) ;
+WS : [ \t\r\n]+ -> skip ;
+
+// Anything else is one bad character; the parser reports it with its location.
+UNKNOWN_CHAR : . ;

@@ -1,0 +1,114 @@
+/* lattice.h - the C API of the Lattice runtime: load a compiled decision table, answer requests.
+ * Standard C/C++ only. Every function fails closed: on any doubt the answer is "deny". */
+#ifndef LATTICE_LATTICE_H
+#define LATTICE_LATTICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An opaque loaded table. Immutable once loaded; safe to share between threads. */
+typedef struct lattice_table lattice_table;
+
+/* Why loading failed (0 = success). Stable numbers: part of the ABI. */
+typedef enum lattice_load_status {
+  LATTICE_LOAD_OK = 0,
+  LATTICE_LOAD_IO_ERROR = 1,         /* the file could not be read */
+  LATTICE_LOAD_TOO_SMALL = 2,        /* shorter than a header */
+  LATTICE_LOAD_BAD_MAGIC = 3,        /* not a Lattice table */
+  LATTICE_LOAD_BAD_VERSION = 4,      /* a format version this runtime does not read */
+  LATTICE_LOAD_BAD_SIZE = 5,         /* the size recorded in the header is not the data's size */
+  LATTICE_LOAD_BAD_CHECKSUM = 6,     /* the content does not match its checksum */
+  LATTICE_LOAD_BAD_LAYOUT = 7,       /* a section, offset, count or id is out of bounds */
+  LATTICE_LOAD_OUT_OF_MEMORY = 8
+} lattice_load_status;
+
+/* The scope relation of the resource's owner node to the principal's node. */
+typedef enum lattice_relation {
+  LATTICE_REL_SAME = 0,       /* owned by the principal's own node */
+  LATTICE_REL_DESCENDANT = 1, /* owned by a node strictly below the principal's node */
+  LATTICE_REL_ANCESTOR = 2,   /* owned by a node strictly above the principal's node */
+  LATTICE_REL_TENANT = 3,     /* elsewhere in the principal's tree (sibling, cousin, ...) */
+  LATTICE_REL_NONE = 4        /* another tree: always denied */
+} lattice_relation;
+
+/* Why a decision came out as it did. Stable numbers. */
+typedef enum lattice_reason {
+  LATTICE_REASON_ALLOWED = 0,           /* a held role allows it (see deciding_role) */
+  LATTICE_REASON_DENIED_BY_RULE = 1,    /* a held role denies it (see deciding_role) */
+  LATTICE_REASON_NO_ALLOW = 2,          /* no held role allows it */
+  LATTICE_REASON_BAD_REQUEST = 3,       /* unknown kind/permission/role/flag id, bad relation */
+  LATTICE_REASON_OTHER_TREE = 4,        /* relation LATTICE_REL_NONE */
+  LATTICE_REASON_ROLE_NOT_FOR_KIND = 5, /* a held role may not be held by this kind (deciding_role) */
+  LATTICE_REASON_EXCLUSIVE = 6,         /* two held roles are mutually exclusive (deciding_role) */
+  LATTICE_REASON_NOT_APPLICABLE = 7,    /* the permission does not apply to this kind */
+  LATTICE_REASON_REQUIREMENT = 8,       /* a `require` statement does not hold */
+  LATTICE_REASON_NO_TABLE = 9           /* no table was given */
+} lattice_reason;
+
+#define LATTICE_NO_ID UINT32_MAX
+
+typedef struct lattice_request {
+  uint32_t kind;          /* principal kind id */
+  const uint32_t *roles;  /* held role ids */
+  uint32_t role_count;
+  uint32_t permission;    /* permission id */
+  uint32_t relation;      /* a lattice_relation */
+  uint64_t flags;         /* bit f = flag id f is set (principal's and its node's flags) */
+} lattice_request;
+
+typedef struct lattice_decision {
+  int allowed;            /* 1 allow, 0 deny */
+  uint32_t reason;        /* a lattice_reason */
+  uint32_t deciding_role; /* the role that allowed/denied, or LATTICE_NO_ID */
+} lattice_decision;
+
+/* Loading. The memory variant copies nothing: `data` must outlive the table and stay unchanged;
+ * it needs no particular alignment. On failure *out is NULL and the status says why. */
+lattice_load_status lattice_table_load(const void *data, size_t size, lattice_table **out);
+lattice_load_status lattice_table_load_file(const char *path, lattice_table **out);
+void lattice_table_free(lattice_table *table);
+const char *lattice_load_status_message(lattice_load_status status);
+
+/* Name lookup: returns LATTICE_NO_ID for an unknown name (or a NULL table). */
+uint32_t lattice_kind_id(const lattice_table *table, const char *name);
+uint32_t lattice_role_id(const lattice_table *table, const char *name);
+uint32_t lattice_permission_id(const lattice_table *table, const char *name);
+uint32_t lattice_flag_id(const lattice_table *table, const char *name);
+
+/* Counts and reverse lookup (NULL for an id out of range). */
+uint32_t lattice_kind_count(const lattice_table *table);
+uint32_t lattice_role_count(const lattice_table *table);
+uint32_t lattice_permission_count(const lattice_table *table);
+uint32_t lattice_flag_count(const lattice_table *table);
+const char *lattice_kind_name(const lattice_table *table, uint32_t id);
+const char *lattice_role_name(const lattice_table *table, uint32_t id);
+const char *lattice_permission_name(const lattice_table *table, uint32_t id);
+const char *lattice_flag_name(const lattice_table *table, uint32_t id);
+const char *lattice_policy_name(const lattice_table *table);
+
+/* The decision. Allocation-free; never reads outside the table or the request. */
+lattice_decision lattice_decide(const lattice_table *table, const lattice_request *request);
+
+/* Delegation: 1 if a principal holding `roles` may assign `target` (not locked, assignable by a
+ * held role), else 0. */
+int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
+                       uint32_t target);
+
+/* Scope labels: the host stores per tree node (tree id, pre-order number, post-order number,
+ * i.e. an interval). The relation of an owner node to a principal node is then O(1). */
+typedef struct lattice_node_label {
+  uint64_t tree;
+  uint32_t pre;
+  uint32_t post;
+} lattice_node_label;
+
+lattice_relation lattice_relation_of(lattice_node_label principal_node, lattice_node_label owner_node);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LATTICE_LATTICE_H */
