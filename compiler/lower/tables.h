@@ -57,7 +57,8 @@ struct Tables {
 
   std::vector<GuardedEntry> guarded;                 // sorted by permission, then role, ...
   std::vector<std::vector<uint32_t>> exclusiveSets;  // each sorted; at most one may be held
-  std::vector<RequireClause> requires;               // sorted by statement
+  // Not `requires`: that is a C++20 keyword.
+  std::vector<RequireClause> requireClauses;         // sorted by statement
 
   friend bool operator==(const Tables &, const Tables &) = default;
 };

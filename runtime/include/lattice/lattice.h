@@ -98,15 +98,21 @@ lattice_decision lattice_decide(const lattice_table *table, const lattice_reques
 int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
                        uint32_t target);
 
-/* Scope labels: the host stores per tree node (tree id, pre-order number, post-order number,
- * i.e. an interval). The relation of an owner node to a principal node is then O(1). */
+/* Scope labels: the host stores per tree node the tree's id, the node's pre-order number `pre`
+ * and `last`, the largest pre-order number in its subtree (== pre for a leaf). The subtree of a
+ * node is then exactly the interval [pre, last], and the relation of two nodes is O(1).
+ * lattice::labelTree (lattice.hpp) computes these labels; see docs/runtime.md. */
 typedef struct lattice_node_label {
   uint64_t tree;
   uint32_t pre;
-  uint32_t post;
+  uint32_t last;
 } lattice_node_label;
 
-lattice_relation lattice_relation_of(lattice_node_label principal_node, lattice_node_label owner_node);
+/* The relation of the owner node to the principal node: NONE for different trees and for labels
+ * that cannot come from one labelling (last < pre, same pre with different last, intervals that
+ * overlap without nesting), SAME, DESCENDANT (owner strictly inside), ANCESTOR, else TENANT. */
+lattice_relation lattice_relation_of(lattice_node_label principal_node,
+                                     lattice_node_label owner_node);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,168 @@
+// format.h - the byte layout of a compiled Lattice decision table, shared by writer and reader.
+// C++17, standard library only. docs/table-format.md is the normative spec; keep them in step.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lattice::format {
+
+// Every multi-byte integer is little-endian and read/written byte by byte through these
+// helpers, so neither side depends on host endianness, alignment or struct padding.
+inline uint16_t loadU16(const uint8_t *p) noexcept { return uint16_t(p[0] | (p[1] << 8)); }
+inline uint32_t loadU32(const uint8_t *p) noexcept {
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+inline uint64_t loadU64(const uint8_t *p) noexcept {
+  return uint64_t(loadU32(p)) | uint64_t(loadU32(p + 4)) << 32;
+}
+inline void storeU16(uint8_t *p, uint16_t v) noexcept {
+  p[0] = uint8_t(v);
+  p[1] = uint8_t(v >> 8);
+}
+inline void storeU32(uint8_t *p, uint32_t v) noexcept {
+  for (int i = 0; i < 4; ++i)
+    p[i] = uint8_t(v >> (8 * i));
+}
+inline void storeU64(uint8_t *p, uint64_t v) noexcept {
+  for (int i = 0; i < 8; ++i)
+    p[i] = uint8_t(v >> (8 * i));
+}
+
+/// "LTAB" + CR LF + ^Z + LF: detects text-mode transfers and truncation at ^Z, like PNG.
+inline constexpr uint8_t kMagic[8] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'};
+/// A reader accepts exactly kVersionMajor and any minor: minor versions only add sections or
+/// information that cannot change a decision, so ignoring them is safe (see versioning policy).
+inline constexpr uint16_t kVersionMajor = 1;
+inline constexpr uint16_t kVersionMinor = 0;
+inline constexpr uint32_t kAlignment = 8; // of every section and of the file size
+inline constexpr uint32_t kRelationCount = 4;
+inline constexpr uint32_t kMaxKinds = 64; // kind and flag sets are 64-bit masks
+inline constexpr uint32_t kMaxFlags = 64;
+inline constexpr uint32_t kRoleDeprecated = 1u << 0; // RoleInfo attribute bits
+inline constexpr uint32_t kRoleLocked = 1u << 1;     // nobody may be given the role
+inline constexpr uint32_t kKnownRoleAttributes = kRoleDeprecated | kRoleLocked;
+
+/// Header fields: byte offsets from the start of the file. All counts are u32.
+namespace hdr {
+inline constexpr size_t kMagic = 0;            // u8[8]
+inline constexpr size_t kChecksum = 8;         // u64: checksum(bytes [16, fileSize))
+inline constexpr size_t kChecksumStart = 16;   // first byte the checksum covers
+inline constexpr size_t kVersionMajor = 16;    // u16
+inline constexpr size_t kVersionMinor = 18;    // u16
+inline constexpr size_t kSectionCount = 20;    // u32: directory entries (>= kSectionCount)
+inline constexpr size_t kFileSize = 24;        // u64: total size in bytes
+inline constexpr size_t kKindCount = 32;       // principal kinds (<= 64)
+inline constexpr size_t kRoleCount = 36;       //
+inline constexpr size_t kPermissionCount = 40; //
+inline constexpr size_t kFlagCount = 44;       // (<= 64)
+inline constexpr size_t kRelationCount = 48;   // always 4
+inline constexpr size_t kWordsPerBitset = 52;  // == ceil(roleCount / 64)
+inline constexpr size_t kGuardedCount = 56;    //
+inline constexpr size_t kExclusiveCount = 60;  // exclusive sets
+inline constexpr size_t kRequireCount = 64;    // require clauses
+inline constexpr size_t kStringCount = 68;     //
+inline constexpr size_t kAssignCount = 72;     // total length of the assigns list
+inline constexpr size_t kPolicyName = 76;      // u32 string id
+inline constexpr size_t kReserved = 80;        // u64, must be 0
+inline constexpr size_t kDirectory = 88;       // sectionCount x {u64 offset, u64 size}
+inline constexpr size_t kDirectoryEntrySize = 16;
+} // namespace hdr
+
+/// Section ids = index into the directory. Readers of 1.x require ids < kSectionCount and
+/// bounds-check but ignore any further entries a later minor version adds.
+enum SectionId : uint32_t {
+  kStringData = 0,      // concatenated NUL-terminated UTF-8 strings; last byte is NUL
+  kStringOffsets = 1,   // u32 per string: offset into kStringData
+  kKindNames = 2,       // name table (see NameTable below), one per category
+  kRoleNames = 3,       //
+  kPermissionNames = 4, //
+  kFlagNames = 5,       //
+  kRoleInfo = 6,        // RoleInfo record per role
+  kAssigns = 7,         // u32 role ids; each role's [begin, end) slice is strictly ascending
+  kPermissionInfo = 8,  // PermissionInfo record per permission
+  kAllowBits = 9,       // u64 words [(permission * 4 + relation) * wordsPerBitset + role / 64]
+  kDenyBits = 10,       // same shape as kAllowBits
+  kGuarded = 11,        // Guarded record per entry, grouped by permission
+  kExclusive = 12,      // one role bitset (wordsPerBitset u64 words) per exclusive set
+  kRequire = 13,        // Require record per clause, sorted by statement
+  kSectionCount = 14,
+};
+
+/// A name table for n names: u32 stringId[n] (by id), then u32 sortedIds[n], the ids ordered
+/// by their names' bytes (unsigned, as strcmp), strictly increasing, for binary search.
+namespace names {
+inline constexpr size_t kEntrySize = 8; // per name: one string id + one sorted-index slot
+}
+
+namespace role {                            // RoleInfo, 24 bytes
+inline constexpr size_t kKindMask = 0;      // u64
+inline constexpr size_t kAttributes = 8;    // u32 (RoleAttribute bits)
+inline constexpr size_t kAssignsBegin = 12; // u32
+inline constexpr size_t kAssignsEnd = 16;   // u32
+inline constexpr size_t kReserved = 20;     // u32, must be 0
+inline constexpr size_t kSize = 24;
+} // namespace role
+
+namespace perm {                           // PermissionInfo, 16 bytes
+inline constexpr size_t kKindMask = 0;     // u64
+inline constexpr size_t kGuardedBegin = 8; // u32
+inline constexpr size_t kGuardedEnd = 12;  // u32
+inline constexpr size_t kSize = 16;
+} // namespace perm
+
+namespace guarded {                         // Guarded, 32 bytes
+inline constexpr size_t kPermission = 0;    // u32
+inline constexpr size_t kRole = 4;          // u32
+inline constexpr size_t kRequired = 8;      // u64 flags that must be set
+inline constexpr size_t kForbidden = 16;    // u64 flags that must be clear
+inline constexpr size_t kRelationMask = 24; // u8, bits 0..3
+inline constexpr size_t kDeny = 25;         // u8, 0 = allow, 1 = deny
+inline constexpr size_t kReserved = 26;     // u8[6], must be 0
+inline constexpr size_t kSize = 32;
+} // namespace guarded
+
+namespace require {                      // Require, 32 bytes
+inline constexpr size_t kStatement = 0;  // u32
+inline constexpr size_t kReserved = 4;   // u32, must be 0
+inline constexpr size_t kKindMask = 8;   // u64, equal for all clauses of one statement
+inline constexpr size_t kRequired = 16;  // u64
+inline constexpr size_t kForbidden = 24; // u64
+inline constexpr size_t kSize = 32;
+} // namespace require
+
+inline constexpr uint64_t alignUp(uint64_t n) noexcept {
+  return (n + (kAlignment - 1)) & ~uint64_t(kAlignment - 1);
+}
+
+/// The table checksum. Each 8-byte little-endian word w (the last one zero-padded) goes through
+///   h = rotl64((h ^ w) * K1, 31) * K2
+/// For a fixed h this is injective in w, and for a fixed w a bijection of h (xor, multiplication
+/// by an odd constant and rotation are all invertible), so any change confined to one aligned
+/// 8-byte word (in particular any single-byte change) always changes the result. The final
+/// mix is a bijection too; it only spreads the bits.
+inline constexpr uint64_t kChecksumK1 = 0x9E3779B97F4A7C15ull;
+inline constexpr uint64_t kChecksumK2 = 0xC2B2AE3D27D4EB4Full;
+inline constexpr uint64_t kChecksumSeed = 0x4C41545449434531ull; // "LATTICE1" read big-endian
+inline uint64_t checksum(const uint8_t *data, size_t size) noexcept {
+  uint64_t h = kChecksumSeed ^ (uint64_t(size) * kChecksumK1);
+  auto step = [&h](uint64_t w) {
+    uint64_t x = (h ^ w) * kChecksumK1;
+    h = ((x << 31) | (x >> 33)) * kChecksumK2;
+  };
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8)
+    step(loadU64(data + i));
+  if (i < size) {
+    uint64_t w = 0;
+    for (size_t j = 0; i + j < size; ++j)
+      w |= uint64_t(data[i + j]) << (8 * j);
+    step(w);
+  }
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDull;
+  h ^= h >> 33;
+  return h;
+}
+
+} // namespace lattice::format

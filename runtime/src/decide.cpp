@@ -1,0 +1,182 @@
+// decide.cpp - lattice_decide and lattice_can_assign: the hot path, allocation-free and total.
+// The order of the checks is the contract of docs/runtime.md; every doubt ends in a deny.
+#include "internal.h"
+
+using namespace lattice::format;
+
+namespace {
+
+/// Guarded entries test "is this role held" in O(1) through a stack bitset when the table has at
+/// most this many bitset words (4096 roles), and by scanning the held roles beyond that.
+constexpr uint32_t kStackWords = 64;
+
+lattice_decision deny(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
+  return {0, uint32_t(reason), role};
+}
+
+bool testBit(const uint8_t *bitset, uint32_t role) noexcept {
+  return (loadU64(bitset + 8 * size_t(role / 64)) >> (role % 64)) & 1;
+}
+
+uint32_t minId(uint32_t a, uint32_t b) noexcept { return a < b ? a : b; }
+
+bool flagsMatch(uint64_t flags, uint64_t required, uint64_t forbidden) noexcept {
+  return (flags & required) == required && (flags & forbidden) == 0;
+}
+
+/// The lowest-numbered held role that is in two-or-more-role conflict with another held role of
+/// one exclusive set (first such set by index), or LATTICE_NO_ID. Duplicate ids count once.
+uint32_t exclusiveConflict(const lattice_table &t, const uint32_t *roles, uint32_t n) noexcept {
+  for (uint32_t s = 0; s < t.exclusiveCount; ++s) {
+    const uint8_t *set = t.section[kExclusive] + 8 * size_t(s) * t.words;
+    uint32_t lowest = LATTICE_NO_ID;
+    bool conflict = false;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!testBit(set, roles[i]))
+        continue;
+      conflict = conflict || (lowest != LATTICE_NO_ID && roles[i] != lowest);
+      lowest = minId(lowest, roles[i]);
+    }
+    if (conflict)
+      return lowest;
+  }
+  return LATTICE_NO_ID;
+}
+
+/// Whether every `require` statement that applies to `kind` has a clause the flags satisfy.
+bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t flags) noexcept {
+  for (uint32_t i = 0; i < t.requireCount;) {
+    const uint8_t *first = t.section[kRequire] + require::kSize * size_t(i);
+    const uint32_t statement = loadU32(first + require::kStatement);
+    const bool applies = (loadU64(first + require::kKindMask) & kindBit) != 0;
+    bool holds = false;
+    for (; i < t.requireCount; ++i) {
+      const uint8_t *c = t.section[kRequire] + require::kSize * size_t(i);
+      if (loadU32(c + require::kStatement) != statement)
+        break;
+      holds = holds ||
+              flagsMatch(flags, loadU64(c + require::kRequired), loadU64(c + require::kForbidden));
+    }
+    if (applies && !holds)
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+extern "C" {
+
+lattice_decision lattice_decide(const lattice_table *table, const lattice_request *request) {
+  if (!table)
+    return deny(LATTICE_REASON_NO_TABLE);
+  const lattice_table &t = *table;
+  const lattice_request *q = request;
+  if (!q || q->kind >= t.kindCount || q->permission >= t.permissionCount ||
+      q->relation > LATTICE_REL_NONE || (!q->roles && q->role_count > 0) ||
+      (q->flags & ~t.flagMask) != 0)
+    return deny(LATTICE_REASON_BAD_REQUEST);
+  const uint32_t *roles = q->roles;
+  const uint32_t n = q->role_count;
+  for (uint32_t i = 0; i < n; ++i)
+    if (roles[i] >= t.roleCount)
+      return deny(LATTICE_REASON_BAD_REQUEST);
+  if (q->relation == LATTICE_REL_NONE)
+    return deny(LATTICE_REASON_OTHER_TREE);
+
+  const uint64_t kindBit = uint64_t(1) << q->kind;
+  uint32_t wrongKind = LATTICE_NO_ID;
+  for (uint32_t i = 0; i < n; ++i)
+    if (!(loadU64(t.section[kRoleInfo] + role::kSize * size_t(roles[i])) & kindBit))
+      wrongKind = minId(wrongKind, roles[i]);
+  if (wrongKind != LATTICE_NO_ID)
+    return deny(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
+  if (uint32_t role = exclusiveConflict(t, roles, n); role != LATTICE_NO_ID)
+    return deny(LATTICE_REASON_EXCLUSIVE, role);
+  const uint8_t *permInfo = t.section[kPermissionInfo] + perm::kSize * size_t(q->permission);
+  if (!(loadU64(permInfo + perm::kKindMask) & kindBit))
+    return deny(LATTICE_REASON_NOT_APPLICABLE);
+  if (!requirementsHold(t, kindBit, q->flags))
+    return deny(LATTICE_REASON_REQUIREMENT);
+
+  // Dense bitsets: one word load per held role and bitset.
+  const size_t row = 8 * (size_t(q->permission) * kRelationCount + q->relation) * t.words;
+  const uint8_t *allowBits = t.section[kAllowBits] + row;
+  const uint8_t *denyBits = t.section[kDenyBits] + row;
+  uint32_t denier = LATTICE_NO_ID, allower = LATTICE_NO_ID;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (testBit(denyBits, roles[i]))
+      denier = minId(denier, roles[i]);
+    if (testBit(allowBits, roles[i]))
+      allower = minId(allower, roles[i]);
+  }
+
+  // Guarded entries of this permission only: [begin, end) from its PermissionInfo.
+  const uint32_t begin = loadU32(permInfo + perm::kGuardedBegin);
+  const uint32_t end = loadU32(permInfo + perm::kGuardedEnd);
+  if (begin != end) {
+    uint64_t heldWords[kStackWords];
+    const bool useBitset = t.words <= kStackWords;
+    if (useBitset) {
+      for (uint32_t w = 0; w < t.words; ++w)
+        heldWords[w] = 0;
+      for (uint32_t i = 0; i < n; ++i)
+        heldWords[roles[i] / 64] |= uint64_t(1) << (roles[i] % 64);
+    }
+    auto held = [&](uint32_t role) {
+      if (useBitset)
+        return ((heldWords[role / 64] >> (role % 64)) & 1) != 0;
+      for (uint32_t i = 0; i < n; ++i)
+        if (roles[i] == role)
+          return true;
+      return false;
+    };
+    for (uint32_t e = begin; e < end; ++e) {
+      const uint8_t *g = t.section[kGuarded] + guarded::kSize * size_t(e);
+      const uint32_t role = loadU32(g + guarded::kRole);
+      if (!((g[guarded::kRelationMask] >> q->relation) & 1) ||
+          !flagsMatch(q->flags, loadU64(g + guarded::kRequired),
+                      loadU64(g + guarded::kForbidden)) ||
+          !held(role))
+        continue;
+      uint32_t &decider = g[guarded::kDeny] ? denier : allower;
+      decider = minId(decider, role);
+    }
+  }
+  if (denier != LATTICE_NO_ID)
+    return deny(LATTICE_REASON_DENIED_BY_RULE, denier);
+  if (allower != LATTICE_NO_ID)
+    return {1, LATTICE_REASON_ALLOWED, allower};
+  return deny(LATTICE_REASON_NO_ALLOW);
+}
+
+int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
+                       uint32_t target) {
+  if (!table || (!roles && role_count > 0) || target >= table->roleCount)
+    return 0;
+  const lattice_table &t = *table;
+  if (loadU32(t.section[kRoleInfo] + role::kSize * size_t(target) + role::kAttributes) &
+      kRoleLocked)
+    return 0;
+  for (uint32_t i = 0; i < role_count; ++i)
+    if (roles[i] >= t.roleCount)
+      return 0;
+  for (uint32_t i = 0; i < role_count; ++i) {
+    const uint8_t *rec = t.section[kRoleInfo] + role::kSize * size_t(roles[i]);
+    // Each role's slice of the assigns list is strictly ascending: binary search it.
+    uint32_t lo = loadU32(rec + role::kAssignsBegin), hi = loadU32(rec + role::kAssignsEnd);
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      uint32_t value = loadU32(t.section[kAssigns] + 4 * size_t(mid));
+      if (value == target)
+        return 1;
+      if (value < target)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  return 0;
+}
+
+} // extern "C"

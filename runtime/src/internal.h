@@ -1,0 +1,43 @@
+// internal.h - the runtime's view of a validated table, shared by the loader and the queries.
+// Only load.cpp creates a lattice_table; everything else may assume its invariants hold.
+#pragma once
+
+#include "lattice/format.h"
+#include "lattice/lattice.h"
+#include "lattice/lattice.hpp"
+
+#include <cstddef>
+#include <cstdint>
+
+struct lattice_table {
+  const uint8_t *data = nullptr;
+  size_t size = 0;
+  uint8_t *owned = nullptr; // the file buffer for lattice_table_load_file, else null
+  uint32_t kindCount = 0, roleCount = 0, permissionCount = 0, flagCount = 0, words = 0;
+  uint32_t guardedCount = 0, exclusiveCount = 0, requireCount = 0, stringCount = 0;
+  uint32_t assignCount = 0, policyName = 0;
+  uint64_t flagMask = 0; // the flag bits a request may set
+  const uint8_t *section[lattice::format::kSectionCount] = {};
+  uint64_t sectionSize[lattice::format::kSectionCount] = {};
+};
+
+namespace lattice::detail {
+
+inline uint32_t categoryCount(const lattice_table &t, uint32_t category) noexcept {
+  const uint32_t counts[4] = {t.kindCount, t.roleCount, t.permissionCount, t.flagCount};
+  return counts[category];
+}
+
+/// The NUL-terminated string with a validated id.
+inline const char *stringAt(const lattice_table &t, uint32_t id) noexcept {
+  using namespace lattice::format;
+  uint32_t offset = loadU32(t.section[kStringOffsets] + 4 * size_t(id));
+  return reinterpret_cast<const char *>(t.section[kStringData] + offset);
+}
+
+/// The string id of the name of entity `id` in `category`; `id` must be in range.
+inline uint32_t nameStringId(const lattice_table &t, uint32_t category, uint32_t id) noexcept {
+  return format::loadU32(t.section[format::kKindNames + category] + 4 * size_t(id));
+}
+
+} // namespace lattice::detail

@@ -1,0 +1,301 @@
+// load.cpp - loading and validating a compiled table: nothing in the bytes is trusted.
+// After validate() succeeds every offset, count and id the queries use is known to be in range.
+#include "internal.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+using namespace lattice::format;
+using lattice::detail::Category;
+
+namespace {
+
+constexpr size_t kMinHeaderSize = hdr::kDirectory + hdr::kDirectoryEntrySize * kSectionCount;
+
+/// a * b, or UINT64_MAX on overflow (which then fails every size comparison).
+uint64_t mulSat(uint64_t a, uint64_t b) noexcept {
+  return a != 0 && b > UINT64_MAX / a ? UINT64_MAX : a * b;
+}
+
+uint64_t lowBits(uint32_t n) noexcept { return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1; }
+
+/// Reads the header and directory into t; checks sizes and bounds but not contents.
+lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noexcept {
+  if (n < kMinHeaderSize)
+    return LATTICE_LOAD_TOO_SMALL;
+  if (std::memcmp(d, kMagic, sizeof kMagic) != 0)
+    return LATTICE_LOAD_BAD_MAGIC;
+  if (loadU16(d + hdr::kVersionMajor) != kVersionMajor)
+    return LATTICE_LOAD_BAD_VERSION;
+  if (loadU64(d + hdr::kFileSize) != n)
+    return LATTICE_LOAD_BAD_SIZE;
+  if (loadU64(d + hdr::kChecksum) != checksum(d + hdr::kChecksumStart, n - hdr::kChecksumStart))
+    return LATTICE_LOAD_BAD_CHECKSUM;
+
+  uint64_t sections = loadU32(d + hdr::kSectionCount);
+  uint64_t headerEnd = hdr::kDirectory + hdr::kDirectoryEntrySize * sections;
+  if (n % kAlignment != 0 || sections < kSectionCount || headerEnd > n ||
+      loadU64(d + hdr::kReserved) != 0 || loadU32(d + hdr::kRelationCount) != kRelationCount)
+    return LATTICE_LOAD_BAD_LAYOUT;
+  t.kindCount = loadU32(d + hdr::kKindCount);
+  t.roleCount = loadU32(d + hdr::kRoleCount);
+  t.permissionCount = loadU32(d + hdr::kPermissionCount);
+  t.flagCount = loadU32(d + hdr::kFlagCount);
+  t.words = loadU32(d + hdr::kWordsPerBitset);
+  t.guardedCount = loadU32(d + hdr::kGuardedCount);
+  t.exclusiveCount = loadU32(d + hdr::kExclusiveCount);
+  t.requireCount = loadU32(d + hdr::kRequireCount);
+  t.stringCount = loadU32(d + hdr::kStringCount);
+  t.assignCount = loadU32(d + hdr::kAssignCount);
+  t.policyName = loadU32(d + hdr::kPolicyName);
+  t.flagMask = lowBits(t.flagCount);
+  if (t.kindCount > kMaxKinds || t.flagCount > kMaxFlags ||
+      t.words != (uint64_t(t.roleCount) + 63) / 64 || t.policyName >= t.stringCount)
+    return LATTICE_LOAD_BAD_LAYOUT;
+
+  // Every directory entry, known or not, must be aligned and inside the file after the header.
+  for (uint64_t i = 0; i < sections; ++i) {
+    const uint8_t *entry = d + hdr::kDirectory + hdr::kDirectoryEntrySize * i;
+    uint64_t offset = loadU64(entry), size = loadU64(entry + 8);
+    if (offset % kAlignment != 0 || offset < headerEnd || offset > n || size > n - offset)
+      return LATTICE_LOAD_BAD_LAYOUT;
+    if (i < kSectionCount) {
+      t.section[i] = d + offset;
+      t.sectionSize[i] = size;
+    }
+  }
+  const uint64_t rows = mulSat(uint64_t(t.permissionCount) * kRelationCount, t.words);
+  const uint64_t expected[kSectionCount] = {
+      t.sectionSize[kStringData], // free-form, checked below
+      4 * uint64_t(t.stringCount),
+      names::kEntrySize * t.kindCount,
+      names::kEntrySize * t.roleCount,
+      names::kEntrySize * t.permissionCount,
+      names::kEntrySize * t.flagCount,
+      role::kSize * t.roleCount,
+      4 * uint64_t(t.assignCount),
+      perm::kSize * t.permissionCount,
+      mulSat(rows, 8),
+      mulSat(rows, 8),
+      guarded::kSize * t.guardedCount,
+      mulSat(uint64_t(t.exclusiveCount) * 8, t.words),
+      require::kSize * t.requireCount,
+  };
+  for (uint32_t i = 0; i < kSectionCount; ++i)
+    if (t.sectionSize[i] != expected[i])
+      return LATTICE_LOAD_BAD_LAYOUT;
+  return LATTICE_LOAD_OK;
+}
+
+bool validStrings(const lattice_table &t) noexcept {
+  const uint64_t size = t.sectionSize[kStringData];
+  // A NUL last byte means every in-bounds offset starts a terminated string.
+  if (size == 0 ? t.stringCount != 0 : t.section[kStringData][size - 1] != 0)
+    return false;
+  for (uint32_t i = 0; i < t.stringCount; ++i)
+    if (loadU32(t.section[kStringOffsets] + 4 * size_t(i)) >= size)
+      return false;
+  return true;
+}
+
+bool validNames(const lattice_table &t, uint32_t category) noexcept {
+  const uint32_t count = lattice::detail::categoryCount(t, category);
+  const uint8_t *sorted = t.section[kKindNames + category] + 4 * size_t(count);
+  for (uint32_t i = 0; i < count; ++i)
+    if (lattice::detail::nameStringId(t, category, i) >= t.stringCount)
+      return false;
+  // Strictly increasing names imply distinct ids, so the index is a permutation of [0, count).
+  const char *previous = nullptr;
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t id = loadU32(sorted + 4 * size_t(i));
+    if (id >= count)
+      return false;
+    const char *name = lattice::detail::stringAt(t, lattice::detail::nameStringId(t, category, id));
+    if (previous && std::strcmp(previous, name) >= 0)
+      return false;
+    previous = name;
+  }
+  return true;
+}
+
+bool validRoles(const lattice_table &t) noexcept {
+  const uint64_t kinds = lowBits(t.kindCount);
+  uint32_t expectedBegin = 0;
+  for (uint32_t r = 0; r < t.roleCount; ++r) {
+    const uint8_t *rec = t.section[kRoleInfo] + role::kSize * size_t(r);
+    uint32_t begin = loadU32(rec + role::kAssignsBegin), end = loadU32(rec + role::kAssignsEnd);
+    if ((loadU64(rec + role::kKindMask) & ~kinds) != 0 ||
+        (loadU32(rec + role::kAttributes) & ~kKnownRoleAttributes) != 0 ||
+        loadU32(rec + role::kReserved) != 0 || begin != expectedBegin || end < begin ||
+        end > t.assignCount)
+      return false;
+    for (uint32_t i = begin; i < end; ++i) {
+      uint32_t target = loadU32(t.section[kAssigns] + 4 * size_t(i));
+      if (target >= t.roleCount ||
+          (i > begin && target <= loadU32(t.section[kAssigns] + 4 * size_t(i) - 4)))
+        return false;
+    }
+    expectedBegin = end;
+  }
+  return expectedBegin == t.assignCount;
+}
+
+bool validGuarded(const lattice_table &t) noexcept {
+  const uint64_t kinds = lowBits(t.kindCount);
+  uint32_t expectedBegin = 0;
+  for (uint32_t p = 0; p < t.permissionCount; ++p) {
+    const uint8_t *rec = t.section[kPermissionInfo] + perm::kSize * size_t(p);
+    uint32_t begin = loadU32(rec + perm::kGuardedBegin), end = loadU32(rec + perm::kGuardedEnd);
+    if ((loadU64(rec + perm::kKindMask) & ~kinds) != 0 || begin != expectedBegin || end < begin ||
+        end > t.guardedCount)
+      return false;
+    for (uint32_t i = begin; i < end; ++i) {
+      const uint8_t *g = t.section[kGuarded] + guarded::kSize * size_t(i);
+      if (loadU32(g + guarded::kPermission) != p || loadU32(g + guarded::kRole) >= t.roleCount ||
+          g[guarded::kRelationMask] > 0xF || g[guarded::kDeny] > 1 ||
+          ((loadU64(g + guarded::kRequired) | loadU64(g + guarded::kForbidden)) & ~t.flagMask) ||
+          loadU32(g + guarded::kReserved) != 0 || loadU16(g + guarded::kReserved + 4) != 0)
+        return false;
+    }
+    expectedBegin = end;
+  }
+  return expectedBegin == t.guardedCount;
+}
+
+/// Bits for role ids >= roleCount must be clear in every bitset of a section.
+bool validBitsets(const lattice_table &t, SectionId id) noexcept {
+  if (t.roleCount % 64 == 0)
+    return true;
+  const uint64_t stray = ~lowBits(t.roleCount % 64);
+  for (uint64_t w = t.words - 1; w < t.sectionSize[id] / 8; w += t.words)
+    if (loadU64(t.section[id] + 8 * w) & stray)
+      return false;
+  return true;
+}
+
+bool validRequires(const lattice_table &t) noexcept {
+  const uint64_t kinds = lowBits(t.kindCount);
+  for (uint32_t i = 0; i < t.requireCount; ++i) {
+    const uint8_t *c = t.section[kRequire] + require::kSize * size_t(i);
+    uint64_t kindMask = loadU64(c + require::kKindMask);
+    if (loadU32(c + require::kReserved) != 0 || (kindMask & ~kinds) != 0 ||
+        ((loadU64(c + require::kRequired) | loadU64(c + require::kForbidden)) & ~t.flagMask))
+      return false;
+    if (i == 0)
+      continue;
+    const uint8_t *prev = c - require::kSize;
+    uint32_t statement = loadU32(c), prevStatement = loadU32(prev);
+    if (statement < prevStatement ||
+        (statement == prevStatement && kindMask != loadU64(prev + require::kKindMask)))
+      return false;
+  }
+  return true;
+}
+
+lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexcept {
+  if (lattice_load_status s = readHeader(d, n, t); s != LATTICE_LOAD_OK)
+    return s;
+  bool ok = validStrings(t);
+  for (uint32_t c = Category::kKinds; ok && c <= Category::kFlags; ++c)
+    ok = validNames(t, c);
+  ok = ok && validRoles(t) && validGuarded(t) && validBitsets(t, kAllowBits) &&
+       validBitsets(t, kDenyBits) && validBitsets(t, kExclusive) && validRequires(t);
+  return ok ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_LAYOUT;
+}
+
+lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
+                             lattice_table **out) noexcept {
+  auto *t = new (std::nothrow) lattice_table;
+  if (!t) {
+    std::free(owned);
+    return LATTICE_LOAD_OUT_OF_MEMORY;
+  }
+  t->data = static_cast<const uint8_t *>(data);
+  t->size = size;
+  t->owned = owned;
+  lattice_load_status status = validate(t->data, size, *t);
+  if (status != LATTICE_LOAD_OK) {
+    lattice_table_free(t);
+    return status;
+  }
+  *out = t;
+  return LATTICE_LOAD_OK;
+}
+
+} // namespace
+
+extern "C" {
+
+lattice_load_status lattice_table_load(const void *data, size_t size, lattice_table **out) {
+  if (!out)
+    return LATTICE_LOAD_IO_ERROR;
+  *out = nullptr;
+  if (!data)
+    return LATTICE_LOAD_TOO_SMALL;
+  return loadInto(data, size, nullptr, out);
+}
+
+lattice_load_status lattice_table_load_file(const char *path, lattice_table **out) {
+  if (!out)
+    return LATTICE_LOAD_IO_ERROR;
+  *out = nullptr;
+  std::FILE *f = path ? std::fopen(path, "rb") : nullptr;
+  if (!f)
+    return LATTICE_LOAD_IO_ERROR;
+  long size = -1;
+  if (std::fseek(f, 0, SEEK_END) == 0)
+    size = std::ftell(f);
+  if (size < 0 || std::fseek(f, 0, SEEK_SET) != 0) {
+    std::fclose(f);
+    return LATTICE_LOAD_IO_ERROR;
+  }
+  // One spare byte lets fread prove that the file did not grow since ftell.
+  auto *buffer = static_cast<uint8_t *>(std::malloc(size_t(size) + 1));
+  if (!buffer) {
+    std::fclose(f);
+    return LATTICE_LOAD_OUT_OF_MEMORY;
+  }
+  size_t got = std::fread(buffer, 1, size_t(size) + 1, f);
+  bool readError = std::ferror(f) != 0;
+  std::fclose(f);
+  if (readError || got != size_t(size)) {
+    std::free(buffer);
+    return LATTICE_LOAD_IO_ERROR;
+  }
+  return loadInto(buffer, size_t(size), buffer, out);
+}
+
+void lattice_table_free(lattice_table *table) {
+  if (!table)
+    return;
+  std::free(table->owned);
+  delete table;
+}
+
+const char *lattice_load_status_message(lattice_load_status status) {
+  switch (status) {
+  case LATTICE_LOAD_OK:
+    return "ok";
+  case LATTICE_LOAD_IO_ERROR:
+    return "the table file could not be read";
+  case LATTICE_LOAD_TOO_SMALL:
+    return "the data is shorter than a table header";
+  case LATTICE_LOAD_BAD_MAGIC:
+    return "not a lattice table (bad magic)";
+  case LATTICE_LOAD_BAD_VERSION:
+    return "unsupported table format version";
+  case LATTICE_LOAD_BAD_SIZE:
+    return "the size recorded in the header does not match the data";
+  case LATTICE_LOAD_BAD_CHECKSUM:
+    return "the table is corrupt (checksum mismatch)";
+  case LATTICE_LOAD_BAD_LAYOUT:
+    return "the table is malformed (a section, count or id is out of range)";
+  case LATTICE_LOAD_OUT_OF_MEMORY:
+    return "out of memory";
+  }
+  return "unknown load status";
+}
+
+} // extern "C"

@@ -1,0 +1,47 @@
+/* c_smoke.c - a C99 program using only the C API: proves the header is C and that the library
+ * links with nothing but the standard libraries. Exits non-zero on the first failed check. */
+#include "lattice/lattice.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int failures = 0;
+#define CHECK(cond)                                                                                \
+  do {                                                                                             \
+    if (!(cond)) {                                                                                 \
+      fprintf(stderr, "c_smoke: check failed: %s\n", #cond);                                       \
+      ++failures;                                                                                  \
+    }                                                                                              \
+  } while (0)
+
+int main(void) {
+  unsigned char junk[512];
+  lattice_table *table = (lattice_table *)&junk; /* must be overwritten with NULL */
+  lattice_request request;
+  lattice_decision decision;
+  lattice_node_label root = {7, 0, 3}, child = {7, 1, 2}, other = {8, 0, 0};
+
+  memset(junk, 0, sizeof junk);
+  CHECK(lattice_table_load(junk, sizeof junk, &table) == LATTICE_LOAD_BAD_MAGIC);
+  CHECK(table == NULL);
+  CHECK(lattice_table_load(junk, 3, &table) == LATTICE_LOAD_TOO_SMALL);
+  CHECK(lattice_table_load_file("/nonexistent/table.ltab", &table) == LATTICE_LOAD_IO_ERROR);
+  CHECK(strlen(lattice_load_status_message(LATTICE_LOAD_BAD_CHECKSUM)) > 0);
+
+  memset(&request, 0, sizeof request);
+  decision = lattice_decide(NULL, &request);
+  CHECK(decision.allowed == 0 && decision.reason == LATTICE_REASON_NO_TABLE);
+  CHECK(decision.deciding_role == LATTICE_NO_ID);
+  CHECK(lattice_role_id(NULL, "driver") == LATTICE_NO_ID);
+  CHECK(lattice_can_assign(NULL, NULL, 0, 0) == 0);
+  lattice_table_free(NULL);
+
+  CHECK(lattice_relation_of(root, child) == LATTICE_REL_DESCENDANT);
+  CHECK(lattice_relation_of(child, root) == LATTICE_REL_ANCESTOR);
+  CHECK(lattice_relation_of(root, root) == LATTICE_REL_SAME);
+  CHECK(lattice_relation_of(root, other) == LATTICE_REL_NONE);
+
+  if (failures == 0)
+    printf("c_smoke: ok\n");
+  return failures == 0 ? 0 : 1;
+}

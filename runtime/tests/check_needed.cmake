@@ -1,0 +1,20 @@
+# check_needed.cmake - fails unless BINARY's dynamic dependencies (ELF NEEDED entries) are only
+# the C/C++ standard libraries. Run with cmake -DREADELF=... -DBINARY=... -P check_needed.cmake.
+if(NOT READELF OR NOT EXISTS "${READELF}")
+  message("readelf not found: skipping")
+  return()
+endif()
+execute_process(COMMAND ${READELF} -d ${BINARY} OUTPUT_VARIABLE dynamic RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "readelf -d ${BINARY} failed")
+endif()
+string(REGEX MATCHALL "Shared library: \\[[^]]+\\]" entries "${dynamic}")
+set(allowed "^(libc|libstdc\\+\\+|libm|libgcc_s|ld-linux[-a-z0-9_]*)\\.so")
+foreach(entry IN LISTS entries)
+  string(REGEX REPLACE "Shared library: \\[([^]]+)\\]" "\\1" library "${entry}")
+  message("NEEDED ${library}")
+  if(NOT library MATCHES "${allowed}")
+    message(FATAL_ERROR "the runtime pulls in ${library}: only libc, libstdc++, libm, libgcc_s "
+                        "and the dynamic loader are allowed")
+  endif()
+endforeach()
