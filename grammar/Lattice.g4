@@ -40,13 +40,16 @@ actionSetDecl : ACTIONS ident '{' actionDecl* '}' ;
 userTypeDecl : USERTYPE ident label? AT identList ';' ;
 
 // flag business on account;
-flagDecl : FLAG identList ON identList ';' ;
+flagDecl : FLAG names=identList ON targets=identList ';' ;
 
 // locked role user "User" for partner_user extends viewer { allow ...; assigns ...; }
-roleDecl : roleModifier* ROLE ident label? FOR identList (EXTENDS identList)? '{' roleItem* '}' ;
+roleDecl : roleModifier* ROLE ident label? FOR kinds=identList (EXTENDS parents=identList)? '{' roleItem* '}' ;
 roleModifier : DEPRECATED STRING? | LOCKED ;
 roleItem : ruleDecl | assignsDecl ;
-ruleDecl : effect=(ALLOW | DENY) permissionList (EXCEPT permissionList)? (IN ident)? (WHEN condition)? ';' ;
+ruleDecl
+  : effect=(ALLOW | DENY) patterns=permissionList (EXCEPT excluded=permissionList)?
+    (IN relation=ident)? (WHEN condition)? ';'
+  ;
 assignsDecl : ASSIGNS identList ';' ;
 
 permissionList : permissionPattern (',' permissionPattern)* ;
@@ -69,13 +72,13 @@ condition
 exclusiveDecl : EXCLUSIVE identList ';' ;
 
 // require active;  require verified for account_user;
-requireDecl : REQUIRE condition (FOR identList)? ';' ;
+requireDecl : REQUIRE condition (FOR kinds=identList)? ';' ;
 
 // test "drivers cannot flash firmware" { deny driver as account_user: station.update_firmware on same; }
 testDecl : TEST STRING '{' testCase* '}' ;
 testCase
-  : expect=(ALLOW | DENY) ident ('+' ident)* (AS ident)? (WITH identList)?
-    ':' permissionList (EXCEPT permissionList)? ON relationList ';'
+  : expect=(ALLOW | DENY) roles+=ident ('+' roles+=ident)* (AS kind=ident)? (WITH flags=identList)?
+    ':' patterns=permissionList (EXCEPT excluded=permissionList)? ON relationList ';'
   ;
 relationList : '*' | ident | '{' identList '}' ;
 

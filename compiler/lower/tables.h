@@ -43,10 +43,10 @@ struct Tables {
   std::vector<std::string> permissionNames; // "resource.action", id order
   std::vector<std::string> flagNames;       // flags, id order (at most 64)
 
-  std::vector<uint64_t> roleKindMask;                // per role: kinds that may hold it
-  std::vector<uint32_t> roleAttributes;              // per role: RoleAttribute bits
-  std::vector<std::vector<uint32_t>> roleAssigns;    // per role: roles it may assign, sorted
-  std::vector<uint64_t> permissionKindMask;          // per permission: kinds it applies to
+  std::vector<uint64_t> roleKindMask;             // per role: kinds that may hold it
+  std::vector<uint32_t> roleAttributes;           // per role: RoleAttribute bits
+  std::vector<std::vector<uint32_t>> roleAssigns; // per role: roles it may assign, sorted
+  std::vector<uint64_t> permissionKindMask;       // per permission: kinds it applies to
 
   /// Dense role bitsets, `wordsPerBitset` 64-bit words each, indexed
   /// [(permission * kRelationCount + relation) * wordsPerBitset + word]; bit r%64 of word r/64
@@ -55,10 +55,10 @@ struct Tables {
   std::vector<uint64_t> allowBits;
   std::vector<uint64_t> denyBits;
 
-  std::vector<GuardedEntry> guarded;                 // sorted by permission, then role, ...
-  std::vector<std::vector<uint32_t>> exclusiveSets;  // each sorted; at most one may be held
+  std::vector<GuardedEntry> guarded;                // sorted by permission, then role, ...
+  std::vector<std::vector<uint32_t>> exclusiveSets; // each sorted; at most one may be held
   // Not `requires`: that is a C++20 keyword.
-  std::vector<RequireClause> requireClauses;         // sorted by statement
+  std::vector<RequireClause> requireClauses; // sorted by statement
 
   friend bool operator==(const Tables &, const Tables &) = default;
 };

@@ -1,0 +1,185 @@
+// ast.h - the abstract syntax tree of one Lattice source file, with source ranges.
+// Built by compiler/parse from the ANTLR parse tree, which never leaves that folder.
+#pragma once
+
+#include "base/source_manager.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lattice::ast {
+
+struct Ident {
+  std::string name;
+  SourceRange range;
+};
+
+struct QualifiedName {
+  std::vector<Ident> parts;
+  SourceRange range;
+  std::string str() const; // "a.b.c"
+};
+
+struct Header {
+  bool isModule = false; // `module x;` rather than `policy x;`
+  QualifiedName name;
+  SourceRange range;
+};
+
+struct Import {
+  QualifiedName module;
+  SourceRange range;
+};
+
+struct ScopeDecl {
+  Ident name;
+  std::vector<Ident> parents;
+  SourceRange range;
+};
+
+struct ActionDecl {
+  Ident name;
+  std::string label;
+  std::vector<Ident> forKinds; // empty: applies to every kind
+  SourceRange range;
+};
+
+struct GroupDecl {
+  Ident name;
+  std::string label;
+  std::vector<ActionDecl> actions;
+  SourceRange range;
+};
+
+struct IncludeDecl {
+  Ident actionSet;
+  SourceRange range;
+};
+
+struct ResourceDecl {
+  Ident name;
+  std::string label;
+  std::vector<Ident> owners;       // empty: any scope kind
+  std::vector<ActionDecl> actions; // declared at the top level (groups hold their own)
+  std::vector<GroupDecl> groups;
+  std::vector<IncludeDecl> includes;
+  SourceRange range;
+};
+
+struct ActionSetDecl {
+  Ident name;
+  std::vector<ActionDecl> actions;
+  SourceRange range;
+};
+
+struct UserTypeDecl {
+  Ident name;
+  std::string label;
+  std::vector<Ident> scopes;
+  SourceRange range;
+};
+
+struct FlagDecl {
+  std::vector<Ident> names;
+  std::vector<Ident> targets; // scope kinds or user types
+  SourceRange range;
+};
+
+struct Condition {
+  enum class Op { Flag, Not, And, Or };
+  Op op = Op::Flag;
+  Ident flag;                          // for Op::Flag
+  std::unique_ptr<Condition> lhs, rhs; // Not uses lhs only
+  SourceRange range;
+};
+
+struct PermissionPattern {
+  enum class Form { Any, AnyAction, Actions }; // `*`, `res.*`, `res.a` / `res.{a, b}`
+  Form form = Form::Any;
+  Ident resource;
+  std::vector<Ident> actions; // action or group names
+  SourceRange range;
+};
+
+enum class Effect { Allow, Deny };
+
+struct RuleDecl {
+  Effect effect = Effect::Allow;
+  std::vector<PermissionPattern> patterns;
+  std::vector<PermissionPattern> except;
+  std::optional<Ident> relation; // absent: `self`
+  std::unique_ptr<Condition> when;
+  SourceRange range;
+};
+
+struct AssignsDecl {
+  std::vector<Ident> roles;
+  SourceRange range;
+};
+
+struct RoleDecl {
+  Ident name;
+  std::string label;
+  bool deprecated = false;
+  std::string deprecationNote;
+  bool locked = false;
+  std::vector<Ident> kinds;
+  std::vector<Ident> extends;
+  std::vector<RuleDecl> rules;
+  std::vector<AssignsDecl> assigns;
+  SourceRange range;
+};
+
+struct ExclusiveDecl {
+  std::vector<Ident> roles;
+  SourceRange range;
+};
+
+struct RequireDecl {
+  std::unique_ptr<Condition> condition;
+  std::vector<Ident> kinds; // empty: every kind
+  SourceRange range;
+};
+
+struct TestCase {
+  Effect expect = Effect::Allow;
+  std::vector<Ident> roles;
+  std::optional<Ident> kind;
+  std::vector<Ident> flags;
+  std::vector<PermissionPattern> patterns;
+  std::vector<PermissionPattern> except;
+  std::vector<Ident> relations; // empty: all four (`*`)
+  SourceRange range;
+};
+
+struct TestDecl {
+  std::string name;
+  std::vector<TestCase> cases;
+  SourceRange range;
+};
+
+/// A `//` or `/* */` comment, kept for suppressions and the formatter.
+struct Comment {
+  std::string text;
+  SourceRange range;
+};
+
+struct File {
+  uint32_t fileId = 0;
+  std::vector<Comment> comments;
+  std::optional<Header> header;
+  std::vector<Import> imports;
+  std::vector<ScopeDecl> scopes;
+  std::vector<ResourceDecl> resources;
+  std::vector<ActionSetDecl> actionSets;
+  std::vector<UserTypeDecl> userTypes;
+  std::vector<FlagDecl> flags;
+  std::vector<RoleDecl> roles;
+  std::vector<ExclusiveDecl> exclusives;
+  std::vector<RequireDecl> requireClauses;
+  std::vector<TestDecl> tests;
+};
+
+} // namespace lattice::ast

@@ -1,0 +1,138 @@
+// render.cpp - clang-style text rendering (with caret snippets) and JSON rendering of diagnostics.
+// Columns are 1-based byte columns, as clang and rustc report them for ASCII sources.
+#include "diagnostics/render.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <algorithm>
+
+namespace lattice {
+namespace {
+
+using Color = llvm::raw_ostream::Colors;
+
+Color severityColor(Severity severity) {
+  switch (severity) {
+  case Severity::Error:
+    return Color::RED;
+  case Severity::Warning:
+    return Color::MAGENTA;
+  case Severity::Note:
+    return Color::CYAN;
+  }
+  return Color::RED;
+}
+
+void printLocation(llvm::raw_ostream &out, const SourceManager &sources, SourceRange range) {
+  if (!range.valid()) {
+    out << "lattice: ";
+    return;
+  }
+  LineColumn lc = sources.lineColumn(range.file, range.begin);
+  out << sources.name(range.file) << ':' << lc.line << ':' << lc.column << ": ";
+}
+
+void printSnippet(llvm::raw_ostream &out, const SourceManager &sources, SourceRange range,
+                  RenderOptions options) {
+  if (!range.valid())
+    return;
+  llvm::StringRef line = sources.lineText(range.file, range.begin);
+  LineColumn lc = sources.lineColumn(range.file, range.begin);
+  // Tabs would shift the caret; show them as single spaces so the caret lines up.
+  std::string shown = line.str();
+  std::replace(shown.begin(), shown.end(), '\t', ' ');
+  out << "  " << shown << '\n';
+  size_t start = lc.column == 0 ? 0 : lc.column - 1;
+  size_t width = range.end > range.begin ? range.end - range.begin : 1;
+  width = std::max<size_t>(1, std::min(width, shown.size() > start ? shown.size() - start : 1));
+  out << "  " << std::string(start, ' ');
+  if (options.color)
+    out.changeColor(Color::GREEN, true);
+  out << '^' << std::string(width - 1, '~');
+  if (options.color)
+    out.resetColor();
+  out << '\n';
+}
+
+void printHeadline(llvm::raw_ostream &out, Severity severity, llvm::StringRef code,
+                   llvm::StringRef message, RenderOptions options) {
+  if (options.color)
+    out.changeColor(severityColor(severity), true);
+  out << severityName(severity);
+  if (!code.empty())
+    out << '[' << code << ']';
+  out << ':';
+  if (options.color)
+    out.changeColor(Color::SAVEDCOLOR, true);
+  out << ' ' << message << '\n';
+  if (options.color)
+    out.resetColor();
+}
+
+} // namespace
+
+void renderText(llvm::raw_ostream &out, const SourceManager &sources,
+                const std::vector<Diagnostic> &diagnostics, RenderOptions options) {
+  for (const Diagnostic &diag : diagnostics) {
+    if (options.color)
+      out.changeColor(Color::SAVEDCOLOR, true);
+    printLocation(out, sources, diag.range);
+    printHeadline(out, diag.severity, diagInfo(diag.kind).code, diag.message, options);
+    printSnippet(out, sources, diag.range, options);
+    for (const DiagNote &note : diag.notes) {
+      printLocation(out, sources, note.range);
+      printHeadline(out, Severity::Note, "", note.message, options);
+      printSnippet(out, sources, note.range, options);
+    }
+    if (!diag.help.empty()) {
+      out << "  = help: " << diag.help << '\n';
+    }
+  }
+}
+
+namespace {
+
+llvm::json::Object jsonLocation(const SourceManager &sources, SourceRange range) {
+  if (!range.valid())
+    return {};
+  LineColumn begin = sources.lineColumn(range.file, range.begin);
+  LineColumn end = sources.lineColumn(range.file, range.end);
+  return llvm::json::Object{{"file", sources.name(range.file).str()},
+                            {"line", begin.line},
+                            {"column", begin.column},
+                            {"end_line", end.line},
+                            {"end_column", end.column},
+                            {"offset", range.begin},
+                            {"length", range.end - range.begin}};
+}
+
+} // namespace
+
+void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
+                const std::vector<Diagnostic> &diagnostics) {
+  llvm::json::Array items;
+  size_t errors = 0, warnings = 0;
+  for (const Diagnostic &diag : diagnostics) {
+    errors += diag.severity == Severity::Error;
+    warnings += diag.severity == Severity::Warning;
+    llvm::json::Array notes;
+    for (const DiagNote &note : diag.notes)
+      notes.push_back(llvm::json::Object{{"message", note.message},
+                                         {"location", jsonLocation(sources, note.range)}});
+    llvm::json::Object item{{"code", std::string(diagInfo(diag.kind).code)},
+                            {"name", std::string(diagInfo(diag.kind).name)},
+                            {"severity", std::string(severityName(diag.severity))},
+                            {"message", diag.message},
+                            {"location", jsonLocation(sources, diag.range)},
+                            {"notes", std::move(notes)}};
+    if (!diag.help.empty())
+      item["help"] = diag.help;
+    items.push_back(std::move(item));
+  }
+  llvm::json::Object root{{"diagnostics", std::move(items)},
+                          {"errors", static_cast<int64_t>(errors)},
+                          {"warnings", static_cast<int64_t>(warnings)}};
+  out << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';
+}
+
+} // namespace lattice

@@ -1,0 +1,87 @@
+// cmd_build.cpp - `lattice build FILE... -o OUT.ltab`: compile to a decision table.
+// The table is written to a temporary file and renamed, so a failed build never leaves half a
+// table.
+#include "driver/args.h"
+#include "driver/commands.h"
+#include "driver/compile.h"
+#include "emit/table_writer.h"
+#include "lower/lower.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace lattice::driver {
+
+static const std::vector<OptionSpec> kBuildOptions = {
+    {"-o", true, "OUT.ltab", "where to write the decision table"},
+    {"--dump-tables", false, "", "print the tables as text to standard output"},
+    {"--format", true, "text|json", "diagnostic format (json goes to stdout)"},
+    {"--color", true, "auto|always|never", "colour diagnostics (default: auto)"},
+    {"--help", false, "", "show this help"},
+};
+
+static bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &bytes,
+                                std::string &error) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      error = fmt::format("cannot write `{}`", temporary);
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    error = fmt::format("cannot write `{}`: {}", path, ec.message());
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+int runBuild(const Argv &argv) {
+  std::string error;
+  std::optional<Args> args = Args::parse(argv, kBuildOptions, error);
+  if (args && args->has("--help")) {
+    fmt::print("Usage: lattice build [options] FILE... -o OUT.ltab\n\nCompiles policy files into "
+               "a decision table for the runtime.\n\nOptions:\n{}",
+               describeOptions(kBuildOptions));
+    return ExitOk;
+  }
+  FrontendOptions options;
+  if (args) {
+    if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
+      error = *bad;
+    else if (args->positional().empty())
+      error = "no input files";
+    else if (!args->has("-o") && !args->has("--dump-tables"))
+      error = "no output file; use `-o OUT.ltab`";
+  }
+  if (!args || !error.empty()) {
+    fmt::print(stderr, "lattice build: error: {}\nrun `lattice build --help` for usage\n", error);
+    return ExitUsage;
+  }
+  options.files = args->positional();
+  FrontendResult frontend = runFrontend(options);
+  if (!frontend.model)
+    return frontend.exitCode;
+  lower::Tables tables = lower::lowerModel(*frontend.model);
+  if (args->has("--dump-tables"))
+    fmt::print("{}", emit::dumpTables(tables));
+  if (auto out = args->get("-o")) {
+    if (!writeFileAtomically(*out, emit::writeTable(tables), error)) {
+      fmt::print(stderr, "lattice build: error: {}\n", error);
+      return ExitUsage;
+    }
+  }
+  return ExitOk;
+}
+
+} // namespace lattice::driver

@@ -1,0 +1,171 @@
+// cmd_query.cpp - `lattice query TABLE ...`: answer one request given by flags, or a JSONL
+// stream of requests (one JSON object per line in, one JSON decision per line out).
+#include "driver/args.h"
+#include "driver/commands.h"
+#include "driver/compile.h"
+#include "driver/request.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+namespace lattice::driver {
+namespace {
+
+const std::vector<OptionSpec> kQueryOptions = {
+    {"--kind", true, "KIND", "the principal's user type"},
+    {"--roles", true, "R1,R2", "the roles the principal holds (stacked)"},
+    {"--permission", true, "RES.ACTION", "the permission asked for"},
+    {"--relation", true, "REL", "same | descendant | ancestor | tenant"},
+    {"--flags", true, "F1,F2", "flags that hold for the principal and its node"},
+    {"--requests", true, "FILE.jsonl", "answer one JSON request per line (`-`: stdin)"},
+    {"--help", false, "", "show this help"},
+};
+
+struct TableDeleter {
+  void operator()(lattice_table *table) const { lattice_table_free(table); }
+};
+using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
+
+bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
+                     std::vector<std::string> &out, std::string &error) {
+  const llvm::json::Value *value = object.get(key);
+  if (value == nullptr)
+    return true;
+  const llvm::json::Array *array = value->getAsArray();
+  if (array == nullptr) {
+    error = fmt::format("`{}` must be an array of strings", key.str());
+    return false;
+  }
+  for (const llvm::json::Value &item : *array) {
+    auto text = item.getAsString();
+    if (!text) {
+      error = fmt::format("`{}` must be an array of strings", key.str());
+      return false;
+    }
+    out.push_back(text->str());
+  }
+  return true;
+}
+
+bool parseJsonRequest(const std::string &line, NamedRequest &request, std::string &error) {
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(line);
+  if (!parsed) {
+    error = "invalid JSON: " + llvm::toString(parsed.takeError());
+    return false;
+  }
+  const llvm::json::Object *object = parsed->getAsObject();
+  if (object == nullptr) {
+    error = "a request must be a JSON object";
+    return false;
+  }
+  auto text = [&](llvm::StringRef key, std::string &out) {
+    auto value = object->getString(key);
+    if (!value) {
+      error = fmt::format("missing string field `{}`", key.str());
+      return false;
+    }
+    out = value->str();
+    return true;
+  };
+  return text("kind", request.kind) && text("permission", request.permission) &&
+         text("relation", request.relation) &&
+         readStringArray(*object, "roles", request.roles, error) &&
+         readStringArray(*object, "flags", request.flags, error);
+}
+
+int answerStream(const lattice_table *table, std::istream &in) {
+  std::string line;
+  int exitCode = ExitOk;
+  size_t lineNumber = 0;
+  std::vector<uint32_t> roles;
+  while (std::getline(in, line)) {
+    ++lineNumber;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    NamedRequest named;
+    lattice_request request;
+    std::string error;
+    llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
+    if (!parseJsonRequest(line, named, error) ||
+        !resolveRequest(table, named, roles, request, error)) {
+      out["decision"] = "deny";
+      out["error"] = error;
+      exitCode = ExitErrors;
+    } else {
+      lattice_decision decision = lattice_decide(table, &request);
+      out["decision"] = decision.allowed ? "allow" : "deny";
+      out["reason"] = reasonKey(decision.reason);
+      if (const char *role = lattice_role_name(table, decision.deciding_role))
+        out["role"] = role;
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << llvm::json::Value(std::move(out));
+    std::cout << os.str() << '\n';
+  }
+  return exitCode;
+}
+
+} // namespace
+
+int runQuery(const Argv &argv) {
+  std::string error;
+  std::optional<Args> args = Args::parse(argv, kQueryOptions, error);
+  if (args && args->has("--help")) {
+    fmt::print("Usage: lattice query TABLE --kind K --roles R1,R2 --permission RES.ACTION "
+               "--relation REL [--flags F1,F2]\n       lattice query TABLE --requests "
+               "FILE.jsonl\n\nAnswers requests from a compiled table and says which role "
+               "decided.\n\nOptions:\n{}",
+               describeOptions(kQueryOptions));
+    return ExitOk;
+  }
+  if (args && args->positional().size() != 1)
+    error = "expected exactly one table file";
+  else if (args && !args->has("--requests"))
+    for (const char *required : {"--kind", "--permission", "--relation"})
+      if (!args->has(required) && error.empty())
+        error = fmt::format("missing `{}`", required);
+  if (!args || !error.empty()) {
+    fmt::print(stderr, "lattice query: error: {}\nrun `lattice query --help` for usage\n", error);
+    return ExitUsage;
+  }
+  const std::string &path = args->positional()[0];
+  lattice_table *raw = nullptr;
+  lattice_load_status status = lattice_table_load_file(path.c_str(), &raw);
+  TablePtr table(raw);
+  if (status != LATTICE_LOAD_OK) {
+    fmt::print(stderr, "lattice query: error: cannot load `{}`: {}\n", path,
+               lattice_load_status_message(status));
+    return ExitUsage;
+  }
+  if (auto requests = args->get("--requests")) {
+    if (*requests == "-")
+      return answerStream(table.get(), std::cin);
+    std::ifstream in(*requests);
+    if (!in) {
+      fmt::print(stderr, "lattice query: error: cannot read `{}`\n", *requests);
+      return ExitUsage;
+    }
+    return answerStream(table.get(), in);
+  }
+  NamedRequest named{*args->get("--kind"), splitList(args->get("--roles").value_or("")),
+                     *args->get("--permission"), *args->get("--relation"),
+                     splitList(args->get("--flags").value_or(""))};
+  std::vector<uint32_t> roles;
+  lattice_request request;
+  if (!resolveRequest(table.get(), named, roles, request, error)) {
+    fmt::print("deny\n");
+    fmt::print(stderr, "lattice query: error: {}\n", error);
+    return ExitErrors;
+  }
+  lattice_decision decision = lattice_decide(table.get(), &request);
+  fmt::print("{}\n  {}\n", decision.allowed ? "allow" : "deny",
+             describeDecision(table.get(), decision));
+  return ExitOk;
+}
+
+} // namespace lattice::driver

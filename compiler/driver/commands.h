@@ -1,0 +1,20 @@
+// commands.h - the subcommands of the `lattice` tool, one function (and file) each.
+// Each takes the arguments after its name and returns a stable exit code (see compile.h).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lattice::driver {
+
+using Argv = std::vector<std::string>;
+
+int runCheck(const Argv &args);
+int runBuild(const Argv &args);
+int runQuery(const Argv &args);
+int runTest(const Argv &args);
+
+/// Entry point: dispatches on the subcommand; handles --help and --version.
+int run(int argc, char **argv);
+
+} // namespace lattice::driver

@@ -1,0 +1,64 @@
+// driver.cpp - subcommand dispatch, top-level --help and --version.
+// Usage errors print a short hint and exit 2, as every subcommand does.
+#include "driver/commands.h"
+#include "driver/compile.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+
+#ifndef LATTICE_VERSION
+#define LATTICE_VERSION "0.0.0"
+#endif
+
+namespace lattice::driver {
+namespace {
+
+constexpr const char *kUsage = R"(lattice - compiler and analyzer for multi-tenant role policies
+
+Usage: lattice <command> [options] [files]
+
+Commands:
+  check FILE...            check policies and report diagnostics
+  build FILE... -o OUT     compile policies into a decision table (.ltab)
+  query TABLE [request]    answer a request from a compiled table
+  test FILE...             run the policies' `test` blocks
+
+Options:
+  --help                   show help (also `lattice <command> --help`)
+  --version                show the version
+
+Exit codes: 0 success, 1 errors (diagnostics, failed tests), 2 usage or I/O error.
+)";
+
+} // namespace
+
+int run(int argc, char **argv) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return ExitUsage;
+  }
+  std::string command = argv[1];
+  Argv rest(argv + 2, argv + argc);
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return ExitOk;
+  }
+  if (command == "--version") {
+    std::printf("lattice %s (table format 1)\n", LATTICE_VERSION);
+    return ExitOk;
+  }
+  if (command == "check")
+    return runCheck(rest);
+  if (command == "build")
+    return runBuild(rest);
+  if (command == "query")
+    return runQuery(rest);
+  if (command == "test")
+    return runTest(rest);
+  fmt::print(stderr, "lattice: error: unknown command `{}`\n", command);
+  fmt::print(stderr, "run `lattice --help` for the list of commands\n");
+  return ExitUsage;
+}
+
+} // namespace lattice::driver

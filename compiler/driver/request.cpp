@@ -1,0 +1,91 @@
+// request.cpp - name resolution for requests and wording of decisions.
+// Unknown names are reported, never guessed: the caller answers such a request with "deny".
+#include "driver/request.h"
+
+#include <fmt/format.h>
+
+namespace lattice::driver {
+
+static const char *const kRelations[] = {"same", "descendant", "ancestor", "tenant"};
+
+bool resolveRequest(const lattice_table *table, const NamedRequest &named,
+                    std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error) {
+  out = lattice_request{};
+  out.kind = lattice_kind_id(table, named.kind.c_str());
+  if (out.kind == LATTICE_NO_ID) {
+    error = fmt::format("unknown user type `{}`", named.kind);
+    return false;
+  }
+  roleIds.clear();
+  for (const std::string &role : named.roles) {
+    uint32_t id = lattice_role_id(table, role.c_str());
+    if (id == LATTICE_NO_ID) {
+      error = fmt::format("unknown role `{}`", role);
+      return false;
+    }
+    roleIds.push_back(id);
+  }
+  out.roles = roleIds.data();
+  out.role_count = static_cast<uint32_t>(roleIds.size());
+  out.permission = lattice_permission_id(table, named.permission.c_str());
+  if (out.permission == LATTICE_NO_ID) {
+    error = fmt::format("unknown permission `{}`", named.permission);
+    return false;
+  }
+  out.relation = LATTICE_REL_NONE;
+  for (uint32_t r = 0; r < 4; ++r)
+    if (named.relation == kRelations[r])
+      out.relation = r;
+  if (out.relation == LATTICE_REL_NONE) {
+    error = fmt::format("unknown relation `{}`; expected same, descendant, ancestor or tenant",
+                        named.relation);
+    return false;
+  }
+  for (const std::string &flag : named.flags) {
+    uint32_t id = lattice_flag_id(table, flag.c_str());
+    if (id == LATTICE_NO_ID) {
+      error = fmt::format("unknown flag `{}`", flag);
+      return false;
+    }
+    out.flags |= uint64_t{1} << id;
+  }
+  return true;
+}
+
+const char *reasonKey(uint32_t reason) {
+  static const char *const keys[] = {
+      "allowed",           "denied_by_rule", "no_allow",       "bad_request", "other_tree",
+      "role_not_for_kind", "exclusive",      "not_applicable", "requirement", "no_table"};
+  return reason < sizeof(keys) / sizeof(keys[0]) ? keys[reason] : "unknown";
+}
+
+std::string describeDecision(const lattice_table *table, const lattice_decision &decision) {
+  const char *role = decision.deciding_role == LATTICE_NO_ID
+                         ? nullptr
+                         : lattice_role_name(table, decision.deciding_role);
+  std::string roleText = role ? fmt::format("role `{}`", role) : "a held role";
+  switch (decision.reason) {
+  case LATTICE_REASON_ALLOWED:
+    return fmt::format("granted by {}", roleText);
+  case LATTICE_REASON_DENIED_BY_RULE:
+    return fmt::format("denied by a rule of {}", roleText);
+  case LATTICE_REASON_NO_ALLOW:
+    return "no held role allows it";
+  case LATTICE_REASON_BAD_REQUEST:
+    return "malformed request";
+  case LATTICE_REASON_OTHER_TREE:
+    return "the resource is in another tree";
+  case LATTICE_REASON_ROLE_NOT_FOR_KIND:
+    return fmt::format("{} may not be held by this user type", roleText);
+  case LATTICE_REASON_EXCLUSIVE:
+    return fmt::format("{} is exclusive with another held role", roleText);
+  case LATTICE_REASON_NOT_APPLICABLE:
+    return "the permission does not apply to this user type";
+  case LATTICE_REASON_REQUIREMENT:
+    return "a `require` condition does not hold";
+  default:
+    return "no table";
+  }
+}
+
+} // namespace lattice::driver

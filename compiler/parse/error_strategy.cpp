@@ -1,0 +1,115 @@
+// error_strategy.cpp - turns ANTLR recognition errors into L0001 diagnostics with clear wording.
+// Keywords are soft (usable as names), so expected sets that admit a name say "a name" once.
+#include "parse/error_strategy.h"
+
+#include "LatticeParser.h"
+#include "parse/parser.h"
+
+#include <fmt/format.h>
+#include <set>
+
+namespace lattice::parse {
+
+using lattice_gen::LatticeParser;
+
+std::string describeToken(const antlr4::Token *token) {
+  if (token == nullptr || token->getType() == antlr4::Token::EOF)
+    return "end of file";
+  return fmt::format("`{}`", token->getText());
+}
+
+std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
+                                            const antlr4::misc::IntervalSet &set) const {
+  bool name = set.contains(static_cast<size_t>(LatticeParser::ID));
+  std::set<std::string> items; // sorted: messages are deterministic
+  for (size_t type : set.toList()) {
+    if (type == LatticeParser::ID)
+      continue;
+    // A keyword alongside ID is just "a name" (keywords are soft); alone it is itself.
+    bool keyword = type >= LatticeParser::POLICY && type <= LatticeParser::NOT;
+    if (keyword && name)
+      continue;
+    if (type == LatticeParser::STRING) {
+      items.insert("a string");
+      continue;
+    }
+    if (type == antlr4::Token::EOF) {
+      items.insert("end of file");
+      continue;
+    }
+    items.insert(parser->getVocabulary().getDisplayName(type));
+  }
+  std::vector<std::string> parts;
+  if (name)
+    parts.push_back("a name");
+  for (const std::string &item : items)
+    parts.push_back(item.size() > 1 && item.front() == '\''
+                        ? "`" + item.substr(1, item.size() - 2) + "`"
+                        : item);
+  if (parts.empty())
+    return "something else";
+  if (parts.size() == 1)
+    return parts[0];
+  if (parts.size() > 6)
+    return fmt::format("{} or one of {} other tokens", parts[0], parts.size() - 1);
+  std::string result;
+  for (size_t i = 0; i < parts.size(); ++i)
+    result += (i == 0 ? "" : i + 1 == parts.size() ? " or " : ", ") + parts[i];
+  return result;
+}
+
+void ErrorStrategy::report(antlr4::Token *at, std::string message) {
+  SourceRange range{text.fileId(), 0, 0};
+  if (at != nullptr) {
+    if (at->getType() == antlr4::Token::EOF) {
+      uint32_t end = text.byteOffset(at->getStartIndex());
+      range = SourceRange{text.fileId(), end, end};
+    } else {
+      range = text.range(at->getStartIndex(), at->getStopIndex());
+    }
+  }
+  diags.report(DiagKind::SyntaxError, range, std::move(message));
+  if (++count >= kMaxSyntaxErrors) {
+    diags.report(DiagKind::TooManyErrors, range,
+                 fmt::format("too many syntax errors ({}); stopping here", count));
+    throw TooManySyntaxErrors{};
+  }
+}
+
+void ErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
+                                              const antlr4::NoViableAltException &e) {
+  antlr4::Token *at = e.getOffendingToken();
+  report(at, fmt::format("unexpected {}", describeToken(at)));
+}
+
+void ErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
+                                        const antlr4::InputMismatchException &e) {
+  antlr4::Token *at = e.getOffendingToken();
+  report(at, fmt::format("expected {}, found {}", describeExpected(parser, e.getExpectedTokens()),
+                         describeToken(at)));
+}
+
+void ErrorStrategy::reportFailedPredicate(antlr4::Parser *parser,
+                                          const antlr4::FailedPredicateException &e) {
+  report(e.getOffendingToken(), "unexpected input");
+}
+
+void ErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
+  if (inErrorRecoveryMode(parser))
+    return;
+  beginErrorCondition(parser);
+  antlr4::Token *at = parser->getCurrentToken();
+  report(at, fmt::format("unexpected {}; expected {}", describeToken(at),
+                         describeExpected(parser, getExpectedTokens(parser))));
+}
+
+void ErrorStrategy::reportMissingToken(antlr4::Parser *parser) {
+  if (inErrorRecoveryMode(parser))
+    return;
+  beginErrorCondition(parser);
+  antlr4::Token *at = parser->getCurrentToken();
+  report(at, fmt::format("missing {} before {}",
+                         describeExpected(parser, getExpectedTokens(parser)), describeToken(at)));
+}
+
+} // namespace lattice::parse

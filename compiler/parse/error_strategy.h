@@ -1,0 +1,42 @@
+// error_strategy.h - ANTLR error recovery that reports syntax errors as Lattice diagnostics,
+// with readable "expected X, found Y" messages instead of ANTLR's token-set dumps.
+#pragma once
+
+#include "antlr4-runtime.h"
+#include "diagnostics/diagnostic.h"
+#include "parse/source_text.h"
+
+namespace lattice::parse {
+
+/// Thrown to abandon a parse once too many syntax errors were reported.
+struct TooManySyntaxErrors {};
+
+class ErrorStrategy : public antlr4::DefaultErrorStrategy {
+public:
+  ErrorStrategy(const SourceText &text, DiagnosticEngine &diags) : text(text), diags(diags) {}
+
+  unsigned errorCount() const { return count; }
+
+protected:
+  void reportNoViableAlternative(antlr4::Parser *parser,
+                                 const antlr4::NoViableAltException &e) override;
+  void reportInputMismatch(antlr4::Parser *parser,
+                           const antlr4::InputMismatchException &e) override;
+  void reportFailedPredicate(antlr4::Parser *parser,
+                             const antlr4::FailedPredicateException &e) override;
+  void reportUnwantedToken(antlr4::Parser *parser) override;
+  void reportMissingToken(antlr4::Parser *parser) override;
+
+private:
+  void report(antlr4::Token *at, std::string message);
+  std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) const;
+
+  const SourceText &text;
+  DiagnosticEngine &diags;
+  unsigned count = 0;
+};
+
+/// `name`, `;`, `end of file`: how a token is shown in messages.
+std::string describeToken(const antlr4::Token *token);
+
+} // namespace lattice::parse

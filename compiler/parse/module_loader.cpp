@@ -1,0 +1,198 @@
+// module_loader.cpp - iterative depth-first loading of imports with cycle detection.
+// Files are keyed by canonical path so a module reached twice is read and declared once.
+#include "parse/module_loader.h"
+
+#include "parse/parser.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+
+#ifndef LATTICE_BUILTIN_STDLIB
+#define LATTICE_BUILTIN_STDLIB ""
+#endif
+
+namespace lattice::parse {
+namespace fs = std::filesystem;
+
+std::vector<std::string> defaultStdlibDirs() {
+  std::vector<std::string> dirs;
+  if (const char *env = std::getenv("LATTICE_STDLIB")) {
+    llvm::SmallVector<llvm::StringRef, 4> parts;
+    llvm::StringRef(env).split(parts, ':', -1, false);
+    for (llvm::StringRef part : parts)
+      dirs.push_back(part.str());
+  }
+  if (std::string(LATTICE_BUILTIN_STDLIB) != "")
+    dirs.push_back(LATTICE_BUILTIN_STDLIB);
+  return dirs;
+}
+
+namespace {
+
+enum class State { Visiting, Done, Failed };
+
+struct Frame {
+  size_t file;       // index into `parsed`
+  size_t nextImport; // next import of that file to follow
+};
+
+class Loader {
+public:
+  Loader(const LoadOptions &options, SourceManager &sources, DiagnosticEngine &diags)
+      : options(options), sources(sources), diags(diags) {}
+
+  LoadResult run(const std::vector<std::string> &roots) {
+    LoadResult result;
+    bool ok = true;
+    for (const std::string &root : roots) {
+      auto buffer = llvm::MemoryBuffer::getFile(root, /*IsText=*/false,
+                                                /*RequiresNullTerminator=*/false);
+      if (!buffer) {
+        diags.report(DiagKind::CannotReadFile, SourceRange{},
+                     fmt::format("cannot read `{}`: {}", root, buffer.getError().message()));
+        result.ioError = true;
+        ok = false;
+        continue;
+      }
+      if (fs::is_directory(root)) {
+        diags.report(DiagKind::CannotReadFile, SourceRange{},
+                     fmt::format("cannot read `{}`: it is a directory", root));
+        result.ioError = true;
+        ok = false;
+        continue;
+      }
+      std::string key = canonical(root);
+      if (states.count(key))
+        continue; // named twice, or already imported by an earlier root
+      ok &= visit(key, std::move(*buffer));
+    }
+    // Post-order of the depth-first walks: every module comes before the files importing it.
+    for (size_t index : order)
+      result.files.push_back(std::move(*parsed[index]));
+    result.ok = ok && !diags.hasErrors();
+    return result;
+  }
+
+private:
+  static std::string canonical(const std::string &path) {
+    std::error_code ec;
+    fs::path result = fs::weakly_canonical(path, ec);
+    return ec ? path : result.string();
+  }
+
+  /// Loads `key` and everything it imports. Returns false if anything failed.
+  bool visit(const std::string &key, std::unique_ptr<llvm::MemoryBuffer> buffer) {
+    bool ok = true;
+    std::vector<Frame> stack;
+    std::vector<std::string> stackKeys;
+    auto open = [&](const std::string &k, std::unique_ptr<llvm::MemoryBuffer> b) {
+      // Re-own the buffer under the path the user gave, for readable diagnostics.
+      uint32_t id = sources.addBuffer(std::move(b));
+      std::optional<ast::File> file = parseFile(id, sources, diags);
+      states[k] = file ? State::Visiting : State::Failed;
+      if (!file) {
+        ok = false;
+        return;
+      }
+      parsed.push_back(std::move(file));
+      stack.push_back({parsed.size() - 1, 0});
+      stackKeys.push_back(k);
+    };
+    open(key, std::move(buffer));
+    while (!stack.empty()) {
+      Frame &frame = stack.back();
+      const ast::File &file = *parsed[frame.file];
+      if (frame.nextImport == file.imports.size()) {
+        states[stackKeys.back()] = State::Done;
+        order.push_back(frame.file);
+        stack.pop_back();
+        stackKeys.pop_back();
+        continue;
+      }
+      const ast::Import &import = file.imports[frame.nextImport++];
+      std::optional<std::string> path = resolve(import, file.fileId);
+      if (!path) {
+        ok = false;
+        continue;
+      }
+      auto it = states.find(*path);
+      if (it != states.end()) {
+        if (it->second == State::Visiting) {
+          reportCycle(import, *path, stack, stackKeys);
+          ok = false;
+        }
+        continue;
+      }
+      auto child = llvm::MemoryBuffer::getFile(*path, false, false);
+      if (!child) {
+        diags.report(DiagKind::ModuleNotFound, import.module.range,
+                     fmt::format("cannot read module `{}` at `{}`: {}", import.module.str(), *path,
+                                 child.getError().message()));
+        states[*path] = State::Failed;
+        ok = false;
+        continue;
+      }
+      open(*path, std::move(*child));
+    }
+    return ok;
+  }
+
+  std::optional<std::string> resolve(const ast::Import &import, uint32_t fromFile) {
+    fs::path relative;
+    for (const ast::Ident &part : import.module.parts)
+      relative /= part.name;
+    relative += ".lat";
+    std::vector<fs::path> candidates;
+    candidates.push_back(fs::path(sources.name(fromFile).str()).parent_path() / relative);
+    for (const std::string &dir : options.stdlibDirs)
+      candidates.push_back(fs::path(dir) / relative);
+    for (const fs::path &candidate : candidates) {
+      std::error_code ec;
+      if (fs::is_regular_file(candidate, ec))
+        return canonical(candidate.string());
+    }
+    Diagnostic &diag = diags.report(DiagKind::ModuleNotFound, import.module.range,
+                                    fmt::format("cannot find module `{}`", import.module.str()));
+    std::string searched;
+    for (const fs::path &candidate : candidates)
+      searched += (searched.empty() ? "" : ", ") + candidate.string();
+    diag.help = fmt::format("looked for {}; set LATTICE_STDLIB to add a folder", searched);
+    return std::nullopt;
+  }
+
+  void reportCycle(const ast::Import &import, const std::string &target,
+                   const std::vector<Frame> &stack, const std::vector<std::string> &keys) {
+    Diagnostic &diag =
+        diags.report(DiagKind::ImportCycle, import.range,
+                     fmt::format("importing `{}` creates a cycle", import.module.str()));
+    // Walk the current import chain from the module that is imported again.
+    size_t start = 0;
+    while (start < keys.size() && keys[start] != target)
+      ++start;
+    for (size_t i = start; i + 1 < stack.size(); ++i) {
+      const ast::File &file = *parsed[stack[i].file];
+      const ast::Import &step = file.imports[stack[i].nextImport - 1];
+      diag.notes.push_back({step.range, fmt::format("`{}` is imported here", step.module.str())});
+    }
+  }
+
+  const LoadOptions &options;
+  SourceManager &sources;
+  DiagnosticEngine &diags;
+  std::map<std::string, State> states;
+  std::vector<std::optional<ast::File>> parsed;
+  std::vector<size_t> order;
+};
+
+} // namespace
+
+LoadResult loadProgram(const std::vector<std::string> &roots, const LoadOptions &options,
+                       SourceManager &sources, DiagnosticEngine &diags) {
+  return Loader(options, sources, diags).run(roots);
+}
+
+} // namespace lattice::parse

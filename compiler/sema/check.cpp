@@ -1,0 +1,52 @@
+// check.cpp - entry point of the semantic phase: policy name, vocabulary, roles, tests.
+// Each step reports its own errors and goes on, so one run shows every problem it can.
+#include "sema/check.h"
+
+#include "sema/context.h"
+
+#include <filesystem>
+
+namespace lattice::sema {
+namespace {
+
+std::string policyName(const std::vector<ast::File> &files, const SourceManager &sources,
+                       DiagnosticEngine &diags) {
+  const ast::Header *first = nullptr;
+  for (const ast::File &file : files) {
+    if (!file.header || file.header->isModule)
+      continue;
+    if (first == nullptr) {
+      first = &*file.header;
+      continue;
+    }
+    if (file.header->name.str() != first->name.str()) {
+      Diagnostic &diag = diags.report(DiagKind::ConflictingPolicyName, file.header->name.range,
+                                      fmt::format("policy `{}` conflicts with policy `{}`",
+                                                  file.header->name.str(), first->name.str()));
+      diag.notes.push_back({first->name.range, "first named here"});
+    }
+  }
+  if (first)
+    return first->name.str();
+  // No header: name the policy after its last file (the importer of everything else).
+  return files.empty()
+             ? "policy"
+             : std::filesystem::path(sources.name(files.back().fileId).str()).stem().string();
+}
+
+} // namespace
+
+std::optional<Model> check(const std::vector<ast::File> &files, const SourceManager &sources,
+                           DiagnosticEngine &diags) {
+  size_t errorsBefore = diags.errors();
+  Context ctx(diags);
+  ctx.model.policyName = policyName(files, sources, diags);
+  declareVocabulary(files, ctx);
+  checkRoles(files, ctx);
+  checkTests(files, ctx);
+  if (diags.errors() > errorsBefore)
+    return std::nullopt;
+  return std::move(ctx.model);
+}
+
+} // namespace lattice::sema

@@ -1,0 +1,68 @@
+// context.cpp - symbol tables and name lookups used across the semantic checks.
+// Every failed lookup reports its own "unknown X" diagnostic so callers just skip the name.
+#include "sema/context.h"
+
+namespace lattice::sema {
+
+bool SymbolTable::declare(const ast::Ident &name, uint32_t id, DiagnosticEngine &diags) {
+  auto [it, inserted] = entries.try_emplace(name.name, id, name.range);
+  if (inserted)
+    return true;
+  Diagnostic &diag = diags.report(DiagKind::Redefinition, name.range,
+                                  fmt::format("redefinition of {} `{}`", what, name.name));
+  diag.notes.push_back({it->second.second, "previous definition is here"});
+  return false;
+}
+
+std::optional<uint32_t> SymbolTable::find(llvm::StringRef name) const {
+  auto it = entries.find(name);
+  if (it == entries.end())
+    return std::nullopt;
+  return it->second.first;
+}
+
+std::optional<ScopeKindId> Context::scopeKind(const ast::Ident &name) {
+  if (auto id = scopeNames.find(name.name))
+    return id;
+  diags.report(DiagKind::UnknownScopeKind, name.range,
+               fmt::format("unknown scope kind `{}`", name.name));
+  return std::nullopt;
+}
+
+std::optional<KindId> Context::kind(const ast::Ident &name) {
+  if (auto id = kindNames.find(name.name))
+    return id;
+  Diagnostic &diag = diags.report(DiagKind::UnknownUserType, name.range,
+                                  fmt::format("unknown user type `{}`", name.name));
+  if (scopeNames.find(name.name))
+    diag.help = fmt::format("`{}` is a scope kind; roles and permissions name user types "
+                            "(`usertype x at {};`)",
+                            name.name, name.name);
+  return std::nullopt;
+}
+
+std::optional<RoleId> Context::role(const ast::Ident &name) {
+  if (auto id = roleNames.find(name.name))
+    return id;
+  diags.report(DiagKind::UnknownRole, name.range, fmt::format("unknown role `{}`", name.name));
+  return std::nullopt;
+}
+
+std::optional<FlagId> Context::flag(const ast::Ident &name) {
+  if (auto id = flagNames.find(name.name))
+    return id;
+  Diagnostic &diag =
+      diags.report(DiagKind::UnknownFlag, name.range, fmt::format("unknown flag `{}`", name.name));
+  diag.help = fmt::format("declare it with `flag {} on <scope kind or user type>;`", name.name);
+  return std::nullopt;
+}
+
+KindMask Context::kindMask(const std::vector<ast::Ident> &names) {
+  KindMask mask = 0;
+  for (const ast::Ident &name : names)
+    if (auto id = kind(name))
+      mask |= KindMask{1} << *id;
+  return mask;
+}
+
+} // namespace lattice::sema

@@ -1,0 +1,37 @@
+// model.cpp - names and relation sets of the model's small enums.
+// Kept out of the header so the tables they encode are defined once.
+#include "sema/model.h"
+
+namespace lattice::sema {
+
+const char *relationName(Relation relation) {
+  static const char *const names[] = {"same", "descendant", "ancestor", "tenant"};
+  return names[static_cast<unsigned>(relation)];
+}
+
+const char *reachName(Reach reach) {
+  static const char *const names[] = {"self", "descendants", "subtree", "ancestors", "tenant"};
+  return names[static_cast<unsigned>(reach)];
+}
+
+RelationMask reachRelations(Reach reach) {
+  constexpr RelationMask same = 1u << static_cast<unsigned>(Relation::Same);
+  constexpr RelationMask descendant = 1u << static_cast<unsigned>(Relation::Descendant);
+  constexpr RelationMask ancestor = 1u << static_cast<unsigned>(Relation::Ancestor);
+  constexpr RelationMask tenant = 1u << static_cast<unsigned>(Relation::Tenant);
+  switch (reach) {
+  case Reach::Self:
+    return same;
+  case Reach::Descendants:
+    return descendant;
+  case Reach::Subtree:
+    return same | descendant;
+  case Reach::Ancestors:
+    return ancestor;
+  case Reach::Tenant:
+    return same | descendant | ancestor | tenant;
+  }
+  return 0;
+}
+
+} // namespace lattice::sema

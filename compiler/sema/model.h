@@ -1,0 +1,174 @@
+// model.h - the checked semantic model of a policy: every name resolved to a dense id.
+// Produced by sema::check, read by analyses, lowering and the test runner; never mutated after.
+#pragma once
+
+#include "base/source_manager.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lattice::sema {
+
+using ScopeKindId = uint32_t;
+using KindId = uint32_t; // principal kind (user type)
+using ResourceId = uint32_t;
+using PermissionId = uint32_t;
+using RoleId = uint32_t;
+using FlagId = uint32_t;
+
+using KindMask = uint64_t; // bit k = principal kind k (at most 64 kinds)
+using FlagMask = uint64_t; // bit f = flag f (at most 64 flags)
+
+/// Relations a request can be in, as the runtime numbers them.
+enum class Relation : uint8_t { Same = 0, Descendant = 1, Ancestor = 2, Tenant = 3 };
+inline constexpr uint32_t kRelationCount = 4;
+using RelationMask = uint8_t;
+const char *relationName(Relation relation); // "same", "descendant", ...
+
+/// A rule's reach (`in self` ...) and the request relations it covers.
+enum class Reach : uint8_t { Self, Descendants, Subtree, Ancestors, Tenant };
+const char *reachName(Reach reach);
+RelationMask reachRelations(Reach reach);
+
+/// A condition in disjunctive normal form: it holds when any clause holds. No clauses = never.
+struct Clause {
+  FlagMask required = 0;
+  FlagMask forbidden = 0;
+  bool holds(FlagMask flags) const {
+    return (flags & required) == required && (flags & forbidden) == 0;
+  }
+  friend bool operator==(const Clause &, const Clause &) = default;
+  friend auto operator<=>(const Clause &, const Clause &) = default;
+};
+struct Guard {
+  std::vector<Clause> clauses;
+  static Guard always() { return Guard{{Clause{}}}; }
+  bool isAlways() const { return clauses.size() == 1 && clauses[0] == Clause{}; }
+  bool isNever() const { return clauses.empty(); }
+  bool holds(FlagMask flags) const {
+    for (const Clause &clause : clauses)
+      if (clause.holds(flags))
+        return true;
+    return false;
+  }
+};
+
+struct ScopeKind {
+  std::string name;
+  SourceRange decl;
+  std::vector<ScopeKindId> parents;
+};
+
+struct PrincipalKind {
+  std::string name;
+  std::string label;
+  SourceRange decl;
+  std::vector<ScopeKindId> scopes;
+};
+
+struct Flag {
+  std::string name;
+  SourceRange decl;
+  bool onScope = false;            // a property of the principal's node, else of the principal
+  std::vector<ScopeKindId> scopes; // when onScope
+  KindMask kinds = 0;              // when !onScope
+};
+
+struct Group {
+  std::string name;
+  std::string label;
+  SourceRange decl;
+  std::vector<PermissionId> members;
+};
+
+struct Resource {
+  std::string name;
+  std::string label;
+  SourceRange decl;
+  std::vector<ScopeKindId> owners; // empty: any
+  std::vector<PermissionId> permissions;
+  std::vector<Group> groups;
+};
+
+struct Permission {
+  std::string name; // "resource.action"
+  std::string action;
+  std::string label;
+  ResourceId resource = 0;
+  SourceRange decl;
+  KindMask applicableKinds = 0; // all kinds unless restricted with `for`
+};
+
+enum class Effect : uint8_t { Allow, Deny };
+
+struct Rule {
+  RoleId role = 0; // the role that declares it
+  Effect effect = Effect::Allow;
+  std::vector<PermissionId> permissions; // sorted, unique, `except` already removed
+  Reach reach = Reach::Self;
+  Guard guard;
+  SourceRange range;
+};
+
+struct Role {
+  std::string name;
+  std::string label;
+  SourceRange decl;
+  KindMask kinds = 0;
+  std::vector<RoleId> extends;           // direct
+  std::vector<RoleId> inherited;         // transitive closure of extends, excluding itself, sorted
+  std::vector<uint32_t> rules;           // indexes into Model::rules declared by this role
+  std::vector<RoleId> assigns;           // sorted, unique
+  std::vector<SourceRange> assignRanges; // parallel to the source order of assigns (for notes)
+  bool deprecated = false;
+  std::string deprecationNote;
+  bool locked = false;
+};
+
+struct ExclusiveSet {
+  std::vector<RoleId> roles; // sorted, unique
+  SourceRange decl;
+};
+
+struct Requirement {
+  Guard guard;
+  KindMask kinds = 0;
+  SourceRange decl;
+};
+
+struct TestCase {
+  Effect expect = Effect::Allow;
+  std::vector<RoleId> roles;
+  KindId kind = 0;
+  FlagMask flags = 0;
+  std::vector<PermissionId> permissions;
+  RelationMask relations = 0;
+  SourceRange range;
+};
+
+struct Test {
+  std::string name;
+  SourceRange decl;
+  std::vector<TestCase> cases;
+};
+
+struct Model {
+  std::string policyName;
+  std::vector<ScopeKind> scopeKinds;
+  std::vector<PrincipalKind> kinds;
+  std::vector<Flag> flags;
+  std::vector<Resource> resources;
+  std::vector<Permission> permissions;
+  std::vector<Role> roles;
+  std::vector<Rule> rules;
+  std::vector<ExclusiveSet> exclusives;
+  std::vector<Requirement> requirements;
+  std::vector<Test> tests;
+
+  KindMask allKinds() const {
+    return kinds.size() >= 64 ? ~KindMask{0} : (KindMask{1} << kinds.size()) - 1;
+  }
+};
+
+} // namespace lattice::sema

@@ -1,0 +1,322 @@
+// roles.cpp - declares roles and checks their kinds, extends (acyclic, kind-compatible), rules,
+// assigns, exclusive sets and requirements. Rules are stored once, on the declaring role.
+#include "sema/context.h"
+
+#include <algorithm>
+
+namespace lattice::sema {
+namespace {
+
+bool flagAvailable(const Flag &flag, const PrincipalKind &kind, KindId id) {
+  if (flag.kinds & (KindMask{1} << id))
+    return true;
+  for (ScopeKindId scope : kind.scopes)
+    if (std::find(flag.scopes.begin(), flag.scopes.end(), scope) != flag.scopes.end())
+      return true;
+  return false;
+}
+
+/// Kinds of `mask` that can carry `flag`.
+KindMask kindsCarrying(const Model &model, FlagId flag, KindMask mask) {
+  KindMask result = 0;
+  for (KindId k = 0; k < model.kinds.size(); ++k)
+    if ((mask >> k & 1) && flagAvailable(model.flags[flag], model.kinds[k], k))
+      result |= KindMask{1} << k;
+  return result;
+}
+
+std::string kindList(const Model &model, KindMask mask) {
+  std::string result;
+  for (KindId k = 0; k < model.kinds.size(); ++k)
+    if (mask >> k & 1)
+      result += (result.empty() ? "`" : ", `") + model.kinds[k].name + "`";
+  return result.empty() ? "no user type" : result;
+}
+
+/// Scope kinds that have at least one child / at least one parent.
+struct TreeShape {
+  std::vector<bool> hasChildren, hasParent;
+};
+
+TreeShape treeShape(const Model &model) {
+  TreeShape shape{std::vector<bool>(model.scopeKinds.size()),
+                  std::vector<bool>(model.scopeKinds.size())};
+  for (ScopeKindId s = 0; s < model.scopeKinds.size(); ++s)
+    for (ScopeKindId parent : model.scopeKinds[s].parents) {
+      shape.hasChildren[parent] = true;
+      shape.hasParent[s] = true;
+    }
+  return shape;
+}
+
+std::optional<Reach> parseReach(const ast::Ident &name, Context &ctx) {
+  static const std::pair<const char *, Reach> reaches[] = {{"self", Reach::Self},
+                                                           {"descendants", Reach::Descendants},
+                                                           {"subtree", Reach::Subtree},
+                                                           {"ancestors", Reach::Ancestors},
+                                                           {"tenant", Reach::Tenant}};
+  for (auto &[spelling, reach] : reaches)
+    if (name.name == spelling)
+      return reach;
+  Diagnostic &diag = ctx.diags.report(DiagKind::UnknownRelation, name.range,
+                                      fmt::format("unknown scope relation `{}`", name.name));
+  diag.help = "expected one of `self`, `descendants`, `subtree`, `ancestors`, `tenant`";
+  return std::nullopt;
+}
+
+class RoleChecker {
+public:
+  RoleChecker(const std::vector<ast::File> &files, Context &ctx)
+      : files(files), ctx(ctx), model(ctx.model), shape(treeShape(ctx.model)) {}
+
+  void run() {
+    for (const ast::File &file : files)
+      for (const ast::RoleDecl &decl : file.roles)
+        if (ctx.roleNames.declare(decl.name, model.roles.size(), ctx.diags)) {
+          decls.push_back(&decl);
+          Role role;
+          role.name = decl.name.name;
+          role.label = decl.label;
+          role.decl = decl.name.range;
+          role.kinds = ctx.kindMask(decl.kinds);
+          role.deprecated = decl.deprecated;
+          role.deprecationNote = decl.deprecationNote;
+          role.locked = decl.locked;
+          model.roles.push_back(std::move(role));
+        }
+    for (RoleId id = 0; id < model.roles.size(); ++id)
+      resolveLinks(id);
+    computeClosures();
+    for (RoleId id = 0; id < model.roles.size(); ++id)
+      for (const ast::RuleDecl &rule : decls[id]->rules)
+        checkRule(id, rule);
+    for (const ast::File &file : files) {
+      for (const ast::ExclusiveDecl &decl : file.exclusives)
+        checkExclusive(decl);
+      for (const ast::RequireDecl &decl : file.requireClauses)
+        checkRequire(decl);
+    }
+  }
+
+private:
+  void resolveLinks(RoleId id) {
+    Role &role = model.roles[id];
+    for (const ast::Ident &parent : decls[id]->extends) {
+      std::optional<RoleId> parentId = ctx.role(parent);
+      if (!parentId)
+        continue;
+      if (std::find(role.extends.begin(), role.extends.end(), *parentId) != role.extends.end()) {
+        ctx.diags.report(DiagKind::DuplicateName, parent.range,
+                         fmt::format("`{}` is extended twice", parent.name));
+        continue;
+      }
+      role.extends.push_back(*parentId);
+      KindMask missing = role.kinds & ~model.roles[*parentId].kinds;
+      if (missing != 0) {
+        Diagnostic &diag =
+            ctx.diags.report(DiagKind::ExtendedRoleKindMismatch, parent.range,
+                             fmt::format("role `{}` extends `{}`, which {} may not hold", role.name,
+                                         parent.name, kindList(model, missing)));
+        diag.notes.push_back(
+            {model.roles[*parentId].decl, fmt::format("`{}` is declared here", parent.name)});
+      }
+    }
+    for (const ast::AssignsDecl &assigns : decls[id]->assigns)
+      for (const ast::Ident &target : assigns.roles)
+        if (std::optional<RoleId> targetId = ctx.role(target)) {
+          role.assigns.push_back(*targetId);
+          role.assignRanges.push_back(target.range);
+        }
+    std::vector<RoleId> sorted = role.assigns;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    role.assigns = std::move(sorted);
+  }
+
+  /// Detects extends cycles and computes each role's transitive ancestors, iteratively.
+  void computeClosures() {
+    std::vector<uint8_t> color(model.roles.size(), 0);
+    for (RoleId root = 0; root < model.roles.size(); ++root) {
+      if (color[root])
+        continue;
+      std::vector<std::pair<RoleId, size_t>> stack{{root, 0}};
+      color[root] = 1;
+      while (!stack.empty()) {
+        auto &[node, next] = stack.back();
+        Role &role = model.roles[node];
+        if (next == role.extends.size()) {
+          for (RoleId parent : role.extends) {
+            role.inherited.push_back(parent);
+            const auto &more = model.roles[parent].inherited;
+            role.inherited.insert(role.inherited.end(), more.begin(), more.end());
+          }
+          std::sort(role.inherited.begin(), role.inherited.end());
+          role.inherited.erase(std::unique(role.inherited.begin(), role.inherited.end()),
+                               role.inherited.end());
+          std::erase(role.inherited, node);
+          color[node] = 2;
+          stack.pop_back();
+          continue;
+        }
+        RoleId parent = role.extends[next++];
+        if (color[parent] == 1) {
+          Diagnostic &diag = ctx.diags.report(DiagKind::ExtendsCycle, decls[node]->name.range,
+                                              fmt::format("role `{}` extends itself through `{}`",
+                                                          model.roles[parent].name, role.name));
+          for (auto &[member, unused] : stack)
+            diag.notes.push_back({model.roles[member].decl, fmt::format("`{}` is part of the cycle",
+                                                                        model.roles[member].name)});
+          continue;
+        }
+        if (color[parent] == 0) {
+          color[parent] = 1;
+          stack.push_back({parent, 0});
+        }
+      }
+    }
+  }
+
+  void checkRule(RoleId id, const ast::RuleDecl &decl) {
+    const Role &role = model.roles[id];
+    Rule rule;
+    rule.role = id;
+    rule.effect = decl.effect == ast::Effect::Deny ? Effect::Deny : Effect::Allow;
+    rule.range = decl.range;
+    rule.guard = Guard::always();
+    bool ok = true;
+    if (decl.relation) {
+      std::optional<Reach> reach = parseReach(*decl.relation, ctx);
+      ok &= reach.has_value();
+      rule.reach = reach.value_or(Reach::Self);
+    }
+    if (decl.when) {
+      auto usable = [&](FlagId flag, const ast::Ident &name) {
+        if (kindsCarrying(model, flag, role.kinds) != 0)
+          return true;
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::FlagNotAvailable, name.range,
+            fmt::format("flag `{}` can never be set for {}, the user types of role `{}`", name.name,
+                        kindList(model, role.kinds), role.name));
+        diag.notes.push_back({model.flags[flag].decl, "flag declared here"});
+        return false;
+      };
+      std::optional<Guard> guard = toGuard(*decl.when, ctx, usable);
+      ok &= guard.has_value();
+      if (guard)
+        rule.guard = std::move(*guard);
+    }
+    std::optional<std::vector<PermissionId>> permissions =
+        expandPatterns(decl.patterns, decl.except, ctx);
+    if (!permissions || !ok)
+      return;
+    rule.permissions = std::move(*permissions);
+    if (rule.permissions.empty())
+      ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this rule matches no permission");
+    for (PermissionId pid : rule.permissions) {
+      const Permission &permission = model.permissions[pid];
+      if ((permission.applicableKinds & role.kinds) != 0 || role.kinds == 0)
+        continue;
+      // Only explicit grants are errors: `*` and `res.*` naturally span inapplicable permissions.
+      if (!namesExplicitly(decl, permission))
+        continue;
+      Diagnostic &diag =
+          ctx.diags.report(DiagKind::PermissionNotApplicable, decl.range,
+                           fmt::format("`{}` does not apply to {}, the user types of role `{}`",
+                                       permission.name, kindList(model, role.kinds), role.name));
+      diag.notes.push_back(
+          {permission.decl, fmt::format("`{}` applies only to {}", permission.name,
+                                        kindList(model, permission.applicableKinds))});
+    }
+    checkReach(role, decl, rule.reach);
+    model.roles[id].rules.push_back(model.rules.size());
+    model.rules.push_back(std::move(rule));
+  }
+
+  bool namesExplicitly(const ast::RuleDecl &decl, const Permission &permission) const {
+    const Resource &resource = model.resources[permission.resource];
+    for (const ast::PermissionPattern &pattern : decl.patterns)
+      if (pattern.form == ast::PermissionPattern::Form::Actions &&
+          pattern.resource.name == resource.name)
+        for (const ast::Ident &action : pattern.actions)
+          if (action.name == permission.action)
+            return true;
+    return false;
+  }
+
+  void checkReach(const Role &role, const ast::RuleDecl &decl, Reach reach) {
+    if (reach != Reach::Descendants && reach != Reach::Ancestors)
+      return;
+    bool possible = false;
+    for (KindId k = 0; k < model.kinds.size(); ++k) {
+      if (!(role.kinds >> k & 1))
+        continue;
+      for (ScopeKindId scope : model.kinds[k].scopes)
+        possible |= reach == Reach::Descendants ? shape.hasChildren[scope] : shape.hasParent[scope];
+    }
+    if (possible || role.kinds == 0)
+      return;
+    Diagnostic &diag =
+        ctx.diags.report(DiagKind::RelationNeverReached, decl.relation->range,
+                         fmt::format("`{}` never applies: {} only sit at scope kinds with no {}",
+                                     reachName(reach), kindList(model, role.kinds),
+                                     reach == Reach::Descendants ? "children" : "parents"));
+    diag.help = "use `self`, or place the user type at a scope kind that has them";
+  }
+
+  void checkExclusive(const ast::ExclusiveDecl &decl) {
+    ExclusiveSet set{{}, decl.range};
+    for (const ast::Ident &name : decl.roles) {
+      std::optional<RoleId> id = ctx.role(name);
+      if (!id)
+        return;
+      if (std::find(set.roles.begin(), set.roles.end(), *id) != set.roles.end()) {
+        ctx.diags.report(DiagKind::DuplicateName, name.range,
+                         fmt::format("`{}` is listed twice", name.name));
+        continue;
+      }
+      set.roles.push_back(*id);
+    }
+    if (set.roles.size() < 2) {
+      ctx.diags.report(DiagKind::ExclusiveTooFew, decl.range,
+                       "an exclusive set needs at least two distinct roles");
+      return;
+    }
+    std::sort(set.roles.begin(), set.roles.end());
+    model.exclusives.push_back(std::move(set));
+  }
+
+  void checkRequire(const ast::RequireDecl &decl) {
+    Requirement requirement;
+    requirement.decl = decl.range;
+    requirement.kinds = decl.kinds.empty() ? model.allKinds() : ctx.kindMask(decl.kinds);
+    auto usable = [&](FlagId flag, const ast::Ident &name) {
+      if (kindsCarrying(model, flag, requirement.kinds) != 0)
+        return true;
+      Diagnostic &diag =
+          ctx.diags.report(DiagKind::FlagNotAvailableForRequire, name.range,
+                           fmt::format("flag `{}` can never be set for {}", name.name,
+                                       kindList(model, requirement.kinds)));
+      diag.notes.push_back({model.flags[flag].decl, "flag declared here"});
+      return false;
+    };
+    std::optional<Guard> guard = toGuard(*decl.condition, ctx, usable);
+    if (!guard)
+      return;
+    requirement.guard = std::move(*guard);
+    model.requirements.push_back(std::move(requirement));
+  }
+
+  const std::vector<ast::File> &files;
+  Context &ctx;
+  Model &model;
+  TreeShape shape;
+  std::vector<const ast::RoleDecl *> decls;
+};
+
+} // namespace
+
+void checkRoles(const std::vector<ast::File> &files, Context &ctx) {
+  RoleChecker(files, ctx).run();
+}
+
+} // namespace lattice::sema

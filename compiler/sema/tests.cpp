@@ -1,0 +1,111 @@
+// tests.cpp - resolves `test` blocks into concrete cases: roles, one user type, flags,
+// permissions and relations. `lattice test` then runs each case through the runtime.
+#include "sema/context.h"
+
+#include <algorithm>
+
+namespace lattice::sema {
+namespace {
+
+std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Context &ctx) {
+  if (names.empty())
+    return RelationMask((1u << kRelationCount) - 1);
+  RelationMask mask = 0;
+  bool ok = true;
+  for (const ast::Ident &name : names) {
+    bool found = false;
+    for (uint32_t r = 0; r < kRelationCount; ++r)
+      if (name.name == relationName(static_cast<Relation>(r))) {
+        mask |= 1u << r;
+        found = true;
+      }
+    if (!found) {
+      Diagnostic &diag = ctx.diags.report(DiagKind::UnknownTestRelation, name.range,
+                                          fmt::format("unknown request relation `{}`", name.name));
+      diag.help = "expected one of `same`, `descendant`, `ancestor`, `tenant`, or `*`";
+      ok = false;
+    }
+  }
+  return ok ? std::optional(mask) : std::nullopt;
+}
+
+std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
+  const Model &model = ctx.model;
+  TestCase result;
+  result.expect = decl.expect == ast::Effect::Deny ? Effect::Deny : Effect::Allow;
+  result.range = decl.range;
+  bool ok = true;
+  KindMask common = model.allKinds();
+  for (const ast::Ident &name : decl.roles) {
+    std::optional<RoleId> role = ctx.role(name);
+    if (!role) {
+      ok = false;
+      continue;
+    }
+    result.roles.push_back(*role);
+    common &= model.roles[*role].kinds;
+  }
+  for (const ast::Ident &name : decl.flags) {
+    std::optional<FlagId> flag = ctx.flag(name);
+    ok &= flag.has_value();
+    if (flag)
+      result.flags |= FlagMask{1} << *flag;
+  }
+  std::optional<RelationMask> rel = relations(decl.relations, ctx);
+  std::optional<std::vector<PermissionId>> permissions =
+      expandPatterns(decl.patterns, decl.except, ctx);
+  if (!rel || !permissions || !ok)
+    return std::nullopt;
+  result.relations = *rel;
+  result.permissions = std::move(*permissions);
+  if (result.permissions.empty())
+    ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this test matches no permission");
+
+  if (decl.kind) {
+    std::optional<KindId> kind = ctx.kind(*decl.kind);
+    if (!kind)
+      return std::nullopt;
+    result.kind = *kind;
+    for (size_t i = 0; i < result.roles.size(); ++i)
+      if (!(model.roles[result.roles[i]].kinds >> *kind & 1)) {
+        Diagnostic &diag = ctx.diags.report(DiagKind::TestKindMismatch, decl.roles[i].range,
+                                            fmt::format("user type `{}` may not hold role `{}`",
+                                                        decl.kind->name, decl.roles[i].name));
+        diag.notes.push_back({model.roles[result.roles[i]].decl, "role declared here"});
+        ok = false;
+      }
+    return ok ? std::optional(result) : std::nullopt;
+  }
+  if (common == 0) {
+    ctx.diags.report(DiagKind::TestKindMismatch, decl.range,
+                     "no user type may hold all of these roles");
+    return std::nullopt;
+  }
+  if ((common & (common - 1)) != 0) {
+    Diagnostic &diag = ctx.diags.report(
+        DiagKind::TestKindAmbiguous, decl.range,
+        "these roles can be held by several user types; say which with `as <user type>`");
+    for (KindId k = 0; k < model.kinds.size(); ++k)
+      if (common >> k & 1)
+        diag.notes.push_back(
+            {model.kinds[k].decl, fmt::format("`{}` could hold them", model.kinds[k].name)});
+    return std::nullopt;
+  }
+  result.kind = static_cast<KindId>(__builtin_ctzll(common));
+  return result;
+}
+
+} // namespace
+
+void checkTests(const std::vector<ast::File> &files, Context &ctx) {
+  for (const ast::File &file : files)
+    for (const ast::TestDecl &decl : file.tests) {
+      Test test{decl.name, decl.range, {}};
+      for (const ast::TestCase &c : decl.cases)
+        if (std::optional<TestCase> checked = checkCase(c, ctx))
+          test.cases.push_back(std::move(*checked));
+      ctx.model.tests.push_back(std::move(test));
+    }
+}
+
+} // namespace lattice::sema

@@ -1,0 +1,216 @@
+// vocabulary.cpp - declares what roles talk about: scope kinds (and their tree), user types,
+// flags, action sets and resources with their permissions. Ids follow declaration order.
+#include "sema/context.h"
+
+#include <algorithm>
+
+namespace lattice::sema {
+namespace {
+
+void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
+  std::vector<const ast::ScopeDecl *> decls;
+  for (const ast::File &file : files)
+    for (const ast::ScopeDecl &decl : file.scopes)
+      if (ctx.scopeNames.declare(decl.name, ctx.model.scopeKinds.size(), ctx.diags)) {
+        ctx.model.scopeKinds.push_back({decl.name.name, decl.name.range, {}});
+        decls.push_back(&decl);
+      }
+  for (size_t id = 0; id < decls.size(); ++id)
+    for (const ast::Ident &parent : decls[id]->parents)
+      if (auto parentId = ctx.scopeKind(parent))
+        ctx.model.scopeKinds[id].parents.push_back(*parentId);
+
+  // Cycle check (iterative colouring DFS over `under` edges).
+  const auto &kinds = ctx.model.scopeKinds;
+  std::vector<uint8_t> color(kinds.size(), 0); // 0 new, 1 on stack, 2 done
+  for (ScopeKindId root = 0; root < kinds.size(); ++root) {
+    if (color[root])
+      continue;
+    std::vector<std::pair<ScopeKindId, size_t>> stack{{root, 0}};
+    color[root] = 1;
+    while (!stack.empty()) {
+      auto &[node, next] = stack.back();
+      if (next == kinds[node].parents.size()) {
+        color[node] = 2;
+        stack.pop_back();
+        continue;
+      }
+      ScopeKindId parent = kinds[node].parents[next++];
+      if (color[parent] == 1) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::ScopeCycle, decls[node]->range,
+            fmt::format("scope kind `{}` is placed under itself", kinds[parent].name));
+        for (auto &[member, unused] : stack)
+          diag.notes.push_back(
+              {kinds[member].decl, fmt::format("`{}` is part of the cycle", kinds[member].name)});
+        continue;
+      }
+      if (color[parent] == 0) {
+        color[parent] = 1;
+        stack.push_back({parent, 0});
+      }
+    }
+  }
+}
+
+void declareKinds(const std::vector<ast::File> &files, Context &ctx) {
+  for (const ast::File &file : files)
+    for (const ast::UserTypeDecl &decl : file.userTypes) {
+      if (ctx.model.kinds.size() == 64) {
+        ctx.diags.report(DiagKind::TooManyKinds, decl.name.range,
+                         "a policy may declare at most 64 user types");
+        return;
+      }
+      if (!ctx.kindNames.declare(decl.name, ctx.model.kinds.size(), ctx.diags))
+        continue;
+      PrincipalKind kind{decl.name.name, decl.label, decl.name.range, {}};
+      for (const ast::Ident &scope : decl.scopes)
+        if (auto id = ctx.scopeKind(scope))
+          kind.scopes.push_back(*id);
+      ctx.model.kinds.push_back(std::move(kind));
+    }
+}
+
+void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
+  for (const ast::File &file : files)
+    for (const ast::FlagDecl &decl : file.flags) {
+      Flag shape;
+      for (const ast::Ident &target : decl.targets) {
+        auto scope = ctx.scopeNames.find(target.name);
+        auto kind = ctx.kindNames.find(target.name);
+        if (scope && kind) {
+          ctx.diags.report(DiagKind::AmbiguousFlagTarget, target.range,
+                           fmt::format("`{}` is both a scope kind and a user type", target.name));
+          continue;
+        }
+        if (scope)
+          shape.scopes.push_back(*scope);
+        else if (kind)
+          shape.kinds |= KindMask{1} << *kind;
+        else
+          ctx.diags.report(DiagKind::UnknownScopeKind, target.range,
+                           fmt::format("unknown scope kind or user type `{}`", target.name));
+      }
+      shape.onScope = !shape.scopes.empty();
+      for (const ast::Ident &name : decl.names) {
+        if (ctx.model.flags.size() == 64) {
+          ctx.diags.report(DiagKind::TooManyFlags, name.range,
+                           "a policy may declare at most 64 flags");
+          return;
+        }
+        if (!ctx.flagNames.declare(name, ctx.model.flags.size(), ctx.diags))
+          continue;
+        Flag flag = shape;
+        flag.name = name.name;
+        flag.decl = name.range;
+        ctx.model.flags.push_back(std::move(flag));
+      }
+    }
+}
+
+/// An action being added to a resource, remembered with its source offset so that permission
+/// ids follow source order even when actions come from groups and includes.
+struct PendingAction {
+  uint32_t offset;
+  const ast::ActionDecl *decl;
+  int group;      // index into the resource's groups, -1 for none
+  SourceRange at; // where to point diagnostics: the action, or the `include`
+};
+
+void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
+  ResourceId id = ctx.model.resources.size();
+  if (!ctx.resourceNames.declare(decl.name, id, ctx.diags))
+    return;
+  Resource resource{decl.name.name, decl.label, decl.name.range, {}, {}, {}};
+  for (const ast::Ident &owner : decl.owners)
+    if (auto scope = ctx.scopeKind(owner))
+      resource.owners.push_back(*scope);
+
+  std::vector<PendingAction> pending;
+  std::vector<ast::Ident> groupNames;
+  for (const ast::ActionDecl &action : decl.actions)
+    pending.push_back({action.range.begin, &action, -1, action.range});
+  for (const ast::GroupDecl &group : decl.groups) {
+    resource.groups.push_back({group.name.name, group.label, group.name.range, {}});
+    groupNames.push_back(group.name);
+    for (const ast::ActionDecl &action : group.actions)
+      pending.push_back(
+          {action.range.begin, &action, int(resource.groups.size() - 1), action.range});
+  }
+  for (const ast::IncludeDecl &include : decl.includes) {
+    std::optional<uint32_t> set = ctx.actionSetNames.find(include.actionSet.name);
+    if (!set) {
+      ctx.diags.report(DiagKind::UnknownActionSet, include.actionSet.range,
+                       fmt::format("unknown action set `{}`", include.actionSet.name));
+      continue;
+    }
+    resource.groups.push_back({include.actionSet.name, "", include.range, {}});
+    groupNames.push_back(include.actionSet);
+    for (const ast::ActionDecl &action : ctx.actionSets[*set]->actions)
+      pending.push_back(
+          {include.range.begin, &action, int(resource.groups.size() - 1), include.range});
+  }
+  std::stable_sort(
+      pending.begin(), pending.end(),
+      [](const PendingAction &a, const PendingAction &b) { return a.offset < b.offset; });
+
+  ctx.resourceMembers.emplace_back();
+  auto &members = ctx.resourceMembers.back();
+  llvm::StringMap<SourceRange> declared;
+  for (const PendingAction &p : pending) {
+    SourceRange at = p.at;
+    auto [it, inserted] = declared.try_emplace(p.decl->name.name, at);
+    if (!inserted) {
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::Redefinition, at,
+          fmt::format("redefinition of action `{}.{}`", decl.name.name, p.decl->name.name));
+      diag.notes.push_back({it->second, "previous definition is here"});
+      continue;
+    }
+    PermissionId pid = ctx.model.permissions.size();
+    Permission permission{decl.name.name + "." + p.decl->name.name,
+                          p.decl->name.name,
+                          p.decl->label,
+                          id,
+                          at,
+                          ctx.model.allKinds()};
+    if (!p.decl->forKinds.empty())
+      permission.applicableKinds = ctx.kindMask(p.decl->forKinds);
+    ctx.model.permissions.push_back(std::move(permission));
+    resource.permissions.push_back(pid);
+    members[p.decl->name.name] = {pid};
+    if (p.group >= 0)
+      resource.groups[p.group].members.push_back(pid);
+  }
+  for (size_t g = 0; g < resource.groups.size(); ++g) {
+    const ast::Ident &name = groupNames[g];
+    auto [it, inserted] = declared.try_emplace(name.name, name.range);
+    if (!inserted) {
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::Redefinition, name.range,
+          fmt::format("group `{}` clashes with an action or group of the same name in `{}`",
+                      name.name, decl.name.name));
+      diag.notes.push_back({it->second, "previous definition is here"});
+      continue;
+    }
+    members[name.name] = resource.groups[g].members;
+  }
+  ctx.model.resources.push_back(std::move(resource));
+}
+
+} // namespace
+
+void declareVocabulary(const std::vector<ast::File> &files, Context &ctx) {
+  declareScopes(files, ctx);
+  declareKinds(files, ctx);
+  declareFlags(files, ctx);
+  for (const ast::File &file : files)
+    for (const ast::ActionSetDecl &set : file.actionSets)
+      if (ctx.actionSetNames.declare(set.name, ctx.actionSets.size(), ctx.diags))
+        ctx.actionSets.push_back(&set);
+  for (const ast::File &file : files)
+    for (const ast::ResourceDecl &resource : file.resources)
+      declareResource(resource, ctx);
+}
+
+} // namespace lattice::sema
