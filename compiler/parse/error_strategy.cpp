@@ -68,6 +68,10 @@ void ErrorStrategy::report(antlr4::Token *at, std::string message) {
       range = text.range(at->getStartIndex(), at->getStopIndex());
     }
   }
+  reportAt(range, std::move(message));
+}
+
+void ErrorStrategy::reportAt(SourceRange range, std::string message) {
   diags.report(DiagKind::SyntaxError, range, std::move(message));
   if (++count >= kMaxSyntaxErrors) {
     diags.report(DiagKind::TooManyErrors, range,
@@ -107,9 +111,17 @@ void ErrorStrategy::reportMissingToken(antlr4::Parser *parser) {
   if (inErrorRecoveryMode(parser))
     return;
   beginErrorCondition(parser);
+  // Point just past the previous token, where the missing one belongs (as clang does).
+  antlr4::Token *previous = parser->getTokenStream()->LT(-1);
   antlr4::Token *at = parser->getCurrentToken();
-  report(at, fmt::format("missing {} before {}",
-                         describeExpected(parser, getExpectedTokens(parser)), describeToken(at)));
+  std::string expected = describeExpected(parser, getExpectedTokens(parser));
+  if (previous == nullptr) {
+    report(at, fmt::format("missing {} before {}", expected, describeToken(at)));
+    return;
+  }
+  uint32_t end = text.byteOffset(previous->getStopIndex() + 1);
+  reportAt(SourceRange{text.fileId(), end, end},
+           fmt::format("missing {} after {}", expected, describeToken(previous)));
 }
 
 } // namespace lattice::parse

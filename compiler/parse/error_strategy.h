@@ -29,6 +29,7 @@ protected:
 
 private:
   void report(antlr4::Token *at, std::string message);
+  void reportAt(SourceRange range, std::string message);
   std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) const;
 
   const SourceText &text;

@@ -113,12 +113,14 @@ private:
         stackKeys.pop_back();
         continue;
       }
-      const ast::Import &import = file.imports[frame.nextImport++];
-      std::optional<std::string> path = resolve(import, file.fileId);
-      if (!path) {
+      // A copy: opening a module below appends to `parsed`, which may move `file`.
+      const ast::Import import = file.imports[frame.nextImport++];
+      auto resolved = resolve(import, file.fileId);
+      if (!resolved) {
         ok = false;
         continue;
       }
+      const std::string *path = &resolved->first;
       auto it = states.find(*path);
       if (it != states.end()) {
         if (it->second == State::Visiting) {
@@ -127,7 +129,7 @@ private:
         }
         continue;
       }
-      auto child = llvm::MemoryBuffer::getFile(*path, false, false);
+      auto child = llvm::MemoryBuffer::getFile(resolved->second, false, false);
       if (!child) {
         diags.report(DiagKind::ModuleNotFound, import.module.range,
                      fmt::format("cannot read module `{}` at `{}`: {}", import.module.str(), *path,
@@ -137,11 +139,15 @@ private:
         continue;
       }
       open(*path, std::move(*child));
+      if (states[*path] != State::Failed)
+        checkModuleName(import, *parsed.back());
     }
     return ok;
   }
 
-  std::optional<std::string> resolve(const ast::Import &import, uint32_t fromFile) {
+  /// Returns the module's canonical path (its identity) and the path to show in diagnostics.
+  std::optional<std::pair<std::string, std::string>> resolve(const ast::Import &import,
+                                                             uint32_t fromFile) {
     fs::path relative;
     for (const ast::Ident &part : import.module.parts)
       relative /= part.name;
@@ -153,7 +159,7 @@ private:
     for (const fs::path &candidate : candidates) {
       std::error_code ec;
       if (fs::is_regular_file(candidate, ec))
-        return canonical(candidate.string());
+        return std::pair(canonical(candidate.string()), candidate.lexically_normal().string());
     }
     Diagnostic &diag = diags.report(DiagKind::ModuleNotFound, import.module.range,
                                     fmt::format("cannot find module `{}`", import.module.str()));
@@ -162,6 +168,16 @@ private:
       searched += (searched.empty() ? "" : ", ") + candidate.string();
     diag.help = fmt::format("looked for {}; set LATTICE_STDLIB to add a folder", searched);
     return std::nullopt;
+  }
+
+  void checkModuleName(const ast::Import &import, const ast::File &module) {
+    if (!module.header || !module.header->isModule ||
+        module.header->name.str() == import.module.str())
+      return;
+    Diagnostic &diag = diags.report(DiagKind::ModuleNameMismatch, module.header->name.range,
+                                    fmt::format("module is named `{}` but imported as `{}`",
+                                                module.header->name.str(), import.module.str()));
+    diag.notes.push_back({import.module.range, "imported here"});
   }
 
   void reportCycle(const ast::Import &import, const std::string &target,
