@@ -20,6 +20,11 @@ std::string describeToken(const antlr4::Token *token) {
 
 std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
                                             const antlr4::misc::IntervalSet &set) const {
+  // At the top level anything from `scope` to `test` may come: name the category instead.
+  if (!set.contains(static_cast<size_t>(LatticeParser::ID)) &&
+      set.contains(static_cast<size_t>(LatticeParser::ROLE)) &&
+      set.contains(static_cast<size_t>(LatticeParser::RESOURCE)))
+    return "a declaration (`scope`, `resource`, `usertype`, `role`, ...)";
   bool name = set.contains(static_cast<size_t>(LatticeParser::ID));
   std::set<std::string> items; // sorted: messages are deterministic
   for (size_t type : set.toList()) {
@@ -89,6 +94,16 @@ void ErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
 void ErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
                                         const antlr4::InputMismatchException &e) {
   antlr4::Token *at = e.getOffendingToken();
+  // A token on a later line than the previous one usually means something is missing at the
+  // end of that line (`scope a` then `scope b;`): point there, as clang does.
+  antlr4::Token *previous = parser->getTokenStream()->LT(-1);
+  if (previous != nullptr && at != nullptr && at->getLine() > previous->getLine()) {
+    uint32_t end = text.byteOffset(previous->getStopIndex() + 1);
+    reportAt(SourceRange{text.fileId(), end, end},
+             fmt::format("expected {} after {}", describeExpected(parser, e.getExpectedTokens()),
+                         describeToken(previous)));
+    return;
+  }
   report(at, fmt::format("expected {}, found {}", describeExpected(parser, e.getExpectedTokens()),
                          describeToken(at)));
 }

@@ -6,7 +6,10 @@
 
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <map>
@@ -33,6 +36,32 @@ std::vector<std::string> defaultStdlibDirs() {
 
 namespace {
 
+/// Reads at most one byte more than the parser accepts, so a huge file or an endless device
+/// (`/dev/zero`) costs bounded memory; the parser then reports the size (L0005).
+std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, std::string &error) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    error = "it is a directory";
+    return nullptr;
+  }
+  std::FILE *file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    error = std::strerror(errno);
+    return nullptr;
+  }
+  std::string content;
+  content.resize(kMaxFileBytes + 1);
+  size_t size = std::fread(content.data(), 1, content.size(), file);
+  bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) {
+    error = "read error";
+    return nullptr;
+  }
+  content.resize(size);
+  return llvm::MemoryBuffer::getMemBufferCopy(content, path);
+}
+
 enum class State { Visiting, Done, Failed };
 
 struct Frame {
@@ -49,18 +78,11 @@ public:
     LoadResult result;
     bool ok = true;
     for (const std::string &root : roots) {
-      auto buffer = llvm::MemoryBuffer::getFile(root, /*IsText=*/false,
-                                                /*RequiresNullTerminator=*/false);
+      std::string error;
+      std::unique_ptr<llvm::MemoryBuffer> buffer = readSource(root, error);
       if (!buffer) {
         diags.report(DiagKind::CannotReadFile, SourceRange{},
-                     fmt::format("cannot read `{}`: {}", root, buffer.getError().message()));
-        result.ioError = true;
-        ok = false;
-        continue;
-      }
-      if (fs::is_directory(root)) {
-        diags.report(DiagKind::CannotReadFile, SourceRange{},
-                     fmt::format("cannot read `{}`: it is a directory", root));
+                     fmt::format("cannot read `{}`: {}", root, error));
         result.ioError = true;
         ok = false;
         continue;
@@ -68,7 +90,7 @@ public:
       std::string key = canonical(root);
       if (states.count(key))
         continue; // named twice, or already imported by an earlier root
-      ok &= visit(key, std::move(*buffer));
+      ok &= visit(key, std::move(buffer));
     }
     // Post-order of the depth-first walks: every module comes before the files importing it.
     for (size_t index : order)
@@ -129,16 +151,17 @@ private:
         }
         continue;
       }
-      auto child = llvm::MemoryBuffer::getFile(resolved->second, false, false);
+      std::string error;
+      std::unique_ptr<llvm::MemoryBuffer> child = readSource(resolved->second, error);
       if (!child) {
         diags.report(DiagKind::ModuleNotFound, import.module.range,
-                     fmt::format("cannot read module `{}` at `{}`: {}", import.module.str(), *path,
-                                 child.getError().message()));
+                     fmt::format("cannot read module `{}` at `{}`: {}", import.module.str(),
+                                 resolved->second, error));
         states[*path] = State::Failed;
         ok = false;
         continue;
       }
-      open(*path, std::move(*child));
+      open(*path, std::move(child));
       if (states[*path] != State::Failed)
         checkModuleName(import, *parsed.back());
     }

@@ -10,7 +10,7 @@
 namespace lattice::parse {
 
 /// Limits that keep hostile input bounded in time and memory.
-inline constexpr size_t kMaxFileBytes = 4u << 20;
+inline constexpr size_t kMaxFileBytes = 2u << 20; // ANTLR needs ~140 bytes per byte worst case
 inline constexpr unsigned kMaxNesting = 64;
 inline constexpr unsigned kMaxConditionOperators = 512;
 inline constexpr unsigned kMaxSyntaxErrors = 50;

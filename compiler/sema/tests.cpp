@@ -66,11 +66,15 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
     if (!kind)
       return std::nullopt;
     result.kind = *kind;
-    for (size_t i = 0; i < result.roles.size(); ++i)
+    // A `deny` case may hold a role its kind cannot hold: it checks that such a request fails
+    // closed. An `allow` case like that could never pass, so it is an error.
+    for (size_t i = 0; i < result.roles.size() && result.expect == Effect::Allow; ++i)
       if (!(model.roles[result.roles[i]].kinds >> *kind & 1)) {
-        Diagnostic &diag = ctx.diags.report(DiagKind::TestKindMismatch, decl.roles[i].range,
-                                            fmt::format("user type `{}` may not hold role `{}`",
-                                                        decl.kind->name, decl.roles[i].name));
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestKindMismatch, decl.roles[i].range,
+            fmt::format("user type `{}` may not hold role `{}`, so this case can never be "
+                        "allowed",
+                        decl.kind->name, decl.roles[i].name));
         diag.notes.push_back({model.roles[result.roles[i]].decl, "role declared here"});
         ok = false;
       }
