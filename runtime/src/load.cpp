@@ -244,27 +244,35 @@ lattice_load_status lattice_table_load_file(const char *path, lattice_table **ou
   std::FILE *f = path ? std::fopen(path, "rb") : nullptr;
   if (!f)
     return LATTICE_LOAD_IO_ERROR;
-  long size = -1;
-  if (std::fseek(f, 0, SEEK_END) == 0)
-    size = std::ftell(f);
-  if (size < 0 || std::fseek(f, 0, SEEK_SET) != 0) {
-    std::fclose(f);
-    return LATTICE_LOAD_IO_ERROR;
+  // Read to end of file in growing chunks: no trust in ftell, which reports nonsense for
+  // directories and nothing for pipes; a directory fails in fread instead.
+  size_t size = 0, capacity = 0;
+  uint8_t *buffer = nullptr;
+  lattice_load_status status = LATTICE_LOAD_OK;
+  for (;;) {
+    if (size == capacity) {
+      size_t grown = capacity ? capacity * 2 : 64 * 1024;
+      auto *bigger =
+          grown > capacity ? static_cast<uint8_t *>(std::realloc(buffer, grown)) : nullptr;
+      if (!bigger) {
+        status = LATTICE_LOAD_OUT_OF_MEMORY;
+        break;
+      }
+      buffer = bigger;
+      capacity = grown;
+    }
+    size += std::fread(buffer + size, 1, capacity - size, f);
+    if (std::ferror(f))
+      status = LATTICE_LOAD_IO_ERROR;
+    if (status != LATTICE_LOAD_OK || std::feof(f))
+      break;
   }
-  // One spare byte lets fread prove that the file did not grow since ftell.
-  auto *buffer = static_cast<uint8_t *>(std::malloc(size_t(size) + 1));
-  if (!buffer) {
-    std::fclose(f);
-    return LATTICE_LOAD_OUT_OF_MEMORY;
-  }
-  size_t got = std::fread(buffer, 1, size_t(size) + 1, f);
-  bool readError = std::ferror(f) != 0;
   std::fclose(f);
-  if (readError || got != size_t(size)) {
+  if (status != LATTICE_LOAD_OK) {
     std::free(buffer);
-    return LATTICE_LOAD_IO_ERROR;
+    return status;
   }
-  return loadInto(buffer, size_t(size), buffer, out);
+  return loadInto(buffer, size, buffer, out);
 }
 
 void lattice_table_free(lattice_table *table) {

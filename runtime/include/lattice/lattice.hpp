@@ -39,12 +39,14 @@ public:
   static std::optional<Table> load(const void *data, size_t size,
                                    lattice_load_status *status = nullptr) noexcept {
     lattice_table *t = nullptr;
-    return adopt(lattice_table_load(data, size, &t), t, status);
+    lattice_load_status s = lattice_table_load(data, size, &t); // before reading t
+    return adopt(s, t, status);
   }
   static std::optional<Table> loadFile(const char *path,
                                        lattice_load_status *status = nullptr) noexcept {
     lattice_table *t = nullptr;
-    return adopt(lattice_table_load_file(path, &t), t, status);
+    lattice_load_status s = lattice_table_load_file(path, &t);
+    return adopt(s, t, status);
   }
 
   Table(Table &&other) noexcept : handle(other.handle) { other.handle = nullptr; }

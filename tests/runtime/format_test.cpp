@@ -1,0 +1,491 @@
+// format_test.cpp - the table format as the loader sees it: determinism, every single-byte and
+// header-bit corruption, truncation, random mutation, and each validation rule on its own.
+#include "sample_tables.h"
+#include "test_support.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+#include <gtest/gtest.h>
+#include <random>
+
+namespace lattice::testing {
+namespace {
+
+using namespace format;
+
+constexpr size_t kHeaderSize = hdr::kDirectory + hdr::kDirectoryEntrySize * kSectionCount;
+
+TEST(Format, EmittingIsDeterministic) {
+  const lower::Tables tables = sampleTables();
+  EXPECT_EQ(emit::writeTable(tables), emit::writeTable(tables));
+  EXPECT_EQ(emit::writeTable(tables), emit::writeTable(sampleTables()));
+}
+
+TEST(Format, SetLikeListsAreCanonicalised) {
+  lower::Tables shuffled = sampleTables();
+  std::mt19937 rng(7);
+  std::shuffle(shuffled.guarded.begin(), shuffled.guarded.end(), rng);
+  std::shuffle(shuffled.requireClauses.begin(), shuffled.requireClauses.end(), rng);
+  std::reverse(shuffled.exclusiveSets.begin(), shuffled.exclusiveSets.end());
+  for (auto &set : shuffled.exclusiveSets)
+    std::reverse(set.begin(), set.end());
+  for (auto &assigns : shuffled.roleAssigns) {
+    std::reverse(assigns.begin(), assigns.end());
+    if (!assigns.empty())
+      assigns.push_back(assigns.front()); // a duplicate changes nothing either
+  }
+  shuffled.guarded.push_back(shuffled.guarded.front());
+  EXPECT_EQ(emit::writeTable(shuffled), emit::writeTable(sampleTables()));
+}
+
+TEST(Format, LayoutBasics) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  ASSERT_GE(bytes.size(), kHeaderSize);
+  EXPECT_EQ(bytes.size() % 8, 0u);
+  EXPECT_TRUE(std::equal(std::begin(kMagic), std::end(kMagic), bytes.begin()));
+  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMajor]), 1);
+  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMinor]), 0);
+  EXPECT_EQ(loadU64(&bytes[hdr::kFileSize]), bytes.size());
+  uint64_t previousEnd = kHeaderSize;
+  for (uint32_t i = 0; i < kSectionCount; ++i) {
+    const uint8_t *entry = &bytes[hdr::kDirectory + hdr::kDirectoryEntrySize * i];
+    const uint64_t offset = loadU64(entry), size = loadU64(entry + 8);
+    EXPECT_EQ(offset % 8, 0u) << "section " << i;
+    EXPECT_EQ(offset, alignUp(previousEnd)) << "sections are written in id order, packed";
+    // Padding between sections is zero.
+    for (uint64_t p = previousEnd; p < offset; ++p)
+      EXPECT_EQ(bytes[p], 0) << "padding byte " << p;
+    previousEnd = offset + size;
+  }
+  EXPECT_EQ(alignUp(previousEnd), bytes.size());
+}
+
+/// The smallest table, byte for byte: pins the layout docs/table-format.md shows as an example.
+TEST(Format, MinimalTableGolden) {
+  lower::Tables tables;
+  tables.policyName = "p";
+  const std::vector<uint8_t> bytes = emit(tables);
+  ASSERT_EQ(bytes.size(), 328u);
+  std::string hex;
+  for (size_t i = 0; i < 96; ++i) {
+    char buffer[4];
+    std::snprintf(buffer, sizeof buffer, "%02x%s", bytes[i], i % 16 == 15 ? "\n" : " ");
+    hex += buffer;
+  }
+  EXPECT_EQ(hex, "4c 54 41 42 0d 0a 1a 0a 2e 56 49 6a 56 a9 2a 6a\n"
+                 "01 00 00 00 0e 00 00 00 48 01 00 00 00 00 00 00\n"
+                 "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+                 "04 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
+                 "00 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00\n"
+                 "00 00 00 00 00 00 00 00 38 01 00 00 00 00 00 00\n");
+  // String data: "p\0" at 312, then its offset table (one u32 0) at 320, everything else empty
+  // at 328 (the end). A second, independent writer (Python) produced the same 328 bytes.
+  EXPECT_EQ(bytes[312], 'p');
+  EXPECT_EQ(bytes[313], 0);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 8]), 2u);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 16]), 320u);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 24]), 4u);
+  EXPECT_EQ(loadStatus(bytes), LATTICE_LOAD_OK);
+}
+
+TEST(Checksum, SpecifiedValues) {
+  // Fixed vectors so a second implementation can check itself (docs/table-format.md).
+  EXPECT_EQ(checksum(nullptr, 0), 0x5f8379bf13018040ull);
+  const uint8_t abc[] = {'a', 'b', 'c'};
+  EXPECT_EQ(checksum(abc, 3), 0x51a3e323ac8b9998ull);
+  uint8_t ramp[16];
+  for (int i = 0; i < 16; ++i)
+    ramp[i] = uint8_t(i);
+  EXPECT_EQ(checksum(ramp, 16), 0xb1d604af6cc14762ull);
+}
+
+TEST(Checksum, DetectsEverySingleByteChange) {
+  std::vector<uint8_t> data(64);
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = uint8_t(i * 37);
+  const uint64_t original = checksum(data.data(), data.size());
+  for (size_t i = 0; i < data.size(); ++i)
+    for (int v = 0; v < 256; ++v) {
+      if (v == data[i])
+        continue;
+      std::vector<uint8_t> changed = data;
+      changed[i] = uint8_t(v);
+      ASSERT_NE(checksum(changed.data(), changed.size()), original) << i << " " << v;
+    }
+}
+
+TEST(Corruption, EverySingleByteChangeIsRejected) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  ASSERT_EQ(loadStatus(bytes), LATTICE_LOAD_OK);
+  for (size_t i = 0; i < bytes.size(); ++i)
+    for (uint8_t mask : {0x01, 0x80, 0xFF}) {
+      std::vector<uint8_t> changed = bytes;
+      changed[i] ^= mask;
+      ASSERT_NE(loadStatus(changed), LATTICE_LOAD_OK) << "byte " << i << " ^ " << int(mask);
+    }
+}
+
+TEST(Corruption, EveryHeaderBitFlipIsRejected) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  for (size_t bit = 0; bit < kHeaderSize * 8; ++bit) {
+    std::vector<uint8_t> changed = bytes;
+    changed[bit / 8] ^= uint8_t(1u << (bit % 8));
+    lattice_load_status status = loadStatus(changed);
+    ASSERT_NE(status, LATTICE_LOAD_OK) << "bit " << bit;
+    if (bit < 64) {
+      EXPECT_EQ(status, LATTICE_LOAD_BAD_MAGIC);
+    } else if (bit < 128) {
+      EXPECT_EQ(status, LATTICE_LOAD_BAD_CHECKSUM);
+    }
+  }
+}
+
+TEST(Corruption, EveryTruncationIsRejected) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    std::vector<uint8_t> prefix(bytes.begin(), bytes.begin() + length);
+    lattice_load_status status = loadStatus(prefix);
+    ASSERT_EQ(status, length < kHeaderSize ? LATTICE_LOAD_TOO_SMALL : LATTICE_LOAD_BAD_SIZE)
+        << "length " << length;
+  }
+  std::vector<uint8_t> longer = bytes;
+  longer.resize(bytes.size() + 8, 0);
+  EXPECT_EQ(loadStatus(longer), LATTICE_LOAD_BAD_SIZE);
+  lattice_table *table = nullptr;
+  EXPECT_EQ(lattice_table_load(nullptr, 0, &table), LATTICE_LOAD_TOO_SMALL);
+  EXPECT_EQ(lattice_table_load(bytes.data(), bytes.size(), nullptr), LATTICE_LOAD_IO_ERROR);
+}
+
+/// Decisions, lookups and delegation over every id a table has (plus one past the end): used on
+/// mutated tables that happen to load, where the only requirement is not to crash.
+void exerciseEverything(const lattice_table *t) {
+  const uint32_t kinds = lattice_kind_count(t), roles = lattice_role_count(t);
+  const uint32_t perms = lattice_permission_count(t);
+  for (uint32_t id = 0; id <= roles; ++id)
+    if (const char *name = lattice_role_name(t, id))
+      (void)lattice_role_id(t, name);
+  for (uint32_t k = 0; k <= kinds; ++k)
+    for (uint32_t p = 0; p <= perms; ++p)
+      for (uint32_t rel = 0; rel <= 5; ++rel)
+        for (uint32_t r = 0; r <= roles; ++r) {
+          const uint32_t held[] = {r, (r * 7) % (roles + 1)};
+          lattice_request q{k, held, 2, p, rel, rel * 3};
+          lattice_decision d = lattice_decide(t, &q);
+          ASSERT_LE(d.reason, uint32_t(LATTICE_REASON_NO_TABLE));
+          (void)lattice_can_assign(t, held, 2, p);
+        }
+}
+
+TEST(Corruption, RandomMutationsNeverLoadOrNeverCrash) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  std::mt19937_64 rng(12345);
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<uint8_t> changed = bytes;
+    const int edits = 1 + int(rng() % 4);
+    for (int e = 0; e < edits; ++e)
+      changed[rng() % changed.size()] ^= uint8_t(1 + rng() % 255);
+    lattice_table *table = nullptr;
+    if (lattice_table_load(changed.data(), changed.size(), &table) == LATTICE_LOAD_OK) {
+      ADD_FAILURE() << "a mutated table loaded in round " << round; // the checksum should stop it
+      exerciseEverything(table);
+    }
+    lattice_table_free(table);
+  }
+}
+
+/// The same with the checksum recomputed after each mutation: this exercises the layout
+/// validation for real. Whatever loads must then be safe to query.
+TEST(Corruption, ResealedRandomMutationsAreRejectedOrSafe) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  std::mt19937_64 rng(54321);
+  int loaded = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<uint8_t> changed = bytes;
+    const int edits = 1 + int(rng() % 3);
+    for (int e = 0; e < edits; ++e) {
+      const size_t at = hdr::kChecksumStart + rng() % (changed.size() - hdr::kChecksumStart);
+      changed[at] = rng() % 2 ? uint8_t(rng()) : changed[at] ^ uint8_t(1u << (rng() % 8));
+    }
+    reseal(changed);
+    lattice_table *table = nullptr;
+    if (lattice_table_load(changed.data(), changed.size(), &table) == LATTICE_LOAD_OK) {
+      ++loaded;
+      exerciseEverything(table);
+    }
+    lattice_table_free(table);
+  }
+  // Some mutations are legitimately harmless (a rule bit, a kind mask bit, a name byte).
+  RecordProperty("loaded", loaded);
+}
+
+/// Each validation rule, reached with a correct checksum so that nothing earlier catches it.
+class Validation : public ::testing::Test {
+protected:
+  lower::Tables tables = sampleTables();
+  std::vector<uint8_t> bytes = emit(tables);
+
+  lattice_load_status patched(const std::function<void(std::vector<uint8_t> &)> &edit) {
+    std::vector<uint8_t> copy = bytes;
+    edit(copy);
+    reseal(copy);
+    return loadStatus(copy);
+  }
+  size_t at(SectionId id, size_t offset = 0) const { return sectionOffset(bytes, id) + offset; }
+  size_t roleField(uint32_t role, size_t field) const {
+    return at(kRoleInfo, role::kSize * role + field);
+  }
+  size_t guardedField(uint32_t entry, size_t field) const {
+    return at(kGuarded, guarded::kSize * entry + field);
+  }
+  size_t requireField(uint32_t clause, size_t field) const {
+    return at(kRequire, require::kSize * clause + field);
+  }
+  uint32_t count(size_t field) const { return loadU32(&bytes[field]); }
+};
+
+TEST_F(Validation, ResealingAloneKeepsTheTableValid) {
+  EXPECT_EQ(patched([](auto &) {}), LATTICE_LOAD_OK);
+}
+
+TEST_F(Validation, Magic) {
+  EXPECT_EQ(patched([](auto &b) { b[3] = 'X'; }), LATTICE_LOAD_BAD_MAGIC);
+  EXPECT_EQ(patched([](auto &b) { b[4] = '\n'; }), LATTICE_LOAD_BAD_MAGIC); // CRLF -> LF damage
+}
+
+TEST_F(Validation, Version) {
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 2); }),
+            LATTICE_LOAD_BAD_VERSION);
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 0); }),
+            LATTICE_LOAD_BAD_VERSION);
+  // Minor versions only add what older readers may ignore.
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMinor], 7); }), LATTICE_LOAD_OK);
+}
+
+TEST_F(Validation, RecordedSize) {
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, hdr::kFileSize, b.size() - 8); }),
+            LATTICE_LOAD_BAD_SIZE);
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, hdr::kFileSize, b.size() + 8); }),
+            LATTICE_LOAD_BAD_SIZE);
+}
+
+TEST_F(Validation, Checksum) {
+  std::vector<uint8_t> copy = bytes;
+  copy[hdr::kChecksum] ^= 1;
+  EXPECT_EQ(loadStatus(copy), LATTICE_LOAD_BAD_CHECKSUM);
+}
+
+TEST_F(Validation, HeaderCounts) {
+  auto set32 = [&](size_t field, uint32_t v) {
+    return patched([&](auto &b) { patchU32(b, field, v); });
+  };
+  EXPECT_EQ(set32(hdr::kSectionCount, kSectionCount - 1), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kSectionCount, 1000000), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kRelationCount, 5), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kKindCount, 65), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kFlagCount, 65), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kWordsPerBitset, 2), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kPolicyName, count(hdr::kStringCount)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kRoleCount, UINT32_MAX), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kPermissionCount, UINT32_MAX), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kGuardedCount, count(hdr::kGuardedCount) + 1), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kAssignCount, count(hdr::kAssignCount) - 1), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([](auto &b) { b[hdr::kReserved + 7] = 1; }), LATTICE_LOAD_BAD_LAYOUT);
+}
+
+TEST_F(Validation, SectionDirectory) {
+  auto entry = [](uint32_t id) { return hdr::kDirectory + hdr::kDirectoryEntrySize * id; };
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kGuarded), at(kGuarded) + 4); }),
+            LATTICE_LOAD_BAD_LAYOUT); // misaligned
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kGuarded), b.size() + 8); }),
+            LATTICE_LOAD_BAD_LAYOUT); // past the end
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kGuarded), 8); }),
+            LATTICE_LOAD_BAD_LAYOUT); // inside the header
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kRequire) + 8, UINT64_MAX); }),
+            LATTICE_LOAD_BAD_LAYOUT); // size overflows
+  EXPECT_EQ(patched([&](auto &b) {
+              patchU64(b, entry(kRequire) + 8, loadU64(&b[entry(kRequire) + 8]) - 32);
+            }),
+            LATTICE_LOAD_BAD_LAYOUT); // size disagrees with the count
+}
+
+/// A directory with an extra entry a newer minor version might add: ignored when well-formed.
+TEST_F(Validation, UnknownSectionsAreCheckedButIgnored) {
+  auto withExtraSection = [&](uint64_t offset, uint64_t size) {
+    std::vector<uint8_t> b = bytes;
+    b.insert(b.begin() + kHeaderSize, hdr::kDirectoryEntrySize, 0); // shift sections by 16
+    for (uint32_t i = 0; i < kSectionCount; ++i) {
+      size_t e = hdr::kDirectory + hdr::kDirectoryEntrySize * i;
+      patchU64(b, e, loadU64(&b[e]) + hdr::kDirectoryEntrySize);
+    }
+    patchU32(b, hdr::kSectionCount, kSectionCount + 1);
+    patchU64(b, kHeaderSize, offset);
+    patchU64(b, kHeaderSize + 8, size);
+    patchU64(b, hdr::kFileSize, b.size());
+    reseal(b);
+    return loadStatus(b);
+  };
+  const uint64_t firstSection = kHeaderSize + hdr::kDirectoryEntrySize;
+  EXPECT_EQ(withExtraSection(firstSection, 8), LATTICE_LOAD_OK);
+  EXPECT_EQ(withExtraSection(firstSection + 4, 8), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(withExtraSection(firstSection, bytes.size()), LATTICE_LOAD_BAD_LAYOUT);
+}
+
+TEST_F(Validation, Strings) {
+  const size_t dataSize = loadU64(&bytes[hdr::kDirectory + 8]);
+  EXPECT_EQ(patched([&](auto &b) { b[at(kStringData, dataSize - 1)] = 'x'; }),
+            LATTICE_LOAD_BAD_LAYOUT); // unterminated last string
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kStringOffsets, 4), uint32_t(dataSize)); }),
+            LATTICE_LOAD_BAD_LAYOUT); // offset out of bounds
+  // An offset into the middle of a string is a (different) valid string: only names decide.
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kStringOffsets, 0), 1); }), LATTICE_LOAD_OK);
+}
+
+TEST_F(Validation, NameTables) {
+  const uint32_t roles = count(hdr::kRoleCount);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kRoleNames, 0), count(hdr::kStringCount)); }),
+            LATTICE_LOAD_BAD_LAYOUT); // string id out of range
+  EXPECT_EQ(patched([&](auto &b) {
+              const size_t sorted = at(kRoleNames, 4 * roles);
+              uint32_t first = loadU32(&b[sorted]), second = loadU32(&b[sorted + 4]);
+              patchU32(b, sorted, second);
+              patchU32(b, sorted + 4, first);
+            }),
+            LATTICE_LOAD_BAD_LAYOUT); // unsorted index
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kRoleNames, 4 * roles), roles); }),
+            LATTICE_LOAD_BAD_LAYOUT); // index id out of range
+  EXPECT_EQ(
+      patched([&](auto &b) { patchU32(b, at(kRoleNames, 4), loadU32(&b[at(kRoleNames, 0)])); }),
+      LATTICE_LOAD_BAD_LAYOUT); // two roles with one name
+  EXPECT_EQ(patched([&](auto &b) {
+              const size_t sorted = at(kFlagNames, 4 * count(hdr::kFlagCount));
+              patchU32(b, sorted + 4, loadU32(&b[sorted]));
+            }),
+            LATTICE_LOAD_BAD_LAYOUT); // one id twice in the index
+}
+
+TEST_F(Validation, Roles) {
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, roleField(0, role::kKindMask), 1u << 2); }),
+            LATTICE_LOAD_BAD_LAYOUT); // kind bit out of range
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, roleField(0, role::kAttributes), 4); }),
+            LATTICE_LOAD_BAD_LAYOUT); // unknown attribute
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, roleField(0, role::kReserved), 1); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, roleField(0, role::kAssignsBegin), 1); }),
+            LATTICE_LOAD_BAD_LAYOUT); // ranges must start at 0 and be contiguous
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, roleField(0, role::kAssignsEnd), 1000); }),
+            LATTICE_LOAD_BAD_LAYOUT); // past the assigns list
+  EXPECT_EQ(patched([&](auto &b) {
+              // Drop account_admin's last target; the later (empty) ranges follow on.
+              const uint32_t end = loadU32(&b[roleField(2, role::kAssignsEnd)]) - 1;
+              patchU32(b, roleField(2, role::kAssignsEnd), end);
+              for (uint32_t r = 3; r < count(hdr::kRoleCount); ++r) {
+                patchU32(b, roleField(r, role::kAssignsBegin), end);
+                patchU32(b, roleField(r, role::kAssignsEnd), end);
+              }
+            }),
+            LATTICE_LOAD_BAD_LAYOUT); // the last range does not end at assignCount
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kAssigns, 0), count(hdr::kRoleCount)); }),
+            LATTICE_LOAD_BAD_LAYOUT); // out-of-range role id in assigns
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kAssigns, 4), loadU32(&b[at(kAssigns, 0)])); }),
+            LATTICE_LOAD_BAD_LAYOUT); // not strictly ascending
+}
+
+TEST_F(Validation, Permissions) {
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, at(kPermissionInfo, perm::kKindMask), 4); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  const uint32_t perms = count(hdr::kPermissionCount), guardedCount = count(hdr::kGuardedCount);
+  const size_t lastEnd = at(kPermissionInfo, perm::kSize * (perms - 1) + perm::kGuardedEnd);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, lastEnd, guardedCount + 1); }),
+            LATTICE_LOAD_BAD_LAYOUT); // guarded range past the end
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kPermissionInfo, perm::kGuardedBegin), 1); }),
+            LATTICE_LOAD_BAD_LAYOUT); // not starting at 0
+  EXPECT_EQ(patched([&](auto &b) {
+              const size_t end0 = at(kPermissionInfo, perm::kGuardedEnd);
+              const size_t begin1 = at(kPermissionInfo, perm::kSize + perm::kGuardedBegin);
+              patchU32(b, end0, 5);
+              patchU32(b, begin1, 5);
+            }),
+            LATTICE_LOAD_BAD_LAYOUT); // a range holding another permission's entries
+}
+
+TEST_F(Validation, GuardedEntries) {
+  ASSERT_GT(count(hdr::kGuardedCount), 0u);
+  auto set = [&](size_t field, auto value) {
+    return patched([&](auto &b) {
+      if constexpr (sizeof(value) == 1)
+        patchU8(b, guardedField(0, field), value);
+      else if constexpr (sizeof(value) == 4)
+        patchU32(b, guardedField(0, field), value);
+      else
+        patchU64(b, guardedField(0, field), value);
+    });
+  };
+  EXPECT_EQ(set(guarded::kPermission, uint32_t(0)), LATTICE_LOAD_BAD_LAYOUT); // wrong group
+  EXPECT_EQ(set(guarded::kRole, count(hdr::kRoleCount)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set(guarded::kRelationMask, uint8_t(0x10)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set(guarded::kDeny, uint8_t(2)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set(guarded::kRequired, uint64_t(1) << 4), LATTICE_LOAD_BAD_LAYOUT); // 4 flags
+  EXPECT_EQ(set(guarded::kForbidden, uint64_t(1) << 63), LATTICE_LOAD_BAD_LAYOUT);
+  for (size_t r = guarded::kReserved; r < guarded::kSize; ++r)
+    EXPECT_EQ(set(r, uint8_t(1)), LATTICE_LOAD_BAD_LAYOUT) << r;
+  EXPECT_EQ(set(guarded::kRelationMask, uint8_t(0xF)), LATTICE_LOAD_OK); // still valid
+}
+
+TEST_F(Validation, Bitsets) {
+  // Six roles: bits 6..63 of every word are stray.
+  for (SectionId id : {kAllowBits, kDenyBits, kExclusive})
+    EXPECT_EQ(patched([&](auto &b) { b[at(id, 7)] |= 0x80; }), LATTICE_LOAD_BAD_LAYOUT) << id;
+  EXPECT_EQ(patched([&](auto &b) { b[at(kAllowBits, 8)] |= 0x20; }), LATTICE_LOAD_OK);
+}
+
+TEST_F(Validation, RequireClauses) {
+  ASSERT_EQ(count(hdr::kRequireCount), 3u);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, requireField(0, require::kReserved), 1); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, requireField(0, require::kKindMask), 4); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, requireField(0, require::kRequired), 16); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, requireField(0, require::kForbidden), 16); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, requireField(0, require::kStatement), 9); }),
+            LATTICE_LOAD_BAD_LAYOUT); // statements out of order
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, requireField(2, require::kKindMask), 3); }),
+            LATTICE_LOAD_BAD_LAYOUT); // one statement, two kind masks
+}
+
+TEST(LoadFile, RoundTripAndErrors) {
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  const std::string path = ::testing::TempDir() + "lattice_load_file_test.ltab";
+  {
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    std::fclose(f);
+  }
+  lattice_load_status status = LATTICE_LOAD_IO_ERROR;
+  std::optional<Table> table = Table::loadFile(path.c_str(), &status);
+  ASSERT_TRUE(table.has_value()) << lattice_load_status_message(status);
+  EXPECT_EQ(table->roleId("driver"), 3u);
+  EXPECT_EQ(Table::loadFile("/nonexistent/dir/x.ltab", &status), std::nullopt);
+  EXPECT_EQ(status, LATTICE_LOAD_IO_ERROR);
+  EXPECT_EQ(Table::loadFile(::testing::TempDir().c_str(), &status), std::nullopt); // a directory
+  EXPECT_NE(status, LATTICE_LOAD_OK);
+  lattice_table *raw = nullptr;
+  EXPECT_EQ(lattice_table_load_file(nullptr, &raw), LATTICE_LOAD_IO_ERROR);
+  EXPECT_EQ(raw, nullptr);
+  std::remove(path.c_str());
+}
+
+TEST(LoadStatus, EveryStatusHasAMessage) {
+  for (int s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_OUT_OF_MEMORY; ++s) {
+    std::string message = lattice_load_status_message(lattice_load_status(s));
+    EXPECT_FALSE(message.empty());
+    EXPECT_NE(message, "unknown load status") << s;
+  }
+  EXPECT_STREQ(lattice_load_status_message(lattice_load_status(99)), "unknown load status");
+}
+
+} // namespace
+} // namespace lattice::testing

@@ -1,0 +1,163 @@
+// sample_tables.cpp - the hand-built tables of sample_tables.h.
+// The sample policy is small enough to reason about each decision by hand in the tests.
+#include "sample_tables.h"
+
+#include <random>
+
+namespace lattice::testing {
+
+TablesBuilder::TablesBuilder(std::string policyName) { tables.policyName = std::move(policyName); }
+
+uint32_t TablesBuilder::kind(const std::string &name) {
+  tables.kindNames.push_back(name);
+  return uint32_t(tables.kindNames.size() - 1);
+}
+
+uint32_t TablesBuilder::flag(const std::string &name) {
+  tables.flagNames.push_back(name);
+  return uint32_t(tables.flagNames.size() - 1);
+}
+
+uint32_t TablesBuilder::role(const std::string &name, uint64_t kindMask, uint32_t attributes) {
+  tables.roleNames.push_back(name);
+  tables.roleKindMask.push_back(kindMask);
+  tables.roleAttributes.push_back(attributes);
+  tables.roleAssigns.emplace_back();
+  return uint32_t(tables.roleNames.size() - 1);
+}
+
+uint32_t TablesBuilder::permission(const std::string &name, uint64_t kindMask) {
+  tables.permissionNames.push_back(name);
+  tables.permissionKindMask.push_back(kindMask);
+  return uint32_t(tables.permissionNames.size() - 1);
+}
+
+void TablesBuilder::assigns(uint32_t role, std::vector<uint32_t> targets) {
+  tables.roleAssigns.at(role) = std::move(targets);
+}
+
+void TablesBuilder::allow(uint32_t role, uint32_t permission, uint8_t relations) {
+  rules.push_back({role, permission, relations, false});
+}
+
+void TablesBuilder::deny(uint32_t role, uint32_t permission, uint8_t relations) {
+  rules.push_back({role, permission, relations, true});
+}
+
+void TablesBuilder::guarded(uint32_t role, uint32_t permission, uint8_t relations, bool deny,
+                            uint64_t requiredFlags, uint64_t forbiddenFlags) {
+  tables.guarded.push_back({permission, role, relations, deny, requiredFlags, forbiddenFlags});
+}
+
+void TablesBuilder::exclusive(std::vector<uint32_t> roles) {
+  tables.exclusiveSets.push_back(std::move(roles));
+}
+
+void TablesBuilder::require(uint32_t statement, uint64_t kindMask, uint64_t requiredFlags,
+                            uint64_t forbiddenFlags) {
+  tables.requireClauses.push_back({statement, kindMask, requiredFlags, forbiddenFlags});
+}
+
+lower::Tables TablesBuilder::build() const {
+  lower::Tables t = tables;
+  const uint32_t words = uint32_t((t.roleNames.size() + 63) / 64);
+  t.wordsPerBitset = words;
+  const size_t size = t.permissionNames.size() * lower::kRelationCount * words;
+  t.allowBits.assign(size, 0);
+  t.denyBits.assign(size, 0);
+  for (const Rule &rule : rules)
+    for (uint32_t rel = 0; rel < lower::kRelationCount; ++rel)
+      if ((rule.relations >> rel) & 1) {
+        auto &bits = rule.deny ? t.denyBits : t.allowBits;
+        bits[(size_t(rule.permission) * lower::kRelationCount + rel) * words + rule.role / 64] |=
+            uint64_t(1) << (rule.role % 64);
+      }
+  return t;
+}
+
+lower::Tables sampleTables() {
+  TablesBuilder b("sample");
+  const uint64_t tenantUser = 1u << b.kind("tenant_user");
+  const uint64_t accountUser = 1u << b.kind("account_user");
+  const uint64_t business = 1u << b.flag("business");
+  const uint64_t active = 1u << b.flag("active");
+  const uint64_t suspended = 1u << b.flag("suspended");
+  const uint64_t trial = 1u << b.flag("trial");
+
+  const uint32_t tenantAdmin = b.role("tenant_admin", tenantUser);
+  const uint32_t supportAgent = b.role("support_agent", tenantUser);
+  const uint32_t accountAdmin = b.role("account_admin", accountUser);
+  const uint32_t driver = b.role("driver", accountUser);
+  const uint32_t legacy = b.role("legacy", accountUser, lower::RoleLocked);
+  const uint32_t auditor = b.role("auditor", tenantUser | accountUser, lower::RoleDeprecated);
+
+  const uint32_t view = b.permission("station.view", tenantUser | accountUser);
+  const uint32_t reset = b.permission("station.reset", tenantUser | accountUser);
+  const uint32_t terminal = b.permission("station.use_terminal", tenantUser);
+  const uint32_t invoices = b.permission("billing.invoices", tenantUser | accountUser);
+  const uint32_t invite = b.permission("users.invite_driver", accountUser);
+
+  b.assigns(tenantAdmin, {supportAgent, accountAdmin, legacy, auditor});
+  b.assigns(accountAdmin, {driver, legacy});
+
+  for (uint32_t p : {view, reset, terminal, invoices})
+    b.allow(tenantAdmin, p, kAnywhere);
+  b.allow(supportAgent, view, kAnywhere);
+  b.allow(supportAgent, reset, kAnywhere);
+  b.deny(supportAgent, invoices, kAnywhere);
+  b.allow(accountAdmin, view, kSubtree);
+  b.allow(accountAdmin, reset, kSubtree);
+  b.allow(accountAdmin, invoices, kSame);
+  b.guarded(accountAdmin, invoices, kSame, /*deny=*/true, 0, business); // when not business
+  b.guarded(accountAdmin, invite, kSame, /*deny=*/false, business, 0);  // when business
+  b.allow(driver, view, kSame);
+  b.guarded(driver, reset, kSame, /*deny=*/false, business, trial); // when business and not trial
+  b.allow(legacy, view, kSubtree);
+  b.deny(supportAgent, terminal, kTenant);
+  b.allow(auditor, view, kAnywhere);
+  b.deny(auditor, terminal, kAnywhere);
+  b.allow(auditor, invoices, kAnywhere);
+  b.deny(auditor, reset, kAnywhere);
+
+  b.exclusive({tenantAdmin, supportAgent});
+  b.exclusive({accountAdmin, legacy});
+  b.require(0, tenantUser | accountUser, 0, suspended); // require not suspended;
+  b.require(1, accountUser, active, 0);                 // require active or business
+  b.require(1, accountUser, business, 0);               //   for account_user;
+  return b.build();
+}
+
+lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions) {
+  TablesBuilder b("ev_charging_shape");
+  const uint64_t tenantUser = 1u << b.kind("tenant_user");
+  const uint64_t accountUser = 1u << b.kind("account_user");
+  const uint64_t business = 1u << b.flag("business");
+  const uint64_t active = 1u << b.flag("active");
+  std::vector<uint32_t> roles;
+  for (uint32_t i = 0; i < tenantRoles; ++i)
+    roles.push_back(b.role("tenant_role_" + std::to_string(i), tenantUser));
+  for (uint32_t i = 0; i < accountRoles; ++i)
+    roles.push_back(b.role("account_role_" + std::to_string(i), accountUser));
+  for (uint32_t p = 0; p < permissions; ++p)
+    b.permission("resource_" + std::to_string(p / 10) + ".action_" + std::to_string(p % 10),
+                 p % 17 == 0 ? tenantUser : tenantUser | accountUser);
+  // A fixed mix: most roles allow a third of the permissions somewhere, some deny, a few
+  // conditional grants per permission, as lowering an EV-charging policy produces.
+  std::mt19937 rng(20261123);
+  for (uint32_t role : roles)
+    for (uint32_t p = 0; p < permissions; ++p) {
+      const uint32_t dice = rng() % 12;
+      if (dice < 4)
+        b.allow(role, p, uint8_t(1 + rng() % 15));
+      else if (dice == 4)
+        b.deny(role, p, uint8_t(1 + rng() % 15));
+      else if (dice == 5)
+        b.guarded(role, p, uint8_t(1 + rng() % 15), rng() % 4 == 0, business, 0);
+    }
+  for (uint32_t i = 0; i + 1 < tenantRoles; i += 4)
+    b.exclusive({roles[i], roles[i + 1]});
+  b.require(0, accountUser, active, 0);
+  return b.build();
+}
+
+} // namespace lattice::testing

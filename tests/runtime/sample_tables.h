@@ -1,0 +1,66 @@
+// sample_tables.h - hand-built lower::Tables for the runtime tests, examples and benchmarks, so
+// they exercise the table format and runtime without depending on the compiler front end.
+#pragma once
+
+#include "lower/tables.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+namespace lattice::testing {
+
+/// Relation bits for rules: which of same/descendant/ancestor/tenant a rule covers.
+enum RelationBits : uint8_t {
+  kSame = 1 << 0,
+  kDescendant = 1 << 1,
+  kAncestor = 1 << 2,
+  kTenant = 1 << 3,
+  kSubtree = kSame | kDescendant,
+  kAnywhere = kSame | kDescendant | kAncestor | kTenant,
+};
+
+/// Builds Tables one declaration at a time; ids are handed out in declaration order.
+class TablesBuilder {
+public:
+  explicit TablesBuilder(std::string policyName);
+  uint32_t kind(const std::string &name);
+  uint32_t flag(const std::string &name);
+  /// A role for the kinds in `kindMask`; call after every role-count-dependent setup is known.
+  uint32_t role(const std::string &name, uint64_t kindMask, uint32_t attributes = 0);
+  uint32_t permission(const std::string &name, uint64_t kindMask);
+  void assigns(uint32_t role, std::vector<uint32_t> targets);
+  void allow(uint32_t role, uint32_t permission, uint8_t relations);
+  void deny(uint32_t role, uint32_t permission, uint8_t relations);
+  void guarded(uint32_t role, uint32_t permission, uint8_t relations, bool deny,
+               uint64_t requiredFlags, uint64_t forbiddenFlags);
+  void exclusive(std::vector<uint32_t> roles);
+  void require(uint32_t statement, uint64_t kindMask, uint64_t requiredFlags,
+               uint64_t forbiddenFlags);
+  /// The finished tables (bitsets sized for the final role and permission counts).
+  lower::Tables build() const;
+
+private:
+  struct Rule {
+    uint32_t role, permission;
+    uint8_t relations;
+    bool deny;
+  };
+  lower::Tables tables;
+  std::vector<Rule> rules;
+};
+
+/// A small policy touching every feature; docs/runtime.md and runtime/examples use it too.
+/// kinds: tenant_user, account_user. flags: business, active, suspended, trial.
+/// roles: tenant_admin, support_agent, account_admin, driver, legacy (locked),
+///        auditor (deprecated). permissions: station.view, station.reset,
+///        station.use_terminal (tenant_user only), billing.invoices, users.invite_driver
+///        (account_user only). See sample_tables.cpp for the rules.
+lower::Tables sampleTables();
+
+/// An EV-charging-shaped table for benchmarks: `tenantRoles` roles for tenant users and
+/// `accountRoles` for account users, `permissions` permissions, a fixed pseudo-random rule mix.
+lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions);
+
+} // namespace lattice::testing

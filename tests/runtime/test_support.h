@@ -1,0 +1,42 @@
+// test_support.h - helpers shared by the runtime tests: loading emitted tables, patching fields
+// with a recomputed checksum, and a naive reference implementation of the decision.
+#pragma once
+
+#include "emit/table_writer.h"
+#include "lattice/format.h"
+#include "lattice/lattice.hpp"
+#include "lower/tables.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace lattice::testing {
+
+/// Emits `tables`, failing the test if the writer refuses them.
+std::vector<uint8_t> emit(const lower::Tables &tables);
+
+/// Loads bytes that must be valid; the bytes must outlive the table.
+Table mustLoad(const std::vector<uint8_t> &bytes);
+
+lattice_load_status loadStatus(const std::vector<uint8_t> &bytes);
+
+/// Recomputes the checksum after a deliberate edit, so later checks are reached.
+void reseal(std::vector<uint8_t> &bytes);
+
+/// The file offset of section `id` according to the directory.
+size_t sectionOffset(const std::vector<uint8_t> &bytes, format::SectionId id);
+
+inline void patchU8(std::vector<uint8_t> &b, size_t at, uint8_t v) { b.at(at) = v; }
+void patchU32(std::vector<uint8_t> &bytes, size_t at, uint32_t value);
+void patchU64(std::vector<uint8_t> &bytes, size_t at, uint64_t value);
+
+/// The decision computed straight from the definition in docs/runtime.md over lower::Tables,
+/// with none of the runtime's data structures: the oracle for randomized comparisons.
+lattice_decision referenceDecide(const lower::Tables &tables, const lattice_request &request);
+
+/// Same for delegation.
+bool referenceCanAssign(const lower::Tables &tables, const std::vector<uint32_t> &roles,
+                        uint32_t target);
+
+} // namespace lattice::testing

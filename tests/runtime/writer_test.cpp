@@ -1,0 +1,121 @@
+// writer_test.cpp - the emitter's contract: verifyTables rejects what cannot be written, and
+// dumpTables prints the golden text of the sample policy.
+#include "sample_tables.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace lattice::testing {
+namespace {
+
+/// Applies `edit` to the sample tables and returns verifyTables' message ("" when accepted).
+std::string problemAfter(void (*edit)(lower::Tables &)) {
+  lower::Tables t = sampleTables();
+  edit(t);
+  auto problem = emit::verifyTables(t);
+  if (problem) {
+    EXPECT_TRUE(emit::writeTable(t).empty()) << "written despite: " << *problem;
+  }
+  return problem.value_or("");
+}
+
+TEST(VerifyTables, AcceptsTheSample) {
+  EXPECT_EQ(problemAfter([](lower::Tables &) {}), "");
+}
+
+TEST(VerifyTables, RejectsMalformedTables) {
+  using T = lower::Tables;
+  const std::pair<const char *, void (*)(T &)> cases[] = {
+      {"more than 64 principal kinds",
+       [](T &t) {
+         for (int i = 0; i < 63; ++i)
+           t.kindNames.push_back("extra" + std::to_string(i));
+       }},
+      {"more than 64 flags", [](T &t) { t.flagNames.resize(65, "x"); }},
+      {"duplicate role name `driver`", [](T &t) { t.roleNames[0] = "driver"; }},
+      {"flag name contains a NUL byte", [](T &t) { t.flagNames[0] = std::string("a\0b", 3); }},
+      {"policy name contains a NUL byte", [](T &t) { t.policyName.push_back('\0'); }},
+      {"per-role vectors do not match the number of roles",
+       [](T &t) { t.roleAttributes.pop_back(); }},
+      {"per-permission kind masks do not match the number of permissions",
+       [](T &t) { t.permissionKindMask.push_back(0); }},
+      {"role `tenant_admin` has a kind bit out of range", [](T &t) { t.roleKindMask[0] = 4; }},
+      {"role `tenant_admin` has an unknown attribute", [](T &t) { t.roleAttributes[0] = 8; }},
+      {"role `tenant_admin` assigns an unknown role id", [](T &t) { t.roleAssigns[0] = {6}; }},
+      {"permission `station.view` has a kind bit out of range",
+       [](T &t) { t.permissionKindMask[0] = 1ull << 63; }},
+      {"wordsPerBitset is not ceil(roles / 64)", [](T &t) { t.wordsPerBitset = 2; }},
+      {"allow/deny bitsets do not have permissions * 4 * wordsPerBitset words",
+       [](T &t) { t.denyBits.pop_back(); }},
+      {"a bitset has a bit for a role id out of range", [](T &t) { t.allowBits[3] |= 1 << 6; }},
+      {"a guarded entry has an id, relation or flag out of range",
+       [](T &t) { t.guarded[0].relationMask = 0x10; }},
+      {"a guarded entry has an id, relation or flag out of range",
+       [](T &t) { t.guarded[0].requiredFlags = 1 << 4; }},
+      {"an exclusive set has an unknown role id", [](T &t) { t.exclusiveSets[0].push_back(6); }},
+      {"a require clause has a kind or flag bit out of range",
+       [](T &t) { t.requireClauses[0].forbiddenFlags = 1 << 5; }},
+      {"clauses of one require statement have different kind masks",
+       [](T &t) { t.requireClauses[2].kindMask = 3; }},
+  };
+  for (auto [message, edit] : cases)
+    EXPECT_EQ(problemAfter(edit), message);
+}
+
+TEST(DumpTables, SampleGolden) {
+  EXPECT_EQ(emit::dumpTables(sampleTables()), R"(policy sample
+kind 0 tenant_user
+kind 1 account_user
+flag 0 business
+flag 1 active
+flag 2 suspended
+flag 3 trial
+role 0 tenant_admin for tenant_user assigns support_agent, account_admin, legacy, auditor
+role 1 support_agent for tenant_user
+role 2 account_admin for account_user assigns driver, legacy
+role 3 driver for account_user
+role 4 legacy for account_user locked
+role 5 auditor for tenant_user, account_user deprecated
+permission 0 station.view for tenant_user, account_user
+permission 1 station.reset for tenant_user, account_user
+permission 2 station.use_terminal for tenant_user
+permission 3 billing.invoices for tenant_user, account_user
+permission 4 users.invite_driver for account_user
+rule station.view same: allow tenant_admin, support_agent, account_admin, driver, legacy, auditor
+rule station.view descendant: allow tenant_admin, support_agent, account_admin, legacy, auditor
+rule station.view ancestor: allow tenant_admin, support_agent, auditor
+rule station.view tenant: allow tenant_admin, support_agent, auditor
+rule station.reset same: allow tenant_admin, support_agent, account_admin; deny auditor
+rule station.reset descendant: allow tenant_admin, support_agent, account_admin; deny auditor
+rule station.reset ancestor: allow tenant_admin, support_agent; deny auditor
+rule station.reset tenant: allow tenant_admin, support_agent; deny auditor
+rule station.use_terminal same: allow tenant_admin; deny auditor
+rule station.use_terminal descendant: allow tenant_admin; deny auditor
+rule station.use_terminal ancestor: allow tenant_admin; deny auditor
+rule station.use_terminal tenant: allow tenant_admin; deny support_agent, auditor
+rule billing.invoices same: allow tenant_admin, account_admin, auditor; deny support_agent
+rule billing.invoices descendant: allow tenant_admin, auditor; deny support_agent
+rule billing.invoices ancestor: allow tenant_admin, auditor; deny support_agent
+rule billing.invoices tenant: allow tenant_admin, auditor; deny support_agent
+guarded station.reset allow driver on same when business and not trial
+guarded billing.invoices deny account_admin on same when not business
+guarded users.invite_driver allow account_admin on same when business
+exclusive tenant_admin, support_agent
+exclusive account_admin, legacy
+require 0 for tenant_user, account_user: not suspended
+require 1 for account_user: business
+require 1 for account_user: active
+)");
+}
+
+TEST(DumpTables, ToleratesBadIds) {
+  lower::Tables t = sampleTables();
+  t.guarded.push_back({99, 77, 0x30, false, 1ull << 40, 0});
+  t.roleAssigns[1] = {42};
+  const std::string dump = emit::dumpTables(t);
+  EXPECT_NE(dump.find("guarded #99 allow #77 on #4, #5 when #40"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("role 1 support_agent for tenant_user assigns #42"), std::string::npos);
+}
+
+} // namespace
+} // namespace lattice::testing
