@@ -17,7 +17,9 @@ config.name = "lattice"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".lat", ".test"]
 # inputs/ holds files used by tests (imported modules, tables, request streams): not tests.
-config.excludes = ["inputs", "lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "README.md"]
+config.excludes = [
+    "inputs", "exit_code.py", "check_coverage.py", "lit.cfg.py", "lit.site.cfg.py", "README.md"
+]
 config.test_source_root = _here
 config.test_exec_root = os.path.join(config.lattice_obj_root, "golden")
 
@@ -30,10 +32,14 @@ config.substitutions.append(("%lattice", config.lattice_path))
 config.substitutions.append(("%stdlib", config.lattice_stdlib))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "inputs")))
 config.substitutions.append(("%python", config.python_executable))
-# Bare `FileCheck` and `not` in RUN lines resolve to the configured LLVM tools. The
-# look-behind keeps them from rewriting parts of words (`--implicit-check-not`, `CHECK-NOT`).
-config.substitutions.append((r"(?<![-\w/])FileCheck\b", config.filecheck_path))
-config.substitutions.append((r"(?<![-\w/])not(?=\s)", config.not_path))
+config.substitutions.append(
+    ("%exitcode", "%s %s" % (config.python_executable, os.path.join(_here, "exit_code.py"))))
+# `FileCheck` and `not` in command position (start of a RUN line, or after `|`, `&&`, `||`, `;`)
+# resolve to the configured LLVM tools; elsewhere (`CHECK-NOT`, `and not f0`) they stay words.
+# (lit prefixes each RUN line with `%dbg(RUN: at line N)` before substituting.)
+_command_start = r"(^|[|&;]\s*|%dbg\([^)]*\)\s*)"
+config.substitutions.append((_command_start + r"FileCheck(?=\s)", r"\g<1>" + config.filecheck_path))
+config.substitutions.append((_command_start + r"not(?=\s)", r"\g<1>" + config.not_path))
 
 # Some commands (prlimit, /usr/bin/time) are optional on the host.
 if os.path.exists("/usr/bin/prlimit"):
