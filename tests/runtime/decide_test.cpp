@@ -34,6 +34,13 @@ protected:
   }
 };
 
+/// "prefix<n>"; appending sidesteps a GCC 12 -Wrestrict false positive on "literal" + string.
+std::string numbered(const char *prefix, uint64_t n) {
+  std::string s = prefix;
+  s += std::to_string(n);
+  return s;
+}
+
 #define EXPECT_DECISION(d, isAllowed, why, role)                                                   \
   do {                                                                                             \
     Decision d_ = (d);                                                                             \
@@ -334,7 +341,7 @@ lower::Tables wideTables(uint32_t roleCount) {
   b.flag("f0");
   b.flag("f1");
   for (uint32_t r = 0; r < roleCount; ++r)
-    b.role("role_" + std::to_string(r), 1);
+    b.role(numbered("role_", r), 1);
   for (uint32_t p = 0; p < 3; ++p)
     b.permission("res.p" + std::to_string(p), 1);
   std::mt19937 rng(roleCount);
@@ -362,7 +369,7 @@ TEST(DecideRandom, HighRoleIdsWithGuardedEntries) {
   b.kind("user");
   b.flag("f");
   for (uint32_t r = 0; r < 5000; ++r)
-    b.role("r" + std::to_string(r), 1);
+    b.role(numbered("r", r), 1);
   b.permission("res.p", 1);
   b.guarded(4999, 0, kSame, false, 1, 0);
   b.guarded(4500, 0, kSame, true, 0, 1);
@@ -392,8 +399,8 @@ TEST(DecideEdge, EmptyPolicy) {
 TEST(DecideEdge, SixtyFourKindsAndFlags) {
   TablesBuilder b("full");
   for (int i = 0; i < 64; ++i) {
-    b.kind("k" + std::to_string(i));
-    b.flag("f" + std::to_string(i));
+    b.kind(numbered("k", i));
+    b.flag(numbered("f", i));
   }
   b.role("r", 1ull << 63);
   b.permission("res.p", 1ull << 63);
