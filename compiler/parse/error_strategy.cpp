@@ -63,6 +63,16 @@ std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
   return result;
 }
 
+bool ErrorStrategy::isTainted(const antlr4::Token *token) const {
+  if (token == nullptr)
+    return false;
+  size_t index = token->getTokenIndex();
+  for (auto [begin, end] : tainted)
+    if (index >= begin && index <= end)
+      return true;
+  return false;
+}
+
 void ErrorStrategy::report(antlr4::Token *at, std::string message) {
   SourceRange range{text.fileId(), 0, 0};
   if (at != nullptr) {
@@ -88,12 +98,16 @@ void ErrorStrategy::reportAt(SourceRange range, std::string message) {
 void ErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
                                               const antlr4::NoViableAltException &e) {
   antlr4::Token *at = e.getOffendingToken();
+  if (isTainted(at))
+    return;
   report(at, fmt::format("unexpected {}", describeToken(at)));
 }
 
 void ErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
                                         const antlr4::InputMismatchException &e) {
   antlr4::Token *at = e.getOffendingToken();
+  if (isTainted(at))
+    return;
   // A token on a later line than the previous one usually means something is missing at the
   // end of that line (`scope a` then `scope b;`): point there, as clang does.
   antlr4::Token *previous = parser->getTokenStream()->LT(-1);
@@ -110,7 +124,8 @@ void ErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
 
 void ErrorStrategy::reportFailedPredicate(antlr4::Parser *parser,
                                           const antlr4::FailedPredicateException &e) {
-  report(e.getOffendingToken(), "unexpected input");
+  if (!isTainted(e.getOffendingToken()))
+    report(e.getOffendingToken(), "unexpected input");
 }
 
 void ErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
@@ -118,6 +133,8 @@ void ErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
     return;
   beginErrorCondition(parser);
   antlr4::Token *at = parser->getCurrentToken();
+  if (isTainted(at))
+    return;
   report(at, fmt::format("unexpected {}; expected {}", describeToken(at),
                          describeExpected(parser, getExpectedTokens(parser))));
 }
@@ -129,6 +146,8 @@ void ErrorStrategy::reportMissingToken(antlr4::Parser *parser) {
   // Point just past the previous token, where the missing one belongs (as clang does).
   antlr4::Token *previous = parser->getTokenStream()->LT(-1);
   antlr4::Token *at = parser->getCurrentToken();
+  if (isTainted(at))
+    return;
   std::string expected = describeExpected(parser, getExpectedTokens(parser));
   if (previous == nullptr) {
     report(at, fmt::format("missing {} before {}", expected, describeToken(at)));

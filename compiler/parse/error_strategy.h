@@ -13,7 +13,11 @@ struct TooManySyntaxErrors {};
 
 class ErrorStrategy : public antlr4::DefaultErrorStrategy {
 public:
-  ErrorStrategy(const SourceText &text, DiagnosticEngine &diags) : text(text), diags(diags) {}
+  /// `tainted`: token index ranges (inclusive) whose errors follow from an already reported
+  /// lexical error; they are not reported again.
+  ErrorStrategy(const SourceText &text, DiagnosticEngine &diags,
+                std::vector<std::pair<size_t, size_t>> tainted)
+      : text(text), diags(diags), tainted(std::move(tainted)) {}
 
   unsigned errorCount() const { return count; }
 
@@ -30,10 +34,12 @@ protected:
 private:
   void report(antlr4::Token *at, std::string message);
   void reportAt(SourceRange range, std::string message);
+  bool isTainted(const antlr4::Token *token) const;
   std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) const;
 
   const SourceText &text;
   DiagnosticEngine &diags;
+  std::vector<std::pair<size_t, size_t>> tainted;
   unsigned count = 0;
 };
 

@@ -21,16 +21,25 @@ SourceRange tokenRange(const SourceText &text, const antlr4::Token &token) {
   return text.range(token.getStartIndex(), token.getStopIndex());
 }
 
+struct ScreenedTokens {
+  TokenList kept;
+  /// Indexes into `kept` where tokens were dropped: the parser's complaints from there to the
+  /// end of that statement are consequences of the lexical error and are not reported.
+  std::vector<size_t> dropPoints;
+  bool stopped = false; // the error limit was reached
+};
+
 /// Reports stray characters (which the lexer turns into UNKNOWN_CHAR tokens) and drops them,
 /// along with what an unterminated string or comment swallowed, so the parser reports only real
 /// grammar errors. Collects comments into `comments`.
-TokenList screenTokens(TokenList tokens, const SourceText &text, DiagnosticEngine &diags,
-                       std::vector<ast::Comment> &comments) {
-  TokenList kept;
+ScreenedTokens screenTokens(TokenList tokens, const SourceText &text, DiagnosticEngine &diags,
+                            std::vector<ast::Comment> &comments) {
+  ScreenedTokens result;
+  TokenList &kept = result.kept;
   size_t skipLine = SIZE_MAX; // drop tokens on this line (after an unterminated string)
   for (size_t i = 0; i < tokens.size(); ++i) {
     auto &token = tokens[i];
-    if (token->getLine() == skipLine)
+    if (token->getLine() == skipLine && token->getType() != antlr4::Token::EOF)
       continue;
     if (token->getChannel() == antlr4::Token::HIDDEN_CHANNEL) {
       comments.push_back({token->getText(), tokenRange(text, *token)});
@@ -42,21 +51,44 @@ TokenList screenTokens(TokenList tokens, const SourceText &text, DiagnosticEngin
     }
     std::string ch = token->getText();
     SourceRange range = tokenRange(text, *token);
+    if (result.dropPoints.empty() || result.dropPoints.back() != kept.size())
+      result.dropPoints.push_back(kept.size());
     if (ch == "\"") {
       diags.report(DiagKind::UnterminatedString, range, "missing terminating `\"` character");
       skipLine = token->getLine();
     } else if (ch == "/" && i + 1 < tokens.size() && tokens[i + 1]->getText() == "*" &&
                tokens[i + 1]->getStartIndex() == token->getStopIndex() + 1) {
       diags.report(DiagKind::UnterminatedComment, range, "unterminated `/*` comment");
-      break; // the comment runs to the end of the file
+      kept.push_back(std::move(tokens.back())); // the comment runs to the end of the file
+      break;
     } else {
       diags.report(DiagKind::UnexpectedCharacter, range,
                    fmt::format("unexpected character `{}`", ch));
     }
-    if (diags.errorLimitReached())
+    if (diags.errorLimitReached()) {
+      diags.report(DiagKind::TooManyErrors, range,
+                   fmt::format("too many errors ({}); stopping here", diags.errors()));
+      result.stopped = true;
       break;
+    }
   }
-  return kept;
+  return result;
+}
+
+/// The token ranges [drop point, end of its statement] in which syntax errors are not reported.
+std::vector<std::pair<size_t, size_t>> taintedRanges(const ScreenedTokens &screened) {
+  std::vector<std::pair<size_t, size_t>> ranges;
+  for (size_t start : screened.dropPoints) {
+    size_t end = start;
+    while (end < screened.kept.size()) {
+      std::string t = screened.kept[end]->getText();
+      if (t == ";" || t == "}")
+        break;
+      ++end;
+    }
+    ranges.emplace_back(start, end);
+  }
+  return ranges;
 }
 
 /// Rejects input whose parse tree would be pathologically deep, before the recursive-descent
@@ -103,15 +135,17 @@ std::optional<ast::File> parseFile(uint32_t fileId, const SourceManager &sources
   lexer.removeErrorListeners();
   std::vector<ast::Comment> comments;
   size_t errorsBefore = diags.errors();
-  TokenList tokens = screenTokens(lexer.getAllTokens(), *text, diags, comments);
-  if (!checkDepth(tokens, *text, diags))
+  TokenList all = lexer.getAllTokens();
+  all.push_back(lexer.nextToken()); // EOF: the parser needs it even for an empty file
+  ScreenedTokens screened = screenTokens(std::move(all), *text, diags, comments);
+  if (screened.stopped || !checkDepth(screened.kept, *text, diags))
     return std::nullopt;
 
-  antlr4::ListTokenSource source(std::move(tokens));
+  auto strategy = std::make_shared<ErrorStrategy>(*text, diags, taintedRanges(screened));
+  antlr4::ListTokenSource source(std::move(screened.kept));
   antlr4::CommonTokenStream stream(&source);
   LatticeParser parser(&stream);
   parser.removeErrorListeners();
-  auto strategy = std::make_shared<ErrorStrategy>(*text, diags);
   parser.setErrorHandler(strategy);
   LatticeParser::FileContext *tree = nullptr;
   try {
