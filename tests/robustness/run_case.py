@@ -33,13 +33,6 @@ SKIP = 77
 
 # case -> why it currently fails. Keep in sync with the final report / issue tracker.
 KNOWN_BUGS = {
-    "empty_file": "crash (SIGABRT): antlr4::ListTokenSource throws on an empty token list "
-                  "(parse/parser.cpp parseFile)",
-    "dev_null": "crash (SIGABRT): same empty-token-list crash as empty_file",
-    "unterminated_strings_100k": "crash (SIGABRT): every token sits on a line dropped after "
-                                 "an unterminated string, so the token list is empty",
-    "many_bad_characters": "no L0008 after the lexer screen stops at 100 errors "
-                           "(parse/parser.cpp screenTokens)",
     "dev_zero": "L0005 prints its snippet line: 2 MiB of NUL bytes go to stderr",
     "huge_single_line": "a diagnostic on a huge line prints the whole line and a caret line "
                         "as long as it (3 MB of stderr for one error on a 1.5 MB line)",
