@@ -19,14 +19,22 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  /* Resolve names once, at start-up; requests then carry only ids. */
+  /* Resolve names once, at start-up; requests then carry only ids. An unknown name gives
+   * LATTICE_NO_ID, which lattice_decide denies (BAD_REQUEST); only a flag id needs a check
+   * here, because shifting by it would be undefined. */
   uint32_t driver = lattice_role_id(table, "driver");
+  uint32_t active = lattice_flag_id(table, "active");
+  if (active == LATTICE_NO_ID) {
+    fprintf(stderr, "the policy has no flag `active`\n");
+    lattice_table_free(table);
+    return 1;
+  }
   lattice_request request = {0};
   request.kind = lattice_kind_id(table, "account_user");
   request.roles = &driver;
   request.role_count = 1;
   request.relation = LATTICE_REL_SAME;
-  request.flags = 1ull << lattice_flag_id(table, "active");
+  request.flags = 1ull << active;
 
   const char *permissions[] = {"station.view", "station.reset"};
   for (int i = 0; i < 2; ++i) {

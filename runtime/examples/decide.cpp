@@ -20,9 +20,13 @@ int main(int argc, char **argv) {
     return 1;
   const std::vector<lattice_node_label> &node = tree.labels;
 
+  // Unknown names give LATTICE_NO_ID, which decide() denies; a flag id is checked before use.
   const uint32_t kind = table->kindId("account_user");
   const uint32_t roles[] = {table->roleId("driver")};
-  const uint64_t flags = uint64_t(1) << table->flagId("active");
+  const uint32_t active = table->flagId("active");
+  if (active == LATTICE_NO_ID)
+    return 1;
+  const uint64_t flags = uint64_t(1) << active;
   // A driver sitting at account 1 acting on stations owned by account 1 itself.
   const lattice_relation relation = lattice::relationOf(node[1], node[1]);
   for (const char *permission : {"station.view", "station.reset"}) {
