@@ -32,19 +32,55 @@ void printLocation(llvm::raw_ostream &out, const SourceManager &sources, SourceR
   out << sources.name(range.file) << ':' << lc.line << ':' << lc.column << ": ";
 }
 
+/// Makes a source line safe to print: control characters and bytes that are not valid UTF-8
+/// become `?` (tabs a space), so diagnostics stay readable text whatever the input was.
+std::string printable(llvm::StringRef line) {
+  std::string out;
+  out.reserve(line.size());
+  for (size_t i = 0; i < line.size();) {
+    auto c = static_cast<unsigned char>(line[i]);
+    if (c < 0x80) {
+      out += c == '\t' ? ' ' : (c < 0x20 || c == 0x7F) ? '?' : static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    bool valid = length > 0 && c <= 0xF4 && i + length <= line.size();
+    for (size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    out.append(line.data() + i, length);
+    i += length;
+  }
+  return out;
+}
+
 void printSnippet(llvm::raw_ostream &out, const SourceManager &sources, SourceRange range,
                   RenderOptions options) {
   if (!range.valid())
     return;
+  // Long lines (minified or generated input) are shown as a window around the caret.
+  constexpr size_t kWindow = 160, kLeadIn = 60;
   llvm::StringRef line = sources.lineText(range.file, range.begin);
   LineColumn lc = sources.lineColumn(range.file, range.begin);
-  // Tabs would shift the caret; show them as single spaces so the caret lines up.
-  std::string shown = line.str();
-  std::replace(shown.begin(), shown.end(), '\t', ' ');
-  out << "  " << shown << '\n';
   size_t start = lc.column == 0 ? 0 : lc.column - 1;
   size_t width = range.end > range.begin ? range.end - range.begin : 1;
+  std::string prefix;
+  if (line.size() > kWindow) {
+    size_t from = start > kLeadIn ? start - kLeadIn : 0;
+    line = line.substr(from, kWindow);
+    start -= from;
+    if (from > 0)
+      prefix = "...";
+  }
+  std::string shown = prefix + printable(line);
+  start += prefix.size();
   width = std::max<size_t>(1, std::min(width, shown.size() > start ? shown.size() - start : 1));
+  out << "  " << shown << '\n';
   out << "  " << std::string(start, ' ');
   if (options.color)
     out.changeColor(Color::GREEN, true);

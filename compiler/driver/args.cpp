@@ -13,7 +13,7 @@ std::optional<Args> Args::parse(const std::vector<std::string> &argv,
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string &arg = argv[i];
     if (onlyPositionals || arg.size() < 2 || arg[0] != '-') {
-      args.positionals.push_back(arg); // includes "-" (standard input)
+      args.positionals.push_back(arg); // a lone "-" is a positional too
       continue;
     }
     if (arg == "--") {

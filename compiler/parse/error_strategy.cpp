@@ -15,7 +15,10 @@ using lattice_gen::LatticeParser;
 std::string describeToken(const antlr4::Token *token) {
   if (token == nullptr || token->getType() == antlr4::Token::EOF)
     return "end of file";
-  return fmt::format("`{}`", token->getText());
+  std::string text = token->getText();
+  if (text.size() > 40) // a minified or generated input can hold very long names
+    text = text.substr(0, 37) + "...";
+  return fmt::format("`{}`", text);
 }
 
 std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
@@ -87,12 +90,13 @@ void ErrorStrategy::report(antlr4::Token *at, std::string message) {
 }
 
 void ErrorStrategy::reportAt(SourceRange range, std::string message) {
-  diags.report(DiagKind::SyntaxError, range, std::move(message));
-  if (++count >= kMaxSyntaxErrors) {
+  // The error past the limit is not shown; it only says that the parse stops here.
+  if (++count > kMaxSyntaxErrors) {
     diags.report(DiagKind::TooManyErrors, range,
-                 fmt::format("too many syntax errors ({}); stopping here", count));
+                 fmt::format("more than {} syntax errors; stopping here", kMaxSyntaxErrors));
     throw TooManySyntaxErrors{};
   }
+  diags.report(DiagKind::SyntaxError, range, std::move(message));
 }
 
 void ErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,

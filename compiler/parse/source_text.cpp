@@ -38,9 +38,8 @@ std::optional<SourceText> SourceText::check(uint32_t fileId, const SourceManager
                                             DiagnosticEngine &diags) {
   llvm::StringRef text = sources.text(fileId);
   if (text.size() > kMaxFileBytes) {
-    diags.report(
-        DiagKind::FileTooLarge, SourceRange{fileId, 0, 0},
-        fmt::format("file is {} bytes; the limit is {} bytes", text.size(), kMaxFileBytes));
+    diags.report(DiagKind::FileTooLarge, SourceRange{fileId, 0, 0},
+                 fmt::format("file is larger than the limit of {} bytes", kMaxFileBytes));
     return std::nullopt;
   }
   SourceText result;

@@ -21,6 +21,16 @@ std::optional<uint32_t> SymbolTable::find(llvm::StringRef name) const {
   return it->second.first;
 }
 
+void addCycleNotes(Diagnostic &diag,
+                   const std::vector<std::pair<std::string, SourceRange>> &members) {
+  constexpr size_t kMaxNotes = 8;
+  for (size_t i = 0; i < members.size() && i < kMaxNotes; ++i)
+    diag.notes.push_back(
+        {members[i].second, fmt::format("`{}` is part of the cycle", members[i].first)});
+  if (members.size() > kMaxNotes)
+    diag.notes.push_back({SourceRange{}, fmt::format("and {} more", members.size() - kMaxNotes)});
+}
+
 std::optional<ScopeKindId> Context::scopeKind(const ast::Ident &name) {
   if (auto id = scopeNames.find(name.name))
     return id;
@@ -32,6 +42,8 @@ std::optional<ScopeKindId> Context::scopeKind(const ast::Ident &name) {
 std::optional<KindId> Context::kind(const ast::Ident &name) {
   if (auto id = kindNames.find(name.name))
     return id;
+  if (kindLimitExceeded)
+    return std::nullopt;
   Diagnostic &diag = diags.report(DiagKind::UnknownUserType, name.range,
                                   fmt::format("unknown user type `{}`", name.name));
   if (scopeNames.find(name.name))
@@ -51,6 +63,8 @@ std::optional<RoleId> Context::role(const ast::Ident &name) {
 std::optional<FlagId> Context::flag(const ast::Ident &name) {
   if (auto id = flagNames.find(name.name))
     return id;
+  if (flagLimitExceeded)
+    return std::nullopt;
   Diagnostic &diag =
       diags.report(DiagKind::UnknownFlag, name.range, fmt::format("unknown flag `{}`", name.name));
   diag.help = fmt::format("declare it with `flag {} on <scope kind or user type>;`", name.name);

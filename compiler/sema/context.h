@@ -39,6 +39,10 @@ struct Context {
   SymbolTable roleNames{"role"};
   SymbolTable flagNames{"flag"};
   SymbolTable actionSetNames{"action set"};
+  /// Set once more than 64 user types or flags were declared: names past the limit then stay
+  /// undeclared, and their uses are not reported again as unknown.
+  bool kindLimitExceeded = false;
+  bool flagLimitExceeded = false;
   std::vector<const ast::ActionSetDecl *> actionSets;
   /// Per resource: action and group names -> permission ids they stand for.
   std::vector<llvm::StringMap<std::vector<PermissionId>>> resourceMembers;
@@ -50,6 +54,11 @@ struct Context {
   /// Resolves a list of user types to a mask; unknown names are reported and skipped.
   KindMask kindMask(const std::vector<ast::Ident> &names);
 };
+
+/// Adds "`x` is part of the cycle" notes for the members of a cycle, at most a handful of them:
+/// a cycle through thousands of declarations must not print thousands of lines.
+void addCycleNotes(Diagnostic &diag,
+                   const std::vector<std::pair<std::string, SourceRange>> &members);
 
 /// Converts a condition to DNF, checking each flag with `flagUsable` (reports its own errors).
 /// Returns nullopt when the condition could not be converted (unknown flag, too complex).

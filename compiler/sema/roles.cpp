@@ -7,6 +7,8 @@
 namespace lattice::sema {
 namespace {
 
+constexpr uint32_t kMaxExtendsDepth = 64;
+
 bool flagAvailable(const Flag &flag, const PrincipalKind &kind, KindId id) {
   if (flag.kinds & (KindMask{1} << id))
     return true;
@@ -136,6 +138,7 @@ private:
   /// Detects extends cycles and computes each role's transitive ancestors, iteratively.
   void computeClosures() {
     std::vector<uint8_t> color(model.roles.size(), 0);
+    std::vector<uint32_t> depth(model.roles.size(), 0); // longest extends chain above a role
     for (RoleId root = 0; root < model.roles.size(); ++root) {
       if (color[root])
         continue;
@@ -145,6 +148,18 @@ private:
         auto &[node, next] = stack.back();
         Role &role = model.roles[node];
         if (next == role.extends.size()) {
+          for (RoleId parent : role.extends)
+            depth[node] = std::max(depth[node], depth[parent] + 1);
+          color[node] = 2;
+          if (depth[node] > kMaxExtendsDepth) {
+            // Deeper chains are refused: closures would grow quadratically with the depth.
+            if (depth[node] == kMaxExtendsDepth + 1)
+              ctx.diags.report(DiagKind::ExtendsTooDeep, decls[node]->name.range,
+                               fmt::format("role `{}` is more than {} levels of `extends` deep",
+                                           role.name, kMaxExtendsDepth));
+            stack.pop_back();
+            continue;
+          }
           for (RoleId parent : role.extends) {
             role.inherited.push_back(parent);
             const auto &more = model.roles[parent].inherited;
@@ -154,7 +169,6 @@ private:
           role.inherited.erase(std::unique(role.inherited.begin(), role.inherited.end()),
                                role.inherited.end());
           std::erase(role.inherited, node);
-          color[node] = 2;
           stack.pop_back();
           continue;
         }
@@ -163,9 +177,12 @@ private:
           Diagnostic &diag = ctx.diags.report(DiagKind::ExtendsCycle, decls[node]->name.range,
                                               fmt::format("role `{}` extends itself through `{}`",
                                                           model.roles[parent].name, role.name));
+          std::vector<std::pair<std::string, SourceRange>> members;
+          bool inCycle = false;
           for (auto &[member, unused] : stack)
-            diag.notes.push_back({model.roles[member].decl, fmt::format("`{}` is part of the cycle",
-                                                                        model.roles[member].name)});
+            if ((inCycle |= member == parent))
+              members.emplace_back(model.roles[member].name, model.roles[member].decl);
+          addCycleNotes(diag, members);
           continue;
         }
         if (color[parent] == 0) {
@@ -255,11 +272,11 @@ private:
     }
     if (possible || role.kinds == 0)
       return;
-    Diagnostic &diag =
-        ctx.diags.report(DiagKind::RelationNeverReached, decl.relation->range,
-                         fmt::format("`{}` never applies: {} only sit at scope kinds with no {}",
-                                     reachName(reach), kindList(model, role.kinds),
-                                     reach == Reach::Descendants ? "children" : "parents"));
+    Diagnostic &diag = ctx.diags.report(
+        DiagKind::RelationNeverReached, decl.relation->range,
+        fmt::format("`{}` never applies: {} can only sit at scope kinds with no {}",
+                    reachName(reach), kindList(model, role.kinds),
+                    reach == Reach::Descendants ? "children" : "parents"));
     diag.help = "use `self`, or place the user type at a scope kind that has them";
   }
 

@@ -40,9 +40,12 @@ void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
         Diagnostic &diag = ctx.diags.report(
             DiagKind::ScopeCycle, decls[node]->range,
             fmt::format("scope kind `{}` is placed under itself", kinds[parent].name));
+        std::vector<std::pair<std::string, SourceRange>> members;
+        bool inCycle = false;
         for (auto &[member, unused] : stack)
-          diag.notes.push_back(
-              {kinds[member].decl, fmt::format("`{}` is part of the cycle", kinds[member].name)});
+          if ((inCycle |= member == parent))
+            members.emplace_back(kinds[member].name, kinds[member].decl);
+        addCycleNotes(diag, members);
         continue;
       }
       if (color[parent] == 0) {
@@ -59,6 +62,7 @@ void declareKinds(const std::vector<ast::File> &files, Context &ctx) {
       if (ctx.model.kinds.size() == 64) {
         ctx.diags.report(DiagKind::TooManyKinds, decl.name.range,
                          "a policy may declare at most 64 user types");
+        ctx.kindLimitExceeded = true;
         return;
       }
       if (!ctx.kindNames.declare(decl.name, ctx.model.kinds.size(), ctx.diags))
@@ -96,6 +100,7 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
         if (ctx.model.flags.size() == 64) {
           ctx.diags.report(DiagKind::TooManyFlags, name.range,
                            "a policy may declare at most 64 flags");
+          ctx.flagLimitExceeded = true;
           return;
         }
         if (!ctx.flagNames.declare(name, ctx.model.flags.size(), ctx.diags))
