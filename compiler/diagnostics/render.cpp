@@ -80,6 +80,15 @@ void printSnippet(llvm::raw_ostream &out, const SourceManager &sources, SourceRa
   std::string shown = prefix + printable(line);
   start += prefix.size();
   width = std::max<size_t>(1, std::min(width, shown.size() > start ? shown.size() - start : 1));
+  // Indent by characters, not bytes, so the caret sits under the right column after `é`.
+  auto characters = [&](size_t from, size_t count) {
+    size_t n = 0;
+    for (size_t i = from; i < from + count && i < shown.size(); ++i)
+      n += (static_cast<unsigned char>(shown[i]) & 0xC0) != 0x80;
+    return n;
+  };
+  width = std::max<size_t>(1, characters(start, width));
+  start = characters(0, start);
   out << "  " << shown << '\n';
   out << "  " << std::string(start, ' ');
   if (options.color)
@@ -116,7 +125,10 @@ void renderText(llvm::raw_ostream &out, const SourceManager &sources,
     printHeadline(out, diag.severity, diagInfo(diag.kind).code, diag.message, options);
     printSnippet(out, sources, diag.range, options);
     for (const DiagNote &note : diag.notes) {
-      printLocation(out, sources, note.range);
+      if (note.range.valid()) // a note without a place belongs to the diagnostic above it
+        printLocation(out, sources, note.range);
+      else
+        out << "  ";
       printHeadline(out, Severity::Note, "", note.message, options);
       printSnippet(out, sources, note.range, options);
     }

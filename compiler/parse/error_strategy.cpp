@@ -77,6 +77,10 @@ bool ErrorStrategy::isTainted(const antlr4::Token *token) const {
 }
 
 void ErrorStrategy::report(antlr4::Token *at, std::string message) {
+  // The one misplacement the grammar cannot word well: imports come before declarations.
+  if (at != nullptr && at->getType() == LatticeParser::IMPORT &&
+      message.find("a declaration") != std::string::npos)
+    message = "`import` must come before every declaration";
   SourceRange range{text.fileId(), 0, 0};
   if (at != nullptr) {
     if (at->getType() == antlr4::Token::EOF) {

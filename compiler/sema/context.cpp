@@ -28,7 +28,8 @@ void addCycleNotes(Diagnostic &diag,
     diag.notes.push_back(
         {members[i].second, fmt::format("`{}` is part of the cycle", members[i].first)});
   if (members.size() > kMaxNotes)
-    diag.notes.push_back({SourceRange{}, fmt::format("and {} more", members.size() - kMaxNotes)});
+    diag.notes.push_back(
+        {SourceRange{}, fmt::format("and {} more in the cycle", members.size() - kMaxNotes)});
 }
 
 std::optional<ScopeKindId> Context::scopeKind(const ast::Ident &name) {

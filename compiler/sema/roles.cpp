@@ -35,6 +35,11 @@ std::string kindList(const Model &model, KindMask mask) {
   return result.empty() ? "no user type" : result;
 }
 
+/// "the user type" or "the user types", agreeing with kindList(mask).
+const char *userTypes(KindMask mask) {
+  return (mask & (mask - 1)) == 0 ? "the user type" : "the user types";
+}
+
 /// Scope kinds that have at least one child / at least one parent.
 struct TreeShape {
   std::vector<bool> hasChildren, hasParent;
@@ -81,6 +86,7 @@ public:
           role.label = decl.label;
           role.decl = decl.name.range;
           role.kinds = ctx.kindMask(decl.kinds);
+          reportDuplicates(decl.kinds);
           role.deprecated = decl.deprecated;
           role.deprecationNote = decl.deprecationNote;
           role.locked = decl.locked;
@@ -123,6 +129,10 @@ private:
             {model.roles[*parentId].decl, fmt::format("`{}` is declared here", parent.name)});
       }
     }
+    std::vector<ast::Ident> assigned;
+    for (const ast::AssignsDecl &assigns : decls[id]->assigns)
+      assigned.insert(assigned.end(), assigns.roles.begin(), assigns.roles.end());
+    reportDuplicates(assigned);
     for (const ast::AssignsDecl &assigns : decls[id]->assigns)
       for (const ast::Ident &target : assigns.roles)
         if (std::optional<RoleId> targetId = ctx.role(target)) {
@@ -133,6 +143,18 @@ private:
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     role.assigns = std::move(sorted);
+  }
+
+  /// Warns about names listed more than once (`for a, a`, `assigns x; assigns x;`).
+  void reportDuplicates(const std::vector<ast::Ident> &names) {
+    for (size_t i = 0; i < names.size(); ++i)
+      for (size_t k = 0; k < i; ++k)
+        if (names[k].name == names[i].name) {
+          Diagnostic &diag = ctx.diags.report(DiagKind::DuplicateName, names[i].range,
+                                              fmt::format("`{}` is listed twice", names[i].name));
+          diag.notes.push_back({names[k].range, "first listed here"});
+          break;
+        }
   }
 
   /// Detects extends cycles and computes each role's transitive ancestors, iteratively.
@@ -212,8 +234,8 @@ private:
           return true;
         Diagnostic &diag = ctx.diags.report(
             DiagKind::FlagNotAvailable, name.range,
-            fmt::format("flag `{}` can never be set for {}, the user types of role `{}`", name.name,
-                        kindList(model, role.kinds), role.name));
+            fmt::format("flag `{}` can never be set for {}, {} of role `{}`", name.name,
+                        kindList(model, role.kinds), userTypes(role.kinds), role.name));
         diag.notes.push_back({model.flags[flag].decl, "flag declared here"});
         return false;
       };
@@ -229,35 +251,48 @@ private:
     rule.permissions = std::move(*permissions);
     if (rule.permissions.empty())
       ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this rule matches no permission");
-    for (PermissionId pid : rule.permissions) {
-      const Permission &permission = model.permissions[pid];
-      if ((permission.applicableKinds & role.kinds) != 0 || role.kinds == 0)
-        continue;
-      // Only explicit grants are errors: `*` and `res.*` naturally span inapplicable permissions.
-      if (!namesExplicitly(decl, permission))
-        continue;
-      Diagnostic &diag =
-          ctx.diags.report(DiagKind::PermissionNotApplicable, decl.range,
-                           fmt::format("`{}` does not apply to {}, the user types of role `{}`",
-                                       permission.name, kindList(model, role.kinds), role.name));
-      diag.notes.push_back(
-          {permission.decl, fmt::format("`{}` applies only to {}", permission.name,
-                                        kindList(model, permission.applicableKinds))});
-    }
+    checkApplicability(role, decl);
     checkReach(role, decl, rule.reach);
     model.roles[id].rules.push_back(model.rules.size());
     model.rules.push_back(std::move(rule));
   }
 
-  bool namesExplicitly(const ast::RuleDecl &decl, const Permission &permission) const {
-    const Resource &resource = model.resources[permission.resource];
-    for (const ast::PermissionPattern &pattern : decl.patterns)
-      if (pattern.form == ast::PermissionPattern::Form::Actions &&
-          pattern.resource.name == resource.name)
-        for (const ast::Ident &action : pattern.actions)
-          if (action.name == permission.action)
-            return true;
-    return false;
+  /// Every action or group a rule names explicitly must apply to some kind of the role. Only
+  /// explicit names are checked: `*` and `res.*` naturally span permissions of other kinds.
+  void checkApplicability(const Role &role, const ast::RuleDecl &decl) {
+    if (role.kinds == 0)
+      return;
+    for (const ast::PermissionPattern &pattern : decl.patterns) {
+      if (pattern.form != ast::PermissionPattern::Form::Actions)
+        continue;
+      std::optional<uint32_t> resource = ctx.resourceNames.find(pattern.resource.name);
+      if (!resource)
+        continue;
+      const Resource &res = model.resources[*resource];
+      for (const ast::Ident &name : pattern.actions) {
+        auto members = ctx.resourceMembers[*resource].find(name.name);
+        if (members == ctx.resourceMembers[*resource].end())
+          continue;
+        KindMask applicable = 0;
+        for (PermissionId pid : members->second)
+          applicable |= model.permissions[pid].applicableKinds;
+        if ((applicable & role.kinds) != 0)
+          continue;
+        std::string qualified = res.name + "." + name.name;
+        bool isGroup = members->second.size() != 1 ||
+                       model.permissions[members->second[0]].action != name.name;
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::PermissionNotApplicable, name.range,
+            fmt::format(fmt::runtime(isGroup
+                                         ? "no action of group `{}` applies to {}, {} of role `{}`"
+                                         : "`{}` does not apply to {}, {} of role `{}`"),
+                        qualified, kindList(model, role.kinds), userTypes(role.kinds), role.name));
+        if (!isGroup)
+          diag.notes.push_back(
+              {model.permissions[members->second[0]].decl,
+               fmt::format("`{}` applies only to {}", qualified, kindList(model, applicable))});
+      }
+    }
   }
 
   void checkReach(const Role &role, const ast::RuleDecl &decl, Reach reach) {

@@ -88,7 +88,8 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
   if ((common & (common - 1)) != 0) {
     Diagnostic &diag = ctx.diags.report(
         DiagKind::TestKindAmbiguous, decl.range,
-        "these roles can be held by several user types; say which with `as <user type>`");
+        fmt::format("{} can be held by several user types; say which with `as <user type>`",
+                    decl.roles.size() == 1 ? "this role" : "these roles"));
     for (KindId k = 0; k < model.kinds.size(); ++k)
       if (common >> k & 1)
         diag.notes.push_back(

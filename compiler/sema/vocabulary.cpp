@@ -37,9 +37,15 @@ void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
       }
       ScopeKindId parent = kinds[node].parents[next++];
       if (color[parent] == 1) {
-        Diagnostic &diag = ctx.diags.report(
-            DiagKind::ScopeCycle, decls[node]->range,
-            fmt::format("scope kind `{}` is placed under itself", kinds[parent].name));
+        // Point at the `under` entry that closes the cycle.
+        SourceRange at = decls[node]->range;
+        for (const ast::Ident &name : decls[node]->parents)
+          if (name.name == kinds[parent].name)
+            at = name.range;
+        Diagnostic &diag =
+            ctx.diags.report(DiagKind::ScopeCycle, at,
+                             fmt::format("placing `{}` under `{}` makes the scope tree a cycle",
+                                         kinds[node].name, kinds[parent].name));
         std::vector<std::pair<std::string, SourceRange>> members;
         bool inCycle = false;
         for (auto &[member, unused] : stack)
