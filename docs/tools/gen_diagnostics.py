@@ -1,0 +1,542 @@
+#!/usr/bin/env python3
+# gen_diagnostics.py - regenerates docs/diagnostics.md: every example is run for real, so the
+# page shows exactly what `lattice check` prints. Usage: gen_diagnostics.py LATTICE OUT.md
+"""Generates docs/diagnostics.md: every example is written to a scratch folder and run for real."""
+import os, re, subprocess, sys, shutil, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LATTICE = os.path.abspath(sys.argv[1])
+WORK = tempfile.mkdtemp(prefix="lattice-diagdoc-")
+
+def run(folder, args):
+    p = subprocess.run([LATTICE, "check"] + args, cwd=folder, capture_output=True)
+    out = (p.stdout + p.stderr).decode("utf-8", "backslashreplace")
+    return out, p.returncode
+
+def example(code, files, args=None):
+    folder = os.path.join(WORK, code)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    for name, text in files:
+        with open(os.path.join(folder, name), "w") as f:
+            f.write(text)
+    args = args or [files[0][0]]
+    out, rc = run(folder, args)
+    md = []
+    for name, text in files:
+        md.append(f"`{name}`:\n```\n{text}```\n")
+    md.append(f"Output (exit code {rc}):\n```\n$ lattice check {' '.join(args)}\n{out}```\n")
+    return "\n".join(md), rc
+
+def generated(code, gen, args, shorten=None):
+    folder = os.path.join(WORK, code)
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    if "gen_nesting" in gen:
+        os.makedirs(os.path.join(folder, "tests/golden/check/inputs"))
+        shutil.copy(os.path.join(ROOT, "tests/golden/check/inputs/gen_nesting.py"), os.path.join(folder, "tests/golden/check/inputs"))
+    subprocess.run(gen, shell=True, cwd=folder, check=True)
+    out, rc = run(folder, args)
+    if shorten:
+        out = shorten(out)
+    return f"```\n$ {gen}\n$ lattice check {' '.join(args)}\n{out}```\n(exit code {rc})\n", rc
+
+TEN = "import std.tenancy;\n"
+sections = []
+
+def section(code, title, severity, meaning, body, fix, expect_rc):
+    text, rc = body
+    assert rc == expect_rc, (code, rc)
+    s = f"## {code}: {title}\n\n**{severity}.** {meaning.strip()}\n\n{text}\n**Fix:** {fix.strip()}\n"
+    sections.append((code, title, severity, s))
+
+# ---------------------------------------------------------------- L00xx
+section("L0001", "syntax error", "Error", """
+The text does not follow the grammar. The message names what was found and what the grammar
+expected there. When the offending token is on a later line than the one before it, the
+diagnostic is placed just after that previous token instead (`expected X after Y`, `missing X
+after Y`), because something is usually missing at the end of the line. The parser recovers and
+goes on, so one run reports every syntax error of a file (up to 50, see [L0008](#l0008-too-many-errors)).
+Keywords are reserved only where the grammar expects them, so `import` or `role` are fine action
+names; `import` declarations must come before all other declarations (an `import` after a
+declaration is reported as ``unexpected `import`; expected a declaration ...``).""",
+    example("L0001", [("policy.lat", TEN + "usertype staff at tenant\nresource doc { read; }\n")]),
+    """add what is missing or remove what is extra; [language.md](language.md) has every
+construct and `grammar/Lattice.g4` the exact grammar. While a file has syntax errors the semantic
+checks (L01xx, L02xx) do not run, so more diagnostics may appear once it parses.""", 1)
+
+section("L0002", "unexpected character", "Error", """
+A character that cannot start any token, such as `&`, `|`, `!`, `$` or `@`. The character is
+reported and skipped, and parsing continues without it.""",
+    example("L0002", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read & in self; }\n")]),
+    """delete the character. Conditions are written with the words `and`, `or` and `not`, not
+`&&`, `||` or `!`.""", 1)
+
+section("L0003", "unterminated string", "Error", """
+A string literal (a label or a test name) has no closing `"` on its line; strings cannot span
+lines. The rest of that line is skipped, and syntax errors that follow only from the skipped
+tokens (up to the end of the statement) are not reported.""",
+    example("L0003", [("policy.lat", TEN + "usertype staff \"Staff member at tenant;\n")]),
+    """close the string on the same line. Use `\\n` for a line break and `\\"` for a quote inside
+a string.""", 1)
+
+section("L0004", "unterminated comment", "Error", """
+A block comment opened with `/*` is never closed, so everything to the end of the file is
+comment. Block comments do not nest: the first `*/` closes the comment.""",
+    example("L0004", [("policy.lat", TEN + "/* TODO: add user types\nusertype staff at tenant;\n")]),
+    """add the closing `*/` where the comment should end, or use `//` line comments.""", 1)
+
+section("L0005", "file too large", "Error", """
+A source file is larger than 2 MiB (2,097,152 bytes). The file is refused before it is
+lexed, and the diagnostic points at its first line. The compiler reads at most one byte more
+than the limit (so even an endless device such as `/dev/zero` is refused quickly), which is why
+the message does not give the file's size. To reproduce it, generate a file of 3 MiB:""",
+    generated("L0005", "python3 -c \"import sys; sys.stdout.write('policy big;\\n' + ' ' * (3 * 1024 * 1024))\" > big.lat", ["big.lat"]),
+    """split the policy into several files: list them all on the command line, or move parts
+into modules and `import` them. All files of a compilation share one namespace, so nothing else
+changes.""", 1)
+
+section("L0006", "not a text file", "Error", """
+A source file is not UTF-8 text: it contains a NUL byte, or a byte sequence that is not valid
+UTF-8 (including overlong forms, UTF-16 surrogates and truncated sequences). The diagnostic
+points at the first bad byte and the whole file is refused. Typical causes are a file saved in
+Latin-1 or UTF-16, or a binary file (such as a compiled `.ltab` table) passed by mistake. Two
+generated files, one with a NUL byte and one with `é` in Latin-1 (byte 0xE9):""",
+    generated("L0006", "printf 'policy p;\\nscope tenant\\000;\\n' > nul.lat; printf 'policy p;\\nscope caf\\351;\\n' > latin1.lat", ["nul.lat", "latin1.lat"]),
+    """re-save the file as UTF-8 (for example `iconv -f latin1 -t utf-8 old.lat > new.lat`), or
+pass the right file. In the snippet, control characters and bytes that are not UTF-8 are shown
+as `?`.""", 1)
+
+def shorten_long(out):
+    lines = out.split("\n")
+    res = []
+    for l in lines:
+        if len(l) > 110:
+            l = l[:100].rstrip() + " ...(line shortened here)" if l.strip() and not set(l.strip()) <= set("^~") else l
+        res.append(l)
+    return "\n".join(res)
+
+section("L0007", "nesting too deep", "Error", """
+Brackets `(` and `{` are nested more than 64 deep (the braces of a role or resource body count
+as one level), or one statement's condition has more than 512 `and`/`or`/`not` operators. This
+is checked on the tokens before parsing, so that hostile input cannot exhaust the stack; the
+file is refused at the first token past the limit. Real policies never come close; the inputs
+below are generated with `tests/golden/check/inputs/gen_nesting.py` (64 parentheses inside a
+role body, then a condition of 514 `a`s joined by `and`). Long lines like these are shown as a
+window around the caret, with `...` where the line is cut:""",
+    generated("L0007", "python3 tests/golden/check/inputs/gen_nesting.py parens 64 > deep.lat; python3 tests/golden/check/inputs/gen_nesting.py operators 513 > ops.lat", ["deep.lat", "ops.lat"]),
+    """flatten the expression. A condition that long is usually better as a flag of its own,
+or as several rules (the allow rules of a role are alternatives, so `allow p when a or b;` is
+the same as `allow p when a; allow p when b;`).""", 1)
+
+def last_lines(out):
+    lines = out.rstrip("\n").split("\n")
+    return "...\n" + "\n".join(lines[-10:]) + "\n"
+
+section("L0008", "too many errors", "Error", """
+The compiler stopped early because there were too many errors, so more problems may follow
+the ones shown. There are two limits. The parser reports at most 50 syntax errors
+([L0001](#l0001-syntax-error)) per file: in place of the 51st it reports `more than 50 syntax
+errors; stopping here`, and the rest of the file is not examined. And while the characters of a
+file are screened ([L0002](#l0002-unexpected-character) to [L0004](#l0004-unterminated-comment)),
+reading stops once the compilation has 100 errors, with `too many errors (100); stopping here`
+at the place of the 100th. Generated with 60 lines `scope a b;`, each one syntax error (the last
+lines of the output):""",
+    generated("L0008", "python3 -c \"print('policy p;'); print('\\n'.join(['scope a b;'] * 60))\" > errors.lat", ["errors.lat"], last_lines),
+    """fix the first errors and run `check` again. Many errors in a row often have one cause: a
+file that is not a policy at all, a missing `}` or an unterminated string.""", 1)
+
+section("L0009", "cannot read file", "Error", """
+A file named on the command line cannot be read: it does not exist, is a directory, or may not
+be opened (below, `polcy.lat` is a typo). The diagnostic has no source location, so its line starts with `lattice:` and its
+JSON `location` is `{}`. This is an I/O problem, so `check`, `build` and `test` exit with code 2,
+not 1. The other files are still read and parsed, but the semantic checks do not run. (A module
+that an `import` names but that cannot be found or read is [L0102](#l0102-module-not-found).)""",
+    example("L0009", [("policy.lat", TEN + "usertype staff at tenant;\n")], ["polcy.lat"]),
+    """correct the path; check the file's permissions.""", 2)
+
+# ---------------------------------------------------------------- L01xx
+section("L0101", "redefinition", "Error", """
+A name is declared twice. Each kind of thing (scope kinds, user types, resources, roles, flags,
+action sets) has one namespace for the whole compilation, so the two declarations may be in
+different files. Inside a resource, actions and groups share one namespace, including the actions
+and the group that an `include` adds; those clashes read ``redefinition of action `doc.read` ``
+or ``group `g` clashes with an action or group of the same name in `doc` ``. A note points at the
+first declaration.""",
+    example("L0101", [("policy.lat", TEN + "usertype staff at tenant;\nusertype staff at account;\n")]),
+    """rename or remove one of the two. A user type that sits at several scope kinds is one
+declaration: `usertype staff at tenant, account;`.""", 1)
+
+section("L0102", "module not found", "Error", """
+An `import` names a module that is on no search path. `import a.b;` looks for `a/b.lat` in the
+importing file's folder, then in each folder of `$LATTICE_STDLIB`, then in the built-in
+standard library; the `help` line lists every path tried. A module that is found but cannot be
+read gives the same code with ``cannot read module `a.b` at `PATH`: REASON``. The last path
+in the `help` line is the standard library of the build that was run.""",
+    example("L0102", [("policy.lat", "import std.tenency;\nusertype staff at tenant;\n")]),
+    """correct the module name (the standard library has `std.tenancy`, `std.partners` and
+`std.crud`), move the file where the import looks, or add its folder to `LATTICE_STDLIB`.""", 1)
+
+section("L0103", "import cycle", "Error", """
+Modules import each other in a cycle (a file importing itself is the shortest one). The error
+is reported at the `import` that closes the cycle; notes show the other imports of the chain.""",
+    example("L0103", [("policy.lat", TEN + "import roles;\nusertype staff at tenant;\n"),
+                      ("roles.lat", "module roles;\nimport policy;\n")]),
+    """remove one of the imports. All files of a compilation share one namespace and order does
+not matter, so a module never needs to import the file that imports it; declarations used by
+both belong in a third module that both import.""", 1)
+
+section("L0104", "unknown scope kind", "Error", """
+A name used as a scope kind (after `under`, `usertype ... at` or `owned_by`) is not declared.
+After `flag ... on`, where both scope kinds and user types are allowed, the message reads
+`unknown scope kind or user type`.""",
+    example("L0104", [("policy.lat", TEN + "usertype staff at tenants;\n")]),
+    """correct the spelling, declare the kind with `scope NAME;`, or import the module that
+declares it (`import std.tenancy;` for `tenant`, `account` and `subaccount`).""", 1)
+
+section("L0105", "unknown user type", "Error", """
+A name used as a user type (after `role ... for`, after `for` on an action, in `require ... for`,
+or after `as` in a test case) is not declared. When the name is a scope kind, a `help` line
+says so: roles and permissions are given to user types, which sit at scope kinds.""",
+    example("L0105", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for stuff { allow doc.read; }\n")]),
+    """correct the spelling or declare the user type: `usertype NAME at SCOPE_KIND;`.""", 1)
+
+section("L0106", "unknown resource", "Error", """
+A permission pattern (in a rule or in a test case, including after `except`) names a resource
+that is not declared.""",
+    example("L0106", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow docs.read; }\n")]),
+    """correct the spelling or declare the resource: `resource NAME { ACTIONS; }`.""", 1)
+
+section("L0107", "unknown action", "Error", """
+The resource exists but has no action or group of that name. A note points at the
+resource's declaration.""",
+    example("L0107", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.view; }\n")]),
+    """correct the spelling or add the action to the resource. `doc.*` means every action of
+`doc`; `doc.{a, b}` names several.""", 1)
+
+section("L0108", "unknown role", "Error", """
+A name used as a role (after `extends` or `assigns`, in an `exclusive` set, or in a test case)
+is not declared.""",
+    example("L0108", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole editor for staff extends viewer { allow doc.read; }\n")]),
+    """correct the spelling or declare the role. Roles may be declared in any order and in any
+file of the compilation.""", 1)
+
+section("L0109", "unknown flag", "Error", """
+A name used as a flag (in a `when` condition, a `require`, or after `with` in a test case) is not
+declared. The `help` line shows the declaration to add.""",
+    example("L0109", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read when active; }\n")]),
+    """correct the spelling or declare the flag, on the user types it describes
+(`flag active on staff;`) or on the scope kinds whose nodes it describes
+(`flag business on account;`).""", 1)
+
+section("L0110", "unknown action set", "Error", """
+An `include` inside a resource names no action set (`actions NAME { ... }`).""",
+    example("L0110", [("policy.lat", "import std.crud;\nimport std.tenancy;\nresource doc { include curd; }\n")]),
+    """correct the spelling, declare the set, or import the module that declares it (`std.crud`
+has `crud`, `readwrite` and `manage`).""", 1)
+
+section("L0111", "unknown relation", "Error", """
+A rule's `in` names something other than the five scope relations `self`, `descendants`,
+`subtree`, `ancestors` and `tenant` (listed in the `help` line). The words of tests (`same`,
+`descendant`, ...) are a different vocabulary and are not accepted here.""",
+    example("L0111", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read in children; }\n")]),
+    """use one of the five relations; `descendants` is strictly below the principal's node,
+`subtree` its node and below (see the table in [language.md](language.md#roles)).""", 1)
+
+section("L0112", "unknown test relation", "Error", """
+A test case's `on` names something other than a request relation: `same`, `descendant`,
+`ancestor`, `tenant`, a set of them in `{...}`, or `*` for all four. The relations of rules
+(`self`, `subtree`, `descendants`, ...) are a different vocabulary: a test describes one
+request, a rule a range of them.""",
+    example("L0112", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"viewer reads\" { allow viewer: doc.read on self; }\n")]),
+    """use the request relation: `self` is `same`, `subtree` is `{same, descendant}`,
+`descendants` is `descendant`, `ancestors` is `ancestor`.""", 1)
+
+section("L0113", "conflicting policy name", "Error", """
+Two files of one compilation have `policy` headers with different names. A compilation is one
+policy; the name is written into the table. `module` headers do not count.""",
+    example("L0113", [("billing.lat", "policy billing;\nimport std.tenancy;\n"),
+                      ("roles.lat", "policy billing_v2;\nusertype staff at tenant;\n")],
+            ["billing.lat", "roles.lat"]),
+    """give every file the same `policy` name, leave the header out of all but one file, or
+turn the shared files into modules (`module NAME;`) that the policy imports.""", 1)
+
+section("L0114", "ambiguous flag target", "Error", """
+A `flag ... on` target is the name of both a scope kind and a user type. A flag on a scope
+kind is a property of the principal's node, a flag on a user type a property of the principal,
+so the compiler does not guess.""",
+    example("L0114", [("policy.lat", "scope partner;\nusertype partner at partner;\nflag vip on partner;\n")]),
+    """rename one of the two (for example `usertype partner_user at partner;`) and name the one
+you mean.""", 1)
+
+section("L0115", "module name mismatch", "Warning", """
+The `module` header of an imported file does not match the path it was imported by. The file
+is still loaded and used as usual; the header only documents what the module is called, and a
+mismatch usually means a file was copied or moved. A note points at the import. This is a
+warning: it does not fail `check` (exit code 0), and `build` still writes the table.""",
+    example("L0115", [("policy.lat", "import scopes;\nusertype staff at tenant;\n"),
+                      ("scopes.lat", "module std.tenancy;\nscope tenant;\n")]),
+    """make the header match the import path (`module scopes;` here), or import the module by
+its real name from where it belongs.""", 0)
+
+# ---------------------------------------------------------------- L02xx
+section("L0201", "scope cycle", "Error", """
+Scope kinds are placed `under` each other in a cycle, so the tenancy tree would have no root.
+The error is reported at the declaration whose `under` closes the cycle; notes list the scope
+kinds in the cycle (the first eight, then `and N more`).""",
+    example("L0201", [("policy.lat", "scope tenant under account;\nscope account under tenant;\n")]),
+    """remove the `under` that points back up; at least one scope kind of the tree must be a
+root (declared without `under`).""", 1)
+
+section("L0202", "extends cycle", "Error", """
+Roles extend each other in a cycle (a role that extends itself, directly or through other
+roles). The error is reported at the role whose `extends` closes the cycle; notes list the roles
+in the cycle (the first eight, then `and N more`).""",
+    example("L0202", [("policy.lat", TEN + "usertype staff at tenant;\nrole editor for staff extends viewer { }\nrole viewer for staff extends editor { }\n")]),
+    """remove one of the `extends`. Extending is one-way: the extending role gets every rule of
+the extended one. Rules that two roles should share belong in a third role both extend.""", 1)
+
+section("L0203", "permission not applicable", "Error", """
+A rule names a permission explicitly (`res.action` or `res.{a, b}`) that is restricted with
+`for` to user types none of which may hold the role, so the rule could never grant it. A note
+shows the user types the permission applies to. Broad patterns (`*`, `res.*`, groups) naturally
+span such permissions and are not reported.""",
+    example("L0203", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource station { view; pay for customer; }\nrole operator for staff { allow station.pay; }\n")]),
+    """drop the permission from the rule, give the role to a user type the permission applies to
+(`role operator for staff, customer`), or widen the action's `for`.""", 1)
+
+section("L0204", "extended role kind mismatch", "Error", """
+A role extends a role that some of its user types may not hold. Every extended role must be
+holdable by every user type of the extending role; the message names the user types that are
+missing, and a note points at the extended role.""",
+    example("L0204", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nrole viewer for staff { }\nrole auditor for staff, customer extends viewer { }\n")]),
+    """add the missing user types to the extended role's `for` (`role viewer for staff,
+customer`), or remove them from the extending role.""", 1)
+
+section("L0205", "flag not available", "Error", """
+A rule's `when` condition uses a flag that none of the role's user types can ever carry: the
+flag is on other user types, or on scope kinds where none of them sit. The condition could
+never be true for a holder of the role. A note points at the flag's declaration.""",
+    example("L0205", [("policy.lat", TEN + "usertype staff at tenant;\nflag business on account;\nresource doc { read; }\nrole viewer for staff { allow doc.read when business; }\n")]),
+    """declare the flag `on` something the role's user types have (here `flag business on
+account, tenant;`), drop the condition, or move the rule to a role for user types that carry the
+flag.""", 1)
+
+section("L0206", "exclusive set too small", "Error", """
+An `exclusive` set names fewer than two distinct roles, so it excludes nothing. A role listed
+twice counts once (and also gets [L0215](#l0215-duplicate-name)).""",
+    example("L0206", [("policy.lat", TEN + "usertype staff at tenant;\nrole viewer for staff { }\nexclusive viewer;\n")]),
+    """list at least two different roles, or delete the declaration.""", 1)
+
+section("L0207", "too many user types", "Error", """
+A policy declares more than 64 user types (the table stores them as a 64-bit mask). The 65th
+declaration, in load order, is reported; the user types after it are not declared. Generated
+with 65 user types:""",
+    generated("L0207", "python3 -c \"print('import std.tenancy;'); print('\\n'.join('usertype u%d at tenant;' % i for i in range(65)))\" > kinds.lat", ["kinds.lat"]),
+    """merge user types. A user type says where a principal can sit, and one user type may sit at
+several scope kinds (`usertype member at account, subaccount;`); differences between principals
+of one type are better expressed with roles or flags.""", 1)
+
+section("L0208", "too many flags", "Error", """
+A policy declares more than 64 flags (a request carries its flags as a 64-bit mask). The 65th
+flag name, in load order, is reported, also when it is one name of a longer `flag a, b, c on ...`
+list. Generated with 65 flags:""",
+    generated("L0208", "python3 -c \"print('import std.tenancy;'); print('usertype staff at tenant;'); print('\\n'.join('flag f%d on staff;' % i for i in range(65)))\" > flags.lat", ["flags.lat"]),
+    """remove flags no rule or requirement uses, or merge flags that always hold together.""", 1)
+
+section("L0209", "condition too complex", "Error", """
+A condition expands to more than 64 cases. The compiler turns every condition into an OR of
+AND-terms over flags (disjunctive normal form) for the table, and an AND of ORs multiplies out:
+the seven `(a or b)` groups below give 2^7 = 128 terms. The whole condition is underlined.""",
+    example("L0209", [("policy.lat", TEN + "usertype staff at tenant;\nflag a1, b1, a2, b2, a3, b3, a4, b4, a5, b5, a6, b6, a7, b7 on staff;\nresource doc { read; }\nrole r for staff { allow doc.read when (a1 or b1) and (a2 or b2) and (a3 or b3) and (a4 or b4) and (a5 or b5) and (a6 or b6) and (a7 or b7); }\n")]),
+    """simplify the condition, split the rule into several rules (`allow p when a1 and (...);
+allow p when b1 and (...);` halves the count each time), or introduce a flag that stands for a
+part of the condition and is computed by the application.""", 1)
+
+section("L0210", "empty permission set", "Warning", """
+A rule's or a test case's patterns, after `except`, match no permission at all, so the rule
+has no effect or the case tests nothing (the message says `this rule ...` or `this test ...`).
+This is a warning: it does not fail `check` (exit code 0).""",
+    example("L0210", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.* except doc.read; }\n")]),
+    """correct the patterns or the `except`, or delete the rule.""", 0)
+
+section("L0211", "relation never reached", "Warning", """
+A rule uses `descendants` (or `ancestors`), but every user type of the role sits only at scope
+kinds that have no children (or no parents), so a resource can never be in that relation to a
+holder of the role and the rule never applies. This is a warning: it does not fail `check`
+(exit code 0).""",
+    example("L0211", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read in ancestors; }\n")]),
+    """use the relation you meant (`self`, `subtree`, `tenant`), or correct where the user type
+sits (`usertype ... at`) or the tree (`scope ... under`).""", 0)
+
+section("L0212", "test user type ambiguous", "Error", """
+A test case without `as` holds roles that more than one user type may hold together, so it is
+not clear which kind of principal the request is from. Notes list the candidate user types.""",
+    example("L0212", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource doc { read; }\nrole viewer for staff, customer { allow doc.read; }\ntest \"viewers read\" { allow viewer: doc.read on same; }\n")]),
+    """say which with `as`: `allow viewer as staff: doc.read on same;`. To check both, write one
+case per user type.""", 1)
+
+section("L0213", "test user type mismatch", "Error", """
+A test case's user type may not hold one of its roles. It has two forms:
+an `allow` case with `as KIND` where `KIND` may not hold a listed role (such a request always
+fails closed, so the case could never pass; a `deny` case like that is allowed on purpose, to
+check exactly that), and a case without `as` whose roles no single user type may hold together
+(`no user type may hold all of these roles`).""",
+    example("L0213", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"customers read\" { allow viewer as customer: doc.read on same; }\n")]),
+    """name a user type that may hold the roles, or give the role to that user type. To check that
+such a request is refused, make it a `deny` case with `as`: `deny viewer as customer: doc.read on
+same;`.""", 1)
+
+section("L0214", "condition always false", "Warning", """
+A condition can never hold, whatever the flags (for example `active and not active`). In a rule,
+the rule never applies; in a `require`, every request of the user types it covers is denied.
+This is a warning: it does not fail `check` (exit code 0).""",
+    example("L0214", [("policy.lat", TEN + "usertype staff at tenant;\nflag active on staff;\nresource doc { read; }\nrole viewer for staff { allow doc.read when active and not active; }\n")]),
+    """correct the condition (usually an `and` that should be `or`, or a misplaced `not`).""", 0)
+
+section("L0215", "duplicate name", "Warning", """
+A role is listed twice in an `exclusive` set (`is listed twice`) or in an `extends` list
+(`is extended twice`). The repetition is ignored. This is a warning: it does not fail `check`
+(exit code 0); an `exclusive` set that is left with fewer than two roles is also
+[L0206](#l0206-exclusive-set-too-small).""",
+    example("L0215", [("policy.lat", TEN + "usertype staff at tenant;\nrole viewer for staff { }\nrole editor for staff { }\nexclusive viewer, editor, viewer;\n")]),
+    """delete the repetition, or write the role you meant.""", 0)
+
+section("L0216", "flag not available for require", "Error", """
+A `require` uses a flag that none of the user types it covers can ever carry (those after
+`for`, or all user types when there is no `for`), so the requirement could never be met and
+every request of those user types would be denied. A note points at the flag's declaration.""",
+    example("L0216", [("policy.lat", TEN + "usertype staff at tenant;\nflag business on account;\nrequire business for staff;\n")]),
+    """limit the `require` with `for` to user types that carry the flag, or declare the flag `on`
+something those user types have.""", 1)
+
+section("L0217", "extends too deep", "Error", """
+A chain of `extends` is more than 64 levels deep (a role extends a role that extends a role ...,
+65 times). A role has the rules of every role it extends, transitively, so very deep chains are
+refused. The error is reported once, at the first role past the limit; the roles below it are
+not reported again. Generated with roles `r0` to `r69`, each extending the one before:""",
+    generated("L0217", "python3 -c \"print('import std.tenancy;'); print('usertype staff at tenant;'); print('role r0 for staff { }'); print('\\n'.join('role r%d for staff extends r%d { }' % (i, i - 1) for i in range(1, 70)))\" > deep.lat", ["deep.lat"]),
+    """make the hierarchy flatter: a role may extend several roles at once (`extends a, b, c`), so
+a role that needs the rules of many others can list them instead of chaining them.""", 1)
+
+# ---------------------------------------------------------------- intro
+folder = os.path.join(WORK, "json")
+os.makedirs(folder, exist_ok=True)
+with open(os.path.join(folder, "policy.lat"), "w") as f:
+    f.write(TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.view when active; }\n")
+text_out, text_rc = run(folder, ["policy.lat"])
+json_out, json_rc = run(folder, ["--format", "json", "policy.lat"])
+assert text_rc == 1 and json_rc == 1
+
+# Every code of diagnostic_kinds.def must have a section, in code order.
+defs = re.findall(r'DIAG\((\w+), "(L\d+)", (\w+),\s*"([^"]*)"', open(os.path.join(ROOT, "compiler/diagnostics/diagnostic_kinds.def")).read())
+codes = [c for _, c, _, _ in defs]
+assert codes == [c for c, _, _, _ in sections], (codes, [c for c, *_ in sections])
+for (name, code, sev, summary), (c, title, severity, _) in zip(defs, sections):
+    assert sev == severity, (code, sev, severity)
+
+def anchor(code, title):
+    return (code + "-" + title).lower().replace(" ", "-")
+
+index = ["| code | name | severity | summary |", "|---|---|---|---|"]
+for (name, code, sev, summary), (c, title, severity, _) in zip(defs, sections):
+    index.append(f"| [{code}](#{anchor(code, title)}) | `{name}` | {sev.lower()} | {summary} |")
+
+intro = f"""# Diagnostics
+
+`lattice check` parses and checks a policy and reports every problem it finds as a
+*diagnostic*; `lattice build` and `lattice test` run the same checks first and report the same
+diagnostics. This page explains the format, then lists every diagnostic by its code: what it
+means, a minimal program that triggers it, the exact output of `lattice check`, and how to fix it.
+The examples were run with the compiler as it is in this repository; `import std.tenancy;` declares
+`scope tenant; scope account under tenant; scope subaccount under account;`.
+
+## The format of a diagnostic
+
+A diagnostic has a location, a severity, a stable code, a message, a snippet of the source line
+with the range underlined, and optionally notes (related places, each with its own snippet) and a
+`help` line with a hint:
+
+```
+FILE:LINE:COLUMN: SEVERITY[CODE]: MESSAGE
+  the source line
+  ^~~~~~~~~~~~~~~ (under the range the diagnostic is about)
+FILE:LINE:COLUMN: note: MESSAGE
+  the related source line
+      ^~~~
+  = help: HINT
+```
+
+For example:
+```
+$ lattice check policy.lat
+{text_out}```
+
+- Lines and columns are 1-based; columns count bytes (clang's convention), so they match what
+  editors show for ASCII text.
+- Text diagnostics go to standard error. They are printed once the whole compilation is checked,
+  sorted by file (in the order the files were loaded) and by position, followed by a summary line
+  `N errors and M warnings generated.` (left out when there are none).
+- A diagnostic that has no place in a source file ([L0009](#l0009-cannot-read-file)) starts with
+  `lattice:` instead of a location.
+- `--color always|never|auto` colours the severities and carets (see [cli.md](cli.md)).
+
+### Severities
+
+| severity | meaning |
+|---|---|
+| **error** | the policy is rejected: `check` exits 1, `build` writes no table, `test` runs no test |
+| **warning** | the policy is valid and compiles, but part of it is almost certainly not what was meant (a rule that can never apply, a repeated name). Warnings do not fail `check`: it exits 0 when there are only warnings, and `build` writes the table |
+| **note** | not a diagnostic of its own: extra information attached to an error or warning, such as where a name was first declared |
+
+### Exit codes
+
+| code | meaning |
+|---:|---|
+| 0 | no errors (there may be warnings) |
+| 1 | at least one error |
+| 2 | usage or I/O problem: a bad command line, or an input file that cannot be read ([L0009](#l0009-cannot-read-file)) |
+
+The codes are the same for `--format text` and `--format json`; see [cli.md](cli.md#exit-codes-stable).
+
+### Phases
+
+Files are read and parsed first (L00xx), imports are followed as they are found (L0102, L0103,
+L0115), and only when every file of the compilation loaded without errors do the checks of
+names and structure run (the other L01xx and L02xx). So after fixing syntax errors, new
+diagnostics may appear. Within each phase the compiler goes on after an error, so one run
+reports as much as it can.
+
+### JSON
+
+`lattice check --format json` prints one JSON document on standard output instead (and no
+summary line). It has the list of diagnostics and the two counts; each diagnostic has `code`,
+`name` (the diagnostic's identifier in the compiler), `severity`, `message`, `location`, `notes`
+(each with `message` and `location`) and, when there is a hint, `help`. In a location, `line` and
+`column` are where the range begins, `end_line` and `end_column` the position just past its end,
+`offset` the byte offset of the beginning in the file and `length` the range's length in bytes;
+a diagnostic without a place has an empty `location` (`{{}}`). The same program as above:
+
+```
+$ lattice check --format json policy.lat
+{json_out}```
+
+### Codes
+
+Codes are stable: a code is never renumbered or reused for something else, so scripts, CI
+filters and documentation may rely on them (rely on `code`, not on the wording of `message`,
+which may be improved). They are grouped by what they are about:
+
+| range | group |
+|---|---|
+| L00xx | reading and parsing: the file and its grammar |
+| L01xx | names and modules: declarations, lookups, imports |
+| L02xx | types and structure: how the declarations fit together |
+| L1xxx | reserved for the static analyzer; not reported by `lattice check` |
+
+""" + "\n".join(index) + "\n"
+
+doc = intro + "\n" + "\n".join(s for *_, s in sections)
+open(sys.argv[2], "w").write(doc)
+shutil.rmtree(WORK, ignore_errors=True)
+print("ok", len(sections))
