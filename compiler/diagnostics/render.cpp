@@ -66,6 +66,8 @@ void printSnippet(llvm::raw_ostream &out, const SourceManager &sources, SourceRa
   // Long lines (minified or generated input) are shown as a window around the caret.
   constexpr size_t kWindow = 160, kLeadIn = 60;
   llvm::StringRef line = sources.lineText(range.file, range.begin);
+  if (line.empty() && range.begin == range.end)
+    return; // nothing to point at (an empty file)
   LineColumn lc = sources.lineColumn(range.file, range.begin);
   size_t start = lc.column == 0 ? 0 : lc.column - 1;
   size_t width = range.end > range.begin ? range.end - range.begin : 1;

@@ -4,6 +4,7 @@
 
 #include "sema/context.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace lattice::sema {
@@ -39,6 +40,19 @@ std::string policyName(const std::vector<ast::File> &files, const SourceManager 
 std::optional<Model> check(const std::vector<ast::File> &files, const SourceManager &sources,
                            DiagnosticEngine &diags) {
   size_t errorsBefore = diags.errors();
+  // An empty or comment-only input is almost always a wrong path or a truncated file; a policy
+  // with nothing in it has no use, so say so instead of emitting an empty table.
+  bool empty = std::all_of(files.begin(), files.end(), [](const ast::File &f) {
+    return f.scopes.empty() && f.resources.empty() && f.actionSets.empty() && f.userTypes.empty() &&
+           f.flags.empty() && f.roles.empty() && f.exclusives.empty() && f.requireClauses.empty() &&
+           f.tests.empty();
+  });
+  if (empty) {
+    SourceRange at = files.empty() ? SourceRange{} : SourceRange{files.back().fileId, 0, 0};
+    Diagnostic &diag = diags.report(DiagKind::EmptyPolicy, at, "the policy declares nothing");
+    diag.help = "a policy needs at least a scope kind, a resource, a user type and a role";
+    return std::nullopt;
+  }
   Context ctx(diags);
   ctx.model.policyName = policyName(files, sources, diags);
   declareVocabulary(files, ctx);

@@ -155,6 +155,15 @@ that an `import` names but that cannot be found or read is [L0102](#l0102-module
     example("L0009", [("policy.lat", TEN + "usertype staff at tenant;\n")], ["polcy.lat"]),
     """correct the path; check the file's permissions.""", 2)
 
+section("L0010", "empty policy", "Error", """
+The files of the compilation (with everything they import) declare nothing: no scope kind,
+resource, user type, flag, role, requirement or test. An empty or comment-only file is almost
+always a wrong path, a truncated file or a failed generator step, and a table with nothing in it
+would deny every request, so `check`, `build` and `test` refuse it with exit code 1 (and `build`
+writes no table). A file that only imports modules is empty in the same way.""",
+    example("L0010", [("policy.lat", "// TODO: write the policy\n")]),
+    """pass the right file, or declare the policy's scope kinds, resources, user types and roles.""", 1)
+
 # ---------------------------------------------------------------- L01xx
 section("L0101", "redefinition", "Error", """
 A name is declared twice. Each kind of thing (scope kinds, user types, resources, roles, flags,

@@ -106,11 +106,12 @@ TEST(Parser, StopsAfterTooManyErrors) {
   EXPECT_NE(std::find(codes.begin(), codes.end(), "L0008"), codes.end());
 }
 
-TEST(Parser, AcceptsFilesWithoutTokens) {
-  for (const char *text : {"", "// only a comment\n", "/* block */ \n\t"}) {
+TEST(Parser, ParsesFilesWithoutTokensButRefusesAnEmptyPolicy) {
+  for (const char *text : {"", "// only a comment\n", "/* block */ \n\t", "policy p;"}) {
     auto c = compile(text);
-    EXPECT_TRUE(c->file) << c->describe();
-    EXPECT_TRUE(c->codes().empty());
+    EXPECT_TRUE(c->file) << c->describe(); // parsing succeeds (no crash on zero tokens)
+    EXPECT_FALSE(c->model);
+    EXPECT_EQ(c->codes(), std::vector<std::string>{"L0010"});
   }
 }
 
