@@ -5,6 +5,7 @@
 #include "lattice/lattice.h"
 #include "sample_tables.h"
 
+#include <algorithm>
 #include <benchmark/benchmark.h>
 #include <cstdio>
 #include <cstdlib>
@@ -48,6 +49,7 @@ lattice_table *table() {
 struct Workload {
   std::vector<lattice_request> requests;
   std::vector<uint32_t> roleStorage;
+  uint32_t held = 0; // roles per request (fewer than asked if no kind may hold that many)
 };
 
 Workload makeWorkload(uint32_t held, size_t count) {
@@ -62,13 +64,23 @@ Workload makeWorkload(uint32_t held, size_t count) {
       if (lattice_decide(t, &probe).reason != LATTICE_REASON_ROLE_NOT_FOR_KIND)
         holdable[k].push_back(r);
     }
+  // Kinds that may hold `held` distinct roles; if none can, hold as many as the best kind can.
+  size_t most = 0;
+  for (const auto &r : holdable)
+    most = std::max(most, r.size());
+  if (most == 0 || perms == 0)
+    return {};
+  held = uint32_t(std::min<size_t>(held, most));
+  std::vector<uint32_t> eligible;
+  for (uint32_t k = 0; k < kinds; ++k)
+    if (holdable[k].size() >= held)
+      eligible.push_back(k);
   std::mt19937_64 rng(42);
   Workload w;
+  w.held = held;
   w.roleStorage.reserve(count * held);
   for (size_t i = 0; i < count; ++i) {
-    uint32_t kind = uint32_t(rng() % kinds);
-    while (holdable[kind].size() < held)
-      kind = uint32_t(rng() % kinds);
+    const uint32_t kind = eligible[rng() % eligible.size()];
     const size_t first = w.roleStorage.size();
     while (w.roleStorage.size() - first < held) {
       uint32_t r = holdable[kind][rng() % holdable[kind].size()];
@@ -90,6 +102,10 @@ Workload makeWorkload(uint32_t held, size_t count) {
 void BM_Decide(benchmark::State &state) {
   const uint32_t held = uint32_t(state.range(0));
   const Workload w = makeWorkload(held, 4096);
+  if (w.requests.empty()) {
+    state.SkipWithError("the table has no role or no permission to ask about");
+    return;
+  }
   lattice_table *t = table();
   size_t i = 0, allowed = 0;
   for (auto _ : state) {
@@ -100,6 +116,7 @@ void BM_Decide(benchmark::State &state) {
   }
   state.SetItemsProcessed(state.iterations());
   state.counters["allowed%"] = 100.0 * double(allowed) / double(state.iterations());
+  state.counters["held"] = w.held;
 }
 BENCHMARK(BM_Decide)->Arg(1)->Arg(3)->Arg(8);
 
