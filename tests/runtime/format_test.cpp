@@ -472,6 +472,13 @@ TEST(LoadFile, RoundTripAndErrors) {
   EXPECT_EQ(status, LATTICE_LOAD_IO_ERROR);
   EXPECT_EQ(Table::loadFile(::testing::TempDir().c_str(), &status), std::nullopt); // a directory
   EXPECT_NE(status, LATTICE_LOAD_OK);
+  { // an empty file is just too small
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  EXPECT_EQ(Table::loadFile(path.c_str(), &status), std::nullopt);
+  EXPECT_EQ(status, LATTICE_LOAD_TOO_SMALL);
   lattice_table *raw = nullptr;
   EXPECT_EQ(lattice_table_load_file(nullptr, &raw), LATTICE_LOAD_IO_ERROR);
   EXPECT_EQ(raw, nullptr);
