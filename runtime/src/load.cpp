@@ -283,27 +283,18 @@ void lattice_table_free(lattice_table *table) {
 }
 
 const char *lattice_load_status_message(lattice_load_status status) {
-  switch (status) {
-  case LATTICE_LOAD_OK:
-    return "ok";
-  case LATTICE_LOAD_IO_ERROR:
-    return "the table file could not be read";
-  case LATTICE_LOAD_TOO_SMALL:
-    return "the data is shorter than a table header";
-  case LATTICE_LOAD_BAD_MAGIC:
-    return "not a lattice table (bad magic)";
-  case LATTICE_LOAD_BAD_VERSION:
-    return "unsupported table format version";
-  case LATTICE_LOAD_BAD_SIZE:
-    return "the size recorded in the header does not match the data";
-  case LATTICE_LOAD_BAD_CHECKSUM:
-    return "the table is corrupt (checksum mismatch)";
-  case LATTICE_LOAD_BAD_LAYOUT:
-    return "the table is malformed (a section, count or id is out of range)";
-  case LATTICE_LOAD_OUT_OF_MEMORY:
-    return "out of memory";
-  }
-  return "unknown load status";
+  static const char *const messages[] = {
+      "ok",
+      "the table file could not be read",
+      "the data is shorter than a table header",
+      "not a lattice table (bad magic)",
+      "unsupported table format version",
+      "the size recorded in the header does not match the data",
+      "the table is corrupt (checksum mismatch)",
+      "the table is malformed (a section, count or id is out of range)",
+      "out of memory"};
+  const auto index = static_cast<unsigned>(status); // enum values are the ABI: 0, 1, ...
+  return index < sizeof messages / sizeof *messages ? messages[index] : "unknown load status";
 }
 
 } // extern "C"
