@@ -75,6 +75,11 @@ int runBuild(const Argv &argv) {
   lower::Tables tables = lower::lowerModel(*frontend.model);
   if (args->has("--dump-tables"))
     fmt::print("{}", emit::dumpTables(tables));
+  if (auto problem = emit::verifyTables(tables)) {
+    // Lowering produced something the format cannot hold: a compiler bug, never a user error.
+    fmt::print(stderr, "lattice build: internal error: {}\n", *problem);
+    return ExitErrors;
+  }
   if (auto out = args->get("-o")) {
     if (!writeFileAtomically(*out, emit::writeTable(tables), error)) {
       fmt::print(stderr, "lattice build: error: {}\n", error);

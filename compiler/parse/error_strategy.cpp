@@ -52,7 +52,7 @@ std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
     parts.push_back("a name");
   for (const std::string &item : items)
     parts.push_back(item.size() > 1 && item.front() == '\''
-                        ? "`" + item.substr(1, item.size() - 2) + "`"
+                        ? fmt::format("`{}`", item.substr(1, item.size() - 2)) // 'x' -> `x`
                         : item);
   if (parts.empty())
     return "something else";
