@@ -1,0 +1,593 @@
+// differential_test.cpp - random policies, every request of their space: the table path
+// (lower -> emit -> runtime) against the reference interpreter, and the analyzer's findings
+// against what the reference shows. See docs/testing.md, "Differential test".
+#include "compile_helper.h"
+#include "policy_generator.h"
+#include "request_enum.h"
+
+#include "emit/table_writer.h"
+#include "lattice/lattice.h"
+#include "lower/lower.h"
+
+#ifdef LATTICE_DIFF_WITH_ANALYZER
+#include "analysis/analyzer.h"
+#endif
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lattice::difftest {
+namespace {
+
+using reference::Decision;
+using reference::Outcome;
+
+/// Mismatch categories. Table-vs-reference and false alarms are bugs in the compiler or the
+/// analyzer; misses are findings the analyzer could have made and did not.
+enum Category { TableVsReference, FalseAlarm, Miss, Setup, CategoryCount };
+const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss", "setup"};
+
+struct Options {
+  uint64_t seed = 1;
+  uint64_t count = 10000;
+  bool repro = false;
+  bool checkMisses = true;
+  bool verbose = false;
+  std::string outDir = ".";
+};
+
+struct Mismatch {
+  Category category;
+  std::string text;
+};
+
+class PolicyCheck {
+public:
+  PolicyCheck(const sema::Model &model, const testing::Compiled &compiled)
+      : model(model), compiled(compiled), space(model) {
+    closure.assign(model.roles.size(), std::vector<bool>(model.roles.size(), false));
+    for (sema::RoleId r = 0; r < model.roles.size(); ++r) {
+      closure[r][r] = true;
+      for (sema::RoleId up : model.roles[r].inherited)
+        closure[r][up] = true;
+    }
+  }
+
+  std::vector<Mismatch> run() {
+    requests = enumerateRequests(model, space, /*withForeignRoles=*/true);
+    decisions.reserve(requests.size());
+    for (const SpaceRequest &r : requests)
+      decisions.push_back(reference::decide(model, r.request));
+    checkTables();
+#ifdef LATTICE_DIFF_WITH_ANALYZER
+    checkFindings();
+#endif
+    return std::move(mismatches);
+  }
+
+  size_t requestCount() const { return requests.size(); }
+
+private:
+  void add(Category category, std::string text) {
+    mismatches.push_back({category, std::move(text)});
+  }
+
+  std::string rule(uint32_t index) const {
+    const sema::Rule &r = model.rules[index];
+    LineColumn lc = compiled.sources.lineColumn(r.range.file, r.range.begin);
+    return "rule #" + std::to_string(index) + " (role " + model.roles[r.role].name + ", line " +
+           std::to_string(lc.line) + ")";
+  }
+
+  /// The role the runtime names for an allow/deny: the lowest held role whose flattened rules
+  /// include one of `matching`.
+  uint32_t decidingRole(const reference::Request &request,
+                        const std::vector<uint32_t> &matching) const {
+    uint32_t best = LATTICE_NO_ID;
+    for (sema::RoleId held : request.roles)
+      for (uint32_t index : matching)
+        if (closure[held][model.rules[index].role])
+          best = std::min(best, held);
+    return best;
+  }
+
+  static uint32_t reasonOf(Outcome outcome) {
+    switch (outcome) {
+    case Outcome::Allowed:
+      return LATTICE_REASON_ALLOWED;
+    case Outcome::DeniedByRule:
+      return LATTICE_REASON_DENIED_BY_RULE;
+    case Outcome::NoAllow:
+      return LATTICE_REASON_NO_ALLOW;
+    case Outcome::RoleNotForKind:
+      return LATTICE_REASON_ROLE_NOT_FOR_KIND;
+    case Outcome::Exclusive:
+      return LATTICE_REASON_EXCLUSIVE;
+    case Outcome::NotApplicable:
+      return LATTICE_REASON_NOT_APPLICABLE;
+    case Outcome::Requirement:
+      return LATTICE_REASON_REQUIREMENT;
+    }
+    return LATTICE_REASON_BAD_REQUEST;
+  }
+
+  void checkTables() {
+    lower::Tables tables = lower::lowerModel(model);
+    if (auto problem = emit::verifyTables(tables)) {
+      add(Setup, "tables fail verification: " + *problem);
+      return;
+    }
+    std::vector<uint8_t> bytes = emit::writeTable(tables);
+    lattice_table *table = nullptr;
+    lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &table);
+    if (status != LATTICE_LOAD_OK) {
+      add(Setup, std::string("table does not load: ") + lattice_load_status_message(status));
+      return;
+    }
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const reference::Request &q = requests[i].request;
+      const Decision &expected = decisions[i];
+      lattice_request request{q.kind,       q.roles.data(), uint32_t(q.roles.size()),
+                              q.permission, uint32_t(q.relation), q.flags};
+      lattice_decision got = lattice_decide(table, &request);
+      uint32_t role = LATTICE_NO_ID;
+      bool compareRole = true;
+      switch (expected.outcome) {
+      case Outcome::Allowed:
+        role = decidingRole(q, expected.matchingAllows);
+        break;
+      case Outcome::DeniedByRule:
+        role = decidingRole(q, expected.matchingDenies);
+        break;
+      case Outcome::RoleNotForKind:
+        for (sema::RoleId held : q.roles)
+          if (!(model.roles[held].kinds >> q.kind & 1))
+            role = std::min(role, held);
+        break;
+      case Outcome::Exclusive: // the runtime names a role of the first conflicting set
+        compareRole = false;
+        break;
+      default:
+        break;
+      }
+      bool same = (got.allowed != 0) == expected.allowed && got.reason == reasonOf(expected.outcome) &&
+                  (!compareRole || got.deciding_role == role);
+      if (same)
+        continue;
+      add(TableVsReference,
+          describe(model, requests[i].seat, q) + ": reference " + describe(expected) +
+              " deciding role " + roleName(role) + "; table " + (got.allowed ? "allow" : "deny") +
+              " (reason " + std::to_string(got.reason) + ", deciding role " +
+              roleName(got.deciding_role) + ")");
+    }
+    lattice_table_free(table);
+  }
+
+  std::string roleName(uint32_t role) const {
+    return role == LATTICE_NO_ID ? "none" : model.roles[role].name;
+  }
+
+#ifdef LATTICE_DIFF_WITH_ANALYZER
+  bool isInSpace(size_t i) const {
+    return inSpace(model, space, requests[i].seat, requests[i].request);
+  }
+
+  void checkFindings() {
+    std::vector<analysis::Finding> findings = analysis::analyze(model);
+    const size_t rules = model.rules.size();
+    const size_t perms = model.permissions.size();
+    const size_t roles = model.roles.size();
+    // What the reference shows over the whole space.
+    std::vector<bool> decides(rules, false), pivotal(rules, false), allowedSomewhere(perms, false);
+    // allowedAlone[(role * perms + perm) * 4 + rel]: {role} alone is allowed somewhere.
+    std::vector<bool> allowedAlone(roles * perms * sema::kRelationCount, false);
+    std::set<std::pair<uint32_t, uint32_t>> coMatching; // (allow rule, deny rule)
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (!isInSpace(i))
+        continue;
+      const Decision &d = decisions[i];
+      const reference::Request &q = requests[i].request;
+      for (uint32_t r : d.matchingDenies)
+        decides[r] = true;
+      if (d.allowed) {
+        for (uint32_t r : d.matchingAllows)
+          decides[r] = true;
+        allowedSomewhere[q.permission] = true;
+        if (q.roles.size() == 1)
+          allowedAlone[(q.roles[0] * perms + q.permission) * sema::kRelationCount +
+                       unsigned(q.relation)] = true;
+      }
+      if (d.matchingDenies.size() == 1 && !d.matchingAllows.empty())
+        pivotal[d.matchingDenies[0]] = true;
+      if (d.matchingDenies.empty() && d.matchingAllows.size() == 1)
+        pivotal[d.matchingAllows[0]] = true;
+      for (uint32_t a : d.matchingAllows)
+        for (uint32_t n : d.matchingDenies)
+          coMatching.insert({a, n});
+    }
+
+    std::vector<bool> unreachable(rules, false), redundant(rules, false), dead(perms, false);
+    std::set<std::pair<uint32_t, uint32_t>> conflicts, escalations;
+    std::set<std::tuple<uint32_t, uint32_t, uint32_t>> forced;
+    std::set<std::pair<uint32_t, uint32_t>> lockedAssigned, deprecatedAssigned;
+    for (const analysis::Finding &f : findings) {
+      switch (f.kind) {
+      case DiagKind::UnreachableRule:
+        for (uint32_t r : f.rules)
+          unreachable.at(r) = true;
+        for (uint32_t r : f.rules)
+          if (decides[r])
+            add(FalseAlarm, "unreachable " + rule(r) + " decides " + decidedExample(r));
+        break;
+      case DiagKind::RedundantRule:
+        for (uint32_t r : f.rules) {
+          redundant.at(r) = true;
+          checkRedundant(r);
+        }
+        break;
+      case DiagKind::DeadPermission:
+        if (!f.permission) {
+          add(FalseAlarm, "dead-permission finding without a permission: " + f.message);
+          break;
+        }
+        dead.at(*f.permission) = true;
+        if (allowedSomewhere[*f.permission])
+          add(FalseAlarm, "dead permission " + model.permissions[*f.permission].name +
+                              " is allowed: " + allowedExample(*f.permission));
+        break;
+      case DiagKind::Conflict:
+        checkConflict(f);
+        if (f.rules.size() == 2)
+          conflicts.insert({std::min(f.rules[0], f.rules[1]), std::max(f.rules[0], f.rules[1])});
+        break;
+      case DiagKind::PrivilegeEscalation:
+        checkEscalation(f, allowedAlone);
+        if (f.roles.size() == 2)
+          escalations.insert({f.roles[0], f.roles[1]});
+        break;
+      case DiagKind::ExclusiveRolesForced:
+        checkForced(f);
+        if (f.roles.size() == 3)
+          forced.insert({f.roles[0], std::min(f.roles[1], f.roles[2]),
+                         std::max(f.roles[1], f.roles[2])});
+        break;
+      case DiagKind::LockedRoleAssigned:
+      case DiagKind::DeprecatedRoleAssigned:
+        checkLifecycle(f);
+        if (f.roles.size() == 2)
+          (f.kind == DiagKind::LockedRoleAssigned ? lockedAssigned : deprecatedAssigned)
+              .insert({f.roles[0], f.roles[1]});
+        break;
+      default:
+        break;
+      }
+    }
+
+    // (f) the other way: what the reference shows and no finding says.
+    for (uint32_t r = 0; r < rules; ++r) {
+      if (!unreachable[r] && !decides[r])
+        add(Miss, "unreported unreachable: " + rule(r) + " decides no request");
+      if (!unreachable[r] && !redundant[r] && !pivotal[r])
+        add(Miss, "unreported redundant: removing " + rule(r) + " changes no decision");
+    }
+    for (uint32_t p = 0; p < perms; ++p)
+      if (!dead[p] && !allowedSomewhere[p])
+        add(Miss, "unreported dead permission " + model.permissions[p].name);
+    for (auto [a, d] : coMatching)
+      if (!conflicts.count({std::min(a, d), std::max(a, d)}))
+        add(Miss, "unreported conflict: " + rule(a) + " and " + rule(d) + " match " +
+                      coMatchExample(a, d));
+    for (sema::RoleId a = 0; a < roles; ++a)
+      for (sema::RoleId b : model.roles[a].assigns) {
+        if (model.roles[b].locked && !lockedAssigned.count({a, b}))
+          add(Miss, "unreported: " + model.roles[a].name + " assigns locked " + model.roles[b].name);
+        if (model.roles[b].deprecated && !deprecatedAssigned.count({a, b}))
+          add(Miss, "unreported: " + model.roles[a].name + " assigns deprecated " +
+                        model.roles[b].name);
+        if (escalations.count({a, b}))
+          continue;
+        for (uint32_t i = 0; i < perms * sema::kRelationCount; ++i)
+          if (allowedAlone[b * perms * sema::kRelationCount + i] &&
+              !allowedAlone[a * perms * sema::kRelationCount + i]) {
+            add(Miss, "unreported escalation: " + model.roles[a].name + " assigns " +
+                          model.roles[b].name + ", which alone holds " +
+                          model.permissions[i / sema::kRelationCount].name + " at " +
+                          sema::relationName(sema::Relation(i % sema::kRelationCount)));
+            break;
+          }
+      }
+    for (sema::RoleId r = 0; r < roles; ++r)
+      for (const sema::ExclusiveSet &set : model.exclusives)
+        for (size_t i = 0; i < set.roles.size(); ++i)
+          for (size_t k = i + 1; k < set.roles.size(); ++k)
+            if (closure[r][set.roles[i]] && closure[r][set.roles[k]] &&
+                !forced.count({r, set.roles[i], set.roles[k]}))
+              add(Miss, "unreported: " + model.roles[r].name + " carries exclusive " +
+                            model.roles[set.roles[i]].name + " and " +
+                            model.roles[set.roles[k]].name);
+  }
+
+  std::string decidedExample(uint32_t r) const {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (!isInSpace(i))
+        continue;
+      const Decision &d = decisions[i];
+      bool denies = std::count(d.matchingDenies.begin(), d.matchingDenies.end(), r) != 0;
+      bool allows =
+          d.allowed && std::count(d.matchingAllows.begin(), d.matchingAllows.end(), r) != 0;
+      if (denies || allows)
+        return describe(model, requests[i].seat, requests[i].request) + " -> " + describe(d);
+    }
+    return "?";
+  }
+
+  std::string allowedExample(sema::PermissionId p) const {
+    for (size_t i = 0; i < requests.size(); ++i)
+      if (isInSpace(i) && decisions[i].allowed && requests[i].request.permission == p)
+        return describe(model, requests[i].seat, requests[i].request);
+    return "?";
+  }
+
+  std::string coMatchExample(uint32_t a, uint32_t n) const {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const Decision &d = decisions[i];
+      if (isInSpace(i) && std::count(d.matchingAllows.begin(), d.matchingAllows.end(), a) &&
+          std::count(d.matchingDenies.begin(), d.matchingDenies.end(), n))
+        return describe(model, requests[i].seat, requests[i].request);
+    }
+    return "?";
+  }
+
+  void checkRedundant(uint32_t r) {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (!isInSpace(i))
+        continue;
+      Decision without = reference::decide(model, requests[i].request, r);
+      if (without.allowed != decisions[i].allowed) {
+        add(FalseAlarm, "redundant " + rule(r) + " changes " +
+                            describe(model, requests[i].seat, requests[i].request) + ": with " +
+                            describe(decisions[i]) + ", without " + describe(without));
+        return;
+      }
+    }
+  }
+
+  std::string witnessText(const analysis::Witness &w) const {
+    reference::Request q{w.seat.kind, w.roles, w.permission, w.relation, w.flags};
+    return describe(model, w.seat, q);
+  }
+
+  void checkConflict(const analysis::Finding &f) {
+    if (f.rules.size() != 2 || !f.witness) {
+      add(FalseAlarm, "conflict without two rules and a witness: " + f.message);
+      return;
+    }
+    const analysis::Witness &w = *f.witness;
+    reference::Request q{w.seat.kind, w.roles, w.permission, w.relation, w.flags};
+    if (!inSpace(model, space, w.seat, q)) {
+      add(FalseAlarm, "conflict witness outside the space: " + witnessText(w));
+      return;
+    }
+    Decision d = reference::decide(model, q);
+    for (uint32_t r : f.rules) {
+      const auto &list =
+          model.rules.at(r).effect == sema::Effect::Allow ? d.matchingAllows : d.matchingDenies;
+      if (!std::count(list.begin(), list.end(), r))
+        add(FalseAlarm, "conflict: " + rule(r) + " does not match witness " + witnessText(w) +
+                            " -> " + describe(d));
+    }
+    if (model.rules[f.rules[0]].effect == model.rules[f.rules[1]].effect)
+      add(FalseAlarm, "conflict between two rules of the same effect: " + rule(f.rules[0]) +
+                          ", " + rule(f.rules[1]));
+  }
+
+  void checkEscalation(const analysis::Finding &f, const std::vector<bool> &allowedAlone) {
+    if (f.roles.size() != 2 || !f.witness) {
+      add(FalseAlarm, "escalation without two roles and a witness: " + f.message);
+      return;
+    }
+    sema::RoleId assigner = f.roles[0], assigned = f.roles[1];
+    const auto &assigns = model.roles.at(assigner).assigns;
+    if (!std::count(assigns.begin(), assigns.end(), assigned))
+      add(FalseAlarm, "escalation: " + model.roles[assigner].name + " does not assign " +
+                          model.roles.at(assigned).name);
+    const analysis::Witness &w = *f.witness;
+    reference::Request alone{w.seat.kind, {assigned}, w.permission, w.relation, w.flags};
+    if (!inSpace(model, space, w.seat, alone)) {
+      add(FalseAlarm, "escalation witness outside the space: " + witnessText(w));
+      return;
+    }
+    Decision d = reference::decide(model, alone);
+    if (!d.allowed)
+      add(FalseAlarm, "escalation: assigned role " + model.roles[assigned].name +
+                          " alone is not allowed at the witness " +
+                          describe(model, w.seat, alone) + " -> " + describe(d));
+    if (allowedAlone[(assigner * model.permissions.size() + w.permission) * sema::kRelationCount +
+                     unsigned(w.relation)])
+      add(FalseAlarm, "escalation: assigner " + model.roles[assigner].name + " alone is allowed " +
+                          model.permissions[w.permission].name + " at " +
+                          sema::relationName(w.relation) + " somewhere");
+  }
+
+  void checkForced(const analysis::Finding &f) {
+    if (f.roles.size() != 3) {
+      add(FalseAlarm, "exclusive-forced finding without three roles: " + f.message);
+      return;
+    }
+    sema::RoleId r = f.roles[0], a = f.roles[1], b = f.roles[2];
+    bool together = false;
+    for (const sema::ExclusiveSet &set : model.exclusives)
+      together |= a != b && std::count(set.roles.begin(), set.roles.end(), a) &&
+                  std::count(set.roles.begin(), set.roles.end(), b);
+    if (!together || !closure.at(r).at(a) || !closure[r].at(b))
+      add(FalseAlarm, "exclusive-forced: " + model.roles[r].name + " does not carry exclusive " +
+                          model.roles[a].name + " and " + model.roles[b].name);
+  }
+
+  void checkLifecycle(const analysis::Finding &f) {
+    if (f.roles.size() != 2) {
+      add(FalseAlarm, "lifecycle finding without two roles: " + f.message);
+      return;
+    }
+    const sema::Role &assigner = model.roles.at(f.roles[0]);
+    const sema::Role &assigned = model.roles.at(f.roles[1]);
+    bool assigns = std::count(assigner.assigns.begin(), assigner.assigns.end(), f.roles[1]);
+    bool state = f.kind == DiagKind::LockedRoleAssigned ? assigned.locked : assigned.deprecated;
+    if (!assigns || !state)
+      add(FalseAlarm, std::string("lifecycle: ") + assigner.name + " assigns " + assigned.name +
+                          (assigns ? "" : " (it does not)") + (state ? "" : " (not in that state)"));
+  }
+#endif
+
+  const sema::Model &model;
+  const testing::Compiled &compiled;
+  analysis::RequestSpace space;
+  std::vector<std::vector<bool>> closure; // closure[r][s]: role r carries the rules of s
+  std::vector<SpaceRequest> requests;
+  std::vector<Decision> decisions;
+  std::vector<Mismatch> mismatches;
+};
+
+struct SeedResult {
+  std::vector<Mismatch> mismatches;
+  size_t requests = 0;
+};
+
+SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
+  SeedResult result;
+  text = generatePolicy(seed);
+  auto compiled = testing::compile(text);
+  if (!compiled->model || compiled->diags.errors() != 0) {
+    result.mismatches.push_back(
+        {Setup, "generated policy does not compile:\n" + compiled->describe()});
+    return result;
+  }
+  PolicyCheck check(*compiled->model, *compiled);
+  result.mismatches = check.run();
+  result.requests = check.requestCount();
+  if (!options.checkMisses)
+    std::erase_if(result.mismatches, [](const Mismatch &m) { return m.category == Miss; });
+  return result;
+}
+
+bool parseNumber(const char *text, uint64_t &value) {
+  char *end = nullptr;
+  errno = 0;
+  value = std::strtoull(text, &end, 0);
+  return errno == 0 && end != text && *end == '\0';
+}
+
+int usage() {
+  std::fprintf(stderr,
+               "usage: lattice_diff_test [--seed N] [--count N] [--long] [--repro SEED]\n"
+               "                         [--out DIR] [--no-miss-checks] [--verbose]\n"
+               "  --seed N        first seed (default 1)\n"
+               "  --count N       number of policies (default 10000)\n"
+               "  --long          200000 policies\n"
+               "  --repro SEED    one policy: print it, write DIR/diff_SEED.lat, list mismatches\n"
+               "  --no-miss-checks  do not count analyzer misses as failures\n");
+  return 2;
+}
+
+} // namespace
+} // namespace lattice::difftest
+
+int main(int argc, char **argv) {
+  using namespace lattice::difftest;
+  Options options;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto number = [&](uint64_t &value) { return i + 1 < argc && parseNumber(argv[++i], value); };
+    if (arg == "--seed" && number(options.seed))
+      continue;
+    if (arg == "--count" && number(options.count))
+      continue;
+    if (arg == "--repro" && number(options.seed)) {
+      options.repro = true;
+      options.count = 1;
+      continue;
+    }
+    if (arg == "--long") {
+      options.count = 200000;
+      continue;
+    }
+    if (arg == "--out" && i + 1 < argc) {
+      options.outDir = argv[++i];
+      continue;
+    }
+    if (arg == "--no-miss-checks") {
+      options.checkMisses = false;
+      continue;
+    }
+    if (arg == "--verbose") {
+      options.verbose = true;
+      continue;
+    }
+    return usage();
+  }
+#ifdef LATTICE_DIFF_WITH_ANALYZER
+  const bool withAnalyzer = true;
+#else
+  const bool withAnalyzer = false;
+#endif
+  auto start = std::chrono::steady_clock::now();
+  uint64_t passed = 0, failed = 0, requests = 0;
+  uint64_t byCategory[CategoryCount] = {};
+  for (uint64_t n = 0; n < options.count; ++n) {
+    uint64_t seed = options.seed + n;
+    std::string text;
+    SeedResult result = checkSeed(seed, options, text);
+    requests += result.requests;
+    if (options.repro) {
+      std::printf("// seed %llu\n%s\n", (unsigned long long)seed, text.c_str());
+      std::string path = options.outDir + "/diff_" + std::to_string(seed) + ".lat";
+      std::ofstream(path) << "// lattice_diff_test --repro " << seed << "\n" << text;
+      std::printf("written to %s; %zu requests checked\n", path.c_str(), result.requests);
+    }
+    if (result.mismatches.empty()) {
+      ++passed;
+      continue;
+    }
+    ++failed;
+    size_t counts[CategoryCount] = {};
+    for (const Mismatch &m : result.mismatches)
+      ++counts[m.category];
+    for (int c = 0; c < CategoryCount; ++c)
+      byCategory[c] += counts[c];
+    std::printf("seed %llu FAILED:", (unsigned long long)seed);
+    for (int c = 0; c < CategoryCount; ++c)
+      if (counts[c])
+        std::printf(" %zu %s", counts[c], kCategoryNames[c]);
+    std::printf(" (reproduce: lattice_diff_test --repro %llu)\n", (unsigned long long)seed);
+    size_t shown = 0;
+    for (const Mismatch &m : result.mismatches) {
+      if (!options.repro && !options.verbose && ++shown > 3) {
+        std::printf("  ... %zu more\n", result.mismatches.size() - 3);
+        break;
+      }
+      std::printf("  [%s] %s\n", kCategoryNames[m.category], m.text.c_str());
+    }
+  }
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("seeds %llu..%llu, %llu requests, analyzer checks %s, %.1f s\n",
+              (unsigned long long)options.seed,
+              (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
+              withAnalyzer ? "on" : "off (analyze() not linked)", seconds);
+  if (failed) {
+    std::printf("mismatches:");
+    for (int c = 0; c < CategoryCount; ++c)
+      std::printf(" %llu %s", (unsigned long long)byCategory[c], kCategoryNames[c]);
+    std::printf("\n");
+  }
+  std::printf("%llu passed, %llu failed\n", (unsigned long long)passed,
+              (unsigned long long)failed);
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,379 @@
+// policy_generator.cpp - builds a random policy's shape first (trees, kinds, actions, flags,
+// roles), then prints it as .lat text; every choice respects the checks of compiler/sema.
+#include "policy_generator.h"
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+namespace lattice::difftest {
+namespace {
+
+using Mask = uint64_t;
+
+struct Action {
+  std::string name;
+  Mask kinds = 0; // user types it applies to
+  bool restricted = false;
+  int group = -1;
+};
+
+struct Resource {
+  std::vector<Action> actions;
+  uint32_t groups = 0;
+  std::vector<uint32_t> owners; // empty: any
+};
+
+struct FlagShape {
+  std::vector<uint32_t> scopes;
+  Mask kinds = 0;
+};
+
+struct RoleShape {
+  Mask kinds = 0;
+  uint32_t rank = 0; // extends only roles of lower rank: no cycles, any declaration order
+};
+
+class Generator {
+public:
+  explicit Generator(uint64_t seed) : rng(seed) {}
+
+  std::string run() {
+    makeScopes();
+    makeUserTypes();
+    makeResources();
+    makeFlags();
+    makeRoles();
+    out += "policy gen;\n";
+    printScopes();
+    printUserTypes();
+    printResources();
+    printFlags();
+    printRoles();
+    printExclusives();
+    printRequirements();
+    return out;
+  }
+
+private:
+  /// `count` distinct indexes from [0, n), in random order.
+  std::vector<uint32_t> pick(uint32_t n, uint32_t count) {
+    std::vector<uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    for (uint32_t i = 0; i + 1 < n; ++i)
+      std::swap(all[i], all[rng.between(i, n - 1)]);
+    all.resize(std::min(count, n));
+    return all;
+  }
+  Mask maskOf(const std::vector<uint32_t> &ids) {
+    Mask mask = 0;
+    for (uint32_t id : ids)
+      mask |= Mask{1} << id;
+    return mask;
+  }
+  template <typename F> std::string list(const std::vector<uint32_t> &ids, F name) {
+    std::string text;
+    for (uint32_t id : ids)
+      text += (text.empty() ? "" : ", ") + name(id);
+    return text;
+  }
+  static std::string scopeName(uint32_t id) { return "s" + std::to_string(id); }
+  static std::string userName(uint32_t id) { return "u" + std::to_string(id); }
+  static std::string roleName(uint32_t id) { return "ro" + std::to_string(id); }
+  static std::string flagName(uint32_t id) { return "f" + std::to_string(id); }
+  std::vector<uint32_t> bits(Mask mask) {
+    std::vector<uint32_t> ids;
+    for (uint32_t i = 0; i < 64; ++i)
+      if (mask >> i & 1)
+        ids.push_back(i);
+    return ids;
+  }
+
+  void makeScopes() {
+    scopeCount = rng.between(2, 4);
+    parents.assign(scopeCount, {});
+    uint32_t roots = 1;
+    for (uint32_t s = 1; s < scopeCount; ++s) {
+      if (roots < 2 && rng.chance(25)) {
+        ++roots;
+        continue;
+      }
+      uint32_t count = (s >= 2 && rng.chance(25)) ? 2 : 1;
+      parents[s] = pick(s, count); // earlier kinds only: no cycles
+    }
+  }
+
+  void makeUserTypes() {
+    users.resize(rng.between(1, 3));
+    for (auto &scopes : users)
+      scopes = pick(scopeCount, rng.chance(30) ? 2 : 1);
+  }
+
+  void makeResources() {
+    resources.resize(rng.between(1, 3));
+    for (Resource &res : resources) {
+      res.groups = rng.chance(35) ? rng.between(1, 2) : 0;
+      uint32_t actions = rng.between(1, 4);
+      for (uint32_t a = 0; a < actions; ++a) {
+        Action action{"a" + std::to_string(a), allUsers(), false, -1};
+        if (rng.chance(20)) {
+          action.kinds = maskOf(pick(users.size(), rng.between(1, users.size())));
+          action.restricted = true;
+        }
+        if (res.groups && rng.chance(50))
+          action.group = int(rng.between(0, res.groups - 1));
+        res.actions.push_back(action);
+      }
+      if (!rng.chance(35))
+        res.owners = pick(scopeCount, rng.chance(30) ? 2 : 1);
+    }
+  }
+
+  Mask allUsers() const { return (Mask{1} << users.size()) - 1; }
+
+  void makeFlags() {
+    std::vector<uint32_t> seated;
+    for (uint32_t s = 0; s < scopeCount; ++s)
+      for (const auto &scopes : users)
+        if (std::find(scopes.begin(), scopes.end(), s) != scopes.end()) {
+          seated.push_back(s);
+          break;
+        }
+    flags.resize(rng.between(0, 3));
+    for (FlagShape &flag : flags) {
+      uint32_t form = rng.between(0, 9);
+      if (form < 6 || form == 9) { // on scope kinds, mostly ones where someone sits
+        if (rng.chance(85)) {
+          for (uint32_t i : pick(seated.size(), rng.chance(30) ? 2 : 1))
+            flag.scopes.push_back(seated[i]);
+        } else {
+          flag.scopes = pick(scopeCount, 1);
+        }
+      }
+      if (form >= 6) // on user types (form 9: both)
+        flag.kinds = maskOf(pick(users.size(), rng.chance(30) ? 2 : 1));
+    }
+  }
+
+  /// User types of `mask` that can carry `flag` (as sema's kindsCarrying).
+  Mask carrying(uint32_t flag, Mask mask) {
+    Mask result = 0;
+    for (uint32_t k = 0; k < users.size(); ++k) {
+      if (!(mask >> k & 1))
+        continue;
+      bool on = flags[flag].kinds >> k & 1;
+      for (uint32_t s : users[k])
+        on |= std::find(flags[flag].scopes.begin(), flags[flag].scopes.end(), s) !=
+              flags[flag].scopes.end();
+      if (on)
+        result |= Mask{1} << k;
+    }
+    return result;
+  }
+  std::vector<uint32_t> usableFlags(Mask kinds) {
+    std::vector<uint32_t> usable;
+    for (uint32_t f = 0; f < flags.size(); ++f)
+      if (carrying(f, kinds))
+        usable.push_back(f);
+    return usable;
+  }
+
+  std::string condition(const std::vector<uint32_t> &usable, int depth) {
+    if (depth == 0 || rng.chance(40)) {
+      std::string name = flagName(usable[rng.between(0, usable.size() - 1)]);
+      return rng.chance(25) ? "not " + name : name;
+    }
+    auto sub = [&] {
+      std::string text = condition(usable, depth - 1);
+      return text.find(' ') == std::string::npos ? text : "(" + text + ")";
+    };
+    switch (rng.between(0, 2)) {
+    case 0:
+      return "not " + sub();
+    case 1:
+      return sub() + " and " + sub();
+    default:
+      return sub() + " or " + sub();
+    }
+  }
+
+  void makeRoles() {
+    uint32_t count = rng.between(1, 5);
+    std::vector<uint32_t> order = pick(count, count);
+    roles.resize(count);
+    for (uint32_t r = 0; r < count; ++r) {
+      roles[r].kinds = maskOf(pick(users.size(), rng.chance(30) ? 2 : 1));
+      roles[r].rank = order[r];
+    }
+  }
+
+  void printScopes() {
+    for (uint32_t s = 0; s < scopeCount; ++s) {
+      out += "scope " + scopeName(s);
+      if (!parents[s].empty())
+        out += " under " + list(parents[s], scopeName);
+      out += ";\n";
+    }
+  }
+
+  void printUserTypes() {
+    for (uint32_t k = 0; k < users.size(); ++k)
+      out += "usertype " + userName(k) + " at " + list(users[k], scopeName) + ";\n";
+  }
+
+  std::string actionDecl(const Action &action) {
+    std::string text = action.name;
+    if (action.restricted)
+      text += " for " + list(bits(action.kinds), userName);
+    return text + ";";
+  }
+
+  void printResources() {
+    for (uint32_t r = 0; r < resources.size(); ++r) {
+      const Resource &res = resources[r];
+      out += "resource r" + std::to_string(r);
+      if (!res.owners.empty())
+        out += " owned_by " + list(res.owners, scopeName);
+      out += " {\n";
+      for (const Action &action : res.actions)
+        if (action.group < 0)
+          out += "  " + actionDecl(action) + "\n";
+      for (uint32_t g = 0; g < res.groups; ++g) {
+        out += "  group g" + std::to_string(g) + " {";
+        for (const Action &action : res.actions)
+          if (action.group == int(g))
+            out += " " + actionDecl(action);
+        out += " }\n";
+      }
+      out += "}\n";
+    }
+  }
+
+  void printFlags() {
+    for (uint32_t f = 0; f < flags.size(); ++f) {
+      std::string targets = list(flags[f].scopes, scopeName);
+      for (uint32_t k : bits(flags[f].kinds))
+        targets += (targets.empty() ? "" : ", ") + userName(k);
+      out += "flag " + flagName(f) + " on " + targets + ";\n";
+    }
+  }
+
+  /// Names of resource `r` a role of `kinds` may name explicitly: actions that apply to one of
+  /// its kinds, groups with such a member (sema's L0203 otherwise).
+  std::vector<std::string> explicitNames(uint32_t r, Mask kinds, bool anyName) {
+    const Resource &res = resources[r];
+    std::vector<std::string> names;
+    for (const Action &action : res.actions)
+      if (anyName || (action.kinds & kinds))
+        names.push_back(action.name);
+    for (uint32_t g = 0; g < res.groups; ++g) {
+      bool nonEmpty = false, applicable = false;
+      for (const Action &action : res.actions)
+        if (action.group == int(g)) {
+          nonEmpty = true;
+          applicable |= (action.kinds & kinds) != 0;
+        }
+      if (nonEmpty && (anyName || applicable))
+        names.push_back("g" + std::to_string(g));
+    }
+    return names;
+  }
+
+  std::string pattern(Mask kinds, bool anyName) {
+    if (rng.chance(anyName ? 5 : 12))
+      return "*";
+    uint32_t r = rng.between(0, resources.size() - 1);
+    std::string res = "r" + std::to_string(r);
+    std::vector<std::string> names = explicitNames(r, kinds, anyName);
+    if (names.empty() || rng.chance(25))
+      return res + ".*";
+    std::vector<uint32_t> chosen = pick(names.size(), rng.chance(35) ? rng.between(2, 3) : 1);
+    if (chosen.size() == 1 && rng.chance(80))
+      return res + "." + names[chosen[0]];
+    return res + ".{" + list(chosen, [&](uint32_t i) { return names[i]; }) + "}";
+  }
+
+  std::string rule(const RoleShape &role) {
+    std::string text = rng.chance(65) ? "allow " : "deny ";
+    uint32_t patterns = rng.chance(25) ? 2 : 1;
+    for (uint32_t p = 0; p < patterns; ++p)
+      text += (p ? ", " : "") + pattern(role.kinds, false);
+    if (rng.chance(20))
+      text += " except " + pattern(role.kinds, true);
+    static const char *const reaches[] = {"self", "descendants", "subtree", "ancestors",
+                                          "tenant"};
+    if (rng.chance(75))
+      text += std::string(" in ") + reaches[rng.between(0, 4)];
+    std::vector<uint32_t> usable = usableFlags(role.kinds);
+    if (!usable.empty() && rng.chance(35))
+      text += " when " + condition(usable, 2);
+    return text + ";";
+  }
+
+  void printRoles() {
+    for (uint32_t r = 0; r < roles.size(); ++r) {
+      const RoleShape &role = roles[r];
+      if (rng.chance(8))
+        out += "locked ";
+      if (rng.chance(8))
+        out += rng.chance(50) ? "deprecated " : "deprecated \"use another\" ";
+      out += "role " + roleName(r) + " for " + list(bits(role.kinds), userName);
+      std::vector<uint32_t> candidates;
+      for (uint32_t p = 0; p < roles.size(); ++p)
+        if (roles[p].rank < role.rank && (role.kinds & ~roles[p].kinds) == 0)
+          candidates.push_back(p);
+      if (!candidates.empty() && rng.chance(45)) {
+        std::vector<uint32_t> chosen = pick(candidates.size(), rng.chance(30) ? 2 : 1);
+        out += " extends " + list(chosen, [&](uint32_t i) { return roleName(candidates[i]); });
+      }
+      out += " {\n";
+      uint32_t rules = rng.between(0, 4);
+      for (uint32_t i = 0; i < rules; ++i)
+        out += "  " + rule(role) + "\n";
+      if (rng.chance(30))
+        out += "  assigns " + list(pick(roles.size(), rng.between(1, 2)), roleName) + ";\n";
+      out += "}\n";
+    }
+  }
+
+  void printExclusives() {
+    if (roles.size() < 2)
+      return;
+    uint32_t sets = rng.chance(35) ? rng.between(1, 2) : 0;
+    for (uint32_t i = 0; i < sets; ++i)
+      out += "exclusive " +
+             list(pick(roles.size(), rng.between(2, std::min<uint32_t>(3, roles.size()))),
+                  roleName) +
+             ";\n";
+  }
+
+  void printRequirements() {
+    uint32_t count = rng.chance(25) ? rng.between(1, 2) : 0;
+    for (uint32_t i = 0; i < count; ++i) {
+      bool forSome = rng.chance(50);
+      Mask kinds = forSome ? maskOf(pick(users.size(), rng.between(1, users.size()))) : allUsers();
+      std::vector<uint32_t> usable = usableFlags(kinds);
+      if (usable.empty())
+        continue;
+      out += "require " + condition(usable, 1);
+      if (forSome)
+        out += " for " + list(bits(kinds), userName);
+      out += ";\n";
+    }
+  }
+
+  Rng rng;
+  std::string out;
+  uint32_t scopeCount = 0;
+  std::vector<std::vector<uint32_t>> parents;
+  std::vector<std::vector<uint32_t>> users; // scope kinds per user type
+  std::vector<Resource> resources;
+  std::vector<FlagShape> flags;
+  std::vector<RoleShape> roles;
+};
+
+} // namespace
+
+std::string generatePolicy(uint64_t seed) { return Generator(seed).run(); }
+
+} // namespace lattice::difftest

@@ -1,0 +1,317 @@
+// reference_test.cpp - hand-checked answers for the reference interpreter (every outcome,
+// extends, stacking, deny-overrides, conditions, an excluded rule) and for the request space.
+#include "compile_helper.h"
+#include "policy_generator.h"
+#include "request_enum.h"
+
+#include "analysis/request_space.h"
+#include "reference/interpreter.h"
+
+#include <gtest/gtest.h>
+
+namespace lattice::difftest {
+namespace {
+
+using reference::Decision;
+using reference::Outcome;
+using reference::Request;
+using sema::Relation;
+
+const char *const kPolicy = R"(
+policy ref;
+scope tenant;
+scope account under tenant;
+scope subaccount under account;
+resource station owned_by account, subaccount { view; reset; use for tenant_user; }
+resource card { view; block; }
+flag business on account;
+flag active on tenant_user, account_user;
+usertype tenant_user at tenant;
+usertype account_user at account, subaccount;
+role viewer for account_user, tenant_user { allow station.view in subtree; }
+role operator for account_user extends viewer {
+  allow station.reset when business;
+  deny card.block in descendants;
+  allow card.* in subtree;
+}
+role auditor for account_user { deny station.view in descendants when not active; }
+role boss for tenant_user { allow * in tenant; }
+exclusive operator, auditor;
+require active for tenant_user;
+)";
+
+class Reference : public ::testing::Test {
+protected:
+  void SetUp() override {
+    compiled = testing::compile(kPolicy);
+    ASSERT_TRUE(compiled->model) << compiled->describe();
+  }
+  const sema::Model &model() const { return *compiled->model; }
+  uint32_t id(const std::vector<std::string> &names, const std::string &name) const {
+    for (uint32_t i = 0; i < names.size(); ++i)
+      if (names[i] == name)
+        return i;
+    ADD_FAILURE() << "no " << name;
+    return 0;
+  }
+  uint32_t role(const std::string &name) const {
+    std::vector<std::string> names;
+    for (const auto &r : model().roles)
+      names.push_back(r.name);
+    return id(names, name);
+  }
+  uint32_t permission(const std::string &name) const {
+    std::vector<std::string> names;
+    for (const auto &p : model().permissions)
+      names.push_back(p.name);
+    return id(names, name);
+  }
+  uint32_t kind(const std::string &name) const {
+    std::vector<std::string> names;
+    for (const auto &k : model().kinds)
+      names.push_back(k.name);
+    return id(names, name);
+  }
+  sema::FlagMask flags(const std::vector<std::string> &set) const {
+    sema::FlagMask mask = 0;
+    for (const std::string &name : set)
+      for (uint32_t f = 0; f < model().flags.size(); ++f)
+        if (model().flags[f].name == name)
+          mask |= sema::FlagMask{1} << f;
+    return mask;
+  }
+  /// The index of the `n`th rule declared by `roleName`.
+  uint32_t rule(const std::string &roleName, size_t n) const {
+    return model().roles[role(roleName)].rules.at(n);
+  }
+  Decision decide(const std::string &kindName, const std::vector<std::string> &roles,
+                  const std::string &perm, Relation relation,
+                  const std::vector<std::string> &flagNames = {},
+                  uint32_t excluded = UINT32_MAX) const {
+    Request request{kind(kindName), {}, permission(perm), relation, flags(flagNames)};
+    for (const std::string &name : roles)
+      request.roles.push_back(role(name));
+    return reference::decide(model(), request, excluded);
+  }
+
+  std::unique_ptr<testing::Compiled> compiled;
+};
+
+TEST_F(Reference, AllowedByARuleOfAHeldRole) {
+  Decision d = decide("account_user", {"viewer"}, "station.view", Relation::Same);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.outcome, Outcome::Allowed);
+  EXPECT_EQ(d.matchingAllows, std::vector<uint32_t>{rule("viewer", 0)});
+  EXPECT_TRUE(d.matchingDenies.empty());
+  EXPECT_TRUE(decide("account_user", {"viewer"}, "station.view", Relation::Descendant).allowed);
+}
+
+TEST_F(Reference, NoAllowForAPermissionOrRelationNoRuleCovers) {
+  EXPECT_EQ(decide("account_user", {"viewer"}, "station.reset", Relation::Same).outcome,
+            Outcome::NoAllow);
+  EXPECT_EQ(decide("account_user", {"viewer"}, "station.view", Relation::Ancestor).outcome,
+            Outcome::NoAllow);
+  EXPECT_EQ(decide("account_user", {"viewer"}, "station.view", Relation::Tenant).outcome,
+            Outcome::NoAllow);
+  Decision none = decide("account_user", {}, "station.view", Relation::Same);
+  EXPECT_FALSE(none.allowed);
+  EXPECT_EQ(none.outcome, Outcome::NoAllow);
+}
+
+TEST_F(Reference, GatesComeBeforeRules) {
+  EXPECT_EQ(decide("account_user", {"boss"}, "card.view", Relation::Tenant, {"active"}).outcome,
+            Outcome::RoleNotForKind);
+  Decision exclusive = decide("account_user", {"operator", "auditor"}, "card.view", Relation::Same);
+  EXPECT_EQ(exclusive.outcome, Outcome::Exclusive);
+  EXPECT_TRUE(exclusive.matchingAllows.empty()); // rules are not looked at past a gate
+  EXPECT_EQ(decide("account_user", {"operator"}, "station.use", Relation::Same).outcome,
+            Outcome::NotApplicable);
+  EXPECT_EQ(decide("tenant_user", {"boss"}, "card.view", Relation::Tenant).outcome,
+            Outcome::Requirement);
+  EXPECT_TRUE(decide("tenant_user", {"boss"}, "card.view", Relation::Tenant, {"active"}).allowed);
+  EXPECT_TRUE(decide("tenant_user", {"boss"}, "station.use", Relation::Tenant, {"active"}).allowed);
+  // The requirement is for tenant_user only.
+  EXPECT_TRUE(decide("account_user", {"viewer"}, "station.view", Relation::Same).allowed);
+}
+
+TEST_F(Reference, ExtendsCarriesTheParentsRules) {
+  Decision d = decide("account_user", {"operator"}, "station.view", Relation::Descendant);
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.matchingAllows, std::vector<uint32_t>{rule("viewer", 0)});
+}
+
+TEST_F(Reference, DenyOverridesAllow) {
+  Decision d = decide("account_user", {"operator"}, "card.block", Relation::Descendant);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.outcome, Outcome::DeniedByRule);
+  EXPECT_EQ(d.matchingDenies, std::vector<uint32_t>{rule("operator", 1)});
+  EXPECT_EQ(d.matchingAllows, std::vector<uint32_t>{rule("operator", 2)});
+  EXPECT_TRUE(decide("account_user", {"operator"}, "card.block", Relation::Same).allowed);
+}
+
+TEST_F(Reference, StackedRolesUniteAllowsAndKeepEveryDeny) {
+  EXPECT_EQ(decide("account_user", {"auditor"}, "station.view", Relation::Descendant, {"active"})
+                .outcome,
+            Outcome::NoAllow);
+  // auditor's deny (when not active) applies to the stack, whoever allows.
+  Decision denied = decide("account_user", {"viewer", "auditor"}, "station.view",
+                           Relation::Descendant);
+  EXPECT_EQ(denied.outcome, Outcome::DeniedByRule);
+  EXPECT_EQ(denied.matchingDenies, std::vector<uint32_t>{rule("auditor", 0)});
+  EXPECT_TRUE(decide("account_user", {"viewer", "auditor"}, "station.view", Relation::Descendant,
+                     {"active"})
+                  .allowed);
+  // The deny reaches `descendants` only.
+  EXPECT_TRUE(decide("account_user", {"viewer", "auditor"}, "station.view", Relation::Same)
+                  .allowed);
+}
+
+TEST_F(Reference, ConditionsFollowTheFlags) {
+  EXPECT_TRUE(
+      decide("account_user", {"operator"}, "station.reset", Relation::Same, {"business"}).allowed);
+  EXPECT_EQ(decide("account_user", {"operator"}, "station.reset", Relation::Same, {"active"})
+                .outcome,
+            Outcome::NoAllow);
+}
+
+TEST_F(Reference, AnExcludedRuleIsAbsent) {
+  uint32_t deny = rule("operator", 1), allow = rule("operator", 2);
+  EXPECT_TRUE(
+      decide("account_user", {"operator"}, "card.block", Relation::Descendant, {}, deny).allowed);
+  Decision without =
+      decide("account_user", {"operator"}, "card.block", Relation::Same, {}, allow);
+  EXPECT_EQ(without.outcome, Outcome::NoAllow);
+  EXPECT_TRUE(without.matchingAllows.empty());
+  // Excluding an inherited rule removes it for the extending role too.
+  EXPECT_EQ(decide("account_user", {"operator"}, "station.view", Relation::Same, {},
+                   rule("viewer", 0))
+                .outcome,
+            Outcome::NoAllow);
+}
+
+// --- request space ----------------------------------------------------------------------------
+
+sema::RelationMask rels(std::initializer_list<Relation> list) {
+  sema::RelationMask mask = 0;
+  for (Relation r : list)
+    mask |= 1u << unsigned(r);
+  return mask;
+}
+
+class Space : public ::testing::Test {
+protected:
+  void load(const std::string &text) {
+    compiled = testing::compile(text);
+    ASSERT_TRUE(compiled->model) << compiled->describe();
+    space.emplace(*compiled->model);
+  }
+  uint32_t scope(const std::string &name) const {
+    for (uint32_t s = 0; s < compiled->model->scopeKinds.size(); ++s)
+      if (compiled->model->scopeKinds[s].name == name)
+        return s;
+    ADD_FAILURE() << "no scope " << name;
+    return 0;
+  }
+  uint32_t resource(const std::string &name) const {
+    for (uint32_t r = 0; r < compiled->model->resources.size(); ++r)
+      if (compiled->model->resources[r].name == name)
+        return r;
+    ADD_FAILURE() << "no resource " << name;
+    return 0;
+  }
+  sema::RelationMask relations(const std::string &from, const std::string &res) const {
+    return space->relations(scope(from), resource(res));
+  }
+  std::unique_ptr<testing::Compiled> compiled;
+  std::optional<analysis::RequestSpace> space;
+};
+
+TEST_F(Space, TenancyTreeRootHasNoTenantLeafHasNoDescendant) {
+  load(std::string(kPolicy) + "resource doc { read; }\nresource bill owned_by account { pay; }\n");
+  using R = Relation;
+  // `doc` has no owners: any node of the tree.
+  EXPECT_EQ(relations("tenant", "doc"), rels({R::Same, R::Descendant}));
+  EXPECT_EQ(relations("account", "doc"), rels({R::Same, R::Descendant, R::Ancestor, R::Tenant}));
+  EXPECT_EQ(relations("subaccount", "doc"), rels({R::Same, R::Ancestor, R::Tenant}));
+  // `bill` only at accounts.
+  EXPECT_EQ(relations("tenant", "bill"), rels({R::Descendant}));
+  EXPECT_EQ(relations("account", "bill"), rels({R::Same, R::Tenant}));
+  EXPECT_EQ(relations("subaccount", "bill"), rels({R::Ancestor, R::Tenant}));
+  // `station` at accounts and subaccounts.
+  EXPECT_EQ(relations("tenant", "station"), rels({R::Descendant}));
+  EXPECT_EQ(relations("account", "station"), rels({R::Same, R::Descendant, R::Tenant}));
+  EXPECT_EQ(relations("subaccount", "station"), rels({R::Same, R::Ancestor, R::Tenant}));
+}
+
+TEST_F(Space, AKindWithTwoParentsInTwoTrees) {
+  load("scope a;\nscope b;\nscope c under a, b;\nresource thing { use; }\n"
+       "resource at_a owned_by a { use; }\nresource at_b owned_by b { use; }\n"
+       "usertype u at a, b, c;\nrole r for u { allow * in tenant; }\n");
+  using R = Relation;
+  EXPECT_EQ(relations("a", "thing"), rels({R::Same, R::Descendant}));
+  EXPECT_EQ(relations("b", "thing"), rels({R::Same, R::Descendant}));
+  EXPECT_EQ(relations("c", "thing"), rels({R::Same, R::Ancestor, R::Tenant}));
+  EXPECT_EQ(relations("c", "at_a"), rels({R::Ancestor}));
+  EXPECT_EQ(relations("c", "at_b"), rels({R::Ancestor}));
+  // Two roots never see each other: nothing reaches into another tree.
+  EXPECT_EQ(relations("a", "at_b"), 0);
+  EXPECT_EQ(relations("b", "at_a"), 0);
+  EXPECT_EQ(space->seats().size(), 3u);
+}
+
+TEST_F(Space, SeatsAndSettableFlags) {
+  load(kPolicy);
+  const sema::Model &m = *compiled->model;
+  ASSERT_EQ(space->seats().size(), 3u);
+  auto seat = [&](size_t i) { return space->seats()[i]; };
+  auto flag = [&](const std::string &name) {
+    for (uint32_t f = 0; f < m.flags.size(); ++f)
+      if (m.flags[f].name == name)
+        return sema::FlagMask{1} << f;
+    return sema::FlagMask{0};
+  };
+  EXPECT_EQ(m.kinds[seat(0).kind].name, "tenant_user");
+  EXPECT_EQ(seat(0).scope, scope("tenant"));
+  EXPECT_EQ(space->flags(seat(0)), flag("active"));
+  EXPECT_EQ(seat(1).scope, scope("account"));
+  EXPECT_EQ(space->flags(seat(1)), flag("active") | flag("business"));
+  EXPECT_EQ(seat(2).scope, scope("subaccount"));
+  EXPECT_EQ(space->flags(seat(2)), flag("active"));
+  EXPECT_TRUE(space->kindHasSeats(0));
+}
+
+TEST_F(Space, EnumerationCoversTheSpaceOnly) {
+  load(kPolicy);
+  const sema::Model &m = *compiled->model;
+  std::vector<SpaceRequest> all = enumerateRequests(m, *space);
+  ASSERT_FALSE(all.empty());
+  size_t withOperatorAndAuditor = 0;
+  for (const SpaceRequest &r : all) {
+    EXPECT_TRUE(inSpace(m, *space, r.seat, r.request)) << describe(m, r.seat, r.request);
+    EXPECT_LE(r.request.roles.size(), 3u);
+    withOperatorAndAuditor += r.request.roles.size() == 2 && r.request.roles[0] == 1 &&
+                              r.request.roles[1] == 2;
+  }
+  EXPECT_GT(withOperatorAndAuditor, 0u); // exclusive-breaking sets are included
+  // tenant_user@tenant: roles {viewer, boss} -> 4 sets; 5 permissions at their relations
+  // (station: descendant; card: same, descendant) = 3 + 2*2... counted per permission:
+  // station.* 3 perms x 1 relation + card.* 2 perms x 2 relations = 7; flags {active}: 2.
+  size_t tenant = 0;
+  for (const SpaceRequest &r : all)
+    tenant += m.kinds[r.seat.kind].name == "tenant_user";
+  EXPECT_EQ(tenant, 4u * 7u * 2u);
+}
+
+TEST(Generator, SameSeedSameTextAndItCompiles) {
+  for (uint64_t seed = 1; seed <= 200; ++seed) {
+    std::string text = generatePolicy(seed);
+    EXPECT_EQ(text, generatePolicy(seed));
+    auto compiled = testing::compile(text);
+    EXPECT_TRUE(compiled->model && compiled->diags.errors() == 0)
+        << "seed " << seed << "\n" << text << compiled->describe();
+  }
+  EXPECT_NE(generatePolicy(1), generatePolicy(2));
+}
+
+} // namespace
+} // namespace lattice::difftest
