@@ -120,7 +120,8 @@ struct Role {
   std::vector<RoleId> inherited;         // transitive closure of extends, excluding itself, sorted
   std::vector<uint32_t> rules;           // indexes into Model::rules declared by this role
   std::vector<RoleId> assigns;           // sorted, unique
-  std::vector<SourceRange> assignRanges; // parallel to the source order of assigns (for notes)
+  /// Where each assigned role is named, in source order (first mention of each role).
+  std::vector<std::pair<RoleId, SourceRange>> assignSites;
   bool deprecated = false;
   std::string deprecationNote;
   bool locked = false;

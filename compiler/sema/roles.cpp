@@ -136,8 +136,9 @@ private:
     for (const ast::AssignsDecl &assigns : decls[id]->assigns)
       for (const ast::Ident &target : assigns.roles)
         if (std::optional<RoleId> targetId = ctx.role(target)) {
+          if (std::find(role.assigns.begin(), role.assigns.end(), *targetId) == role.assigns.end())
+            role.assignSites.emplace_back(*targetId, target.range);
           role.assigns.push_back(*targetId);
-          role.assignRanges.push_back(target.range);
         }
     std::vector<RoleId> sorted = role.assigns;
     std::sort(sorted.begin(), sorted.end());
