@@ -214,7 +214,8 @@ private:
     }
 
     std::vector<bool> unreachable(rules, false), redundant(rules, false), dead(perms, false);
-    std::set<std::pair<uint32_t, uint32_t>> conflicts, escalations;
+    std::set<uint32_t> conflictedDenies;
+    std::set<std::pair<uint32_t, uint32_t>> escalations;
     std::set<std::tuple<uint32_t, uint32_t, uint32_t>> forced;
     std::set<std::pair<uint32_t, uint32_t>> lockedAssigned, deprecatedAssigned;
     for (const analysis::Finding &f : findings) {
@@ -244,8 +245,9 @@ private:
         break;
       case DiagKind::Conflict:
         checkConflict(f);
-        if (f.rules.size() == 2)
-          conflicts.insert({std::min(f.rules[0], f.rules[1]), std::max(f.rules[0], f.rules[1])});
+        for (uint32_t r : f.rules)
+          if (r < rules && model.rules[r].effect == sema::Effect::Deny)
+            conflictedDenies.insert(r);
         break;
       case DiagKind::PrivilegeEscalation:
         checkEscalation(f, allowedAlone);
@@ -272,6 +274,10 @@ private:
 
     // (f) the other way: what the reference shows and no finding says.
     for (uint32_t r = 0; r < rules; ++r) {
+      // A rule that names no permission (sema's L0210) or whose condition never holds (L0214)
+      // is already reported by sema; the analyzer need not repeat it.
+      if (model.rules[r].permissions.empty() || model.rules[r].guard.isNever())
+        continue;
       if (!unreachable[r] && !decides[r])
         add(Miss, "unreported unreachable: " + rule(r) + " decides no request");
       if (!unreachable[r] && !redundant[r] && !pivotal[r])
@@ -280,15 +286,22 @@ private:
     for (uint32_t p = 0; p < perms; ++p)
       if (!dead[p] && !allowedSomewhere[p])
         add(Miss, "unreported dead permission " + model.permissions[p].name);
-    for (auto [a, d] : coMatching)
-      if (!conflicts.count({std::min(a, d), std::max(a, d)}))
-        add(Miss, "unreported conflict: " + rule(a) + " and " + rule(d) + " match " +
-                      coMatchExample(a, d));
+    // Conflicts are reported once per deny (with one allow as the claim, more as notes): every
+    // deny that meets some allow on a request needs a finding.
+    std::set<uint32_t> conflictingDenies;
+    for (auto [a, d] : coMatching) {
+      if (conflictedDenies.count(d) || !conflictingDenies.insert(d).second)
+        continue;
+      add(Miss, "unreported conflict: " + rule(a) + " and " + rule(d) + " match " +
+                    coMatchExample(a, d));
+    }
     for (sema::RoleId a = 0; a < roles; ++a)
       for (sema::RoleId b : model.roles[a].assigns) {
         if (model.roles[b].locked && !lockedAssigned.count({a, b}))
           add(Miss, "unreported: " + model.roles[a].name + " assigns locked " + model.roles[b].name);
-        if (model.roles[b].deprecated && !deprecatedAssigned.count({a, b}))
+        // A role both locked and deprecated is reported as locked (the stronger problem).
+        if (model.roles[b].deprecated && !model.roles[b].locked &&
+            !deprecatedAssigned.count({a, b}))
           add(Miss, "unreported: " + model.roles[a].name + " assigns deprecated " +
                         model.roles[b].name);
         if (escalations.count({a, b}))
@@ -303,15 +316,21 @@ private:
             break;
           }
       }
-    for (sema::RoleId r = 0; r < roles; ++r)
+    // One finding per role that carries two roles of an exclusive set (the first pair).
+    for (sema::RoleId r = 0; r < roles; ++r) {
+      bool reported = false;
+      for (auto [role, a, b] : forced)
+        reported |= role == r;
       for (const sema::ExclusiveSet &set : model.exclusives)
-        for (size_t i = 0; i < set.roles.size(); ++i)
-          for (size_t k = i + 1; k < set.roles.size(); ++k)
-            if (closure[r][set.roles[i]] && closure[r][set.roles[k]] &&
-                !forced.count({r, set.roles[i], set.roles[k]}))
+        for (size_t i = 0; i < set.roles.size() && !reported; ++i)
+          for (size_t k = i + 1; k < set.roles.size() && !reported; ++k)
+            if (closure[r][set.roles[i]] && closure[r][set.roles[k]]) {
               add(Miss, "unreported: " + model.roles[r].name + " carries exclusive " +
                             model.roles[set.roles[i]].name + " and " +
                             model.roles[set.roles[k]].name);
+              reported = true;
+            }
+    }
   }
 
   std::string decidedExample(uint32_t r) const {

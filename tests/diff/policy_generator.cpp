@@ -239,6 +239,10 @@ private:
         if (action.group < 0)
           out += "  " + actionDecl(action) + "\n";
       for (uint32_t g = 0; g < res.groups; ++g) {
+        bool empty = std::none_of(res.actions.begin(), res.actions.end(),
+                                  [&](const Action &a) { return a.group == int(g); });
+        if (empty && !rng.chance(10))
+          continue; // an empty group now and then; never named by a rule
         out += "  group g" + std::to_string(g) + " {";
         for (const Action &action : res.actions)
           if (action.group == int(g))
