@@ -34,7 +34,15 @@ using reference::Outcome;
 enum Category { TableVsReference, FalseAlarm, Miss, Setup, CategoryCount };
 const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss", "setup"};
 
+/// Self-test: make the checks face a known bug and count whether they catch it. `Table` checks
+/// the tables against a reference that ignores every `when`; the others add one false finding
+/// per policy (where the policy allows building one) to the analyzer's output.
+enum class Mutation { None, Table, Unreachable, Redundant, Dead, Conflict, Escalation };
+const char *const kMutationNames[] = {"none",   "table",    "unreachable", "redundant",
+                                      "dead",   "conflict", "escalation"};
+
 struct Options {
+  Mutation mutation = Mutation::None;
   uint64_t seed = 1;
   uint64_t count = 10000;
   bool repro = false;
@@ -50,8 +58,8 @@ struct Mismatch {
 
 class PolicyCheck {
 public:
-  PolicyCheck(const sema::Model &model, const testing::Compiled &compiled)
-      : model(model), compiled(compiled), space(model) {
+  PolicyCheck(const sema::Model &model, const testing::Compiled &compiled, Mutation mutation)
+      : model(model), compiled(compiled), space(model), mutation(mutation) {
     closure.assign(model.roles.size(), std::vector<bool>(model.roles.size(), false));
     for (sema::RoleId r = 0; r < model.roles.size(); ++r) {
       closure[r][r] = true;
@@ -63,16 +71,26 @@ public:
   std::vector<Mismatch> run() {
     requests = enumerateRequests(model, space, /*withForeignRoles=*/true);
     decisions.reserve(requests.size());
+    sema::Model blind;
+    if (mutation == Mutation::Table) {
+      blind = model;
+      for (sema::Rule &rule : blind.rules)
+        rule.guard = sema::Guard::always();
+    }
     for (const SpaceRequest &r : requests)
-      decisions.push_back(reference::decide(model, r.request));
+      decisions.push_back(
+          reference::decide(mutation == Mutation::Table ? blind : model, r.request));
     checkTables();
 #ifdef LATTICE_DIFF_WITH_ANALYZER
-    checkFindings();
+    if (mutation != Mutation::Table)
+      checkFindings();
 #endif
     return std::move(mismatches);
   }
 
   size_t requestCount() const { return requests.size(); }
+  /// Whether --mutate added a false finding to this policy's analysis.
+  bool injected = false;
 
 private:
   void add(Category category, std::string text) {
@@ -180,7 +198,6 @@ private:
   }
 
   void checkFindings() {
-    std::vector<analysis::Finding> findings = analysis::analyze(model);
     const size_t rules = model.rules.size();
     const size_t perms = model.permissions.size();
     const size_t roles = model.roles.size();
@@ -213,6 +230,8 @@ private:
           coMatching.insert({a, n});
     }
 
+    std::vector<analysis::Finding> findings = analysis::analyze(model);
+    inject(findings, decides, pivotal, allowedSomewhere);
     std::vector<bool> unreachable(rules, false), redundant(rules, false), dead(perms, false);
     std::set<uint32_t> conflictedDenies;
     std::set<std::pair<uint32_t, uint32_t>> escalations;
@@ -331,6 +350,64 @@ private:
               reported = true;
             }
     }
+  }
+
+  /// Adds one false finding of the kind `mutation` names, if this policy has material for it.
+  void inject(std::vector<analysis::Finding> &findings, const std::vector<bool> &decides,
+              const std::vector<bool> &pivotal, const std::vector<bool> &allowedSomewhere) {
+    analysis::Finding f;
+    switch (mutation) {
+    case Mutation::Unreachable:
+    case Mutation::Redundant: {
+      const std::vector<bool> &truth = mutation == Mutation::Unreachable ? decides : pivotal;
+      auto it = std::find(truth.begin(), truth.end(), true);
+      if (it == truth.end())
+        return;
+      f.kind = mutation == Mutation::Unreachable ? DiagKind::UnreachableRule
+                                                 : DiagKind::RedundantRule;
+      f.rules = {uint32_t(it - truth.begin())};
+      break;
+    }
+    case Mutation::Dead: {
+      auto it = std::find(allowedSomewhere.begin(), allowedSomewhere.end(), true);
+      if (it == allowedSomewhere.end())
+        return;
+      f.kind = DiagKind::DeadPermission;
+      f.permission = sema::PermissionId(it - allowedSomewhere.begin());
+      break;
+    }
+    case Mutation::Conflict:
+    case Mutation::Escalation:
+      // An allowed single-role request: claim a deny meets its allow (conflict), or that the
+      // role gains the right by assigning itself (escalation: it holds what it "gains").
+      for (size_t i = 0; i < requests.size(); ++i) {
+        const Decision &d = decisions[i];
+        const reference::Request &q = requests[i].request;
+        if (!isInSpace(i) || !d.allowed || q.roles.size() != 1)
+          continue;
+        f.witness = analysis::Witness{requests[i].seat, q.roles, q.permission, q.relation, q.flags};
+        if (mutation == Mutation::Escalation) {
+          f.kind = DiagKind::PrivilegeEscalation;
+          f.roles = {q.roles[0], q.roles[0]};
+          break;
+        }
+        for (uint32_t r = 0; r < model.rules.size() && f.rules.empty(); ++r)
+          if (model.rules[r].effect == sema::Effect::Deny)
+            f.rules = {d.matchingAllows[0], r};
+        if (f.rules.empty())
+          return;
+        f.kind = DiagKind::Conflict;
+        break;
+      }
+      if (!f.witness)
+        return;
+      break;
+    default:
+      return;
+    }
+    f.message = "injected by --mutate";
+    findings.push_back(std::move(f));
+    injected = true;
   }
 
   std::string decidedExample(uint32_t r) const {
@@ -468,6 +545,7 @@ private:
   const sema::Model &model;
   const testing::Compiled &compiled;
   analysis::RequestSpace space;
+  Mutation mutation;
   std::vector<std::vector<bool>> closure; // closure[r][s]: role r carries the rules of s
   std::vector<SpaceRequest> requests;
   std::vector<Decision> decisions;
@@ -477,6 +555,7 @@ private:
 struct SeedResult {
   std::vector<Mismatch> mismatches;
   size_t requests = 0;
+  bool injected = false;
 };
 
 SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
@@ -488,9 +567,10 @@ SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
         {Setup, "generated policy does not compile:\n" + compiled->describe()});
     return result;
   }
-  PolicyCheck check(*compiled->model, *compiled);
+  PolicyCheck check(*compiled->model, *compiled, options.mutation);
   result.mismatches = check.run();
   result.requests = check.requestCount();
+  result.injected = check.injected;
   if (!options.checkMisses)
     std::erase_if(result.mismatches, [](const Mismatch &m) { return m.category == Miss; });
   return result;
@@ -511,7 +591,9 @@ int usage() {
                "  --count N       number of policies (default 10000)\n"
                "  --long          200000 policies\n"
                "  --repro SEED    one policy: print it, write DIR/diff_SEED.lat, list mismatches\n"
-               "  --no-miss-checks  do not count analyzer misses as failures\n");
+               "  --no-miss-checks  do not count analyzer misses as failures\n"
+               "  --mutate KIND   self-test: inject a known bug (table, unreachable, redundant,\n"
+               "                  dead, conflict, escalation); succeeds iff the checks catch it\n");
   return 2;
 }
 
@@ -545,6 +627,14 @@ int main(int argc, char **argv) {
       options.checkMisses = false;
       continue;
     }
+    if (arg == "--mutate" && i + 1 < argc) {
+      std::string name = argv[++i];
+      auto it = std::find(std::begin(kMutationNames), std::end(kMutationNames), name);
+      if (it == std::end(kMutationNames))
+        return usage();
+      options.mutation = Mutation(it - std::begin(kMutationNames));
+      continue;
+    }
     if (arg == "--verbose") {
       options.verbose = true;
       continue;
@@ -559,11 +649,19 @@ int main(int argc, char **argv) {
   auto start = std::chrono::steady_clock::now();
   uint64_t passed = 0, failed = 0, requests = 0;
   uint64_t byCategory[CategoryCount] = {};
+  uint64_t injected = 0, caught = 0; // --mutate
+  const Category expected = options.mutation == Mutation::Table ? TableVsReference : FalseAlarm;
   for (uint64_t n = 0; n < options.count; ++n) {
     uint64_t seed = options.seed + n;
     std::string text;
     SeedResult result = checkSeed(seed, options, text);
     requests += result.requests;
+    if (options.mutation != Mutation::None) {
+      injected += result.injected;
+      caught += std::any_of(result.mismatches.begin(), result.mismatches.end(),
+                            [&](const Mismatch &m) { return m.category == expected; });
+      continue;
+    }
     if (options.repro) {
       std::printf("// seed %llu\n%s\n", (unsigned long long)seed, text.c_str());
       std::string path = options.outDir + "/diff_" + std::to_string(seed) + ".lat";
@@ -593,6 +691,7 @@ int main(int argc, char **argv) {
       }
       std::printf("  [%s] %s\n", kCategoryNames[m.category], m.text.c_str());
     }
+    std::fflush(stdout);
   }
   double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -600,6 +699,19 @@ int main(int argc, char **argv) {
               (unsigned long long)options.seed,
               (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
               withAnalyzer ? "on" : "off (analyze() not linked)", seconds);
+  if (options.mutation != Mutation::None) {
+    // Every injected false finding must be caught; a table bug at least somewhere.
+    bool ok = options.mutation == Mutation::Table ? caught > 0 : injected > 0 && caught == injected;
+    if (options.mutation == Mutation::Table)
+      std::printf("mutation table (reference ignores `when`): caught in %llu of %llu policies: %s\n",
+                  (unsigned long long)caught, (unsigned long long)options.count,
+                  ok ? "the checks work" : "NOT CAUGHT");
+    else
+      std::printf("mutation %s: injected into %llu policies, caught in %llu: %s\n",
+                  kMutationNames[int(options.mutation)], (unsigned long long)injected,
+                  (unsigned long long)caught, ok ? "the checks work" : "NOT CAUGHT");
+    return ok ? 0 : 1;
+  }
   if (failed) {
     std::printf("mismatches:");
     for (int c = 0; c < CategoryCount; ++c)
