@@ -35,7 +35,7 @@ Diagnostic &DiagnosticEngine::report(DiagKind kind, SourceRange range, std::stri
     ++errorCount;
   else if (severity == Severity::Warning)
     ++warningCount;
-  diagnostics.push_back({kind, severity, range, std::move(message), {}, {}});
+  diagnostics.push_back({kind, severity, range, std::move(message), {}, {}, std::nullopt});
   return diagnostics.back();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,13 @@ struct DiagNote {
   std::string message;
 };
 
+/// Why a diagnostic is not shown: an in-source `// lattice: allow(<group>) "reason"` (see
+/// diagnostics/suppressions.h). Suppressed diagnostics are kept for JSON and SARIF.
+struct DiagSuppression {
+  SourceRange range; // the suppression comment
+  std::string justification;
+};
+
 struct Diagnostic {
   DiagKind kind;
   Severity severity;
@@ -44,6 +52,7 @@ struct Diagnostic {
   std::string message;
   std::vector<DiagNote> notes;
   std::string help; // a fix hint, empty when none is obvious
+  std::optional<DiagSuppression> suppression; // set only by the suppression pass
 };
 
 /// Collects diagnostics of one compilation. Not thread-safe; one per compilation.

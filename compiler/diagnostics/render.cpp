@@ -121,6 +121,8 @@ void printHeadline(llvm::raw_ostream &out, Severity severity, llvm::StringRef co
 void renderText(llvm::raw_ostream &out, const SourceManager &sources,
                 const std::vector<Diagnostic> &diagnostics, RenderOptions options) {
   for (const Diagnostic &diag : diagnostics) {
+    if (diag.suppression)
+      continue; // listed only by JSON and SARIF
     if (options.color)
       out.changeColor(Color::SAVEDCOLOR, true);
     printLocation(out, sources, diag.range);
@@ -163,8 +165,8 @@ void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
   llvm::json::Array items;
   size_t errors = 0, warnings = 0;
   for (const Diagnostic &diag : diagnostics) {
-    errors += diag.severity == Severity::Error;
-    warnings += diag.severity == Severity::Warning;
+    errors += !diag.suppression && diag.severity == Severity::Error;
+    warnings += !diag.suppression && diag.severity == Severity::Warning;
     llvm::json::Array notes;
     for (const DiagNote &note : diag.notes)
       notes.push_back(llvm::json::Object{{"message", note.message},
@@ -177,6 +179,11 @@ void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
                             {"notes", std::move(notes)}};
     if (!diag.help.empty())
       item["help"] = diag.help;
+    if (diag.suppression)
+      item["suppression"] =
+          llvm::json::Object{{"kind", "inSource"},
+                             {"justification", diag.suppression->justification},
+                             {"location", jsonLocation(sources, diag.suppression->range)}};
     items.push_back(std::move(item));
   }
   llvm::json::Object root{{"diagnostics", std::move(items)},

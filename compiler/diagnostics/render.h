@@ -15,10 +15,12 @@ struct RenderOptions {
 };
 
 /// `file:line:col: error[L0101]: message`, the source line, a caret under the range, then notes.
+/// Suppressed diagnostics are left out.
 void renderText(llvm::raw_ostream &out, const SourceManager &sources,
                 const std::vector<Diagnostic> &diagnostics, RenderOptions options);
 
-/// One JSON document: {"diagnostics": [...], "errors": N, "warnings": N}.
+/// One JSON document: {"diagnostics": [...], "errors": N, "warnings": N}. Suppressed
+/// diagnostics are listed with a "suppression" object and not counted.
 void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
                 const std::vector<Diagnostic> &diagnostics);
 

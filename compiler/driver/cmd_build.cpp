@@ -14,13 +14,10 @@
 
 namespace lattice::driver {
 
-static const std::vector<OptionSpec> kBuildOptions = {
+static const std::vector<OptionSpec> kBuildOptions = withDiagnosticOptions({
     {"-o", true, "OUT.ltab", "where to write the decision table"},
     {"--dump-tables", false, "", "print the tables as text to standard output"},
-    {"--format", true, "text|json", "diagnostic format (json goes to stdout)"},
-    {"--color", true, "auto|always|never", "colour diagnostics (default: auto)"},
-    {"--help", false, "", "show this help"},
-};
+});
 
 static bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &bytes,
                                 std::string &error) {
@@ -46,19 +43,26 @@ static bool writeFileAtomically(const std::string &path, const std::vector<uint8
   return true;
 }
 
-int runBuild(const Argv &argv) {
+int runBuild(const Argv &commandLine) {
   std::string error;
+  FrontendOptions options;
+  Argv argv = commandLine;
+  std::optional<std::string> badWarning = takeWarningOptions(argv, kBuildOptions, options);
   std::optional<Args> args = Args::parse(argv, kBuildOptions, error);
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice build [options] FILE... -o OUT.ltab\n\nCompiles policy files into "
-               "a decision table for the runtime.\n\nOptions:\n{}",
-               describeOptions(kBuildOptions));
+               "a decision table for the runtime.\n\nOptions:\n{}{}",
+               describeOptions(kBuildOptions), describeWarningGroups());
     return ExitOk;
   }
-  FrontendOptions options;
   if (args) {
-    if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
+    if (badWarning)
+      error = *badWarning;
+    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
       error = *bad;
+    else if (options.format == DiagFormat::Sarif && args->has("--dump-tables"))
+      error = "`--dump-tables` prints to stdout, where `--format sarif` writes its log; use "
+              "one of them";
     else if (args->positional().empty())
       error = "no input files";
     else if (!args->has("-o") && !args->has("--dump-tables"))

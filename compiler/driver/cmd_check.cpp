@@ -8,24 +8,24 @@
 
 namespace lattice::driver {
 
-static const std::vector<OptionSpec> kCheckOptions = {
-    {"--format", true, "text|json", "diagnostic format (json goes to stdout)"},
-    {"--color", true, "auto|always|never", "colour diagnostics (default: auto)"},
-    {"--help", false, "", "show this help"},
-};
+static const std::vector<OptionSpec> kCheckOptions = withDiagnosticOptions({});
 
-int runCheck(const Argv &argv) {
+int runCheck(const Argv &commandLine) {
   std::string error;
+  FrontendOptions options;
+  Argv argv = commandLine;
+  std::optional<std::string> badWarning = takeWarningOptions(argv, kCheckOptions, options);
   std::optional<Args> args = Args::parse(argv, kCheckOptions, error);
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice check [options] FILE...\n\nChecks policy files and their imports "
-               "and reports every diagnostic.\n\nOptions:\n{}",
-               describeOptions(kCheckOptions));
+               "and reports every diagnostic.\n\nOptions:\n{}{}",
+               describeOptions(kCheckOptions), describeWarningGroups());
     return ExitOk;
   }
-  FrontendOptions options;
   if (args) {
-    if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
+    if (badWarning)
+      error = *badWarning;
+    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
       error = *bad;
     else if (args->positional().empty())
       error = "no input files";

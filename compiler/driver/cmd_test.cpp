@@ -13,16 +13,13 @@
 namespace lattice::driver {
 namespace {
 
-const std::vector<OptionSpec> kTestOptions = {
-    {"--format", true, "text|json", "diagnostic format (json goes to stdout)"},
-    {"--color", true, "auto|always|never", "colour diagnostics (default: auto)"},
+const std::vector<OptionSpec> kTestOptions = withDiagnosticOptions({
     {"--verbose", false, "", "list every test, not only failures"},
-    {"--help", false, "", "show this help"},
-};
+});
 
 /// Runs one case; prints each failing expansion. Returns true if every expansion passed.
 bool runCase(const lattice_table *table, const sema::Model &model, const sema::TestCase &c,
-             const std::string &testName, const SourceManager &sources) {
+             const std::string &testName, const SourceManager &sources, std::FILE *out) {
   bool passed = true;
   std::string roleNames;
   for (sema::RoleId role : c.roles)
@@ -39,7 +36,7 @@ bool runCase(const lattice_table *table, const sema::Model &model, const sema::T
         continue;
       passed = false;
       LineColumn lc = sources.lineColumn(c.range.file, c.range.begin);
-      fmt::print("{}:{}:{}: FAIL test \"{}\": expected {}, got {} for {} as `{}`: `{}` on {} "
+      fmt::print(out, "{}:{}:{}: FAIL test \"{}\": expected {}, got {} for {} as `{}`: `{}` on {} "
                  "({})\n",
                  sources.name(c.range.file).str(), lc.line, lc.column, testName,
                  expected ? "allow" : "deny", decision.allowed ? "allow" : "deny", roleNames,
@@ -52,19 +49,23 @@ bool runCase(const lattice_table *table, const sema::Model &model, const sema::T
 
 } // namespace
 
-int runTest(const Argv &argv) {
+int runTest(const Argv &commandLine) {
   std::string error;
+  FrontendOptions options;
+  Argv argv = commandLine;
+  std::optional<std::string> badWarning = takeWarningOptions(argv, kTestOptions, options);
   std::optional<Args> args = Args::parse(argv, kTestOptions, error);
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice test [options] FILE...\n\nRuns the `test` blocks of the policy "
                "against its compiled table.\nEnds with a line `N passed, N failed` (counting "
-               "test cases).\n\nOptions:\n{}",
-               describeOptions(kTestOptions));
+               "test cases; on stderr with `--format sarif`).\n\nOptions:\n{}{}",
+               describeOptions(kTestOptions), describeWarningGroups());
     return ExitOk;
   }
-  FrontendOptions options;
   if (args) {
-    if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
+    if (badWarning)
+      error = *badWarning;
+    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
       error = *bad;
     else if (args->positional().empty())
       error = "no input files";
@@ -86,17 +87,19 @@ int runTest(const Argv &argv) {
                lattice_load_status_message(status));
     return ExitErrors;
   }
+  // stdout holds nothing but the SARIF log when one is asked for.
+  std::FILE *out = options.format == DiagFormat::Sarif ? stderr : stdout;
   size_t passed = 0, failed = 0;
   for (const sema::Test &test : model.tests) {
     size_t failedBefore = failed;
     for (const sema::TestCase &c : test.cases)
-      (runCase(table, model, c, test.name, *frontend.sources) ? passed : failed) += 1;
+      (runCase(table, model, c, test.name, *frontend.sources, out) ? passed : failed) += 1;
     if (args->has("--verbose"))
-      fmt::print("{} {} ({} cases)\n", failed == failedBefore ? "PASS" : "FAIL", test.name,
+      fmt::print(out, "{} {} ({} cases)\n", failed == failedBefore ? "PASS" : "FAIL", test.name,
                  test.cases.size());
   }
   lattice_table_free(table);
-  fmt::print("{} passed, {} failed\n", passed, failed);
+  fmt::print(out, "{} passed, {} failed\n", passed, failed);
   return failed == 0 ? ExitOk : ExitErrors;
 }
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "base/source_manager.h"
+#include "diagnostics/warning_groups.h"
+#include "driver/args.h"
 #include "sema/model.h"
 
 #include <memory>
@@ -15,12 +17,13 @@ namespace lattice::driver {
 /// Stable exit codes of every subcommand.
 enum ExitCode : int { ExitOk = 0, ExitErrors = 1, ExitUsage = 2, ExitNewAccess = 3 };
 
-enum class DiagFormat { Text, Json };
+enum class DiagFormat { Text, Json, Sarif };
 
 struct FrontendOptions {
   std::vector<std::string> files;
   DiagFormat format = DiagFormat::Text;
   bool color = false;
+  WarningOptions warnings; // -W<group>, -Wno-<group>, --werror
 };
 
 struct FrontendResult {
@@ -29,8 +32,24 @@ struct FrontendResult {
   int exitCode = ExitOk;                  // ExitOk, ExitErrors or ExitUsage (unreadable input)
 };
 
-/// Runs the front end and prints its diagnostics (text to stderr, JSON to stdout).
+/// Runs the front end and prints its diagnostics (text to stderr, JSON and SARIF to stdout).
+/// After every phase, in-source suppressions and then the warning options are applied to the
+/// diagnostics; the exit code counts what remains (suppressed and disabled warnings do not count).
 FrontendResult runFrontend(const FrontendOptions &options);
+
+/// Takes the warning options out of `argv` before the rest is parsed with `specs`: `-W<group>`,
+/// `-Wno-<group>`, `-Werror`, `-Wno-error` and `--werror`, up to a `--` and skipping the values of
+/// options in `specs` that take one. Returns an error message for an unknown group.
+std::optional<std::string> takeWarningOptions(std::vector<std::string> &argv,
+                                              const std::vector<OptionSpec> &specs,
+                                              FrontendOptions &options);
+
+/// The diagnostic options shared by check, build and test (--format, --color and the warning
+/// options), as rows of their option tables; and the list of warning groups for --help.
+std::vector<OptionSpec> diagnosticOptionSpecs();
+/// A command's option table: its own options, then the diagnostic options, then --help.
+std::vector<OptionSpec> withDiagnosticOptions(std::vector<OptionSpec> own);
+std::string describeWarningGroups();
 
 /// Parses `--format` and `--color` values; returns an error message on a bad value.
 std::optional<std::string> parseDiagOptions(const std::optional<std::string> &format,

@@ -47,7 +47,9 @@ sections = []
 def section(code, title, severity, meaning, body, fix, expect_rc):
     text, rc = body
     assert rc == expect_rc, (code, rc)
-    s = f"## {code}: {title}\n\n**{severity}.** {meaning.strip()}\n\n{text}\n**Fix:** {fix.strip()}\n"
+    # The explicit anchor `#l0101` is what SARIF's helpUri links to (see diagnostics/sarif.cpp).
+    s = (f"<a id=\"{code.lower()}\"></a>\n\n## {code}: {title}\n\n**{severity}.** {meaning.strip()}\n\n"
+         f"{text}\n**Fix:** {fix.strip()}\n")
     sections.append((code, title, severity, s))
 
 # ---------------------------------------------------------------- L00xx
@@ -428,7 +430,59 @@ not reported again. Generated with roles `r0` to `r69`, each extending the one b
     """make the hierarchy flatter: a role may extend several roles at once (`extends a, b, c`), so
 a role that needs the rules of many others can list them instead of chaining them.""", 1)
 
+SUPPRESSED_BASE = TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\n"
+
+section("L0218", "malformed suppression", "Error", """
+A comment that starts with `lattice:` is read as a suppression (see [Suppressing a
+finding](#suppressing-a-finding)) and must have the form `// lattice: allow(GROUP, ...) "reason"`.
+This error reports one that does not: anything but `allow` after `lattice:`, a missing `(` or
+`)`, an empty group list, text after the reason, and above all a missing or empty reason: every
+suppression must say why the finding is acceptable, so that a reviewer can judge it later. A
+malformed suppression silences nothing. Only `//` comments are read; block comments and
+comments where `lattice:` is not the first word are ordinary comments.""",
+    example("L0218", [("policy.lat", SUPPRESSED_BASE + "role editor for staff extends viewer, viewer { } // lattice: allow(duplicate)\n")]),
+    """add the reason as a string in double quotes: `// lattice: allow(duplicate) "the importer
+repeats parents"`. For an ordinary comment that happens to start with `lattice:`, reword it.""", 1)
+
+section("L0219", "unknown warning group", "Error", """
+A suppression names a group that does not exist. The groups are the names that `-W<group>` and
+`-Wno-<group>` take; the help line lists them all, and [the table of
+groups](#suppressing-a-finding) says which codes each holds. Codes such as `L0215` are not group
+names. A suppression with an unknown group silences nothing, not even its other groups.""",
+    example("L0219", [("policy.lat", SUPPRESSED_BASE + "// lattice: allow(duplicates) \"the importer repeats parents\"\nrole editor for staff extends viewer, viewer { }\n")]),
+    """write the group's name as listed (here `duplicate`).""", 1)
+
+section("L0220", "unused suppression", "Warning", """
+A suppression silences nothing: no warning of the group it names starts on the line it covers.
+It is reported at the group's name (for a suppression of several groups, once for each group that
+is unused), so that suppressions do not outlive the findings they were written for. A
+suppression covers its own line, and, when it stands alone on its line, the first line after the
+comment lines it is part of; a blank line ends that. Errors cannot be suppressed: a suppression
+whose group finds only an error there is unused too, and its help line says so. This warning is
+reported only when the compilation has no errors, because after an error later checks (and the
+static analyzer) may not have run. It is in group `unused-suppression`, so `-Wno-unused-suppression`
+turns it off.""",
+    example("L0220", [("policy.lat", SUPPRESSED_BASE + "// lattice: allow(duplicate) \"the importer repeats parents\"\n\nrole editor for staff extends viewer, viewer { }\n")]),
+    """remove the suppression, or move it onto the line of the finding or directly above it.""", 0)
+
 # ---------------------------------------------------------------- intro
+folder = os.path.join(WORK, "suppress")
+os.makedirs(folder, exist_ok=True)
+with open(os.path.join(folder, "policy.lat"), "w") as f:
+    f.write(SUPPRESSED_BASE + "// lattice: allow(duplicate) \"the importer repeats parents\"\nrole editor for staff extends viewer, viewer { }\nrole auditor for staff extends viewer, viewer { }\n")
+suppress_out, suppress_rc = run(folder, ["policy.lat"])
+assert suppress_rc == 0
+suppress_src = open(os.path.join(folder, "policy.lat")).read()
+
+# The groups and their codes, as `lattice check --help` lists them.
+help_text = subprocess.run([LATTICE, "check", "--help"], capture_output=True, check=True).stdout.decode()
+group_rows = ["| group | codes |", "|---|---|"]
+for line in help_text.split("Warning groups", 1)[1].splitlines()[1:]:
+    if line.strip():
+        group, codes = line.split(None, 1)
+        group_rows.append(f"| `{group}` | " + ", ".join(f"[{c}](#{c.lower()})" for c in codes.split(", ")) + " |")
+groups_table = "\n".join(group_rows)
+
 folder = os.path.join(WORK, "json")
 os.makedirs(folder, exist_ok=True)
 with open(os.path.join(folder, "policy.lat"), "w") as f:
@@ -524,11 +578,43 @@ summary line). It has the list of diagnostics and the two counts; each diagnosti
 (each with `message` and `location`) and, when there is a hint, `help`. In a location, `line` and
 `column` are where the range begins, `end_line` and `end_column` the position just past its end,
 `offset` the byte offset of the beginning in the file and `length` the range's length in bytes;
-a diagnostic without a place has an empty `location` (`{{}}`). The same program as above:
+a diagnostic without a place has an empty `location` (`{{}}`). A suppressed warning (see
+[Suppressing a finding](#suppressing-a-finding)) also has `suppression` and is left out of the
+counts. `--format sarif` writes a SARIF 2.1.0 log instead, for code scanning
+([cli.md](cli.md#sarif-output)). The same program as above:
 
 ```
 $ lattice check --format json policy.lat
 {json_out}```
+
+### Suppressing a finding
+
+Every warning belongs to a *group* (the table below). A group can be switched off for a whole run
+with `-Wno-<group>` (see [cli.md](cli.md#warning-options)), or one finding can be accepted where
+it is, with a comment that says why:
+
+```
+// lattice: allow(GROUP, ...) "reason"
+```
+
+- It covers the line it is on (after code, as a trailing comment) and, when it stands alone on
+  its line, the first line after it; other comment lines may stand between them, a blank line may
+  not. It silences the warnings of the groups it names whose location starts on a covered line.
+- The reason is required ([L0218](#l0218)); the groups must exist ([L0219](#l0219)); a
+  suppression that silences nothing is itself a warning ([L0220](#l0220)).
+- Errors cannot be suppressed, in source or with `-Wno-`.
+- A suppressed warning is not printed and not counted, so it neither fails `--werror` nor shows
+  in the summary line. `--format json` still lists it, with a `suppression` object (`kind`
+  `inSource`, `justification`, and the comment's `location`), and `--format sarif` gives the result
+  SARIF `suppressions` that code scanning understands.
+
+```
+{suppress_src}```
+```
+$ lattice check policy.lat
+{suppress_out}```
+
+{groups_table}
 
 ### Codes
 

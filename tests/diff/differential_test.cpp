@@ -185,7 +185,41 @@ private:
               " (reason " + std::to_string(got.reason) + ", deciding role " +
               roleName(got.deciding_role) + ")");
     }
+    checkDelegation(table);
     lattice_table_free(table);
+  }
+
+  /// lattice_can_assign against the model: `target` is not locked and a held role (not the roles
+  /// it extends) lists it in `assigns`. Every set of 0-3 roles, every target.
+  void checkDelegation(const lattice_table *table) {
+    const uint32_t n = model.roles.size();
+    std::vector<std::vector<uint32_t>> sets{{}};
+    for (uint32_t a = 0; a < n; ++a) {
+      sets.push_back({a});
+      for (uint32_t b = a + 1; b < n; ++b) {
+        sets.push_back({a, b});
+        for (uint32_t c = b + 1; c < n; ++c)
+          sets.push_back({a, b, c});
+      }
+    }
+    for (const auto &held : sets)
+      for (uint32_t target = 0; target < n; ++target) {
+        bool expected = false;
+        for (uint32_t role : held) {
+          const auto &assigns = model.roles[role].assigns;
+          expected |= std::count(assigns.begin(), assigns.end(), target) != 0;
+        }
+        expected &= !model.roles[target].locked;
+        int got = lattice_can_assign(table, held.data(), uint32_t(held.size()), target);
+        if ((got != 0) == expected)
+          continue;
+        std::string names;
+        for (uint32_t role : held)
+          names += (names.empty() ? "" : ", ") + model.roles[role].name;
+        add(TableVsReference, "can_assign({" + names + "}, " + model.roles[target].name +
+                                  "): model " + (expected ? "yes" : "no") + ", table " +
+                                  (got ? "yes" : "no"));
+      }
   }
 
   std::string roleName(uint32_t role) const {

@@ -202,7 +202,7 @@ private:
     std::vector<uint32_t> order = pick(count, count);
     roles.resize(count);
     for (uint32_t r = 0; r < count; ++r) {
-      roles[r].kinds = maskOf(pick(users.size(), rng.chance(30) ? 2 : 1));
+      roles[r].kinds = maskOf(pick(users.size(), rng.chance(30) ? rng.between(2, 3) : 1));
       roles[r].rank = order[r];
     }
   }
@@ -221,11 +221,27 @@ private:
       out += "usertype " + userName(k) + " at " + list(users[k], scopeName) + ";\n";
   }
 
-  std::string actionDecl(const Action &action) {
-    std::string text = action.name;
-    if (action.restricted)
-      text += " for " + list(bits(action.kinds), userName);
-    return text + ";";
+  /// The actions of `group` (-1: ungrouped) as declarations; neighbours with the same `for`
+  /// sometimes share one (`a0, a1 for u0;`).
+  std::string actionDecls(const Resource &res, int group, const char *separator) {
+    std::string text;
+    const Action *previous = nullptr;
+    for (const Action &action : res.actions) {
+      if (action.group != group)
+        continue;
+      bool join = previous && previous->restricted == action.restricted &&
+                  previous->kinds == action.kinds && rng.chance(40);
+      if (previous)
+        text += join ? ", " : forClause(*previous) + ";" + separator;
+      text += action.name;
+      previous = &action;
+    }
+    if (previous)
+      text += forClause(*previous) + ";";
+    return text;
+  }
+  std::string forClause(const Action &action) {
+    return action.restricted ? " for " + list(bits(action.kinds), userName) : "";
   }
 
   void printResources() {
@@ -235,19 +251,15 @@ private:
       if (!res.owners.empty())
         out += " owned_by " + list(res.owners, scopeName);
       out += " {\n";
-      for (const Action &action : res.actions)
-        if (action.group < 0)
-          out += "  " + actionDecl(action) + "\n";
+      std::string ungrouped = actionDecls(res, -1, "\n  ");
+      if (!ungrouped.empty())
+        out += "  " + ungrouped + "\n";
       for (uint32_t g = 0; g < res.groups; ++g) {
         bool empty = std::none_of(res.actions.begin(), res.actions.end(),
                                   [&](const Action &a) { return a.group == int(g); });
         if (empty && !rng.chance(10))
           continue; // an empty group now and then; never named by a rule
-        out += "  group g" + std::to_string(g) + " {";
-        for (const Action &action : res.actions)
-          if (action.group == int(g))
-            out += " " + actionDecl(action);
-        out += " }\n";
+        out += "  group g" + std::to_string(g) + " { " + actionDecls(res, int(g), " ") + " }\n";
       }
       out += "}\n";
     }

@@ -189,6 +189,57 @@ TEST_F(Reference, AnExcludedRuleIsAbsent) {
             Outcome::NoAllow);
 }
 
+TEST_F(Reference, EachReachCoversTheRelationsOfTheLanguageTable) {
+  // docs/language.md: self = same; descendants = strictly below; subtree = same or below;
+  // ancestors = strictly above; tenant = anywhere in the tree.
+  auto c = testing::compile(
+      "scope t;\nresource doc { read; }\nusertype u at t;\n"
+      "role self_r for u { allow doc.read in self; }\n"
+      "role desc_r for u { allow doc.read in descendants; }\n"
+      "role sub_r for u { allow doc.read in subtree; }\n"
+      "role anc_r for u { allow doc.read in ancestors; }\n"
+      "role ten_r for u { allow doc.read in tenant; }\n"
+      "role default_r for u { allow doc.read; }\n");
+  ASSERT_TRUE(c->model) << c->describe();
+  const char *expected[] = {"S...", ".D..", "SD..", "..A.", "SDAT", "S..."};
+  for (sema::RoleId r = 0; r < 6; ++r)
+    for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
+      Request q{0, {r}, 0, Relation(rel), 0};
+      EXPECT_EQ(reference::decide(*c->model, q).allowed, expected[r][rel] != '.')
+          << c->model->roles[r].name << " at " << sema::relationName(Relation(rel));
+    }
+}
+
+TEST_F(Reference, ConditionsFollowTheirBooleanMeaningAndPrecedence) {
+  // Evaluated on every flag set against the same expression written in C++; `not` binds
+  // tighter than `and`, `and` tighter than `or`.
+  struct Case {
+    const char *condition;
+    bool (*meaning)(bool b, bool a);
+  } cases[] = {
+      {"(business or not active) and not (business and active)",
+       [](bool b, bool a) { return (b || !a) && !(b && a); }},
+      {"not business or active", [](bool b, bool a) { return !b || a; }},
+      {"business or business and active", [](bool b, bool a) { return b || (b && a); }},
+      {"not active and business or not business and active",
+       [](bool b, bool a) { return (!a && b) || (!b && a); }},
+      {"not (not business)", [](bool b, bool) { return b; }},
+  };
+  for (const Case &test : cases) {
+    auto c = testing::compile(
+        "scope t;\nscope acc under t;\nresource doc { read; }\nflag business on acc;\n"
+        "usertype u at acc;\nflag active on u;\nrole r for u { allow doc.read when " +
+        std::string(test.condition) + "; }\n");
+    ASSERT_TRUE(c->model) << test.condition << "\n" << c->describe();
+    for (sema::FlagMask flags = 0; flags < 4; ++flags) {
+      bool business = flags & 1, active = flags & 2; // flags in declaration order
+      Request q{0, {0}, 0, Relation::Same, flags};
+      EXPECT_EQ(reference::decide(*c->model, q).allowed, test.meaning(business, active))
+          << test.condition << " with business=" << business << " active=" << active;
+    }
+  }
+}
+
 // --- request space ----------------------------------------------------------------------------
 
 sema::RelationMask rels(std::initializer_list<Relation> list) {
