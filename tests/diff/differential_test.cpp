@@ -2,12 +2,11 @@
 // (lower -> emit -> runtime) against the reference interpreter, and the analyzer's findings
 // against what the reference shows. See docs/testing.md, "Differential test".
 #include "compile_helper.h"
-#include "policy_generator.h"
-#include "request_enum.h"
-
 #include "emit/table_writer.h"
 #include "lattice/lattice.h"
 #include "lower/lower.h"
+#include "policy_generator.h"
+#include "request_enum.h"
 
 #ifdef LATTICE_DIFF_WITH_ANALYZER
 #include "analysis/analyzer.h"
@@ -38,8 +37,8 @@ const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss
 /// the tables against a reference that ignores every `when`; the others add one false finding
 /// per policy (where the policy allows building one) to the analyzer's output.
 enum class Mutation { None, Table, Unreachable, Redundant, Dead, Conflict, Escalation };
-const char *const kMutationNames[] = {"none",   "table",    "unreachable", "redundant",
-                                      "dead",   "conflict", "escalation"};
+const char *const kMutationNames[] = {"none", "table",    "unreachable", "redundant",
+                                      "dead", "conflict", "escalation"};
 
 struct Options {
   Mutation mutation = Mutation::None;
@@ -152,7 +151,7 @@ private:
     for (size_t i = 0; i < requests.size(); ++i) {
       const reference::Request &q = requests[i].request;
       const Decision &expected = decisions[i];
-      lattice_request request{q.kind,       q.roles.data(), uint32_t(q.roles.size()),
+      lattice_request request{q.kind,       q.roles.data(),       uint32_t(q.roles.size()),
                               q.permission, uint32_t(q.relation), q.flags};
       lattice_decision got = lattice_decide(table, &request);
       uint32_t role = LATTICE_NO_ID;
@@ -175,15 +174,16 @@ private:
       default:
         break;
       }
-      bool same = (got.allowed != 0) == expected.allowed && got.reason == reasonOf(expected.outcome) &&
+      bool same = (got.allowed != 0) == expected.allowed &&
+                  got.reason == reasonOf(expected.outcome) &&
                   (!compareRole || got.deciding_role == role);
       if (same)
         continue;
-      add(TableVsReference,
-          describe(model, requests[i].seat, q) + ": reference " + describe(expected) +
-              " deciding role " + roleName(role) + "; table " + (got.allowed ? "allow" : "deny") +
-              " (reason " + std::to_string(got.reason) + ", deciding role " +
-              roleName(got.deciding_role) + ")");
+      add(TableVsReference, describe(model, requests[i].seat, q) + ": reference " +
+                                describe(expected) + " deciding role " + roleName(role) +
+                                "; table " + (got.allowed ? "allow" : "deny") + " (reason " +
+                                std::to_string(got.reason) + ", deciding role " +
+                                roleName(got.deciding_role) + ")");
     }
     checkDelegation(table);
     lattice_table_free(table);
@@ -310,8 +310,8 @@ private:
       case DiagKind::ExclusiveRolesForced:
         checkForced(f);
         if (f.roles.size() == 3)
-          forced.insert({f.roles[0], std::min(f.roles[1], f.roles[2]),
-                         std::max(f.roles[1], f.roles[2])});
+          forced.insert(
+              {f.roles[0], std::min(f.roles[1], f.roles[2]), std::max(f.roles[1], f.roles[2])});
         break;
       case DiagKind::LockedRoleAssigned:
       case DiagKind::DeprecatedRoleAssigned:
@@ -345,18 +345,19 @@ private:
     for (auto [a, d] : coMatching) {
       if (conflictedDenies.count(d) || !conflictingDenies.insert(d).second)
         continue;
-      add(Miss, "unreported conflict: " + rule(a) + " and " + rule(d) + " match " +
-                    coMatchExample(a, d));
+      add(Miss,
+          "unreported conflict: " + rule(a) + " and " + rule(d) + " match " + coMatchExample(a, d));
     }
     for (sema::RoleId a = 0; a < roles; ++a)
       for (sema::RoleId b : model.roles[a].assigns) {
         if (model.roles[b].locked && !lockedAssigned.count({a, b}))
-          add(Miss, "unreported: " + model.roles[a].name + " assigns locked " + model.roles[b].name);
+          add(Miss,
+              "unreported: " + model.roles[a].name + " assigns locked " + model.roles[b].name);
         // A role both locked and deprecated is reported as locked (the stronger problem).
         if (model.roles[b].deprecated && !model.roles[b].locked &&
             !deprecatedAssigned.count({a, b}))
-          add(Miss, "unreported: " + model.roles[a].name + " assigns deprecated " +
-                        model.roles[b].name);
+          add(Miss,
+              "unreported: " + model.roles[a].name + " assigns deprecated " + model.roles[b].name);
         if (escalations.count({a, b}))
           continue;
         for (uint32_t i = 0; i < perms * sema::kRelationCount; ++i)
@@ -397,8 +398,8 @@ private:
       auto it = std::find(truth.begin(), truth.end(), true);
       if (it == truth.end())
         return;
-      f.kind = mutation == Mutation::Unreachable ? DiagKind::UnreachableRule
-                                                 : DiagKind::RedundantRule;
+      f.kind =
+          mutation == Mutation::Unreachable ? DiagKind::UnreachableRule : DiagKind::RedundantRule;
       f.rules = {uint32_t(it - truth.begin())};
       break;
     }
@@ -514,8 +515,8 @@ private:
                             " -> " + describe(d));
     }
     if (model.rules[f.rules[0]].effect == model.rules[f.rules[1]].effect)
-      add(FalseAlarm, "conflict between two rules of the same effect: " + rule(f.rules[0]) +
-                          ", " + rule(f.rules[1]));
+      add(FalseAlarm, "conflict between two rules of the same effect: " + rule(f.rules[0]) + ", " +
+                          rule(f.rules[1]));
   }
 
   void checkEscalation(const analysis::Finding &f, const std::vector<bool> &allowedAlone) {
@@ -537,8 +538,8 @@ private:
     Decision d = reference::decide(model, alone);
     if (!d.allowed)
       add(FalseAlarm, "escalation: assigned role " + model.roles[assigned].name +
-                          " alone is not allowed at the witness " +
-                          describe(model, w.seat, alone) + " -> " + describe(d));
+                          " alone is not allowed at the witness " + describe(model, w.seat, alone) +
+                          " -> " + describe(d));
     if (allowedAlone[(assigner * model.permissions.size() + w.permission) * sema::kRelationCount +
                      unsigned(w.relation)])
       add(FalseAlarm, "escalation: assigner " + model.roles[assigner].name + " alone is allowed " +
@@ -572,7 +573,8 @@ private:
     bool state = f.kind == DiagKind::LockedRoleAssigned ? assigned.locked : assigned.deprecated;
     if (!assigns || !state)
       add(FalseAlarm, std::string("lifecycle: ") + assigner.name + " assigns " + assigned.name +
-                          (assigns ? "" : " (it does not)") + (state ? "" : " (not in that state)"));
+                          (assigns ? "" : " (it does not)") +
+                          (state ? "" : " (not in that state)"));
   }
 #endif
 
@@ -727,8 +729,7 @@ int main(int argc, char **argv) {
     }
     std::fflush(stdout);
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("seeds %llu..%llu, %llu requests, analyzer checks %s, %.1f s\n",
               (unsigned long long)options.seed,
               (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
@@ -737,9 +738,10 @@ int main(int argc, char **argv) {
     // Every injected false finding must be caught; a table bug at least somewhere.
     bool ok = options.mutation == Mutation::Table ? caught > 0 : injected > 0 && caught == injected;
     if (options.mutation == Mutation::Table)
-      std::printf("mutation table (reference ignores `when`): caught in %llu of %llu policies: %s\n",
-                  (unsigned long long)caught, (unsigned long long)options.count,
-                  ok ? "the checks work" : "NOT CAUGHT");
+      std::printf(
+          "mutation table (reference ignores `when`): caught in %llu of %llu policies: %s\n",
+          (unsigned long long)caught, (unsigned long long)options.count,
+          ok ? "the checks work" : "NOT CAUGHT");
     else
       std::printf("mutation %s: injected into %llu policies, caught in %llu: %s\n",
                   kMutationNames[int(options.mutation)], (unsigned long long)injected,
@@ -752,7 +754,6 @@ int main(int argc, char **argv) {
       std::printf(" %llu %s", (unsigned long long)byCategory[c], kCategoryNames[c]);
     std::printf("\n");
   }
-  std::printf("%llu passed, %llu failed\n", (unsigned long long)passed,
-              (unsigned long long)failed);
+  std::printf("%llu passed, %llu failed\n", (unsigned long long)passed, (unsigned long long)failed);
   return failed ? 1 : 0;
 }

@@ -316,8 +316,7 @@ private:
       text += (p ? ", " : "") + pattern(role.kinds, false);
     if (rng.chance(20))
       text += " except " + pattern(role.kinds, true);
-    static const char *const reaches[] = {"self", "descendants", "subtree", "ancestors",
-                                          "tenant"};
+    static const char *const reaches[] = {"self", "descendants", "subtree", "ancestors", "tenant"};
     if (rng.chance(75))
       text += std::string(" in ") + reaches[rng.between(0, 4)];
     std::vector<uint32_t> usable = usableFlags(role.kinds);
@@ -357,10 +356,10 @@ private:
       return;
     uint32_t sets = rng.chance(35) ? rng.between(1, 2) : 0;
     for (uint32_t i = 0; i < sets; ++i)
-      out += "exclusive " +
-             list(pick(roles.size(), rng.between(2, std::min<uint32_t>(3, roles.size()))),
-                  roleName) +
-             ";\n";
+      out +=
+          "exclusive " +
+          list(pick(roles.size(), rng.between(2, std::min<uint32_t>(3, roles.size()))), roleName) +
+          ";\n";
   }
 
   void printRequirements() {

@@ -1,11 +1,10 @@
 // reference_test.cpp - hand-checked answers for the reference interpreter (every outcome,
 // extends, stacking, deny-overrides, conditions, an excluded rule) and for the request space.
+#include "analysis/request_space.h"
 #include "compile_helper.h"
 #include "policy_generator.h"
-#include "request_enum.h"
-
-#include "analysis/request_space.h"
 #include "reference/interpreter.h"
+#include "request_enum.h"
 
 #include <gtest/gtest.h>
 
@@ -150,56 +149,54 @@ TEST_F(Reference, DenyOverridesAllow) {
 }
 
 TEST_F(Reference, StackedRolesUniteAllowsAndKeepEveryDeny) {
-  EXPECT_EQ(decide("account_user", {"auditor"}, "station.view", Relation::Descendant, {"active"})
-                .outcome,
-            Outcome::NoAllow);
+  EXPECT_EQ(
+      decide("account_user", {"auditor"}, "station.view", Relation::Descendant, {"active"}).outcome,
+      Outcome::NoAllow);
   // auditor's deny (when not active) applies to the stack, whoever allows.
-  Decision denied = decide("account_user", {"viewer", "auditor"}, "station.view",
-                           Relation::Descendant);
+  Decision denied =
+      decide("account_user", {"viewer", "auditor"}, "station.view", Relation::Descendant);
   EXPECT_EQ(denied.outcome, Outcome::DeniedByRule);
   EXPECT_EQ(denied.matchingDenies, std::vector<uint32_t>{rule("auditor", 0)});
   EXPECT_TRUE(decide("account_user", {"viewer", "auditor"}, "station.view", Relation::Descendant,
                      {"active"})
                   .allowed);
   // The deny reaches `descendants` only.
-  EXPECT_TRUE(decide("account_user", {"viewer", "auditor"}, "station.view", Relation::Same)
-                  .allowed);
+  EXPECT_TRUE(
+      decide("account_user", {"viewer", "auditor"}, "station.view", Relation::Same).allowed);
 }
 
 TEST_F(Reference, ConditionsFollowTheFlags) {
   EXPECT_TRUE(
       decide("account_user", {"operator"}, "station.reset", Relation::Same, {"business"}).allowed);
-  EXPECT_EQ(decide("account_user", {"operator"}, "station.reset", Relation::Same, {"active"})
-                .outcome,
-            Outcome::NoAllow);
+  EXPECT_EQ(
+      decide("account_user", {"operator"}, "station.reset", Relation::Same, {"active"}).outcome,
+      Outcome::NoAllow);
 }
 
 TEST_F(Reference, AnExcludedRuleIsAbsent) {
   uint32_t deny = rule("operator", 1), allow = rule("operator", 2);
   EXPECT_TRUE(
       decide("account_user", {"operator"}, "card.block", Relation::Descendant, {}, deny).allowed);
-  Decision without =
-      decide("account_user", {"operator"}, "card.block", Relation::Same, {}, allow);
+  Decision without = decide("account_user", {"operator"}, "card.block", Relation::Same, {}, allow);
   EXPECT_EQ(without.outcome, Outcome::NoAllow);
   EXPECT_TRUE(without.matchingAllows.empty());
   // Excluding an inherited rule removes it for the extending role too.
-  EXPECT_EQ(decide("account_user", {"operator"}, "station.view", Relation::Same, {},
-                   rule("viewer", 0))
-                .outcome,
-            Outcome::NoAllow);
+  EXPECT_EQ(
+      decide("account_user", {"operator"}, "station.view", Relation::Same, {}, rule("viewer", 0))
+          .outcome,
+      Outcome::NoAllow);
 }
 
 TEST_F(Reference, EachReachCoversTheRelationsOfTheLanguageTable) {
   // docs/language.md: self = same; descendants = strictly below; subtree = same or below;
   // ancestors = strictly above; tenant = anywhere in the tree.
-  auto c = testing::compile(
-      "scope t;\nresource doc { read; }\nusertype u at t;\n"
-      "role self_r for u { allow doc.read in self; }\n"
-      "role desc_r for u { allow doc.read in descendants; }\n"
-      "role sub_r for u { allow doc.read in subtree; }\n"
-      "role anc_r for u { allow doc.read in ancestors; }\n"
-      "role ten_r for u { allow doc.read in tenant; }\n"
-      "role default_r for u { allow doc.read; }\n");
+  auto c = testing::compile("scope t;\nresource doc { read; }\nusertype u at t;\n"
+                            "role self_r for u { allow doc.read in self; }\n"
+                            "role desc_r for u { allow doc.read in descendants; }\n"
+                            "role sub_r for u { allow doc.read in subtree; }\n"
+                            "role anc_r for u { allow doc.read in ancestors; }\n"
+                            "role ten_r for u { allow doc.read in tenant; }\n"
+                            "role default_r for u { allow doc.read; }\n");
   ASSERT_TRUE(c->model) << c->describe();
   const char *expected[] = {"S...", ".D..", "SD..", "..A.", "SDAT", "S..."};
   for (sema::RoleId r = 0; r < 6; ++r)
@@ -340,8 +337,8 @@ TEST_F(Space, EnumerationCoversTheSpaceOnly) {
   for (const SpaceRequest &r : all) {
     EXPECT_TRUE(inSpace(m, *space, r.seat, r.request)) << describe(m, r.seat, r.request);
     EXPECT_LE(r.request.roles.size(), 3u);
-    withOperatorAndAuditor += r.request.roles.size() == 2 && r.request.roles[0] == 1 &&
-                              r.request.roles[1] == 2;
+    withOperatorAndAuditor +=
+        r.request.roles.size() == 2 && r.request.roles[0] == 1 && r.request.roles[1] == 2;
   }
   EXPECT_GT(withOperatorAndAuditor, 0u); // exclusive-breaking sets are included
   // tenant_user@tenant: roles {viewer, boss} -> 4 sets; 5 permissions at their relations
@@ -358,8 +355,8 @@ TEST(Generator, SameSeedSameTextAndItCompiles) {
     std::string text = generatePolicy(seed);
     EXPECT_EQ(text, generatePolicy(seed));
     auto compiled = testing::compile(text);
-    EXPECT_TRUE(compiled->model && compiled->diags.errors() == 0)
-        << "seed " << seed << "\n" << text << compiled->describe();
+    EXPECT_TRUE(compiled->model && compiled->diags.errors() == 0) << "seed " << seed << "\n"
+                                                                  << text << compiled->describe();
   }
   EXPECT_NE(generatePolicy(1), generatePolicy(2));
 }
