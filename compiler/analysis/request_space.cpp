@@ -80,7 +80,8 @@ sema::FlagMask RequestSpace::flags(const Seat &seat) const {
   for (sema::FlagId f = 0; f < model.flags.size(); ++f) {
     const sema::Flag &flag = model.flags[f];
     bool onKind = (flag.kinds >> seat.kind) & 1;
-    bool onScope = std::find(flag.scopes.begin(), flag.scopes.end(), seat.scope) != flag.scopes.end();
+    bool onScope =
+        std::find(flag.scopes.begin(), flag.scopes.end(), seat.scope) != flag.scopes.end();
     if (onKind || onScope)
       mask |= sema::FlagMask{1} << f;
   }

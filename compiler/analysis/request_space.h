@@ -3,9 +3,9 @@
 // Shared by the analyzer (what "never" means) and the reference interpreter's enumerations.
 #pragma once
 
-#include <vector>
-
 #include "sema/model.h"
+
+#include <vector>
 
 namespace lattice::analysis {
 

@@ -3,6 +3,7 @@
 // and the warning options are applied to them here, so the phases never see either.
 #include "driver/compile.h"
 
+#include "analysis/analyzer.h"
 #include "diagnostics/render.h"
 #include "diagnostics/sarif.h"
 #include "diagnostics/suppressions.h"
@@ -48,6 +49,8 @@ FrontendResult runFrontend(const FrontendOptions &options) {
   if (loaded.ok)
     result.model = sema::check(loaded.files, sources, diags);
   // Phases that run on the checked model (the analyzer) report here, before the passes below.
+  if (result.model)
+    analysis::report(analysis::analyze(*result.model), diags);
 
   // Suppressions see every diagnostic of every phase. Unused ones are reported only when every
   // phase ran: after an error, the findings a suppression is meant for may never have been made.
@@ -56,9 +59,8 @@ FrontendResult runFrontend(const FrontendOptions &options) {
     for (const ast::Comment &comment : file.comments)
       comments.push_back(comment.range);
   bool complete = result.model.has_value() && !diags.hasErrors();
-  std::vector<Diagnostic> reported =
-      applyWarningOptions(applySuppressions(diags.sorted(), comments, sources, complete),
-                          options.warnings);
+  std::vector<Diagnostic> reported = applyWarningOptions(
+      applySuppressions(diags.sorted(), comments, sources, complete), options.warnings);
   size_t errors = 0, warnings = 0;
   for (const Diagnostic &diag : reported) {
     if (diag.suppression)

@@ -44,10 +44,9 @@ Decision decide(const sema::Model &model, const Request &request, uint32_t exclu
     if (index == excludedRule)
       continue;
     const sema::Rule &rule = model.rules[index];
-    bool matches = std::binary_search(rule.permissions.begin(), rule.permissions.end(),
-                                      request.permission) &&
-                   (sema::reachRelations(rule.reach) & relationBit) != 0 &&
-                   rule.guard.holds(request.flags);
+    bool matches =
+        std::binary_search(rule.permissions.begin(), rule.permissions.end(), request.permission) &&
+        (sema::reachRelations(rule.reach) & relationBit) != 0 && rule.guard.holds(request.flags);
     if (!matches)
       continue;
     (rule.effect == sema::Effect::Deny ? decision.matchingDenies : decision.matchingAllows)

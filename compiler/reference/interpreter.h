@@ -3,9 +3,9 @@
 // with lowering, the table format or the runtime, so the two can be tested against each other.
 #pragma once
 
-#include <vector>
-
 #include "sema/model.h"
+
+#include <vector>
 
 namespace lattice::reference {
 

@@ -466,6 +466,123 @@ turns it off.""",
     example("L0220", [("policy.lat", SUPPRESSED_BASE + "// lattice: allow(duplicate) \"the importer repeats parents\"\n\nrole editor for staff extends viewer, viewer { }\n")]),
     """remove the suppression, or move it onto the line of the finding or directly above it.""", 0)
 
+# ---------------------------------------------------------------- L1xxx
+# The static analyzer (compiler/analysis). Each section also says how to keep a finding that is
+# intended: the warning's group, for `// lattice: allow(GROUP) "reason"` and `-Wno-GROUP`.
+def suppress(group):
+    return (f"\n\n**Suppress:** when the finding is intended, say why on the line of the finding or on\n"
+            f"the line above it: `// lattice: allow({group}) \"reason\"`. `-Wno-{group}` turns the group\n"
+            f"off for a whole run (see [Suppressing a finding](#suppressing-a-finding)).")
+
+section("L1001", "conflict", "Warning", """
+An allow and a deny meet on one request of the [request space](#static-analysis-l1xxx): some
+user type, at one of its scope kinds, holding the role of the allow and the role of the deny (one
+role, or two roles that may be held together: no `exclusive` set names both, and the user type may
+hold both), asks for a permission both rules name, at a relation both reach and that can occur for
+the permission's resource, with flags under which both conditions (and every `require`) hold.
+Denies win, so the allow is overridden there. The diagnostic is at the deny; the first allow it
+overrides is the note `the allow is here`, up to four more follow, and the message names the
+permission and relation of one such request. A carve-out inside one role (`allow doc.*; deny
+doc.write;`) is a conflict too: the help line then suggests `except`.""",
+    example("L1001", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole editor for staff { allow doc.*; }\nrole readonly for staff { allow doc.read; deny doc.write; }\n")]),
+    """decide which rule should win. Inside one role, write the exception into the allow
+(`allow doc.* except doc.write;`), which says the same without a deny. Between roles, if the
+two are never meant to be held together, declare them `exclusive`; if the deny is meant to win
+(a restriction role stacked on others), keep it and suppress the finding.""" + suppress("conflict"), 0)
+
+section("L1101", "unreachable rule", "Warning", """
+A rule that can never decide a request of the [request space](#static-analysis-l1xxx): removing it
+changes nothing, and it usually means the rule does not do what its author thinks. The message
+says why:
+- `every request it matches is denied by a deny rule`: every request the allow matches is also
+  matched by a deny of the same role (or of a role it extends): an unconditional deny, or
+  conditional ones that together leave no flags for the allow;
+- `its permissions never apply at relation ...`: the rule's relation never occurs for where the
+  resources can be owned, seen from where the role's user types sit: `descendants` for a resource
+  owned only at the principal's own scope kind, `ancestors` for a user type at a root scope kind
+  (the latter is also [L0211](#l0211-relation-never-reached));
+- `its condition never holds where its permissions apply`: the condition needs a flag that cannot
+  be set at the scope kinds where the rule applies (a flag `on account` for a user who reaches the
+  resource only from a tenant), or contradicts a `require`.
+
+A deny is unreachable only when it matches no request at all; a deny that matches requests which
+are denied anyway is [redundant](#l1201-redundant-rule). Rules that match no permission, or whose
+condition can never hold for any flags, are reported as [L0210](#l0210-empty-permission-set) and
+[L0214](#l0214-condition-always-false) instead. In the example, staff sit at accounts and documents are owned only by
+accounts, so a document is never strictly below its reader's node (`account` has children, so
+L0211 does not apply):""",
+    example("L1101", [("policy.lat", TEN + "usertype staff at account;\nresource doc owned_by account { read; }\nrole viewer for staff { allow doc.read; allow doc.read in descendants; }\n")]),
+    """remove the rule, or fix what keeps it from applying: the relation (`in self`, `in
+tenant`), the resource's `owned_by`, the user type's `at`, the condition, or the deny that shadows
+it.""" + suppress("unreachable"), 0)
+
+section("L1201", "redundant rule", "Warning", """
+A rule whose removal changes no decision of the [request space](#static-analysis-l1xxx). An allow
+is redundant when every request it matches is also allowed by other allows of the same role or of
+the roles it extends (whose conditions hold whenever its own does), or is denied anyway. A deny
+is redundant when every request it matches would be denied without it: no role that can be held
+beside it (not `exclusive` with it, holdable by the same user type) allows the permission there,
+or other denies cover it. Each finding is about removing that one rule alone: when two rules
+cover each other (two identical allows), removing one can make the other needed, so remove one
+rule at a time and run `check` again. In the example, `editor` extends `viewer`, which already
+allows `doc.read`:""",
+    example("L1201", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole viewer for staff { allow doc.read; }\nrole editor for staff extends viewer { allow doc.read; allow doc.write; }\n")]),
+    """remove the rule. If it is kept on purpose (spelled out for readers, or kept while a
+migration removes the rule that covers it), suppress the finding.""" + suppress("redundant"), 0)
+
+section("L1301", "dead permission", "Warning", """
+A declared permission that no request of the [request space](#static-analysis-l1xxx) is ever
+allowed: no role has an allow for it that can decide a request (none at all, or only
+[unreachable](#l1101-unreachable-rule) ones, or only ones shadowed by denies). A role held alone is
+the best case for an allow (more roles only add denies), so the check is per role. The diagnostic
+is at the action's declaration. Typical causes are a matrix row that no column ticks, or an
+action that the roles meant to grant under another name:""",
+    example("L1301", [("policy.lat", TEN + "usertype staff at tenant;\nresource site { view, create; }\nrole manager for staff { allow site.view; }\n")]),
+    """grant the permission to the role that should have it, or remove the action if the
+platform has no such action.""" + suppress("dead-permission"), 0)
+
+section("L1401", "privilege escalation", "Warning", """
+A role may assign (`assigns`) a role that holds a right it does not hold itself, so its holders
+can hand out more than they have. A right is a permission at a relation: the assigned role, held
+alone, is allowed it for some request of the [request space](#static-analysis-l1xxx), and the
+assigning role, held alone, is never allowed that permission at that relation, at any scope kind
+and with any flags. The message names one such right (the witness); the diagnostic is at the
+role's name in `assigns`, with a note at the assigned role. Rights are compared relation by
+relation whatever scope kinds the two roles' user types sit at, so an allow `in self` does not
+count for `descendant`.""",
+    example("L1401", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, delete; }\nrole manager for staff { allow doc.read in subtree; assigns editor; }\nrole editor for staff { allow doc.*; }\n")]),
+    """give the assigning role the right too (often by extending the role it assigns), or stop
+it assigning that role. If handing out the right is intended (an admin who assigns a role it must
+not use itself), suppress the finding.""" + suppress("escalation"), 0)
+
+section("L1501", "exclusive roles forced together", "Error", """
+A role extends two roles of one `exclusive` set (directly or through other roles), or extends a
+role that it is itself exclusive with. An `exclusive` set is checked on the roles a request holds,
+not on the roles they extend, so holding that one role alone grants the rules of both: exactly
+what the set was declared to prevent (separation of duty). The note points at the `exclusive`
+declaration. This is an error, so it cannot be suppressed and `build` writes no table.""",
+    example("L1501", [("policy.lat", TEN + "usertype staff at tenant;\nresource payment { create, approve; }\nrole clerk for staff { allow payment.create; }\nrole approver for staff { allow payment.approve; }\nrole superuser for staff extends clerk, approver { }\nexclusive clerk, approver;\n")]),
+    """extend at most one role of the set. If the role really must have both duties, the
+separation is not meant to hold for it: give it its own rules instead of extending the exclusive
+roles, or remove the `exclusive` declaration.""", 1)
+
+section("L1601", "locked role assigned", "Warning", """
+A role assigns a `locked` role. A locked role is kept by those who hold it but may not be given to
+anyone, so an `assigns` of it contradicts the lock. The diagnostic is at the role's name in
+`assigns`, with a note at the locked role. (Extending a locked role is fine.)""",
+    example("L1601", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nlocked role legacy_admin for staff { allow doc.read; }\nrole admin for staff { allow doc.read; assigns legacy_admin; }\n")]),
+    """remove the role from the `assigns` list, or remove `locked` if the role should be given
+out again.""" + suppress("lifecycle"), 0)
+
+section("L1602", "deprecated role assigned", "Warning", """
+A role assigns a `deprecated` role. A deprecated role still works, but new assignments of it are
+what a deprecation is meant to stop. When the declaration has a note (`deprecated "use viewer"
+role ...`), the message ends with it. The diagnostic is at the role's name in `assigns`, with a
+note at the deprecated role.""",
+    example("L1602", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\ndeprecated \"use viewer\" role reader for staff { allow doc.read; }\nrole viewer for staff { allow doc.read; }\nrole admin for staff { allow doc.read; assigns reader, viewer; }\n")]),
+    """assign the replacement instead (the deprecation note usually names it) and remove the
+deprecated role from `assigns`.""" + suppress("lifecycle"), 0)
+
 # ---------------------------------------------------------------- intro
 folder = os.path.join(WORK, "suppress")
 os.makedirs(folder, exist_ok=True)
@@ -567,9 +684,38 @@ The codes are the same for `--format text` and `--format json`; see [cli.md](cli
 
 Files are read and parsed first (L00xx), imports are followed as they are found (L0102, L0103,
 L0115), and only when every file of the compilation loaded without errors do the checks of
-names and structure run (the other L01xx and L02xx). So after fixing syntax errors, new
-diagnostics may appear. Within each phase the compiler goes on after an error, so one run
-reports as much as it can.
+names and structure run (the other L01xx and L02xx). Only when those find no error does the
+static analyzer run (L1xxx, below). So after fixing errors, new diagnostics may appear. Within
+each phase the compiler goes on after an error, so one run reports as much as it can.
+
+### Static analysis (L1xxx)
+
+The static analyzer (`compiler/analysis`) looks at what the rules decide rather than how they are
+written: conflicting allows and denies ([L1001](#l1001-conflict)), rules that never decide
+anything ([L1101](#l1101-unreachable-rule)) or change nothing ([L1201](#l1201-redundant-rule)),
+permissions nobody gets ([L1301](#l1301-dead-permission)), roles that can assign more than they
+hold ([L1401](#l1401-privilege-escalation)), exclusive roles combined by `extends`
+([L1501](#l1501-exclusive-roles-forced-together)), and assignments of locked or deprecated roles
+([L1601](#l1601-locked-role-assigned), [L1602](#l1602-deprecated-role-assigned)). `check`,
+`build` and `test` all run it.
+
+"Never" and "can occur" refer to the *request space*: the requests a host that follows the
+policy's scope tree can make (a request is described in [language.md](language.md#what-a-decision-means)).
+- A principal of a user type sits at one of the scope kinds of its `at` list.
+- A resource's owner is at one of the scope kinds of its `owned_by` list (any kind if omitted).
+- The relation of the owner's node to the principal's node can be `same` when the two kinds are
+  equal, `descendant` when the owner's kind is strictly below the principal's in the `under`
+  graph, `ancestor` when strictly above, and `tenant` (elsewhere in the same tree) when neither kind
+  is a root kind and both are below a common root kind. A tree has one root node, so nothing is
+  elsewhere from it.
+- The flags that can be set are those declared on the user type or on the principal's scope kind;
+  every `require` that applies to the user type must hold.
+
+Every finding is a claim about that space that can be checked by deciding concrete requests (a
+conflict comes with a request both rules match; removing a redundant rule changes no decision),
+and the differential test (`tests/diff`) checks those claims against a reference interpreter on
+random policies. Where the analyzer cannot decide a question exactly (a condition over more than
+16 flags), it reports nothing rather than guess.
 
 ### JSON
 
@@ -628,7 +774,7 @@ which may be improved). They are grouped by what they are about:
 | L00xx | reading and parsing: the file and its grammar |
 | L01xx | names and modules: declarations, lookups, imports |
 | L02xx | types and structure: how the declarations fit together |
-| L1xxx | reserved for the static analyzer; not reported by `lattice check` |
+| L1xxx | static analysis: what the rules decide over the request space ([Static analysis](#static-analysis-l1xxx)) |
 
 """ + "\n".join(index) + "\n"
 

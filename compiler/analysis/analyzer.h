@@ -1,0 +1,54 @@
+// analyzer.h - the static analyzer: read-only passes over the checked model that find
+// conflicting, unreachable and redundant rules, dead permissions, privilege escalation,
+// separation-of-duty violations and lifecycle problems. Every finding must be true: each
+// carries the facts it claims (rules, roles, a witness request) so tests can verify it.
+#pragma once
+
+#include "analysis/request_space.h"
+#include "diagnostics/diagnostic.h"
+#include "sema/model.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lattice::analysis {
+
+/// A concrete request within the request space (see request_space.h).
+struct Witness {
+  Seat seat;
+  std::vector<sema::RoleId> roles;
+  sema::PermissionId permission = 0;
+  sema::Relation relation = sema::Relation::Same;
+  sema::FlagMask flags = 0;
+};
+
+struct Finding {
+  DiagKind kind = DiagKind::Conflict;
+  SourceRange range;
+  std::string message;
+  std::vector<DiagNote> notes;
+  std::string help;
+
+  // The claim, in model terms:
+  // - Conflict (L1001): rules = {allow, deny}; witness = a request both match.
+  // - UnreachableRule (L1101) / RedundantRule (L1201): rules = {the rule}.
+  // - DeadPermission (L1301): permission.
+  // - PrivilegeEscalation (L1401): roles = {assigner, assigned}; witness = a request that the
+  //   assigned role alone is allowed and the assigner alone (same permission and relation, any
+  //   seat and flags) never is.
+  // - ExclusiveRolesForced (L1501): roles = {role, first exclusive role, second}.
+  // - LockedRoleAssigned / DeprecatedRoleAssigned (L1601/L1602): roles = {assigner, assigned}.
+  std::vector<uint32_t> rules;
+  std::vector<sema::RoleId> roles;
+  std::optional<sema::PermissionId> permission;
+  std::optional<Witness> witness;
+};
+
+/// Runs every analysis. Findings are sorted by location, then code.
+std::vector<Finding> analyze(const sema::Model &model);
+
+/// Reports findings as diagnostics.
+void report(const std::vector<Finding> &findings, DiagnosticEngine &diags);
+
+} // namespace lattice::analysis

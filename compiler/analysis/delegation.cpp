@@ -1,0 +1,72 @@
+// delegation.cpp - findings about `assigns`: L1401 privilege escalation (a role may give away a
+// right it does not hold itself, with the witness right) and L1601/L1602 lifecycle (assigning a
+// locked or deprecated role).
+#include "analysis/passes.h"
+
+#include <fmt/format.h>
+
+namespace lattice::analysis {
+
+void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
+                     std::vector<Finding> &out) {
+  const sema::Model &m = ctx.model;
+  for (sema::RoleId assigner = 0; assigner < m.roles.size(); ++assigner)
+    for (const auto &[assigned, site] : m.roles[assigner].assignSites) {
+      if (assigned == assigner)
+        continue;
+      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
+        PermSet gained = rights[assigned].sure[rel];
+        gained.subtract(rights[assigner].maybe[rel]);
+        std::optional<Witness> witness;
+        gained.anyOf([&](size_t p) {
+          witness = allowedWitness(ctx, assigned, static_cast<sema::PermissionId>(p), rel);
+          return witness.has_value();
+        });
+        if (!witness)
+          continue;
+        Finding f;
+        f.kind = DiagKind::PrivilegeEscalation;
+        f.range = site;
+        f.message = fmt::format(
+            "role `{}` can assign `{}`, which holds `{}` at relation `{}` that `{}` does not hold",
+            m.roles[assigner].name, m.roles[assigned].name, m.permissions[witness->permission].name,
+            sema::relationName(witness->relation), m.roles[assigner].name);
+        f.notes.push_back(
+            {m.roles[assigned].decl, fmt::format("`{}` is declared here", m.roles[assigned].name)});
+        f.help = fmt::format("give `{}` that right too, or stop it assigning `{}`",
+                             m.roles[assigner].name, m.roles[assigned].name);
+        f.roles = {assigner, assigned};
+        f.witness = std::move(witness);
+        out.push_back(std::move(f));
+        break; // one witness right per assignment is enough
+      }
+    }
+}
+
+void findLifecycleProblems(const Context &ctx, std::vector<Finding> &out) {
+  const sema::Model &m = ctx.model;
+  for (sema::RoleId assigner = 0; assigner < m.roles.size(); ++assigner)
+    for (const auto &[assigned, site] : m.roles[assigner].assignSites) {
+      const sema::Role &target = m.roles[assigned];
+      if (!target.locked && !target.deprecated)
+        continue;
+      Finding f;
+      f.kind = target.locked ? DiagKind::LockedRoleAssigned : DiagKind::DeprecatedRoleAssigned;
+      f.range = site;
+      f.message =
+          target.locked
+              ? fmt::format("role `{}` assigns `{}`, which is locked: nobody may be given it",
+                            m.roles[assigner].name, target.name)
+              : fmt::format("role `{}` assigns `{}`, which is deprecated{}", m.roles[assigner].name,
+                            target.name,
+                            target.deprecationNote.empty() ? std::string()
+                                                           : ": " + target.deprecationNote);
+      f.notes.push_back({target.decl, fmt::format("`{}` is declared here", target.name)});
+      f.help = fmt::format("remove `{}` from the `assigns` of `{}`", target.name,
+                           m.roles[assigner].name);
+      f.roles = {assigner, assigned};
+      out.push_back(std::move(f));
+    }
+}
+
+} // namespace lattice::analysis

@@ -1,0 +1,32 @@
+// passes.h - the analysis passes, one function each, over a shared Context.
+// Each appends true findings only: where a pass cannot decide exactly, it reports nothing.
+#pragma once
+
+#include "analysis/analyzer.h"
+#include "analysis/context.h"
+#include "analysis/rights.h"
+
+#include <vector>
+
+namespace lattice::analysis {
+
+void findUnreachableAndRedundantRules(const Context &ctx, std::vector<Finding> &out);
+void findConflicts(const Context &ctx, std::vector<Finding> &out);
+/// `rights`: rightsOf() of every role, computed once for both passes.
+void findDeadPermissions(const Context &ctx, const std::vector<Rights> &rights,
+                         std::vector<Finding> &out);
+void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
+                     std::vector<Finding> &out);
+void findLifecycleProblems(const Context &ctx, std::vector<Finding> &out);
+void findForcedExclusiveRoles(const Context &ctx, std::vector<Finding> &out);
+
+/// Shared by the passes: the tri-state outcome of a search for a request.
+enum class Search { Found, Unknown, NotFound };
+
+/// Guards of the conditional rules of `role`'s effective rules with `effect` that cover
+/// (p, relation), leaving out `skip`.
+std::vector<const sema::Guard *> conditionalGuards(const Context &ctx, sema::RoleId role,
+                                                   sema::Effect effect, sema::PermissionId p,
+                                                   unsigned relation, uint32_t skip);
+
+} // namespace lattice::analysis

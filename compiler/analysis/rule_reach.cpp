@@ -1,0 +1,218 @@
+// rule_reach.cpp - unreachable rules (L1101: never decide any request of the request space) and
+// redundant rules (L1201: removing them changes no decision). An allow decides a request it
+// matches that no deny matches; a deny decides every request it matches. Holding the one role
+// that carries an allow is the best case for it (more roles only add denies), so allows are
+// searched with that role alone; denies flip a decision only where some allow remains, from the
+// same role or one role held beside it.
+#include "analysis/passes.h"
+
+#include <fmt/format.h>
+
+namespace lattice::analysis {
+
+std::vector<const sema::Guard *> conditionalGuards(const Context &ctx, sema::RoleId role,
+                                                   sema::Effect effect, sema::PermissionId p,
+                                                   unsigned relation, uint32_t skip) {
+  std::vector<const sema::Guard *> guards;
+  for (uint32_t rule : ctx.effectiveRules[role]) {
+    const sema::Rule &r = ctx.model.rules[rule];
+    if (rule != skip && r.effect == effect && !r.guard.isAlways() && ctx.covers(rule, p, relation))
+      guards.push_back(&r.guard);
+  }
+  return guards;
+}
+
+namespace {
+
+using sema::Effect;
+
+/// All guards (conditional or not) of allows of `role` that cover (p, relation), but `skip`.
+std::vector<uint32_t> allowsCovering(const Context &ctx, sema::RoleId role, sema::PermissionId p,
+                                     unsigned relation, uint32_t skip) {
+  std::vector<uint32_t> rules;
+  for (uint32_t rule : ctx.effectiveRules[role])
+    if (rule != skip && ctx.model.rules[rule].effect == Effect::Allow &&
+        ctx.covers(rule, p, relation))
+      rules.push_back(rule);
+  return rules;
+}
+
+struct Combined {
+  Search result = Search::NotFound;
+  void add(Search s) {
+    if (s == Search::Found || (s == Search::Unknown && result == Search::NotFound))
+      result = s;
+  }
+};
+
+class RuleSearch {
+public:
+  RuleSearch(const Context &ctx, uint32_t rule) : ctx(ctx), rule(rule), r(ctx.model.rules[rule]) {}
+
+  /// Does the rule decide any request? With `ignoreDenies`, other denies are not considered
+  /// (used to explain why an allow is unreachable).
+  Search decidesSome(bool ignoreDenies = false) const {
+    Combined all;
+    forEachPlace([&](sema::RoleId role, const Seat &seat, unsigned rel, PermSet cand) {
+      if (r.effect == Effect::Deny || ignoreDenies) {
+        if (!cand.any())
+          return false;
+        all.add(toSearch(ctx.satisfiable(seat, {&r.guard}, {})));
+        return all.result == Search::Found;
+      }
+      cand.subtract(ctx.uncondDeny[ctx.slot(role, rel)]);
+      cand.anyOf([&](size_t p) {
+        auto denies = conditionalGuards(ctx, role, Effect::Deny, p, rel, UINT32_MAX);
+        all.add(toSearch(ctx.satisfiable(seat, {&r.guard}, denies)));
+        return all.result == Search::Found;
+      });
+      return all.result == Search::Found;
+    });
+    return all.result;
+  }
+
+  /// Does removing the rule change some decision?
+  Search removalMatters() const {
+    Combined all;
+    forEachPlace([&](sema::RoleId role, const Seat &seat, unsigned rel, PermSet cand) {
+      size_t at = ctx.slot(role, rel);
+      if (r.effect == Effect::Allow) {
+        cand.subtract(ctx.uncondDeny[at]);
+        cand.subtract(r.guard.isAlways() ? ctx.uncondAllowTwice[at] : ctx.uncondAllow[at]);
+        cand.anyOf([&](size_t p) {
+          auto negatives = conditionalGuards(ctx, role, Effect::Deny, p, rel, UINT32_MAX);
+          auto otherAllows = conditionalGuards(ctx, role, Effect::Allow, p, rel, rule);
+          negatives.insert(negatives.end(), otherAllows.begin(), otherAllows.end());
+          all.add(toSearch(ctx.satisfiable(seat, {&r.guard}, negatives)));
+          return all.result == Search::Found;
+        });
+        return all.result == Search::Found;
+      }
+      cand.subtract(r.guard.isAlways() ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at]);
+      cand.anyOf([&](size_t p) {
+        all.add(denyRemovalMatters(role, seat, rel, p));
+        return all.result == Search::Found;
+      });
+      return all.result == Search::Found;
+    });
+    return all.result;
+  }
+
+private:
+  static Search toSearch(const SatResult &s) {
+    return s.sat == Sat::Yes  ? Search::Found
+           : s.sat == Sat::No ? Search::NotFound
+                              : Search::Unknown;
+  }
+
+  /// Calls f(role, seat, relation, candidate permissions) for every role holding the rule, every
+  /// seat of a kind that may hold it and every relation the rule reaches; stops when f says so.
+  template <typename F> void forEachPlace(F &&f) const {
+    for (sema::RoleId role : ctx.inheritors[rule])
+      for (const Seat &seat : ctx.space.seats()) {
+        if (!ctx.roleHoldable(role, seat.kind))
+          continue;
+        for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
+          if (!ctx.reaches(rule, rel))
+            continue;
+          PermSet cand = ctx.rulePerms[rule];
+          cand &= ctx.applicable[seat.kind];
+          cand &= ctx.feasibleAt(seat.scope, rel);
+          if (f(role, seat, rel, std::move(cand)))
+            return;
+        }
+      }
+  }
+
+  /// Without this deny, would (p, rel) be allowed for `role`, alone or beside one other role?
+  Search denyRemovalMatters(sema::RoleId role, const Seat &seat, unsigned rel, size_t p) const {
+    Combined all;
+    auto ownDenies = conditionalGuards(ctx, role, Effect::Deny, p, rel, rule);
+    auto tryAllows = [&](sema::RoleId holder, const std::vector<const sema::Guard *> &denies) {
+      for (uint32_t allow : allowsCovering(ctx, holder, p, rel, UINT32_MAX)) {
+        all.add(toSearch(ctx.satisfiable(seat, {&r.guard, &ctx.model.rules[allow].guard}, denies)));
+        if (all.result == Search::Found)
+          return true;
+      }
+      return false;
+    };
+    if (tryAllows(role, ownDenies))
+      return all.result;
+    for (sema::RoleId other = 0; other < ctx.model.roles.size(); ++other) {
+      if (other == role || !ctx.roleHoldable(other, seat.kind) || !ctx.coHoldable(role, other) ||
+          !ctx.anyAllow[ctx.slot(other, rel)].test(p))
+        continue;
+      bool holdsThisDeny = std::binary_search(ctx.effectiveRules[other].begin(),
+                                              ctx.effectiveRules[other].end(), rule);
+      const PermSet &blocked = holdsThisDeny && r.guard.isAlways()
+                                   ? ctx.uncondDenyTwice[ctx.slot(other, rel)]
+                                   : ctx.uncondDeny[ctx.slot(other, rel)];
+      if (blocked.test(p))
+        continue;
+      auto denies = ownDenies;
+      auto more = conditionalGuards(ctx, other, Effect::Deny, p, rel, rule);
+      denies.insert(denies.end(), more.begin(), more.end());
+      if (tryAllows(other, denies))
+        return all.result;
+    }
+    return all.result;
+  }
+
+  const Context &ctx;
+  uint32_t rule;
+  const sema::Rule &r;
+};
+
+std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearch &search) {
+  const sema::Rule &r = ctx.model.rules[rule];
+  const sema::Role &role = ctx.model.roles[r.role];
+  bool anySeat = false;
+  for (sema::RoleId holder : ctx.inheritors[rule])
+    for (const Seat &seat : ctx.space.seats())
+      anySeat |= ctx.roleHoldable(holder, seat.kind);
+  if (!anySeat)
+    return fmt::format("no user type that sits at a scope kind can hold role `{}`", role.name);
+  if (r.effect == sema::Effect::Allow && search.decidesSome(true) != Search::NotFound)
+    return "every request it matches is denied by a deny rule";
+  if (r.guard.isAlways())
+    return fmt::format("its permissions never apply at relation `{}` for the user types of `{}` "
+                       "(where their resources can be owned)",
+                       sema::reachName(r.reach), role.name);
+  return "its condition never holds where its permissions apply";
+}
+
+} // namespace
+
+void findUnreachableAndRedundantRules(const Context &ctx, std::vector<Finding> &out) {
+  for (uint32_t rule = 0; rule < ctx.model.rules.size(); ++rule) {
+    const sema::Rule &r = ctx.model.rules[rule];
+    if (r.permissions.empty() || r.guard.isNever())
+      continue; // already a front-end warning (L0210, L0214)
+    RuleSearch search(ctx, rule);
+    Search decides = search.decidesSome();
+    if (decides == Search::NotFound) {
+      Finding f;
+      f.kind = DiagKind::UnreachableRule;
+      f.range = r.range;
+      f.message = fmt::format("this rule can never decide a request: {}",
+                              unreachableReason(ctx, rule, search));
+      f.help = "remove the rule, or fix what keeps it from applying";
+      f.rules = {rule};
+      out.push_back(std::move(f));
+      continue;
+    }
+    if (decides == Search::Unknown || search.removalMatters() != Search::NotFound)
+      continue;
+    Finding f;
+    f.kind = DiagKind::RedundantRule;
+    f.range = r.range;
+    f.message = r.effect == sema::Effect::Allow
+                    ? "this rule is redundant: every request it allows is allowed by other rules"
+                    : "this rule is redundant: every request it denies is denied anyway";
+    f.help = "remove the rule; no decision changes";
+    f.rules = {rule};
+    out.push_back(std::move(f));
+  }
+}
+
+} // namespace lattice::analysis

@@ -1,0 +1,36 @@
+// separation_of_duty.cpp - L1501: a role that extends two roles of one `exclusive` set (or one
+// it is exclusive with) grants their rights together, defeating the separation.
+#include "analysis/passes.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace lattice::analysis {
+
+void findForcedExclusiveRoles(const Context &ctx, std::vector<Finding> &out) {
+  const sema::Model &m = ctx.model;
+  for (sema::RoleId role = 0; role < m.roles.size(); ++role) {
+    std::vector<sema::RoleId> held = m.roles[role].inherited;
+    held.push_back(role);
+    std::sort(held.begin(), held.end());
+    for (const sema::ExclusiveSet &set : m.exclusives) {
+      std::vector<sema::RoleId> both;
+      std::set_intersection(held.begin(), held.end(), set.roles.begin(), set.roles.end(),
+                            std::back_inserter(both));
+      if (both.size() < 2)
+        continue;
+      Finding f;
+      f.kind = DiagKind::ExclusiveRolesForced;
+      f.range = m.roles[role].decl;
+      f.message = fmt::format("role `{}` combines `{}` and `{}`, which are exclusive",
+                              m.roles[role].name, m.roles[both[0]].name, m.roles[both[1]].name);
+      f.notes.push_back({set.decl, "the exclusive set is declared here"});
+      f.help = "extend at most one role of an exclusive set";
+      f.roles = {role, both[0], both[1]};
+      out.push_back(std::move(f));
+      break;
+    }
+  }
+}
+
+} // namespace lattice::analysis
