@@ -32,11 +32,13 @@ struct Finding {
 
   // The claim, in model terms:
   // - Conflict (L1001): rules = {allow, deny}; witness = a request both match.
-  // - UnreachableRule (L1101) / RedundantRule (L1201): rules = {the rule}.
+  // - UnreachableRule (L1101): rules = {the rule}; it decides no request.
+  // - RedundantRule (L1201): rules = {the rule}; removing it together with every rule reported
+  //   unreachable or redundant before it (in rule order) changes no decision.
   // - DeadPermission (L1301): permission.
   // - PrivilegeEscalation (L1401): roles = {assigner, assigned}; witness = a request that the
-  //   assigned role alone is allowed and the assigner alone (same permission and relation, any
-  //   seat and flags) never is.
+  //   assigned role alone is allowed, for a permission that applies to a user type of the
+  //   assigner and that the assigner alone is never allowed (any relation, seat and flags).
   // - ExclusiveRolesForced (L1501): roles = {role, first exclusive role, second}.
   // - LockedRoleAssigned / DeprecatedRoleAssigned (L1601/L1602): roles = {assigner, assigned}.
   std::vector<uint32_t> rules;

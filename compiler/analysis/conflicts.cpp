@@ -118,7 +118,7 @@ void findConflicts(const Context &ctx, std::vector<Finding> &out) {
       finding->witness = std::move(witness);
     }
     if (extra > 4)
-      finding->notes.push_back({SourceRange{}, fmt::format("and {} more allows", extra - 4)});
+      finding->notes.push_back({SourceRange{}, fmt::format("and {} more", extra - 4)});
     if (finding)
       out.push_back(std::move(*finding));
   }

@@ -76,29 +76,40 @@ Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.p
   uncondAllowTwice.assign(slots, PermSet(P));
   anyAllow.assign(slots, PermSet(P));
   for (sema::RoleId role = 0; role < m.roles.size(); ++role)
-    for (uint32_t rule : effectiveRules[role])
-      for (unsigned r = 0; r < sema::kRelationCount; ++r) {
-        if (!reaches(rule, r))
-          continue;
-        const sema::Rule &rl = m.rules[rule];
-        size_t at = slot(role, r);
-        if (rl.effect == sema::Effect::Deny) {
-          if (rl.guard.isAlways()) {
-            PermSet twice = uncondDeny[at];
-            twice &= rulePerms[rule];
-            uncondDenyTwice[at] |= twice;
-            uncondDeny[at] |= rulePerms[rule];
-          }
-          continue;
-        }
+    summarizeRole(role);
+}
+
+void Context::summarizeRole(sema::RoleId role) {
+  for (unsigned r = 0; r < sema::kRelationCount; ++r) {
+    size_t at = slot(role, r);
+    for (auto *set : {&uncondDeny, &uncondDenyTwice, &uncondAllow, &uncondAllowTwice, &anyAllow})
+      (*set)[at] = PermSet(permissionCount);
+  }
+  for (uint32_t rule : effectiveRules[role])
+    for (unsigned r = 0; r < sema::kRelationCount; ++r) {
+      if (!reaches(rule, r))
+        continue;
+      const sema::Rule &rl = model.rules[rule];
+      size_t at = slot(role, r);
+      bool deny = rl.effect == sema::Effect::Deny;
+      if (!deny)
         anyAllow[at] |= rulePerms[rule];
-        if (rl.guard.isAlways()) {
-          PermSet twice = uncondAllow[at];
-          twice &= rulePerms[rule];
-          uncondAllowTwice[at] |= twice;
-          uncondAllow[at] |= rulePerms[rule];
-        }
-      }
+      if (!rl.guard.isAlways())
+        continue;
+      PermSet &once = deny ? uncondDeny[at] : uncondAllow[at];
+      PermSet twice = once;
+      twice &= rulePerms[rule];
+      (deny ? uncondDenyTwice[at] : uncondAllowTwice[at]) |= twice;
+      once |= rulePerms[rule];
+    }
+}
+
+void Context::removeRule(uint32_t rule) {
+  for (sema::RoleId role : inheritors[rule]) {
+    std::erase(effectiveRules[role], rule);
+    summarizeRole(role);
+  }
+  inheritors[rule].clear();
 }
 
 bool Context::coHoldable(sema::RoleId a, sema::RoleId b) const {

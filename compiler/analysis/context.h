@@ -81,6 +81,9 @@ public:
   bool roleHoldable(sema::RoleId role, sema::KindId kind) const {
     return (model.roles[role].kinds >> kind) & 1;
   }
+  /// Takes `rule` out of the policy (for cumulative redundancy): no role holds it any more.
+  void removeRule(uint32_t rule);
+
   /// Whether two distinct roles may be held at once (no exclusive set holds both).
   bool coHoldable(sema::RoleId a, sema::RoleId b) const;
 
@@ -89,6 +92,10 @@ public:
   /// are involved to decide exactly (callers then stay silent rather than guess).
   SatResult satisfiable(const Seat &seat, const std::vector<const sema::Guard *> &all,
                         const std::vector<const sema::Guard *> &none) const;
+
+private:
+  /// Recomputes the per-relation permission sets of `role` from its effective rules.
+  void summarizeRole(sema::RoleId role);
 };
 
 } // namespace lattice::analysis

@@ -10,37 +10,53 @@ namespace lattice::analysis {
 void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
                      std::vector<Finding> &out) {
   const sema::Model &m = ctx.model;
-  for (sema::RoleId assigner = 0; assigner < m.roles.size(); ++assigner)
+  // A right here is a permission, wherever it is held: who assigns a role at the tenant may
+  // well reach more nodes than the account-level role it hands out. Permissions that do not
+  // apply to any user type of the assigner are not its to lack (a tenant operator inviting
+  // account owners who create sites is delegation, not escalation).
+  auto anywhere = [&](const std::vector<PermSet> &byRelation) {
+    PermSet all(ctx.permissionCount);
+    for (const PermSet &set : byRelation)
+      all |= set;
+    return all;
+  };
+  for (sema::RoleId assigner = 0; assigner < m.roles.size(); ++assigner) {
+    PermSet applicable(ctx.permissionCount);
+    for (sema::KindId k = 0; k < m.kinds.size(); ++k)
+      if (ctx.roleHoldable(assigner, k))
+        applicable |= ctx.applicable[k];
+    PermSet held = anywhere(rights[assigner].maybe);
     for (const auto &[assigned, site] : m.roles[assigner].assignSites) {
       if (assigned == assigner)
         continue;
-      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
-        PermSet gained = rights[assigned].sure[rel];
-        gained.subtract(rights[assigner].maybe[rel]);
-        std::optional<Witness> witness;
-        gained.anyOf([&](size_t p) {
+      PermSet gained = anywhere(rights[assigned].sure);
+      gained &= applicable;
+      gained.subtract(held);
+      std::optional<Witness> witness;
+      gained.anyOf([&](size_t p) {
+        for (unsigned rel = 0; rel < sema::kRelationCount && !witness; ++rel)
           witness = allowedWitness(ctx, assigned, static_cast<sema::PermissionId>(p), rel);
-          return witness.has_value();
-        });
-        if (!witness)
-          continue;
-        Finding f;
-        f.kind = DiagKind::PrivilegeEscalation;
-        f.range = site;
-        f.message = fmt::format(
-            "role `{}` can assign `{}`, which holds `{}` at relation `{}` that `{}` does not hold",
-            m.roles[assigner].name, m.roles[assigned].name, m.permissions[witness->permission].name,
-            sema::relationName(witness->relation), m.roles[assigner].name);
-        f.notes.push_back(
-            {m.roles[assigned].decl, fmt::format("`{}` is declared here", m.roles[assigned].name)});
-        f.help = fmt::format("give `{}` that right too, or stop it assigning `{}`",
-                             m.roles[assigner].name, m.roles[assigned].name);
-        f.roles = {assigner, assigned};
-        f.witness = std::move(witness);
-        out.push_back(std::move(f));
-        break; // one witness right per assignment is enough
-      }
+        return witness.has_value();
+      });
+      if (!witness)
+        continue;
+      Finding f;
+      f.kind = DiagKind::PrivilegeEscalation;
+      f.range = site;
+      f.message = fmt::format(
+          "role `{}` can assign `{}`, which holds `{}` (at relation `{}`); `{}` "
+          "does not hold it anywhere",
+          m.roles[assigner].name, m.roles[assigned].name, m.permissions[witness->permission].name,
+          sema::relationName(witness->relation), m.roles[assigner].name);
+      f.notes.push_back(
+          {m.roles[assigned].decl, fmt::format("`{}` is declared here", m.roles[assigned].name)});
+      f.help = fmt::format("give `{}` that permission too, or stop it assigning `{}`",
+                           m.roles[assigner].name, m.roles[assigned].name);
+      f.roles = {assigner, assigned};
+      f.witness = std::move(witness);
+      out.push_back(std::move(f));
     }
+  }
 }
 
 void findLifecycleProblems(const Context &ctx, std::vector<Finding> &out) {

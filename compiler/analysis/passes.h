@@ -10,7 +10,9 @@
 
 namespace lattice::analysis {
 
-void findUnreachableAndRedundantRules(const Context &ctx, std::vector<Finding> &out);
+/// Works on its own copy of the context: rules found unreachable or redundant are taken out
+/// before later rules are judged, so two rules that cover each other are not both reported.
+void findUnreachableAndRedundantRules(Context ctx, std::vector<Finding> &out);
 void findConflicts(const Context &ctx, std::vector<Finding> &out);
 /// `rights`: rightsOf() of every role, computed once for both passes.
 void findDeadPermissions(const Context &ctx, const std::vector<Rights> &rights,

@@ -163,27 +163,73 @@ private:
   const sema::Rule &r;
 };
 
-std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearch &search) {
+/// Says why a rule decides nothing, by the first check that fails everywhere: where its
+/// permissions can apply, whether a `require` can hold there, whether its condition can, and
+/// otherwise (an allow) which deny shadows it. Adds a note at that deny.
+std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearch &search,
+                              Finding &finding) {
   const sema::Rule &r = ctx.model.rules[rule];
   const sema::Role &role = ctx.model.roles[r.role];
-  bool anySeat = false;
+  bool applies = false, requirementHolds = false, conditionHolds = false;
   for (sema::RoleId holder : ctx.inheritors[rule])
-    for (const Seat &seat : ctx.space.seats())
-      anySeat |= ctx.roleHoldable(holder, seat.kind);
-  if (!anySeat)
-    return fmt::format("no user type that sits at a scope kind can hold role `{}`", role.name);
-  if (r.effect == sema::Effect::Allow && search.decidesSome(true) != Search::NotFound)
-    return "every request it matches is denied by a deny rule";
-  if (r.guard.isAlways())
+    for (const Seat &seat : ctx.space.seats()) {
+      if (!ctx.roleHoldable(holder, seat.kind))
+        continue;
+      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
+        if (!ctx.reaches(rule, rel))
+          continue;
+        PermSet cand = ctx.rulePerms[rule];
+        cand &= ctx.applicable[seat.kind];
+        cand &= ctx.feasibleAt(seat.scope, rel);
+        if (!cand.any())
+          continue;
+        applies = true;
+        requirementHolds |= ctx.satisfiable(seat, {}, {}).sat != Sat::No;
+        conditionHolds |= ctx.satisfiable(seat, {&r.guard}, {}).sat != Sat::No;
+      }
+    }
+  if (!applies)
     return fmt::format("its permissions never apply at relation `{}` for the user types of `{}` "
                        "(where their resources can be owned)",
                        sema::reachName(r.reach), role.name);
-  return "its condition never holds where its permissions apply";
+  if (!requirementHolds)
+    return fmt::format("a `require` never holds for the user types of `{}`", role.name);
+  if (!conditionHolds || r.effect == sema::Effect::Deny ||
+      search.decidesSome(true) == Search::NotFound)
+    return "its condition never holds where its permissions apply";
+  // Shadowed: point at a deny of the role that covers one of its permissions.
+  for (uint32_t other : ctx.effectiveRules[r.role]) {
+    const sema::Rule &d = ctx.model.rules[other];
+    if (d.effect == sema::Effect::Deny && ctx.rulePerms[other].intersects(ctx.rulePerms[rule]) &&
+        (sema::reachRelations(d.reach) & sema::reachRelations(r.reach)) != 0) {
+      finding.notes.push_back(
+          {d.range, fmt::format("denied by this rule of `{}`", ctx.model.roles[d.role].name)});
+      break;
+    }
+  }
+  return "every request it matches is denied by a deny rule";
+}
+
+/// Adds a note at another rule of the role that also matches what `rule` matches.
+void noteCoveringRule(const Context &ctx, uint32_t rule, Finding &finding) {
+  const sema::Rule &r = ctx.model.rules[rule];
+  for (uint32_t other : ctx.effectiveRules[r.role]) {
+    const sema::Rule &o = ctx.model.rules[other];
+    if (other == rule || o.effect != r.effect ||
+        !ctx.rulePerms[other].intersects(ctx.rulePerms[rule]) ||
+        (sema::reachRelations(o.reach) & sema::reachRelations(r.reach)) == 0)
+      continue;
+    finding.notes.push_back(
+        {o.range, fmt::format("also {} by this rule of `{}`",
+                              o.effect == sema::Effect::Allow ? "allowed" : "denied",
+                              ctx.model.roles[o.role].name)});
+    return;
+  }
 }
 
 } // namespace
 
-void findUnreachableAndRedundantRules(const Context &ctx, std::vector<Finding> &out) {
+void findUnreachableAndRedundantRules(Context ctx, std::vector<Finding> &out) {
   for (uint32_t rule = 0; rule < ctx.model.rules.size(); ++rule) {
     const sema::Rule &r = ctx.model.rules[rule];
     if (r.permissions.empty() || r.guard.isNever())
@@ -195,10 +241,11 @@ void findUnreachableAndRedundantRules(const Context &ctx, std::vector<Finding> &
       f.kind = DiagKind::UnreachableRule;
       f.range = r.range;
       f.message = fmt::format("this rule can never decide a request: {}",
-                              unreachableReason(ctx, rule, search));
+                              unreachableReason(ctx, rule, search, f));
       f.help = "remove the rule, or fix what keeps it from applying";
       f.rules = {rule};
       out.push_back(std::move(f));
+      ctx.removeRule(rule);
       continue;
     }
     if (decides == Search::Unknown || search.removalMatters() != Search::NotFound)
@@ -211,7 +258,9 @@ void findUnreachableAndRedundantRules(const Context &ctx, std::vector<Finding> &
                     : "this rule is redundant: every request it denies is denied anyway";
     f.help = "remove the rule; no decision changes";
     f.rules = {rule};
+    noteCoveringRule(ctx, rule, f);
     out.push_back(std::move(f));
+    ctx.removeRule(rule);
   }
 }
 

@@ -22,8 +22,13 @@ void findForcedExclusiveRoles(const Context &ctx, std::vector<Finding> &out) {
       Finding f;
       f.kind = DiagKind::ExclusiveRolesForced;
       f.range = m.roles[role].decl;
-      f.message = fmt::format("role `{}` combines `{}` and `{}`, which are exclusive",
-                              m.roles[role].name, m.roles[both[0]].name, m.roles[both[1]].name);
+      bool self = both[0] == role || both[1] == role;
+      sema::RoleId other = both[0] == role ? both[1] : both[0];
+      f.message =
+          self ? fmt::format("role `{}` extends `{}`, which is exclusive with it",
+                             m.roles[role].name, m.roles[other].name)
+               : fmt::format("role `{}` combines `{}` and `{}`, which are exclusive",
+                             m.roles[role].name, m.roles[both[0]].name, m.roles[both[1]].name);
       f.notes.push_back({set.decl, "the exclusive set is declared here"});
       f.help = "extend at most one role of an exclusive set";
       f.roles = {role, both[0], both[1]};

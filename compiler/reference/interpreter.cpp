@@ -9,6 +9,14 @@
 namespace lattice::reference {
 
 Decision decide(const sema::Model &model, const Request &request, uint32_t excludedRule) {
+  std::vector<bool> excluded(model.rules.size(), false);
+  if (excludedRule < excluded.size())
+    excluded[excludedRule] = true;
+  return decide(model, request, excluded);
+}
+
+Decision decide(const sema::Model &model, const Request &request,
+                const std::vector<bool> &excluded) {
   Decision decision;
   auto deny = [&](Outcome outcome) {
     decision.outcome = outcome;
@@ -41,7 +49,7 @@ Decision decide(const sema::Model &model, const Request &request, uint32_t exclu
   }
   const unsigned relationBit = 1u << static_cast<unsigned>(request.relation);
   for (uint32_t index : rules) {
-    if (index == excludedRule)
+    if (index < excluded.size() && excluded[index])
       continue;
     const sema::Rule &rule = model.rules[index];
     bool matches =

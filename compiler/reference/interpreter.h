@@ -41,4 +41,8 @@ struct Decision {
 Decision decide(const sema::Model &model, const Request &request,
                 uint32_t excludedRule = UINT32_MAX);
 
+/// Decides `request` with every rule r where `excluded[r]` is true treated as absent.
+Decision decide(const sema::Model &model, const Request &request,
+                const std::vector<bool> &excluded);
+
 } // namespace lattice::reference

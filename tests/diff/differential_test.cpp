@@ -281,10 +281,8 @@ private:
             add(FalseAlarm, "unreachable " + rule(r) + " decides " + decidedExample(r));
         break;
       case DiagKind::RedundantRule:
-        for (uint32_t r : f.rules) {
-          redundant.at(r) = true;
-          checkRedundant(r);
-        }
+        for (uint32_t r : f.rules)
+          redundant.at(r) = true; // checked below, in rule order (the claim is cumulative)
         break;
       case DiagKind::DeadPermission:
         if (!f.permission) {
@@ -325,6 +323,21 @@ private:
       }
     }
 
+    // Redundancy is claimed cumulatively (analyzer.h): removing a rule together with every rule
+    // reported unreachable or redundant before it (in rule order) changes no decision; and a
+    // rule not reported changes some decision when removed after those.
+    std::vector<bool> removed(rules, false);
+    for (uint32_t r = 0; r < rules; ++r) {
+      if (redundant[r])
+        checkRedundant(r, removed);
+      else if (!unreachable[r] && !model.rules[r].permissions.empty() &&
+               !model.rules[r].guard.isNever() && !removalMatters(r, removed))
+        add(Miss, "unreported redundant: removing " + rule(r) +
+                      " (after the rules reported before it) changes no decision");
+      if (redundant[r] || unreachable[r])
+        removed[r] = true;
+    }
+
     // (f) the other way: what the reference shows and no finding says.
     for (uint32_t r = 0; r < rules; ++r) {
       // A rule that names no permission (sema's L0210) or whose condition never holds (L0214)
@@ -333,8 +346,6 @@ private:
         continue;
       if (!unreachable[r] && !decides[r])
         add(Miss, "unreported unreachable: " + rule(r) + " decides no request");
-      if (!unreachable[r] && !redundant[r] && !pivotal[r])
-        add(Miss, "unreported redundant: removing " + rule(r) + " changes no decision");
     }
     for (uint32_t p = 0; p < perms; ++p)
       if (!dead[p] && !allowedSomewhere[p])
@@ -360,13 +371,19 @@ private:
               "unreported: " + model.roles[a].name + " assigns deprecated " + model.roles[b].name);
         if (escalations.count({a, b}))
           continue;
-        for (uint32_t i = 0; i < perms * sema::kRelationCount; ++i)
-          if (allowedAlone[b * perms * sema::kRelationCount + i] &&
-              !allowedAlone[a * perms * sema::kRelationCount + i]) {
+        // A right is a permission held at some relation; it counts only where the permission
+        // applies to a user type of the assigner (see analyzer.h).
+        auto holds = [&](sema::RoleId role, size_t p) {
+          for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
+            if (allowedAlone[(role * perms + p) * sema::kRelationCount + rel])
+              return true;
+          return false;
+        };
+        for (size_t p = 0; p < perms; ++p)
+          if ((model.permissions[p].applicableKinds & model.roles[a].kinds) && holds(b, p) &&
+              !holds(a, p)) {
             add(Miss, "unreported escalation: " + model.roles[a].name + " assigns " +
-                          model.roles[b].name + ", which alone holds " +
-                          model.permissions[i / sema::kRelationCount].name + " at " +
-                          sema::relationName(sema::Relation(i % sema::kRelationCount)));
+                          model.roles[b].name + ", which alone holds " + model.permissions[p].name);
             break;
           }
       }
@@ -392,15 +409,33 @@ private:
               const std::vector<bool> &pivotal, const std::vector<bool> &allowedSomewhere) {
     analysis::Finding f;
     switch (mutation) {
-    case Mutation::Unreachable:
-    case Mutation::Redundant: {
-      const std::vector<bool> &truth = mutation == Mutation::Unreachable ? decides : pivotal;
-      auto it = std::find(truth.begin(), truth.end(), true);
-      if (it == truth.end())
+    case Mutation::Unreachable: {
+      auto it = std::find(decides.begin(), decides.end(), true);
+      if (it == decides.end())
         return;
-      f.kind =
-          mutation == Mutation::Unreachable ? DiagKind::UnreachableRule : DiagKind::RedundantRule;
-      f.rules = {uint32_t(it - truth.begin())};
+      f.kind = DiagKind::UnreachableRule;
+      f.rules = {uint32_t(it - decides.begin())};
+      break;
+    }
+    case Mutation::Redundant: {
+      // A false claim under the cumulative definition: a rule whose removal, after the rules
+      // really reported before it, changes a decision.
+      std::vector<bool> removed(model.rules.size(), false);
+      std::optional<uint32_t> pick;
+      for (uint32_t r = 0; r < model.rules.size() && !pick; ++r) {
+        bool reported = std::any_of(findings.begin(), findings.end(), [&](const auto &g) {
+          return (g.kind == DiagKind::RedundantRule || g.kind == DiagKind::UnreachableRule) &&
+                 !g.rules.empty() && g.rules[0] == r;
+        });
+        if (reported)
+          removed[r] = true;
+        else if (pivotal[r] && removalMatters(r, removed))
+          pick = r;
+      }
+      if (!pick)
+        return;
+      f.kind = DiagKind::RedundantRule;
+      f.rules = {*pick};
       break;
     }
     case Mutation::Dead: {
@@ -476,11 +511,23 @@ private:
     return "?";
   }
 
-  void checkRedundant(uint32_t r) {
+  /// Whether removing `r` as well as the `removed` rules changes some decision.
+  bool removalMatters(uint32_t r, std::vector<bool> removed) const {
+    std::vector<bool> withR = removed;
+    withR[r] = true;
+    for (size_t i = 0; i < requests.size(); ++i)
+      if (isInSpace(i) && reference::decide(model, requests[i].request, removed).allowed !=
+                              reference::decide(model, requests[i].request, withR).allowed)
+        return true;
+    return false;
+  }
+
+  void checkRedundant(uint32_t r, std::vector<bool> removed) {
+    removed[r] = true;
     for (size_t i = 0; i < requests.size(); ++i) {
       if (!isInSpace(i))
         continue;
-      Decision without = reference::decide(model, requests[i].request, r);
+      Decision without = reference::decide(model, requests[i].request, removed);
       if (without.allowed != decisions[i].allowed) {
         add(FalseAlarm, "redundant " + rule(r) + " changes " +
                             describe(model, requests[i].seat, requests[i].request) + ": with " +
@@ -540,11 +587,15 @@ private:
       add(FalseAlarm, "escalation: assigned role " + model.roles[assigned].name +
                           " alone is not allowed at the witness " + describe(model, w.seat, alone) +
                           " -> " + describe(d));
-    if (allowedAlone[(assigner * model.permissions.size() + w.permission) * sema::kRelationCount +
-                     unsigned(w.relation)])
-      add(FalseAlarm, "escalation: assigner " + model.roles[assigner].name + " alone is allowed " +
-                          model.permissions[w.permission].name + " at " +
-                          sema::relationName(w.relation) + " somewhere");
+    for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
+      if (allowedAlone[(assigner * model.permissions.size() + w.permission) * sema::kRelationCount +
+                       rel])
+        add(FalseAlarm, "escalation: assigner " + model.roles[assigner].name +
+                            " alone is allowed " + model.permissions[w.permission].name + " at " +
+                            sema::relationName(sema::Relation(rel)) + " somewhere");
+    if (!(model.permissions[w.permission].applicableKinds & model.roles[assigner].kinds))
+      add(FalseAlarm, "escalation: " + model.permissions[w.permission].name +
+                          " applies to no user type of the assigner " + model.roles[assigner].name);
   }
 
   void checkForced(const analysis::Finding &f) {
