@@ -98,13 +98,6 @@ public:
     return all.result;
   }
 
-private:
-  static Search toSearch(const SatResult &s) {
-    return s.sat == Sat::Yes  ? Search::Found
-           : s.sat == Sat::No ? Search::NotFound
-                              : Search::Unknown;
-  }
-
   /// Calls f(role, seat, relation, candidate permissions) for every role holding the rule, every
   /// seat of a kind that may hold it and every relation the rule reaches; stops when f says so.
   template <typename F> void forEachPlace(F &&f) const {
@@ -122,6 +115,13 @@ private:
             return;
         }
       }
+  }
+
+private:
+  static Search toSearch(const SatResult &s) {
+    return s.sat == Sat::Yes  ? Search::Found
+           : s.sat == Sat::No ? Search::NotFound
+                              : Search::Unknown;
   }
 
   /// Without this deny, would (p, rel) be allowed for `role`, alone or beside one other role?
@@ -171,23 +171,14 @@ std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearc
   const sema::Rule &r = ctx.model.rules[rule];
   const sema::Role &role = ctx.model.roles[r.role];
   bool applies = false, requirementHolds = false, conditionHolds = false;
-  for (sema::RoleId holder : ctx.inheritors[rule])
-    for (const Seat &seat : ctx.space.seats()) {
-      if (!ctx.roleHoldable(holder, seat.kind))
-        continue;
-      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
-        if (!ctx.reaches(rule, rel))
-          continue;
-        PermSet cand = ctx.rulePerms[rule];
-        cand &= ctx.applicable[seat.kind];
-        cand &= ctx.feasibleAt(seat.scope, rel);
-        if (!cand.any())
-          continue;
-        applies = true;
-        requirementHolds |= ctx.satisfiable(seat, {}, {}).sat != Sat::No;
-        conditionHolds |= ctx.satisfiable(seat, {&r.guard}, {}).sat != Sat::No;
-      }
-    }
+  search.forEachPlace([&](sema::RoleId, const Seat &seat, unsigned, const PermSet &cand) {
+    if (!cand.any())
+      return false;
+    applies = true;
+    requirementHolds |= ctx.satisfiable(seat, {}, {}).sat != Sat::No;
+    conditionHolds |= ctx.satisfiable(seat, {&r.guard}, {}).sat != Sat::No;
+    return false;
+  });
   if (!applies)
     return fmt::format("its permissions never apply at relation `{}` for the user types of `{}` "
                        "(where their resources can be owned)",

@@ -23,12 +23,14 @@ Commands:
   build FILE... -o OUT     compile policies into a decision table (.ltab)
   query TABLE [request]    answer a request from a compiled table
   test FILE...             run the policies' `test` blocks
+  diff OLD NEW             the difference in effective access between two policy versions
 
 Options:
   --help                   show help (also `lattice <command> --help`)
   --version                show the version
 
-Exit codes: 0 success, 1 errors (diagnostics, failed tests), 2 usage or I/O error.
+Exit codes: 0 success, 1 errors (diagnostics, failed tests), 2 usage or I/O error,
+3 access gained under `diff --fail-on new-access`.
 )";
 
 } // namespace
@@ -56,6 +58,8 @@ int run(int argc, char **argv) {
     return runQuery(rest);
   if (command == "test")
     return runTest(rest);
+  if (command == "diff")
+    return runDiff(rest);
   fmt::print(stderr, "lattice: error: unknown command `{}`\n", command);
   fmt::print(stderr, "run `lattice --help` for the list of commands\n");
   return ExitUsage;

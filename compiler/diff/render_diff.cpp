@@ -1,0 +1,261 @@
+// render_diff.cpp - text, Markdown and JSON renderings of a PolicyDiff.
+// Lines read like test cases: `+ station.{view, reset} on {same, descendant} when business`.
+#include "diff/render_diff.h"
+
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+
+namespace lattice::diff {
+namespace {
+
+std::string quoted(const std::vector<std::string> &names) {
+  std::string out;
+  for (const std::string &name : names)
+    out += (out.empty() ? "`" : ", `") + name + "`";
+  return out;
+}
+
+std::string describeLine(const AccessChange &change) {
+  std::string text =
+      fmt::format("{} {} on {}", change.change == Change::Gained ? '+' : '-',
+                  describePermissions(change.permissions), describeRelations(change.relations));
+  std::string condition = describeCondition(change.condition);
+  if (!condition.empty())
+    text += " when " + condition;
+  return text;
+}
+
+/// The access changes of one (role, user type): [begin, end) of diff.access.
+struct Section {
+  size_t begin, end;
+  size_t gained = 0, lost = 0;
+};
+
+std::vector<Section> sections(const PolicyDiff &diff) {
+  std::vector<Section> out;
+  for (size_t i = 0; i < diff.access.size(); ++i) {
+    const AccessChange &change = diff.access[i];
+    if (out.empty() || diff.access[out.back().begin].role != change.role ||
+        diff.access[out.back().begin].kind != change.kind)
+      out.push_back(Section{i, i});
+    out.back().end = i + 1;
+    // Requests, as the summary counts: each (permission, relation) once.
+    (change.change == Change::Gained ? out.back().gained : out.back().lost) +=
+        change.permissions.size() * change.relations.size();
+  }
+  return out;
+}
+
+std::string sectionTitle(const AccessChange &first) {
+  return fmt::format("role `{}` as `{}`", first.role, first.kind);
+}
+
+std::vector<std::string> otherChanges(const PolicyDiff &diff) {
+  std::vector<std::string> lines;
+  auto names = [&](const char *what, const NameChanges &changes) {
+    if (!changes.added.empty())
+      lines.push_back(fmt::format("{} added: {}", what, quoted(changes.added)));
+    if (!changes.removed.empty())
+      lines.push_back(fmt::format("{} removed: {}", what, quoted(changes.removed)));
+  };
+  names("user types", diff.userTypes);
+  names("roles", diff.roles);
+  names("permissions", diff.permissions);
+  names("flags", diff.flags);
+  for (const RoleChange &change : diff.roleChanges) {
+    std::vector<std::string> parts;
+    if (!change.kinds.added.empty())
+      parts.push_back("now for " + quoted(change.kinds.added));
+    if (!change.kinds.removed.empty())
+      parts.push_back("no longer for " + quoted(change.kinds.removed));
+    if (!change.assigns.added.empty())
+      parts.push_back("now assigns " + quoted(change.assigns.added));
+    if (!change.assigns.removed.empty())
+      parts.push_back("no longer assigns " + quoted(change.assigns.removed));
+    if (change.locked)
+      parts.push_back(*change.locked ? "now locked" : "no longer locked");
+    if (change.deprecated)
+      parts.push_back(*change.deprecated ? "now deprecated" : "no longer deprecated");
+    std::string text;
+    for (const std::string &part : parts)
+      text += (text.empty() ? "" : "; ") + part;
+    lines.push_back(fmt::format("role `{}`: {}", change.role, text));
+  }
+  for (const auto &set : diff.exclusivesAdded)
+    lines.push_back("exclusive set added: " + quoted(set));
+  for (const auto &set : diff.exclusivesRemoved)
+    lines.push_back("exclusive set removed: " + quoted(set));
+  return lines;
+}
+
+std::string summary(const PolicyDiff &diff) {
+  size_t roles = 0;
+  std::string last;
+  for (const AccessChange &change : diff.access)
+    if (change.role != last) {
+      ++roles;
+      last = change.role;
+    }
+  std::string text =
+      diff.hasAccessChanges()
+          ? fmt::format("access: {} gained, {} lost in {} role{}", diff.gainedRequests,
+                        diff.lostRequests, roles, roles == 1 ? "" : "s")
+          : "no access changes";
+  size_t others = otherChanges(diff).size();
+  if (others > 0)
+    text += fmt::format("; {} other change{}", others, others == 1 ? "" : "s");
+  return text;
+}
+
+} // namespace
+
+std::string describePermissions(const std::vector<std::string> &permissions) {
+  if (permissions.size() == 1)
+    return permissions[0];
+  std::string resource = permissions[0].substr(0, permissions[0].find('.'));
+  std::string actions;
+  for (const std::string &permission : permissions)
+    actions += (actions.empty() ? "" : ", ") + permission.substr(permission.find('.') + 1);
+  return resource + ".{" + actions + "}";
+}
+
+std::string describeRelations(const std::vector<sema::Relation> &relations) {
+  if (relations.size() == sema::kRelationCount)
+    return "*";
+  if (relations.size() == 1)
+    return sema::relationName(relations[0]);
+  std::string out;
+  for (sema::Relation relation : relations)
+    out += (out.empty() ? "" : ", ") + std::string(sema::relationName(relation));
+  return "{" + out + "}";
+}
+
+std::string renderText(const PolicyDiff &diff, bool color) {
+  const char *green = color ? "\033[32m" : "", *red = color ? "\033[31m" : "";
+  const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
+  std::string out;
+  for (const Section &section : sections(diff)) {
+    out += fmt::format("{}{}:{}\n", bold, sectionTitle(diff.access[section.begin]), reset);
+    std::string resource;
+    for (size_t i = section.begin; i < section.end; ++i) {
+      const AccessChange &change = diff.access[i];
+      if (change.resource != resource) {
+        resource = change.resource;
+        out += fmt::format("  {}:\n", resource);
+      }
+      out += fmt::format("    {}{}{}\n", change.change == Change::Gained ? green : red,
+                         describeLine(change), reset);
+    }
+    out += "\n";
+  }
+  std::vector<std::string> others = otherChanges(diff);
+  for (const std::string &line : others)
+    out += line + "\n";
+  if (!others.empty())
+    out += "\n";
+  out += summary(diff) + "\n";
+  return out;
+}
+
+std::string renderMarkdown(const PolicyDiff &diff) {
+  std::string out = fmt::format("**Lattice policy diff:** {}\n", summary(diff));
+  for (const Section &section : sections(diff)) {
+    const AccessChange &first = diff.access[section.begin];
+    out += fmt::format("\n<details><summary>role <code>{}</code> as <code>{}</code>: {} gained, "
+                       "{} lost</summary>\n\n```diff\n",
+                       first.role, first.kind, section.gained, section.lost);
+    std::string resource;
+    for (size_t i = section.begin; i < section.end; ++i) {
+      const AccessChange &change = diff.access[i];
+      if (change.resource != resource) {
+        resource = change.resource;
+        out += fmt::format("@@ {} @@\n", resource);
+      }
+      out += describeLine(change) + "\n";
+    }
+    out += "```\n\n</details>\n";
+  }
+  std::vector<std::string> others = otherChanges(diff);
+  if (!others.empty()) {
+    out += fmt::format("\n<details><summary>Other changes ({})</summary>\n\n", others.size());
+    for (const std::string &line : others)
+      out += "- " + line + "\n";
+    out += "\n</details>\n";
+  }
+  return out;
+}
+
+std::string renderJson(const PolicyDiff &diff) {
+  auto strings = [](const std::vector<std::string> &items) {
+    llvm::json::Array array;
+    for (const std::string &item : items)
+      array.push_back(item);
+    return array;
+  };
+  auto names = [&](const NameChanges &changes) {
+    return llvm::json::Object{{"added", strings(changes.added)},
+                              {"removed", strings(changes.removed)}};
+  };
+  llvm::json::Array access;
+  for (const AccessChange &change : diff.access) {
+    llvm::json::Array relations;
+    for (sema::Relation relation : change.relations)
+      relations.push_back(sema::relationName(relation));
+    llvm::json::Array condition;
+    for (const NamedClause &clause : change.condition)
+      condition.push_back(llvm::json::Object{{"required", strings(clause.required)},
+                                             {"forbidden", strings(clause.forbidden)}});
+    std::string text = describeCondition(change.condition);
+    access.push_back(llvm::json::Object{
+        {"role", change.role},
+        {"userType", change.kind},
+        {"change", change.change == Change::Gained ? "gained" : "lost"},
+        {"resource", change.resource},
+        {"permissions", strings(change.permissions)},
+        {"relations", std::move(relations)},
+        {"when", text.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(text)},
+        {"condition", std::move(condition)},
+    });
+  }
+  llvm::json::Array roleChanges;
+  for (const RoleChange &change : diff.roleChanges) {
+    llvm::json::Object object{{"role", change.role},
+                              {"userTypes", names(change.kinds)},
+                              {"assigns", names(change.assigns)}};
+    if (change.locked)
+      object["locked"] = *change.locked;
+    if (change.deprecated)
+      object["deprecated"] = *change.deprecated;
+    roleChanges.push_back(std::move(object));
+  }
+  auto sets = [&](const std::vector<std::vector<std::string>> &items) {
+    llvm::json::Array array;
+    for (const auto &set : items)
+      array.push_back(strings(set));
+    return array;
+  };
+  llvm::json::Object document{
+      {"summary",
+       llvm::json::Object{{"gained", static_cast<int64_t>(diff.gainedRequests)},
+                          {"lost", static_cast<int64_t>(diff.lostRequests)},
+                          {"otherChanges", static_cast<int64_t>(otherChanges(diff).size())}}},
+      {"access", std::move(access)},
+      {"roles", names(diff.roles)},
+      {"userTypes", names(diff.userTypes)},
+      {"permissions", names(diff.permissions)},
+      {"flags", names(diff.flags)},
+      {"roleChanges", std::move(roleChanges)},
+      {"exclusive", llvm::json::Object{{"added", sets(diff.exclusivesAdded)},
+                                       {"removed", sets(diff.exclusivesRemoved)}}},
+  };
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", llvm::json::Value(std::move(document)));
+  os.flush();
+  return text + "\n";
+}
+
+} // namespace lattice::diff
