@@ -10,6 +10,7 @@ namespace lattice::driver {
 using Argv = std::vector<std::string>;
 
 int runCheck(const Argv &args);
+int runFmt(const Argv &args);
 int runBuild(const Argv &args);
 int runQuery(const Argv &args);
 int runTest(const Argv &args);

@@ -20,6 +20,7 @@ Usage: lattice <command> [options] [files]
 
 Commands:
   check FILE...            check policies and report diagnostics
+  fmt FILE...              rewrite policies in the canonical layout (`-`: stdin)
   build FILE... -o OUT     compile policies into a decision table (.ltab)
   query TABLE [request]    answer a request from a compiled table
   test FILE...             run the policies' `test` blocks
@@ -52,6 +53,8 @@ int run(int argc, char **argv) {
   }
   if (command == "check")
     return runCheck(rest);
+  if (command == "fmt")
+    return runFmt(rest);
   if (command == "build")
     return runBuild(rest);
   if (command == "query")

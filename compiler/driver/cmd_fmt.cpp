@@ -1,0 +1,147 @@
+// cmd_fmt.cpp - `lattice fmt FILE...`: rewrite policy files in the canonical layout (docs/fmt.md).
+// `--check` writes nothing and lists the files that would change; `-` formats stdin to stdout.
+#include "diagnostics/render.h"
+#include "driver/args.h"
+#include "driver/commands.h"
+#include "driver/compile.h"
+#include "format/formatter.h"
+#include "parse/parser.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <unistd.h>
+
+namespace lattice::driver {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<OptionSpec> kFmtOptions = {
+    {"--check", false, "", "write nothing; list the files that would change, exit 1 if any"},
+    {"--help", false, "", "show this help"},
+};
+
+/// Reads a file or stdin, up to one byte more than the parser accepts (it reports the size).
+bool readInput(const std::string &path, std::string &text, std::string &error) {
+  std::FILE *file = stdin;
+  if (path != "-") {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      error = "it is a directory";
+      return false;
+    }
+    file = std::fopen(path.c_str(), "rb");
+    if (file == nullptr) {
+      error = std::strerror(errno);
+      return false;
+    }
+  }
+  char chunk[65536];
+  size_t n;
+  while (text.size() <= parse::kMaxFileBytes && (n = std::fread(chunk, 1, sizeof chunk, file)) > 0)
+    text.append(chunk, n);
+  bool failed = std::ferror(file) != 0;
+  if (file != stdin)
+    std::fclose(file);
+  if (failed)
+    error = "read error";
+  return !failed;
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder and a rename, keeping the
+/// file's permissions; a symbolic link is followed (its target is rewritten).
+bool writeAtomically(const std::string &path, const std::string &text, std::string &error) {
+  std::error_code ec;
+  fs::path target = fs::canonical(path, ec);
+  if (ec)
+    target = path;
+  fs::path temp = target;
+  temp += fmt::format(".fmt-{}.tmp", ::getpid());
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      error = fmt::format("cannot write `{}`", temp.string());
+      fs::remove(temp, ec);
+      return false;
+    }
+  }
+  fs::permissions(temp, fs::status(target, ec).permissions(), ec);
+  fs::rename(temp, target, ec);
+  if (ec) {
+    error = ec.message();
+    fs::remove(temp, ec);
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int runFmt(const Argv &argv) {
+  std::string error;
+  std::optional<Args> args = Args::parse(argv, kFmtOptions, error);
+  if (args && args->has("--help")) {
+    fmt::print("Usage: lattice fmt [options] FILE...\n\nRewrites policy files in place in the "
+               "canonical layout, keeping comments.\n`-` formats standard input to standard "
+               "output. A file with syntax errors is left\nunchanged (exit 1).\n\nOptions:\n{}",
+               describeOptions(kFmtOptions));
+    return ExitOk;
+  }
+  if (args && args->positional().empty())
+    error = "no input files";
+  if (!args || !error.empty()) {
+    fmt::print(stderr, "lattice fmt: error: {}\nrun `lattice fmt --help` for usage\n", error);
+    return ExitUsage;
+  }
+  bool check = args->has("--check");
+  bool color = isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  int exitCode = ExitOk;
+  auto raise = [&](int code) { exitCode = std::max(exitCode, code); };
+  for (const std::string &path : args->positional()) {
+    std::string text;
+    if (!readInput(path, text, error)) {
+      fmt::print(stderr, "lattice fmt: error: cannot read `{}`: {}\n", path, error);
+      raise(ExitUsage);
+      continue;
+    }
+    SourceManager sources;
+    uint32_t id = sources.addText(path == "-" ? "<stdin>" : path, text);
+    DiagnosticEngine diags;
+    std::optional<std::string> formatted = format::formatSource(id, sources, diags);
+    if (!formatted) {
+      if (!diags.hasErrors())
+        fmt::print(stderr, "lattice fmt: error: `{}`: cannot format without losing a comment; "
+                           "left unchanged\n", path);
+      renderText(llvm::errs(), sources, diags.sorted(), RenderOptions{color});
+      llvm::errs().flush();
+      raise(ExitErrors);
+      continue;
+    }
+    bool changed = *formatted != text;
+    if (check) {
+      if (changed) {
+        fmt::print("{}\n", path == "-" ? "<stdin>" : path);
+        raise(ExitErrors);
+      }
+      continue;
+    }
+    if (path == "-") {
+      std::fwrite(formatted->data(), 1, formatted->size(), stdout);
+      continue;
+    }
+    if (changed && !writeAtomically(path, *formatted, error)) {
+      fmt::print(stderr, "lattice fmt: error: cannot write `{}`: {}\n", path, error);
+      raise(ExitUsage);
+    }
+  }
+  std::fflush(stdout);
+  return exitCode;
+}
+
+} // namespace lattice::driver
