@@ -4,6 +4,7 @@
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
+#include "emit/source_map.h"
 #include "emit/table_writer.h"
 #include "lower/lower.h"
 
@@ -17,6 +18,7 @@ namespace lattice::driver {
 static const std::vector<OptionSpec> kBuildOptions = withDiagnosticOptions({
     {"-o", true, "OUT.ltab", "where to write the decision table"},
     {"--dump-tables", false, "", "print the tables as text to standard output"},
+    {"--no-source-map", false, "", "do not write the source map `OUT.ltab.map` (for `explain`)"},
 });
 
 static bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &bytes,
@@ -85,9 +87,18 @@ int runBuild(const Argv &commandLine) {
     return ExitErrors;
   }
   if (auto out = args->get("-o")) {
-    if (!writeFileAtomically(*out, emit::writeTable(tables), error)) {
+    std::vector<uint8_t> bytes = emit::writeTable(tables);
+    if (!writeFileAtomically(*out, bytes, error)) {
       fmt::print(stderr, "lattice build: error: {}\n", error);
       return ExitUsage;
+    }
+    if (!args->has("--no-source-map")) {
+      std::string map = emit::writeSourceMap(*frontend.model, *frontend.sources, bytes);
+      if (!writeFileAtomically(*out + ".map", std::vector<uint8_t>(map.begin(), map.end()),
+                               error)) {
+        fmt::print(stderr, "lattice build: error: {}\n", error);
+        return ExitUsage;
+      }
     }
   }
   return ExitOk;

@@ -13,6 +13,7 @@ int runCheck(const Argv &args);
 int runFmt(const Argv &args);
 int runBuild(const Argv &args);
 int runQuery(const Argv &args);
+int runExplain(const Argv &args);
 int runTest(const Argv &args);
 int runDiff(const Argv &args);
 

@@ -23,6 +23,7 @@ Commands:
   fmt FILE...              rewrite policies in the canonical layout (`-`: stdin)
   build FILE... -o OUT     compile policies into a decision table (.ltab)
   query TABLE [request]    answer a request from a compiled table
+  explain TABLE [request]  say why a request is allowed or denied, naming the rules
   test FILE...             run the policies' `test` blocks
   diff OLD NEW             the difference in effective access between two policy versions
 
@@ -59,6 +60,8 @@ int run(int argc, char **argv) {
     return runBuild(rest);
   if (command == "query")
     return runQuery(rest);
+  if (command == "explain")
+    return runExplain(rest);
   if (command == "test")
     return runTest(rest);
   if (command == "diff")
