@@ -15,6 +15,7 @@ int runBuild(const Argv &args);
 int runQuery(const Argv &args);
 int runExplain(const Argv &args);
 int runTest(const Argv &args);
+int runDoc(const Argv &args);
 int runDiff(const Argv &args);
 
 /// Entry point: dispatches on the subcommand; handles --help and --version.

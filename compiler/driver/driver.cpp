@@ -25,6 +25,7 @@ Commands:
   query TABLE [request]    answer a request from a compiled table
   explain TABLE [request]  say why a request is allowed or denied, naming the rules
   test FILE...             run the policies' `test` blocks
+  doc FILE... --format F   write the role x permission matrix (md, html, csv, json)
   diff OLD NEW             the difference in effective access between two policy versions
 
 Options:
@@ -64,6 +65,8 @@ int run(int argc, char **argv) {
     return runExplain(rest);
   if (command == "test")
     return runTest(rest);
+  if (command == "doc")
+    return runDoc(rest);
   if (command == "diff")
     return runDiff(rest);
   fmt::print(stderr, "lattice: error: unknown command `{}`\n", command);

@@ -1,0 +1,96 @@
+// cmd_doc.cpp - `lattice doc FILE... --format md|html|csv|json [-o OUT]`: the role x permission
+// matrix of the checked policy, as a page like the platforms' own role pages.
+#include "doc/matrix.h"
+#include "driver/args.h"
+#include "driver/commands.h"
+#include "driver/compile.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+
+namespace lattice::driver {
+namespace {
+
+const std::vector<OptionSpec> kDocOptions = {
+    {"--format", true, "md|html|csv|json", "output format (default: md)"},
+    {"-o", true, "OUT", "write to this file instead of standard output"},
+    {"--color", true, "auto|always|never", "colour diagnostics"},
+    {"--help", false, "", "show this help"},
+};
+
+bool writeFile(const std::string &path, const std::string &text, std::string &error) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      error = fmt::format("cannot write `{}`", temporary);
+      std::remove(temporary.c_str());
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    error = fmt::format("cannot write `{}`: {}", path, ec.message());
+    std::remove(temporary.c_str());
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+int runDoc(const Argv &argv) {
+  std::string error;
+  std::optional<Args> args = Args::parse(argv, kDocOptions, error);
+  if (args && args->has("--help")) {
+    fmt::print("Usage: lattice doc [options] FILE... [-o OUT]\n\nWrites the role x permission "
+               "matrix of the policy, grouped by resource and action group:\neach cell says "
+               "where (own node, below, whole tenant) and when (flags) the role allows it.\n\n"
+               "Options:\n{}",
+               describeOptions(kDocOptions));
+    return ExitOk;
+  }
+  std::string format = args ? args->get("--format").value_or("md") : "md";
+  FrontendOptions options;
+  if (args) {
+    if (format != "md" && format != "html" && format != "csv" && format != "json")
+      error = fmt::format("unknown format `{}` (expected md, html, csv or json)", format);
+    else if (auto bad = parseDiagOptions(std::nullopt, args->get("--color"), options))
+      error = *bad;
+    else if (args->positional().empty())
+      error = "no input files";
+  }
+  if (!args || !error.empty()) {
+    fmt::print(stderr, "lattice doc: error: {}\nrun `lattice doc --help` for usage\n", error);
+    return ExitUsage;
+  }
+  options.files = args->positional();
+  FrontendResult frontend = runFrontend(options);
+  if (!frontend.model)
+    return frontend.exitCode;
+  doc::Matrix matrix;
+  if (!doc::buildMatrix(*frontend.model, matrix, error)) {
+    fmt::print(stderr, "lattice doc: error: {}\n", error);
+    return ExitErrors;
+  }
+  std::string text = format == "html"   ? doc::renderHtml(matrix)
+                     : format == "csv"  ? doc::renderCsv(matrix)
+                     : format == "json" ? doc::renderJson(matrix)
+                                        : doc::renderMarkdown(matrix);
+  if (auto out = args->get("-o")) {
+    if (!writeFile(*out, text, error)) {
+      fmt::print(stderr, "lattice doc: error: {}\n", error);
+      return ExitUsage;
+    }
+    return frontend.exitCode;
+  }
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return frontend.exitCode;
+}
+
+} // namespace lattice::driver
