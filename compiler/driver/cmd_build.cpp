@@ -2,6 +2,7 @@
 // The table is written to a temporary file and renamed, so a failed build never leaves half a
 // table.
 #include "driver/args.h"
+#include "driver/atomic_write.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "emit/source_map.h"
@@ -9,9 +10,7 @@
 #include "lower/lower.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 
 namespace lattice::driver {
 
@@ -20,30 +19,6 @@ static const std::vector<OptionSpec> kBuildOptions = withDiagnosticOptions({
     {"--dump-tables", false, "", "print the tables as text to standard output"},
     {"--no-source-map", false, "", "do not write the source map `OUT.ltab.map` (for `explain`)"},
 });
-
-static bool writeFileAtomically(const std::string &path, const std::vector<uint8_t> &bytes,
-                                std::string &error) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char *>(bytes.data()),
-              static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      error = fmt::format("cannot write `{}`", temporary);
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    error = fmt::format("cannot write `{}`: {}", path, ec.message());
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
-}
 
 int runBuild(const Argv &commandLine) {
   std::string error;
@@ -88,14 +63,15 @@ int runBuild(const Argv &commandLine) {
   }
   if (auto out = args->get("-o")) {
     std::vector<uint8_t> bytes = emit::writeTable(tables);
-    if (!writeFileAtomically(*out, bytes, error)) {
+    if (!writeFileAtomically(
+            *out, std::string_view(reinterpret_cast<const char *>(bytes.data()), bytes.size()),
+            error)) {
       fmt::print(stderr, "lattice build: error: {}\n", error);
       return ExitUsage;
     }
     if (!args->has("--no-source-map")) {
       std::string map = emit::writeSourceMap(*frontend.model, *frontend.sources, bytes);
-      if (!writeFileAtomically(*out + ".map", std::vector<uint8_t>(map.begin(), map.end()),
-                               error)) {
+      if (!writeFileAtomically(*out + ".map", map, error)) {
         fmt::print(stderr, "lattice build: error: {}\n", error);
         return ExitUsage;
       }

@@ -2,13 +2,12 @@
 // matrix of the checked policy, as a page like the platforms' own role pages.
 #include "doc/matrix.h"
 #include "driver/args.h"
+#include "driver/atomic_write.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 
 #include <cstdio>
-#include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 
 namespace lattice::driver {
 namespace {
@@ -19,28 +18,6 @@ const std::vector<OptionSpec> kDocOptions = {
     {"--color", true, "auto|always|never", "colour diagnostics"},
     {"--help", false, "", "show this help"},
 };
-
-bool writeFile(const std::string &path, const std::string &text, std::string &error) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      error = fmt::format("cannot write `{}`", temporary);
-      std::remove(temporary.c_str());
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    error = fmt::format("cannot write `{}`: {}", path, ec.message());
-    std::remove(temporary.c_str());
-    return false;
-  }
-  return true;
-}
 
 } // namespace
 
@@ -83,7 +60,7 @@ int runDoc(const Argv &argv) {
                      : format == "json" ? doc::renderJson(matrix)
                                         : doc::renderMarkdown(matrix);
   if (auto out = args->get("-o")) {
-    if (!writeFile(*out, text, error)) {
+    if (!writeFileAtomically(*out, text, error)) {
       fmt::print(stderr, "lattice doc: error: {}\n", error);
       return ExitUsage;
     }

@@ -2,6 +2,7 @@
 // `--check` writes nothing and lists the files that would change; `-` formats stdin to stdout.
 #include "diagnostics/render.h"
 #include "driver/args.h"
+#include "driver/atomic_write.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "format/formatter.h"
@@ -12,7 +13,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fstream>
 #include <unistd.h>
 
 namespace lattice::driver {
@@ -52,35 +52,6 @@ bool readInput(const std::string &path, std::string &text, std::string &error) {
   return !failed;
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder and a rename, keeping the
-/// file's permissions; a symbolic link is followed (its target is rewritten).
-bool writeAtomically(const std::string &path, const std::string &text, std::string &error) {
-  std::error_code ec;
-  fs::path target = fs::canonical(path, ec);
-  if (ec)
-    target = path;
-  fs::path temp = target;
-  temp += fmt::format(".fmt-{}.tmp", ::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      error = fmt::format("cannot write `{}`", temp.string());
-      fs::remove(temp, ec);
-      return false;
-    }
-  }
-  fs::permissions(temp, fs::status(target, ec).permissions(), ec);
-  fs::rename(temp, target, ec);
-  if (ec) {
-    error = ec.message();
-    fs::remove(temp, ec);
-    return false;
-  }
-  return true;
-}
-
 } // namespace
 
 int runFmt(const Argv &argv) {
@@ -116,8 +87,10 @@ int runFmt(const Argv &argv) {
     std::optional<std::string> formatted = format::formatSource(id, sources, diags);
     if (!formatted) {
       if (!diags.hasErrors())
-        fmt::print(stderr, "lattice fmt: error: `{}`: cannot format without losing a comment; "
-                           "left unchanged\n", path);
+        fmt::print(stderr,
+                   "lattice fmt: error: `{}`: cannot format without losing a comment; "
+                   "left unchanged\n",
+                   path);
       renderText(llvm::errs(), sources, diags.sorted(), RenderOptions{color});
       llvm::errs().flush();
       raise(ExitErrors);
@@ -135,8 +108,8 @@ int runFmt(const Argv &argv) {
       std::fwrite(formatted->data(), 1, formatted->size(), stdout);
       continue;
     }
-    if (changed && !writeAtomically(path, *formatted, error)) {
-      fmt::print(stderr, "lattice fmt: error: cannot write `{}`: {}\n", path, error);
+    if (changed && !writeFileAtomically(path, *formatted, error)) {
+      fmt::print(stderr, "lattice fmt: error: {}\n", error);
       raise(ExitUsage);
     }
   }

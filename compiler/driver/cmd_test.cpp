@@ -36,7 +36,8 @@ bool runCase(const lattice_table *table, const sema::Model &model, const sema::T
         continue;
       passed = false;
       LineColumn lc = sources.lineColumn(c.range.file, c.range.begin);
-      fmt::print(out, "{}:{}:{}: FAIL test \"{}\": expected {}, got {} for {} as `{}`: `{}` on {} "
+      fmt::print(out,
+                 "{}:{}:{}: FAIL test \"{}\": expected {}, got {} for {} as `{}`: `{}` on {} "
                  "({})\n",
                  sources.name(c.range.file).str(), lc.line, lc.column, testName,
                  expected ? "allow" : "deny", decision.allowed ? "allow" : "deny", roleNames,
