@@ -20,36 +20,25 @@ static const std::vector<OptionSpec> kBuildOptions = withDiagnosticOptions({
     {"--no-source-map", false, "", "do not write the source map `OUT.ltab.map` (for `explain`)"},
 });
 
+/// Build's own rules beyond the shared ones.
+static std::string validateBuild(const Args &args, const FrontendOptions &options) {
+  if (options.format == DiagFormat::Sarif && args.has("--dump-tables"))
+    return "`--dump-tables` prints to stdout, where `--format sarif` writes its log; use one of "
+           "them";
+  if (!args.has("-o") && !args.has("--dump-tables"))
+    return "no output file; use `-o OUT.ltab`";
+  return "";
+}
+
 int runBuild(const Argv &commandLine) {
+  static const FrontendCommand command{
+      "build", "[options] FILE... -o OUT.ltab",
+      "Compiles policy files into a decision table for the runtime.", kBuildOptions, validateBuild};
   std::string error;
+  std::optional<Args> args;
   FrontendOptions options;
-  Argv argv = commandLine;
-  std::optional<std::string> badWarning = takeWarningOptions(argv, kBuildOptions, options);
-  std::optional<Args> args = Args::parse(argv, kBuildOptions, error);
-  if (args && args->has("--help")) {
-    fmt::print("Usage: lattice build [options] FILE... -o OUT.ltab\n\nCompiles policy files into "
-               "a decision table for the runtime.\n\nOptions:\n{}{}",
-               describeOptions(kBuildOptions), describeWarningGroups());
-    return ExitOk;
-  }
-  if (args) {
-    if (badWarning)
-      error = *badWarning;
-    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
-      error = *bad;
-    else if (options.format == DiagFormat::Sarif && args->has("--dump-tables"))
-      error = "`--dump-tables` prints to stdout, where `--format sarif` writes its log; use "
-              "one of them";
-    else if (args->positional().empty())
-      error = "no input files";
-    else if (!args->has("-o") && !args->has("--dump-tables"))
-      error = "no output file; use `-o OUT.ltab`";
-  }
-  if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice build: error: {}\nrun `lattice build --help` for usage\n", error);
-    return ExitUsage;
-  }
-  options.files = args->positional();
+  if (std::optional<int> exit = parseFrontendCommand(commandLine, command, args, options))
+    return *exit;
   FrontendResult frontend = runFrontend(options);
   if (!frontend.model)
     return frontend.exitCode;

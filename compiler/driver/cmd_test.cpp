@@ -51,31 +51,15 @@ bool runCase(const lattice_table *table, const sema::Model &model, const sema::T
 } // namespace
 
 int runTest(const Argv &commandLine) {
-  std::string error;
+  static const FrontendCommand command{
+      "test", "[options] FILE...",
+      "Runs the `test` blocks of the policy against its compiled table.\nEnds with a line `N "
+      "passed, N failed` (counting test cases; on stderr with `--format sarif`).",
+      kTestOptions};
+  std::optional<Args> args;
   FrontendOptions options;
-  Argv argv = commandLine;
-  std::optional<std::string> badWarning = takeWarningOptions(argv, kTestOptions, options);
-  std::optional<Args> args = Args::parse(argv, kTestOptions, error);
-  if (args && args->has("--help")) {
-    fmt::print("Usage: lattice test [options] FILE...\n\nRuns the `test` blocks of the policy "
-               "against its compiled table.\nEnds with a line `N passed, N failed` (counting "
-               "test cases; on stderr with `--format sarif`).\n\nOptions:\n{}{}",
-               describeOptions(kTestOptions), describeWarningGroups());
-    return ExitOk;
-  }
-  if (args) {
-    if (badWarning)
-      error = *badWarning;
-    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
-      error = *bad;
-    else if (args->positional().empty())
-      error = "no input files";
-  }
-  if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice test: error: {}\nrun `lattice test --help` for usage\n", error);
-    return ExitUsage;
-  }
-  options.files = args->positional();
+  if (std::optional<int> exit = parseFrontendCommand(commandLine, command, args, options))
+    return *exit;
   FrontendResult frontend = runFrontend(options);
   if (!frontend.model)
     return frontend.exitCode;

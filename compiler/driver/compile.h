@@ -51,6 +51,22 @@ std::vector<OptionSpec> diagnosticOptionSpecs();
 std::vector<OptionSpec> withDiagnosticOptions(std::vector<OptionSpec> own);
 std::string describeWarningGroups();
 
+/// How a front-end command (check, build, test) presents itself on its command line.
+struct FrontendCommand {
+  const char *name;                     // "check"
+  const char *synopsis;                 // "[options] FILE..."
+  const char *description;              // the --help paragraph
+  const std::vector<OptionSpec> &specs; // from withDiagnosticOptions()
+  /// Command-specific checks of a parsed command line; returns an error message or "".
+  std::string (*validate)(const Args &args, const FrontendOptions &options) = nullptr;
+};
+
+/// Parses a front-end command line into `args` and `options` (files included). Prints --help or
+/// a usage error itself and returns the exit code then (0 or 2); returns nullopt to go on.
+std::optional<int> parseFrontendCommand(const std::vector<std::string> &argv,
+                                        const FrontendCommand &command, std::optional<Args> &args,
+                                        FrontendOptions &options);
+
 /// Parses `--format` and `--color` values; returns an error message on a bad value.
 std::optional<std::string> parseDiagOptions(const std::optional<std::string> &format,
                                             const std::optional<std::string> &color,

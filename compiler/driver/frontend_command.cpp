@@ -1,0 +1,40 @@
+// frontend_command.cpp - the command line that check, build and test share: warning options,
+// --format/--color, --help, input files, and one wording for every usage error (exit 2).
+#include "driver/compile.h"
+
+#include <fmt/format.h>
+
+namespace lattice::driver {
+
+std::optional<int> parseFrontendCommand(const std::vector<std::string> &commandLine,
+                                        const FrontendCommand &command, std::optional<Args> &args,
+                                        FrontendOptions &options) {
+  std::string error;
+  std::vector<std::string> argv = commandLine;
+  std::optional<std::string> badWarning = takeWarningOptions(argv, command.specs, options);
+  args = Args::parse(argv, command.specs, error);
+  if (args && args->has("--help")) {
+    fmt::print("Usage: lattice {} {}\n\n{}\n\nOptions:\n{}{}", command.name, command.synopsis,
+               command.description, describeOptions(command.specs), describeWarningGroups());
+    return ExitOk;
+  }
+  if (args) {
+    if (badWarning)
+      error = *badWarning;
+    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
+      error = *bad;
+    else if (args->positional().empty())
+      error = "no input files";
+    else if (command.validate)
+      error = command.validate(*args, options);
+  }
+  if (!args || !error.empty()) {
+    fmt::print(stderr, "lattice {}: error: {}\nrun `lattice {} --help` for usage\n", command.name,
+               error, command.name);
+    return ExitUsage;
+  }
+  options.files = args->positional();
+  return std::nullopt;
+}
+
+} // namespace lattice::driver
