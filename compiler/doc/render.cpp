@@ -360,18 +360,9 @@ constexpr const char *kScript = R"(
 })();
 )";
 
+/// The cell's CSS class: the access name, except that `n/a` is not a valid class name.
 const char *cssClass(Access access) {
-  switch (access) {
-  case Access::NotApplicable:
-    return "na";
-  case Access::Denied:
-    return "deny";
-  case Access::Allowed:
-    return "allow";
-  case Access::Conditional:
-    return "conditional";
-  }
-  return "deny";
+  return access == Access::NotApplicable ? "na" : accessName(access);
 }
 
 std::string lower(std::string text) {
