@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+# machine.py - prints, as JSON, the machine and tool versions a benchmark run used, for the
+# header of docs/performance.md. Usage: machine.py NODE_MODULES_DIR
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+
+
+def first_line(command):
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return "not found"
+    return out.strip().splitlines()[0] if out.strip() else "not found"
+
+
+def cpu_model():
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def memory_gib():
+    with open("/proc/meminfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    return 0
+
+
+def os_name():
+    try:
+        with open("/etc/os-release", encoding="utf-8") as release:
+            for line in release:
+                if line.startswith("PRETTY_NAME="):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return platform.system()
+
+
+def package_version(node_modules, name):
+    try:
+        with open(os.path.join(node_modules, name, "package.json"), encoding="utf-8") as package:
+            return json.load(package)["version"]
+    except (OSError, KeyError, ValueError):
+        return "not installed"
+
+
+def main():
+    node_modules = sys.argv[1]
+    print(json.dumps({
+        "date": datetime.date.today().isoformat(),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "memory_gib": memory_gib(),
+        "os": os_name(),
+        "kernel": platform.release(),
+        "compiler": first_line(["g++", "--version"]),
+        "node": first_line(["node", "--version"]),
+        "cedar_wasm": package_version(node_modules, "@cedar-policy/cedar-wasm"),
+        "casbin": package_version(node_modules, "casbin"),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

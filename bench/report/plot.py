@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+# plot.py - draws docs/performance.svg: ns per decision against scenario size for every engine,
+# and compile/validate time against policy size. Called by render.py; needs Debian's matplotlib.
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+
+# The same sources must give a byte-identical SVG: no date, fixed ids.
+matplotlib.rcParams["svg.hashsalt"] = "lattice-performance"
+matplotlib.rcParams["svg.fonttype"] = "none"
+
+ENGINE_STYLE = {
+    "lattice": ("Lattice (C++ runtime)", "o", "#1b7837"),
+    "js": ("hand-written JS check", "s", "#762a83"),
+    "casbin": ("Casbin (node)", "^", "#e08214"),
+    "cedar": ("Cedar (wasm)", "D", "#2166ac"),
+}
+
+
+def draw(path, peers, compile_sizes):
+    """peers: [(accounts, results)] by size; compile_sizes: compile.json's "sizes" list."""
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+
+    for engine, (label, marker, color) in ENGINE_STYLE.items():
+        points = [(accounts, e["ns_p50"]) for accounts, result in peers
+                  for e in result["engines"] if e["name"] == engine and e.get("ns_p50")]
+        if points:
+            left.plot(*zip(*points), marker=marker, color=color, label=label)
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_xlabel("accounts in the scenario (each with 5 sub-accounts)")
+    left.set_ylabel("ns per decision (median over batches)")
+    left.set_title("Decision time, same 100,000 requests")
+    left.grid(True, which="both", alpha=0.3)
+    left.legend(fontsize=8)
+
+    roles = [s["roles"] for s in compile_sizes]
+    for key, label, marker, color in [
+            ("check_s", "lattice check (with analyzer)", "o", "#1b7837"),
+            ("build_s", "lattice build", "v", "#5aae61"),
+            ("cedar_validate_s", "Cedar validate (wasm)", "D", "#2166ac")]:
+        values = [s.get(key) for s in compile_sizes]
+        if all(v is not None for v in values):
+            right.plot(roles, [v * 1000 for v in values], marker=marker, color=color, label=label)
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_xlabel("roles in the generated policy")
+    right.set_ylabel("wall time (ms)")
+    right.set_title("Compile and validate time")
+    right.grid(True, which="both", alpha=0.3)
+    right.legend(fontsize=8)
+
+    figure.tight_layout()
+    figure.savefig(path, format="svg", metadata={"Date": None})
+    plt.close(figure)

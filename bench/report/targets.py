@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+# targets.py - checks each target of issue 5 against one run's results and writes the summary
+# table of docs/performance.md (target, measured, met). Used by render.py.
+import math
+
+# Google Benchmark's own fields; everything else in a benchmark entry is a user counter.
+GBENCH_FIELDS = {
+    "name", "family_index", "per_family_instance_index", "run_name", "run_type", "repetitions",
+    "threads", "aggregate_name", "aggregate_unit", "iterations", "real_time", "cpu_time",
+    "time_unit", "repetition_index", "error_occurred", "error_message", "label",
+    "bytes_per_second", "items_per_second"}
+
+UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+# Micro-benchmark families (bench/micro): the decision including the scope relation, and table
+# loading at three sizes.
+DECIDE_WITH_RELATION = "BM_DecideWithRelation"
+LOAD = "BM_LoadAndVerify"
+
+
+def to_ns(benchmark):
+    return benchmark["real_time"] * UNIT_NS[benchmark["time_unit"]]
+
+
+def medians(micro, family):
+    return [b for b in micro["benchmarks"] if b.get("aggregate_name") == "median" and
+            b["run_name"].split("/")[0] == family]
+
+
+def row(target, measured, met):
+    return "| %s | %s | %s |" % (target, measured, "met" if met else "**missed**")
+
+
+def decide_rows(micro):
+    runs = medians(micro, DECIDE_WITH_RELATION)
+    worst = max(to_ns(b) for b in runs)
+    measured = ", ".join("%s: %.1f ns" % (b["run_name"].split("/", 1)[1], to_ns(b)) for b in runs)
+    allocs = max(b.get("allocs_per_decision", math.inf) for b in runs)
+    return [row("`decide` ≤ 20 ns median, scope relation included", measured, worst <= 20),
+            row("`decide` allocates nothing", "%g allocations per decision" % allocs, allocs == 0)]
+
+
+def ratio_rows(peers):
+    rows = []
+    for engine, label, factor in [("cedar", "Cedar", 1000), ("casbin", "Casbin", 1000),
+                                  ("js", "the hand-written JS check", 10)]:
+        ratios = []
+        for size, result in peers:
+            by_name = {e["name"]: e for e in result["engines"]}
+            if engine in by_name:
+                ratios.append((size, by_name[engine]["ns_p50"] / by_name["lattice"]["ns_p50"]))
+        measured = ", ".join("%s %s×" % (size, "{:,}".format(round(r))) for size, r in ratios)
+        rows.append(row("≥ %s× faster than %s per decision (p50)" % ("{:,}".format(factor), label),
+                        measured, bool(ratios) and all(r >= factor for _, r in ratios)))
+    return rows
+
+
+def load_rows(micro, compiled):
+    runs = medians(micro, LOAD)
+    per_mb = [(b, to_ns(b) / 1e6 / (b["bytes"] / 1e6)) for b in runs]
+    big = [(b, v) for b, v in per_mb if b["bytes"] >= 1e6]  # 1 KB is all fixed cost
+    measured = ", ".join("%s: %.3f ms/MB" % (b["run_name"].split("/", 1)[1], v) for b, v in per_mb)
+    rows = [row("table load + verify ≤ 1 ms per MB (1 MB and 50 MB)", measured,
+                bool(big) and all(v <= 1 for _, v in big))]
+    cells = []
+    for s in compiled["sizes"]:
+        dense = 8 * math.ceil(s["roles"] / 64) * s["permissions"] * 4
+        cell_count = s["roles"] * s["permissions"] * 4
+        cells.append((s, dense * 8 / cell_count, s["table_bytes"] - dense))
+    measured = "; ".join("%s roles: %.2f bit/cell + %s KiB" % (
+        "{:,}".format(s["roles"]), bits, "{:,}".format(round(rest / 1024)))
+        for s, bits, rest in cells)
+    rows.append(row("table ≤ 1 bit per (role, permission, relation) + headers "
+                    "(names, sparse rules)", measured,
+                    all(bits <= 1.0 + 64 / s["roles"] for s, bits, _ in cells)))
+    return rows
+
+
+def compile_rows(compiled):
+    slowest = max(compiled["examples"], key=lambda x: x["check_s"])
+    rows = [row("`lattice check` on any example < 50 ms per process",
+                "slowest: %s, %.1f ms" % (slowest["name"], slowest["check_s"] * 1000),
+                slowest["check_s"] < 0.05)]
+    sizes = sorted(compiled["sizes"], key=lambda s: s["roles"])
+    largest = sizes[-1]
+    rows.append(row("`lattice check` at %s roles < 2 s and < 1 GiB" % "{:,}".format(
+        largest["roles"]), "%.2f s, %.0f MiB" % (largest["check_s"], largest["check_rss_kib"] / 1024),
+        largest["roles"] >= 10000 and largest["check_s"] < 2 and
+        largest["check_rss_kib"] < 1024 * 1024))
+    # Linear: each step's growth in time and memory at most the growth in policy size (+25 %
+    # for noise and fixed costs that do not shrink).
+    steps, linear = [], True
+    for small, big in zip(sizes, sizes[1:]):
+        grow = big["policy_bytes"] / small["policy_bytes"]
+        time = big["check_s"] / small["check_s"]
+        memory = big["check_rss_kib"] / small["check_rss_kib"]
+        steps.append("%s→%s roles: source ×%.1f, time ×%.1f, memory ×%.1f" % (
+            "{:,}".format(small["roles"]), "{:,}".format(big["roles"]), grow, time, memory))
+        linear = linear and time <= 1.25 * grow and memory <= 1.25 * grow
+    rows.append(row("`check` time and memory grow no worse than linearly", "; ".join(steps),
+                    linear))
+    return rows
+
+
+def table(micro, peers, compiled):
+    return (["| target | measured | |", "|---|---|---|"] + decide_rows(micro) +
+            ratio_rows(peers) + load_rows(micro, compiled) + compile_rows(compiled))
