@@ -1,0 +1,101 @@
+// common.mjs - what the node engines share: the scenario reader, the timed loop over batches and
+// the stats line, so every engine is measured the same way as lattice_driver.cpp measures Lattice.
+import fs from 'node:fs';
+import path from 'node:path';
+
+function lines(dir, name) {
+  const text = fs.readFileSync(path.join(dir, name), 'utf8');
+  return text.split('\n').filter((line) => line !== '').map((line) => line.split(' '));
+}
+
+/// The entities of a scenario (bench/scenario/README.md), ids as array positions.
+export function readEntities(dir) {
+  const nodes = lines(dir, 'nodes.txt').map(([, parent, kind, business]) => ({
+    parent: Number(parent), kind, business: business === '1',
+  }));
+  const users = lines(dir, 'users.txt').map(([, kind, node, blocked, roles]) => ({
+    kind, node: Number(node), blocked: blocked === '1', roles: roles.split(','),
+  }));
+  const resources = lines(dir, 'resources.txt').map(([, type, owner]) => ({
+    type, owner: Number(owner),
+  }));
+  // A host knows each node's tenant; computed once, parents come before children.
+  nodes.forEach((node, id) => {
+    node.tenant = node.parent < 0 ? id : nodes[node.parent].tenant;
+  });
+  return { nodes, users, resources };
+}
+
+/// Requests as they reach a host: user id, permission name, resource id.
+export function readRequests(dir) {
+  return lines(dir, 'requests.txt').map(([user, permission, resource]) => ({
+    user: Number(user), permission, resource: Number(resource),
+  }));
+}
+
+function peakRssKib() {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const match = /VmHWM:\s*(\d+)/.exec(status);
+  return match ? Number(match[1]) : -1;
+}
+
+/// Nearest-rank percentile of sorted values, as lattice_driver.cpp computes it.
+function percentile(sorted, q) {
+  if (sorted.length === 0) return 0;
+  const rank = Math.min(Math.max(Math.ceil(q * sorted.length), 1), sorted.length);
+  return sorted[rank - 1];
+}
+
+/// Answers every request with `decide(request) -> boolean` in batches, timing each batch; one
+/// untimed pass over the first batch first (the JIT warms up, as a long-running host would be).
+/// Returns the answers and the timing fields of the stats line.
+export function timeDecisions(requests, decide, batch = 1000) {
+  const answers = new Uint8Array(requests.length);
+  for (let i = 0; i < Math.min(batch, requests.length); ++i) answers[i] = decide(requests[i]) ? 1 : 0;
+  const batchNs = [];
+  let totalNs = 0;
+  for (let begin = 0; begin < requests.length; begin += batch) {
+    const end = Math.min(begin + batch, requests.length);
+    const t0 = process.hrtime.bigint();
+    for (let i = begin; i < end; ++i) answers[i] = decide(requests[i]) ? 1 : 0;
+    const ns = Number(process.hrtime.bigint() - t0);
+    totalNs += ns;
+    batchNs.push(ns / (end - begin));
+  }
+  batchNs.sort((a, b) => a - b);
+  const n = requests.length;
+  return {
+    answers,
+    stats: {
+      decisions_per_s: n === 0 ? 0 : Math.round((n * 1e9) / totalNs),
+      ns_mean: n === 0 ? 0 : totalNs / n,
+      ns_p50: percentile(batchNs, 0.5),
+      ns_p99: percentile(batchNs, 0.99),
+    },
+  };
+}
+
+/// Milliseconds taken by `fn` (awaited).
+export async function timeMs(fn) {
+  const t0 = process.hrtime.bigint();
+  const value = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
+}
+
+export function writeAnswers(file, answers) {
+  fs.writeFileSync(file, Array.from(answers, (a) => (a ? '1\n' : '0\n')).join(''));
+}
+
+export function statsLine(name, loadMs, entitiesMs, timing) {
+  const round = (x, digits) => Number(x.toFixed(digits));
+  return JSON.stringify({
+    name,
+    load_ms: round(loadMs, 3),
+    entities_ms: round(entitiesMs, 3),
+    decisions_per_s: timing.decisions_per_s,
+    ns_mean: round(timing.ns_mean, 2),
+    ns_p50: round(timing.ns_p50, 2),
+    ns_p99: round(timing.ns_p99, 2),
+    peak_rss_kib: peakRssKib(),
+  });
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+# run_peers.py - the side-by-side harness: one scenario, the reference answers, then Lattice, Cedar,
+# Casbin and the hand-written JS check one at a time; every answer must equal the reference's.
+"""Runs the side-by-side harness for one size and writes its results as JSON (README.md).
+
+Exit status: 0 when every engine answered every request as the reference interpreter did and the
+allowed share is about half; 1 otherwise (the first mismatches are printed); 2 on bad usage.
+"""
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+POLICY = os.path.join(ROOT, "bench", "scenario", "policy.lat")
+GENERATOR = os.path.join(ROOT, "bench", "scenario", "gen_scenario.py")
+ENGINES = ["lattice", "cedar", "casbin", "js"]
+ALLOWED_SHARE = (0.40, 0.60)  # the generator aims at about half
+SHOWN_MISMATCHES = 5
+
+
+def log(message):
+    print("run_peers: " + message, file=sys.stderr, flush=True)
+
+
+def run(command, timeout=None):
+    """Runs `command`; returns its stdout, raises RuntimeError with its stderr on failure."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError("no answer within %d s" % timeout) from None
+    if done.returncode != 0:
+        raise RuntimeError("%s exited with %d: %s" % (os.path.basename(command[0]),
+                                                      done.returncode, done.stderr.strip()[-2000:]))
+    return done.stdout
+
+
+def read_answers(path):
+    with open(path) as f:
+        return [line.strip() for line in f]
+
+
+def engine_command(name, args, scenario, table, answers):
+    if name == "lattice":
+        return [os.path.join(args.build_dir, "bench", "peers", "peers_lattice_driver"),
+                table, scenario, answers]
+    # The V8 heap may grow to a few GiB; beyond that the engine counts as failed, not the machine.
+    return [args.node, "--max-old-space-size=%d" % args.node_heap_mib,
+            os.path.join(HERE, "engines.mjs"), "--engine", name, "--scenario", scenario,
+            "--node-modules", args.node_modules, "--out", answers]
+
+
+def compare(name, expected, got, requests):
+    """Number of requests whose answer differs from the reference (a missing answer differs)."""
+    wrong = [i for i in range(len(expected)) if i >= len(got) or got[i] != expected[i]]
+    if len(got) != len(expected):
+        log("%s: %d answers for %d requests" % (name, len(got), len(expected)))
+    for i in wrong[:SHOWN_MISMATCHES]:
+        log("%s differs on request %d (%s): reference %s, %s %s" % (
+            name, i + 1, requests[i], expected[i], name, got[i] if i < len(got) else "missing"))
+    return len(wrong)
+
+
+def machine(node):
+    cpu = platform.processor() or "unknown"
+    with open("/proc/cpuinfo") as info:
+        cpu = next((l.split(":", 1)[1].strip() for l in info if l.startswith("model name")), cpu)
+    try:
+        node_version = run([node, "--version"]).strip()
+    except (OSError, RuntimeError):
+        node_version = "not found"
+    return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(),
+            "python": platform.python_version(), "node": node_version}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", required=True, choices=["small", "medium", "large"])
+    parser.add_argument("--lattice", required=True, help="the lattice tool (for `lattice build`)")
+    parser.add_argument("--build-dir", required=True,
+                        help="CMake build folder with bench/peers/peers_{lattice_driver,reference_answers}")
+    parser.add_argument("--node-modules", required=True,
+                        help="node_modules with the packages of bench/peers/package.json")
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--node", default="node")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds per engine")
+    parser.add_argument("--node-heap-mib", type=int, default=4096)
+    parser.add_argument("--work", help="scenario folder (default: BUILD_DIR/bench/peers/work/SIZE)")
+    parser.add_argument("--out", required=True, help="results JSON")
+    args = parser.parse_args()
+    engines = args.engines.split(",")
+    if any(e not in ENGINES for e in engines):
+        parser.error("--engines takes a comma-separated subset of " + ",".join(ENGINES))
+    if any(e != "lattice" for e in engines) and not os.path.isdir(args.node_modules):
+        log("no node_modules at %s: run .ci/setup (it installs bench/peers/package-lock.json into "
+            "build/peers-node)" % args.node_modules)
+        return 1
+
+    work = args.work or os.path.join(args.build_dir, "bench", "peers", "work", args.size)
+    os.makedirs(work, exist_ok=True)
+    table = os.path.join(work, "policy.ltab")
+    try:
+        meta = json.loads(run([sys.executable, GENERATOR, "--size", args.size, "--seed",
+                               str(args.seed), "--requests", str(args.requests), "--out", work]))
+        run([args.lattice, "build", POLICY, "-o", table])
+        run([os.path.join(args.build_dir, "bench", "peers", "peers_reference_answers"), POLICY,
+             work, os.path.join(work, "reference.txt")])
+    except (OSError, RuntimeError) as e:
+        log("cannot prepare the scenario: %s" % e)
+        return 1
+    expected = read_answers(os.path.join(work, "reference.txt"))
+    with open(os.path.join(work, "requests.txt")) as f:
+        requests = [line.strip() for line in f]
+    allowed = sum(a == "1" for a in expected)
+    log("%s: %d requests, %d allowed by the reference" % (args.size, len(expected), allowed))
+
+    ok = ALLOWED_SHARE[0] <= allowed / max(len(expected), 1) <= ALLOWED_SHARE[1]
+    if not ok:
+        log("the allowed share %.2f is outside %s" % (allowed / max(len(expected), 1), ALLOWED_SHARE))
+    results = []
+    for name in engines:
+        answers = os.path.join(work, "answers_%s.txt" % name)
+        if os.path.exists(answers):
+            os.remove(answers)
+        start = time.monotonic()
+        try:
+            out = run(engine_command(name, args, work, table, answers), timeout=args.timeout)
+            stats = json.loads(out.strip().splitlines()[-1])
+            stats["mismatches"] = compare(name, expected, read_answers(answers), requests)
+        except (OSError, RuntimeError, ValueError, IndexError) as e:
+            # A measured failure (time, memory, crash): reported, and the run fails.
+            stats = {"name": name, "error": str(e), "mismatches": len(expected)}
+            log("%s failed after %.0f s: %s" % (name, time.monotonic() - start, e))
+        ok = ok and "error" not in stats and stats["mismatches"] == 0
+        log("%s: %s" % (name, json.dumps(stats)))
+        results.append(stats)
+
+    with open(args.out, "w") as f:
+        json.dump({"size": args.size, "seed": args.seed, "accounts": meta["accounts"],
+                   "users": meta["users"], "resources": meta["resources"],
+                   "requests": len(expected), "allowed": allowed, "engines": results,
+                   "machine": machine(args.node)}, f, indent=1)
+        f.write("\n")
+    log("results in %s: %s" % (args.out, "all engines agree with the reference" if ok else "FAILED"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
