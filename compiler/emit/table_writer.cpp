@@ -13,8 +13,8 @@
 namespace lattice::emit {
 namespace {
 
-using lower::GuardedEntry;
 using lower::RequireClause;
+using lower::SparseRule;
 using lower::Tables;
 
 static_assert(lower::kRelationCount == format::kRelationCount);
@@ -53,10 +53,6 @@ std::optional<std::string> verifyNames(const std::vector<std::string> &names, co
   return std::nullopt;
 }
 
-/// The canonical order of guarded entries: by permission (the format requires it), then the rest.
-auto guardedKey(const GuardedEntry &g) {
-  return std::tie(g.permission, g.role, g.deny, g.relationMask, g.requiredFlags, g.forbiddenFlags);
-}
 auto requireKey(const RequireClause &c) {
   return std::tie(c.statement, c.kindMask, c.requiredFlags, c.forbiddenFlags);
 }
@@ -174,18 +170,18 @@ std::optional<std::string> verifyTables(const Tables &t) {
   if (t.wordsPerBitset != (roles + 63) / 64)
     return "wordsPerBitset is not ceil(roles / 64)";
   const size_t words = size_t(perms) * format::kRelationCount * t.wordsPerBitset;
-  if (t.allowBits.size() != words || t.denyBits.size() != words)
-    return "allow/deny bitsets do not have permissions * 4 * wordsPerBitset words";
+  if (t.allowBits.size() != words)
+    return "allow bitsets do not have permissions * 4 * wordsPerBitset words";
   if (roles % 64 != 0) {
     const uint64_t stray = ~lowBits(roles % 64);
     for (size_t w = t.wordsPerBitset - 1; w < words; w += t.wordsPerBitset)
-      if ((t.allowBits[w] | t.denyBits[w]) & stray)
+      if (t.allowBits[w] & stray)
         return "a bitset has a bit for a role id out of range";
   }
-  for (const GuardedEntry &g : t.guarded)
+  for (const SparseRule &g : t.sparseRules)
     if (g.permission >= perms || g.role >= roles || g.relationMask > 0xF ||
         ((g.requiredFlags | g.forbiddenFlags) & ~flagMask))
-      return "a guarded entry has an id, relation or flag out of range";
+      return "a sparse rule has an id, relation or flag out of range";
   for (const auto &set : t.exclusiveSets)
     for (uint32_t role : set)
       if (role >= roles)
@@ -198,7 +194,7 @@ std::optional<std::string> verifyTables(const Tables &t) {
         statementKinds[c.statement] != c.kindMask)
       return "clauses of one require statement have different kind masks";
   }
-  if (t.guarded.size() > UINT32_MAX || t.exclusiveSets.size() > UINT32_MAX ||
+  if (t.sparseRules.size() > UINT32_MAX || t.exclusiveSets.size() > UINT32_MAX ||
       t.requireClauses.size() > UINT32_MAX)
     return "too many entries";
   return std::nullopt;
@@ -209,7 +205,7 @@ std::vector<uint8_t> writeTable(const Tables &t) {
     return {};
   const uint32_t roles = uint32_t(t.roleNames.size()), perms = uint32_t(t.permissionNames.size());
   const uint32_t words = t.wordsPerBitset;
-  const auto guardedEntries = sortedUnique(t.guarded, guardedKey);
+  const auto sparseRules = sortedUnique(t.sparseRules, lower::sparseRuleKey);
   const auto requireClauses = sortedUnique(t.requireClauses, requireKey);
   const auto exclusiveSets = canonicalSets(t.exclusiveSets);
 
@@ -241,15 +237,15 @@ std::vector<uint8_t> writeTable(const Tables &t) {
   size_t next = 0;
   for (uint32_t p = 0; p < perms; ++p) {
     const size_t begin = next;
-    while (next < guardedEntries.size() && guardedEntries[next].permission == p)
+    while (next < sparseRules.size() && sparseRules[next].permission == p)
       ++next;
     Bytes &info = sections[format::kPermissionInfo];
     info.u64(t.permissionKindMask[p]);
     info.u32(uint32_t(begin));
     info.u32(uint32_t(next));
   }
-  for (const GuardedEntry &g : guardedEntries) {
-    Bytes &out = sections[format::kGuarded];
+  for (const SparseRule &g : sparseRules) {
+    Bytes &out = sections[format::kSparseRules];
     out.u32(g.permission);
     out.u32(g.role);
     out.u64(g.requiredFlags);
@@ -260,7 +256,6 @@ std::vector<uint8_t> writeTable(const Tables &t) {
   }
 
   sections[format::kAllowBits] = bitsets(t.allowBits);
-  sections[format::kDenyBits] = bitsets(t.denyBits);
   for (const auto &set : exclusiveSets) {
     std::vector<uint64_t> bits(words, 0);
     for (uint32_t role : set)
@@ -301,7 +296,7 @@ std::vector<uint8_t> writeTable(const Tables &t) {
       {format::hdr::kFlagCount, uint32_t(t.flagNames.size())},
       {format::hdr::kRelationCount, format::kRelationCount},
       {format::hdr::kWordsPerBitset, words},
-      {format::hdr::kGuardedCount, uint32_t(guardedEntries.size())},
+      {format::hdr::kSparseRuleCount, uint32_t(sparseRules.size())},
       {format::hdr::kExclusiveCount, uint32_t(exclusiveSets.size())},
       {format::hdr::kRequireCount, uint32_t(requireClauses.size())},
       {format::hdr::kStringCount, uint32_t(strings.offsets.size())},
@@ -381,34 +376,28 @@ std::string dumpTables(const Tables &t) {
       out += " for " + maskNames(t.kindNames, t.permissionKindMask[p]);
     out += "\n";
   }
-  // Bitset rows, by permission then relation; only rows with a bit set.
+  // Allow rows, by permission then relation; only rows with a bit set.
   const size_t words = t.wordsPerBitset;
   for (size_t p = 0; words && p < t.permissionNames.size(); ++p) {
     for (uint32_t rel = 0; rel < format::kRelationCount; ++rel) {
       const size_t row = (p * format::kRelationCount + rel) * words;
-      auto rolesIn = [&](const std::vector<uint64_t> &bits) {
-        std::vector<uint32_t> ids;
-        for (size_t w = 0; w < words && row + w < bits.size(); ++w)
-          for (uint32_t b = 0; b < 64; ++b)
-            if ((bits[row + w] >> b) & 1)
-              ids.push_back(uint32_t(w * 64 + b));
-        return ids;
-      };
-      const auto allow = rolesIn(t.allowBits), deny = rolesIn(t.denyBits);
-      if (allow.empty() && deny.empty())
-        continue;
-      out += "rule " + t.permissionNames[p] + " " + kRelations[rel] + ":";
+      std::vector<uint32_t> allow;
+      for (size_t w = 0; w < words && row + w < t.allowBits.size(); ++w)
+        for (uint32_t b = 0; b < 64; ++b)
+          if ((t.allowBits[row + w] >> b) & 1)
+            allow.push_back(uint32_t(w * 64 + b));
       if (!allow.empty())
-        out += " allow " + idNames(t.roleNames, allow) + (deny.empty() ? "" : ";");
-      if (!deny.empty())
-        out += " deny " + idNames(t.roleNames, deny);
-      out += "\n";
+        out += "allow " + t.permissionNames[p] + " " + kRelations[rel] + ": " +
+               idNames(t.roleNames, allow) + "\n";
     }
   }
-  for (const GuardedEntry &g : sortedUnique(t.guarded, guardedKey))
-    out += "guarded " + name(t.permissionNames, g.permission) + (g.deny ? " deny " : " allow ") +
-           name(t.roleNames, g.role) + " on " + relations(g.relationMask) + " when " +
-           condition(g.requiredFlags, g.forbiddenFlags) + "\n";
+  for (const SparseRule &g : sortedUnique(t.sparseRules, lower::sparseRuleKey)) {
+    out += "sparse " + name(t.permissionNames, g.permission) + (g.deny ? " deny " : " allow ") +
+           name(t.roleNames, g.role) + " on " + relations(g.relationMask);
+    if (g.requiredFlags | g.forbiddenFlags)
+      out += " when " + condition(g.requiredFlags, g.forbiddenFlags);
+    out += "\n";
+  }
   for (const auto &set : canonicalSets(t.exclusiveSets))
     out += "exclusive " + idNames(t.roleNames, sortedUnique(set)) + "\n";
   for (const RequireClause &c : sortedUnique(t.requireClauses, requireKey))

@@ -18,13 +18,13 @@ std::optional<std::string> verifyTables(const lower::Tables &tables);
 
 /// The table file (docs/table-format.md). A pure function of the tables' content: identical
 /// input gives identical bytes. Lists the format treats as sets (assigns, exclusive sets,
-/// guarded entries, require clauses) are written sorted and deduplicated, so their order in
+/// sparse rules, require clauses) are written sorted and deduplicated, so their order in
 /// `tables` does not matter. Returns an empty vector if verifyTables reports a problem.
 std::vector<uint8_t> writeTable(const lower::Tables &tables);
 
 /// A line-oriented dump for golden tests: names with ids, role and permission attributes, one
-/// `rule` line per non-empty (permission, relation), guarded entries, exclusive sets and
-/// requirements, all by name. Tolerates malformed tables (bad ids print as `#id`).
+/// `allow` line per non-empty (permission, relation) allow bitset, `sparse` rules, exclusive
+/// sets and requirements, all by name. Tolerates malformed tables (bad ids print as `#id`).
 std::string dumpTables(const lower::Tables &tables);
 
 } // namespace lattice::emit

@@ -1,5 +1,5 @@
-// lower.cpp - builds dense allow/deny role bitsets per (permission, relation), guarded entries
-// for conditional rules, and the name, kind, exclusivity and requirement tables.
+// lower.cpp - builds dense allow bitsets per (permission, relation), sparse rules for denies and
+// conditional rules, and the name, kind, exclusivity and requirement tables.
 #include "lower/lower.h"
 
 #include <algorithm>
@@ -30,7 +30,6 @@ Tables lowerModel(const sema::Model &model) {
   t.wordsPerBitset = static_cast<uint32_t>((roleCount + 63) / 64);
   const size_t bitsetCount = model.permissions.size() * kRelationCount;
   t.allowBits.assign(bitsetCount * t.wordsPerBitset, 0);
-  t.denyBits.assign(bitsetCount * t.wordsPerBitset, 0);
 
   for (sema::RoleId role = 0; role < roleCount; ++role) {
     // The role's own rules and those of every role it extends, transitively.
@@ -41,29 +40,43 @@ Tables lowerModel(const sema::Model &model) {
         const sema::Rule &rule = model.rules[ruleIndex];
         const sema::RelationMask relations = sema::reachRelations(rule.reach);
         const bool deny = rule.effect == sema::Effect::Deny;
-        if (rule.guard.isAlways()) {
-          auto &bits = deny ? t.denyBits : t.allowBits;
+        if (rule.guard.isAlways() && !deny) {
           for (sema::PermissionId permission : rule.permissions)
             for (uint32_t relation = 0; relation < kRelationCount; ++relation)
               if (relations >> relation & 1)
-                bits[(permission * kRelationCount + relation) * t.wordsPerBitset + role / 64] |=
-                    uint64_t{1} << (role % 64);
+                t.allowBits[(permission * kRelationCount + relation) * t.wordsPerBitset +
+                            role / 64] |= uint64_t{1} << (role % 64);
           continue;
         }
+        // Denies and conditional allows: one sparse rule per clause (an unconditional deny is
+        // the single clause that requires and forbids nothing).
         for (sema::PermissionId permission : rule.permissions)
           for (const sema::Clause &clause : rule.guard.clauses)
-            t.guarded.push_back(
+            t.sparseRules.push_back(
                 {permission, role, relations, deny, clause.required, clause.forbidden});
       }
     }
   }
-  auto key = [](const GuardedEntry &e) {
-    return std::tie(e.permission, e.role, e.deny, e.relationMask, e.requiredFlags,
-                    e.forbiddenFlags);
+  // Rules that differ only in their relations (a role's own deny and an inherited one, say)
+  // become one entry covering the union: at most one entry per (permission, role, clause).
+  auto sameExceptRelations = [](const SparseRule &e) {
+    return std::tie(e.permission, e.role, e.deny, e.requiredFlags, e.forbiddenFlags);
   };
-  std::sort(t.guarded.begin(), t.guarded.end(),
-            [&](const GuardedEntry &a, const GuardedEntry &b) { return key(a) < key(b); });
-  t.guarded.erase(std::unique(t.guarded.begin(), t.guarded.end()), t.guarded.end());
+  std::sort(t.sparseRules.begin(), t.sparseRules.end(),
+            [&](const SparseRule &a, const SparseRule &b) {
+              return sameExceptRelations(a) < sameExceptRelations(b);
+            });
+  std::vector<SparseRule> merged;
+  for (const SparseRule &rule : t.sparseRules) {
+    if (!merged.empty() && sameExceptRelations(merged.back()) == sameExceptRelations(rule))
+      merged.back().relationMask |= rule.relationMask;
+    else
+      merged.push_back(rule);
+  }
+  std::sort(merged.begin(), merged.end(), [](const SparseRule &a, const SparseRule &b) {
+    return sparseRuleKey(a) < sparseRuleKey(b);
+  });
+  t.sparseRules = std::move(merged);
 
   for (const auto &set : model.exclusives)
     t.exclusiveSets.push_back(set.roles);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace lattice::lower {
@@ -11,18 +12,26 @@ namespace lattice::lower {
 /// Number of scope relations a request can be in (same, descendant, ancestor, tenant).
 inline constexpr uint32_t kRelationCount = 4;
 
-/// A rule whose `when` condition could not be folded into the dense bitsets.
+/// A rule that is not a dense allow bit: one DNF clause of a conditional rule, or an
+/// unconditional deny (no flags required or forbidden). Denies are rare, so keeping them here
+/// instead of in a second dense bitset halves the dense part of the table.
 /// It applies when the role is held, the relation is in `relationMask`, every flag of
 /// `requiredFlags` is set and no flag of `forbiddenFlags` is set.
-struct GuardedEntry {
+struct SparseRule {
   uint32_t permission = 0;
   uint32_t role = 0;
   uint8_t relationMask = 0; // bit r set = applies at relation r
   bool deny = false;
   uint64_t requiredFlags = 0;
   uint64_t forbiddenFlags = 0;
-  friend bool operator==(const GuardedEntry &, const GuardedEntry &) = default;
+  friend bool operator==(const SparseRule &, const SparseRule &) = default;
 };
+
+/// The canonical order of sparse rules: by permission (the format groups them so), then by role
+/// (the runtime relies on it), then the rest, so that equal lists are written identically.
+inline auto sparseRuleKey(const SparseRule &r) {
+  return std::tie(r.permission, r.role, r.deny, r.relationMask, r.requiredFlags, r.forbiddenFlags);
+}
 
 /// One conjunction of a `require` statement. A statement holds when any of its clauses holds;
 /// a request is denied unless every statement that applies to its principal kind holds.
@@ -50,12 +59,11 @@ struct Tables {
 
   /// Dense role bitsets, `wordsPerBitset` 64-bit words each, indexed
   /// [(permission * kRelationCount + relation) * wordsPerBitset + word]; bit r%64 of word r/64
-  /// is role r. Only unconditional rules are folded in here.
+  /// is role r. Only unconditional allows are folded in here.
   uint32_t wordsPerBitset = 0;
   std::vector<uint64_t> allowBits;
-  std::vector<uint64_t> denyBits;
 
-  std::vector<GuardedEntry> guarded;                // sorted by permission, then role, ...
+  std::vector<SparseRule> sparseRules;              // sorted by permission, then role, ...
   std::vector<std::vector<uint32_t>> exclusiveSets; // each sorted; at most one may be held
   // Not `requires`: that is a C++20 keyword.
   std::vector<RequireClause> requireClauses; // sorted by statement

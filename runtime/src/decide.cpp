@@ -6,7 +6,7 @@ using namespace lattice::format;
 
 namespace {
 
-/// Guarded entries test "is this role held" in O(1) through a stack bitset when the table has at
+/// Sparse rules test "is this role held" in O(1) through a stack bitset when the table has at
 /// most this many bitset words (4096 roles), and by scanning the held roles beyond that.
 constexpr uint32_t kStackWords = 64;
 
@@ -99,21 +99,18 @@ lattice_decision lattice_decide(const lattice_table *table, const lattice_reques
   if (!requirementsHold(t, kindBit, q->flags))
     return deny(LATTICE_REASON_REQUIREMENT);
 
-  // Dense bitsets: one word load per held role and bitset.
+  // Dense allow bits: one word load per held role.
   const size_t row = 8 * (size_t(q->permission) * kRelationCount + q->relation) * t.words;
   const uint8_t *allowBits = t.section[kAllowBits] + row;
-  const uint8_t *denyBits = t.section[kDenyBits] + row;
-  uint32_t denier = LATTICE_NO_ID, allower = LATTICE_NO_ID;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (testBit(denyBits, roles[i]))
-      denier = minId(denier, roles[i]);
+  uint32_t allower = LATTICE_NO_ID;
+  for (uint32_t i = 0; i < n; ++i)
     if (testBit(allowBits, roles[i]))
       allower = minId(allower, roles[i]);
-  }
 
-  // Guarded entries of this permission only: [begin, end) from its PermissionInfo.
-  const uint32_t begin = loadU32(permInfo + perm::kGuardedBegin);
-  const uint32_t end = loadU32(permInfo + perm::kGuardedEnd);
+  // Sparse rules (conditional rules and all denies) of this permission only: [begin, end) from
+  // its PermissionInfo. A permission with neither has an empty range: two loads, no scan.
+  const uint32_t begin = loadU32(permInfo + perm::kSparseBegin);
+  const uint32_t end = loadU32(permInfo + perm::kSparseEnd);
   if (begin != end) {
     uint64_t heldWords[kStackWords];
     const bool useBitset = t.words <= kStackWords;
@@ -132,19 +129,18 @@ lattice_decision lattice_decide(const lattice_table *table, const lattice_reques
       return false;
     };
     for (uint32_t e = begin; e < end; ++e) {
-      const uint8_t *g = t.section[kGuarded] + guarded::kSize * size_t(e);
-      const uint32_t role = loadU32(g + guarded::kRole);
-      if (!((g[guarded::kRelationMask] >> q->relation) & 1) ||
-          !flagsMatch(q->flags, loadU64(g + guarded::kRequired),
-                      loadU64(g + guarded::kForbidden)) ||
-          !held(role))
+      const uint8_t *g = t.section[kSparseRules] + sparse::kSize * size_t(e);
+      const uint32_t role = loadU32(g + sparse::kRole);
+      if (!((g[sparse::kRelationMask] >> q->relation) & 1) || !held(role) ||
+          !flagsMatch(q->flags, loadU64(g + sparse::kRequired), loadU64(g + sparse::kForbidden)))
         continue;
-      uint32_t &decider = g[guarded::kDeny] ? denier : allower;
-      decider = minId(decider, role);
+      // The range is sorted by role (checked at load), so the first matching deny names the
+      // lowest denying role, and it wins over every allow.
+      if (g[sparse::kDeny])
+        return deny(LATTICE_REASON_DENIED_BY_RULE, role);
+      allower = minId(allower, role);
     }
   }
-  if (denier != LATTICE_NO_ID)
-    return deny(LATTICE_REASON_DENIED_BY_RULE, denier);
   if (allower != LATTICE_NO_ID)
     return {1, LATTICE_REASON_ALLOWED, allower};
   return deny(LATTICE_REASON_NO_ALLOW);

@@ -14,7 +14,7 @@ struct lattice_table {
   size_t size = 0;
   uint8_t *owned = nullptr; // the file buffer for lattice_table_load_file, else null
   uint32_t kindCount = 0, roleCount = 0, permissionCount = 0, flagCount = 0, words = 0;
-  uint32_t guardedCount = 0, exclusiveCount = 0, requireCount = 0, stringCount = 0;
+  uint32_t sparseCount = 0, exclusiveCount = 0, requireCount = 0, stringCount = 0;
   uint32_t assignCount = 0, policyName = 0;
   uint64_t flagMask = 0; // the flag bits a request may set
   const uint8_t *section[lattice::format::kSectionCount] = {};

@@ -44,7 +44,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
   t.permissionCount = loadU32(d + hdr::kPermissionCount);
   t.flagCount = loadU32(d + hdr::kFlagCount);
   t.words = loadU32(d + hdr::kWordsPerBitset);
-  t.guardedCount = loadU32(d + hdr::kGuardedCount);
+  t.sparseCount = loadU32(d + hdr::kSparseRuleCount);
   t.exclusiveCount = loadU32(d + hdr::kExclusiveCount);
   t.requireCount = loadU32(d + hdr::kRequireCount);
   t.stringCount = loadU32(d + hdr::kStringCount);
@@ -78,8 +78,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
       4 * uint64_t(t.assignCount),
       perm::kSize * t.permissionCount,
       mulSat(rows, 8),
-      mulSat(rows, 8),
-      guarded::kSize * t.guardedCount,
+      sparse::kSize * t.sparseCount,
       mulSat(uint64_t(t.exclusiveCount) * 8, t.words),
       require::kSize * t.requireCount,
   };
@@ -142,26 +141,30 @@ bool validRoles(const lattice_table &t) noexcept {
   return expectedBegin == t.assignCount;
 }
 
-bool validGuarded(const lattice_table &t) noexcept {
+/// Each permission's range holds its own entries, sorted by role: decide relies on that to
+/// stop at the first matching deny, which then names the lowest denying role.
+bool validSparseRules(const lattice_table &t) noexcept {
   const uint64_t kinds = lowBits(t.kindCount);
   uint32_t expectedBegin = 0;
   for (uint32_t p = 0; p < t.permissionCount; ++p) {
     const uint8_t *rec = t.section[kPermissionInfo] + perm::kSize * size_t(p);
-    uint32_t begin = loadU32(rec + perm::kGuardedBegin), end = loadU32(rec + perm::kGuardedEnd);
+    uint32_t begin = loadU32(rec + perm::kSparseBegin), end = loadU32(rec + perm::kSparseEnd);
     if ((loadU64(rec + perm::kKindMask) & ~kinds) != 0 || begin != expectedBegin || end < begin ||
-        end > t.guardedCount)
+        end > t.sparseCount)
       return false;
     for (uint32_t i = begin; i < end; ++i) {
-      const uint8_t *g = t.section[kGuarded] + guarded::kSize * size_t(i);
-      if (loadU32(g + guarded::kPermission) != p || loadU32(g + guarded::kRole) >= t.roleCount ||
-          g[guarded::kRelationMask] > 0xF || g[guarded::kDeny] > 1 ||
-          ((loadU64(g + guarded::kRequired) | loadU64(g + guarded::kForbidden)) & ~t.flagMask) ||
-          loadU32(g + guarded::kReserved) != 0 || loadU16(g + guarded::kReserved + 4) != 0)
+      const uint8_t *g = t.section[kSparseRules] + sparse::kSize * size_t(i);
+      const uint32_t role = loadU32(g + sparse::kRole);
+      if (loadU32(g + sparse::kPermission) != p || role >= t.roleCount ||
+          (i > begin && role < loadU32(g - sparse::kSize + sparse::kRole)) ||
+          g[sparse::kRelationMask] > 0xF || g[sparse::kDeny] > 1 ||
+          ((loadU64(g + sparse::kRequired) | loadU64(g + sparse::kForbidden)) & ~t.flagMask) ||
+          loadU32(g + sparse::kReserved) != 0 || loadU16(g + sparse::kReserved + 4) != 0)
         return false;
     }
     expectedBegin = end;
   }
-  return expectedBegin == t.guardedCount;
+  return expectedBegin == t.sparseCount;
 }
 
 /// Bits for role ids >= roleCount must be clear in every bitset of a section.
@@ -200,8 +203,8 @@ lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexc
   bool ok = validStrings(t);
   for (uint32_t c = Category::kKinds; ok && c <= Category::kFlags; ++c)
     ok = validNames(t, c);
-  ok = ok && validRoles(t) && validGuarded(t) && validBitsets(t, kAllowBits) &&
-       validBitsets(t, kDenyBits) && validBitsets(t, kExclusive) && validRequires(t);
+  ok = ok && validRoles(t) && validSparseRules(t) && validBitsets(t, kAllowBits) &&
+       validBitsets(t, kExclusive) && validRequires(t);
   return ok ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_LAYOUT;
 }
 

@@ -25,7 +25,7 @@ TEST(Format, EmittingIsDeterministic) {
 TEST(Format, SetLikeListsAreCanonicalised) {
   lower::Tables shuffled = sampleTables();
   std::mt19937 rng(7);
-  std::shuffle(shuffled.guarded.begin(), shuffled.guarded.end(), rng);
+  std::shuffle(shuffled.sparseRules.begin(), shuffled.sparseRules.end(), rng);
   std::shuffle(shuffled.requireClauses.begin(), shuffled.requireClauses.end(), rng);
   std::reverse(shuffled.exclusiveSets.begin(), shuffled.exclusiveSets.end());
   for (auto &set : shuffled.exclusiveSets)
@@ -35,7 +35,7 @@ TEST(Format, SetLikeListsAreCanonicalised) {
     if (!assigns.empty())
       assigns.push_back(assigns.front()); // a duplicate changes nothing either
   }
-  shuffled.guarded.push_back(shuffled.guarded.front());
+  shuffled.sparseRules.push_back(shuffled.sparseRules.front());
   EXPECT_EQ(emit::writeTable(shuffled), emit::writeTable(sampleTables()));
 }
 
@@ -44,7 +44,7 @@ TEST(Format, LayoutBasics) {
   ASSERT_GE(bytes.size(), kHeaderSize);
   EXPECT_EQ(bytes.size() % 8, 0u);
   EXPECT_TRUE(std::equal(std::begin(kMagic), std::end(kMagic), bytes.begin()));
-  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMajor]), 1);
+  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMajor]), 2);
   EXPECT_EQ(loadU16(&bytes[hdr::kVersionMinor]), 0);
   EXPECT_EQ(loadU64(&bytes[hdr::kFileSize]), bytes.size());
   uint64_t previousEnd = kHeaderSize;
@@ -66,27 +66,48 @@ TEST(Format, MinimalTableGolden) {
   lower::Tables tables;
   tables.policyName = "p";
   const std::vector<uint8_t> bytes = emit(tables);
-  ASSERT_EQ(bytes.size(), 328u);
+  ASSERT_EQ(bytes.size(), 312u);
   std::string hex;
   for (size_t i = 0; i < 96; ++i) {
     char buffer[4];
     std::snprintf(buffer, sizeof buffer, "%02x%s", bytes[i], i % 16 == 15 ? "\n" : " ");
     hex += buffer;
   }
-  EXPECT_EQ(hex, "4c 54 41 42 0d 0a 1a 0a 2e 56 49 6a 56 a9 2a 6a\n"
-                 "01 00 00 00 0e 00 00 00 48 01 00 00 00 00 00 00\n"
+  EXPECT_EQ(hex, "4c 54 41 42 0d 0a 1a 0a 43 6f 0f 65 1b 85 a6 f9\n"
+                 "02 00 00 00 0d 00 00 00 38 01 00 00 00 00 00 00\n"
                  "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
                  "04 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
                  "00 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00\n"
-                 "00 00 00 00 00 00 00 00 38 01 00 00 00 00 00 00\n");
-  // String data: "p\0" at 312, then its offset table (one u32 0) at 320, everything else empty
-  // at 328 (the end). A second, independent writer (Python) produced the same 328 bytes.
-  EXPECT_EQ(bytes[312], 'p');
-  EXPECT_EQ(bytes[313], 0);
+                 "00 00 00 00 00 00 00 00 28 01 00 00 00 00 00 00\n");
+  // String data: "p\0" at 296, then its offset table (one u32 0) at 304, everything else empty
+  // at 312 (the end). A second, independent writer (Python) produced the same 312 bytes.
+  EXPECT_EQ(bytes[296], 'p');
+  EXPECT_EQ(bytes[297], 0);
   EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 8]), 2u);
-  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 16]), 320u);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 16]), 304u);
   EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 24]), 4u);
   EXPECT_EQ(loadStatus(bytes), LATTICE_LOAD_OK);
+}
+
+/// The smallest 1.0 table, as the 1.0 spec gave it (its checksum pins the bytes): this reader
+/// must refuse it by its version, since 1.x stored denies in a dense section 2.x no longer has.
+TEST(Format, RejectsVersion1Tables) {
+  std::vector<uint8_t> v1(328, 0);
+  std::copy(std::begin(kMagic), std::end(kMagic), v1.begin());
+  storeU16(&v1[hdr::kVersionMajor], 1);
+  storeU32(&v1[hdr::kSectionCount], 14);
+  storeU64(&v1[hdr::kFileSize], v1.size());
+  storeU32(&v1[hdr::kRelationCount], 4);
+  storeU32(&v1[hdr::kStringCount], 1);
+  for (uint32_t i = 0; i < 14; ++i) {
+    const uint64_t offset = i == 0 ? 312 : i == 1 ? 320 : 328, size = i == 0 ? 2 : i == 1 ? 4 : 0;
+    storeU64(&v1[hdr::kDirectory + hdr::kDirectoryEntrySize * i], offset);
+    storeU64(&v1[hdr::kDirectory + hdr::kDirectoryEntrySize * i + 8], size);
+  }
+  v1[312] = 'p';
+  reseal(v1);
+  ASSERT_EQ(loadU64(&v1[hdr::kChecksum]), 0x6a2aa9566a49562eull) << "not the 1.0 golden table";
+  EXPECT_EQ(loadStatus(v1), LATTICE_LOAD_BAD_VERSION);
 }
 
 TEST(Checksum, SpecifiedValues) {
@@ -235,8 +256,8 @@ protected:
   size_t roleField(uint32_t role, size_t field) const {
     return at(kRoleInfo, role::kSize * role + field);
   }
-  size_t guardedField(uint32_t entry, size_t field) const {
-    return at(kGuarded, guarded::kSize * entry + field);
+  size_t sparseField(uint32_t entry, size_t field) const {
+    return at(kSparseRules, sparse::kSize * entry + field);
   }
   size_t requireField(uint32_t clause, size_t field) const {
     return at(kRequire, require::kSize * clause + field);
@@ -254,7 +275,9 @@ TEST_F(Validation, Magic) {
 }
 
 TEST_F(Validation, Version) {
-  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 2); }),
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 1); }),
+            LATTICE_LOAD_BAD_VERSION);
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 3); }),
             LATTICE_LOAD_BAD_VERSION);
   EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 0); }),
             LATTICE_LOAD_BAD_VERSION);
@@ -288,18 +311,19 @@ TEST_F(Validation, HeaderCounts) {
   EXPECT_EQ(set32(hdr::kPolicyName, count(hdr::kStringCount)), LATTICE_LOAD_BAD_LAYOUT);
   EXPECT_EQ(set32(hdr::kRoleCount, UINT32_MAX), LATTICE_LOAD_BAD_LAYOUT);
   EXPECT_EQ(set32(hdr::kPermissionCount, UINT32_MAX), LATTICE_LOAD_BAD_LAYOUT);
-  EXPECT_EQ(set32(hdr::kGuardedCount, count(hdr::kGuardedCount) + 1), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kSparseRuleCount, count(hdr::kSparseRuleCount) + 1),
+            LATTICE_LOAD_BAD_LAYOUT);
   EXPECT_EQ(set32(hdr::kAssignCount, count(hdr::kAssignCount) - 1), LATTICE_LOAD_BAD_LAYOUT);
   EXPECT_EQ(patched([](auto &b) { b[hdr::kReserved + 7] = 1; }), LATTICE_LOAD_BAD_LAYOUT);
 }
 
 TEST_F(Validation, SectionDirectory) {
   auto entry = [](uint32_t id) { return hdr::kDirectory + hdr::kDirectoryEntrySize * id; };
-  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kGuarded), at(kGuarded) + 4); }),
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kSparseRules), at(kSparseRules) + 4); }),
             LATTICE_LOAD_BAD_LAYOUT); // misaligned
-  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kGuarded), b.size() + 8); }),
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kSparseRules), b.size() + 8); }),
             LATTICE_LOAD_BAD_LAYOUT); // past the end
-  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kGuarded), 8); }),
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kSparseRules), 8); }),
             LATTICE_LOAD_BAD_LAYOUT); // inside the header
   EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kRequire) + 8, UINT64_MAX); }),
             LATTICE_LOAD_BAD_LAYOUT); // size overflows
@@ -394,47 +418,59 @@ TEST_F(Validation, Roles) {
 TEST_F(Validation, Permissions) {
   EXPECT_EQ(patched([&](auto &b) { patchU64(b, at(kPermissionInfo, perm::kKindMask), 4); }),
             LATTICE_LOAD_BAD_LAYOUT);
-  const uint32_t perms = count(hdr::kPermissionCount), guardedCount = count(hdr::kGuardedCount);
-  const size_t lastEnd = at(kPermissionInfo, perm::kSize * (perms - 1) + perm::kGuardedEnd);
-  EXPECT_EQ(patched([&](auto &b) { patchU32(b, lastEnd, guardedCount + 1); }),
-            LATTICE_LOAD_BAD_LAYOUT); // guarded range past the end
-  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kPermissionInfo, perm::kGuardedBegin), 1); }),
+  const uint32_t perms = count(hdr::kPermissionCount), sparseCount = count(hdr::kSparseRuleCount);
+  const size_t lastEnd = at(kPermissionInfo, perm::kSize * (perms - 1) + perm::kSparseEnd);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, lastEnd, sparseCount + 1); }),
+            LATTICE_LOAD_BAD_LAYOUT); // sparse range past the end
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kPermissionInfo, perm::kSparseBegin), 1); }),
             LATTICE_LOAD_BAD_LAYOUT); // not starting at 0
   EXPECT_EQ(patched([&](auto &b) {
-              const size_t end0 = at(kPermissionInfo, perm::kGuardedEnd);
-              const size_t begin1 = at(kPermissionInfo, perm::kSize + perm::kGuardedBegin);
+              const size_t end0 = at(kPermissionInfo, perm::kSparseEnd);
+              const size_t begin1 = at(kPermissionInfo, perm::kSize + perm::kSparseBegin);
               patchU32(b, end0, 5);
               patchU32(b, begin1, 5);
             }),
             LATTICE_LOAD_BAD_LAYOUT); // a range holding another permission's entries
 }
 
-TEST_F(Validation, GuardedEntries) {
-  ASSERT_GT(count(hdr::kGuardedCount), 0u);
+TEST_F(Validation, SparseRules) {
+  ASSERT_GT(count(hdr::kSparseRuleCount), 0u);
   auto set = [&](size_t field, auto value) {
     return patched([&](auto &b) {
       if constexpr (sizeof(value) == 1)
-        patchU8(b, guardedField(0, field), value);
+        patchU8(b, sparseField(0, field), value);
       else if constexpr (sizeof(value) == 4)
-        patchU32(b, guardedField(0, field), value);
+        patchU32(b, sparseField(0, field), value);
       else
-        patchU64(b, guardedField(0, field), value);
+        patchU64(b, sparseField(0, field), value);
     });
   };
-  EXPECT_EQ(set(guarded::kPermission, uint32_t(0)), LATTICE_LOAD_BAD_LAYOUT); // wrong group
-  EXPECT_EQ(set(guarded::kRole, count(hdr::kRoleCount)), LATTICE_LOAD_BAD_LAYOUT);
-  EXPECT_EQ(set(guarded::kRelationMask, uint8_t(0x10)), LATTICE_LOAD_BAD_LAYOUT);
-  EXPECT_EQ(set(guarded::kDeny, uint8_t(2)), LATTICE_LOAD_BAD_LAYOUT);
-  EXPECT_EQ(set(guarded::kRequired, uint64_t(1) << 4), LATTICE_LOAD_BAD_LAYOUT); // 4 flags
-  EXPECT_EQ(set(guarded::kForbidden, uint64_t(1) << 63), LATTICE_LOAD_BAD_LAYOUT);
-  for (size_t r = guarded::kReserved; r < guarded::kSize; ++r)
+  EXPECT_EQ(set(sparse::kPermission, uint32_t(0)), LATTICE_LOAD_BAD_LAYOUT); // wrong group
+  EXPECT_EQ(set(sparse::kRole, count(hdr::kRoleCount)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set(sparse::kRelationMask, uint8_t(0x10)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set(sparse::kDeny, uint8_t(2)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set(sparse::kRequired, uint64_t(1) << 4), LATTICE_LOAD_BAD_LAYOUT); // 4 flags
+  EXPECT_EQ(set(sparse::kForbidden, uint64_t(1) << 63), LATTICE_LOAD_BAD_LAYOUT);
+  for (size_t r = sparse::kReserved; r < sparse::kSize; ++r)
     EXPECT_EQ(set(r, uint8_t(1)), LATTICE_LOAD_BAD_LAYOUT) << r;
-  EXPECT_EQ(set(guarded::kRelationMask, uint8_t(0xF)), LATTICE_LOAD_OK); // still valid
+  EXPECT_EQ(set(sparse::kRelationMask, uint8_t(0xF)), LATTICE_LOAD_OK); // still valid
+}
+
+/// Within a permission, entries are sorted by role: decide stops at the first matching deny.
+TEST_F(Validation, SparseRulesSortedByRole) {
+  // Entries 0 and 1 are station.reset's: driver (3), then auditor (5).
+  ASSERT_EQ(loadU32(&bytes[sparseField(0, sparse::kPermission)]), 1u);
+  ASSERT_EQ(loadU32(&bytes[sparseField(1, sparse::kPermission)]), 1u);
+  ASSERT_EQ(loadU32(&bytes[sparseField(0, sparse::kRole)]), 3u);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, sparseField(1, sparse::kRole), 2); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, sparseField(1, sparse::kRole), 3); }),
+            LATTICE_LOAD_OK); // equal roles are fine
 }
 
 TEST_F(Validation, Bitsets) {
   // Six roles: bits 6..63 of every word are stray.
-  for (SectionId id : {kAllowBits, kDenyBits, kExclusive})
+  for (SectionId id : {kAllowBits, kExclusive})
     EXPECT_EQ(patched([&](auto &b) { b[at(id, 7)] |= 0x80; }), LATTICE_LOAD_BAD_LAYOUT) << id;
   EXPECT_EQ(patched([&](auto &b) { b[at(kAllowBits, 8)] |= 0x20; }), LATTICE_LOAD_OK);
 }

@@ -37,16 +37,16 @@ void TablesBuilder::assigns(uint32_t role, std::vector<uint32_t> targets) {
 }
 
 void TablesBuilder::allow(uint32_t role, uint32_t permission, uint8_t relations) {
-  rules.push_back({role, permission, relations, false});
+  allows.push_back({role, permission, relations});
 }
 
 void TablesBuilder::deny(uint32_t role, uint32_t permission, uint8_t relations) {
-  rules.push_back({role, permission, relations, true});
+  guarded(role, permission, relations, /*deny=*/true, 0, 0); // a deny is always a sparse rule
 }
 
 void TablesBuilder::guarded(uint32_t role, uint32_t permission, uint8_t relations, bool deny,
                             uint64_t requiredFlags, uint64_t forbiddenFlags) {
-  tables.guarded.push_back({permission, role, relations, deny, requiredFlags, forbiddenFlags});
+  tables.sparseRules.push_back({permission, role, relations, deny, requiredFlags, forbiddenFlags});
 }
 
 void TablesBuilder::exclusive(std::vector<uint32_t> roles) {
@@ -64,14 +64,11 @@ lower::Tables TablesBuilder::build() const {
   t.wordsPerBitset = words;
   const size_t size = t.permissionNames.size() * lower::kRelationCount * words;
   t.allowBits.assign(size, 0);
-  t.denyBits.assign(size, 0);
-  for (const Rule &rule : rules)
+  for (const Allow &rule : allows)
     for (uint32_t rel = 0; rel < lower::kRelationCount; ++rel)
-      if ((rule.relations >> rel) & 1) {
-        auto &bits = rule.deny ? t.denyBits : t.allowBits;
-        bits[(size_t(rule.permission) * lower::kRelationCount + rel) * words + rule.role / 64] |=
-            uint64_t(1) << (rule.role % 64);
-      }
+      if ((rule.relations >> rel) & 1)
+        t.allowBits[(size_t(rule.permission) * lower::kRelationCount + rel) * words +
+                    rule.role / 64] |= uint64_t(1) << (rule.role % 64);
   return t;
 }
 
@@ -127,7 +124,8 @@ lower::Tables sampleTables() {
   return b.build();
 }
 
-lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions) {
+lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions,
+                             uint32_t sparseEvery) {
   TablesBuilder b("ev_charging_shape");
   const uint64_t tenantUser = 1u << b.kind("tenant_user");
   const uint64_t accountUser = 1u << b.kind("account_user");
@@ -146,13 +144,21 @@ lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32
   std::mt19937 rng(20261123);
   for (uint32_t role : roles)
     for (uint32_t p = 0; p < permissions; ++p) {
+      // The same random draws whether or not p gets sparse rules: only the rules differ.
       const uint32_t dice = rng() % 12;
-      if (dice < 4)
+      const bool sparse = p % sparseEvery == 0;
+      if (dice < 4) {
         b.allow(role, p, uint8_t(1 + rng() % 15));
-      else if (dice == 4)
-        b.deny(role, p, uint8_t(1 + rng() % 15));
-      else if (dice == 5)
-        b.guarded(role, p, uint8_t(1 + rng() % 15), rng() % 4 == 0, business, 0);
+      } else if (dice == 4) {
+        const uint8_t relations = uint8_t(1 + rng() % 15);
+        if (sparse)
+          b.deny(role, p, relations);
+      } else if (dice == 5) {
+        const uint8_t relations = uint8_t(1 + rng() % 15);
+        const bool deny = rng() % 4 == 0;
+        if (sparse)
+          b.guarded(role, p, relations, deny, business, 0);
+      }
     }
   for (uint32_t i = 0; i + 1 < tenantRoles; i += 4)
     b.exclusive({roles[i], roles[i + 1]});

@@ -31,8 +31,11 @@ public:
   uint32_t role(const std::string &name, uint64_t kindMask, uint32_t attributes = 0);
   uint32_t permission(const std::string &name, uint64_t kindMask);
   void assigns(uint32_t role, std::vector<uint32_t> targets);
+  /// An unconditional allow (a dense bit).
   void allow(uint32_t role, uint32_t permission, uint8_t relations);
+  /// An unconditional deny (a sparse rule without flags).
   void deny(uint32_t role, uint32_t permission, uint8_t relations);
+  /// A conditional rule (a sparse rule).
   void guarded(uint32_t role, uint32_t permission, uint8_t relations, bool deny,
                uint64_t requiredFlags, uint64_t forbiddenFlags);
   void exclusive(std::vector<uint32_t> roles);
@@ -42,13 +45,12 @@ public:
   lower::Tables build() const;
 
 private:
-  struct Rule {
+  struct Allow {
     uint32_t role, permission;
     uint8_t relations;
-    bool deny;
   };
   lower::Tables tables;
-  std::vector<Rule> rules;
+  std::vector<Allow> allows; // become bits once the final counts are known
 };
 
 /// A small policy touching every feature; docs/runtime.md and runtime/examples use it too.
@@ -61,6 +63,9 @@ lower::Tables sampleTables();
 
 /// An EV-charging-shaped table for benchmarks: `tenantRoles` roles for tenant users and
 /// `accountRoles` for account users, `permissions` permissions, a fixed pseudo-random rule mix.
-lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions);
+/// Only permissions whose id is a multiple of `sparseEvery` get denies and conditional rules
+/// (sparse rules), so benchmarks can aim at permissions with and without them.
+lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions,
+                             uint32_t sparseEvery = 1);
 
 } // namespace lattice::testing

@@ -104,11 +104,10 @@ lattice_decision referenceDecide(const lower::Tables &t, const lattice_request &
       return decision(false, LATTICE_REASON_REQUIREMENT);
 
   auto ruleHolds = [&](uint32_t role, bool deny) {
-    const auto &bits = deny ? t.denyBits : t.allowBits;
     size_t row = (size_t(q.permission) * 4 + q.relation) * t.wordsPerBitset;
-    if ((bits[row + role / 64] >> (role % 64)) & 1)
+    if (!deny && (t.allowBits[row + role / 64] >> (role % 64)) & 1)
       return true;
-    for (const auto &g : t.guarded)
+    for (const auto &g : t.sparseRules)
       if (g.permission == q.permission && g.role == role && g.deny == deny &&
           ((g.relationMask >> q.relation) & 1) &&
           flagsHold(q.flags, g.requiredFlags, g.forbiddenFlags))

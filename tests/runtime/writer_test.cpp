@@ -45,13 +45,15 @@ TEST(VerifyTables, RejectsMalformedTables) {
       {"permission `station.view` has a kind bit out of range",
        [](T &t) { t.permissionKindMask[0] = 1ull << 63; }},
       {"wordsPerBitset is not ceil(roles / 64)", [](T &t) { t.wordsPerBitset = 2; }},
-      {"allow/deny bitsets do not have permissions * 4 * wordsPerBitset words",
-       [](T &t) { t.denyBits.pop_back(); }},
+      {"allow bitsets do not have permissions * 4 * wordsPerBitset words",
+       [](T &t) { t.allowBits.pop_back(); }},
       {"a bitset has a bit for a role id out of range", [](T &t) { t.allowBits[3] |= 1 << 6; }},
-      {"a guarded entry has an id, relation or flag out of range",
-       [](T &t) { t.guarded[0].relationMask = 0x10; }},
-      {"a guarded entry has an id, relation or flag out of range",
-       [](T &t) { t.guarded[0].requiredFlags = 1 << 4; }},
+      {"a sparse rule has an id, relation or flag out of range",
+       [](T &t) { t.sparseRules[0].relationMask = 0x10; }},
+      {"a sparse rule has an id, relation or flag out of range",
+       [](T &t) { t.sparseRules[0].requiredFlags = 1 << 4; }},
+      {"a sparse rule has an id, relation or flag out of range",
+       [](T &t) { t.sparseRules[0].role = 6; }},
       {"an exclusive set has an unknown role id", [](T &t) { t.exclusiveSets[0].push_back(6); }},
       {"a require clause has a kind or flag bit out of range",
        [](T &t) { t.requireClauses[0].forbiddenFlags = 1 << 5; }},
@@ -81,25 +83,29 @@ permission 1 station.reset for tenant_user, account_user
 permission 2 station.use_terminal for tenant_user
 permission 3 billing.invoices for tenant_user, account_user
 permission 4 users.invite_driver for account_user
-rule station.view same: allow tenant_admin, support_agent, account_admin, driver, legacy, auditor
-rule station.view descendant: allow tenant_admin, support_agent, account_admin, legacy, auditor
-rule station.view ancestor: allow tenant_admin, support_agent, auditor
-rule station.view tenant: allow tenant_admin, support_agent, auditor
-rule station.reset same: allow tenant_admin, support_agent, account_admin; deny auditor
-rule station.reset descendant: allow tenant_admin, support_agent, account_admin; deny auditor
-rule station.reset ancestor: allow tenant_admin, support_agent; deny auditor
-rule station.reset tenant: allow tenant_admin, support_agent; deny auditor
-rule station.use_terminal same: allow tenant_admin; deny auditor
-rule station.use_terminal descendant: allow tenant_admin; deny auditor
-rule station.use_terminal ancestor: allow tenant_admin; deny auditor
-rule station.use_terminal tenant: allow tenant_admin; deny support_agent, auditor
-rule billing.invoices same: allow tenant_admin, account_admin, auditor; deny support_agent
-rule billing.invoices descendant: allow tenant_admin, auditor; deny support_agent
-rule billing.invoices ancestor: allow tenant_admin, auditor; deny support_agent
-rule billing.invoices tenant: allow tenant_admin, auditor; deny support_agent
-guarded station.reset allow driver on same when business and not trial
-guarded billing.invoices deny account_admin on same when not business
-guarded users.invite_driver allow account_admin on same when business
+allow station.view same: tenant_admin, support_agent, account_admin, driver, legacy, auditor
+allow station.view descendant: tenant_admin, support_agent, account_admin, legacy, auditor
+allow station.view ancestor: tenant_admin, support_agent, auditor
+allow station.view tenant: tenant_admin, support_agent, auditor
+allow station.reset same: tenant_admin, support_agent, account_admin
+allow station.reset descendant: tenant_admin, support_agent, account_admin
+allow station.reset ancestor: tenant_admin, support_agent
+allow station.reset tenant: tenant_admin, support_agent
+allow station.use_terminal same: tenant_admin
+allow station.use_terminal descendant: tenant_admin
+allow station.use_terminal ancestor: tenant_admin
+allow station.use_terminal tenant: tenant_admin
+allow billing.invoices same: tenant_admin, account_admin, auditor
+allow billing.invoices descendant: tenant_admin, auditor
+allow billing.invoices ancestor: tenant_admin, auditor
+allow billing.invoices tenant: tenant_admin, auditor
+sparse station.reset allow driver on same when business and not trial
+sparse station.reset deny auditor on same, descendant, ancestor, tenant
+sparse station.use_terminal deny support_agent on tenant
+sparse station.use_terminal deny auditor on same, descendant, ancestor, tenant
+sparse billing.invoices deny support_agent on same, descendant, ancestor, tenant
+sparse billing.invoices deny account_admin on same when not business
+sparse users.invite_driver allow account_admin on same when business
 exclusive tenant_admin, support_agent
 exclusive account_admin, legacy
 require 0 for tenant_user, account_user: not suspended
@@ -110,10 +116,10 @@ require 1 for account_user: active
 
 TEST(DumpTables, ToleratesBadIds) {
   lower::Tables t = sampleTables();
-  t.guarded.push_back({99, 77, 0x30, false, 1ull << 40, 0});
+  t.sparseRules.push_back({99, 77, 0x30, false, 1ull << 40, 0});
   t.roleAssigns[1] = {42};
   const std::string dump = emit::dumpTables(t);
-  EXPECT_NE(dump.find("guarded #99 allow #77 on #4, #5 when #40"), std::string::npos) << dump;
+  EXPECT_NE(dump.find("sparse #99 allow #77 on #4, #5 when #40"), std::string::npos) << dump;
   EXPECT_NE(dump.find("role 1 support_agent for tenant_user assigns #42"), std::string::npos);
 }
 

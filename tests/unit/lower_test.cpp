@@ -1,5 +1,5 @@
-// lower_test.cpp - lowering: extends flattened into bitsets, conditional rules as guarded
-// entries (one per DNF clause), requirements and exclusive sets carried over.
+// lower_test.cpp - lowering: extends flattened into allow bitsets, denies and conditional rules
+// as sparse rules (one per DNF clause), requirements and exclusive sets carried over.
 #include "compile_helper.h"
 #include "lower/lower.h"
 
@@ -27,24 +27,43 @@ TEST(Lower, FlattensExtendsIntoTheChildsBits) {
   EXPECT_TRUE(bit(t.allowBits, t, cardView, R::Same, child));
   EXPECT_TRUE(bit(t.allowBits, t, cardView, R::Descendant, child));
   EXPECT_FALSE(bit(t.allowBits, t, cardView, R::Ancestor, child));
-  EXPECT_TRUE(bit(t.denyBits, t, cardBlock, R::Same, child)); // denies are inherited too
-  EXPECT_FALSE(bit(t.denyBits, t, cardBlock, R::Same, parent) == false);
   EXPECT_TRUE(bit(t.allowBits, t, cardBlock, R::Tenant, child));
   EXPECT_FALSE(bit(t.allowBits, t, cardBlock, R::Tenant, parent));
-  EXPECT_TRUE(t.guarded.empty());
+  // Unconditional denies are sparse rules without flags, inherited like allows.
+  ASSERT_EQ(t.sparseRules.size(), 2u);
+  for (uint32_t i = 0; i < 2; ++i) {
+    const lower::SparseRule &rule = t.sparseRules[i];
+    EXPECT_EQ(rule.role, i == 0 ? parent : child); // sorted by permission, then role
+    EXPECT_EQ(rule.permission, cardBlock);
+    EXPECT_TRUE(rule.deny);
+    EXPECT_TRUE(rule.relationMask & 1u << uint32_t(R::Same));
+    EXPECT_EQ(rule.requiredFlags | rule.forbiddenFlags, 0u);
+  }
 }
 
-TEST(Lower, EmitsOneGuardedEntryPerClause) {
+TEST(Lower, MergesSparseRulesThatDifferOnlyInRelations) {
+  auto c = compile(std::string(kBasePolicy) +
+                   "role parent for account_user { deny card.block in ancestors; }\n"
+                   "role child for account_user extends parent { deny card.block in self; }");
+  ASSERT_TRUE(c->model) << c->describe();
+  lower::Tables t = lower::lowerModel(*c->model);
+  using R = sema::Relation;
+  ASSERT_EQ(t.sparseRules.size(), 2u); // parent's, then child's own and inherited as one
+  EXPECT_EQ(t.sparseRules[0].relationMask, 1u << uint32_t(R::Ancestor));
+  EXPECT_EQ(t.sparseRules[1].relationMask, 1u << uint32_t(R::Same) | 1u << uint32_t(R::Ancestor));
+}
+
+TEST(Lower, EmitsOneSparseRulePerClause) {
   auto c =
       compile(std::string(kBasePolicy) +
               "role r for account_user { allow card.view in subtree when business or active; }");
   ASSERT_TRUE(c->model) << c->describe();
   lower::Tables t = lower::lowerModel(*c->model);
-  ASSERT_EQ(t.guarded.size(), 2u);
-  EXPECT_EQ(t.guarded[0].permission, 5u);
-  EXPECT_EQ(t.guarded[0].relationMask, 0b0011);
-  EXPECT_FALSE(t.guarded[0].deny);
-  EXPECT_EQ(t.guarded[0].requiredFlags | t.guarded[1].requiredFlags, 3u);
+  ASSERT_EQ(t.sparseRules.size(), 2u);
+  EXPECT_EQ(t.sparseRules[0].permission, 5u);
+  EXPECT_EQ(t.sparseRules[0].relationMask, 0b0011);
+  EXPECT_FALSE(t.sparseRules[0].deny);
+  EXPECT_EQ(t.sparseRules[0].requiredFlags | t.sparseRules[1].requiredFlags, 3u);
   for (uint64_t word : t.allowBits)
     EXPECT_EQ(word, 0u); // conditional rules never reach the dense bitsets
 }

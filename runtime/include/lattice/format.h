@@ -33,7 +33,8 @@ inline void storeU64(uint8_t *p, uint64_t v) noexcept {
 inline constexpr uint8_t kMagic[8] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'};
 /// A reader accepts exactly kVersionMajor and any minor: minor versions only add sections or
 /// information that cannot change a decision, so ignoring them is safe (see versioning policy).
-inline constexpr uint16_t kVersionMajor = 1;
+/// 2.0 dropped 1.x's dense deny bitsets: denies became sparse rules, so a 1.x file is refused.
+inline constexpr uint16_t kVersionMajor = 2;
 inline constexpr uint16_t kVersionMinor = 0;
 inline constexpr uint32_t kAlignment = 8; // of every section and of the file size
 inline constexpr uint32_t kRelationCount = 4;
@@ -58,7 +59,7 @@ inline constexpr size_t kPermissionCount = 40; //
 inline constexpr size_t kFlagCount = 44;       // (<= 64)
 inline constexpr size_t kRelationCount = 48;   // always 4
 inline constexpr size_t kWordsPerBitset = 52;  // == ceil(roleCount / 64)
-inline constexpr size_t kGuardedCount = 56;    //
+inline constexpr size_t kSparseRuleCount = 56; // entries of the SparseRules section
 inline constexpr size_t kExclusiveCount = 60;  // exclusive sets
 inline constexpr size_t kRequireCount = 64;    // require clauses
 inline constexpr size_t kStringCount = 68;     //
@@ -69,7 +70,7 @@ inline constexpr size_t kDirectory = 88;       // sectionCount x {u64 offset, u6
 inline constexpr size_t kDirectoryEntrySize = 16;
 } // namespace hdr
 
-/// Section ids = index into the directory. Readers of 1.x require ids < kSectionCount and
+/// Section ids = index into the directory. Readers of 2.x require ids < kSectionCount and
 /// bounds-check but ignore any further entries a later minor version adds.
 enum SectionId : uint32_t {
   kStringData = 0,      // concatenated NUL-terminated UTF-8 strings; last byte is NUL
@@ -82,11 +83,10 @@ enum SectionId : uint32_t {
   kAssigns = 7,         // u32 role ids; each role's [begin, end) slice is strictly ascending
   kPermissionInfo = 8,  // PermissionInfo record per permission
   kAllowBits = 9,       // u64 words [(permission * 4 + relation) * wordsPerBitset + role / 64]
-  kDenyBits = 10,       // same shape as kAllowBits
-  kGuarded = 11,        // Guarded record per entry, grouped by permission
-  kExclusive = 12,      // one role bitset (wordsPerBitset u64 words) per exclusive set
-  kRequire = 13,        // Require record per clause, sorted by statement
-  kSectionCount = 14,
+  kSparseRules = 10,    // SparseRule record per entry, grouped by permission, then by role
+  kExclusive = 11,      // one role bitset (wordsPerBitset u64 words) per exclusive set
+  kRequire = 12,        // Require record per clause, sorted by statement
+  kSectionCount = 13,
 };
 
 /// A name table for n names: u32 stringId[n] (by id), then u32 sortedIds[n], the ids ordered
@@ -104,14 +104,17 @@ inline constexpr size_t kReserved = 20;     // u32, must be 0
 inline constexpr size_t kSize = 24;
 } // namespace role
 
-namespace perm {                           // PermissionInfo, 16 bytes
-inline constexpr size_t kKindMask = 0;     // u64
-inline constexpr size_t kGuardedBegin = 8; // u32
-inline constexpr size_t kGuardedEnd = 12;  // u32
+namespace perm {                          // PermissionInfo, 16 bytes
+inline constexpr size_t kKindMask = 0;    // u64
+inline constexpr size_t kSparseBegin = 8; // u32: its SparseRules are [begin, end)
+inline constexpr size_t kSparseEnd = 12;  // u32
 inline constexpr size_t kSize = 16;
 } // namespace perm
 
-namespace guarded {                         // Guarded, 32 bytes
+/// A rule that is not an allow bit: a conditional rule (one per DNF clause) or any deny
+/// (unconditional ones have required = forbidden = 0). Denies are rare, so keeping them sparse
+/// halves the dense part of the table.
+namespace sparse {                          // SparseRule, 32 bytes
 inline constexpr size_t kPermission = 0;    // u32
 inline constexpr size_t kRole = 4;          // u32
 inline constexpr size_t kRequired = 8;      // u64 flags that must be set
@@ -120,7 +123,7 @@ inline constexpr size_t kRelationMask = 24; // u8, bits 0..3
 inline constexpr size_t kDeny = 25;         // u8, 0 = allow, 1 = deny
 inline constexpr size_t kReserved = 26;     // u8[6], must be 0
 inline constexpr size_t kSize = 32;
-} // namespace guarded
+} // namespace sparse
 
 namespace require {                      // Require, 32 bytes
 inline constexpr size_t kStatement = 0;  // u32
