@@ -8,35 +8,101 @@
 
 namespace lattice::analysis {
 
-bool PermSet::any() const {
-  return std::any_of(bits.begin(), bits.end(), [](uint64_t w) { return w != 0; });
+const PermSet::Word *PermSet::find(const PermSet &o, uint32_t index, const Word *&from) {
+  const Word *end = o.words.data() + o.words.size();
+  from = std::lower_bound(from, end, index, [](const Word &w, uint32_t i) { return w.index < i; });
+  return from != end && from->index == index ? from : nullptr;
 }
+
+void PermSet::set(size_t p) {
+  const auto index = static_cast<uint32_t>(p / 64);
+  const uint64_t bit = uint64_t{1} << (p % 64);
+  if (words.empty() || words.back().index < index) { // sets are mostly built in order
+    words.push_back({index, bit});
+    return;
+  }
+  auto at = std::lower_bound(words.begin(), words.end(), index,
+                             [](const Word &w, uint32_t i) { return w.index < i; });
+  if (at != words.end() && at->index == index)
+    at->bits |= bit;
+  else
+    words.insert(at, {index, bit});
+}
+
+bool PermSet::test(size_t p) const {
+  const Word *from = words.data();
+  const Word *w = find(*this, static_cast<uint32_t>(p / 64), from);
+  return w && ((w->bits >> (p % 64)) & 1);
+}
+
 PermSet &PermSet::operator|=(const PermSet &o) {
-  for (size_t i = 0; i < bits.size(); ++i)
-    bits[i] |= o.bits[i];
+  if (o.words.empty())
+    return *this;
+  if (words.empty()) {
+    words = o.words;
+    return *this;
+  }
+  std::vector<Word> merged;
+  merged.reserve(words.size() + o.words.size());
+  auto a = words.cbegin();
+  auto b = o.words.cbegin();
+  while (a != words.cend() || b != o.words.cend()) {
+    if (b == o.words.cend() || (a != words.cend() && a->index < b->index))
+      merged.push_back(*a++);
+    else if (a == words.cend() || b->index < a->index)
+      merged.push_back(*b++);
+    else
+      merged.push_back({a->index, (a++)->bits | (b++)->bits});
+  }
+  words = std::move(merged);
   return *this;
 }
+
+template <typename Combine> void PermSet::combineInPlace(const PermSet &o, Combine combine) {
+  const Word *from = o.words.data();
+  size_t kept = 0;
+  for (Word w : words) {
+    const Word *other = find(o, w.index, from);
+    w.bits = combine(w.bits, other ? other->bits : 0);
+    if (w.bits != 0)
+      words[kept++] = w;
+  }
+  words.resize(kept);
+}
+
 PermSet &PermSet::operator&=(const PermSet &o) {
-  for (size_t i = 0; i < bits.size(); ++i)
-    bits[i] &= o.bits[i];
+  combineInPlace(o, [](uint64_t a, uint64_t b) { return a & b; });
   return *this;
 }
+
 PermSet &PermSet::subtract(const PermSet &o) {
-  for (size_t i = 0; i < bits.size(); ++i)
-    bits[i] &= ~o.bits[i];
+  combineInPlace(o, [](uint64_t a, uint64_t b) { return a & ~b; });
   return *this;
 }
-bool PermSet::intersects(const PermSet &o) const {
-  for (size_t i = 0; i < bits.size(); ++i)
-    if (bits[i] & o.bits[i])
-      return true;
-  return false;
+
+std::optional<size_t> PermSet::firstCommon(const PermSet &o) const {
+  // A linear merge: asked for millions of pairs of rules, each a word or two.
+  auto a = words.cbegin();
+  auto b = o.words.cbegin();
+  while (a != words.cend() && b != o.words.cend()) {
+    if (a->index < b->index) {
+      ++a;
+    } else if (b->index < a->index) {
+      ++b;
+    } else if (uint64_t common = a->bits & b->bits) {
+      return size_t{a->index} * 64 + static_cast<size_t>(__builtin_ctzll(common));
+    } else {
+      ++a;
+      ++b;
+    }
+  }
+  return std::nullopt;
 }
 
 Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.permissions.size()) {
   const size_t P = permissionCount;
   for (const sema::Rule &rule : m.rules) {
-    PermSet perms(P);
+    PermSet perms;
     for (sema::PermissionId p : rule.permissions)
       perms.set(p);
     rulePerms.push_back(std::move(perms));
@@ -53,7 +119,7 @@ Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.p
     effectiveRules.push_back(std::move(rules));
   }
   for (sema::KindId k = 0; k < m.kinds.size(); ++k) {
-    PermSet set(P);
+    PermSet set;
     for (sema::PermissionId p = 0; p < P; ++p)
       if ((m.permissions[p].applicableKinds >> k) & 1)
         set.set(p);
@@ -63,27 +129,36 @@ Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.p
     resourceOf.push_back(m.permissions[p].resource);
   for (sema::ScopeKindId s = 0; s < m.scopeKinds.size(); ++s)
     for (unsigned r = 0; r < sema::kRelationCount; ++r) {
-      PermSet set(P);
+      PermSet set;
       for (sema::PermissionId p = 0; p < P; ++p)
         if ((space.relations(s, resourceOf[p]) >> r) & 1)
           set.set(p);
       feasible.push_back(std::move(set));
     }
   const size_t slots = m.roles.size() * sema::kRelationCount;
-  uncondDeny.assign(slots, PermSet(P));
-  uncondDenyTwice.assign(slots, PermSet(P));
-  uncondAllow.assign(slots, PermSet(P));
-  uncondAllowTwice.assign(slots, PermSet(P));
-  anyAllow.assign(slots, PermSet(P));
+  for (auto *set : {&uncondDeny, &uncondDenyTwice, &uncondAllow, &uncondAllowTwice, &anyAllow})
+    set->resize(slots);
   for (sema::RoleId role = 0; role < m.roles.size(); ++role)
     summarizeRole(role);
+  requirementsOf.resize(m.kinds.size());
+  for (const sema::Requirement &requirement : m.requirements)
+    for (sema::KindId k = 0; k < m.kinds.size(); ++k)
+      if ((requirement.kinds >> k) & 1)
+        requirementsOf[k].push_back(&requirement.guard);
+  seatFlags.assign(m.kinds.size() * m.scopeKinds.size(), 0);
+  for (const Seat &seat : space.seats())
+    seatFlags[seat.kind * m.scopeKinds.size() + seat.scope] = space.flags(seat);
+  exclusiveSetsOf.resize(m.roles.size());
+  for (uint32_t set = 0; set < m.exclusives.size(); ++set)
+    for (sema::RoleId role : m.exclusives[set].roles)
+      exclusiveSetsOf[role].push_back(set);
 }
 
 void Context::summarizeRole(sema::RoleId role) {
   for (unsigned r = 0; r < sema::kRelationCount; ++r) {
     size_t at = slot(role, r);
     for (auto *set : {&uncondDeny, &uncondDenyTwice, &uncondAllow, &uncondAllowTwice, &anyAllow})
-      (*set)[at] = PermSet(permissionCount);
+      (*set)[at] = PermSet();
   }
   for (uint32_t rule : effectiveRules[role])
     for (unsigned r = 0; r < sema::kRelationCount; ++r) {
@@ -115,45 +190,49 @@ void Context::removeRule(uint32_t rule) {
 bool Context::coHoldable(sema::RoleId a, sema::RoleId b) const {
   if (a == b)
     return true;
-  for (const sema::ExclusiveSet &set : model.exclusives)
-    if (std::binary_search(set.roles.begin(), set.roles.end(), a) &&
-        std::binary_search(set.roles.begin(), set.roles.end(), b))
+  // Asked for every pair of roles that meet: look only at the sets of `a`, not at every set.
+  const std::vector<uint32_t> &setsOfB = exclusiveSetsOf[b];
+  for (uint32_t set : exclusiveSetsOf[a])
+    if (std::binary_search(setsOfB.begin(), setsOfB.end(), set))
       return false;
   return true;
 }
 
-SatResult Context::satisfiable(const Seat &seat, const std::vector<const sema::Guard *> &all,
+SatResult Context::satisfiable(const Seat &seat, std::initializer_list<const sema::Guard *> all,
                                const std::vector<const sema::Guard *> &none) const {
-  std::vector<const sema::Guard *> positive = all;
-  for (const sema::Requirement &requirement : model.requirements)
-    if ((requirement.kinds >> seat.kind) & 1)
-      positive.push_back(&requirement.guard);
-  const sema::FlagMask settable = space.flags(seat);
+  // Called for nearly every (rule, place) the passes look at: no allocation in here.
+  const std::vector<const sema::Guard *> &required = requirementsOf[seat.kind];
+  auto isNever = [](const sema::Guard *guard) { return guard->isNever(); };
+  if (std::any_of(all.begin(), all.end(), isNever) ||
+      std::any_of(required.begin(), required.end(), isNever))
+    return {Sat::No, 0};
   sema::FlagMask relevant = 0;
-  for (const sema::Guard *guard : positive)
-    if (guard->isNever())
-      return {Sat::No, 0};
-  for (const std::vector<const sema::Guard *> *list : {&std::as_const(positive), &none})
-    for (const sema::Guard *guard : *list)
-      for (const sema::Clause &clause : guard->clauses)
-        relevant |= clause.required | clause.forbidden;
-  relevant &= settable; // flags that cannot be set are always clear
-  if (__builtin_popcountll(relevant) > 16)
+  auto addFlags = [&](const sema::Guard *guard) {
+    for (const sema::Clause &clause : guard->clauses)
+      relevant |= clause.required | clause.forbidden;
+  };
+  std::for_each(all.begin(), all.end(), addFlags);
+  std::for_each(required.begin(), required.end(), addFlags);
+  std::for_each(none.begin(), none.end(), addFlags);
+  relevant &= seatFlags[seat.kind * model.scopeKinds.size() + seat.scope]; // others stay clear
+  constexpr unsigned kMaxFlags = 16;
+  if (__builtin_popcountll(relevant) > kMaxFlags)
     return {Sat::Unknown, 0};
-  std::vector<unsigned> bits;
-  for (unsigned f = 0; f < 64; ++f)
-    if ((relevant >> f) & 1)
-      bits.push_back(f);
-  for (uint64_t assignment = 0; assignment < (uint64_t{1} << bits.size()); ++assignment) {
+  unsigned bits[kMaxFlags];
+  unsigned count = 0;
+  for (sema::FlagMask rest = relevant; rest != 0; rest &= rest - 1)
+    bits[count++] = static_cast<unsigned>(__builtin_ctzll(rest));
+  auto holds = [](sema::FlagMask flags) {
+    return [flags](const sema::Guard *guard) { return guard->holds(flags); };
+  };
+  for (uint64_t assignment = 0; assignment < (uint64_t{1} << count); ++assignment) {
     sema::FlagMask flags = 0;
-    for (size_t i = 0; i < bits.size(); ++i)
+    for (unsigned i = 0; i < count; ++i)
       if ((assignment >> i) & 1)
         flags |= sema::FlagMask{1} << bits[i];
-    bool ok = std::all_of(positive.begin(), positive.end(),
-                          [&](const sema::Guard *g) { return g->holds(flags); }) &&
-              std::none_of(none.begin(), none.end(),
-                           [&](const sema::Guard *g) { return g->holds(flags); });
-    if (ok)
+    if (std::all_of(all.begin(), all.end(), holds(flags)) &&
+        std::all_of(required.begin(), required.end(), holds(flags)) &&
+        std::none_of(none.begin(), none.end(), holds(flags)))
       return {Sat::Yes, flags};
   }
   return {Sat::No, 0};

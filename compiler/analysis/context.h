@@ -7,35 +7,46 @@
 #include "sema/model.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
 namespace lattice::analysis {
 
-/// A set of permissions as a bitset of `words` 64-bit words.
+/// A set of permissions: the non-zero 64-bit words of a bitset, sorted by word index. Sparse
+/// because a rule or role names a few resources out of thousands: dense bitsets per rule and per
+/// (role, relation) grew with roles x permissions.
 class PermSet {
 public:
-  PermSet() = default;
-  explicit PermSet(size_t permissions) : bits((permissions + 63) / 64, 0) {}
-
-  void set(size_t p) { bits[p / 64] |= uint64_t{1} << (p % 64); }
-  bool test(size_t p) const { return (bits[p / 64] >> (p % 64)) & 1; }
-  bool any() const;
+  void set(size_t p);
+  bool test(size_t p) const;
+  bool any() const { return !words.empty(); } // no word is stored zero
   PermSet &operator|=(const PermSet &o);
   PermSet &operator&=(const PermSet &o);
   PermSet &subtract(const PermSet &o); // this &= ~o
-  bool intersects(const PermSet &o) const;
+  bool intersects(const PermSet &o) const { return firstCommon(o).has_value(); }
+  /// The smallest member of both sets, if any.
+  std::optional<size_t> firstCommon(const PermSet &o) const;
   /// Calls f(p) for each member in increasing order until f returns true; returns that.
   template <typename F> bool anyOf(F &&f) const {
-    for (size_t w = 0; w < bits.size(); ++w)
-      for (uint64_t word = bits[w]; word != 0; word &= word - 1)
-        if (f(w * 64 + static_cast<size_t>(__builtin_ctzll(word))))
+    for (const Word &w : words)
+      for (uint64_t bits = w.bits; bits != 0; bits &= bits - 1)
+        if (f(size_t{w.index} * 64 + static_cast<size_t>(__builtin_ctzll(bits))))
           return true;
     return false;
   }
 
 private:
-  std::vector<uint64_t> bits;
+  struct Word {
+    uint32_t index;
+    uint64_t bits;
+  };
+  /// The word of `o` with `index`, searching from `from` (words of `o` before it are skipped).
+  static const Word *find(const PermSet &o, uint32_t index, const Word *&from);
+  /// Replaces each word by combine(word, o's word or 0), dropping words that become zero.
+  template <typename Combine> void combineInPlace(const PermSet &o, Combine combine);
+
+  std::vector<Word> words;
 };
 
 enum class Sat { Yes, No, Unknown };
@@ -64,6 +75,8 @@ public:
   // "Twice": covered by at least two such rules (so removing one leaves it covered).
   std::vector<PermSet> uncondDeny, uncondDenyTwice, uncondAllow, uncondAllowTwice;
   std::vector<PermSet> anyAllow; // any allow, conditional or not
+  // Per role: indexes of the exclusive sets holding it, ascending (most roles are in none).
+  std::vector<std::vector<uint32_t>> exclusiveSetsOf;
 
   const PermSet &feasibleAt(sema::ScopeKindId scope, unsigned relation) const {
     return feasible[scope * sema::kRelationCount + relation];
@@ -90,10 +103,13 @@ public:
   /// Is there a flag set settable at `seat` under which every guard of `all` holds, no guard
   /// of `none` holds, and the requirements of the seat's kind hold? Unknown when too many flags
   /// are involved to decide exactly (callers then stay silent rather than guess).
-  SatResult satisfiable(const Seat &seat, const std::vector<const sema::Guard *> &all,
+  SatResult satisfiable(const Seat &seat, std::initializer_list<const sema::Guard *> all,
                         const std::vector<const sema::Guard *> &none) const;
 
 private:
+  std::vector<std::vector<const sema::Guard *>> requirementsOf; // per kind: its `require`s
+  std::vector<sema::FlagMask> seatFlags; // per (kind * scope kinds + scope): settable flags
+
   /// Recomputes the per-relation permission sets of `role` from its effective rules.
   void summarizeRole(sema::RoleId role);
 };

@@ -8,7 +8,7 @@ namespace lattice::analysis {
 
 void findDeadPermissions(const Context &ctx, const std::vector<Rights> &rights,
                          std::vector<Finding> &out) {
-  PermSet live(ctx.permissionCount);
+  PermSet live;
   for (const Rights &r : rights)
     for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
       live |= r.maybe[rel];

@@ -15,13 +15,13 @@ void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
   // apply to any user type of the assigner are not its to lack (a tenant operator inviting
   // account owners who create sites is delegation, not escalation).
   auto anywhere = [&](const std::vector<PermSet> &byRelation) {
-    PermSet all(ctx.permissionCount);
+    PermSet all;
     for (const PermSet &set : byRelation)
       all |= set;
     return all;
   };
   for (sema::RoleId assigner = 0; assigner < m.roles.size(); ++assigner) {
-    PermSet applicable(ctx.permissionCount);
+    PermSet applicable;
     for (sema::KindId k = 0; k < m.kinds.size(); ++k)
       if (ctx.roleHoldable(assigner, k))
         applicable |= ctx.applicable[k];

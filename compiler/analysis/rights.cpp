@@ -29,8 +29,8 @@ SatResult allowedAt(const Context &ctx, sema::RoleId role, const Seat &seat, siz
 } // namespace
 
 Rights rightsOf(const Context &ctx, sema::RoleId role) {
-  Rights rights{std::vector<PermSet>(sema::kRelationCount, PermSet(ctx.permissionCount)),
-                std::vector<PermSet>(sema::kRelationCount, PermSet(ctx.permissionCount))};
+  Rights rights{std::vector<PermSet>(sema::kRelationCount),
+                std::vector<PermSet>(sema::kRelationCount)};
   for (const Seat &seat : ctx.space.seats()) {
     if (!ctx.roleHoldable(role, seat.kind))
       continue;

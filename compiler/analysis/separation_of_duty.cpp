@@ -13,7 +13,14 @@ void findForcedExclusiveRoles(const Context &ctx, std::vector<Finding> &out) {
     std::vector<sema::RoleId> held = m.roles[role].inherited;
     held.push_back(role);
     std::sort(held.begin(), held.end());
-    for (const sema::ExclusiveSet &set : m.exclusives) {
+    // Only the sets holding one of the held roles can hold two (not every set, for every role).
+    std::vector<uint32_t> sets;
+    for (sema::RoleId h : held)
+      sets.insert(sets.end(), ctx.exclusiveSetsOf[h].begin(), ctx.exclusiveSetsOf[h].end());
+    std::sort(sets.begin(), sets.end());
+    sets.erase(std::unique(sets.begin(), sets.end()), sets.end());
+    for (uint32_t index : sets) {
+      const sema::ExclusiveSet &set = m.exclusives[index];
       std::vector<sema::RoleId> both;
       std::set_intersection(held.begin(), held.end(), set.roles.begin(), set.roles.end(),
                             std::back_inserter(both));

@@ -77,12 +77,15 @@ FrontendResult runFrontend(const FrontendOptions &options) {
     renderSarif(llvm::outs(), sources, reported,
                 SarifOptions{LATTICE_VERSION, docsUri(), cwd.generic_string(), !loaded.ioError});
   } else {
+    // llvm::errs() is unbuffered: thousands of findings were hundreds of thousands of writes.
+    llvm::errs().SetBuffered();
     renderText(llvm::errs(), sources, reported, RenderOptions{options.color});
   }
   if (options.format == DiagFormat::Text && (errors > 0 || warnings > 0)) {
     llvm::errs() << errors << (errors == 1 ? " error" : " errors") << " and " << warnings
                  << (warnings == 1 ? " warning" : " warnings") << " generated.\n";
   }
+  llvm::errs().flush();
   if (loaded.ioError)
     result.exitCode = ExitUsage;
   else if (errors > 0 || !result.model)
