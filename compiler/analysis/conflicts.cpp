@@ -9,14 +9,32 @@
 namespace lattice::analysis {
 namespace {
 
+/// Per rule, packed, what the pair search reads for every allow: at 10,000 roles it looks at
+/// millions of pairs, and scattered reads of rules, inheritor lists and roles were its cost.
+struct RuleFacts {
+  sema::KindMask holderKinds = 0; // kinds of the roles holding the rule
+  sema::RelationMask reach = 0;
+  bool always = false;       // unconditional
+  bool exclusiveFree = true; // no role holding it is in an exclusive set
+
+  RuleFacts(const Context &ctx, uint32_t rule)
+      : reach(sema::reachRelations(ctx.model.rules[rule].reach)),
+        always(ctx.model.rules[rule].guard.isAlways()) {
+    for (sema::RoleId role : ctx.inheritors[rule]) {
+      holderKinds |= ctx.model.roles[role].kinds;
+      exclusiveFree &= ctx.exclusiveSetsOf[role].empty();
+    }
+  }
+};
+
 /// Finds requests that one deny and each of many allows both match. The deny's side of every
 /// (seat, relation) is computed once per deny, and whether a pair of rules meets at a place does
 /// not depend on which roles hold them, so that is computed at most once per pair; the roles
-/// only decide which places count. (Millions of pairs at 10,000 roles: this is the hot loop.)
+/// only decide which places count.
 class MeetingSearch {
 public:
-  MeetingSearch(const Context &ctx, uint32_t deny)
-      : ctx(ctx), deny(deny), d(ctx.model.rules[deny]), seats(ctx.space.seats()),
+  MeetingSearch(const Context &ctx, const std::vector<RuleFacts> &facts, uint32_t deny)
+      : ctx(ctx), facts(facts), deny(deny), d(ctx.model.rules[deny]), seats(ctx.space.seats()),
         denied(seats.size() * sema::kRelationCount), places(denied.size()),
         whenAlways(seats.size()) {
     for (size_t s = 0; s < seats.size(); ++s)
@@ -30,32 +48,30 @@ public:
       }
   }
 
-  /// Whether `allow` and the deny both match some request. If so, witness() is the first such
-  /// request in (denier, allower, seat, relation, permission) order.
+  /// Whether `allow` and the deny both match some request (then witness() says which).
   bool meets(uint32_t allow) {
-    a = &ctx.model.rules[allow];
     allowRule = allow;
-    if ((sema::reachRelations(a->reach) & sema::reachRelations(d.reach)) == 0)
+    const RuleFacts &a = facts[allow], &dFacts = facts[deny];
+    if ((a.reach & dFacts.reach) == 0)
       return false;
     std::fill(places.begin(), places.end(), Place{});
-    for (sema::RoleId denier : ctx.inheritors[deny])
-      for (sema::RoleId allower : ctx.inheritors[allow]) {
-        if (!ctx.coHoldable(denier, allower))
-          continue;
-        for (size_t s = 0; s < seats.size(); ++s) {
-          if (!ctx.roleHoldable(denier, seats[s].kind) || !ctx.roleHoldable(allower, seats[s].kind))
-            continue;
-          for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
-            if (at(s, rel).state == Place::Met) {
-              found = {denier, allower, s, rel};
-              return true;
-            }
-        }
-      }
+    if (!a.exclusiveFree && !dFacts.exclusiveFree)
+      return search();
+    // Every holder of one rule may be held beside every holder of the other: a place counts
+    // if some holder of each may sit at its seat.
+    const sema::KindMask kinds = a.holderKinds & dFacts.holderKinds;
+    for (size_t s = 0; s < seats.size(); ++s)
+      if ((kinds >> seats[s].kind) & 1)
+        for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
+          if (at(s, rel).state == Place::Met)
+            return true;
     return false;
   }
 
-  Witness witness() const {
+  /// The first request the last allow given to meets() and the deny both match, in (denier,
+  /// allower, seat, relation, permission) order. Only after meets() returned true.
+  Witness witness() {
+    search();
     std::vector<sema::RoleId> roles{std::min(found.denier, found.allower)};
     if (found.denier != found.allower)
       roles.push_back(std::max(found.denier, found.allower));
@@ -71,6 +87,25 @@ private:
     sema::FlagMask flags = 0;
   };
 
+  /// The search in witness order, over each pair of holders; sets `found`.
+  bool search() {
+    for (sema::RoleId denier : ctx.inheritors[deny])
+      for (sema::RoleId allower : ctx.inheritors[allowRule]) {
+        if (!ctx.coHoldable(denier, allower))
+          continue;
+        for (size_t s = 0; s < seats.size(); ++s) {
+          if (!ctx.roleHoldable(denier, seats[s].kind) || !ctx.roleHoldable(allower, seats[s].kind))
+            continue;
+          for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
+            if (at(s, rel).state == Place::Met) {
+              found = {denier, allower, s, rel};
+              return true;
+            }
+        }
+      }
+    return false;
+  }
+
   /// Whether both rules match a request at seat `s` and relation `rel`: the first permission
   /// both name that applies there, under a flag set satisfying both conditions.
   const Place &at(size_t s, unsigned rel) {
@@ -78,7 +113,7 @@ private:
     if (place.state != Place::NotComputed)
       return place;
     place.state = Place::Apart;
-    if (!ctx.reaches(allowRule, rel))
+    if (!((facts[allowRule].reach >> rel) & 1))
       return place;
     std::optional<size_t> p =
         ctx.rulePerms[allowRule].firstCommon(denied[s * sema::kRelationCount + rel]);
@@ -92,14 +127,16 @@ private:
 
   /// Both conditions at seat `s`; most allows are unconditional, which leaves the deny's alone.
   SatResult satisfiable(size_t s) {
-    if (!a->guard.isAlways())
-      return ctx.satisfiable(seats[s], {&a->guard, &d.guard}, {});
+    const sema::Rule &a = ctx.model.rules[allowRule];
+    if (!facts[allowRule].always)
+      return ctx.satisfiable(seats[s], {&a.guard, &d.guard}, {});
     if (!whenAlways[s])
-      whenAlways[s] = ctx.satisfiable(seats[s], {&a->guard, &d.guard}, {});
+      whenAlways[s] = ctx.satisfiable(seats[s], {&a.guard, &d.guard}, {});
     return *whenAlways[s];
   }
 
   const Context &ctx;
+  const std::vector<RuleFacts> &facts;
   uint32_t deny;
   const sema::Rule &d;
   const std::vector<Seat> &seats;
@@ -107,7 +144,6 @@ private:
   std::vector<Place> places;                        // per (seat, relation) of the current allow
   std::vector<std::optional<SatResult>> whenAlways; // per seat, with an unconditional allow
   uint32_t allowRule = 0;
-  const sema::Rule *a = nullptr;
   struct {
     sema::RoleId denier, allower;
     size_t seat;
@@ -151,12 +187,16 @@ struct ResourceIndex {
 void findConflicts(const Context &ctx, std::vector<Finding> &out) {
   const sema::Model &m = ctx.model;
   ResourceIndex index(ctx);
+  std::vector<RuleFacts> facts;
+  facts.reserve(m.rules.size());
+  for (uint32_t rule = 0; rule < m.rules.size(); ++rule)
+    facts.emplace_back(ctx, rule);
   for (uint32_t deny = 0; deny < m.rules.size(); ++deny) {
     if (m.rules[deny].effect != sema::Effect::Deny)
       continue;
     std::optional<Finding> finding;
     size_t extra = 0;
-    MeetingSearch meeting(ctx, deny);
+    MeetingSearch meeting(ctx, facts, deny);
     for (uint32_t allow : index.candidates(deny)) {
       if (!ctx.rulePerms[allow].intersects(ctx.rulePerms[deny]))
         continue;
