@@ -51,7 +51,8 @@ function percentile(sorted, q) {
 /// Returns the answers and the timing fields of the stats line.
 export function timeDecisions(requests, decide, batch = 1000) {
   const answers = new Uint8Array(requests.length);
-  for (let i = 0; i < Math.min(batch, requests.length); ++i) answers[i] = decide(requests[i]) ? 1 : 0;
+  const warmup = Math.min(batch, requests.length);
+  for (let i = 0; i < warmup; ++i) answers[i] = decide(requests[i]) ? 1 : 0;
   const batchNs = [];
   let totalNs = 0;
   for (let begin = 0; begin < requests.length; begin += batch) {

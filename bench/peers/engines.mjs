@@ -6,7 +6,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { readEntities, readRequests, statsLine, timeDecisions, timeMs, writeAnswers } from './common.mjs';
+import {
+  readEntities, readRequests, statsLine, timeDecisions, timeMs, writeAnswers,
+} from './common.mjs';
 
 const ENGINES = ['cedar', 'casbin', 'js'];
 

@@ -81,8 +81,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", required=True, choices=["small", "medium", "large"])
     parser.add_argument("--lattice", required=True, help="the lattice tool (for `lattice build`)")
-    parser.add_argument("--build-dir", required=True,
-                        help="CMake build folder with bench/peers/peers_{lattice_driver,reference_answers}")
+    parser.add_argument("--build-dir", required=True, help="CMake build folder with "
+                        "bench/peers/peers_lattice_driver and peers_reference_answers")
     parser.add_argument("--node-modules", required=True,
                         help="node_modules with the packages of bench/peers/package.json")
     parser.add_argument("--requests", type=int, default=100_000)
@@ -120,9 +120,10 @@ def main():
     allowed = sum(a == "1" for a in expected)
     log("%s: %d requests, %d allowed by the reference" % (args.size, len(expected), allowed))
 
-    ok = ALLOWED_SHARE[0] <= allowed / max(len(expected), 1) <= ALLOWED_SHARE[1]
+    share = allowed / max(len(expected), 1)
+    ok = ALLOWED_SHARE[0] <= share <= ALLOWED_SHARE[1]
     if not ok:
-        log("the allowed share %.2f is outside %s" % (allowed / max(len(expected), 1), ALLOWED_SHARE))
+        log("the allowed share %.2f is outside %s" % (share, ALLOWED_SHARE))
     results = []
     for name in engines:
         answers = os.path.join(work, "answers_%s.txt" % name)
@@ -147,7 +148,8 @@ def main():
                    "requests": len(expected), "allowed": allowed, "engines": results,
                    "machine": machine(args.node)}, f, indent=1)
         f.write("\n")
-    log("results in %s: %s" % (args.out, "all engines agree with the reference" if ok else "FAILED"))
+    verdict = "all engines agree with the reference" if ok else "FAILED"
+    log("results in %s: %s" % (args.out, verdict))
     return 0 if ok else 1
 
 

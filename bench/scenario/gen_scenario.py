@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-# gen_scenario.py - writes a seeded EV-charging-shaped workload for bench/peers: tenants > accounts >
-# sub-accounts, users with roles, stations/cards/records owned by nodes, and a fixed request list.
-"""Generates the entities and requests of one scenario into --out (format: bench/scenario/README.md).
+# gen_scenario.py - writes a seeded EV-charging-shaped workload for bench/peers: tenants > accounts
+# > sub-accounts, users with roles, stations/cards/records owned by nodes, a fixed request list.
+"""Generates the entities and requests of one scenario into --out (format: README.md here).
 
 Deterministic for a (size, seed, requests) triple. Standard library only.
 """

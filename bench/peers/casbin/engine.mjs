@@ -31,7 +31,9 @@ export async function loadEntities({ casbin, enforcer, rules }, { nodes, users, 
   await enforcer.loadPolicy();
 
   // The host's session data: each user's name, node and tenant; each resource's name.
-  const hostUsers = users.map((user, id) => [`u${id}`, `n${user.node}`, `n${nodes[user.node].tenant}`]);
+  const hostUsers = users.map((user, id) => [
+    `u${id}`, `n${user.node}`, `n${nodes[user.node].tenant}`,
+  ]);
   const names = resources.map((_, id) => `r${id}`);
   return function decide({ user, permission, resource }) {
     const [sub, node, tenant] = hostUsers[user];

@@ -5,7 +5,9 @@ import fs from 'node:fs';
 const POLICY = new URL('./policy.cedar', import.meta.url);
 const SCHEMA = new URL('./schema.cedarschema', import.meta.url);
 const POLICY_SET = 'ev_bench';
-const RESOURCE_TYPES = { station: 'Station', card: 'Card', account: 'Account', customer: 'Customer' };
+const RESOURCE_TYPES = {
+  station: 'Station', card: 'Card', account: 'Account', customer: 'Customer',
+};
 
 function failure(what, answer) {
   return new Error(`cedar: ${what}: ${JSON.stringify(answer.errors ?? answer.validationErrors)}`);
@@ -46,7 +48,8 @@ export async function loadEntities(cedar, { nodes, users, resources }) {
   nodes.forEach((node, id) => chains.push(node.parent < 0 ? [id] : [id, ...chains[node.parent]]));
   const roleEntities = new Map();
   const role = (name) => {
-    if (!roleEntities.has(name)) roleEntities.set(name, { uid: uid('Role', name), attrs: {}, parents: [] });
+    if (!roleEntities.has(name))
+      roleEntities.set(name, { uid: uid('Role', name), attrs: {}, parents: [] });
     return roleEntities.get(name);
   };
   const hostUsers = users.map((user, id) => {

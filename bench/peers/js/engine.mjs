@@ -6,7 +6,8 @@ const SAME = 1, DESCENDANT = 2, ANCESTOR = 4, OTHER_NODE = 8;
 const SELF = SAME, SUBTREE = SAME | DESCENDANT, TENANT = SAME | DESCENDANT | ANCESTOR | OTHER_NODE;
 
 const ACTIONS = {
-  station: ['view', 'reset', 'charge', 'unlock_connector', 'set_max_current', 'update_firmware', 'logs'],
+  station: ['view', 'reset', 'charge', 'unlock_connector', 'set_max_current', 'update_firmware',
+    'logs'],
   card: ['view', 'activate', 'block', 'transactions'],
   account: ['view_overview', 'billing_info', 'download_invoices', 'reimburse_drivers'],
   customer: ['invite_drivers', 'block', 'edit_roles'],
@@ -17,27 +18,33 @@ function permissions(patterns) {
   const out = new Set();
   for (const pattern of patterns) {
     const [type, action] = pattern.split('.');
-    for (const [t, actions] of Object.entries(ACTIONS))
-      if (pattern === '*' || (t === type && action === '*')) actions.forEach((a) => out.add(`${t}.${a}`));
+    for (const [t, actions] of Object.entries(ACTIONS)) {
+      if (pattern === '*' || (t === type && action === '*'))
+        actions.forEach((a) => out.add(`${t}.${a}`));
+    }
     if (action !== '*' && pattern !== '*') out.add(pattern);
   }
   return out;
 }
 
-const allow = (patterns, reach, when = null) => ({ deny: false, perms: permissions(patterns), reach, when });
-const deny = (patterns, reach, when = null) => ({ deny: true, perms: permissions(patterns), reach, when });
+const ruleOf = (deny) => (patterns, reach, when = null) =>
+  ({ deny, perms: permissions(patterns), reach, when });
+const allow = ruleOf(false);
+const deny = ruleOf(true);
 const business = (node) => node.business;
 const notBusiness = (node) => !node.business;
 
 const RULES = {
   tenant_admin: [allow(['*'], TENANT)],
   customer_support: [
-    allow(['card.*', 'station.view', 'station.reset', 'station.charge', 'station.unlock_connector',
-      'account.view_overview', 'account.billing_info', 'customer.invite_drivers', 'customer.block'], TENANT),
+    allow(['card.*', 'station.view', 'station.reset', 'station.charge',
+      'station.unlock_connector', 'account.view_overview', 'account.billing_info',
+      'customer.invite_drivers', 'customer.block'], TENANT),
   ],
   technical_support: [
     allow(['station.*', 'account.view_overview'], TENANT),
-    deny(['account.billing_info', 'account.download_invoices', 'account.reimburse_drivers'], TENANT),
+    deny(['account.billing_info', 'account.download_invoices', 'account.reimburse_drivers'],
+      TENANT),
   ],
   account_owner: [
     allow(['station.*', 'card.*', 'customer.*', 'account.view_overview', 'account.billing_info',
@@ -45,12 +52,13 @@ const RULES = {
     allow(['account.reimburse_drivers'], SUBTREE, business),
   ],
   subaccount_owner: [
-    allow(['station.*', 'card.*', 'customer.invite_drivers', 'customer.block', 'account.view_overview',
-      'account.billing_info', 'account.download_invoices'], SUBTREE),
+    allow(['station.*', 'card.*', 'customer.invite_drivers', 'customer.block',
+      'account.view_overview', 'account.billing_info', 'account.download_invoices'], SUBTREE),
   ],
   account_admin: [
-    allow(['station.view', 'station.reset', 'station.charge', 'station.unlock_connector', 'station.logs',
-      'card.*', 'account.view_overview', 'account.billing_info', 'customer.block'], SUBTREE),
+    allow(['station.view', 'station.reset', 'station.charge', 'station.unlock_connector',
+      'station.logs', 'card.*', 'account.view_overview', 'account.billing_info',
+      'customer.block'], SUBTREE),
     allow(['customer.invite_drivers'], SUBTREE, business),
   ],
   station_admin: [
@@ -58,12 +66,12 @@ const RULES = {
     deny(['station.update_firmware'], SUBTREE, notBusiness),
   ],
   auditor: [
-    allow(['station.view', 'station.logs', 'card.view', 'card.transactions', 'account.view_overview',
-      'account.billing_info', 'account.download_invoices'], SUBTREE),
+    allow(['station.view', 'station.logs', 'card.view', 'card.transactions',
+      'account.view_overview', 'account.billing_info', 'account.download_invoices'], SUBTREE),
   ],
   driver: [
-    allow(['station.view', 'station.charge', 'station.unlock_connector', 'card.view', 'card.transactions',
-      'account.view_overview'], SELF),
+    allow(['station.view', 'station.charge', 'station.unlock_connector', 'card.view',
+      'card.transactions', 'account.view_overview'], SELF),
   ],
 };
 
@@ -96,7 +104,8 @@ export async function loadEntities(rules, { nodes, users, resources }) {
     let allowed = false;
     for (const roleRules of user.rules) {
       for (const rule of roleRules) {
-        if (!(rule.reach & rel) || !rule.perms.has(permission) || (rule.when && !rule.when(node))) continue;
+        if (!(rule.reach & rel) || !rule.perms.has(permission)) continue;
+        if (rule.when && !rule.when(node)) continue;
         if (rule.deny) return false;
         allowed = true;
       }
