@@ -1,0 +1,72 @@
+// load_bench.cpp - lattice_table_load (checksum + full validation) on tables of about 1 KB, 1 MB
+// and 50 MB and on the decide benchmarks' table, and the checksum alone.
+#include "alloc_counter.h"
+#include "decide_table.h"
+#include "emit/table_writer.h"
+#include "lattice/format.h"
+#include "scaled_tables.h"
+
+#include <benchmark/benchmark.h>
+
+namespace lattice::bench {
+namespace {
+
+using TableBytes = const std::vector<uint8_t> &(*)();
+
+/// Loads the table once per iteration. `seconds_per_MB` is the time per 10^6 bytes of table
+/// (the console prints it in us); `allocs_per_load` shows that loading copies nothing.
+void BM_LoadAndVerify(benchmark::State &state, TableBytes table) {
+  const std::vector<uint8_t> &bytes = table(); // generated on first use, outside the timing
+  lattice_table *probe = nullptr;
+  if (bytes.empty() || lattice_table_load(bytes.data(), bytes.size(), &probe) != LATTICE_LOAD_OK) {
+    state.SkipWithError("the table does not load");
+    return;
+  }
+  lattice_table_free(probe);
+  const uint64_t before = allocationCount();
+  for (auto _ : state) {
+    lattice_table *t = nullptr;
+    benchmark::DoNotOptimize(lattice_table_load(bytes.data(), bytes.size(), &t));
+    lattice_table_free(t);
+  }
+  const uint64_t allocations = allocationCount() - before; // before counters allocate
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(bytes.size()));
+  state.counters["bytes"] = double(bytes.size());
+  state.counters["seconds_per_MB"] =
+      benchmark::Counter(double(bytes.size()) / 1e6, benchmark::Counter::kIsIterationInvariantRate |
+                                                         benchmark::Counter::kInvert);
+  state.counters["allocs_per_load"] = double(allocations) / double(state.iterations());
+}
+
+// Generated tables of about 1 KB, 1 MB and 50 MB (the `bytes` counter says exactly).
+const std::vector<uint8_t> &about1KB() {
+  static const std::vector<uint8_t> bytes = emit::writeTable(scaledTables(2, 4, 4));
+  return bytes;
+}
+const std::vector<uint8_t> &about1MB() {
+  static const std::vector<uint8_t> bytes = emit::writeTable(scaledTables(512, 3050, 4));
+  return bytes;
+}
+const std::vector<uint8_t> &about50MB() {
+  static const std::vector<uint8_t> bytes = emit::writeTable(scaledTables(4096, 24000, 4));
+  return bytes;
+}
+BENCHMARK_CAPTURE(BM_LoadAndVerify, 1KB, &about1KB);
+BENCHMARK_CAPTURE(BM_LoadAndVerify, 1MB, &about1MB)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_LoadAndVerify, 50MB, &about50MB)->Unit(benchmark::kMillisecond);
+// The decide benchmarks' table: the compiled EV example under bench-ev.
+BENCHMARK_CAPTURE(BM_LoadAndVerify, decide_table, &decideTableBytes);
+
+/// The checksum alone: the part of loading every byte of the table pays for.
+void BM_Checksum(benchmark::State &state) {
+  std::vector<uint8_t> data(1 << 20);
+  for (size_t i = 0; i < data.size(); ++i)
+    data[i] = uint8_t(i * 131);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(format::checksum(data.data(), data.size()));
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(data.size()));
+}
+BENCHMARK(BM_Checksum)->Name("BM_Checksum/1MiB");
+
+} // namespace
+} // namespace lattice::bench
