@@ -56,9 +56,17 @@ fi
 echo "==> machine"
 python3 bench/report/machine.py "$node_dir/node_modules" > "$results/machine.json"
 
+# Twice: on the compiled EV-charging example (a real policy) and on the denser hand-built table
+# (more roles per kind, denies and conditions on every other permission, 3 exclusive sets).
 echo "==> micro-benchmarks (Google Benchmark)"
-"$build/bench/bench_decide" --benchmark_format=json --benchmark_out="$results/micro.json" \
-  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true > /dev/null
+"$build/bin/lattice" build examples/ev_charging/policy.lat -o "$results/ev_charging.ltab"
+micro() { # micro OUT.json [TABLE]
+  env ${2:+LATTICE_BENCH_TABLE="$2"} "$build/bench/bench_decide" --benchmark_format=json \
+    --benchmark_out="$1" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+    > /dev/null
+}
+micro "$results/micro_ev.json" "$results/ev_charging.ltab"
+micro "$results/micro_dense.json"
 
 echo "==> side-by-side harness: $sizes, $requests requests each"
 IFS=, read -ra size_list <<< "$sizes"

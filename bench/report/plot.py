@@ -24,7 +24,7 @@ def draw(path, peers, compile_sizes):
 
     for engine, (label, marker, color) in ENGINE_STYLE.items():
         points = [(accounts, e["ns_p50"]) for accounts, result in peers
-                  for e in result["engines"] if e["name"] == engine and e.get("ns_p50")]
+                  for e in result["engines"] if e["name"] == engine and "ns_p50" in e]
         if points:
             left.plot(*zip(*points), marker=marker, color=color, label=label)
     left.set_xscale("log")

@@ -10,6 +10,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot  # noqa: E402
 import targets  # noqa: E402
 
+# The tables the micro-benchmarks ran on (bench/run.sh), as named in the report.
+MICRO_TABLES = [("compiled EV example", "micro_ev.json"), ("dense hand-built table",
+                                                         "micro_dense.json")]
 ACCOUNTS = {"small": 100, "medium": 1000, "large": 10000}
 ENGINE_LABEL = {name: style[0] for name, style in plot.ENGINE_STYLE.items()}
 
@@ -47,6 +50,10 @@ def peers_section(peers):
             "| peak RSS | p50 vs Lattice | answers |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for e in result["engines"]:
+            if "error" in e:
+                lines.append("| %s | failed: %s | | | | | | | | %d unanswered |" % (
+                    ENGINE_LABEL.get(e["name"], e["name"]), e["error"], e["mismatches"]))
+                continue
             ratio = "1×" if e is lattice else "%s× slower" % count(e["ns_p50"] / lattice["ns_p50"])
             lines.append("| %s | %.1f ms | %.1f ms | %s | %s | %s | %s | %s | %s | %s |" % (
                 ENGINE_LABEL.get(e["name"], e["name"]), e["load_ms"], e["entities_ms"],
@@ -96,7 +103,7 @@ def compile_section(compiled):
 
 def render(results, sizes, out):
     machine = load(os.path.join(results, "machine.json"))
-    micro = load(os.path.join(results, "micro.json"))
+    micros = [(label, load(os.path.join(results, name))) for label, name in MICRO_TABLES]
     compiled = load(os.path.join(results, "compile.json"))
     peers = [(size, load(os.path.join(results, "peers_%s.json" % size))) for size in sizes]
     svg = os.path.splitext(out)[0] + ".svg"
@@ -115,7 +122,7 @@ def render(results, sizes, out):
                  machine["os"], machine["kernel"], machine["compiler"], machine["node"],
                  machine["cedar_wasm"], machine["casbin"]), "",
              "## Targets (issue 5)", ""]
-    lines += targets.table(micro, peers, compiled)
+    lines += targets.table(micros, peers, compiled)
     lines += ["", "![ns per decision by engine and scenario size; compile and validate time by "
               "policy size](%s)" % os.path.basename(svg), "",
               "## The same requests in four engines", ""]
@@ -123,7 +130,8 @@ def render(results, sizes, out):
     lines += peers_section(peers)
     lines += ["", "## Runtime micro-benchmarks (Google Benchmark)", ""]
     lines += notes_part(notes, "micro")
-    lines += [""] + micro_section(micro)
+    for label, micro in micros:
+        lines += ["", "On the %s:" % label, ""] + micro_section(micro)
     lines += ["", "## Compile side", ""]
     lines += notes_part(notes, "compile")
     lines += [""] + compile_section(compiled)

@@ -31,13 +31,21 @@ def row(target, measured, met):
     return "| %s | %s | %s |" % (target, measured, "met" if met else "**missed**")
 
 
-def decide_rows(micro):
-    runs = medians(micro, DECIDE_WITH_RELATION)
-    worst = max(to_ns(b) for b in runs)
-    measured = ", ".join("%s: %.1f ns" % (b["run_name"].split("/", 1)[1], to_ns(b)) for b in runs)
-    allocs = max(b.get("allocs_per_decision", math.inf) for b in runs)
-    return [row("`decide` ≤ 20 ns median, scope relation included", measured, worst <= 20),
-            row("`decide` allocates nothing", "%g allocations per decision" % allocs, allocs == 0)]
+def decide_rows(micros):
+    """micros: [(label, Google Benchmark JSON)], one per table the benchmarks ran on."""
+    rows, allocs = [], 0
+    for label, micro in micros:
+        runs = medians(micro, DECIDE_WITH_RELATION)
+        worst = max(to_ns(b) for b in runs)
+        measured = ", ".join("%s: %.1f ns" % (b["run_name"].split("/", 1)[1], to_ns(b))
+                             for b in runs)
+        rows.append(row("`decide` ≤ 20 ns median, scope relation included (%s)" % label,
+                        measured, worst <= 20))
+        allocs = max([allocs] + [b.get("allocs_per_decision", math.inf)
+                                 for b in micro["benchmarks"] if "Decide" in b["run_name"]])
+    rows.append(row("`decide` allocates nothing", "%g allocations per decision (most of any "
+                    "decide benchmark)" % allocs, allocs == 0))
+    return rows
 
 
 def ratio_rows(peers):
@@ -47,7 +55,7 @@ def ratio_rows(peers):
         ratios = []
         for size, result in peers:
             by_name = {e["name"]: e for e in result["engines"]}
-            if engine in by_name:
+            if engine in by_name and "ns_p50" in by_name[engine]:
                 ratios.append((size, by_name[engine]["ns_p50"] / by_name["lattice"]["ns_p50"]))
         measured = ", ".join("%s %s×" % (size, "{:,}".format(round(r))) for size, r in ratios)
         rows.append(row("≥ %s× faster than %s per decision (p50)" % ("{:,}".format(factor), label),
@@ -102,6 +110,6 @@ def compile_rows(compiled):
     return rows
 
 
-def table(micro, peers, compiled):
-    return (["| target | measured | |", "|---|---|---|"] + decide_rows(micro) +
-            ratio_rows(peers) + load_rows(micro, compiled) + compile_rows(compiled))
+def table(micros, peers, compiled):
+    return (["| target | measured | |", "|---|---|---|"] + decide_rows(micros) +
+            ratio_rows(peers) + load_rows(micros[-1][1], compiled) + compile_rows(compiled))
