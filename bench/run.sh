@@ -27,15 +27,19 @@ results=$build/results
 mkdir -p "$results"
 
 # The plot is drawn with Debian's matplotlib, so the report runs on Debian's own interpreter
-# (a pyenv python3 earlier on PATH does not see Debian's packages).
+# (a pyenv python3 earlier on PATH does not see Debian's packages); /usr/bin/time measures the
+# compiler's peak RSS.
 report_python=/usr/bin/python3
-if ! "$report_python" -c "import matplotlib" 2> /dev/null; then
-  echo "==> installing python3-matplotlib (for the plot)"
+missing=()
+"$report_python" -c "import matplotlib" 2> /dev/null || missing+=(python3-matplotlib)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing: ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-    python3-matplotlib > /dev/null
+    "${missing[@]}" > /dev/null
 fi
 
 echo "==> building Release into $build"
