@@ -2,6 +2,9 @@
 // The order of the checks is the contract of docs/runtime.md; every doubt ends in a deny.
 #include "internal.h"
 
+#include <cstddef>
+#include <cstring>
+
 using namespace lattice::format;
 
 namespace {
@@ -10,8 +13,14 @@ namespace {
 /// most this many bitset words (4096 roles), and by scanning the held roles beyond that.
 constexpr uint32_t kStackWords = 64;
 
-lattice_decision deny(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
-  return {0, uint32_t(reason), role};
+/// A decision without `allowed` (which is reason == ALLOWED): 8 bytes, so the compiler joins
+/// decide's many exits in one register, not through a 12-byte stack slot whose reload stalls.
+struct Outcome {
+  uint32_t reason, role;
+};
+
+Outcome deny(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
+  return {uint32_t(reason), role};
 }
 
 bool testBit(const uint8_t *bitset, uint32_t role) noexcept {
@@ -25,9 +34,11 @@ bool flagsMatch(uint64_t flags, uint64_t required, uint64_t forbidden) noexcept 
 }
 
 /// The lowest-numbered held role that is in two-or-more-role conflict with another held role of
-/// one exclusive set (first such set by index), or LATTICE_NO_ID. Duplicate ids count once.
-uint32_t exclusiveConflict(const lattice_table &t, const uint32_t *roles, uint32_t n) noexcept {
-  for (uint32_t s = 0; s < t.exclusiveCount; ++s) {
+/// one exclusive set (first such set by index, from `firstSet` on), or LATTICE_NO_ID. Duplicate
+/// ids count once.
+uint32_t exclusiveConflict(const lattice_table &t, const uint32_t *roles, uint32_t n,
+                           uint32_t firstSet) noexcept {
+  for (uint32_t s = firstSet; s < t.exclusiveCount; ++s) {
     const uint8_t *set = t.section[kExclusive] + 8 * size_t(s) * t.words;
     uint32_t lowest = LATTICE_NO_ID;
     bool conflict = false;
@@ -63,11 +74,7 @@ bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t flags) 
   return true;
 }
 
-} // namespace
-
-extern "C" {
-
-lattice_decision lattice_decide(const lattice_table *table, const lattice_request *request) {
+Outcome decide(const lattice_table *table, const lattice_request *request) noexcept {
   if (!table)
     return deny(LATTICE_REASON_NO_TABLE);
   const lattice_table &t = *table;
@@ -76,22 +83,31 @@ lattice_decision lattice_decide(const lattice_table *table, const lattice_reques
       q->relation > LATTICE_REL_NONE || (!q->roles && q->role_count > 0) ||
       (q->flags & ~t.flagMask) != 0)
     return deny(LATTICE_REASON_BAD_REQUEST);
+  // One pass over the held roles for the rest of check 2 and the facts of checks 4 and 5 (used
+  // only after check 3): each role's kinds, and whether two held ids share one of the first 64
+  // exclusive sets (a role listed twice does too; the exact check below sorts that out).
   const uint32_t *roles = q->roles;
   const uint32_t n = q->role_count;
-  for (uint32_t i = 0; i < n; ++i)
-    if (roles[i] >= t.roleCount)
-      return deny(LATTICE_REASON_BAD_REQUEST);
-  if (q->relation == LATTICE_REL_NONE)
-    return deny(LATTICE_REASON_OTHER_TREE);
-
   const uint64_t kindBit = uint64_t(1) << q->kind;
   uint32_t wrongKind = LATTICE_NO_ID;
-  for (uint32_t i = 0; i < n; ++i)
+  uint64_t heldSets = 0;
+  bool shared = false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (roles[i] >= t.roleCount)
+      return deny(LATTICE_REASON_BAD_REQUEST);
     if (!(loadU64(t.section[kRoleInfo] + role::kSize * size_t(roles[i])) & kindBit))
       wrongKind = minId(wrongKind, roles[i]);
+    const uint64_t sets = t.exclusiveSets[roles[i]];
+    shared |= (heldSets & sets) != 0;
+    heldSets |= sets;
+  }
+  if (q->relation == LATTICE_REL_NONE)
+    return deny(LATTICE_REASON_OTHER_TREE);
   if (wrongKind != LATTICE_NO_ID)
     return deny(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
-  if (uint32_t role = exclusiveConflict(t, roles, n); role != LATTICE_NO_ID)
+  // Without sharing no set below 64 has a conflict: only the sets from 64 on need the scan.
+  const uint32_t firstSet = shared ? 0 : lattice::detail::kMaskedExclusiveSets;
+  if (uint32_t role = exclusiveConflict(t, roles, n, firstSet); role != LATTICE_NO_ID)
     return deny(LATTICE_REASON_EXCLUSIVE, role);
   const uint8_t *permInfo = t.section[kPermissionInfo] + perm::kSize * size_t(q->permission);
   if (!(loadU64(permInfo + perm::kKindMask) & kindBit))
@@ -142,8 +158,26 @@ lattice_decision lattice_decide(const lattice_table *table, const lattice_reques
     }
   }
   if (allower != LATTICE_NO_ID)
-    return {1, LATTICE_REASON_ALLOWED, allower};
+    return {LATTICE_REASON_ALLOWED, allower};
   return deny(LATTICE_REASON_NO_ALLOW);
+}
+
+} // namespace
+
+static_assert(offsetof(lattice_decision, reason) == 4 &&
+              offsetof(lattice_decision, deciding_role) == 8);
+
+extern "C" {
+
+lattice_decision lattice_decide(const lattice_table *table, const lattice_request *request) {
+  const Outcome o = decide(table, request);
+  // `allowed` and `reason` as one 8-byte copy: built field by field, GCC 12 stores them apart
+  // and reloads them as one word, which stalls store forwarding on every call.
+  const uint32_t head[2] = {o.reason == LATTICE_REASON_ALLOWED, o.reason};
+  lattice_decision d;
+  std::memcpy(&d, head, sizeof head);
+  d.deciding_role = o.role;
+  return d;
 }
 
 int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32_t role_count,

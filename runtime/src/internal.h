@@ -17,11 +17,17 @@ struct lattice_table {
   uint32_t sparseCount = 0, exclusiveCount = 0, requireCount = 0, stringCount = 0;
   uint32_t assignCount = 0, policyName = 0;
   uint64_t flagMask = 0; // the flag bits a request may set
+  /// Per role, bit s set iff exclusive set s (s < kMaskedExclusiveSets) lists the role: decide
+  /// proves "no conflict there" with one OR per held role. Stored after the handle, in its block.
+  const uint64_t *exclusiveSets = nullptr;
   const uint8_t *section[lattice::format::kSectionCount] = {};
   uint64_t sectionSize[lattice::format::kSectionCount] = {};
 };
 
 namespace lattice::detail {
+
+/// The exclusive sets summarized in lattice_table::exclusiveSets: those with index < 64.
+inline constexpr uint32_t kMaskedExclusiveSets = 64;
 
 inline uint32_t categoryCount(const lattice_table &t, uint32_t category) noexcept {
   const uint32_t counts[4] = {t.kindCount, t.roleCount, t.permissionCount, t.flagCount};

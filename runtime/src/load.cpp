@@ -19,6 +19,8 @@ uint64_t mulSat(uint64_t a, uint64_t b) noexcept {
   return a != 0 && b > UINT64_MAX / a ? UINT64_MAX : a * b;
 }
 
+uint32_t minU32(uint32_t a, uint32_t b) noexcept { return a < b ? a : b; }
+
 uint64_t lowBits(uint32_t n) noexcept { return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1; }
 
 /// Reads the header and directory into t; checks sizes and bounds but not contents.
@@ -208,22 +210,40 @@ lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexc
   return ok ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_LAYOUT;
 }
 
+/// Sets bit s of masks[r] for every exclusive set s < 64 that lists role r.
+void deriveExclusiveSets(const lattice_table &t, uint64_t *masks) noexcept {
+  for (uint32_t r = 0; r < t.roleCount; ++r)
+    masks[r] = 0;
+  const uint32_t sets = minU32(t.exclusiveCount, lattice::detail::kMaskedExclusiveSets);
+  for (uint32_t s = 0; s < sets; ++s)
+    for (uint32_t w = 0; w < t.words; ++w) {
+      const uint64_t bits = loadU64(t.section[kExclusive] + 8 * (size_t(s) * t.words + w));
+      for (uint32_t b = 0; b < 64 && (bits >> b) != 0; ++b)
+        masks[64 * size_t(w) + b] |= ((bits >> b) & 1) << s;
+    }
+}
+
+/// Validates, then allocates the handle with the per-role exclusive-set masks after it: one
+/// block, so loading still allocates once (lattice_table_free releases it).
 lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
                              lattice_table **out) noexcept {
-  auto *t = new (std::nothrow) lattice_table;
-  if (!t) {
+  lattice_table v;
+  v.data = static_cast<const uint8_t *>(data);
+  v.size = size;
+  v.owned = owned;
+  if (lattice_load_status status = validate(v.data, size, v); status != LATTICE_LOAD_OK) {
+    std::free(owned);
+    return status;
+  }
+  void *block = std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount));
+  if (!block) {
     std::free(owned);
     return LATTICE_LOAD_OUT_OF_MEMORY;
   }
-  t->data = static_cast<const uint8_t *>(data);
-  t->size = size;
-  t->owned = owned;
-  lattice_load_status status = validate(t->data, size, *t);
-  if (status != LATTICE_LOAD_OK) {
-    lattice_table_free(t);
-    return status;
-  }
-  *out = t;
+  auto *masks = reinterpret_cast<uint64_t *>(static_cast<lattice_table *>(block) + 1);
+  deriveExclusiveSets(v, masks);
+  v.exclusiveSets = masks;
+  *out = new (block) lattice_table(v);
   return LATTICE_LOAD_OK;
 }
 
@@ -282,7 +302,8 @@ void lattice_table_free(lattice_table *table) {
   if (!table)
     return;
   std::free(table->owned);
-  delete table;
+  table->~lattice_table();
+  std::free(table);
 }
 
 const char *lattice_load_status_message(lattice_load_status status) {

@@ -384,6 +384,47 @@ TEST(DecideRandom, HighRoleIdsWithGuardedEntries) {
                   LATTICE_NO_ID);
 }
 
+/// More exclusive sets than the 64 that load summarizes per role, over three bitset words, and
+/// requests of up to 9 roles (repeats included) that often conflict: both the mask shortcut and
+/// the exact scan, below and above set 64, must give the reference's set and role.
+TEST(DecideRandom, ManyExclusiveSetsAgreeWithReference) {
+  TablesBuilder b("exclusive");
+  b.kind("user");
+  const uint32_t roleCount = 150;
+  for (uint32_t r = 0; r < roleCount; ++r)
+    b.role(numbered("r", r), 1);
+  b.permission("res.p", 1);
+  std::mt19937 rng(64);
+  for (uint32_t r = 0; r < roleCount; r += 3)
+    b.allow(r, 0, kSame);
+  for (uint32_t s = 0; s < 140; ++s) {
+    const uint32_t first = rng() % roleCount, size = 2 + rng() % 3;
+    std::vector<uint32_t> set;
+    for (uint32_t k = 0; k < size; ++k)
+      set.push_back((first + k * (1 + s % 7)) % roleCount);
+    b.exclusive(set);
+  }
+  const lower::Tables tables = b.build();
+  std::vector<uint8_t> bytes = emit(tables);
+  Table table = mustLoad(bytes);
+  int exclusive = 0, allowed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<uint32_t> held(rng() % 10);
+    for (uint32_t &r : held)
+      r = rng() % 4 == 0 && !held.empty() ? held[0] : rng() % roleCount;
+    const lattice_request q{0, held.data(), uint32_t(held.size()), 0, LATTICE_REL_SAME, 0};
+    lattice_decision got = lattice_decide(table.get(), &q);
+    lattice_decision want = referenceDecide(tables, q);
+    ASSERT_EQ(got.allowed, want.allowed) << "request " << i;
+    ASSERT_EQ(got.reason, want.reason) << "request " << i;
+    ASSERT_EQ(got.deciding_role, want.deciding_role) << "request " << i;
+    exclusive += got.reason == LATTICE_REASON_EXCLUSIVE;
+    allowed += got.allowed;
+  }
+  EXPECT_GT(exclusive, 1000);
+  EXPECT_GT(allowed, 1000);
+}
+
 TEST(DecideEdge, EmptyPolicy) {
   lower::Tables empty;
   empty.policyName = "empty";
