@@ -31,6 +31,14 @@ def ns(value):
     return "%.1f ns" % value
 
 
+def ms(value):
+    return "%.0f µs" % (value * 1000) if value < 1 else "%.1f ms" % value
+
+
+def seconds(value):
+    return "%.1f s" % value if value >= 10 else "%.0f ms" % (value * 1000)
+
+
 def mib(kib):
     return "%.0f MiB" % (kib / 1024) if kib >= 10 * 1024 else "%.1f MiB" % (kib / 1024)
 
@@ -55,8 +63,8 @@ def peers_section(peers):
                     ENGINE_LABEL.get(e["name"], e["name"]), e["error"], e["mismatches"]))
                 continue
             ratio = "1×" if e is lattice else "%s× slower" % count(e["ns_p50"] / lattice["ns_p50"])
-            lines.append("| %s | %.1f ms | %.1f ms | %s | %s | %s | %s | %s | %s | %s |" % (
-                ENGINE_LABEL.get(e["name"], e["name"]), e["load_ms"], e["entities_ms"],
+            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                ENGINE_LABEL.get(e["name"], e["name"]), ms(e["load_ms"]), ms(e["entities_ms"]),
                 count(e["decisions_per_s"]), ns(e["ns_mean"]), ns(e["ns_p50"]), ns(e["ns_p99"]),
                 mib(e["peak_rss_kib"]), ratio,
                 "all equal" if e["mismatches"] == 0 else "%d differ" % e["mismatches"]))
@@ -85,12 +93,12 @@ def compile_section(compiled):
              "| Cedar `validate` | Cedar process RSS | validate ÷ check |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in compiled["sizes"]:
-        lines.append("| generated | %s | %s | %s KiB | %.0f ms | %s | %.0f ms | %s | %s KiB "
-                     "| %.0f ms | %s | %.1f× |" % (
+        lines.append("| generated | %s | %s | %s KiB | %s | %s | %s | %s | %s KiB | %s | %s "
+                     "| %.0f× |" % (
                          count(s["roles"]), count(s["permissions"]), count(s["policy_bytes"] / 1024),
-                         s["check_s"] * 1000, mib(s["check_rss_kib"]), s["build_s"] * 1000,
+                         seconds(s["check_s"]), mib(s["check_rss_kib"]), seconds(s["build_s"]),
                          mib(s["build_rss_kib"]), count(s["table_bytes"] / 1024),
-                         s["cedar_validate_s"] * 1000, mib(s["cedar_rss_kib"]),
+                         seconds(s["cedar_validate_s"]), mib(s["cedar_rss_kib"]),
                          s["cedar_validate_s"] / s["check_s"]))
     lines += ["", "| example | `check` | RSS | `build` | RSS | table |",
               "|---|---:|---:|---:|---:|---:|"]

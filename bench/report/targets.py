@@ -105,7 +105,8 @@ def compile_rows(compiled):
         steps.append("%s→%s roles: source ×%.1f, time ×%.1f, memory ×%.1f" % (
             "{:,}".format(small["roles"]), "{:,}".format(big["roles"]), grow, time, memory))
         linear = linear and time <= 1.25 * grow and memory <= 1.25 * grow
-    rows.append(row("`check` time and memory grow no worse than linearly", "; ".join(steps),
+    rows.append(row("`check` time and memory grow no worse than linearly (each step within "
+                    "1.25× the growth of the source)", "; ".join(steps),
                     linear))
     return rows
 
