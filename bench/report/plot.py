@@ -18,6 +18,17 @@ ENGINE_STYLE = {
 }
 
 
+def finish(axes, xlabel, ylabel, title):
+    """Log-log axes with labels, a grid and a legend."""
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_title(title)
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=8)
+
+
 def draw(path, peers, compile_sizes):
     """peers: [(accounts, results)] by size; compile_sizes: compile.json's "sizes" list."""
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -27,13 +38,8 @@ def draw(path, peers, compile_sizes):
                   for e in result["engines"] if e["name"] == engine and "ns_p50" in e]
         if points:
             left.plot(*zip(*points), marker=marker, color=color, label=label)
-    left.set_xscale("log")
-    left.set_yscale("log")
-    left.set_xlabel("accounts in the scenario (each with 5 sub-accounts)")
-    left.set_ylabel("ns per decision (median over batches)")
-    left.set_title("Decision time, same 100,000 requests")
-    left.grid(True, which="both", alpha=0.3)
-    left.legend(fontsize=8)
+    finish(left, "accounts in the scenario (each with 5 sub-accounts)",
+           "ns per decision (median over batches)", "Decision time, same 100,000 requests")
 
     roles = [s["roles"] for s in compile_sizes]
     for key, label, marker, color in [
@@ -43,13 +49,7 @@ def draw(path, peers, compile_sizes):
         values = [s.get(key) for s in compile_sizes]
         if all(v is not None for v in values):
             right.plot(roles, [v * 1000 for v in values], marker=marker, color=color, label=label)
-    right.set_xscale("log")
-    right.set_yscale("log")
-    right.set_xlabel("roles in the generated policy")
-    right.set_ylabel("wall time (ms)")
-    right.set_title("Compile and validate time")
-    right.grid(True, which="both", alpha=0.3)
-    right.legend(fontsize=8)
+    finish(right, "roles in the generated policy", "wall time (ms)", "Compile and validate time")
 
     figure.tight_layout()
     figure.savefig(path, format="svg", metadata={"Date": None})
