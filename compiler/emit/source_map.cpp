@@ -2,7 +2,6 @@
 // Built into lattice_driver (it needs the checked model and llvm::json), not the std-only emit lib.
 #include "emit/source_map.h"
 
-#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -106,77 +105,89 @@ std::string guardText(const sema::Model &model, const sema::Guard &guard) {
   return out;
 }
 
+namespace {
+
+llvm::json::Object roleObject(const sema::Model &model, const SourceManager &sources,
+                              const sema::Role &role) {
+  llvm::json::Array rules;
+  for (uint32_t index : role.rules) {
+    const sema::Rule &rule = model.rules[index];
+    llvm::json::Array ids;
+    for (sema::PermissionId id : rule.permissions)
+      ids.push_back(static_cast<int64_t>(id));
+    llvm::json::Array relations;
+    for (uint32_t r = 0; r < sema::kRelationCount; ++r)
+      if (sema::reachRelations(rule.reach) & (1u << r))
+        relations.push_back(sema::relationName(static_cast<sema::Relation>(r)));
+    rules.push_back(
+        llvm::json::Object{{"effect", rule.effect == sema::Effect::Deny ? "deny" : "allow"},
+                           {"permissions", std::move(ids)},
+                           {"reach", sema::reachName(rule.reach)},
+                           {"relations", std::move(relations)},
+                           {"condition", guardText(model, rule.guard)},
+                           {"clauses", clauses(model, rule.guard)},
+                           {"source", sourceText(sources, rule.range)},
+                           {"at", location(sources, rule.range)}});
+  }
+  return llvm::json::Object{{"name", role.name},
+                            {"kinds", kindNames(model, role.kinds)},
+                            {"extends", roleNames(model, role.extends)},
+                            {"inherited", roleNames(model, role.inherited)},
+                            {"at", location(sources, role.decl)},
+                            {"rules", std::move(rules)}};
+}
+
+} // namespace
+
 std::string writeSourceMap(const sema::Model &model, const SourceManager &sources,
                            const std::vector<uint8_t> &tableBytes) {
+  // Streamed, one element at a time: a whole-document llvm::json::Value of a 10,000-role policy
+  // took ~460 MiB. The root's keys are written in sorted order, as the Value printer sorts them,
+  // so the text is the same as printing the whole document.
   TableIdentity identity = tableIdentity(tableBytes);
-  llvm::json::Array kinds;
-  for (const sema::PrincipalKind &kind : model.kinds)
-    kinds.push_back(llvm::json::Object{{"name", kind.name}, {"at", location(sources, kind.decl)}});
-  llvm::json::Array flags;
-  for (const sema::Flag &flag : model.flags)
-    flags.push_back(llvm::json::Object{{"name", flag.name}, {"at", location(sources, flag.decl)}});
-  llvm::json::Array permissions;
-  for (const sema::Permission &permission : model.permissions)
-    permissions.push_back(
-        llvm::json::Object{{"name", permission.name},
-                           {"kinds", kindNames(model, permission.applicableKinds)},
-                           {"at", location(sources, permission.decl)}});
-  llvm::json::Array roles;
-  for (const sema::Role &role : model.roles) {
-    llvm::json::Array rules;
-    for (uint32_t index : role.rules) {
-      const sema::Rule &rule = model.rules[index];
-      llvm::json::Array ids;
-      for (sema::PermissionId id : rule.permissions)
-        ids.push_back(static_cast<int64_t>(id));
-      llvm::json::Array relations;
-      for (uint32_t r = 0; r < sema::kRelationCount; ++r)
-        if (sema::reachRelations(rule.reach) & (1u << r))
-          relations.push_back(sema::relationName(static_cast<sema::Relation>(r)));
-      rules.push_back(
-          llvm::json::Object{{"effect", rule.effect == sema::Effect::Deny ? "deny" : "allow"},
-                             {"permissions", std::move(ids)},
-                             {"reach", sema::reachName(rule.reach)},
-                             {"relations", std::move(relations)},
-                             {"condition", guardText(model, rule.guard)},
-                             {"clauses", clauses(model, rule.guard)},
-                             {"source", sourceText(sources, rule.range)},
-                             {"at", location(sources, rule.range)}});
-    }
-    roles.push_back(llvm::json::Object{{"name", role.name},
-                                       {"kinds", kindNames(model, role.kinds)},
-                                       {"extends", roleNames(model, role.extends)},
-                                       {"inherited", roleNames(model, role.inherited)},
-                                       {"at", location(sources, role.decl)},
-                                       {"rules", std::move(rules)}});
-  }
-  llvm::json::Array exclusives;
-  for (const sema::ExclusiveSet &set : model.exclusives)
-    exclusives.push_back(llvm::json::Object{{"roles", roleNames(model, set.roles)},
-                                            {"source", sourceText(sources, set.decl)},
-                                            {"at", location(sources, set.decl)}});
-  llvm::json::Array requires_;
-  for (const sema::Requirement &requirement : model.requirements)
-    requires_.push_back(llvm::json::Object{{"kinds", kindNames(model, requirement.kinds)},
-                                           {"condition", guardText(model, requirement.guard)},
-                                           {"clauses", clauses(model, requirement.guard)},
-                                           {"source", sourceText(sources, requirement.decl)},
-                                           {"at", location(sources, requirement.decl)}});
-  llvm::json::Object root{
-      {"format", "lattice-source-map"},
-      {"version", kSourceMapVersion},
-      {"table", llvm::json::Object{{"checksum", fmt::format("{:016x}", identity.checksum)},
-                                   {"size", static_cast<int64_t>(identity.size)}}},
-      {"policy", model.policyName},
-      {"kinds", std::move(kinds)},
-      {"flags", std::move(flags)},
-      {"permissions", std::move(permissions)},
-      {"roles", std::move(roles)},
-      {"exclusive", std::move(exclusives)},
-      {"requires", std::move(requires_)}};
   std::string text;
   llvm::raw_string_ostream os(text);
-  os << llvm::formatv("{0:1}", llvm::json::Value(std::move(root)));
+  llvm::json::OStream json(os, /*IndentSize=*/1);
+  json.object([&] {
+    json.attributeArray("exclusive", [&] {
+      for (const sema::ExclusiveSet &set : model.exclusives)
+        json.value(llvm::json::Object{{"roles", roleNames(model, set.roles)},
+                                      {"source", sourceText(sources, set.decl)},
+                                      {"at", location(sources, set.decl)}});
+    });
+    json.attributeArray("flags", [&] {
+      for (const sema::Flag &flag : model.flags)
+        json.value(llvm::json::Object{{"name", flag.name}, {"at", location(sources, flag.decl)}});
+    });
+    json.attribute("format", "lattice-source-map");
+    json.attributeArray("kinds", [&] {
+      for (const sema::PrincipalKind &kind : model.kinds)
+        json.value(llvm::json::Object{{"name", kind.name}, {"at", location(sources, kind.decl)}});
+    });
+    json.attributeArray("permissions", [&] {
+      for (const sema::Permission &permission : model.permissions)
+        json.value(llvm::json::Object{{"name", permission.name},
+                                      {"kinds", kindNames(model, permission.applicableKinds)},
+                                      {"at", location(sources, permission.decl)}});
+    });
+    json.attribute("policy", model.policyName);
+    json.attributeArray("requires", [&] {
+      for (const sema::Requirement &requirement : model.requirements)
+        json.value(llvm::json::Object{{"kinds", kindNames(model, requirement.kinds)},
+                                      {"condition", guardText(model, requirement.guard)},
+                                      {"clauses", clauses(model, requirement.guard)},
+                                      {"source", sourceText(sources, requirement.decl)},
+                                      {"at", location(sources, requirement.decl)}});
+    });
+    json.attributeArray("roles", [&] {
+      for (const sema::Role &role : model.roles)
+        json.value(roleObject(model, sources, role));
+    });
+    json.attribute("table",
+                   llvm::json::Object{{"checksum", fmt::format("{:016x}", identity.checksum)},
+                                      {"size", static_cast<int64_t>(identity.size)}});
+    json.attribute("version", kSourceMapVersion);
+  });
   os << '\n';
   return os.str();
 }
