@@ -93,6 +93,9 @@ def main():
     parser.add_argument("--node-heap-mib", type=int, default=4096)
     parser.add_argument("--work", help="scenario folder (default: BUILD_DIR/bench/peers/work/SIZE)")
     parser.add_argument("--out", required=True, help="results JSON")
+    parser.add_argument("--flip-reference", type=int, default=0, metavar="N",
+                        help="self test: invert the reference's first N answers, so that every "
+                             "engine must be reported as differing (the run then fails)")
     args = parser.parse_args()
     engines = args.engines.split(",")
     if any(e not in ENGINES for e in engines):
@@ -115,6 +118,8 @@ def main():
         log("cannot prepare the scenario: %s" % e)
         return 1
     expected = read_answers(os.path.join(work, "reference.txt"))
+    for i in range(min(args.flip_reference, len(expected))):
+        expected[i] = "0" if expected[i] == "1" else "1"
     with open(os.path.join(work, "requests.txt")) as f:
         requests = [line.strip() for line in f]
     allowed = sum(a == "1" for a in expected)
