@@ -9,7 +9,6 @@ allowed share is about half; 1 otherwise (the first mismatches are printed); 2 o
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 POLICY = os.path.join(ROOT, "bench", "scenario", "policy.lat")
 GENERATOR = os.path.join(ROOT, "bench", "scenario", "gen_scenario.py")
+sys.path.insert(0, os.path.join(ROOT, "bench", "report"))
+import machine  # noqa: E402  (bench/report/machine.py: the machine, also for the report)
 ENGINES = ["lattice", "cedar", "casbin", "js"]
 ALLOWED_SHARE = (0.40, 0.60)  # the generator aims at about half
 SHOWN_MISMATCHES = 5
@@ -63,18 +64,6 @@ def compare(name, expected, got, requests):
         log("%s differs on request %d (%s): reference %s, %s %s" % (
             name, i + 1, requests[i], expected[i], name, got[i] if i < len(got) else "missing"))
     return len(wrong)
-
-
-def machine(node):
-    cpu = platform.processor() or "unknown"
-    with open("/proc/cpuinfo") as info:
-        cpu = next((l.split(":", 1)[1].strip() for l in info if l.startswith("model name")), cpu)
-    try:
-        node_version = run([node, "--version"]).strip()
-    except (OSError, RuntimeError):
-        node_version = "not found"
-    return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(),
-            "python": platform.python_version(), "node": node_version}
 
 
 def main():
@@ -151,7 +140,7 @@ def main():
         json.dump({"size": args.size, "seed": args.seed, "accounts": meta["accounts"],
                    "users": meta["users"], "resources": meta["resources"],
                    "requests": len(expected), "allowed": allowed, "engines": results,
-                   "machine": machine(args.node)}, f, indent=1)
+                   "machine": machine.describe(args.node_modules)}, f, indent=1)
         f.write("\n")
     verdict = "all engines agree with the reference" if ok else "FAILED"
     log("results in %s: %s" % (args.out, verdict))

@@ -52,9 +52,9 @@ def package_version(node_modules, name):
         return "not installed"
 
 
-def main():
-    node_modules = sys.argv[1]
-    print(json.dumps({
+def describe(node_modules):
+    """The machine and the tool versions, as a dict (also embedded in run_peers.py's results)."""
+    return {
         "date": datetime.date.today().isoformat(),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
@@ -65,7 +65,11 @@ def main():
         "node": first_line(["node", "--version"]),
         "cedar_wasm": package_version(node_modules, "@cedar-policy/cedar-wasm"),
         "casbin": package_version(node_modules, "casbin"),
-    }, indent=2))
+    }
+
+
+def main():
+    print(json.dumps(describe(sys.argv[1]), indent=2))
 
 
 if __name__ == "__main__":

@@ -17,15 +17,10 @@
 namespace lattice::driver {
 namespace {
 
-const std::vector<OptionSpec> kExplainOptions = {
-    {"--kind", true, "KIND", "the principal's user type"},
-    {"--roles", true, "R1,R2", "the roles the principal holds (stacked)"},
-    {"--permission", true, "RES.ACTION", "the permission asked for"},
-    {"--relation", true, "REL", "same | descendant | ancestor | tenant"},
-    {"--flags", true, "F1,F2", "flags that hold for the principal and its node"},
+const std::vector<OptionSpec> kExplainOptions = requestOptions({
     {"--map", true, "FILE", "the source map (default: TABLE.map, written by `lattice build`)"},
     {"--help", false, "", "show this help"},
-};
+});
 
 // --- the source map as read back ------------------------------------------------------------
 
@@ -336,10 +331,6 @@ std::optional<std::vector<uint8_t>> readBytes(const std::string &path) {
   return std::vector<uint8_t>(data.bytes_begin(), data.bytes_end());
 }
 
-struct TableDeleter {
-  void operator()(lattice_table *table) const { lattice_table_free(table); }
-};
-
 } // namespace
 
 int runExplain(const Argv &argv) {
@@ -356,9 +347,7 @@ int runExplain(const Argv &argv) {
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
   else if (args)
-    for (const char *required : {"--kind", "--permission", "--relation"})
-      if (!args->has(required) && error.empty())
-        error = fmt::format("missing `{}`", required);
+    error = missingRequestOption(*args).value_or("");
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice explain: error: {}\nrun `lattice explain --help` for usage\n",
                error);
@@ -369,7 +358,7 @@ int runExplain(const Argv &argv) {
   lattice_table *raw = nullptr;
   lattice_load_status status =
       bytes ? lattice_table_load(bytes->data(), bytes->size(), &raw) : LATTICE_LOAD_IO_ERROR;
-  std::unique_ptr<lattice_table, TableDeleter> table(raw);
+  TablePtr table(raw);
   if (status != LATTICE_LOAD_OK) {
     fmt::print(stderr, "lattice explain: error: cannot load `{}`: {}\n", path,
                lattice_load_status_message(status));
@@ -381,9 +370,7 @@ int runExplain(const Argv &argv) {
     fmt::print(stderr, "lattice explain: error: {}\n", *problem);
     return ExitUsage;
   }
-  NamedRequest named{*args->get("--kind"), splitList(args->get("--roles").value_or("")),
-                     *args->get("--permission"), *args->get("--relation"),
-                     splitList(args->get("--flags").value_or(""))};
+  NamedRequest named = namedRequest(*args);
   std::vector<uint32_t> roles;
   lattice_request request;
   std::optional<uint32_t> permission = map.permission(named.permission);

@@ -10,25 +10,14 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <iostream>
-#include <memory>
 
 namespace lattice::driver {
 namespace {
 
-const std::vector<OptionSpec> kQueryOptions = {
-    {"--kind", true, "KIND", "the principal's user type"},
-    {"--roles", true, "R1,R2", "the roles the principal holds (stacked)"},
-    {"--permission", true, "RES.ACTION", "the permission asked for"},
-    {"--relation", true, "REL", "same | descendant | ancestor | tenant"},
-    {"--flags", true, "F1,F2", "flags that hold for the principal and its node"},
+const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--requests", true, "FILE.jsonl", "answer one JSON request per line (`-`: stdin)"},
     {"--help", false, "", "show this help"},
-};
-
-struct TableDeleter {
-  void operator()(lattice_table *table) const { lattice_table_free(table); }
-};
-using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
+});
 
 bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
                      std::vector<std::string> &out, std::string &error) {
@@ -126,9 +115,7 @@ int runQuery(const Argv &argv) {
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
   else if (args && !args->has("--requests"))
-    for (const char *required : {"--kind", "--permission", "--relation"})
-      if (!args->has(required) && error.empty())
-        error = fmt::format("missing `{}`", required);
+    error = missingRequestOption(*args).value_or("");
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice query: error: {}\nrun `lattice query --help` for usage\n", error);
     return ExitUsage;
@@ -152,9 +139,7 @@ int runQuery(const Argv &argv) {
     }
     return answerStream(table.get(), in);
   }
-  NamedRequest named{*args->get("--kind"), splitList(args->get("--roles").value_or("")),
-                     *args->get("--permission"), *args->get("--relation"),
-                     splitList(args->get("--flags").value_or(""))};
+  NamedRequest named = namedRequest(*args);
   std::vector<uint32_t> roles;
   lattice_request request;
   if (!resolveRequest(table.get(), named, roles, request, error)) {

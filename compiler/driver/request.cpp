@@ -8,6 +8,31 @@ namespace lattice::driver {
 
 static const char *const kRelations[] = {"same", "descendant", "ancestor", "tenant"};
 
+std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra) {
+  std::vector<OptionSpec> options = {
+      {"--kind", true, "KIND", "the principal's user type"},
+      {"--roles", true, "R1,R2", "the roles the principal holds (stacked)"},
+      {"--permission", true, "RES.ACTION", "the permission asked for"},
+      {"--relation", true, "REL", "same | descendant | ancestor | tenant"},
+      {"--flags", true, "F1,F2", "flags that hold for the principal and its node"},
+  };
+  options.insert(options.end(), extra.begin(), extra.end());
+  return options;
+}
+
+std::optional<std::string> missingRequestOption(const Args &args) {
+  for (const char *required : {"--kind", "--permission", "--relation"})
+    if (!args.has(required))
+      return fmt::format("missing `{}`", required);
+  return std::nullopt;
+}
+
+NamedRequest namedRequest(const Args &args) {
+  return NamedRequest{*args.get("--kind"), splitList(args.get("--roles").value_or("")),
+                      *args.get("--permission"), *args.get("--relation"),
+                      splitList(args.get("--flags").value_or(""))};
+}
+
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,
                     std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error) {
   out = lattice_request{};

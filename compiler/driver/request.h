@@ -1,9 +1,12 @@
 // request.h - requests by name (as users type them) resolved against a loaded table, and
-// decisions described in words. Shared by `query`, its JSONL mode and `test`.
+// decisions described in words. Shared by `query`, its JSONL mode, `explain` and `test`.
 #pragma once
 
+#include "driver/args.h"
 #include "lattice/lattice.h"
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +19,20 @@ struct NamedRequest {
   std::string relation; // same | descendant | ancestor | tenant
   std::vector<std::string> flags;
 };
+
+/// A loaded table, freed with lattice_table_free.
+struct TableDeleter {
+  void operator()(lattice_table *table) const { lattice_table_free(table); }
+};
+using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
+
+/// The options that spell one request (--kind, --roles, --permission, --relation, --flags),
+/// followed by a command's own `extra` options.
+std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra);
+/// "missing `--kind`" for the first required request option absent from `args`, else nothing.
+std::optional<std::string> missingRequestOption(const Args &args);
+/// The request the options spell; call after missingRequestOption found nothing.
+NamedRequest namedRequest(const Args &args);
 
 /// Resolves names to ids; on an unknown name returns false with `error` set (the request is
 /// then to be answered "deny").
