@@ -73,10 +73,7 @@ Tables lowerModel(const sema::Model &model) {
     else
       merged.push_back(rule);
   }
-  std::sort(merged.begin(), merged.end(), [](const SparseRule &a, const SparseRule &b) {
-    return sparseRuleKey(a) < sparseRuleKey(b);
-  });
-  t.sparseRules = std::move(merged);
+  t.sparseRules = std::move(merged); // by permission, then role; the writer puts it in key order
 
   for (const auto &set : model.exclusives)
     t.exclusiveSets.push_back(set.roles);
