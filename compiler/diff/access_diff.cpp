@@ -1,8 +1,8 @@
-// access_diff.cpp - compares two policies by name: decides every single-role request on both
-// models with the reference interpreter and turns the differences into minimal flag conditions.
+// access_diff.cpp - compares two policies by name: decides on both models, with the flags as
+// exact functions (diagrams), every request whose answer a change can turn, and names the cause.
 #include "diff/access_diff.h"
 
-#include "reference/interpreter.h"
+#include "diff/symbolic_policy.h"
 
 #include <algorithm>
 #include <map>
@@ -11,22 +11,21 @@
 namespace lattice::diff {
 namespace {
 
-/// More flags than this in the rules of one permission of one role are not enumerated.
-constexpr size_t kMaxFlags = 16;
+using logic::Bdd;
+using logic::kFalse;
+using sema::Relation;
 
-template <typename T> std::map<std::string, uint32_t> indexByName(const std::vector<T> &items) {
-  std::map<std::string, uint32_t> index;
-  for (uint32_t i = 0; i < items.size(); ++i)
-    index.emplace(items[i].name, i);
-  return index;
-}
+/// Conditions with more clauses than this are not printed (the witness still is).
+constexpr size_t kMaxConditionClauses = 32;
 
-std::optional<uint32_t> lookup(const std::map<std::string, uint32_t> &index,
-                               const std::string &name) {
-  auto it = index.find(name);
-  if (it == index.end())
-    return std::nullopt;
-  return it->second;
+constexpr Relation kRelations[] = {Relation::Same, Relation::Descendant, Relation::Ancestor,
+                                   Relation::Tenant};
+
+template <typename T> std::vector<std::string> namesOf(const std::vector<T> &items) {
+  std::vector<std::string> names;
+  for (const T &item : items)
+    names.push_back(item.name);
+  return names;
 }
 
 /// Names in `after`'s order, then those only in `before`, in `before`'s order.
@@ -54,355 +53,465 @@ NameChanges compareNames(const std::vector<std::string> &before,
   return changes;
 }
 
-template <typename T> std::vector<std::string> namesOf(const std::vector<T> &items) {
-  std::vector<std::string> names;
-  for (const T &item : items)
-    names.push_back(item.name);
+std::string resourceOf(const std::string &permission) {
+  return permission.substr(0, permission.find('.'));
+}
+
+/// The access lines of one position (held roles, user type) while they are being collected.
+struct Section {
+  std::vector<std::string> roles;
+  std::string kind;
+  struct Line {
+    AccessChange change;
+    Bdd region;
+  };
+  std::vector<Line> lines;
+};
+
+/// Everything one comparison needs: both policies over one diagram manager, and the output.
+class Comparison {
+public:
+  Comparison(const sema::Model &before, const sema::Model &after)
+      : flags(before, after), bdds(flags.size()), old(before, bdds, flags.beforeVariables()),
+        now(after, bdds, flags.afterVariables()) {
+    const std::vector<std::string> order =
+        unionInOrder(namesOf(before.permissions), namesOf(after.permissions));
+    for (size_t i = 0; i < order.size(); ++i)
+      permissionRank.emplace(order[i], i);
+  }
+
+  PolicyDiff run();
+
+private:
+  void compareSingleRoles();
+  void compareRemovedDenies();
+  void compareRemovedExclusives();
+  void compareDelegation();
+
+  /// Permissions named by rules of `effect` of a role (and the roles it extends), by name.
+  std::set<std::string> named(SymbolicPolicy &side, const std::string &role,
+                              sema::Effect effect) const;
+  std::vector<std::string> inPermissionOrder(const std::set<std::string> &names) const;
+  /// Roles of the newer policy with an allow rule naming each permission, in declaration order.
+  const std::vector<std::string> &allowersOf(const std::string &permission);
+
+  /// Access a principal of `kind` holding only `role` gained (empty when it gained none).
+  Bdd singleGain(const std::string &kind, const std::string &role, const std::string &permission,
+                 Relation relation);
+  /// The gain of one single-role request split by what denied it before.
+  std::vector<std::pair<Category, Bdd>> categorise(const std::string &kind,
+                                                   const std::string &role,
+                                                   const Verdict &before, Bdd gained);
+
+  Witness witness(const std::string &kind, std::vector<std::string> roles,
+                  const std::string &permission, Relation relation, Bdd region) const;
+  void record(const std::vector<std::string> &roles, const std::string &kind,
+              const std::string &permission, Relation relation, Change change,
+              Category category, Bdd region);
+  void checkLimits() const;
+
+  FlagSpace flags;
+  logic::BddManager bdds;
+  SymbolicPolicy old, now;
+  std::map<std::string, size_t> permissionRank;
+  std::map<std::string, std::vector<std::string>> allowers;
+  bool allowersBuilt = false;
+  std::vector<Section> sections;
+  std::map<std::pair<std::vector<std::string>, std::string>, size_t> sectionIndex;
+  std::set<std::tuple<size_t, std::string, Relation, Change>> countedRequests;
+  PolicyDiff diff;
+};
+
+std::set<std::string> Comparison::named(SymbolicPolicy &side, const std::string &role,
+                                        sema::Effect effect) const {
+  std::set<std::string> names;
+  std::optional<sema::RoleId> id = side.role(role);
+  if (!id)
+    return names;
+  for (uint32_t r : side.rulesOf(*id)) {
+    const sema::Rule &rule = side.model().rules[r];
+    if (rule.effect == effect)
+      for (sema::PermissionId p : rule.permissions)
+        names.insert(side.model().permissions[p].name);
+  }
   return names;
 }
 
-/// One policy, with its names indexed.
-struct Side {
-  const sema::Model &model;
-  std::map<std::string, uint32_t> roles, kinds, permissions, flags;
-
-  explicit Side(const sema::Model &model)
-      : model(model), roles(indexByName(model.roles)), kinds(indexByName(model.kinds)),
-        permissions(indexByName(model.permissions)), flags(indexByName(model.flags)) {}
-
-  std::vector<std::string> roleNames(const std::vector<sema::RoleId> &ids) const {
-    std::vector<std::string> names;
-    for (sema::RoleId id : ids)
-      names.push_back(model.roles[id].name);
-    return names;
-  }
-
-  std::vector<std::string> kindNames(sema::KindMask mask) const {
-    std::vector<std::string> names;
-    for (sema::KindId k = 0; k < model.kinds.size(); ++k)
-      if ((mask >> k) & 1)
-        names.push_back(model.kinds[k].name);
-    return names;
-  }
-
-  /// Rules of `role` and of every role it extends.
-  std::vector<uint32_t> rulesOf(sema::RoleId role) const {
-    std::vector<uint32_t> rules = model.roles[role].rules;
-    for (sema::RoleId inherited : model.roles[role].inherited)
-      rules.insert(rules.end(), model.roles[inherited].rules.begin(),
-                   model.roles[inherited].rules.end());
-    return rules;
-  }
-
-  /// Whether flag `flag` can hold for a principal of `kind` (declared on it or on its scopes).
-  bool flagSettable(sema::FlagId flag, sema::KindId kind) const {
-    const sema::Flag &f = model.flags[flag];
-    if ((f.kinds >> kind) & 1)
-      return true;
-    for (sema::ScopeKindId scope : model.kinds[kind].scopes)
-      if (std::find(f.scopes.begin(), f.scopes.end(), scope) != f.scopes.end())
-        return true;
-    return false;
-  }
-};
-
-void addGuardFlags(const Side &side, const sema::Guard &guard, std::set<std::string> &out) {
-  for (const sema::Clause &clause : guard.clauses)
-    for (sema::FlagId f = 0; f < side.model.flags.size(); ++f)
-      if (((clause.required | clause.forbidden) >> f) & 1)
-        out.insert(side.model.flags[f].name);
-}
-
-/// A cube over n variables: the variables in `care` have the values in `value`.
-struct Cube {
-  uint32_t care = 0;
-  uint32_t value = 0;
-  friend auto operator<=>(const Cube &, const Cube &) = default;
-};
-
-/// A small DNF cover of the minterms set in `on` (Quine-McCluskey primes, greedy cover).
-std::vector<NamedClause> minimise(const std::vector<bool> &on,
-                                  const std::vector<std::string> &vars) {
-  const size_t n = vars.size();
-  const uint32_t all = n == 0 ? 0 : (uint32_t{1} << n) - 1;
-  std::set<Cube> current;
-  for (uint32_t m = 0; m < on.size(); ++m)
-    if (on[m])
-      current.insert(Cube{all, m});
-  std::set<Cube> primes;
-  while (!current.empty()) {
-    std::set<Cube> next, merged;
-    for (auto a = current.begin(); a != current.end(); ++a)
-      for (auto b = std::next(a); b != current.end(); ++b) {
-        if (a->care != b->care)
-          continue;
-        uint32_t diff = a->value ^ b->value;
-        if (diff == 0 || (diff & (diff - 1)) != 0)
-          continue;
-        next.insert(Cube{a->care & ~diff, a->value & ~diff});
-        merged.insert(*a);
-        merged.insert(*b);
-      }
-    for (const Cube &cube : current)
-      if (!merged.count(cube))
-        primes.insert(cube);
-    current = std::move(next);
-  }
-  auto covers = [](const Cube &cube, uint32_t m) { return (m & cube.care) == cube.value; };
-  std::vector<bool> covered(on.size(), false);
-  std::vector<Cube> chosen;
-  for (;;) {
-    const Cube *best = nullptr;
-    size_t bestCount = 0;
-    for (const Cube &cube : primes) {
-      size_t count = 0;
-      for (uint32_t m = 0; m < on.size(); ++m)
-        count += on[m] && !covered[m] && covers(cube, m);
-      bool better =
-          count > bestCount || (count == bestCount && count > 0 && best != nullptr &&
-                                __builtin_popcount(cube.care) < __builtin_popcount(best->care));
-      if (better) {
-        best = &cube;
-        bestCount = count;
-      }
-    }
-    if (best == nullptr)
-      break;
-    chosen.push_back(*best);
-    for (uint32_t m = 0; m < on.size(); ++m)
-      if (covers(*best, m))
-        covered[m] = true;
-  }
-  std::vector<NamedClause> clauses;
-  for (const Cube &cube : chosen) {
-    NamedClause clause;
-    for (size_t i = 0; i < n; ++i)
-      if ((cube.care >> i) & 1)
-        ((cube.value >> i) & 1 ? clause.required : clause.forbidden).push_back(vars[i]);
-    clauses.push_back(std::move(clause));
-  }
-  std::sort(clauses.begin(), clauses.end(), [](const NamedClause &a, const NamedClause &b) {
-    size_t la = a.required.size() + a.forbidden.size();
-    size_t lb = b.required.size() + b.forbidden.size();
-    if (la != lb)
-      return la < lb;
-    return describeCondition({a}) < describeCondition({b});
+std::vector<std::string> Comparison::inPermissionOrder(const std::set<std::string> &names) const {
+  std::vector<std::string> out(names.begin(), names.end());
+  std::sort(out.begin(), out.end(), [&](const std::string &x, const std::string &y) {
+    return permissionRank.at(x) < permissionRank.at(y);
   });
-  if (clauses.size() == 1 && clauses[0].required.empty() && clauses[0].forbidden.empty())
-    clauses.clear(); // always
-  return clauses;
-}
-
-/// What one side decides for (role, kind, permission), for every relation and flag minterm.
-struct Decider {
-  const Side &side;
-  std::optional<sema::RoleId> role;
-  std::optional<sema::KindId> kind;
-  std::optional<sema::PermissionId> permission;
-  std::vector<std::optional<sema::FlagId>> vars; // per variable: the flag, if settable here
-
-  bool allowed(sema::Relation relation, uint32_t minterm) const {
-    if (!role || !kind || !permission)
-      return false;
-    reference::Request request;
-    request.kind = *kind;
-    request.roles = {*role};
-    request.permission = *permission;
-    request.relation = relation;
-    for (size_t i = 0; i < vars.size(); ++i)
-      if (((minterm >> i) & 1) && vars[i])
-        request.flags |= sema::FlagMask{1} << *vars[i];
-    return reference::decide(side.model, request).allowed;
-  }
-};
-
-std::string relationsKey(const std::vector<bool> &minterms) {
-  std::string key;
-  for (bool bit : minterms)
-    key += bit ? '1' : '0';
-  return key;
-}
-
-} // namespace
-
-std::string describeCondition(const std::vector<NamedClause> &clauses) {
-  std::string out;
-  for (const NamedClause &clause : clauses) {
-    std::string text;
-    for (const std::string &flag : clause.required)
-      text += (text.empty() ? "" : " and ") + flag;
-    for (const std::string &flag : clause.forbidden)
-      text += (text.empty() ? "not " : " and not ") + flag;
-    size_t literals = clause.required.size() + clause.forbidden.size();
-    if (clauses.size() > 1 && literals > 1)
-      text = "(" + text + ")";
-    out += (out.empty() ? "" : " or ") + text;
-  }
   return out;
 }
 
-bool PolicyDiff::hasOtherChanges() const {
-  return !roles.empty() || !userTypes.empty() || !permissions.empty() || !flags.empty() ||
-         !roleChanges.empty() || !exclusivesAdded.empty() || !exclusivesRemoved.empty();
+const std::vector<std::string> &Comparison::allowersOf(const std::string &permission) {
+  if (!allowersBuilt) {
+    allowersBuilt = true;
+    for (const sema::Role &role : now.model().roles)
+      for (const std::string &name : named(now, role.name, sema::Effect::Allow))
+        allowers[name].push_back(role.name);
+  }
+  static const std::vector<std::string> none;
+  auto it = allowers.find(permission);
+  return it == allowers.end() ? none : it->second;
 }
 
-PolicyDiff comparePolicies(const sema::Model &before, const sema::Model &after) {
-  PolicyDiff diff;
-  const Side a(before), b(after);
+void Comparison::checkLimits() const {
+  if (bdds.exhausted())
+    throw TooComplex(
+        "the conditions of the two versions are too large to compare exactly within the "
+        "memory limit");
+}
+
+Witness Comparison::witness(const std::string &kind, std::vector<std::string> roles,
+                            const std::string &permission, Relation relation, Bdd region) const {
+  Witness w{kind, std::move(roles), permission, relation, {}};
+  if (std::optional<logic::Cube> cube = bdds.satisfyingCube(region))
+    for (const logic::Literal &literal : *cube)
+      if (literal.positive)
+        w.flags.push_back(flags.name(literal.variable));
+  std::sort(w.flags.begin(), w.flags.end());
+  return w;
+}
+
+void Comparison::record(const std::vector<std::string> &roles, const std::string &kind,
+                        const std::string &permission, Relation relation, Change change,
+                        Category category, Bdd region) {
+  auto key = std::make_pair(roles, kind);
+  auto [it, added] = sectionIndex.emplace(key, sections.size());
+  if (added)
+    sections.push_back(Section{roles, kind, {}});
+  Section &section = sections[it->second];
+  if (countedRequests.emplace(it->second, permission, relation, change).second)
+    (change == Change::Gained ? diff.gainedRequests : diff.lostRequests) += 1;
+
+  const std::string resource = resourceOf(permission);
+  // The same permission under the same condition at another relation joins its line; another
+  // permission of the resource with the same relations and condition joins it afterwards.
+  for (Section::Line &line : section.lines) {
+    AccessChange &c = line.change;
+    if (c.resource != resource || c.change != change || c.category != category ||
+        line.region != region)
+      continue;
+    if (c.permissions.back() == permission) {
+      c.relations.push_back(relation);
+      return;
+    }
+  }
+  AccessChange change_;
+  change_.roles = roles;
+  change_.kind = kind;
+  change_.resource = resource;
+  change_.change = change;
+  change_.category = category;
+  change_.permissions = {permission};
+  change_.relations = {relation};
+  change_.witness = witness(kind, roles, permission, relation, region);
+  section.lines.push_back(Section::Line{std::move(change_), region});
+}
+
+Bdd Comparison::singleGain(const std::string &kind, const std::string &role,
+                           const std::string &permission, Relation relation) {
+  return bdds.conjoinNot(now.allowed(kind, {role}, permission, relation),
+                         old.allowed(kind, {role}, permission, relation));
+}
+
+std::vector<std::pair<Category, Bdd>> Comparison::categorise(const std::string &kind,
+                                                             const std::string &role,
+                                                             const Verdict &before,
+                                                             Bdd gained) {
+  if (!old.role(role))
+    return {{Category::NewRole, gained}};
+  if (before.gate == Verdict::Gate::UnknownKind || !old.holdable(role, kind))
+    return {{Category::NewHolder, gained}};
+  if (before.gate == Verdict::Gate::UnknownPermission)
+    return {{Category::NewPermission, gained}};
+  if (before.gate == Verdict::Gate::NotApplicable)
+    return {{Category::WidenedPermission, gained}};
+  // The gate was open: what denied it was a requirement, a deny, or the lack of an allow.
+  const Bdd metRequirement = bdds.conjoin(gained, before.requirement);
+  return {{Category::RemovedRequirement, bdds.conjoinNot(gained, before.requirement)},
+          {Category::RemovedDeny, bdds.conjoin(metRequirement, before.deny)},
+          {Category::NewAllow, bdds.conjoinNot(metRequirement, before.deny)}};
+}
+
+void Comparison::compareSingleRoles() {
+  for (const sema::Role &role : now.model().roles) {
+    const std::optional<sema::RoleId> oldId = old.role(role.name);
+    const std::vector<std::string> kinds =
+        unionInOrder(oldId ? old.kindsOf(*oldId) : std::vector<std::string>{},
+                     now.kindsOf(*now.role(role.name)));
+    std::set<std::string> candidates = named(now, role.name, sema::Effect::Allow);
+    for (const std::string &name : named(old, role.name, sema::Effect::Allow))
+      candidates.insert(name);
+    const std::vector<std::string> permissions = inPermissionOrder(candidates);
+    for (const std::string &kind : kinds)
+      for (const std::string &permission : permissions)
+        for (Relation relation : kRelations) {
+          const Verdict before = old.decide(kind, {role.name}, permission, relation);
+          const Bdd was = old.allowed(before);
+          const Bdd is = now.allowed(kind, {role.name}, permission, relation);
+          if (Bdd gained = bdds.conjoinNot(is, was); gained != kFalse)
+            for (auto [category, region] : categorise(kind, role.name, before, gained))
+              if (region != kFalse)
+                record({role.name}, kind, permission, relation, Change::Gained, category,
+                       region);
+          if (Bdd lost = bdds.conjoinNot(was, is); lost != kFalse && oldId)
+            record({role.name}, kind, permission, relation, Change::Lost, Category::NewAllow,
+                   lost);
+        }
+    checkLimits();
+  }
+}
+
+void Comparison::compareRemovedDenies() {
+  // A deny of role D that no longer applies gives new access to a principal holding D and a role
+  // S that allows the request, where S alone could already do it before (what S or D gained on
+  // their own is reported with them).
+  for (const sema::Role &role : now.model().roles) {
+    const std::string &denier = role.name;
+    std::optional<sema::RoleId> oldId = old.role(denier);
+    if (!oldId)
+      continue;
+    const std::vector<std::string> permissions =
+        inPermissionOrder(named(old, denier, sema::Effect::Deny));
+    for (const std::string &kind : now.kindsOf(*now.role(denier))) {
+      if (!old.holdable(denier, kind))
+        continue;
+      for (const std::string &permission : permissions) {
+        if (!now.permission(permission))
+          continue;
+        for (Relation relation : kRelations) {
+          const Verdict before = old.decide(kind, {denier}, permission, relation);
+          const Verdict after = now.decide(kind, {denier}, permission, relation);
+          if (before.gate != Verdict::Gate::Open || after.gate != Verdict::Gate::Open ||
+              bdds.conjoinNot(before.deny, after.deny) == kFalse)
+            continue;
+          const Bdd denierGain = singleGain(kind, denier, permission, relation);
+          for (const std::string &holder : allowersOf(permission)) {
+            if (holder == denier || !now.holdable(holder, kind) || now.exclusive(holder, denier))
+              continue;
+            const std::vector<std::string> pair{holder, denier};
+            Bdd gained = bdds.conjoinNot(now.allowed(kind, pair, permission, relation),
+                                         old.allowed(kind, pair, permission, relation));
+            gained = bdds.conjoinNot(gained, denierGain);
+            gained = bdds.conjoinNot(gained, singleGain(kind, holder, permission, relation));
+            if (gained != kFalse)
+              record(pair, kind, permission, relation, Change::Gained, Category::RemovedDeny,
+                     gained);
+          }
+        }
+      }
+      checkLimits();
+    }
+  }
+}
+
+void Comparison::compareRemovedExclusives() {
+  // Pairs that an old exclusive set kept apart and no set of the new policy does. Any request
+  // such a pair (or the pair with a third role) is allowed now was denied before.
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const sema::ExclusiveSet &set : old.model().exclusives)
+    for (size_t i = 0; i < set.roles.size(); ++i)
+      for (size_t j = i + 1; j < set.roles.size(); ++j) {
+        std::string x = old.model().roles[set.roles[i]].name;
+        std::string y = old.model().roles[set.roles[j]].name;
+        if (now.role(x) && now.role(y) && !now.exclusive(x, y))
+          pairs.insert(std::minmax(x, y));
+      }
+  for (const auto &[x, y] : pairs) {
+    for (const std::string &kind : now.kindsOf(*now.role(x))) {
+      if (!now.holdable(y, kind) || !old.holdable(x, kind) || !old.holdable(y, kind))
+        continue;
+      auto search = [&](const std::vector<std::string> &held, CombinationChange &out) {
+        std::set<std::string> candidates;
+        for (const std::string &role : held)
+          for (const std::string &name : named(now, role, sema::Effect::Allow))
+            candidates.insert(name);
+        for (const std::string &permission : inPermissionOrder(candidates))
+          for (Relation relation : kRelations) {
+            Bdd gained = bdds.conjoinNot(now.allowed(kind, held, permission, relation),
+                                         old.allowed(kind, held, permission, relation));
+            if (gained == kFalse)
+              continue;
+            if (out.allowedRequests++ == 0)
+              out.witness = witness(kind, held, permission, relation, gained);
+          }
+      };
+      CombinationChange change{{x, y}, kind, 0, {}};
+      search(change.roles, change);
+      // Two roles that allow nothing together may still unblock a third one's rights.
+      for (size_t r = 0; change.allowedRequests == 0 && r < now.model().roles.size(); ++r) {
+        const std::string &third = now.model().roles[r].name;
+        if (third == x || third == y || !now.holdable(third, kind) ||
+            now.exclusive(third, x) || now.exclusive(third, y))
+          continue;
+        change.roles = {x, y, third};
+        search(change.roles, change);
+      }
+      checkLimits();
+      if (change.allowedRequests > 0)
+        diff.combinations.push_back(std::move(change));
+    }
+  }
+}
+
+void Comparison::compareDelegation() {
+  // Roles reachable through `assigns` from a role: its holders give them to someone, whose
+  // holders give theirs, ... A locked role cannot be given.
+  auto reach = [](SymbolicPolicy &side, const std::string &start) {
+    std::vector<std::pair<std::string, std::string>> order; // role, the role that gives it
+    std::optional<sema::RoleId> id = side.role(start);
+    if (!id)
+      return order;
+    std::set<sema::RoleId> seen;
+    std::vector<sema::RoleId> queue{*id};
+    for (size_t i = 0; i < queue.size(); ++i) {
+      const sema::Role &giver = side.model().roles[queue[i]];
+      for (sema::RoleId target : giver.assigns)
+        if (!side.model().roles[target].locked && seen.insert(target).second) {
+          queue.push_back(target);
+          order.emplace_back(side.model().roles[target].name, giver.name);
+        }
+    }
+    return order;
+  };
+  std::map<std::string, std::optional<Witness>> grants; // per role: one request it allows
+  auto firstGrant = [&](const std::string &role) -> const std::optional<Witness> & {
+    auto [it, added] = grants.emplace(role, std::nullopt);
+    if (!added)
+      return it->second;
+    const std::vector<std::string> permissions =
+        inPermissionOrder(named(now, role, sema::Effect::Allow));
+    for (const std::string &kind : now.kindsOf(*now.role(role)))
+      for (const std::string &permission : permissions)
+        for (Relation relation : kRelations)
+          if (Bdd allowed = now.allowed(kind, {role}, permission, relation); allowed != kFalse) {
+            it->second = witness(kind, {role}, permission, relation, allowed);
+            return it->second;
+          }
+    return it->second;
+  };
+  for (const sema::Role &role : now.model().roles) {
+    std::set<std::string> before;
+    for (const auto &entry : reach(old, role.name))
+      before.insert(entry.first);
+    const std::vector<std::pair<std::string, std::string>> after = reach(now, role.name);
+    std::map<std::string, std::string> giverOf(after.begin(), after.end());
+    for (const auto &[target, giver] : after) {
+      if (before.count(target))
+        continue;
+      const std::optional<Witness> &grant = firstGrant(target);
+      if (!grant)
+        continue; // a role that allows nothing gives nothing
+      DelegationChange change;
+      change.assigner = role.name;
+      for (std::string step = target; step != role.name; step = giverOf.at(step))
+        change.chain.insert(change.chain.begin(), step);
+      change.chain.insert(change.chain.begin(), role.name);
+      std::optional<sema::RoleId> oldTarget = old.role(target);
+      change.unlocked = oldTarget && old.model().roles[*oldTarget].locked;
+      change.witness = *grant;
+      diff.delegations.push_back(std::move(change));
+    }
+  }
+  checkLimits();
+}
+
+PolicyDiff Comparison::run() {
+  const sema::Model &before = old.model(), &after = now.model();
   diff.roles = compareNames(namesOf(before.roles), namesOf(after.roles));
   diff.userTypes = compareNames(namesOf(before.kinds), namesOf(after.kinds));
   diff.permissions = compareNames(namesOf(before.permissions), namesOf(after.permissions));
   diff.flags = compareNames(namesOf(before.flags), namesOf(after.flags));
 
-  const std::vector<std::string> permissionOrder =
-      unionInOrder(namesOf(before.permissions), namesOf(after.permissions));
-  std::map<std::string, size_t> permissionRank;
-  for (size_t i = 0; i < permissionOrder.size(); ++i)
-    permissionRank.emplace(permissionOrder[i], i);
-
   for (const sema::Role &newRole : after.roles) {
-    std::optional<sema::RoleId> roleA = lookup(a.roles, newRole.name);
-    if (!roleA)
+    std::optional<sema::RoleId> id = old.role(newRole.name);
+    if (!id)
       continue;
-    sema::RoleId roleB = *lookup(b.roles, newRole.name);
-    const sema::Role &oldRole = before.roles[*roleA];
-
-    RoleChange roleChange;
-    roleChange.role = newRole.name;
-    roleChange.kinds = compareNames(a.kindNames(oldRole.kinds), b.kindNames(newRole.kinds));
-    roleChange.assigns = compareNames(a.roleNames(oldRole.assigns), b.roleNames(newRole.assigns));
+    const sema::Role &oldRole = before.roles[*id];
+    auto roleNames = [](const sema::Model &model, const std::vector<sema::RoleId> &ids) {
+      std::vector<std::string> names;
+      for (sema::RoleId r : ids)
+        names.push_back(model.roles[r].name);
+      return names;
+    };
+    RoleChange change;
+    change.role = newRole.name;
+    change.kinds = compareNames(old.kindsOf(*id), now.kindsOf(*now.role(newRole.name)));
+    change.assigns =
+        compareNames(roleNames(before, oldRole.assigns), roleNames(after, newRole.assigns));
     if (oldRole.locked != newRole.locked)
-      roleChange.locked = newRole.locked;
+      change.locked = newRole.locked;
     if (oldRole.deprecated != newRole.deprecated)
-      roleChange.deprecated = newRole.deprecated;
-    if (!roleChange.kinds.empty() || !roleChange.assigns.empty() || roleChange.locked ||
-        roleChange.deprecated)
-      diff.roleChanges.push_back(std::move(roleChange));
-
-    const std::vector<uint32_t> rulesA = a.rulesOf(*roleA), rulesB = b.rulesOf(roleB);
-    // Permissions some allow rule grants (on either side): nothing else can change.
-    std::set<std::string> candidates;
-    for (const auto &[side, rules] : {std::pair{&a, &rulesA}, std::pair{&b, &rulesB}})
-      for (uint32_t r : *rules)
-        if (side->model.rules[r].effect == sema::Effect::Allow)
-          for (sema::PermissionId p : side->model.rules[r].permissions)
-            candidates.insert(side->model.permissions[p].name);
-    std::vector<std::string> permissions(candidates.begin(), candidates.end());
-    std::sort(permissions.begin(), permissions.end(),
-              [&](const std::string &x, const std::string &y) {
-                return permissionRank.at(x) < permissionRank.at(y);
-              });
-
-    for (const std::string &kindName :
-         unionInOrder(a.kindNames(oldRole.kinds), b.kindNames(newRole.kinds))) {
-      std::optional<sema::KindId> kindA = lookup(a.kinds, kindName);
-      std::optional<sema::KindId> kindB = lookup(b.kinds, kindName);
-      struct Line {
-        std::string resource;
-        Change change;
-        std::vector<std::string> permissions;
-        std::vector<sema::Relation> relations;
-        std::vector<NamedClause> condition;
-      };
-      std::vector<Line> lines;
-      for (const std::string &permission : permissions) {
-        std::optional<sema::PermissionId> permA = lookup(a.permissions, permission);
-        std::optional<sema::PermissionId> permB = lookup(b.permissions, permission);
-        // The flags that can matter: those of the rules naming the permission and of the
-        // requirements for the kind, where they can be set for the kind.
-        std::set<std::string> flagNames;
-        auto collect = [&](const Side &side, const std::vector<uint32_t> &rules,
-                           std::optional<sema::KindId> kind,
-                           std::optional<sema::PermissionId> perm) {
-          if (!kind)
-            return;
-          for (uint32_t r : rules) {
-            const sema::Rule &rule = side.model.rules[r];
-            if (perm && std::binary_search(rule.permissions.begin(), rule.permissions.end(), *perm))
-              addGuardFlags(side, rule.guard, flagNames);
-          }
-          for (const sema::Requirement &requirement : side.model.requirements)
-            if ((requirement.kinds >> *kind) & 1)
-              addGuardFlags(side, requirement.guard, flagNames);
-        };
-        collect(a, rulesA, kindA, permA);
-        collect(b, rulesB, kindB, permB);
-        std::vector<std::string> vars;
-        for (const std::string &flag : flagNames) {
-          auto settable = [&](const Side &side, std::optional<sema::KindId> kind) {
-            std::optional<sema::FlagId> id = lookup(side.flags, flag);
-            return kind && id && side.flagSettable(*id, *kind);
-          };
-          if (settable(a, kindA) || settable(b, kindB))
-            vars.push_back(flag);
-        }
-        if (vars.size() > kMaxFlags)
-          vars.resize(kMaxFlags); // the rest are taken as not set
-        auto makeDecider = [&](const Side &side, std::optional<sema::RoleId> role,
-                               std::optional<sema::KindId> kind,
-                               std::optional<sema::PermissionId> perm) {
-          Decider decider{side, role, kind, perm, {}};
-          for (const std::string &flag : vars) {
-            std::optional<sema::FlagId> id = lookup(side.flags, flag);
-            decider.vars.push_back(kind && id && side.flagSettable(*id, *kind) ? id : std::nullopt);
-          }
-          return decider;
-        };
-        const Decider decideA = makeDecider(a, roleA, kindA, permA);
-        const Decider decideB = makeDecider(b, roleB, kindB, permB);
-        const uint32_t minterms = uint32_t{1} << vars.size();
-        // Per change: minterm set -> relations with exactly that set.
-        for (Change change : {Change::Gained, Change::Lost}) {
-          std::vector<std::pair<std::vector<bool>, std::vector<sema::Relation>>> groups;
-          for (uint32_t r = 0; r < sema::kRelationCount; ++r) {
-            auto relation = static_cast<sema::Relation>(r);
-            std::vector<bool> on(minterms, false);
-            bool any = false;
-            for (uint32_t m = 0; m < minterms; ++m) {
-              bool was = decideA.allowed(relation, m), is = decideB.allowed(relation, m);
-              on[m] = change == Change::Gained ? (is && !was) : (was && !is);
-              any = any || on[m];
-            }
-            if (!any)
-              continue;
-            (change == Change::Gained ? diff.gainedRequests : diff.lostRequests) += 1;
-            auto it = std::find_if(groups.begin(), groups.end(), [&](const auto &group) {
-              return relationsKey(group.first) == relationsKey(on);
-            });
-            if (it == groups.end())
-              groups.push_back({on, {relation}});
-            else
-              it->second.push_back(relation);
-          }
-          std::string resource = permission.substr(0, permission.find('.'));
-          for (auto &[on, relations] : groups) {
-            std::vector<NamedClause> condition = minimise(on, vars);
-            std::string text = describeCondition(condition);
-            auto same = std::find_if(lines.begin(), lines.end(), [&](const Line &line) {
-              return line.resource == resource && line.change == change &&
-                     line.relations == relations && describeCondition(line.condition) == text;
-            });
-            if (same != lines.end())
-              same->permissions.push_back(permission);
-            else
-              lines.push_back(Line{resource, change, {permission}, relations, condition});
-          }
-        }
-      }
-      // Group by resource (first appearance), gained before lost.
-      std::vector<std::string> resources;
-      for (const Line &line : lines)
-        if (std::find(resources.begin(), resources.end(), line.resource) == resources.end())
-          resources.push_back(line.resource);
-      for (const std::string &resource : resources)
-        for (Change change : {Change::Gained, Change::Lost})
-          for (Line &line : lines)
-            if (line.resource == resource && line.change == change)
-              diff.access.push_back(AccessChange{newRole.name, kindName, resource, change,
-                                                 std::move(line.permissions), line.relations,
-                                                 std::move(line.condition)});
-    }
+      change.deprecated = newRole.deprecated;
+    if (!change.kinds.empty() || !change.assigns.empty() || change.locked || change.deprecated)
+      diff.roleChanges.push_back(std::move(change));
   }
+
+  compareSingleRoles();
+  compareRemovedDenies();
+  compareRemovedExclusives();
+  compareDelegation();
+
+  // Conditions, and the lines in their order: per position, per resource (first appearance),
+  // gained before lost.
+  for (Section &section : sections) {
+    // Permissions of one resource with the same relations and condition share a line.
+    std::vector<Section::Line> merged;
+    for (Section::Line &line : section.lines) {
+      auto same = std::find_if(merged.begin(), merged.end(), [&](const Section::Line &m) {
+        return m.change.resource == line.change.resource &&
+               m.change.change == line.change.change &&
+               m.change.category == line.change.category && m.region == line.region &&
+               m.change.relations == line.change.relations;
+      });
+      if (same == merged.end())
+        merged.push_back(std::move(line));
+      else
+        same->change.permissions.push_back(line.change.permissions[0]);
+    }
+    section.lines = std::move(merged);
+    for (Section::Line &line : section.lines) {
+      std::optional<std::vector<logic::Cube>> cubes =
+          bdds.sumOfProducts(line.region, kMaxConditionClauses);
+      if (!cubes) {
+        line.change.conditionTooLarge = true;
+        continue;
+      }
+      for (const logic::Cube &cube : *cubes) {
+        NamedClause clause;
+        for (const logic::Literal &literal : cube)
+          (literal.positive ? clause.required : clause.forbidden)
+              .push_back(flags.name(literal.variable));
+        std::sort(clause.required.begin(), clause.required.end());
+        std::sort(clause.forbidden.begin(), clause.forbidden.end());
+        line.change.condition.push_back(std::move(clause));
+      }
+      std::sort(line.change.condition.begin(), line.change.condition.end(),
+                [](const NamedClause &a, const NamedClause &b) {
+                  size_t la = a.required.size() + a.forbidden.size();
+                  size_t lb = b.required.size() + b.forbidden.size();
+                  if (la != lb)
+                    return la < lb;
+                  return describeCondition({a}) < describeCondition({b});
+                });
+      if (line.change.condition.size() == 1 && line.change.condition[0].required.empty() &&
+          line.change.condition[0].forbidden.empty())
+        line.change.condition.clear(); // always
+    }
+    std::vector<std::string> resources;
+    for (const Section::Line &line : section.lines)
+      if (std::find(resources.begin(), resources.end(), line.change.resource) == resources.end())
+        resources.push_back(line.change.resource);
+    for (const std::string &resource : resources)
+      for (Change change : {Change::Gained, Change::Lost})
+        for (Section::Line &line : section.lines)
+          if (line.change.resource == resource && line.change.change == change)
+            diff.access.push_back(std::move(line.change));
+  }
+  checkLimits();
 
   auto exclusiveSets = [](const sema::Model &model) {
     std::set<std::vector<std::string>> sets;
@@ -422,7 +531,92 @@ PolicyDiff comparePolicies(const sema::Model &before, const sema::Model &after) 
   for (const auto &set : setsA)
     if (!setsB.count(set))
       diff.exclusivesRemoved.push_back(set);
-  return diff;
+  return std::move(diff);
+}
+
+} // namespace
+
+const char *categoryName(Category category) {
+  switch (category) {
+  case Category::NewRole:
+    return "new-role";
+  case Category::NewHolder:
+    return "new-holder";
+  case Category::NewPermission:
+    return "new-permission";
+  case Category::WidenedPermission:
+    return "widened-permission";
+  case Category::RemovedRequirement:
+    return "removed-requirement";
+  case Category::RemovedDeny:
+    return "removed-deny";
+  case Category::NewAllow:
+    return "new-allow";
+  case Category::RemovedExclusive:
+    return "removed-exclusive";
+  case Category::NewDelegation:
+    return "new-delegation";
+  }
+  return "?";
+}
+
+std::optional<Category> parseCategory(const std::string &name) {
+  for (size_t i = 0; i < kCategoryCount; ++i)
+    if (name == categoryName(static_cast<Category>(i)))
+      return static_cast<Category>(i);
+  return std::nullopt;
+}
+
+std::string describeCondition(const std::vector<NamedClause> &clauses) {
+  std::string out;
+  for (const NamedClause &clause : clauses) {
+    std::string text;
+    for (const std::string &flag : clause.required)
+      text += (text.empty() ? "" : " and ") + flag;
+    for (const std::string &flag : clause.forbidden)
+      text += (text.empty() ? "not " : " and not ") + flag;
+    size_t literals = clause.required.size() + clause.forbidden.size();
+    if (clauses.size() > 1 && literals > 1)
+      text = "(" + text + ")";
+    out += (out.empty() ? "" : " or ") + text;
+  }
+  return out;
+}
+
+std::string describeWitness(const Witness &witness, bool allowed) {
+  std::string roles;
+  for (const std::string &role : witness.roles)
+    roles += (roles.empty() ? "" : " + ") + role;
+  std::string flags;
+  for (const std::string &flag : witness.flags)
+    flags += (flags.empty() ? " with " : ", ") + flag;
+  return std::string(allowed ? "allow " : "deny ") + roles + " as " + witness.kind + flags +
+         ": " + witness.permission + " on " + sema::relationName(witness.relation);
+}
+
+bool PolicyDiff::hasOtherChanges() const {
+  return !roles.empty() || !userTypes.empty() || !permissions.empty() || !flags.empty() ||
+         !roleChanges.empty() || !exclusivesAdded.empty() || !exclusivesRemoved.empty();
+}
+
+std::vector<Category> PolicyDiff::newAccessCategories() const {
+  bool seen[kCategoryCount] = {};
+  for (const AccessChange &change : access)
+    if (change.change == Change::Gained)
+      seen[static_cast<size_t>(change.category)] = true;
+  if (!combinations.empty())
+    seen[static_cast<size_t>(Category::RemovedExclusive)] = true;
+  if (!delegations.empty())
+    seen[static_cast<size_t>(Category::NewDelegation)] = true;
+  std::vector<Category> out;
+  for (size_t i = 0; i < kCategoryCount; ++i)
+    if (seen[i])
+      out.push_back(static_cast<Category>(i));
+  return out;
+}
+
+PolicyDiff comparePolicies(const sema::Model &before, const sema::Model &after) {
+  return Comparison(before, after).run();
 }
 
 } // namespace lattice::diff

@@ -1,10 +1,11 @@
-// access_diff.h - the semantic difference between two checked policies, matched by name:
-// effective access gained or lost per role and user type, and changes to the vocabulary and roles.
+// access_diff.h - the semantic difference between two checked policies, matched by name: the
+// access some principal gains or loses, why (the gate's categories), and the other changes.
 #pragma once
 
 #include "sema/model.h"
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -20,17 +21,66 @@ std::string describeCondition(const std::vector<NamedClause> &clauses); // "" wh
 
 enum class Change : uint8_t { Gained, Lost };
 
-/// Access gained or lost by one role held alone by one user type: the permissions of one
-/// resource, at the listed relations, under the condition (which is exactly the set of flag
-/// combinations in which the decision changed).
+/// Why new access is new: what the old policy had that denied the request. The review gate
+/// (`--fail-on`) selects by these; docs/ci.md defines each.
+enum class Category : uint8_t {
+  NewRole,            // the role did not exist
+  NewHolder,          // the user type could not hold the role (or did not exist)
+  NewPermission,      // the permission did not exist
+  WidenedPermission,  // the permission did not apply to the user type (`for`)
+  RemovedRequirement, // a `require` denied it
+  RemovedDeny,        // a deny rule of a held role denied it
+  NewAllow,           // no held role allowed it
+  RemovedExclusive,   // the held roles were exclusive
+  NewDelegation,      // the role could not be obtained through `assigns`
+};
+inline constexpr size_t kCategoryCount = 9;
+const char *categoryName(Category category); // "new-role", ...
+std::optional<Category> parseCategory(const std::string &name);
+
+/// A request that shows a change: it decides differently before and after.
+struct Witness {
+  std::string kind;
+  std::vector<std::string> roles;
+  std::string permission;
+  sema::Relation relation = sema::Relation::Same;
+  std::vector<std::string> flags; // the flags that hold; every other flag does not
+};
+/// The witness as a test case: `allow a + b as k with f: res.act on same`.
+std::string describeWitness(const Witness &witness, bool allowed);
+
+/// Access gained or lost by one position (user type and held roles): the permissions of one
+/// resource, at the listed relations, under the condition (exactly the flag assignments in
+/// which the decision changed; empty when it changed under all of them).
 struct AccessChange {
-  std::string role;
+  std::vector<std::string> roles; // one role, or a combination whose deny no longer applies
   std::string kind;
   std::string resource;
   Change change = Change::Gained;
-  std::vector<std::string> permissions; // full names, "res.action"
+  Category category = Category::NewAllow; // gained only
+  std::vector<std::string> permissions;   // full names, "res.action"
   std::vector<sema::Relation> relations;
   std::vector<NamedClause> condition;
+  bool conditionTooLarge = false; // the condition has too many clauses to print
+  Witness witness;                // one request of the change
+};
+
+/// Roles that may now be held together (an `exclusive` set removed or shrunk) by a user type,
+/// and one request the combination is now allowed.
+struct CombinationChange {
+  std::vector<std::string> roles;
+  std::string kind;
+  size_t allowedRequests = 0; // (permission, relation) cells the combination allows
+  Witness witness;
+};
+
+/// A role that holders of `assigner` can now obtain for someone through `assigns` (directly or
+/// through a chain), with one request it allows.
+struct DelegationChange {
+  std::string assigner;
+  std::vector<std::string> chain; // assigner, ..., assigned role
+  bool unlocked = false;          // the assigned role was locked before
+  Witness witness;
 };
 
 struct NameChanges {
@@ -49,9 +99,11 @@ struct RoleChange {
 };
 
 struct PolicyDiff {
-  std::vector<AccessChange> access; // grouped by role, then user type, then resource
-  /// Requests (role, user type, permission, relation) that are allowed under more (or fewer)
-  /// flag combinations than before.
+  std::vector<AccessChange> access; // by position (single roles first), then resource
+  std::vector<CombinationChange> combinations;
+  std::vector<DelegationChange> delegations;
+  /// Requests (position, user type, permission, relation) allowed under more (or fewer) flag
+  /// assignments than before.
   size_t gainedRequests = 0;
   size_t lostRequests = 0;
   NameChanges roles, userTypes, permissions, flags;
@@ -61,12 +113,19 @@ struct PolicyDiff {
 
   bool hasAccessChanges() const { return !access.empty(); }
   bool hasOtherChanges() const;
+  /// The categories of every gain, combination and delegation, in enum order.
+  std::vector<Category> newAccessCategories() const;
 };
 
-/// Compares `before` and `after`. Effective access is computed with the reference interpreter
-/// for a request holding one role, for every user type of the role, every permission, every
-/// relation and every combination of the flags that the rules concerned (and the requirements)
-/// mention, so edits that change no decision report no change.
+/// The comparison needed more memory than its limit allows; no partial answer is given.
+struct TooComplex : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Compares `before` and `after` (docs/ci.md, "What counts as new access"): every request of a
+/// user type holding one role, two roles where a deny no longer applies, and roles that may now
+/// be held together, decided on both models as exact functions of the flags; and every role
+/// obtainable through `assigns` after that was not before. Throws TooComplex past its limits.
 PolicyDiff comparePolicies(const sema::Model &before, const sema::Model &after);
 
 } // namespace lattice::diff

@@ -23,12 +23,16 @@ std::string describeLine(const AccessChange &change) {
       fmt::format("{} {} on {}", change.change == Change::Gained ? '+' : '-',
                   describePermissions(change.permissions), describeRelations(change.relations));
   std::string condition = describeCondition(change.condition);
-  if (!condition.empty())
+  if (change.conditionTooLarge)
+    text += " under a condition too large to print";
+  else if (!condition.empty())
     text += " when " + condition;
+  if (change.change == Change::Gained)
+    text += fmt::format("  [{}]", categoryName(change.category));
   return text;
 }
 
-/// The access changes of one (role, user type): [begin, end) of diff.access.
+/// The access changes of one position (roles, user type): [begin, end) of diff.access.
 struct Section {
   size_t begin, end;
   size_t gained = 0, lost = 0;
@@ -38,7 +42,7 @@ std::vector<Section> sections(const PolicyDiff &diff) {
   std::vector<Section> out;
   for (size_t i = 0; i < diff.access.size(); ++i) {
     const AccessChange &change = diff.access[i];
-    if (out.empty() || diff.access[out.back().begin].role != change.role ||
+    if (out.empty() || diff.access[out.back().begin].roles != change.roles ||
         diff.access[out.back().begin].kind != change.kind)
       out.push_back(Section{i, i});
     out.back().end = i + 1;
@@ -49,8 +53,48 @@ std::vector<Section> sections(const PolicyDiff &diff) {
   return out;
 }
 
-std::string sectionTitle(const AccessChange &first) {
-  return fmt::format("role `{}` as `{}`", first.role, first.kind);
+std::string joinRoles(const std::vector<std::string> &roles, const char *open,
+                      const char *close) {
+  std::string out;
+  for (const std::string &role : roles)
+    out += (out.empty() ? "" : " + ") + (open + role + close);
+  return out;
+}
+
+std::string sectionTitle(const AccessChange &first, const char *open, const char *close) {
+  return fmt::format("{} {} as {}{}{}", first.roles.size() == 1 ? "role" : "roles",
+                     joinRoles(first.roles, open, close), open, first.kind, close);
+}
+
+/// One line per combination and delegation: what is new, and a request that shows it.
+std::vector<std::string> newGrants(const PolicyDiff &diff, const char *open, const char *close) {
+  std::vector<std::string> lines;
+  for (const CombinationChange &change : diff.combinations)
+    lines.push_back(fmt::format(
+        "{} may now be held together by {}{}{} [{}]: {} request{} allowed, e.g. {}{}{}",
+        joinRoles(change.roles, open, close), open, change.kind, close,
+        categoryName(Category::RemovedExclusive), change.allowedRequests,
+        change.allowedRequests == 1 ? "" : "s", open, describeWitness(change.witness, true),
+        close));
+  for (const DelegationChange &change : diff.delegations) {
+    std::string chain;
+    for (size_t i = 0; i + 1 < change.chain.size(); ++i)
+      chain += fmt::format("{}{}{}{} assigns {}{}{}", chain.empty() ? "" : ", ", open,
+                           change.chain[i], close, open, change.chain[i + 1], close);
+    lines.push_back(fmt::format("{}{}{} can now give {}{}{}{} ({}) [{}]: e.g. {}{}{}", open,
+                                change.assigner, close, open, change.chain.back(), close,
+                                change.unlocked ? ", no longer locked" : "", chain,
+                                categoryName(Category::NewDelegation), open,
+                                describeWitness(change.witness, true), close));
+  }
+  return lines;
+}
+
+std::string gateLine(const PolicyDiff &diff) {
+  std::string names;
+  for (Category category : diff.newAccessCategories())
+    names += (names.empty() ? "" : ", ") + std::string(categoryName(category));
+  return "new access: " + (names.empty() ? std::string("none") : names);
 }
 
 std::vector<std::string> otherChanges(const PolicyDiff &diff) {
@@ -92,21 +136,29 @@ std::vector<std::string> otherChanges(const PolicyDiff &diff) {
 }
 
 std::string summary(const PolicyDiff &diff) {
-  size_t roles = 0;
-  std::string last;
-  for (const AccessChange &change : diff.access)
-    if (change.role != last) {
-      ++roles;
-      last = change.role;
-    }
-  std::string text =
-      diff.hasAccessChanges()
-          ? fmt::format("access: {} gained, {} lost in {} role{}", diff.gainedRequests,
-                        diff.lostRequests, roles, roles == 1 ? "" : "s")
-          : "no access changes";
+  size_t singles = 0, combinations = 0;
+  for (const Section &section : sections(diff))
+    ++(diff.access[section.begin].roles.size() == 1 ? singles : combinations);
+  auto plural = [](size_t n, const char *word) {
+    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+  };
+  std::string text = "no access changes";
+  if (diff.hasAccessChanges()) {
+    text = fmt::format("access: {} gained, {} lost in ", diff.gainedRequests, diff.lostRequests);
+    if (singles > 0)
+      text += plural(singles, "role");
+    if (singles > 0 && combinations > 0)
+      text += " and ";
+    if (combinations > 0)
+      text += plural(combinations, "role combination");
+  }
+  if (!diff.combinations.empty())
+    text += "; " + plural(diff.combinations.size(), "new combination");
+  if (!diff.delegations.empty())
+    text += "; " + plural(diff.delegations.size(), "new delegation");
   size_t others = otherChanges(diff).size();
   if (others > 0)
-    text += fmt::format("; {} other change{}", others, others == 1 ? "" : "s");
+    text += "; " + plural(others, "other change");
   return text;
 }
 
@@ -138,7 +190,8 @@ std::string renderText(const PolicyDiff &diff, bool color) {
   const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
   std::string out;
   for (const Section &section : sections(diff)) {
-    out += fmt::format("{}{}:{}\n", bold, sectionTitle(diff.access[section.begin]), reset);
+    out += fmt::format("{}{}:{}\n", bold, sectionTitle(diff.access[section.begin], "`", "`"),
+                       reset);
     std::string resource;
     for (size_t i = section.begin; i < section.end; ++i) {
       const AccessChange &change = diff.access[i];
@@ -151,22 +204,27 @@ std::string renderText(const PolicyDiff &diff, bool color) {
     }
     out += "\n";
   }
+  std::vector<std::string> grants = newGrants(diff, "`", "`");
+  for (const std::string &line : grants)
+    out += fmt::format("{}+ {}{}\n", green, line, reset);
+  if (!grants.empty())
+    out += "\n";
   std::vector<std::string> others = otherChanges(diff);
   for (const std::string &line : others)
     out += line + "\n";
   if (!others.empty())
     out += "\n";
-  out += summary(diff) + "\n";
+  out += summary(diff) + "\n" + gateLine(diff) + "\n";
   return out;
 }
 
 std::string renderMarkdown(const PolicyDiff &diff) {
-  std::string out = fmt::format("**Lattice policy diff:** {}\n", summary(diff));
+  std::string out = fmt::format("**Lattice policy diff:** {}\n\n**{}**\n", summary(diff),
+                                gateLine(diff));
   for (const Section &section : sections(diff)) {
     const AccessChange &first = diff.access[section.begin];
-    out += fmt::format("\n<details><summary>role <code>{}</code> as <code>{}</code>: {} gained, "
-                       "{} lost</summary>\n\n```diff\n",
-                       first.role, first.kind, section.gained, section.lost);
+    out += fmt::format("\n<details><summary>{}: {} gained, {} lost</summary>\n\n```diff\n",
+                       sectionTitle(first, "<code>", "</code>"), section.gained, section.lost);
     std::string resource;
     for (size_t i = section.begin; i < section.end; ++i) {
       const AccessChange &change = diff.access[i];
@@ -175,8 +233,18 @@ std::string renderMarkdown(const PolicyDiff &diff) {
         out += fmt::format("@@ {} @@\n", resource);
       }
       out += describeLine(change) + "\n";
+      if (change.change == Change::Gained)
+        out += "  e.g. " + describeWitness(change.witness, true) + "\n";
     }
     out += "```\n\n</details>\n";
+  }
+  std::vector<std::string> grants = newGrants(diff, "`", "`");
+  if (!grants.empty()) {
+    out += fmt::format("\n<details><summary>New combinations and delegations ({})</summary>\n\n",
+                       grants.size());
+    for (const std::string &line : grants)
+      out += "- " + line + "\n";
+    out += "\n</details>\n";
   }
   std::vector<std::string> others = otherChanges(diff);
   if (!others.empty()) {
@@ -199,6 +267,14 @@ std::string renderJson(const PolicyDiff &diff) {
     return llvm::json::Object{{"added", strings(changes.added)},
                               {"removed", strings(changes.removed)}};
   };
+  auto witness = [&](const Witness &w) {
+    return llvm::json::Object{{"userType", w.kind},
+                              {"roles", strings(w.roles)},
+                              {"permission", w.permission},
+                              {"relation", sema::relationName(w.relation)},
+                              {"flags", strings(w.flags)},
+                              {"testCase", describeWitness(w, true)}};
+  };
   llvm::json::Array access;
   for (const AccessChange &change : diff.access) {
     llvm::json::Array relations;
@@ -209,8 +285,8 @@ std::string renderJson(const PolicyDiff &diff) {
       condition.push_back(llvm::json::Object{{"required", strings(clause.required)},
                                              {"forbidden", strings(clause.forbidden)}});
     std::string text = describeCondition(change.condition);
-    access.push_back(llvm::json::Object{
-        {"role", change.role},
+    llvm::json::Object item{
+        {"roles", strings(change.roles)},
         {"userType", change.kind},
         {"change", change.change == Change::Gained ? "gained" : "lost"},
         {"resource", change.resource},
@@ -218,8 +294,33 @@ std::string renderJson(const PolicyDiff &diff) {
         {"relations", std::move(relations)},
         {"when", text.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(text)},
         {"condition", std::move(condition)},
-    });
+    };
+    if (change.conditionTooLarge)
+      item["conditionTooLarge"] = true;
+    if (change.change == Change::Gained) {
+      item["category"] = categoryName(change.category);
+      item["witness"] = witness(change.witness);
+    }
+    access.push_back(std::move(item));
   }
+  llvm::json::Array combinations;
+  for (const CombinationChange &change : diff.combinations)
+    combinations.push_back(llvm::json::Object{
+        {"roles", strings(change.roles)},
+        {"userType", change.kind},
+        {"category", categoryName(Category::RemovedExclusive)},
+        {"allowedRequests", static_cast<int64_t>(change.allowedRequests)},
+        {"witness", witness(change.witness)}});
+  llvm::json::Array delegations;
+  for (const DelegationChange &change : diff.delegations)
+    delegations.push_back(llvm::json::Object{{"assigner", change.assigner},
+                                             {"chain", strings(change.chain)},
+                                             {"unlocked", change.unlocked},
+                                             {"category", categoryName(Category::NewDelegation)},
+                                             {"witness", witness(change.witness)}});
+  llvm::json::Array categories;
+  for (Category category : diff.newAccessCategories())
+    categories.push_back(categoryName(category));
   llvm::json::Array roleChanges;
   for (const RoleChange &change : diff.roleChanges) {
     llvm::json::Object object{{"role", change.role},
@@ -241,8 +342,13 @@ std::string renderJson(const PolicyDiff &diff) {
       {"summary",
        llvm::json::Object{{"gained", static_cast<int64_t>(diff.gainedRequests)},
                           {"lost", static_cast<int64_t>(diff.lostRequests)},
+                          {"combinations", static_cast<int64_t>(diff.combinations.size())},
+                          {"delegations", static_cast<int64_t>(diff.delegations.size())},
                           {"otherChanges", static_cast<int64_t>(otherChanges(diff).size())}}},
+      {"newAccess", std::move(categories)},
       {"access", std::move(access)},
+      {"combinations", std::move(combinations)},
+      {"delegations", std::move(delegations)},
       {"roles", names(diff.roles)},
       {"userTypes", names(diff.userTypes)},
       {"permissions", names(diff.permissions)},

@@ -10,14 +10,29 @@ std::optional<Args> Args::parse(const std::vector<std::string> &argv,
                                 const std::vector<OptionSpec> &specs, std::string &error) {
   Args args;
   bool onlyPositionals = false;
+  auto findSpec = [&](const std::string &name) -> const OptionSpec * {
+    for (const OptionSpec &candidate : specs)
+      if (candidate.name == name)
+        return &candidate;
+    return nullptr;
+  };
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string &arg = argv[i];
+    // An option of this command after `--` is almost always a misplaced option (a CI script
+    // appending `--fail-on` after the paths): taking it as a path would silently drop it.
+    if (onlyPositionals && arg.rfind("-", 0) == 0 && findSpec(arg.substr(0, arg.find('=')))) {
+      error = fmt::format("option `{}` after `--`: put options before `--` (write `./{}` for a "
+                          "file of that name)",
+                          arg.substr(0, arg.find('=')), arg);
+      return std::nullopt;
+    }
     if (onlyPositionals || arg.size() < 2 || arg[0] != '-') {
       args.positionals.push_back(arg); // a lone "-" is a positional too
       continue;
     }
     if (arg == "--") {
       onlyPositionals = true;
+      args.beforeDashes = args.positionals.size();
       continue;
     }
     std::string name = arg;
@@ -26,10 +41,7 @@ std::optional<Args> Args::parse(const std::vector<std::string> &argv,
       name = arg.substr(0, eq);
       inlineValue = arg.substr(eq + 1);
     }
-    const OptionSpec *spec = nullptr;
-    for (const OptionSpec &candidate : specs)
-      if (candidate.name == name)
-        spec = &candidate;
+    const OptionSpec *spec = findSpec(name);
     if (spec == nullptr) {
       error = fmt::format("unknown option `{}`", name);
       return std::nullopt;

@@ -27,10 +27,13 @@ public:
   std::optional<std::string> get(const std::string &name) const;
   std::vector<std::string> all(const std::string &name) const;
   const std::vector<std::string> &positional() const { return positionals; }
+  /// How many positionals came before a `--`, when there was one.
+  std::optional<size_t> positionalsBeforeDashes() const { return beforeDashes; }
 
 private:
   std::map<std::string, std::vector<std::string>> values;
   std::vector<std::string> positionals;
+  std::optional<size_t> beforeDashes;
 };
 
 /// Formats an options table for --help.

@@ -6,6 +6,7 @@
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
+#include "parse/input_files.h"
 #include "parse/module_loader.h"
 #include "sema/check.h"
 
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -27,48 +29,53 @@ namespace fs = std::filesystem;
 const std::vector<OptionSpec> kDiffOptions = {
     {"--format", true, "text|md|json", "output format (default: text)"},
     {"--color", true, "auto|always|never", "colour the text output (default: auto)"},
-    {"--fail-on", true, "new-access", "exit 3 when any role gains access"},
-    {"--git", false, "", "compare two git revisions: --git REV1 REV2 -- PATHS"},
+    {"--fail-on", true, "CATEGORIES",
+     "exit 3 on new access of these categories (comma list; `new-access`: all)"},
+    {"--git", false, "", "read the versions from git: --git REV1 [REV2] -- PATHS"},
     {"--help", false, "", "show this help"},
 };
 
 constexpr const char *kDiffHelp = R"(Usage: lattice diff [options] OLD NEW
        lattice diff [options] --git REV1 REV2 -- PATH...
+       lattice diff [options] --git REV -- PATH...      (REV against the working tree)
 
-Compares two versions of a policy and reports the difference in effective access: for every role
-in both, per user type, which permissions at which relations and under which flags were gained (+)
-or lost (-); and added or removed roles, user types, permissions, flags, assigns, exclusive sets,
-locked and deprecated. OLD and NEW are files or folders (a folder means all its .lat files).
+Compares two versions of a policy and reports the difference in effective access: per role, per
+role combination and user type, which permissions at which relations and under which flags were
+gained (+) or lost (-), each gain with its category and a witness request; roles that may now be
+held together or given through `assigns`; and added or removed roles, user types, permissions,
+flags, assigns, exclusive sets, locked and deprecated. OLD and NEW are files or folders (a folder
+means all its .lat files).
 
-Exit codes: 0 done, 1 a version does not compile, 2 usage or I/O error, 3 access gained under
-`--fail-on new-access`.
+Categories of new access (for --fail-on; `new-access` means all of them): new-role, new-holder,
+new-permission, widened-permission, removed-requirement, removed-deny, new-allow,
+removed-exclusive, new-delegation.
+
+Exit codes: 0 done, 1 a version does not compile, 2 usage or I/O error (or a comparison too
+large to compute exactly), 3 new access of a category named by --fail-on.
 
 Options:
 )";
 
-struct UsageError {
-  std::string message;
-};
-
-/// The .lat files a path names: itself, or a folder's .lat files sorted by name.
-std::optional<std::vector<std::string>> expandInput(const std::string &path, std::string &error) {
-  std::error_code ec;
-  if (!fs::is_directory(path, ec))
-    return std::vector<std::string>{path}; // unreadable files are reported by the loader
-  std::vector<std::string> files;
-  for (const fs::directory_entry &entry : fs::directory_iterator(path, ec))
-    if (entry.path().extension() == ".lat" && !entry.is_directory())
-      files.push_back(entry.path().string());
-  if (ec) {
-    error = fmt::format("cannot read folder `{}`: {}", path, ec.message());
-    return std::nullopt;
+/// The categories `--fail-on` names, or nullopt with `error` set.
+std::optional<std::set<diff::Category>> parseFailOn(const std::string &value, std::string &error) {
+  std::set<diff::Category> selected;
+  for (const std::string &name : splitList(value)) {
+    if (name == "new-access") {
+      for (size_t i = 0; i < diff::kCategoryCount; ++i)
+        selected.insert(static_cast<diff::Category>(i));
+    } else if (std::optional<diff::Category> category = diff::parseCategory(name)) {
+      selected.insert(*category);
+    } else {
+      std::string valid = "new-access";
+      for (size_t i = 0; i < diff::kCategoryCount; ++i)
+        valid += std::string(", ") + diff::categoryName(static_cast<diff::Category>(i));
+      error = fmt::format("`--fail-on` takes a comma list of {}; not `{}`", valid, name);
+      return std::nullopt;
+    }
   }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    error = fmt::format("folder `{}` has no .lat files", path);
-    return std::nullopt;
-  }
-  return files;
+  if (selected.empty())
+    error = "`--fail-on` needs at least one category";
+  return selected.empty() ? std::nullopt : std::optional(selected);
 }
 
 /// One compiled version; `exitCode` is ExitErrors or ExitUsage when it has no model.
@@ -215,35 +222,35 @@ struct TempDir {
 } // namespace
 
 int runDiff(const Argv &commandLine) {
-  // Positionals after `--` are the paths of `--git`; before it, OLD NEW or REV1 REV2.
-  Argv before = commandLine, after;
-  auto dashes = std::find(commandLine.begin(), commandLine.end(), "--");
-  bool hasDashes = dashes != commandLine.end();
-  if (hasDashes) {
-    before.assign(commandLine.begin(), dashes);
-    after.assign(dashes + 1, commandLine.end());
-  }
   std::string error;
-  std::optional<Args> args = Args::parse(before, kDiffOptions, error);
+  std::optional<Args> args = Args::parse(commandLine, kDiffOptions, error);
   if (args && args->has("--help")) {
     fmt::print("{}{}", kDiffHelp, describeOptions(kDiffOptions));
     return ExitOk;
   }
+  // Positionals before `--` are OLD NEW or the revisions; after it, the paths of `--git`.
+  Argv before, after;
+  if (args) {
+    size_t split = args->positionalsBeforeDashes().value_or(args->positional().size());
+    before.assign(args->positional().begin(), args->positional().begin() + split);
+    after.assign(args->positional().begin() + split, args->positional().end());
+  }
   std::string format = args ? args->get("--format").value_or("text") : "text";
   std::string colorMode = args ? args->get("--color").value_or("auto") : "auto";
   bool git = args && args->has("--git");
+  std::optional<std::set<diff::Category>> failOn;
   if (args) {
     if (format != "text" && format != "md" && format != "json")
       error = fmt::format("`--format` takes `text`, `md` or `json`, not `{}`", format);
     else if (colorMode != "auto" && colorMode != "always" && colorMode != "never")
       error = fmt::format("`--color` takes `auto`, `always` or `never`, not `{}`", colorMode);
-    else if (auto failOn = args->get("--fail-on"); failOn && *failOn != "new-access")
-      error = fmt::format("`--fail-on` takes `new-access`, not `{}`", *failOn);
-    else if (git && args->positional().size() != 2)
-      error = "`--git` needs two revisions: --git REV1 REV2 -- PATH...";
+    else if (auto value = args->get("--fail-on"); value && !(failOn = parseFailOn(*value, error)))
+      ; // error set
+    else if (git && (before.empty() || before.size() > 2))
+      error = "`--git` needs one or two revisions: --git REV1 [REV2] -- PATH...";
     else if (git && after.empty())
       error = "`--git` needs the paths to compare after `--`";
-    else if (!git && args->positional().size() + after.size() != 2)
+    else if (!git && before.size() + after.size() != 2)
       error = "expected two inputs: OLD NEW";
   }
   if (!args || !error.empty()) {
@@ -260,9 +267,10 @@ int runDiff(const Argv &commandLine) {
   std::string labelOld = "old", labelNew = "new";
   TempDir temp;
   if (git) {
-    const std::string &revOld = args->positional()[0], &revNew = args->positional()[1];
+    const std::string &revOld = before[0];
+    const bool againstWorkTree = before.size() == 1;
     labelOld = fmt::format("`{}`", revOld);
-    labelNew = fmt::format("`{}`", revNew);
+    labelNew = againstWorkTree ? "working tree" : fmt::format("`{}`", before[1]);
     llvm::ErrorOr<std::string> gitPath = llvm::sys::findProgramByName("git");
     llvm::SmallString<128> dir;
     if (!gitPath) {
@@ -277,22 +285,31 @@ int runDiff(const Argv &commandLine) {
       if (prefix)
         oldFiles = checkoutRevision(*gitPath, revOld, trimmed(*prefix), after, temp.path + "/old",
                                     temp.path, error);
-      if (oldFiles)
-        newFiles = checkoutRevision(*gitPath, revNew, trimmed(*prefix), after, temp.path + "/new",
-                                    temp.path, error);
+      if (oldFiles && againstWorkTree) {
+        // The working tree as it is: paths that do not exist there are absent from it.
+        std::vector<std::string> present;
+        for (const std::string &path : after)
+          if (std::error_code ec; fs::exists(path, ec))
+            present.push_back(path);
+        newFiles = parse::expandInputPaths(present, error);
+      } else if (oldFiles) {
+        newFiles = checkoutRevision(*gitPath, before[1], trimmed(*prefix), after,
+                                    temp.path + "/new", temp.path, error);
+      }
       if (newFiles && oldFiles->empty() && newFiles->empty())
-        error = "no .lat file at those paths in either revision";
+        error = againstWorkTree ? "no .lat file at those paths in the revision or the working tree"
+                                : "no .lat file at those paths in either revision";
       else if (newFiles) {
         filesOld = std::move(*oldFiles);
         filesNew = std::move(*newFiles);
       }
     }
   } else {
-    Argv inputs = args->positional();
+    Argv inputs = before;
     inputs.insert(inputs.end(), after.begin(), after.end());
-    std::optional<std::vector<std::string>> oldFiles = expandInput(inputs[0], error);
+    std::optional<std::vector<std::string>> oldFiles = parse::expandInputPaths({inputs[0]}, error);
     std::optional<std::vector<std::string>> newFiles =
-        oldFiles ? expandInput(inputs[1], error) : std::nullopt;
+        oldFiles ? parse::expandInputPaths({inputs[1]}, error) : std::nullopt;
     if (newFiles) {
       filesOld = std::move(*oldFiles);
       filesNew = std::move(*newFiles);
@@ -308,15 +325,29 @@ int runDiff(const Argv &commandLine) {
   if (!oldVersion.model || !newVersion.model)
     return std::max(oldVersion.exitCode, newVersion.exitCode);
 
-  diff::PolicyDiff result = diff::comparePolicies(*oldVersion.model, *newVersion.model);
+  diff::PolicyDiff result;
+  try {
+    result = diff::comparePolicies(*oldVersion.model, *newVersion.model);
+  } catch (const diff::TooComplex &tooComplex) {
+    // Refusing is the only safe answer for a review gate: never a partial "no new access".
+    fmt::print(stderr, "lattice diff: error: {}\n", tooComplex.what());
+    return ExitUsage;
+  }
   std::string out = format == "json" ? diff::renderJson(result)
                     : format == "md" ? diff::renderMarkdown(result)
                                      : diff::renderText(result, colorOut);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
-  if (args->has("--fail-on") && result.gainedRequests > 0)
-    return ExitNewAccess;
-  return ExitOk;
+  if (!failOn)
+    return ExitOk;
+  std::string failing;
+  for (diff::Category category : result.newAccessCategories())
+    if (failOn->count(category))
+      failing += (failing.empty() ? "" : ", ") + std::string(diff::categoryName(category));
+  if (failing.empty())
+    return ExitOk;
+  fmt::print(stderr, "lattice diff: new access ({}): exit 3 as `--fail-on` asks\n", failing);
+  return ExitNewAccess;
 }
 
 } // namespace lattice::driver

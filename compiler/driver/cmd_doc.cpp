@@ -5,6 +5,7 @@
 #include "driver/atomic_write.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
+#include "parse/input_files.h"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -42,11 +43,14 @@ int runDoc(const Argv &argv) {
     else if (args->positional().empty())
       error = "no input files";
   }
+  std::optional<std::vector<std::string>> files;
+  if (args && error.empty() && !(files = parse::expandInputPaths(args->positional(), error)))
+    args.reset();
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice doc: error: {}\nrun `lattice doc --help` for usage\n", error);
     return ExitUsage;
   }
-  options.files = args->positional();
+  options.files = std::move(*files);
   FrontendResult frontend = runFrontend(options);
   if (!frontend.model)
     return frontend.exitCode;

@@ -6,6 +6,7 @@
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "format/formatter.h"
+#include "parse/input_files.h"
 #include "parse/parser.h"
 
 #include <cerrno>
@@ -64,8 +65,11 @@ int runFmt(const Argv &argv) {
                describeOptions(kFmtOptions));
     return ExitOk;
   }
+  std::optional<std::vector<std::string>> files;
   if (args && args->positional().empty())
     error = "no input files";
+  else if (args && !(files = parse::expandInputPaths(args->positional(), error)))
+    args.reset();
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice fmt: error: {}\nrun `lattice fmt --help` for usage\n", error);
     return ExitUsage;
@@ -74,7 +78,7 @@ int runFmt(const Argv &argv) {
   bool color = isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
   int exitCode = ExitOk;
   auto raise = [&](int code) { exitCode = std::max(exitCode, code); };
-  for (const std::string &path : args->positional()) {
+  for (const std::string &path : *files) {
     std::string text;
     if (!readInput(path, text, error)) {
       fmt::print(stderr, "lattice fmt: error: cannot read `{}`: {}\n", path, error);

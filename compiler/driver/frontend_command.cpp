@@ -1,6 +1,7 @@
 // frontend_command.cpp - the command line that check, build and test share: warning options,
 // --format/--color, --help, input files, and one wording for every usage error (exit 2).
 #include "driver/compile.h"
+#include "parse/input_files.h"
 
 #include <fmt/format.h>
 
@@ -28,12 +29,15 @@ std::optional<int> parseFrontendCommand(const std::vector<std::string> &commandL
     else if (command.validate)
       error = command.validate(*args, options);
   }
+  std::optional<std::vector<std::string>> files;
+  if (args && error.empty() && !(files = parse::expandInputPaths(args->positional(), error)))
+    args.reset();
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice {}: error: {}\nrun `lattice {} --help` for usage\n", command.name,
                error, command.name);
     return ExitUsage;
   }
-  options.files = args->positional();
+  options.files = std::move(*files);
   return std::nullopt;
 }
 

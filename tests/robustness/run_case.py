@@ -172,8 +172,16 @@ def unterminated_strings_100k(c):
 
 
 def directory_as_file(c):
-    c.expect(["check", c.work], [2], ["error[L0009]", "directory"])
-    c.expect(["build", c.work, "-o", c.path("dir.ltab")], [2], ["error[L0009]"])
+    # A folder stands for its .lat files; a folder with none is a usage error, and a folder
+    # where an imported module's file would be is not taken for the module.
+    empty = c.path("empty_folder")
+    os.makedirs(empty, exist_ok=True)
+    c.expect(["check", empty], [2], ["has no .lat files"])
+    c.expect(["build", empty, "-o", c.path("dir.ltab")], [2], ["has no .lat files"])
+    os.makedirs(c.path("importer/lib.lat"), exist_ok=True)
+    with open(c.path("importer/policy.lat"), "w") as f:
+        f.write("policy p;\nimport lib;\nscope tenant;\n")
+    c.expect(["check", c.path("importer/policy.lat")], [1], ["error[L0102]"])
 
 
 def nonexistent_file(c):

@@ -22,11 +22,23 @@ TEST(Args, ParsesValuesSwitchesAndPositionals) {
   EXPECT_FALSE(args->has("--missing"));
 }
 
-TEST(Args, TreatsEverythingAfterDoubleDashAsFiles) {
+TEST(Args, TreatsWhatIsNoOptionAfterDoubleDashAsFiles) {
   std::string error;
-  auto args = Args::parse({"--", "--verbose"}, kSpecs, error);
-  ASSERT_TRUE(args);
-  EXPECT_EQ(args->positional(), std::vector<std::string>{"--verbose"});
+  auto args = Args::parse({"a.lat", "--", "--not-an-option", "-Wfoo", "b.lat"}, kSpecs, error);
+  ASSERT_TRUE(args) << error;
+  EXPECT_EQ(args->positional(),
+            (std::vector<std::string>{"a.lat", "--not-an-option", "-Wfoo", "b.lat"}));
+  EXPECT_EQ(args->positionalsBeforeDashes(), 1u);
+  EXPECT_EQ(Args::parse({"a.lat"}, kSpecs, error)->positionalsBeforeDashes(), std::nullopt);
+}
+
+TEST(Args, RefusesAnOptionOfTheCommandAfterDoubleDash) {
+  // Taken as a file name it would be silently dropped (a gate option appended to a CI line).
+  std::string error;
+  EXPECT_FALSE(Args::parse({"a.lat", "--", "--format=json"}, kSpecs, error));
+  EXPECT_EQ(error, "option `--format` after `--`: put options before `--` (write "
+                   "`./--format=json` for a file of that name)");
+  EXPECT_FALSE(Args::parse({"--", "-o", "x"}, kSpecs, error));
 }
 
 TEST(Args, RefusesMalformedCommandLines) {
