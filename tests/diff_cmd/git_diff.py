@@ -74,6 +74,22 @@ def main():
     check("reversed: losses only", ".",
           ["--git", "HEAD", "HEAD~1", "--fail-on", "new-access", "--", "policies/policy.lat"],
           0, ["- doc.read on descendant"])
+    # One revision: against the working tree as it is.
+    write("policies/policy.lat", NEW)
+    check("one revision against the working tree", "policies",
+          ["--git", "HEAD~1", "--fail-on", "new-role", "--", "."], 3,
+          gained + ["+ doc.read on same  [new-role]", "roles added: `extra`",
+                    "lattice diff: new access (new-role): exit 3 as `--fail-on` asks"])
+    check("working tree equal to the revision", ".",
+          ["--git", "HEAD", "--fail-on", "new-access", "--", "policies"], 0,
+          ["no access changes", "new access: none"])
+    write("policies/policy.lat", "this is not a policy")
+    check("the working tree version does not compile", ".",
+          ["--git", "HEAD", "--", "policies/policy.lat"], 1,
+          ["lattice diff: error: the working tree version does not compile"])
+    check("an option after the paths is an error", ".",
+          ["--git", "HEAD~1", "HEAD", "--", "policies", "--fail-on", "new-access"], 2,
+          ["option `--fail-on` after `--`"])
     check("unknown revision", ".", ["--git", "HEAD~1", "nosuchrev", "--", "policies"], 2,
           ["lattice diff: error: unknown git revision `nosuchrev`"])
     check("path in neither revision", ".", ["--git", "HEAD~1", "HEAD", "--", "nothing.lat"], 2,

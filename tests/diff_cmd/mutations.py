@@ -88,7 +88,7 @@ def run_diff(lattice, old, new, *extra):
 
 
 def access_set(doc):
-    return sorted((a["role"], a["userType"], a["change"], ",".join(a["permissions"]),
+    return sorted(("+".join(a["roles"]), a["userType"], a["change"], ",".join(a["permissions"]),
                    ",".join(a["relations"]), a["when"] or "") for a in doc["access"])
 
 
@@ -189,9 +189,12 @@ def main():
         split = mutate("split", "role zz_role for %s {\n  allow zz_probe.b in self;\n" % kind,
                        "role zz_part for %s { allow zz_probe.b in self; }\n"
                        "role zz_role for %s extends zz_part {\n" % (kind, kind))
-        expect(t("split a role into extends"), lattice, base, split, [],
-               lambda doc: None if doc["roles"]["added"] == ["zz_part"] else
-               "expected role `zz_part` added, got %s" % doc["roles"])
+        # zz_role keeps its access; the new role zz_part is new access of its own (new-role).
+        expect(t("split a role into extends"), lattice, base, split,
+               [("zz_part", kind, "gained", "zz_probe.b", "same", when)],
+               lambda doc: None if doc["roles"]["added"] == ["zz_part"] and
+               [a["category"] for a in doc["access"]] == ["new-role"] else
+               "expected role `zz_part` added as new-role, got %s" % doc)
         except_form = mutate("except", "  allow zz_probe.g in subtree;\n",
                              "  allow zz_probe.* except zz_probe.{a, b} in subtree;\n")
         expect(t("`except` instead of a group"), lattice, base, except_form, [], no_other)
