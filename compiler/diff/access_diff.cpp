@@ -99,15 +99,14 @@ private:
   Bdd singleGain(const std::string &kind, const std::string &role, const std::string &permission,
                  Relation relation);
   /// The gain of one single-role request split by what denied it before.
-  std::vector<std::pair<Category, Bdd>> categorise(const std::string &kind,
-                                                   const std::string &role,
+  std::vector<std::pair<Category, Bdd>> categorise(const std::string &kind, const std::string &role,
                                                    const Verdict &before, Bdd gained);
 
   Witness witness(const std::string &kind, std::vector<std::string> roles,
                   const std::string &permission, Relation relation, Bdd region) const;
   void record(const std::vector<std::string> &roles, const std::string &kind,
-              const std::string &permission, Relation relation, Change change,
-              Category category, Bdd region);
+              const std::string &permission, Relation relation, Change change, Category category,
+              Bdd region);
   void checkLimits() const;
 
   FlagSpace flags;
@@ -219,8 +218,7 @@ Bdd Comparison::singleGain(const std::string &kind, const std::string &role,
 
 std::vector<std::pair<Category, Bdd>> Comparison::categorise(const std::string &kind,
                                                              const std::string &role,
-                                                             const Verdict &before,
-                                                             Bdd gained) {
+                                                             const Verdict &before, Bdd gained) {
   if (!old.role(role))
     return {{Category::NewRole, gained}};
   if (before.gate == Verdict::Gate::UnknownKind || !old.holdable(role, kind))
@@ -255,11 +253,9 @@ void Comparison::compareSingleRoles() {
           if (Bdd gained = bdds.conjoinNot(is, was); gained != kFalse)
             for (auto [category, region] : categorise(kind, role.name, before, gained))
               if (region != kFalse)
-                record({role.name}, kind, permission, relation, Change::Gained, category,
-                       region);
+                record({role.name}, kind, permission, relation, Change::Gained, category, region);
           if (Bdd lost = bdds.conjoinNot(was, is); lost != kFalse && oldId)
-            record({role.name}, kind, permission, relation, Change::Lost, Category::NewAllow,
-                   lost);
+            record({role.name}, kind, permission, relation, Change::Lost, Category::NewAllow, lost);
         }
     checkLimits();
   }
@@ -344,8 +340,8 @@ void Comparison::compareRemovedExclusives() {
       // Two roles that allow nothing together may still unblock a third one's rights.
       for (size_t r = 0; change.allowedRequests == 0 && r < now.model().roles.size(); ++r) {
         const std::string &third = now.model().roles[r].name;
-        if (third == x || third == y || !now.holdable(third, kind) ||
-            now.exclusive(third, x) || now.exclusive(third, y))
+        if (third == x || third == y || !now.holdable(third, kind) || now.exclusive(third, x) ||
+            now.exclusive(third, y))
           continue;
         change.roles = {x, y, third};
         search(change.roles, change);
@@ -462,8 +458,7 @@ PolicyDiff Comparison::run() {
     std::vector<Section::Line> merged;
     for (Section::Line &line : section.lines) {
       auto same = std::find_if(merged.begin(), merged.end(), [&](const Section::Line &m) {
-        return m.change.resource == line.change.resource &&
-               m.change.change == line.change.change &&
+        return m.change.resource == line.change.resource && m.change.change == line.change.change &&
                m.change.category == line.change.category && m.region == line.region &&
                m.change.relations == line.change.relations;
       });
@@ -590,8 +585,8 @@ std::string describeWitness(const Witness &witness, bool allowed) {
   std::string flags;
   for (const std::string &flag : witness.flags)
     flags += (flags.empty() ? " with " : ", ") + flag;
-  return std::string(allowed ? "allow " : "deny ") + roles + " as " + witness.kind + flags +
-         ": " + witness.permission + " on " + sema::relationName(witness.relation);
+  return std::string(allowed ? "allow " : "deny ") + roles + " as " + witness.kind + flags + ": " +
+         witness.permission + " on " + sema::relationName(witness.relation);
 }
 
 bool PolicyDiff::hasOtherChanges() const {

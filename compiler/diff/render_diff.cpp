@@ -53,8 +53,7 @@ std::vector<Section> sections(const PolicyDiff &diff) {
   return out;
 }
 
-std::string joinRoles(const std::vector<std::string> &roles, const char *open,
-                      const char *close) {
+std::string joinRoles(const std::vector<std::string> &roles, const char *open, const char *close) {
   std::string out;
   for (const std::string &role : roles)
     out += (out.empty() ? "" : " + ") + (open + role + close);
@@ -70,22 +69,21 @@ std::string sectionTitle(const AccessChange &first, const char *open, const char
 std::vector<std::string> newGrants(const PolicyDiff &diff, const char *open, const char *close) {
   std::vector<std::string> lines;
   for (const CombinationChange &change : diff.combinations)
-    lines.push_back(fmt::format(
-        "{} may now be held together by {}{}{} [{}]: {} request{} allowed, e.g. {}{}{}",
-        joinRoles(change.roles, open, close), open, change.kind, close,
-        categoryName(Category::RemovedExclusive), change.allowedRequests,
-        change.allowedRequests == 1 ? "" : "s", open, describeWitness(change.witness, true),
-        close));
+    lines.push_back(
+        fmt::format("{} may now be held together by {}{}{} [{}]: {} request{} allowed, e.g. {}{}{}",
+                    joinRoles(change.roles, open, close), open, change.kind, close,
+                    categoryName(Category::RemovedExclusive), change.allowedRequests,
+                    change.allowedRequests == 1 ? "" : "s", open,
+                    describeWitness(change.witness, true), close));
   for (const DelegationChange &change : diff.delegations) {
     std::string chain;
     for (size_t i = 0; i + 1 < change.chain.size(); ++i)
       chain += fmt::format("{}{}{}{} assigns {}{}{}", chain.empty() ? "" : ", ", open,
                            change.chain[i], close, open, change.chain[i + 1], close);
-    lines.push_back(fmt::format("{}{}{} can now give {}{}{}{} ({}) [{}]: e.g. {}{}{}", open,
-                                change.assigner, close, open, change.chain.back(), close,
-                                change.unlocked ? ", no longer locked" : "", chain,
-                                categoryName(Category::NewDelegation), open,
-                                describeWitness(change.witness, true), close));
+    lines.push_back(fmt::format(
+        "{}{}{} can now give {}{}{}{} ({}) [{}]: e.g. {}{}{}", open, change.assigner, close, open,
+        change.chain.back(), close, change.unlocked ? ", no longer locked" : "", chain,
+        categoryName(Category::NewDelegation), open, describeWitness(change.witness, true), close));
   }
   return lines;
 }
@@ -190,8 +188,8 @@ std::string renderText(const PolicyDiff &diff, bool color) {
   const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
   std::string out;
   for (const Section &section : sections(diff)) {
-    out += fmt::format("{}{}:{}\n", bold, sectionTitle(diff.access[section.begin], "`", "`"),
-                       reset);
+    out +=
+        fmt::format("{}{}:{}\n", bold, sectionTitle(diff.access[section.begin], "`", "`"), reset);
     std::string resource;
     for (size_t i = section.begin; i < section.end; ++i) {
       const AccessChange &change = diff.access[i];
@@ -219,8 +217,8 @@ std::string renderText(const PolicyDiff &diff, bool color) {
 }
 
 std::string renderMarkdown(const PolicyDiff &diff) {
-  std::string out = fmt::format("**Lattice policy diff:** {}\n\n**{}**\n", summary(diff),
-                                gateLine(diff));
+  std::string out =
+      fmt::format("**Lattice policy diff:** {}\n\n**{}**\n", summary(diff), gateLine(diff));
   for (const Section &section : sections(diff)) {
     const AccessChange &first = diff.access[section.begin];
     out += fmt::format("\n<details><summary>{}: {} gained, {} lost</summary>\n\n```diff\n",
@@ -268,12 +266,10 @@ std::string renderJson(const PolicyDiff &diff) {
                               {"removed", strings(changes.removed)}};
   };
   auto witness = [&](const Witness &w) {
-    return llvm::json::Object{{"userType", w.kind},
-                              {"roles", strings(w.roles)},
-                              {"permission", w.permission},
-                              {"relation", sema::relationName(w.relation)},
-                              {"flags", strings(w.flags)},
-                              {"testCase", describeWitness(w, true)}};
+    return llvm::json::Object{
+        {"userType", w.kind},         {"roles", strings(w.roles)},
+        {"permission", w.permission}, {"relation", sema::relationName(w.relation)},
+        {"flags", strings(w.flags)},  {"testCase", describeWitness(w, true)}};
   };
   llvm::json::Array access;
   for (const AccessChange &change : diff.access) {
@@ -305,12 +301,12 @@ std::string renderJson(const PolicyDiff &diff) {
   }
   llvm::json::Array combinations;
   for (const CombinationChange &change : diff.combinations)
-    combinations.push_back(llvm::json::Object{
-        {"roles", strings(change.roles)},
-        {"userType", change.kind},
-        {"category", categoryName(Category::RemovedExclusive)},
-        {"allowedRequests", static_cast<int64_t>(change.allowedRequests)},
-        {"witness", witness(change.witness)}});
+    combinations.push_back(
+        llvm::json::Object{{"roles", strings(change.roles)},
+                           {"userType", change.kind},
+                           {"category", categoryName(Category::RemovedExclusive)},
+                           {"allowedRequests", static_cast<int64_t>(change.allowedRequests)},
+                           {"witness", witness(change.witness)}});
   llvm::json::Array delegations;
   for (const DelegationChange &change : diff.delegations)
     delegations.push_back(llvm::json::Object{{"assigner", change.assigner},

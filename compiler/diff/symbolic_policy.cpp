@@ -26,9 +26,8 @@ FlagSpace::FlagSpace(const sema::Model &beforeModel, const sema::Model &afterMod
 
 SymbolicPolicy::SymbolicPolicy(const sema::Model &model, logic::BddManager &bdds,
                                std::vector<uint32_t> flagVariables)
-    : policy(model), bdds(bdds), variables(std::move(flagVariables)),
-      roleRules(model.roles.size()), ruleGuards(model.rules.size()),
-      requirements(model.kinds.size()) {
+    : policy(model), bdds(bdds), variables(std::move(flagVariables)), roleRules(model.roles.size()),
+      ruleGuards(model.rules.size()), requirements(model.kinds.size()) {
   for (uint32_t i = 0; i < model.roles.size(); ++i)
     roles.emplace(model.roles[i].name, i);
   for (uint32_t i = 0; i < model.kinds.size(); ++i)
@@ -79,10 +78,9 @@ Bdd SymbolicPolicy::guard(const sema::Guard &condition) {
         literals.push_back(logic::Literal{variables[f], required});
     }
     // A clause that both requires and forbids a flag never holds: cube() gives false for it.
-    std::sort(literals.begin(), literals.end(),
-              [](const logic::Literal &a, const logic::Literal &b) {
-                return a.variable < b.variable;
-              });
+    std::sort(
+        literals.begin(), literals.end(),
+        [](const logic::Literal &a, const logic::Literal &b) { return a.variable < b.variable; });
     result = bdds.disjoin(result, bdds.cube(literals));
   }
   return result;

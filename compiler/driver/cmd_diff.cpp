@@ -17,8 +17,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 #include <fmt/format.h>
+#include <set>
 #include <unistd.h>
 
 namespace lattice::driver {
