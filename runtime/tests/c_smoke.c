@@ -41,6 +41,18 @@ int main(void) {
   CHECK(lattice_relation_of(root, root) == LATTICE_REL_SAME);
   CHECK(lattice_relation_of(root, other) == LATTICE_REL_NONE);
 
+  /* The labeller and ancestor paths are C too (malloc only, nothing of the C++ runtime). */
+  {
+    const int64_t parents[] = {-1, 0, 1, 0};
+    lattice_node_label labels[4];
+    const uint64_t tenant[] = {5}, account[] = {5, 9}, sub[] = {5, 9, 12};
+    lattice_node_path t = {tenant, 1}, a = {account, 2}, s = {sub, 3};
+    CHECK(lattice_label_tree(parents, 4, labels, NULL) == LATTICE_LABEL_OK);
+    CHECK(lattice_relation_of(labels[1], labels[2]) == LATTICE_REL_DESCENDANT);
+    CHECK(lattice_relation_of_paths(t, s) == LATTICE_REL_DESCENDANT);
+    CHECK(lattice_relation_of_paths(s, a) == LATTICE_REL_ANCESTOR);
+  }
+
   if (failures == 0)
     printf("c_smoke: ok\n");
   return failures == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
-// labels_test.cpp - node labels: lattice_relation_of on hand-made and computed labels, and
-// labelTree on forests, bad parents, cycles and a million-node chain (no recursion).
+// labels_test.cpp - node references: lattice_relation_of on hand-made and computed labels,
+// labelTree (and its C form) on forests, bad parents, cycles and a million-node chain (no
+// recursion), and lattice_relation_of_paths against the labels.
 #include "lattice/lattice.hpp"
 
 #include <gtest/gtest.h>
@@ -153,6 +154,71 @@ TEST(LabelTree, RandomForestsMatchParentWalks) {
         ASSERT_EQ(relationOf(result.labels[p], result.labels[o]), want) << p << " " << o;
       }
   }
+}
+
+lattice_relation pathRelation(const std::vector<uint64_t> &principal,
+                              const std::vector<uint64_t> &owner) {
+  return lattice_relation_of_paths({principal.data(), uint32_t(principal.size())},
+                                   {owner.data(), uint32_t(owner.size())});
+}
+
+TEST(RelationOfPaths, Cases) {
+  // tenant 10 -> account 20 -> subaccount 30;  tenant 10 -> account 21;  tenant 11
+  const std::vector<uint64_t> tenant{10}, a{10, 20}, sub{10, 20, 30}, b{10, 21}, other{11};
+  EXPECT_EQ(pathRelation(a, a), LATTICE_REL_SAME);
+  EXPECT_EQ(pathRelation(a, sub), LATTICE_REL_DESCENDANT);
+  EXPECT_EQ(pathRelation(tenant, sub), LATTICE_REL_DESCENDANT);
+  EXPECT_EQ(pathRelation(sub, tenant), LATTICE_REL_ANCESTOR);
+  EXPECT_EQ(pathRelation(a, b), LATTICE_REL_TENANT);
+  EXPECT_EQ(pathRelation(sub, b), LATTICE_REL_TENANT);
+  EXPECT_EQ(pathRelation(a, other), LATTICE_REL_NONE);
+  EXPECT_EQ(pathRelation({}, a), LATTICE_REL_NONE); // no node: never a relation
+  EXPECT_EQ(lattice_relation_of_paths({nullptr, 2}, {a.data(), 2}), LATTICE_REL_NONE);
+  // The same ids below different roots are different nodes.
+  EXPECT_EQ(pathRelation({10, 20}, {11, 20}), LATTICE_REL_NONE);
+}
+
+/// Random forests: the relation of two nodes' ancestor paths matches the labels' relation (and
+/// so the parent walks of RandomForestsMatchParentWalks), including after the tree changed:
+/// paths of untouched nodes stay valid when a node is inserted.
+TEST(RelationOfPaths, RandomForestsMatchLabels) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 20; ++round) {
+    const size_t n = 1 + rng() % 100;
+    std::vector<int64_t> parents(n);
+    for (size_t i = 0; i < n; ++i)
+      parents[i] = (i == 0 || rng() % 8 == 0) ? -1 : int64_t(rng() % i);
+    TreeLabels labels = labelTree(parents);
+    ASSERT_TRUE(labels.ok());
+    auto pathOf = [&](size_t v) {
+      std::vector<uint64_t> path;
+      for (int64_t x = int64_t(v); x != -1; x = parents[size_t(x)])
+        path.insert(path.begin(), 1000 + uint64_t(x)); // the host's ids, not the indexes
+      return path;
+    };
+    for (size_t p = 0; p < n; ++p)
+      for (size_t o = 0; o < n; ++o)
+        ASSERT_EQ(pathRelation(pathOf(p), pathOf(o)),
+                  relationOf(labels.labels[p], labels.labels[o]))
+            << p << " " << o;
+  }
+}
+
+TEST(LabelTreeC, StatusesAndLabels) {
+  const int64_t parents[] = {-1, 0, 1, 0};
+  lattice_node_label labels[4];
+  size_t bad = 99;
+  ASSERT_EQ(lattice_label_tree(parents, 4, labels, &bad), LATTICE_LABEL_OK);
+  EXPECT_EQ(labels[0].last, 3u);
+  EXPECT_EQ(labels[2].pre, 2u);
+  EXPECT_EQ(relationOf(labels[1], labels[2]), LATTICE_REL_DESCENDANT);
+  const int64_t outOfRange[] = {-1, 7};
+  EXPECT_EQ(lattice_label_tree(outOfRange, 2, labels, &bad), LATTICE_LABEL_PARENT_OUT_OF_RANGE);
+  EXPECT_EQ(bad, 1u);
+  const int64_t cycle[] = {-1, 2, 1};
+  EXPECT_EQ(lattice_label_tree(cycle, 3, labels, nullptr), LATTICE_LABEL_CYCLE);
+  EXPECT_EQ(lattice_label_tree(nullptr, 3, labels, nullptr), LATTICE_LABEL_BAD_ARGUMENT);
+  EXPECT_EQ(lattice_label_tree(nullptr, 0, nullptr, nullptr), LATTICE_LABEL_OK);
 }
 
 } // namespace

@@ -114,6 +114,37 @@ typedef struct lattice_node_label {
 lattice_relation lattice_relation_of(lattice_node_label principal_node,
                                      lattice_node_label owner_node);
 
+/* Labels a forest given as a parent index per node (-1 for a root, nodes in any order) into
+ * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by increasing
+ * node index; children are visited by increasing node index. Iterative, linear time; uses
+ * malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not NULL)
+ * is the offending node: a parent index out of range, or a node on a cycle. */
+typedef enum lattice_label_status {
+  LATTICE_LABEL_OK = 0,
+  LATTICE_LABEL_PARENT_OUT_OF_RANGE = 1, /* a parent index < -1 or >= count */
+  LATTICE_LABEL_CYCLE = 2,               /* a node reaches no root by following parents */
+  LATTICE_LABEL_TOO_MANY_NODES = 3,      /* more nodes than 32-bit pre-order numbers label */
+  LATTICE_LABEL_OUT_OF_MEMORY = 4,
+  LATTICE_LABEL_BAD_ARGUMENT = 5 /* NULL parents or labels with count > 0 */
+} lattice_label_status;
+lattice_label_status lattice_label_tree(const int64_t *parents, size_t count,
+                                        lattice_node_label *labels, size_t *bad_node);
+
+/* A node as its ancestor path: the ids of the nodes from its tree's root down to the node
+ * itself (ids[0] names the tree). Needs no relabelling when the tree changes; ids are the host's
+ * own (e.g. tenant id, account id, sub-account id). */
+typedef struct lattice_node_path {
+  const uint64_t *ids;
+  uint32_t depth; /* number of ids; 0 is no node */
+} lattice_node_path;
+
+/* The relation of the target (owner) node to the principal's node by path, O(depth): NONE for
+ * different roots and for an empty or NULL path, SAME for equal paths, DESCENDANT when the
+ * principal's path is a proper prefix of the target's, ANCESTOR the other way round, else
+ * TENANT. */
+lattice_relation lattice_relation_of_paths(lattice_node_path principal_node,
+                                           lattice_node_path owner_node);
+
 #ifdef __cplusplus
 }
 #endif
