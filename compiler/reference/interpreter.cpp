@@ -17,19 +17,34 @@ Decision decide(const sema::Model &model, const Request &request, uint32_t exclu
 
 Decision decide(const sema::Model &model, const Request &request,
                 const std::vector<bool> &excluded) {
+  PrincipalRequest principal;
+  principal.kind = request.kind;
+  principal.flags = request.flags;
+  principal.permission = request.permission;
+  principal.memberships.push_back(Membership{request.roles, request.relation, 0});
+  return decide(model, principal, excluded);
+}
+
+Decision decide(const sema::Model &model, const PrincipalRequest &request,
+                const std::vector<bool> &excluded) {
   Decision decision;
   auto deny = [&](Outcome outcome) {
     decision.outcome = outcome;
     return decision;
   };
-  for (sema::RoleId role : request.roles)
-    if (!((model.roles[role].kinds >> request.kind) & 1))
-      return deny(Outcome::RoleNotForKind);
+  // Every membership's roles must be holdable by the kind, whatever tree it is in.
+  for (const Membership &membership : request.memberships)
+    for (sema::RoleId role : membership.roles)
+      if (!((model.roles[role].kinds >> request.kind) & 1))
+        return deny(Outcome::RoleNotForKind);
+  // Exclusive sets count the roles held in the target's tree, over all its memberships.
   for (const sema::ExclusiveSet &set : model.exclusives) {
     std::set<sema::RoleId> held;
-    for (sema::RoleId role : request.roles)
-      if (std::find(set.roles.begin(), set.roles.end(), role) != set.roles.end())
-        held.insert(role);
+    for (const Membership &membership : request.memberships)
+      if (membership.relation)
+        for (sema::RoleId role : membership.roles)
+          if (std::find(set.roles.begin(), set.roles.end(), role) != set.roles.end())
+            held.insert(role);
     if (held.size() > 1)
       return deny(Outcome::Exclusive);
   }
@@ -39,26 +54,37 @@ Decision decide(const sema::Model &model, const Request &request,
     if (((requirement.kinds >> request.kind) & 1) && !requirement.guard.holds(request.flags))
       return deny(Outcome::Requirement);
 
-  // Every rule reachable from the held roles, each once.
-  std::set<uint32_t> rules;
-  for (sema::RoleId held : request.roles) {
-    std::vector<sema::RoleId> sources = model.roles[held].inherited;
-    sources.push_back(held);
-    for (sema::RoleId source : sources)
-      rules.insert(model.roles[source].rules.begin(), model.roles[source].rules.end());
-  }
-  const unsigned relationBit = 1u << static_cast<unsigned>(request.relation);
-  for (uint32_t index : rules) {
-    if (index < excluded.size() && excluded[index])
+  // Every rule reachable from the roles of a membership in the target's tree, matched with that
+  // membership's relation and flags; a rule counts once, with the first membership it matched.
+  std::set<uint32_t> matched;
+  for (uint32_t m = 0; m < request.memberships.size(); ++m) {
+    const Membership &membership = request.memberships[m];
+    if (!membership.relation)
       continue;
-    const sema::Rule &rule = model.rules[index];
-    bool matches =
-        std::binary_search(rule.permissions.begin(), rule.permissions.end(), request.permission) &&
-        (sema::reachRelations(rule.reach) & relationBit) != 0 && rule.guard.holds(request.flags);
-    if (!matches)
-      continue;
-    (rule.effect == sema::Effect::Deny ? decision.matchingDenies : decision.matchingAllows)
-        .push_back(index);
+    const unsigned relationBit = 1u << static_cast<unsigned>(*membership.relation);
+    const sema::FlagMask flags = request.flags | membership.nodeFlags;
+    std::set<uint32_t> rules;
+    for (sema::RoleId held : membership.roles) {
+      std::vector<sema::RoleId> sources = model.roles[held].inherited;
+      sources.push_back(held);
+      for (sema::RoleId source : sources)
+        rules.insert(model.roles[source].rules.begin(), model.roles[source].rules.end());
+    }
+    for (uint32_t index : rules) {
+      if ((index < excluded.size() && excluded[index]) || matched.count(index))
+        continue;
+      const sema::Rule &rule = model.rules[index];
+      bool matches = std::binary_search(rule.permissions.begin(), rule.permissions.end(),
+                                        request.permission) &&
+                     (sema::reachRelations(rule.reach) & relationBit) != 0 &&
+                     rule.guard.holds(flags);
+      if (!matches)
+        continue;
+      matched.insert(index);
+      bool isDeny = rule.effect == sema::Effect::Deny;
+      (isDeny ? decision.matchingDenies : decision.matchingAllows).push_back(index);
+      (isDeny ? decision.denyMemberships : decision.allowMemberships).push_back(m);
+    }
   }
   if (!decision.matchingDenies.empty())
     return deny(Outcome::DeniedByRule);

@@ -5,16 +5,35 @@
 
 #include "sema/model.h"
 
+#include <optional>
 #include <vector>
 
 namespace lattice::reference {
 
+/// A request of one principal at one node (docs/request-model.md): the same as a request with
+/// one membership at that node, `flags` holding both the principal's and the node's flags.
 struct Request {
   sema::KindId kind = 0;
   std::vector<sema::RoleId> roles;
   sema::PermissionId permission = 0;
   sema::Relation relation = sema::Relation::Same;
   sema::FlagMask flags = 0;
+};
+
+/// Roles held at one node, and how the request's target node relates to that node (nullopt:
+/// another tree).
+struct Membership {
+  std::vector<sema::RoleId> roles;
+  std::optional<sema::Relation> relation;
+  sema::FlagMask nodeFlags = 0; // the flags of the membership's node
+};
+
+/// A request of a principal with memberships (docs/request-model.md, "The decision").
+struct PrincipalRequest {
+  sema::KindId kind = 0;
+  sema::FlagMask flags = 0; // the principal's own flags
+  std::vector<Membership> memberships;
+  sema::PermissionId permission = 0;
 };
 
 enum class Outcome {
@@ -31,9 +50,13 @@ struct Decision {
   bool allowed = false;
   Outcome outcome = Outcome::NoAllow;
   /// Rules (indexes into Model::rules) that match the request, through any held role and the
-  /// roles it extends. Filled only when the request passed every gate before the rules.
+  /// roles it extends, each once. Filled only when the request passed every gate before the
+  /// rules.
   std::vector<uint32_t> matchingAllows;
   std::vector<uint32_t> matchingDenies;
+  /// For each matching rule, the first membership (index) it matched through.
+  std::vector<uint32_t> allowMemberships;
+  std::vector<uint32_t> denyMemberships;
 };
 
 /// Decides `request`. `excludedRule` (if not UINT32_MAX) is treated as absent: deciding with a
@@ -44,5 +67,9 @@ Decision decide(const sema::Model &model, const Request &request,
 /// Decides `request` with every rule r where `excluded[r]` is true treated as absent.
 Decision decide(const sema::Model &model, const Request &request,
                 const std::vector<bool> &excluded);
+
+/// Decides a request with memberships; `excluded` as above (empty: no rule excluded).
+Decision decide(const sema::Model &model, const PrincipalRequest &request,
+                const std::vector<bool> &excluded = {});
 
 } // namespace lattice::reference

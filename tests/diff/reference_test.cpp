@@ -93,6 +93,29 @@ protected:
     return reference::decide(model(), request, excluded);
   }
 
+  /// A principal of `kindName` with memberships given as (roles, relation of the target node to
+  /// that membership's node, nullopt for another tree, node flags).
+  struct Held {
+    std::vector<std::string> roles;
+    std::optional<Relation> relation;
+    std::vector<std::string> nodeFlags = {};
+  };
+  Decision decideMemberships(const std::string &kindName, const std::vector<Held> &held,
+                             const std::string &perm,
+                             const std::vector<std::string> &principalFlags = {}) const {
+    reference::PrincipalRequest request;
+    request.kind = kind(kindName);
+    request.flags = flags(principalFlags);
+    request.permission = permission(perm);
+    for (const Held &h : held) {
+      reference::Membership membership{{}, h.relation, flags(h.nodeFlags)};
+      for (const std::string &name : h.roles)
+        membership.roles.push_back(role(name));
+      request.memberships.push_back(std::move(membership));
+    }
+    return reference::decide(model(), request);
+  }
+
   std::unique_ptr<testing::Compiled> compiled;
 };
 
@@ -359,6 +382,87 @@ TEST(Generator, SameSeedSameTextAndItCompiles) {
                                                                   << text << compiled->describe();
   }
   EXPECT_NE(generatePolicy(1), generatePolicy(2));
+}
+
+// Memberships (docs/request-model.md): operator of account A, viewer of account B. On A's
+// stations the target is A itself (self through A, elsewhere through B); on B's, the reverse.
+TEST_F(Reference, MembershipsGiveEachNodeItsOwnRights) {
+  const std::vector<Held> onA = {{{"operator"}, Relation::Same, {"business"}},
+                                 {{"viewer"}, Relation::Tenant}};
+  const std::vector<Held> onB = {{{"operator"}, Relation::Tenant, {"business"}},
+                                 {{"viewer"}, Relation::Same}};
+  Decision resetA = decideMemberships("account_user", onA, "station.reset");
+  EXPECT_TRUE(resetA.allowed);
+  EXPECT_EQ(resetA.allowMemberships, std::vector<uint32_t>{0});
+  EXPECT_EQ(decideMemberships("account_user", onB, "station.reset").outcome, Outcome::NoAllow);
+  EXPECT_TRUE(decideMemberships("account_user", onB, "station.view").allowed);
+  // A's flag is A's: with B's membership at a node without `business`, B gets no reset.
+  EXPECT_FALSE(decideMemberships("account_user",
+                                 {{{"operator"}, Relation::Same}, {{"viewer"}, Relation::Tenant}},
+                                 "station.reset")
+                   .allowed);
+}
+
+TEST_F(Reference, ADenyThroughAnyMembershipWins) {
+  // operator's `deny card.block in descendants` applies through the membership at the parent
+  // node, although another membership (at the card's own node) allows it.
+  Decision d = decideMemberships(
+      "account_user",
+      {{{"viewer", "operator"}, Relation::Descendant}, {{"operator"}, Relation::Same}},
+      "card.block");
+  EXPECT_EQ(d.outcome, Outcome::DeniedByRule);
+  EXPECT_EQ(d.denyMemberships, std::vector<uint32_t>{0});
+  // Without the parent membership the card's own node allows it.
+  EXPECT_TRUE(
+      decideMemberships("account_user", {{{"operator"}, Relation::Same}}, "card.block").allowed);
+}
+
+TEST_F(Reference, ExclusiveSetsCountTheRolesOfTheTargetsTree) {
+  // operator and auditor are exclusive: held in one tree (any nodes) it is denied; with the
+  // auditor membership in another tree it is not a conflict for this request.
+  EXPECT_EQ(decideMemberships("account_user",
+                              {{{"operator"}, Relation::Same}, {{"auditor"}, Relation::Ancestor}},
+                              "card.view")
+                .outcome,
+            Outcome::Exclusive);
+  EXPECT_TRUE(decideMemberships("account_user",
+                                {{{"operator"}, Relation::Same}, {{"auditor"}, std::nullopt}},
+                                "card.view")
+                  .allowed);
+  // A role the kind may not hold is refused wherever it is held.
+  EXPECT_EQ(decideMemberships("account_user",
+                              {{{"operator"}, Relation::Same}, {{"boss"}, std::nullopt}},
+                              "card.view")
+                .outcome,
+            Outcome::RoleNotForKind);
+}
+
+TEST_F(Reference, RequirementsReadThePrincipalsFlagsOnce) {
+  EXPECT_EQ(decideMemberships("tenant_user", {{{"boss"}, Relation::Same}}, "card.view").outcome,
+            Outcome::Requirement);
+  EXPECT_TRUE(
+      decideMemberships("tenant_user", {{{"boss"}, Relation::Same}}, "card.view", {"active"})
+          .allowed);
+  // No membership in the target's tree: nothing allows.
+  EXPECT_EQ(
+      decideMemberships("tenant_user", {{{"boss"}, std::nullopt}}, "card.view", {"active"}).outcome,
+      Outcome::NoAllow);
+}
+
+TEST_F(Reference, OneMembershipDecidesAsTheSingleNodeRequest) {
+  for (const sema::Role &r : model().roles)
+    for (const sema::Permission &p : model().permissions)
+      for (uint32_t rel = 0; rel < sema::kRelationCount; ++rel)
+        for (sema::FlagMask f = 0; f < (sema::FlagMask{1} << model().flags.size()); ++f)
+          for (const sema::PrincipalKind &k : model().kinds) {
+            Request single{kind(k.name), {role(r.name)}, permission(p.name), Relation(rel), f};
+            reference::PrincipalRequest one{
+                kind(k.name), f, {{{role(r.name)}, Relation(rel), 0}}, permission(p.name)};
+            Decision a = reference::decide(model(), single), b = reference::decide(model(), one);
+            ASSERT_EQ(a.outcome, b.outcome) << r.name << " " << p.name << " " << rel;
+            ASSERT_EQ(a.matchingAllows, b.matchingAllows);
+            ASSERT_EQ(a.matchingDenies, b.matchingDenies);
+          }
 }
 
 } // namespace
