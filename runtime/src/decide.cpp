@@ -1,6 +1,6 @@
 // decide.cpp - lattice_decide and lattice_can_assign: the hot path, allocation-free and total.
 // The order of the checks is the contract of docs/runtime.md; every doubt ends in a deny.
-#include "internal.h"
+#include "decide_steps.h"
 
 #include <cstddef>
 #include <cstring>
@@ -9,29 +9,7 @@ using namespace lattice::format;
 
 namespace {
 
-/// Sparse rules test "is this role held" in O(1) through a stack bitset when the table has at
-/// most this many bitset words (4096 roles), and by scanning the held roles beyond that.
-constexpr uint32_t kStackWords = 64;
-
-/// A decision without `allowed` (which is reason == ALLOWED): 8 bytes, so the compiler joins
-/// decide's many exits in one register, not through a 12-byte stack slot whose reload stalls.
-struct Outcome {
-  uint32_t reason, role;
-};
-
-Outcome deny(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
-  return {uint32_t(reason), role};
-}
-
-bool testBit(const uint8_t *bitset, uint32_t role) noexcept {
-  return (loadU64(bitset + 8 * size_t(role / 64)) >> (role % 64)) & 1;
-}
-
-uint32_t minId(uint32_t a, uint32_t b) noexcept { return a < b ? a : b; }
-
-bool flagsMatch(uint64_t flags, uint64_t required, uint64_t forbidden) noexcept {
-  return (flags & required) == required && (flags & forbidden) == 0;
-}
+using namespace lattice::detail;
 
 /// The lowest-numbered held role that is in two-or-more-role conflict with another held role of
 /// one exclusive set (first such set by index, from `firstSet` on), or LATTICE_NO_ID. Duplicate
@@ -52,26 +30,6 @@ uint32_t exclusiveConflict(const lattice_table &t, const uint32_t *roles, uint32
       return lowest;
   }
   return LATTICE_NO_ID;
-}
-
-/// Whether every `require` statement that applies to `kind` has a clause the flags satisfy.
-bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t flags) noexcept {
-  for (uint32_t i = 0; i < t.requireCount;) {
-    const uint8_t *first = t.section[kRequire] + require::kSize * size_t(i);
-    const uint32_t statement = loadU32(first + require::kStatement);
-    const bool applies = (loadU64(first + require::kKindMask) & kindBit) != 0;
-    bool holds = false;
-    for (; i < t.requireCount; ++i) {
-      const uint8_t *c = t.section[kRequire] + require::kSize * size_t(i);
-      if (loadU32(c + require::kStatement) != statement)
-        break;
-      holds = holds ||
-              flagsMatch(flags, loadU64(c + require::kRequired), loadU64(c + require::kForbidden));
-    }
-    if (applies && !holds)
-      return false;
-  }
-  return true;
 }
 
 Outcome decide(const lattice_table *table, const lattice_request *request) noexcept {

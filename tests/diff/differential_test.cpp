@@ -18,6 +18,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,8 +58,9 @@ struct Mismatch {
 
 class PolicyCheck {
 public:
-  PolicyCheck(const sema::Model &model, const testing::Compiled &compiled, Mutation mutation)
-      : model(model), compiled(compiled), space(model), mutation(mutation) {
+  PolicyCheck(const sema::Model &model, const testing::Compiled &compiled, Mutation mutation,
+              uint64_t seed)
+      : model(model), compiled(compiled), space(model), mutation(mutation), seed(seed) {
     closure.assign(model.roles.size(), std::vector<bool>(model.roles.size(), false));
     for (sema::RoleId r = 0; r < model.roles.size(); ++r) {
       closure[r][r] = true;
@@ -186,7 +188,152 @@ private:
                                 roleName(got.deciding_role) + ")");
     }
     checkDelegation(table);
+    checkMemberships(table);
     lattice_table_free(table);
+  }
+
+  /// Principals with memberships (docs/request-model.md): random forests of nodes given by
+  /// ancestor paths, random memberships (roles the kind may or may not hold, node flags), random
+  /// targets; lattice_decide_access against the reference, including the deciding role and
+  /// membership. Relations are computed here by walking parents, apart from both.
+  void checkMemberships(const lattice_table *table) {
+    Rng rng(seed * 0x9E3779B97F4A7C15ull + 17);
+    const uint32_t roles = uint32_t(model.roles.size());
+    const uint32_t flagCount = uint32_t(model.flags.size());
+    const sema::FlagMask allFlags = flagCount == 64 ? ~0ull : (1ull << flagCount) - 1;
+    for (int round = 0; round < 40; ++round) {
+      // A forest of up to 8 nodes; node i's parent is an earlier node or none (a root).
+      const uint32_t nodes = rng.between(1, 8);
+      std::vector<int> parent(nodes);
+      for (uint32_t i = 0; i < nodes; ++i)
+        parent[i] = i == 0 || rng.chance(20) ? -1 : int(rng.between(0, i - 1));
+      std::vector<std::vector<uint64_t>> paths(nodes);
+      for (uint32_t i = 0; i < nodes; ++i)
+        for (int v = int(i); v != -1; v = parent[v])
+          paths[i].insert(paths[i].begin(), 100 + uint64_t(v));
+      auto relation = [&](uint32_t from, uint32_t to) -> std::optional<sema::Relation> {
+        auto rootOf = [&](uint32_t v) {
+          while (parent[v] != -1)
+            v = uint32_t(parent[v]);
+          return v;
+        };
+        auto above = [&](uint32_t a, uint32_t d) { // a strictly above d
+          for (int v = parent[d]; v != -1; v = parent[v])
+            if (uint32_t(v) == a)
+              return true;
+          return false;
+        };
+        if (rootOf(from) != rootOf(to))
+          return std::nullopt;
+        if (from == to)
+          return sema::Relation::Same;
+        if (above(from, to))
+          return sema::Relation::Descendant;
+        if (above(to, from))
+          return sema::Relation::Ancestor;
+        return sema::Relation::Tenant;
+      };
+      reference::PrincipalRequest expected;
+      expected.kind = rng.between(0, uint32_t(model.kinds.size()) - 1);
+      expected.flags = rng.next() & allFlags;
+      expected.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
+      const uint32_t target = rng.between(0, nodes - 1);
+      std::vector<uint32_t> at;
+      std::vector<std::vector<uint32_t>> held;
+      const uint32_t count = rng.between(0, 3);
+      for (uint32_t m = 0; m < count; ++m) {
+        reference::Membership membership;
+        at.push_back(rng.between(0, nodes - 1));
+        membership.relation = relation(at.back(), target);
+        membership.nodeFlags = rng.next() & allFlags;
+        const uint32_t n = rng.between(0, 3);
+        for (uint32_t i = 0; i < n && roles > 0; ++i) {
+          uint32_t role = rng.between(0, roles - 1);
+          // Mostly roles the kind may hold, so that the rules are reached.
+          for (int tries = 0; tries < 4 && !(model.roles[role].kinds >> expected.kind & 1); ++tries)
+            role = rng.between(0, roles - 1);
+          membership.roles.push_back(role);
+        }
+        expected.memberships.push_back(std::move(membership));
+      }
+      std::vector<lattice_membership> ms(count);
+      for (uint32_t m = 0; m < count; ++m) {
+        ms[m].node.path = {paths[at[m]].data(), uint32_t(paths[at[m]].size())};
+        ms[m].roles = expected.memberships[m].roles.data();
+        ms[m].role_count = uint32_t(expected.memberships[m].roles.size());
+        ms[m].node_flags = expected.memberships[m].nodeFlags;
+      }
+      lattice_access_request request{};
+      request.kind = expected.kind;
+      request.flags = expected.flags;
+      request.memberships = ms.data();
+      request.membership_count = count;
+      request.permission = expected.permission;
+      request.target.path = {paths[target].data(), uint32_t(paths[target].size())};
+      const lattice_access_decision got = lattice_decide_access(table, &request);
+
+      bool anyInTree = false;
+      for (const reference::Membership &m : expected.memberships)
+        anyInTree = anyInTree || m.relation.has_value();
+      uint32_t wantReason = LATTICE_REASON_OTHER_TREE, wantRole = LATTICE_NO_ID,
+               wantMembership = LATTICE_NO_ID;
+      bool compareRole = true;
+      if (anyInTree) {
+        const Decision d = reference::decide(model, expected);
+        wantReason = reasonOf(d.outcome);
+        if (d.outcome == Outcome::RoleNotForKind) {
+          for (const reference::Membership &m : expected.memberships)
+            for (sema::RoleId r : m.roles)
+              if (!(model.roles[r].kinds >> expected.kind & 1))
+                wantRole = std::min(wantRole, r);
+        } else if (d.outcome == Outcome::Exclusive) {
+          compareRole = false; // a role of the first conflicting set, as for one node
+        } else if (d.outcome == Outcome::Allowed || d.outcome == Outcome::DeniedByRule) {
+          // The lowest held role through which a rule of the deciding effect matches, and the
+          // first membership it matches through.
+          const sema::Effect effect =
+              d.outcome == Outcome::Allowed ? sema::Effect::Allow : sema::Effect::Deny;
+          for (uint32_t m = 0; m < count; ++m) {
+            const reference::Membership &membership = expected.memberships[m];
+            if (!membership.relation)
+              continue;
+            for (sema::RoleId h : membership.roles)
+              for (uint32_t index = 0; index < model.rules.size(); ++index) {
+                const sema::Rule &rule = model.rules[index];
+                if (rule.effect != effect || !closure[h][rule.role] ||
+                    !std::binary_search(rule.permissions.begin(), rule.permissions.end(),
+                                        expected.permission) ||
+                    !(sema::reachRelations(rule.reach) >> unsigned(*membership.relation) & 1) ||
+                    !rule.guard.holds(expected.flags | membership.nodeFlags))
+                  continue;
+                if (h < wantRole || (h == wantRole && m < wantMembership)) {
+                  wantRole = h;
+                  wantMembership = m;
+                }
+              }
+          }
+        }
+      }
+      const bool same = (got.allowed != 0) == (wantReason == LATTICE_REASON_ALLOWED) &&
+                        got.reason == wantReason &&
+                        (!compareRole || (got.deciding_role == wantRole &&
+                                          got.deciding_membership == wantMembership));
+      if (same)
+        continue;
+      std::string text = "memberships of kind " + model.kinds[expected.kind].name + " for " +
+                         model.permissions[expected.permission].name + ":";
+      for (const reference::Membership &m : expected.memberships) {
+        text += " {";
+        for (sema::RoleId r : m.roles)
+          text += " " + model.roles[r].name;
+        text += std::string(" } ") + (m.relation ? sema::relationName(*m.relation) : "none");
+      }
+      add(TableVsReference,
+          text + ": want reason " + std::to_string(wantReason) + " role " + roleName(wantRole) +
+              " membership " + std::to_string(int(wantMembership)) + "; table reason " +
+              std::to_string(got.reason) + " role " + roleName(got.deciding_role) + " membership " +
+              std::to_string(int(got.deciding_membership)));
+    }
   }
 
   /// lattice_can_assign against the model: `target` is not locked and a held role (not the roles
@@ -633,6 +780,7 @@ private:
   const testing::Compiled &compiled;
   analysis::RequestSpace space;
   Mutation mutation;
+  uint64_t seed;
   std::vector<std::vector<bool>> closure; // closure[r][s]: role r carries the rules of s
   std::vector<SpaceRequest> requests;
   std::vector<Decision> decisions;
@@ -654,7 +802,7 @@ SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
         {Setup, "generated policy does not compile:\n" + compiled->describe()});
     return result;
   }
-  PolicyCheck check(*compiled->model, *compiled, options.mutation);
+  PolicyCheck check(*compiled->model, *compiled, options.mutation, seed);
   result.mismatches = check.run();
   result.requests = check.requestCount();
   result.injected = check.injected;

@@ -145,6 +145,53 @@ typedef struct lattice_node_path {
 lattice_relation lattice_relation_of_paths(lattice_node_path principal_node,
                                            lattice_node_path owner_node);
 
+/* --- Principals with memberships (docs/request-model.md) --------------------------------------
+ * A principal holds roles at one or more nodes; one request carries all its memberships and is
+ * decided as one decision: the relation is taken per membership, a deny through any membership
+ * in the target's tree wins, `exclusive` counts the roles of every membership in the target's
+ * tree, `require` is checked once on the principal's flags. */
+
+/* A node: by ancestor path when `path.depth > 0`, else by `label`. The relation of a path to a
+ * label is NONE (one request uses one encoding). */
+typedef struct lattice_node_ref {
+  lattice_node_path path;
+  lattice_node_label label;
+} lattice_node_ref;
+
+typedef struct lattice_membership {
+  lattice_node_ref node; /* where the roles are held */
+  const uint32_t *roles; /* role ids */
+  uint32_t role_count;
+  uint64_t node_flags; /* the flags of that node (flags declared on scope kinds) */
+} lattice_membership;
+
+typedef struct lattice_access_request {
+  uint32_t kind;  /* the principal's kind id */
+  uint64_t flags; /* the principal's flags (declared on user types) */
+  const lattice_membership *memberships;
+  uint32_t membership_count;
+  uint32_t permission;
+  /* The node the request is about: the resource's own node when its resource kind is a scope,
+   * else the resource's owner node. */
+  lattice_node_ref target;
+  uint64_t facts; /* reserved for facts of the resource and the request: must be 0 */
+} lattice_access_request;
+
+typedef struct lattice_access_decision {
+  int allowed;
+  uint32_t reason;              /* a lattice_reason */
+  uint32_t deciding_role;       /* as lattice_decision */
+  uint32_t deciding_membership; /* index of the membership of deciding_role, or LATTICE_NO_ID */
+} lattice_access_decision;
+
+/* The decision for a principal with memberships; allocation-free, fails closed. The reasons are
+ * those of lattice_decide; OTHER_TREE means no membership is in the target's tree. */
+lattice_access_decision lattice_decide_access(const lattice_table *table,
+                                              const lattice_access_request *request);
+
+/* The relation of `target` to `node` as lattice_decide_access computes it (path or label). */
+lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_ref target);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,195 @@
+// decide_access.cpp - lattice_decide_access: one decision for a principal with memberships at
+// several nodes (docs/request-model.md). Allocation-free; the checks run in lattice_decide's order.
+#include "decide_steps.h"
+
+#include <cstring>
+
+namespace {
+
+using namespace lattice::detail;
+namespace format = lattice::format;
+
+/// Relations of up to this many memberships are computed once into a stack array; past it they
+/// are recomputed where needed (O(depth) each), so no count is refused.
+constexpr uint32_t kCachedRelations = 64;
+
+struct AccessOutcome {
+  uint32_t reason, role, membership;
+};
+
+AccessOutcome refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID,
+                     uint32_t membership = LATTICE_NO_ID) noexcept {
+  return {uint32_t(reason), role, membership};
+}
+
+bool holds(const lattice_membership &m, uint32_t role) noexcept {
+  for (uint32_t i = 0; i < m.role_count; ++i)
+    if (m.roles[i] == role)
+      return true;
+  return false;
+}
+
+AccessOutcome decideAccess(const lattice_table *table, const lattice_access_request *q) noexcept {
+  if (!table)
+    return refuse(LATTICE_REASON_NO_TABLE);
+  const lattice_table &t = *table;
+  if (!q || q->kind >= t.kindCount || q->permission >= t.permissionCount ||
+      (!q->memberships && q->membership_count > 0) || (q->flags & ~t.flagMask) != 0 ||
+      q->facts != 0)
+    return refuse(LATTICE_REASON_BAD_REQUEST);
+  const lattice_membership *ms = q->memberships;
+  const uint32_t count = q->membership_count;
+  for (uint32_t m = 0; m < count; ++m) {
+    if ((!ms[m].roles && ms[m].role_count > 0) || (ms[m].node_flags & ~t.flagMask) != 0)
+      return refuse(LATTICE_REASON_BAD_REQUEST);
+    for (uint32_t i = 0; i < ms[m].role_count; ++i)
+      if (ms[m].roles[i] >= t.roleCount)
+        return refuse(LATTICE_REASON_BAD_REQUEST);
+  }
+
+  uint8_t cached[kCachedRelations];
+  auto relationAt = [&](uint32_t m) -> uint32_t {
+    if (m < kCachedRelations)
+      return cached[m];
+    return lattice_relation_of_refs(ms[m].node, q->target);
+  };
+  bool inTree = false;
+  for (uint32_t m = 0; m < count; ++m) {
+    const uint32_t relation = lattice_relation_of_refs(ms[m].node, q->target);
+    if (m < kCachedRelations)
+      cached[m] = uint8_t(relation);
+    inTree = inTree || relation != LATTICE_REL_NONE;
+  }
+  if (!inTree)
+    return refuse(LATTICE_REASON_OTHER_TREE);
+
+  // Kinds over every membership; exclusive sets over the memberships in the target's tree.
+  const uint64_t kindBit = uint64_t(1) << q->kind;
+  uint32_t wrongKind = LATTICE_NO_ID;
+  uint64_t heldSets = 0;
+  bool shared = false;
+  for (uint32_t m = 0; m < count; ++m) {
+    const bool counts = relationAt(m) != LATTICE_REL_NONE;
+    for (uint32_t i = 0; i < ms[m].role_count; ++i) {
+      const uint32_t role = ms[m].roles[i];
+      if (!(format::loadU64(t.section[format::kRoleInfo] + format::role::kSize * size_t(role)) &
+            kindBit))
+        wrongKind = minId(wrongKind, role);
+      if (counts) {
+        const uint64_t sets = t.exclusiveSets[role];
+        shared |= (heldSets & sets) != 0;
+        heldSets |= sets;
+      }
+    }
+  }
+  if (wrongKind != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
+  for (uint32_t s = shared ? 0 : kMaskedExclusiveSets; s < t.exclusiveCount; ++s) {
+    const uint8_t *set = t.section[format::kExclusive] + 8 * size_t(s) * t.words;
+    uint32_t lowest = LATTICE_NO_ID;
+    bool conflict = false;
+    for (uint32_t m = 0; m < count; ++m) {
+      if (relationAt(m) == LATTICE_REL_NONE)
+        continue;
+      for (uint32_t i = 0; i < ms[m].role_count; ++i) {
+        const uint32_t role = ms[m].roles[i];
+        if (!testBit(set, role))
+          continue;
+        conflict = conflict || (lowest != LATTICE_NO_ID && role != lowest);
+        lowest = minId(lowest, role);
+      }
+    }
+    if (conflict)
+      return refuse(LATTICE_REASON_EXCLUSIVE, lowest);
+  }
+  const uint8_t *permInfo =
+      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(q->permission);
+  if (!(format::loadU64(permInfo + format::perm::kKindMask) & kindBit))
+    return refuse(LATTICE_REASON_NOT_APPLICABLE);
+  if (!requirementsHold(t, kindBit, q->flags))
+    return refuse(LATTICE_REASON_REQUIREMENT);
+
+  // Unconditional allows: the lowest allowing role, and the first membership holding it so.
+  uint32_t allower = LATTICE_NO_ID, allowerMembership = LATTICE_NO_ID;
+  auto offer = [&](uint32_t role, uint32_t m) {
+    if (role < allower || (role == allower && m < allowerMembership)) {
+      allower = role;
+      allowerMembership = m;
+    }
+  };
+  const size_t permissionRow = size_t(q->permission) * format::kRelationCount;
+  for (uint32_t m = 0; m < count; ++m) {
+    const uint32_t relation = relationAt(m);
+    if (relation == LATTICE_REL_NONE)
+      continue;
+    const uint8_t *allowBits =
+        t.section[format::kAllowBits] + 8 * (permissionRow + relation) * t.words;
+    for (uint32_t i = 0; i < ms[m].role_count; ++i)
+      if (testBit(allowBits, ms[m].roles[i]))
+        offer(ms[m].roles[i], m);
+  }
+  // Sparse rules of this permission (sorted by role): the first matching deny names the lowest
+  // denying role, and wins over every allow; its membership is the first one through which any
+  // deny entry of that role matches.
+  const uint32_t begin = format::loadU32(permInfo + format::perm::kSparseBegin);
+  const uint32_t end = format::loadU32(permInfo + format::perm::kSparseEnd);
+  // The first membership through which entry `e` matches, or `count`.
+  auto firstMatch = [&](const uint8_t *g, uint32_t role) {
+    const uint8_t relations = g[format::sparse::kRelationMask];
+    const uint64_t required = format::loadU64(g + format::sparse::kRequired);
+    const uint64_t forbidden = format::loadU64(g + format::sparse::kForbidden);
+    for (uint32_t m = 0; m < count; ++m) {
+      const uint32_t relation = relationAt(m);
+      if (relation != LATTICE_REL_NONE && ((relations >> relation) & 1) && holds(ms[m], role) &&
+          flagsMatch(q->flags | ms[m].node_flags, required, forbidden))
+        return m;
+    }
+    return count;
+  };
+  uint32_t denier = LATTICE_NO_ID, denierMembership = count;
+  for (uint32_t e = begin; e < end; ++e) {
+    const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+    const uint32_t role = format::loadU32(g + format::sparse::kRole);
+    if (denier != LATTICE_NO_ID && role != denier)
+      break; // past the lowest denying role's entries
+    const uint32_t m = firstMatch(g, role);
+    if (m == count)
+      continue;
+    if (!g[format::sparse::kDeny]) {
+      offer(role, m);
+      continue;
+    }
+    denier = role;
+    denierMembership = m < denierMembership ? m : denierMembership;
+  }
+  if (denier != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_DENIED_BY_RULE, denier, denierMembership);
+  if (allower != LATTICE_NO_ID)
+    return {LATTICE_REASON_ALLOWED, allower, allowerMembership};
+  return refuse(LATTICE_REASON_NO_ALLOW);
+}
+
+} // namespace
+
+extern "C" {
+
+lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_ref target) {
+  const bool nodeByPath = node.path.depth > 0, targetByPath = target.path.depth > 0;
+  if (nodeByPath != targetByPath)
+    return LATTICE_REL_NONE; // one request uses one encoding: a mix is a host error
+  return nodeByPath ? lattice_relation_of_paths(node.path, target.path)
+                    : lattice_relation_of(node.label, target.label);
+}
+
+lattice_access_decision lattice_decide_access(const lattice_table *table,
+                                              const lattice_access_request *request) {
+  const AccessOutcome o = decideAccess(table, request);
+  lattice_access_decision d;
+  d.allowed = o.reason == LATTICE_REASON_ALLOWED;
+  d.reason = o.reason;
+  d.deciding_role = o.role;
+  d.deciding_membership = o.membership;
+  return d;
+}
+
+} // extern "C"

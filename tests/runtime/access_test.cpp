@@ -1,0 +1,165 @@
+// access_test.cpp - lattice_decide_access on the sample table: memberships at several nodes by
+// path and by label, deny through any membership, exclusivity per tree, and every bad request.
+// (Random agreement with the reference interpreter is the differential test's, tests/diff.)
+#include "sample_tables.h"
+#include "test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace lattice::testing {
+namespace {
+
+// Ids of the sample policy (declaration order, see sample_tables.cpp).
+enum : uint32_t { kTenantUser = 0, kAccountUser = 1 };
+enum : uint64_t { kBusiness = 1, kActive = 2 };
+enum : uint32_t { kTenantAdmin, kSupportAgent, kAccountAdmin, kDriver, kLegacy, kAuditor };
+enum : uint32_t { kView, kReset, kTerminal, kInvoices, kInvite };
+
+// tenant 1 -> account A (2) -> sub-account (3);  tenant 1 -> account B (4);  tenant 9 (another
+// tree)
+const uint64_t kTenant[] = {1}, kA[] = {1, 2}, kSub[] = {1, 2, 3}, kB[] = {1, 4}, kOther[] = {9};
+
+lattice_node_ref path(const uint64_t *ids, uint32_t depth) {
+  lattice_node_ref ref{};
+  ref.path = {ids, depth};
+  return ref;
+}
+
+struct Member {
+  lattice_node_ref node;
+  std::vector<uint32_t> roles;
+  uint64_t nodeFlags = 0;
+};
+
+class AccessTest : public ::testing::Test {
+protected:
+  lower::Tables tables = sampleTables();
+  std::vector<uint8_t> bytes = emit(tables);
+  Table table = mustLoad(bytes);
+
+  lattice_access_decision decide(uint32_t kind, const std::vector<Member> &members,
+                                 uint32_t permission, lattice_node_ref target,
+                                 uint64_t flags = kActive) {
+    std::vector<lattice_membership> ms;
+    for (const Member &m : members)
+      ms.push_back({m.node, m.roles.data(), uint32_t(m.roles.size()), m.nodeFlags});
+    lattice_access_request request{};
+    request.kind = kind;
+    request.flags = flags;
+    request.memberships = ms.data();
+    request.membership_count = uint32_t(ms.size());
+    request.permission = permission;
+    request.target = target;
+    return lattice_decide_access(table.get(), &request);
+  }
+};
+
+#define EXPECT_ACCESS(d, isAllowed, why, role, membership)                                         \
+  do {                                                                                             \
+    lattice_access_decision d_ = (d);                                                              \
+    EXPECT_EQ(d_.allowed, isAllowed);                                                              \
+    EXPECT_EQ(d_.reason, uint32_t(why));                                                           \
+    EXPECT_EQ(d_.deciding_role, uint32_t(role));                                                   \
+    EXPECT_EQ(d_.deciding_membership, uint32_t(membership));                                       \
+  } while (0)
+
+// The example: admin of account A, a plain driver at account B. A's admin rights hold on
+// A's resources (and below), not on B's.
+TEST_F(AccessTest, EachMembershipGivesItsNodesRights) {
+  const std::vector<Member> alice = {{path(kA, 2), {kAccountAdmin}}, {path(kB, 2), {kDriver}}};
+  EXPECT_ACCESS(decide(kAccountUser, alice, kReset, path(kA, 2)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 0);
+  EXPECT_ACCESS(decide(kAccountUser, alice, kReset, path(kSub, 3)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 0);
+  EXPECT_ACCESS(decide(kAccountUser, alice, kReset, path(kB, 2)), 0, LATTICE_REASON_NO_ALLOW,
+                LATTICE_NO_ID, LATTICE_NO_ID);
+  EXPECT_ACCESS(decide(kAccountUser, alice, kView, path(kB, 2)), 1, LATTICE_REASON_ALLOWED, kDriver,
+                1);
+}
+
+// account_admin's `deny billing.invoices when not business` applies through the membership whose
+// node has no `business`, although another membership at the same node allows it.
+TEST_F(AccessTest, ADenyThroughAnyMembershipWins) {
+  const std::vector<Member> bob = {{path(kA, 2), {kAccountAdmin}, kBusiness},
+                                   {path(kA, 2), {kAccountAdmin}, 0}};
+  EXPECT_ACCESS(decide(kAccountUser, bob, kInvoices, path(kA, 2)), 0, LATTICE_REASON_DENIED_BY_RULE,
+                kAccountAdmin, 1);
+  EXPECT_ACCESS(decide(kAccountUser, {bob[0]}, kInvoices, path(kA, 2)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 0);
+}
+
+TEST_F(AccessTest, MembershipsInAnotherTreeDoNotCount) {
+  EXPECT_ACCESS(decide(kAccountUser, {{path(kOther, 1), {kAccountAdmin}}}, kView, path(kA, 2)), 0,
+                LATTICE_REASON_OTHER_TREE, LATTICE_NO_ID, LATTICE_NO_ID);
+  EXPECT_ACCESS(decide(kAccountUser, {}, kView, path(kA, 2)), 0, LATTICE_REASON_OTHER_TREE,
+                LATTICE_NO_ID, LATTICE_NO_ID);
+  // A role the kind may not hold is refused even in another tree: the principal is malformed.
+  EXPECT_ACCESS(decide(kAccountUser, {{path(kA, 2), {kDriver}}, {path(kOther, 1), {kTenantAdmin}}},
+                       kView, path(kA, 2)),
+                0, LATTICE_REASON_ROLE_NOT_FOR_KIND, kTenantAdmin, LATTICE_NO_ID);
+}
+
+TEST_F(AccessTest, LabelsWorkLikePathsAndDoNotMixWithThem) {
+  // tenant [0,3], A [1,2], sub [2,2], B [3,3]
+  lattice_node_ref a{}, sub{}, b{};
+  a.label = {0, 1, 2};
+  sub.label = {0, 2, 2};
+  b.label = {0, 3, 3};
+  EXPECT_ACCESS(decide(kAccountUser, {{a, {kAccountAdmin}}}, kReset, sub), 1,
+                LATTICE_REASON_ALLOWED, kAccountAdmin, 0);
+  EXPECT_ACCESS(decide(kAccountUser, {{a, {kAccountAdmin}}}, kReset, b), 0, LATTICE_REASON_NO_ALLOW,
+                LATTICE_NO_ID, LATTICE_NO_ID);
+  EXPECT_EQ(lattice_relation_of_refs(a, path(kA, 2)), LATTICE_REL_NONE);
+  EXPECT_ACCESS(decide(kAccountUser, {{a, {kAccountAdmin}}}, kReset, path(kA, 2)), 0,
+                LATTICE_REASON_OTHER_TREE, LATTICE_NO_ID, LATTICE_NO_ID);
+}
+
+TEST_F(AccessTest, ManyMembershipsBeyondTheRelationCache) {
+  // 100 memberships at B's level that allow nothing here, then the one that does.
+  std::vector<Member> many(100, Member{path(kB, 2), {kDriver}});
+  many.push_back({path(kA, 2), {kAccountAdmin}});
+  EXPECT_ACCESS(decide(kAccountUser, many, kReset, path(kSub, 3)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 100);
+}
+
+TEST_F(AccessTest, BadRequestsAreDenied) {
+  const Member good{path(kA, 2), {kAccountAdmin}};
+  EXPECT_EQ(lattice_decide_access(nullptr, nullptr).reason, uint32_t(LATTICE_REASON_NO_TABLE));
+  EXPECT_EQ(lattice_decide_access(table.get(), nullptr).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  EXPECT_EQ(decide(7, {good}, kView, path(kA, 2)).reason, uint32_t(LATTICE_REASON_BAD_REQUEST));
+  EXPECT_EQ(decide(kAccountUser, {good}, 99, path(kA, 2)).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  EXPECT_EQ(decide(kAccountUser, {{path(kA, 2), {77}}}, kView, path(kA, 2)).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  EXPECT_EQ(
+      decide(kAccountUser, {{path(kA, 2), {kAccountAdmin}, 1ull << 40}}, kView, path(kA, 2)).reason,
+      uint32_t(LATTICE_REASON_BAD_REQUEST));
+  EXPECT_EQ(decide(kAccountUser, {good}, kView, path(kA, 2), kActive | 1ull << 40).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  lattice_membership noRoles{path(kA, 2), nullptr, 2, 0};
+  lattice_access_request request{};
+  request.kind = kAccountUser;
+  request.flags = kActive;
+  request.memberships = &noRoles;
+  request.membership_count = 1;
+  request.permission = kView;
+  request.target = path(kA, 2);
+  EXPECT_EQ(lattice_decide_access(table.get(), &request).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  request.memberships = nullptr;
+  EXPECT_EQ(lattice_decide_access(table.get(), &request).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  // Facts are reserved until the policy can declare them.
+  noRoles.roles = &good.roles[0];
+  noRoles.role_count = 1;
+  request.memberships = &noRoles;
+  request.facts = 1;
+  EXPECT_EQ(lattice_decide_access(table.get(), &request).reason,
+            uint32_t(LATTICE_REASON_BAD_REQUEST));
+  request.facts = 0;
+  EXPECT_EQ(lattice_decide_access(table.get(), &request).allowed, 1);
+}
+
+} // namespace
+} // namespace lattice::testing
