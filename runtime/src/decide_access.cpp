@@ -63,10 +63,13 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   if (!inTree)
     return refuse(LATTICE_REASON_OTHER_TREE);
 
-  // Kinds over every membership; exclusive sets over the memberships in the target's tree.
+  // Kinds over every membership; exclusive sets over the memberships in the target's tree. The
+  // first 64 sets are summarised per role (lattice_table::exclusiveSets): a set shared by two
+  // different held roles is a conflict; one role held at several nodes is not.
   const uint64_t kindBit = uint64_t(1) << q->kind;
   uint32_t wrongKind = LATTICE_NO_ID;
   uint64_t heldSets = 0;
+  uint32_t firstInSet[kMaskedExclusiveSets];
   bool shared = false;
   for (uint32_t m = 0; m < count; ++m) {
     const bool counts = relationAt(m) != LATTICE_REL_NONE;
@@ -75,11 +78,12 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
       if (!(format::loadU64(t.section[format::kRoleInfo] + format::role::kSize * size_t(role)) &
             kindBit))
         wrongKind = minId(wrongKind, role);
-      if (counts) {
-        const uint64_t sets = t.exclusiveSets[role];
-        shared |= (heldSets & sets) != 0;
-        heldSets |= sets;
-      }
+      const uint64_t sets = counts ? t.exclusiveSets[role] : 0;
+      for (uint64_t common = sets & heldSets; common != 0 && !shared; common &= common - 1)
+        shared = firstInSet[__builtin_ctzll(common)] != role;
+      for (uint64_t fresh = sets & ~heldSets; fresh != 0; fresh &= fresh - 1)
+        firstInSet[__builtin_ctzll(fresh)] = role;
+      heldSets |= sets;
     }
   }
   if (wrongKind != LATTICE_NO_ID)
@@ -109,64 +113,115 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   if (!requirementsHold(t, kindBit, q->flags))
     return refuse(LATTICE_REASON_REQUIREMENT);
 
-  // Unconditional allows: the lowest allowing role, and the first membership holding it so.
-  uint32_t allower = LATTICE_NO_ID, allowerMembership = LATTICE_NO_ID;
-  auto offer = [&](uint32_t role, uint32_t m) {
-    if (role < allower || (role == allower && m < allowerMembership)) {
-      allower = role;
-      allowerMembership = m;
-    }
-  };
   const size_t permissionRow = size_t(q->permission) * format::kRelationCount;
+  auto allowBitsAt = [&](uint32_t relation) {
+    return t.section[format::kAllowBits] + 8 * (permissionRow + relation) * t.words;
+  };
+  // Whether sparse entry `g` of `role` matches through membership m.
+  auto matchesThrough = [&](const uint8_t *g, uint32_t role, uint32_t m) {
+    const uint32_t relation = relationAt(m);
+    return relation != LATTICE_REL_NONE && ((g[format::sparse::kRelationMask] >> relation) & 1) &&
+           holds(ms[m], role) &&
+           flagsMatch(q->flags | ms[m].node_flags, format::loadU64(g + format::sparse::kRequired),
+                      format::loadU64(g + format::sparse::kForbidden));
+  };
+
+  // Unconditional allows: the lowest allowing role (its membership is found at the end).
+  uint32_t allower = LATTICE_NO_ID;
   for (uint32_t m = 0; m < count; ++m) {
     const uint32_t relation = relationAt(m);
     if (relation == LATTICE_REL_NONE)
       continue;
-    const uint8_t *allowBits =
-        t.section[format::kAllowBits] + 8 * (permissionRow + relation) * t.words;
+    const uint8_t *allowBits = allowBitsAt(relation);
     for (uint32_t i = 0; i < ms[m].role_count; ++i)
       if (testBit(allowBits, ms[m].roles[i]))
-        offer(ms[m].roles[i], m);
+        allower = minId(allower, ms[m].roles[i]);
   }
-  // Sparse rules of this permission (sorted by role): the first matching deny names the lowest
-  // denying role, and wins over every allow; its membership is the first one through which any
-  // deny entry of that role matches.
+
+  // Sparse rules of this permission, sorted by role: the first matching deny names the lowest
+  // denying role and wins over every allow. An entry matches through a membership that holds its
+  // role at a relation it covers, with the principal's and that node's flags. The held roles are
+  // indexed per relation (one stack bitset each) when the memberships of a relation share their
+  // node flags, as they do unless a host gives two memberships of one relation different ones;
+  // otherwise each entry asks the memberships one by one.
   const uint32_t begin = format::loadU32(permInfo + format::perm::kSparseBegin);
   const uint32_t end = format::loadU32(permInfo + format::perm::kSparseEnd);
-  // The first membership through which entry `e` matches, or `count`.
-  auto firstMatch = [&](const uint8_t *g, uint32_t role) {
-    const uint8_t relations = g[format::sparse::kRelationMask];
-    const uint64_t required = format::loadU64(g + format::sparse::kRequired);
-    const uint64_t forbidden = format::loadU64(g + format::sparse::kForbidden);
-    for (uint32_t m = 0; m < count; ++m) {
-      const uint32_t relation = relationAt(m);
-      if (relation != LATTICE_REL_NONE && ((relations >> relation) & 1) && holds(ms[m], role) &&
-          flagsMatch(q->flags | ms[m].node_flags, required, forbidden))
-        return m;
+  uint32_t denier = LATTICE_NO_ID;
+  if (begin != end) {
+    uint64_t held[format::kRelationCount][kStackWords];
+    uint64_t nodeFlags[format::kRelationCount] = {};
+    uint8_t present = 0, mixed = 0; // relation bits: some membership there; flags differ there
+    const bool indexed = t.words <= kStackWords;
+    if (indexed) {
+      for (uint32_t m = 0; m < count; ++m) {
+        const uint32_t relation = relationAt(m);
+        if (relation == LATTICE_REL_NONE)
+          continue;
+        const uint8_t bit = uint8_t(1u << relation);
+        if (!(present & bit)) {
+          present |= bit;
+          nodeFlags[relation] = ms[m].node_flags;
+          for (uint32_t w = 0; w < t.words; ++w)
+            held[relation][w] = 0;
+        } else if (nodeFlags[relation] != ms[m].node_flags) {
+          mixed |= bit;
+        }
+        for (uint32_t i = 0; i < ms[m].role_count; ++i)
+          held[relation][ms[m].roles[i] / 64] |= uint64_t(1) << (ms[m].roles[i] % 64);
+      }
     }
-    return count;
-  };
-  uint32_t denier = LATTICE_NO_ID, denierMembership = count;
-  for (uint32_t e = begin; e < end; ++e) {
-    const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
-    const uint32_t role = format::loadU32(g + format::sparse::kRole);
-    if (denier != LATTICE_NO_ID && role != denier)
-      break; // past the lowest denying role's entries
-    const uint32_t m = firstMatch(g, role);
-    if (m == count)
-      continue;
-    if (!g[format::sparse::kDeny]) {
-      offer(role, m);
-      continue;
+    auto matches = [&](const uint8_t *g, uint32_t role) {
+      const uint8_t relations = g[format::sparse::kRelationMask];
+      if (indexed && !(relations & mixed)) {
+        const uint64_t required = format::loadU64(g + format::sparse::kRequired);
+        const uint64_t forbidden = format::loadU64(g + format::sparse::kForbidden);
+        for (uint8_t r = relations & present; r != 0; r &= uint8_t(r - 1)) {
+          const uint32_t relation = uint32_t(__builtin_ctz(r));
+          if (((held[relation][role / 64] >> (role % 64)) & 1) &&
+              flagsMatch(q->flags | nodeFlags[relation], required, forbidden))
+            return true;
+        }
+        return false;
+      }
+      for (uint32_t m = 0; m < count; ++m)
+        if (matchesThrough(g, role, m))
+          return true;
+      return false;
+    };
+    for (uint32_t e = begin; e < end; ++e) {
+      const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+      const uint32_t role = format::loadU32(g + format::sparse::kRole);
+      if (!matches(g, role))
+        continue;
+      if (g[format::sparse::kDeny]) {
+        denier = role;
+        break;
+      }
+      allower = minId(allower, role);
     }
-    denier = role;
-    denierMembership = m < denierMembership ? m : denierMembership;
   }
-  if (denier != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_DENIED_BY_RULE, denier, denierMembership);
-  if (allower != LATTICE_NO_ID)
-    return {LATTICE_REASON_ALLOWED, allower, allowerMembership};
-  return refuse(LATTICE_REASON_NO_ALLOW);
+
+  // The deciding membership: the first one through which the deciding role's rule of the
+  // deciding effect matches (a dense allow bit, or one of the role's sparse entries).
+  const uint32_t decider = denier != LATTICE_NO_ID ? denier : allower;
+  if (decider == LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_NO_ALLOW);
+  const uint8_t wantDeny = denier != LATTICE_NO_ID;
+  for (uint32_t m = 0; m < count; ++m) {
+    const uint32_t relation = relationAt(m);
+    if (relation == LATTICE_REL_NONE || !holds(ms[m], decider))
+      continue;
+    bool through = !wantDeny && testBit(allowBitsAt(relation), decider);
+    for (uint32_t e = begin; e < end && !through; ++e) {
+      const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+      through = format::loadU32(g + format::sparse::kRole) == decider &&
+                g[format::sparse::kDeny] == wantDeny && matchesThrough(g, decider, m);
+    }
+    if (through)
+      return {wantDeny ? uint32_t(LATTICE_REASON_DENIED_BY_RULE) : uint32_t(LATTICE_REASON_ALLOWED),
+              decider, m};
+  }
+  return refuse(LATTICE_REASON_BAD_REQUEST); // unreachable: the decider matched through one
 }
 
 } // namespace
