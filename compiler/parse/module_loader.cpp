@@ -29,6 +29,16 @@ std::vector<std::string> defaultStdlibDirs() {
     for (llvm::StringRef part : parts)
       dirs.push_back(part.str());
   }
+  // An installed `lattice` (bin/lattice) finds the modules installed beside it
+  // (share/lattice/stdlib), whatever prefix it was copied or unpacked to; a build tree's binary
+  // falls back to the source tree's stdlib/.
+  std::error_code ec;
+  fs::path executable = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    fs::path installed = executable.parent_path().parent_path() / "share" / "lattice" / "stdlib";
+    if (fs::is_directory(installed, ec))
+      dirs.push_back(installed.string());
+  }
   if (std::string(LATTICE_BUILTIN_STDLIB) != "")
     dirs.push_back(LATTICE_BUILTIN_STDLIB);
   return dirs;

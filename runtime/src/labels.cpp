@@ -1,11 +1,9 @@
 // labels.cpp - scope-tree node labels: lattice_relation_of (O(1)) and lattice_label_tree (linear,
-// iterative, C; labelTree wraps it). A label is (tree, pre, last): the subtree of a node is
-// exactly the pre-order interval [pre, last].
-#include "lattice/lattice.hpp"
+// iterative; lattice::labelTree in lattice.hpp wraps it). A label is (tree, pre, last): the
+// subtree of a node is exactly the pre-order interval [pre, last].
+#include "lattice/lattice.h"
 
 #include <cstdlib>
-#include <new>
-#include <utility>
 
 extern "C" lattice_relation lattice_relation_of(lattice_node_label principal,
                                                 lattice_node_label owner) {
@@ -120,28 +118,4 @@ extern "C" lattice_label_status lattice_label_tree(const int64_t *parents, size_
     return LATTICE_LABEL_CYCLE;
   }
   return LATTICE_LABEL_OK;
-}
-
-lattice::TreeLabels lattice::labelTree(const int64_t *parents, size_t count) {
-  TreeLabels result;
-  std::vector<lattice_node_label> labels(count);
-  size_t bad = 0;
-  switch (lattice_label_tree(parents, count, labels.data(), &bad)) {
-  case LATTICE_LABEL_OK:
-    result.labels = std::move(labels);
-    return result;
-  case LATTICE_LABEL_PARENT_OUT_OF_RANGE:
-    result.error = LabelError::ParentOutOfRange;
-    break;
-  case LATTICE_LABEL_CYCLE:
-    result.error = LabelError::Cycle;
-    break;
-  case LATTICE_LABEL_OUT_OF_MEMORY:
-    throw std::bad_alloc(); // as the standard containers this function documents
-  default:
-    result.error = LabelError::TooManyNodes;
-    break;
-  }
-  result.node = bad;
-  return result;
 }

@@ -6,9 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <initializer_list>
+#include <new>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lattice {
@@ -154,7 +157,34 @@ struct TreeLabels {
 /// tree ids 0, 1, ... in increasing node index; within a tree, pre-order numbers start at 0 and
 /// children are visited in increasing node index; `last` is the largest pre number of the
 /// subtree. Iterative: linear time, no recursion, any depth. Throws only std::bad_alloc.
-TreeLabels labelTree(const int64_t *parents, size_t count);
+/// Inline over lattice_label_tree, so the library itself needs nothing of the C++ runtime.
+inline TreeLabels labelTree(const int64_t *parents, size_t count) {
+  TreeLabels result;
+  std::vector<lattice_node_label> labels(count);
+  size_t bad = 0;
+  switch (lattice_label_tree(parents, count, labels.data(), &bad)) {
+  case LATTICE_LABEL_OK:
+    result.labels = std::move(labels);
+    return result;
+  case LATTICE_LABEL_PARENT_OUT_OF_RANGE:
+    result.error = LabelError::ParentOutOfRange;
+    break;
+  case LATTICE_LABEL_CYCLE:
+    result.error = LabelError::Cycle;
+    break;
+  case LATTICE_LABEL_OUT_OF_MEMORY:
+#if defined(__cpp_exceptions)
+    throw std::bad_alloc(); // as the standard containers this function documents
+#else
+    std::abort(); // a host built without exceptions, as its containers would
+#endif
+  default:
+    result.error = LabelError::TooManyNodes;
+    break;
+  }
+  result.node = bad;
+  return result;
+}
 inline TreeLabels labelTree(const std::vector<int64_t> &parents) {
   return labelTree(parents.data(), parents.size());
 }
