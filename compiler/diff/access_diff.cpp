@@ -72,8 +72,9 @@ struct Section {
 class Comparison {
 public:
   Comparison(const sema::Model &before, const sema::Model &after)
-      : flags(before, after), bdds(flags.size()), old(before, bdds, flags.beforeVariables()),
-        now(after, bdds, flags.afterVariables()) {
+      : flags(before, after), bdds(flags.size()),
+        old(before, bdds, flags, SymbolicPolicy::Side::Before),
+        now(after, bdds, flags, SymbolicPolicy::Side::After) {
     const std::vector<std::string> order =
         unionInOrder(namesOf(before.permissions), namesOf(after.permissions));
     for (size_t i = 0; i < order.size(); ++i)
@@ -85,6 +86,7 @@ public:
 private:
   void compareSingleRoles();
   void compareRemovedDenies();
+  void compareRemovedRequirements();
   void compareRemovedExclusives();
   void compareDelegation();
 
@@ -95,18 +97,27 @@ private:
   /// Roles of the newer policy with an allow rule naming each permission, in declaration order.
   const std::vector<std::string> &allowersOf(const std::string &permission);
 
-  /// Access a principal of `kind` holding only `role` gained (empty when it gained none).
-  Bdd singleGain(const std::string &kind, const std::string &role, const std::string &permission,
-                 Relation relation);
   /// The gain of one single-role request split by what denied it before.
   std::vector<std::pair<Category, Bdd>> categorise(const std::string &kind, const std::string &role,
                                                    const Verdict &before, Bdd gained);
 
-  Witness witness(const std::string &kind, std::vector<std::string> roles,
-                  const std::string &permission, Relation relation, Bdd region) const;
-  void record(const std::vector<std::string> &roles, const std::string &kind,
-              const std::string &permission, Relation relation, Change change, Category category,
-              Bdd region);
+  /// A flag variable's name in a position's output: `f`, or `f@role` for the node flag of a
+  /// membership when the position has several.
+  std::string flagName(uint32_t variable, const std::vector<std::string> &roles) const;
+  /// One request of `region` for the memberships (role i at relations[i], node copy i).
+  Witness witness(const std::string &kind, const std::vector<std::string> &roles,
+                  const std::vector<Relation> &relations, const std::string &permission,
+                  Bdd region) const;
+  /// A gained or lost request of a single role.
+  void record(const std::string &role, const std::string &kind, const std::string &permission,
+              Relation relation, Change change, Category category, Bdd region);
+  /// A gain of a combination of memberships: the relations of each role's membership under
+  /// which it occurs, the union of the flag assignments, and one request of it.
+  void recordCombination(const std::vector<std::string> &roles,
+                         const std::vector<std::vector<Relation>> &relations,
+                         const std::string &kind, const std::string &permission, Category category,
+                         Bdd region, Witness witness);
+  Section &sectionFor(const std::vector<std::string> &roles, const std::string &kind);
   void checkLimits() const;
 
   FlagSpace flags;
@@ -117,7 +128,7 @@ private:
   bool allowersBuilt = false;
   std::vector<Section> sections;
   std::map<std::pair<std::vector<std::string>, std::string>, size_t> sectionIndex;
-  std::set<std::tuple<size_t, std::string, Relation, Change>> countedRequests;
+  std::set<std::tuple<size_t, std::string, int, Change>> countedRequests;
   PolicyDiff diff;
 };
 
@@ -163,57 +174,83 @@ void Comparison::checkLimits() const {
         "memory limit");
 }
 
-Witness Comparison::witness(const std::string &kind, std::vector<std::string> roles,
-                            const std::string &permission, Relation relation, Bdd region) const {
-  Witness w{kind, std::move(roles), permission, relation, {}};
+std::string Comparison::flagName(uint32_t variable, const std::vector<std::string> &roles) const {
+  if (roles.size() < 2 || !flags.onNode(variable))
+    return flags.name(variable);
+  const uint32_t copy = flags.copy(variable);
+  std::string name = flags.name(variable) + "@" + roles[copy];
+  // One role held at two nodes: name the membership by its place, `f@role(2)`.
+  if (std::count(roles.begin(), roles.end(), roles[copy]) > 1)
+    name += "(" + std::to_string(copy + 1) + ")";
+  return name;
+}
+
+Witness Comparison::witness(const std::string &kind, const std::vector<std::string> &roles,
+                            const std::vector<Relation> &relations, const std::string &permission,
+                            Bdd region) const {
+  Witness w{kind, roles, relations, permission, {}};
   if (std::optional<logic::Cube> cube = bdds.satisfyingCube(region))
     for (const logic::Literal &literal : *cube)
       if (literal.positive)
-        w.flags.push_back(flags.name(literal.variable));
+        w.flags.push_back(flagName(literal.variable, roles));
   std::sort(w.flags.begin(), w.flags.end());
   return w;
 }
 
-void Comparison::record(const std::vector<std::string> &roles, const std::string &kind,
-                        const std::string &permission, Relation relation, Change change,
-                        Category category, Bdd region) {
-  auto key = std::make_pair(roles, kind);
-  auto [it, added] = sectionIndex.emplace(key, sections.size());
+Section &Comparison::sectionFor(const std::vector<std::string> &roles, const std::string &kind) {
+  auto [it, added] = sectionIndex.emplace(std::make_pair(roles, kind), sections.size());
   if (added)
     sections.push_back(Section{roles, kind, {}});
-  Section &section = sections[it->second];
-  if (countedRequests.emplace(it->second, permission, relation, change).second)
-    (change == Change::Gained ? diff.gainedRequests : diff.lostRequests) += 1;
+  return sections[it->second];
+}
 
+void Comparison::record(const std::string &role, const std::string &kind,
+                        const std::string &permission, Relation relation, Change change,
+                        Category category, Bdd region) {
+  Section &section = sectionFor({role}, kind);
+  const size_t index = size_t(&section - sections.data());
+  if (countedRequests.emplace(index, permission, int(relation), change).second)
+    (change == Change::Gained ? diff.gainedRequests : diff.lostRequests) += 1;
   const std::string resource = resourceOf(permission);
   // The same permission under the same condition at another relation joins its line; another
   // permission of the resource with the same relations and condition joins it afterwards.
   for (Section::Line &line : section.lines) {
     AccessChange &c = line.change;
-    if (c.resource != resource || c.change != change || c.category != category ||
-        line.region != region)
-      continue;
-    if (c.permissions.back() == permission) {
+    if (c.resource == resource && c.change == change && c.category == category &&
+        line.region == region && c.permissions.back() == permission) {
       c.relations.push_back(relation);
       return;
     }
   }
-  AccessChange change_;
-  change_.roles = roles;
-  change_.kind = kind;
-  change_.resource = resource;
-  change_.change = change;
-  change_.category = category;
-  change_.permissions = {permission};
-  change_.relations = {relation};
-  change_.witness = witness(kind, roles, permission, relation, region);
-  section.lines.push_back(Section::Line{std::move(change_), region});
+  AccessChange line;
+  line.roles = {role};
+  line.kind = kind;
+  line.resource = resource;
+  line.change = change;
+  line.category = category;
+  line.permissions = {permission};
+  line.relations = {relation};
+  line.witness = witness(kind, {role}, {relation}, permission, region);
+  section.lines.push_back(Section::Line{std::move(line), region});
 }
 
-Bdd Comparison::singleGain(const std::string &kind, const std::string &role,
-                           const std::string &permission, Relation relation) {
-  return bdds.conjoinNot(now.allowed(kind, {role}, permission, relation),
-                         old.allowed(kind, {role}, permission, relation));
+void Comparison::recordCombination(const std::vector<std::string> &roles,
+                                   const std::vector<std::vector<Relation>> &relations,
+                                   const std::string &kind, const std::string &permission,
+                                   Category category, Bdd region, Witness witness) {
+  Section &section = sectionFor(roles, kind);
+  const size_t index = size_t(&section - sections.data());
+  if (countedRequests.emplace(index, permission, -1, Change::Gained).second)
+    diff.gainedRequests += 1;
+  AccessChange line;
+  line.roles = roles;
+  line.memberRelations = relations;
+  line.kind = kind;
+  line.resource = resourceOf(permission);
+  line.category = category;
+  line.permissions = {permission};
+  line.witness = std::move(witness);
+  section.lines.push_back(Section::Line{std::move(line), region});
 }
 
 std::vector<std::pair<Category, Bdd>> Comparison::categorise(const std::string &kind,
@@ -253,22 +290,22 @@ void Comparison::compareSingleRoles() {
           if (Bdd gained = bdds.conjoinNot(is, was); gained != kFalse)
             for (auto [category, region] : categorise(kind, role.name, before, gained))
               if (region != kFalse)
-                record({role.name}, kind, permission, relation, Change::Gained, category, region);
+                record(role.name, kind, permission, relation, Change::Gained, category, region);
           if (Bdd lost = bdds.conjoinNot(was, is); lost != kFalse && oldId)
-            record({role.name}, kind, permission, relation, Change::Lost, Category::NewAllow, lost);
+            record(role.name, kind, permission, relation, Change::Lost, Category::NewAllow, lost);
         }
     checkLimits();
   }
 }
 
 void Comparison::compareRemovedDenies() {
-  // A deny of role D that no longer applies gives new access to a principal holding D and a role
-  // S that allows the request, where S alone could already do it before (what S or D gained on
-  // their own is reported with them).
+  // A deny of role D (held through a membership at relation rd) that no longer applies gives new
+  // access to a principal holding D there and a role S (through a membership at relation rs,
+  // maybe S = D at another node) that allows the request, beyond what S or D gained on their
+  // own (reported with them). Both memberships read their own node flags.
   for (const sema::Role &role : now.model().roles) {
     const std::string &denier = role.name;
-    std::optional<sema::RoleId> oldId = old.role(denier);
-    if (!oldId)
+    if (!old.role(denier))
       continue;
     const std::vector<std::string> permissions =
         inPermissionOrder(named(old, denier, sema::Effect::Deny));
@@ -278,24 +315,107 @@ void Comparison::compareRemovedDenies() {
       for (const std::string &permission : permissions) {
         if (!now.permission(permission))
           continue;
-        for (Relation relation : kRelations) {
-          const Verdict before = old.decide(kind, {denier}, permission, relation);
-          const Verdict after = now.decide(kind, {denier}, permission, relation);
-          if (before.gate != Verdict::Gate::Open || after.gate != Verdict::Gate::Open ||
-              bdds.conjoinNot(before.deny, after.deny) == kFalse)
-            continue;
-          const Bdd denierGain = singleGain(kind, denier, permission, relation);
-          for (const std::string &holder : allowersOf(permission)) {
-            if (holder == denier || !now.holdable(holder, kind) || now.exclusive(holder, denier))
+        // Per co-held role: the union of the gains over both memberships' relations, the
+        // relations each membership takes in some gain, and the first gain as the witness
+        // (equal relations first: a single-node request when one exists).
+        struct Gain {
+          Bdd region = kFalse;
+          std::set<Relation> holderAt, denierAt;
+          std::optional<Witness> witness;
+        };
+        std::map<std::string, Gain> gains;
+        for (int pass = 0; pass < 2; ++pass)
+          for (Relation rd : kRelations) {
+            const HeldAt deniedAt{{denier}, rd, 1};
+            const Verdict before = old.decide(kind, {deniedAt}, permission);
+            const Verdict after = now.decide(kind, {deniedAt}, permission);
+            if (before.gate != Verdict::Gate::Open || after.gate != Verdict::Gate::Open ||
+                bdds.conjoinNot(before.deny, after.deny) == kFalse)
               continue;
-            const std::vector<std::string> pair{holder, denier};
-            Bdd gained = bdds.conjoinNot(now.allowed(kind, pair, permission, relation),
-                                         old.allowed(kind, pair, permission, relation));
-            gained = bdds.conjoinNot(gained, denierGain);
-            gained = bdds.conjoinNot(gained, singleGain(kind, holder, permission, relation));
-            if (gained != kFalse)
-              record(pair, kind, permission, relation, Change::Gained, Category::RemovedDeny,
-                     gained);
+            const Bdd denierGain = bdds.conjoinNot(now.allowed(after), old.allowed(before));
+            for (const std::string &holder : allowersOf(permission))
+              for (Relation rs : kRelations) {
+                if ((pass == 0) != (rs == rd) || !now.holdable(holder, kind) ||
+                    now.exclusive(holder, denier))
+                  continue;
+                const std::vector<HeldAt> pair{HeldAt{{holder}, rs, 0}, deniedAt};
+                Bdd gained = bdds.conjoinNot(now.allowed(kind, pair, permission),
+                                             old.allowed(kind, pair, permission));
+                gained = bdds.conjoinNot(gained, denierGain);
+                gained = bdds.conjoinNot(gained,
+                                         bdds.conjoinNot(now.allowed(kind, {pair[0]}, permission),
+                                                         old.allowed(kind, {pair[0]}, permission)));
+                if (gained == kFalse)
+                  continue;
+                Gain &gain = gains[holder];
+                gain.region = bdds.disjoin(gain.region, gained);
+                gain.holderAt.insert(rs);
+                gain.denierAt.insert(rd);
+                if (!gain.witness)
+                  gain.witness = witness(kind, {holder, denier}, {rs, rd}, permission, gained);
+              }
+          }
+        for (const std::string &holder : allowersOf(permission))
+          if (auto it = gains.find(holder); it != gains.end())
+            recordCombination(
+                {holder, denier},
+                {std::vector<Relation>(it->second.holderAt.begin(), it->second.holderAt.end()),
+                 std::vector<Relation>(it->second.denierAt.begin(), it->second.denierAt.end())},
+                kind, permission, Category::RemovedDeny, it->second.region, *it->second.witness);
+      }
+      checkLimits();
+    }
+  }
+}
+
+void Comparison::compareRemovedRequirements() {
+  // A requirement that now holds for node flags it did not hold for gives new access to a
+  // principal whose allowing membership A met it while another membership M, at a node with
+  // such flags, did not (what A or M gained on their own is reported with them). M matters only
+  // through its role's rules for the permission at its relation and its exclusivity with A, so
+  // one role per such behaviour is tried.
+  for (const sema::PrincipalKind &k : now.model().kinds) {
+    const std::string &kind = k.name;
+    if (bdds.conjoinNot(now.requirementAt(kind, 1), old.requirementAt(kind, 1)) == kFalse)
+      continue;
+    for (const sema::Permission &p : now.model().permissions) {
+      const std::string &permission = p.name;
+      for (const std::string &holder : allowersOf(permission)) {
+        if (!now.holdable(holder, kind))
+          continue;
+        for (Relation rs : kRelations) {
+          const HeldAt allowingAt{{holder}, rs, 0};
+          const Bdd holderGain = bdds.conjoinNot(now.allowed(kind, {allowingAt}, permission),
+                                                 old.allowed(kind, {allowingAt}, permission));
+          for (Relation rm : kRelations) {
+            std::set<std::vector<uint64_t>> tried;
+            for (const sema::Role &other : now.model().roles) {
+              if (!now.holdable(other.name, kind) || now.exclusive(holder, other.name))
+                continue;
+              const HeldAt otherAt{{other.name}, rm, 1};
+              const Verdict was = old.decide(kind, {otherAt}, permission);
+              const Verdict is = now.decide(kind, {otherAt}, permission);
+              const std::vector<uint64_t> behaviour{uint64_t(was.gate),
+                                                    was.allow,
+                                                    was.deny,
+                                                    uint64_t(is.gate),
+                                                    is.allow,
+                                                    is.deny,
+                                                    old.holdable(other.name, kind),
+                                                    old.exclusive(holder, other.name)};
+              if (!tried.insert(behaviour).second)
+                continue;
+              const std::vector<HeldAt> pair{allowingAt, otherAt};
+              Bdd gained = bdds.conjoinNot(now.allowed(kind, pair, permission),
+                                           old.allowed(kind, pair, permission));
+              gained = bdds.conjoinNot(gained, holderGain);
+              gained = bdds.conjoinNot(gained, bdds.conjoinNot(now.allowed(is), old.allowed(was)));
+              if (gained != kFalse)
+                recordCombination(
+                    {holder, other.name}, {{rs}, {rm}}, kind, permission,
+                    Category::RemovedRequirement, gained,
+                    witness(kind, {holder, other.name}, {rs, rm}, permission, gained));
+            }
           }
         }
       }
@@ -306,7 +426,8 @@ void Comparison::compareRemovedDenies() {
 
 void Comparison::compareRemovedExclusives() {
   // Pairs that an old exclusive set kept apart and no set of the new policy does. Any request
-  // such a pair (or the pair with a third role) is allowed now was denied before.
+  // such a pair (or the pair with a third role) is allowed now, through memberships at any
+  // relations, was denied before.
   std::set<std::pair<std::string, std::string>> pairs;
   for (const sema::ExclusiveSet &set : old.model().exclusives)
     for (size_t i = 0; i < set.roles.size(); ++i)
@@ -316,23 +437,44 @@ void Comparison::compareRemovedExclusives() {
         if (now.role(x) && now.role(y) && !now.exclusive(x, y))
           pairs.insert(std::minmax(x, y));
       }
+  // Every assignment of a relation to each of `count` memberships, equal relations first.
+  auto relationTuples = [](size_t count) {
+    std::vector<std::vector<Relation>> tuples;
+    for (uint32_t code = 0; code < (1u << (2 * count)); ++code) {
+      std::vector<Relation> tuple;
+      for (size_t i = 0; i < count; ++i)
+        tuple.push_back(kRelations[(code >> (2 * i)) & 3]);
+      tuples.push_back(tuple);
+    }
+    std::stable_sort(tuples.begin(), tuples.end(), [](const auto &a, const auto &b) {
+      auto equal = [](const std::vector<Relation> &t) {
+        return std::all_of(t.begin(), t.end(), [&](Relation r) { return r == t[0]; });
+      };
+      return equal(a) && !equal(b);
+    });
+    return tuples;
+  };
   for (const auto &[x, y] : pairs) {
     for (const std::string &kind : now.kindsOf(*now.role(x))) {
       if (!now.holdable(y, kind) || !old.holdable(x, kind) || !old.holdable(y, kind))
         continue;
-      auto search = [&](const std::vector<std::string> &held, CombinationChange &out) {
+      auto search = [&](const std::vector<std::string> &roles, CombinationChange &out) {
         std::set<std::string> candidates;
-        for (const std::string &role : held)
+        for (const std::string &role : roles)
           for (const std::string &name : named(now, role, sema::Effect::Allow))
             candidates.insert(name);
-        for (const std::string &permission : inPermissionOrder(candidates))
-          for (Relation relation : kRelations) {
-            Bdd gained = bdds.conjoinNot(now.allowed(kind, held, permission, relation),
-                                         old.allowed(kind, held, permission, relation));
+        const std::vector<std::string> permissions = inPermissionOrder(candidates);
+        for (const std::vector<Relation> &tuple : relationTuples(roles.size()))
+          for (const std::string &permission : permissions) {
+            std::vector<HeldAt> held;
+            for (size_t i = 0; i < roles.size(); ++i)
+              held.push_back(HeldAt{{roles[i]}, tuple[i], uint32_t(i)});
+            Bdd gained = bdds.conjoinNot(now.allowed(kind, held, permission),
+                                         old.allowed(kind, held, permission));
             if (gained == kFalse)
               continue;
             if (out.allowedRequests++ == 0)
-              out.witness = witness(kind, held, permission, relation, gained);
+              out.witness = witness(kind, roles, tuple, permission, gained);
           }
       };
       CombinationChange change{{x, y}, kind, 0, {}};
@@ -384,7 +526,7 @@ void Comparison::compareDelegation() {
       for (const std::string &permission : permissions)
         for (Relation relation : kRelations)
           if (Bdd allowed = now.allowed(kind, {role}, permission, relation); allowed != kFalse) {
-            it->second = witness(kind, {role}, permission, relation, allowed);
+            it->second = witness(kind, {role}, {relation}, permission, allowed);
             return it->second;
           }
     return it->second;
@@ -448,6 +590,7 @@ PolicyDiff Comparison::run() {
 
   compareSingleRoles();
   compareRemovedDenies();
+  compareRemovedRequirements();
   compareRemovedExclusives();
   compareDelegation();
 
@@ -460,7 +603,8 @@ PolicyDiff Comparison::run() {
       auto same = std::find_if(merged.begin(), merged.end(), [&](const Section::Line &m) {
         return m.change.resource == line.change.resource && m.change.change == line.change.change &&
                m.change.category == line.change.category && m.region == line.region &&
-               m.change.relations == line.change.relations;
+               m.change.relations == line.change.relations &&
+               m.change.memberRelations == line.change.memberRelations;
       });
       if (same == merged.end())
         merged.push_back(std::move(line));
@@ -479,7 +623,7 @@ PolicyDiff Comparison::run() {
         NamedClause clause;
         for (const logic::Literal &literal : cube)
           (literal.positive ? clause.required : clause.forbidden)
-              .push_back(flags.name(literal.variable));
+              .push_back(flagName(literal.variable, line.change.roles));
         std::sort(clause.required.begin(), clause.required.end());
         std::sort(clause.forbidden.begin(), clause.forbidden.end());
         line.change.condition.push_back(std::move(clause));
@@ -578,15 +722,29 @@ std::string describeCondition(const std::vector<NamedClause> &clauses) {
   return out;
 }
 
+std::optional<Relation> Witness::commonRelation() const {
+  if (relations.empty() || !std::all_of(relations.begin(), relations.end(),
+                                        [&](Relation r) { return r == relations[0]; }))
+    return std::nullopt;
+  return relations[0];
+}
+
 std::string describeWitness(const Witness &witness, bool allowed) {
+  const std::optional<Relation> common = witness.commonRelation();
   std::string roles;
-  for (const std::string &role : witness.roles)
-    roles += (roles.empty() ? "" : " + ") + role;
+  for (size_t i = 0; i < witness.roles.size(); ++i) {
+    roles += (i == 0 ? "" : " + ") + witness.roles[i];
+    if (!common && i < witness.relations.size())
+      roles += std::string(" on ") + sema::relationName(witness.relations[i]);
+  }
   std::string flags;
   for (const std::string &flag : witness.flags)
     flags += (flags.empty() ? " with " : ", ") + flag;
-  return std::string(allowed ? "allow " : "deny ") + roles + " as " + witness.kind + flags + ": " +
-         witness.permission + " on " + sema::relationName(witness.relation);
+  std::string text = std::string(allowed ? "allow " : "deny ") + roles + " as " + witness.kind +
+                     flags + ": " + witness.permission;
+  if (common)
+    text += std::string(" on ") + sema::relationName(*common);
+  return text;
 }
 
 bool PolicyDiff::hasOtherChanges() const {

@@ -38,15 +38,21 @@ inline constexpr size_t kCategoryCount = 9;
 const char *categoryName(Category category); // "new-role", ...
 std::optional<Category> parseCategory(const std::string &name);
 
-/// A request that shows a change: it decides differently before and after.
+/// A request that shows a change: it decides differently before and after. Each role is held
+/// through its own membership, at `relations[i]` from the target; one role is the single-node
+/// request `relation`.
 struct Witness {
   std::string kind;
   std::vector<std::string> roles;
+  std::vector<sema::Relation> relations; // per role
   std::string permission;
-  sema::Relation relation = sema::Relation::Same;
-  std::vector<std::string> flags; // the flags that hold; every other flag does not
+  std::vector<std::string> flags; // the flags that hold (`f@role` for a node flag of a
+                                  // role's membership); every other flag does not
+  /// The relation when every membership has the same one (one node can hold them all).
+  std::optional<sema::Relation> commonRelation() const;
 };
-/// The witness as a test case: `allow a + b as k with f: res.act on same`.
+/// The witness as a test case: `allow a as k with f: res.act on same`, or for memberships at
+/// different nodes `allow a on same + b on descendant as k: res.act`.
 std::string describeWitness(const Witness &witness, bool allowed);
 
 /// Access gained or lost by one position (user type and held roles): the permissions of one
@@ -54,6 +60,9 @@ std::string describeWitness(const Witness &witness, bool allowed);
 /// which the decision changed; empty when it changed under all of them).
 struct AccessChange {
   std::vector<std::string> roles; // one role, or a combination whose deny no longer applies
+  /// For a combination, per role, the relations of the target to that role's membership under
+  /// which the gain occurs (the line's `relations` are then empty); empty for one role.
+  std::vector<std::vector<sema::Relation>> memberRelations;
   std::string kind;
   std::string resource;
   Change change = Change::Gained;
@@ -123,9 +132,10 @@ struct TooComplex : std::runtime_error {
 };
 
 /// Compares `before` and `after` (docs/ci.md, "What counts as new access"): every request of a
-/// user type holding one role, two roles where a deny no longer applies, and roles that may now
-/// be held together, decided on both models as exact functions of the flags; and every role
-/// obtainable through `assigns` after that was not before. Throws TooComplex past its limits.
+/// user type holding one role, two roles (through memberships at any relations) where a deny no
+/// longer applies, and roles that may now be held together, decided on both models as exact
+/// functions of the flags; and every role obtainable through `assigns` after that was not
+/// before. Throws TooComplex past its limits.
 PolicyDiff comparePolicies(const sema::Model &before, const sema::Model &after);
 
 } // namespace lattice::diff

@@ -19,9 +19,18 @@ std::string quoted(const std::vector<std::string> &names) {
 }
 
 std::string describeLine(const AccessChange &change) {
-  std::string text =
-      fmt::format("{} {} on {}", change.change == Change::Gained ? '+' : '-',
-                  describePermissions(change.permissions), describeRelations(change.relations));
+  std::string text = fmt::format("{} {}", change.change == Change::Gained ? '+' : '-',
+                                 describePermissions(change.permissions));
+  if (!change.memberRelations.empty()) {
+    // A combination: the relation of each role's membership.
+    std::string through;
+    for (size_t i = 0; i < change.roles.size() && i < change.memberRelations.size(); ++i)
+      through += fmt::format("{}{} on {}", i == 0 ? " through " : " and ", change.roles[i],
+                             describeRelations(change.memberRelations[i]));
+    text += through;
+  } else {
+    text += " on " + describeRelations(change.relations);
+  }
   std::string condition = describeCondition(change.condition);
   if (change.conditionTooLarge)
     text += " under a condition too large to print";
@@ -42,13 +51,13 @@ std::vector<Section> sections(const PolicyDiff &diff) {
   std::vector<Section> out;
   for (size_t i = 0; i < diff.access.size(); ++i) {
     const AccessChange &change = diff.access[i];
-    if (out.empty() || diff.access[out.back().begin].roles != change.roles ||
-        diff.access[out.back().begin].kind != change.kind)
+    const AccessChange &first = diff.access[out.empty() ? 0 : out.back().begin];
+    if (out.empty() || first.roles != change.roles || first.kind != change.kind)
       out.push_back(Section{i, i});
     out.back().end = i + 1;
     // Requests, as the summary counts: each (permission, relation) once.
     (change.change == Change::Gained ? out.back().gained : out.back().lost) +=
-        change.permissions.size() * change.relations.size();
+        change.permissions.size() * std::max<size_t>(change.relations.size(), 1);
   }
   return out;
 }
@@ -266,10 +275,18 @@ std::string renderJson(const PolicyDiff &diff) {
                               {"removed", strings(changes.removed)}};
   };
   auto witness = [&](const Witness &w) {
-    return llvm::json::Object{
-        {"userType", w.kind},         {"roles", strings(w.roles)},
-        {"permission", w.permission}, {"relation", sema::relationName(w.relation)},
-        {"flags", strings(w.flags)},  {"testCase", describeWitness(w, true)}};
+    llvm::json::Array relations;
+    for (sema::Relation relation : w.relations)
+      relations.push_back(sema::relationName(relation));
+    std::optional<sema::Relation> common = w.commonRelation();
+    return llvm::json::Object{{"userType", w.kind},
+                              {"roles", strings(w.roles)},
+                              {"relations", std::move(relations)},
+                              {"relation", common ? llvm::json::Value(sema::relationName(*common))
+                                                  : llvm::json::Value(nullptr)},
+                              {"permission", w.permission},
+                              {"flags", strings(w.flags)},
+                              {"testCase", describeWitness(w, true)}};
   };
   llvm::json::Array access;
   for (const AccessChange &change : diff.access) {
@@ -281,8 +298,16 @@ std::string renderJson(const PolicyDiff &diff) {
       condition.push_back(llvm::json::Object{{"required", strings(clause.required)},
                                              {"forbidden", strings(clause.forbidden)}});
     std::string text = describeCondition(change.condition);
+    llvm::json::Array memberRelations;
+    for (const std::vector<sema::Relation> &set : change.memberRelations) {
+      llvm::json::Array names;
+      for (sema::Relation relation : set)
+        names.push_back(sema::relationName(relation));
+      memberRelations.push_back(std::move(names));
+    }
     llvm::json::Object item{
         {"roles", strings(change.roles)},
+        {"memberRelations", std::move(memberRelations)},
         {"userType", change.kind},
         {"change", change.change == Change::Gained ? "gained" : "lost"},
         {"resource", change.resource},

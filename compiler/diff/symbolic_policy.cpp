@@ -10,24 +10,49 @@ namespace lattice::diff {
 using logic::Bdd;
 
 FlagSpace::FlagSpace(const sema::Model &beforeModel, const sema::Model &afterModel) {
-  std::map<std::string, uint32_t> index;
+  // Slots by name (the newer policy's order first); a slot is a node flag if either version
+  // declares it on scope kinds.
+  std::vector<std::string> names;
+  std::map<std::string, bool> onNode;
+  for (const sema::Model *model : {&afterModel, &beforeModel})
+    for (const sema::Flag &flag : model->flags) {
+      auto [it, added] = onNode.emplace(flag.name, flag.onScope);
+      if (added)
+        names.push_back(flag.name);
+      else
+        it->second = it->second || flag.onScope;
+    }
+  std::map<std::string, uint32_t> first;
+  for (const std::string &name : names) {
+    first.emplace(name, size());
+    const bool node = onNode.at(name);
+    for (uint32_t copy = 0; copy < (node ? kNodeCopies : 1); ++copy)
+      variables.push_back(Variable{name, copy, node});
+  }
   for (const sema::Flag &flag : afterModel.flags) {
-    index.emplace(flag.name, size());
-    after.push_back(size());
-    names.push_back(flag.name);
+    after.push_back(first.at(flag.name));
+    afterOnNode.push_back(flag.onScope);
   }
   for (const sema::Flag &flag : beforeModel.flags) {
-    auto [it, added] = index.emplace(flag.name, size());
-    if (added)
-      names.push_back(flag.name);
-    before.push_back(it->second);
+    before.push_back(first.at(flag.name));
+    beforeOnNode.push_back(flag.onScope);
   }
 }
 
+// A flag one version declares on a user type and the other on scope kinds is the principal's in
+// the first (every membership reads copy 0) and a node's in the second.
+uint32_t FlagSpace::beforeVariable(sema::FlagId flag, uint32_t copy) const {
+  return before[flag] + (beforeOnNode[flag] ? copy : 0);
+}
+
+uint32_t FlagSpace::afterVariable(sema::FlagId flag, uint32_t copy) const {
+  return after[flag] + (afterOnNode[flag] ? copy : 0);
+}
+
 SymbolicPolicy::SymbolicPolicy(const sema::Model &model, logic::BddManager &bdds,
-                               std::vector<uint32_t> flagVariables)
-    : policy(model), bdds(bdds), variables(std::move(flagVariables)), roleRules(model.roles.size()),
-      ruleGuards(model.rules.size()), requirements(model.kinds.size()) {
+                               const FlagSpace &flags, Side side)
+    : policy(model), bdds(bdds), flags(flags), side(side), roleRules(model.roles.size()),
+      ruleGuards(model.rules.size() * kNodeCopies), requirements(model.kinds.size() * kNodeCopies) {
   for (uint32_t i = 0; i < model.roles.size(); ++i)
     roles.emplace(model.roles[i].name, i);
   for (uint32_t i = 0; i < model.kinds.size(); ++i)
@@ -68,14 +93,17 @@ std::vector<std::string> SymbolicPolicy::kindsOf(sema::RoleId role) const {
   return names;
 }
 
-Bdd SymbolicPolicy::guard(const sema::Guard &condition) {
+Bdd SymbolicPolicy::guard(const sema::Guard &condition, uint32_t node) {
   Bdd result = logic::kFalse;
   for (const sema::Clause &clause : condition.clauses) {
     logic::Cube literals;
     for (sema::FlagId f = 0; f < policy.flags.size(); ++f) {
       bool required = (clause.required >> f) & 1, forbidden = (clause.forbidden >> f) & 1;
-      if (required || forbidden)
-        literals.push_back(logic::Literal{variables[f], required});
+      if (!required && !forbidden)
+        continue;
+      uint32_t variable =
+          side == Side::Before ? flags.beforeVariable(f, node) : flags.afterVariable(f, node);
+      literals.push_back(logic::Literal{variable, required});
     }
     // A clause that both requires and forbids a flag never holds: cube() gives false for it.
     std::sort(
@@ -86,26 +114,27 @@ Bdd SymbolicPolicy::guard(const sema::Guard &condition) {
   return result;
 }
 
-Bdd SymbolicPolicy::ruleGuard(uint32_t rule) {
-  if (!ruleGuards[rule])
-    ruleGuards[rule] = guard(policy.rules[rule].guard);
-  return *ruleGuards[rule];
+Bdd SymbolicPolicy::ruleGuard(uint32_t rule, uint32_t node) {
+  std::optional<Bdd> &cached = ruleGuards[size_t(rule) * kNodeCopies + node];
+  if (!cached)
+    cached = guard(policy.rules[rule].guard, node);
+  return *cached;
 }
 
-Bdd SymbolicPolicy::requirement(sema::KindId k) {
-  if (!requirements[k]) {
+Bdd SymbolicPolicy::requirement(sema::KindId k, uint32_t node) {
+  std::optional<Bdd> &cached = requirements[size_t(k) * kNodeCopies + node];
+  if (!cached) {
     Bdd all = logic::kTrue;
     for (const sema::Requirement &statement : policy.requirements)
       if ((statement.kinds >> k) & 1)
-        all = bdds.conjoin(all, guard(statement.guard));
-    requirements[k] = all;
+        all = bdds.conjoin(all, guard(statement.guard, node));
+    cached = all;
   }
-  return *requirements[k];
+  return *cached;
 }
 
-Verdict SymbolicPolicy::decide(const std::string &kindName,
-                               const std::vector<std::string> &roleNames,
-                               const std::string &permissionName, sema::Relation relation) {
+Verdict SymbolicPolicy::decide(const std::string &kindName, const std::vector<HeldAt> &memberships,
+                               const std::string &permissionName) {
   Verdict verdict;
   std::optional<sema::KindId> k = kind(kindName);
   std::optional<sema::PermissionId> p = permission(permissionName);
@@ -117,13 +146,18 @@ Verdict SymbolicPolicy::decide(const std::string &kindName,
     verdict.gate = Verdict::Gate::UnknownPermission;
     return verdict;
   }
-  std::vector<sema::RoleId> held;
-  for (const std::string &name : roleNames)
-    if (std::optional<sema::RoleId> r = role(name); r && ((policy.roles[*r].kinds >> *k) & 1))
-      held.push_back(*r);
-  for (size_t i = 0; i < held.size(); ++i)
-    for (size_t j = i + 1; j < held.size(); ++j)
-      if (exclusive(policy.roles[held[i]].name, policy.roles[held[j]].name)) {
+  // The roles this policy knows and lets the kind hold, per membership.
+  std::vector<std::vector<sema::RoleId>> held(memberships.size());
+  std::vector<sema::RoleId> all;
+  for (size_t m = 0; m < memberships.size(); ++m)
+    for (const std::string &name : memberships[m].roles)
+      if (std::optional<sema::RoleId> r = role(name); r && ((policy.roles[*r].kinds >> *k) & 1)) {
+        held[m].push_back(*r);
+        all.push_back(*r);
+      }
+  for (size_t i = 0; i < all.size(); ++i)
+    for (size_t j = i + 1; j < all.size(); ++j)
+      if (exclusive(policy.roles[all[i]].name, policy.roles[all[j]].name)) {
         verdict.gate = Verdict::Gate::Exclusive;
         return verdict;
       }
@@ -131,19 +165,23 @@ Verdict SymbolicPolicy::decide(const std::string &kindName,
     verdict.gate = Verdict::Gate::NotApplicable;
     return verdict;
   }
-  verdict.requirement = requirement(*k);
-  const unsigned relationBit = 1u << static_cast<unsigned>(relation);
-  std::set<uint32_t> seen; // a rule reached through two held roles counts once
-  for (sema::RoleId r : held)
-    for (uint32_t index : roleRules[r]) {
-      const sema::Rule &rule = policy.rules[index];
-      if (!(sema::reachRelations(rule.reach) & relationBit) ||
-          !std::binary_search(rule.permissions.begin(), rule.permissions.end(), *p) ||
-          !seen.insert(index).second)
-        continue;
-      Bdd &part = rule.effect == sema::Effect::Deny ? verdict.deny : verdict.allow;
-      part = bdds.disjoin(part, ruleGuard(index));
-    }
+  // Requirements hold for the principal at each membership's node.
+  for (const HeldAt &membership : memberships)
+    verdict.requirement = bdds.conjoin(verdict.requirement, requirement(*k, membership.node));
+  for (size_t m = 0; m < memberships.size(); ++m) {
+    const unsigned relationBit = 1u << static_cast<unsigned>(memberships[m].relation);
+    std::set<uint32_t> seen; // a rule reached through two roles of one membership counts once
+    for (sema::RoleId r : held[m])
+      for (uint32_t index : roleRules[r]) {
+        const sema::Rule &rule = policy.rules[index];
+        if (!(sema::reachRelations(rule.reach) & relationBit) ||
+            !std::binary_search(rule.permissions.begin(), rule.permissions.end(), *p) ||
+            !seen.insert(index).second)
+          continue;
+        Bdd &part = rule.effect == sema::Effect::Deny ? verdict.deny : verdict.allow;
+        part = bdds.disjoin(part, ruleGuard(index, memberships[m].node));
+      }
+  }
   return verdict;
 }
 

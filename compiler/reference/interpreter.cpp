@@ -50,9 +50,12 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
   }
   if (!((model.permissions[request.permission].applicableKinds >> request.kind) & 1))
     return deny(Outcome::NotApplicable);
-  for (const sema::Requirement &requirement : model.requirements)
-    if (((requirement.kinds >> request.kind) & 1) && !requirement.guard.holds(request.flags))
-      return deny(Outcome::Requirement);
+  // Requirements hold for the principal at each of its nodes in the target's tree.
+  for (const Membership &membership : request.memberships)
+    for (const sema::Requirement &requirement : model.requirements)
+      if (membership.relation && ((requirement.kinds >> request.kind) & 1) &&
+          !requirement.guard.holds(request.flags | membership.nodeFlags))
+        return deny(Outcome::Requirement);
 
   // Every rule reachable from the roles of a membership in the target's tree, matched with that
   // membership's relation and flags; a rule counts once, with the first membership it matched.

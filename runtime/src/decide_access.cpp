@@ -110,8 +110,12 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
       t.section[format::kPermissionInfo] + format::perm::kSize * size_t(q->permission);
   if (!(format::loadU64(permInfo + format::perm::kKindMask) & kindBit))
     return refuse(LATTICE_REASON_NOT_APPLICABLE);
-  if (!requirementsHold(t, kindBit, q->flags))
-    return refuse(LATTICE_REASON_REQUIREMENT);
+  // `require` holds for the principal at each of its nodes in the target's tree: its flags with
+  // that node's (for a requirement on principal flags only, the same answer every time).
+  for (uint32_t m = 0; m < count; ++m)
+    if (relationAt(m) != LATTICE_REL_NONE &&
+        !requirementsHold(t, kindBit, q->flags | ms[m].node_flags))
+      return refuse(LATTICE_REASON_REQUIREMENT);
 
   const size_t permissionRow = size_t(q->permission) * format::kRelationCount;
   auto allowBitsAt = [&](uint32_t relation) {
