@@ -89,7 +89,7 @@ TEST_P(CsvAgreement, SingleRoleCasesMatchTheCsv) {
   const sema::Model &model = *frontend.model;
   doc::Matrix matrix;
   std::string error;
-  ASSERT_TRUE(doc::buildMatrix(model, matrix, error)) << error;
+  ASSERT_TRUE(doc::buildMatrix(model, {}, matrix, error)) << error;
   std::istringstream csv(doc::renderCsv(matrix));
 
   std::string line;
