@@ -76,9 +76,12 @@ requireDecl : REQUIRE condition (FOR kinds=identList)? ';' ;
 
 // test "drivers cannot flash firmware" { deny driver as account_user: station.update_firmware on same; }
 testDecl : TEST STRING '{' testCase* '}' ;
+// A decision case, or a delegation case: `assigns admin: agent;` (a holder of `admin` may give
+// `agent`), `not assigns admin: owner;` (it may not).
 testCase
   : expect=(ALLOW | DENY) roles+=ident ('+' roles+=ident)* (AS kind=ident)? (WITH flags=identList)?
     ':' patterns=permissionList (EXCEPT excluded=permissionList)? ON relationList ';'
+  | negated=NOT? ASSIGNS roles+=ident ('+' roles+=ident)* ':' targets=identList ';'
   ;
 relationList : '*' | ident | '{' identList '}' ;
 

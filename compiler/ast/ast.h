@@ -144,8 +144,10 @@ struct RequireDecl {
 };
 
 struct TestCase {
-  Effect expect = Effect::Allow;
+  Effect expect = Effect::Allow; // for `assigns` cases: Allow, and Deny for `not assigns`
+  bool assigns = false;          // a delegation case: `[not] assigns ROLES: TARGETS;`
   std::vector<Ident> roles;
+  std::vector<Ident> targets; // assigns cases: the roles the holder may (not) give
   std::optional<Ident> kind;
   std::vector<Ident> flags;
   std::vector<PermissionPattern> patterns;

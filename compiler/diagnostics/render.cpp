@@ -162,6 +162,11 @@ llvm::json::Object jsonLocation(const SourceManager &sources, SourceRange range)
 
 void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
                 const std::vector<Diagnostic> &diagnostics) {
+  out << llvm::formatv("{0:2}", llvm::json::Value(diagnosticsJson(sources, diagnostics))) << '\n';
+}
+
+llvm::json::Object diagnosticsJson(const SourceManager &sources,
+                                   const std::vector<Diagnostic> &diagnostics) {
   llvm::json::Array items;
   size_t errors = 0, warnings = 0;
   for (const Diagnostic &diag : diagnostics) {
@@ -186,10 +191,9 @@ void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
                              {"location", jsonLocation(sources, diag.suppression->range)}};
     items.push_back(std::move(item));
   }
-  llvm::json::Object root{{"diagnostics", std::move(items)},
-                          {"errors", static_cast<int64_t>(errors)},
-                          {"warnings", static_cast<int64_t>(warnings)}};
-  out << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << '\n';
+  return llvm::json::Object{{"diagnostics", std::move(items)},
+                            {"errors", static_cast<int64_t>(errors)},
+                            {"warnings", static_cast<int64_t>(warnings)}};
 }
 
 } // namespace lattice

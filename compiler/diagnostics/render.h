@@ -4,6 +4,7 @@
 
 #include "diagnostics/diagnostic.h"
 
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <vector>
@@ -23,5 +24,8 @@ void renderText(llvm::raw_ostream &out, const SourceManager &sources,
 /// diagnostics are listed with a "suppression" object and not counted.
 void renderJson(llvm::raw_ostream &out, const SourceManager &sources,
                 const std::vector<Diagnostic> &diagnostics);
+/// The same document as an object, for commands that add their own keys to it (`test`).
+llvm::json::Object diagnosticsJson(const SourceManager &sources,
+                                   const std::vector<Diagnostic> &diagnostics);
 
 } // namespace lattice

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <fmt/format.h>
 
 namespace lattice::doc {
 namespace {
@@ -110,15 +111,20 @@ bool sameAccess(const KindAccess &a, const KindAccess &b) {
   return true;
 }
 
-bool computeKind(const sema::Model &model, sema::RoleId role, sema::PermissionId permission,
-                 sema::KindId kind, KindAccess &out, std::string &error) {
+bool computeKind(const sema::Model &model, const std::vector<sema::RoleId> &roles,
+                 sema::PermissionId permission, sema::KindId kind, KindAccess &out,
+                 std::string &error) {
   out.kinds = sema::KindMask{1} << kind;
   out.applicable = (model.permissions[permission].applicableKinds >> kind) & 1;
   if (!out.applicable)
     return true;
   sema::FlagMask relevant = 0;
-  std::vector<sema::RoleId> sources = model.roles[role].inherited;
-  sources.push_back(role);
+  std::vector<sema::RoleId> sources;
+  for (sema::RoleId role : roles) {
+    sources.insert(sources.end(), model.roles[role].inherited.begin(),
+                   model.roles[role].inherited.end());
+    sources.push_back(role);
+  }
   for (sema::RoleId source : sources)
     for (uint32_t index : model.roles[source].rules) {
       const sema::Rule &rule = model.rules[index];
@@ -133,8 +139,11 @@ bool computeKind(const sema::Model &model, sema::RoleId role, sema::PermissionId
     if (relevant >> flag & 1)
       flagBits.push_back(flag);
   if (flagBits.size() > kMaxCellFlags) {
-    error = "role `" + model.roles[role].name + "` and permission `" +
-            model.permissions[permission].name + "` depend on more than 12 flags";
+    std::string names;
+    for (sema::RoleId role : roles)
+      names += (names.empty() ? "" : "+") + model.roles[role].name;
+    error = "role `" + names + "` and permission `" + model.permissions[permission].name +
+            "` depend on more than 12 flags";
     return false;
   }
   const uint32_t points = 1u << flagBits.size();
@@ -149,7 +158,7 @@ bool computeKind(const sema::Model &model, sema::RoleId role, sema::PermissionId
       if (((requirement.kinds >> kind) & 1) && !requirement.guard.holds(flags))
         dontCare[p] = true;
     for (uint32_t r = 0; r < sema::kRelationCount; ++r) {
-      reference::Request request{kind, {role}, permission, static_cast<sema::Relation>(r), flags};
+      reference::Request request{kind, roles, permission, static_cast<sema::Relation>(r), flags};
       on[r][p] = reference::decide(model, request).allowed;
     }
   }
@@ -174,7 +183,8 @@ const char *accessName(Access access) {
   return "deny";
 }
 
-bool buildMatrix(const sema::Model &model, Matrix &matrix, std::string &error) {
+bool buildMatrix(const sema::Model &model, const std::vector<std::vector<sema::RoleId>> &stacks,
+                 Matrix &matrix, std::string &error) {
   matrix = Matrix{};
   matrix.model = &model;
   // Column groups: roles held by the same user types, ordered by their first user type.
@@ -186,11 +196,20 @@ bool buildMatrix(const sema::Model &model, Matrix &matrix, std::string &error) {
     int fa = std::countr_zero(ka), fb = std::countr_zero(kb);
     return fa != fb ? fa < fb : ka < kb;
   });
-  for (sema::RoleId role : order) {
-    if (matrix.columnGroups.empty() || matrix.columnGroups.back().kinds != model.roles[role].kinds)
-      matrix.columnGroups.push_back(ColumnGroup{model.roles[role].kinds, {}});
-    matrix.columnGroups.back().roles.push_back(role);
-    matrix.columns.push_back(role);
+  auto addColumn = [&](Column column, bool stacked) {
+    if (matrix.columnGroups.empty() || matrix.columnGroups.back().kinds != column.kinds ||
+        matrix.columnGroups.back().stacked != stacked)
+      matrix.columnGroups.push_back(ColumnGroup{column.kinds, stacked, {}});
+    matrix.columnGroups.back().columns.push_back(matrix.columns.size());
+    matrix.columns.push_back(std::move(column));
+  };
+  for (sema::RoleId role : order)
+    addColumn(Column{{role}, model.roles[role].kinds}, false);
+  for (const std::vector<sema::RoleId> &stack : stacks) {
+    sema::KindMask kinds = model.allKinds();
+    for (sema::RoleId role : stack)
+      kinds &= model.roles[role].kinds;
+    addColumn(Column{stack, kinds}, true);
   }
   for (sema::ResourceId res = 0; res < model.resources.size(); ++res) {
     const sema::Resource &resource = model.resources[res];
@@ -201,13 +220,13 @@ bool buildMatrix(const sema::Model &model, Matrix &matrix, std::string &error) {
         if (std::find(resource.groups[g].members.begin(), resource.groups[g].members.end(),
                       permission) != resource.groups[g].members.end())
           row.group = static_cast<int>(g);
-      for (sema::RoleId role : matrix.columns) {
+      for (const Column &column : matrix.columns) {
         Cell cell;
         for (sema::KindId kind = 0; kind < model.kinds.size(); ++kind) {
-          if (!((model.roles[role].kinds >> kind) & 1))
+          if (!((column.kinds >> kind) & 1))
             continue;
           KindAccess access;
-          if (!computeKind(model, role, permission, kind, access, error))
+          if (!computeKind(model, column.roles, permission, kind, access, error))
             return false;
           auto same = std::find_if(cell.variants.begin(), cell.variants.end(),
                                    [&](const KindAccess &v) { return sameAccess(v, access); });
@@ -236,6 +255,70 @@ bool buildMatrix(const sema::Model &model, Matrix &matrix, std::string &error) {
     matrix.sections.push_back(std::move(section));
   }
   return true;
+}
+
+bool resolveStack(const sema::Model &model, const std::string &text,
+                  std::vector<sema::RoleId> &roles, std::string &error) {
+  roles.clear();
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t plus = text.find('+', start);
+    std::string name =
+        text.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    start = plus == std::string::npos ? text.size() + 1 : plus + 1;
+    auto it = std::find_if(model.roles.begin(), model.roles.end(),
+                           [&](const sema::Role &role) { return role.name == name; });
+    if (it == model.roles.end()) {
+      error = name.empty() ? fmt::format("`--stack {}`: a role name is missing", text)
+                           : fmt::format("`--stack {}`: unknown role `{}`", text, name);
+      return false;
+    }
+    sema::RoleId id = static_cast<sema::RoleId>(it - model.roles.begin());
+    if (std::find(roles.begin(), roles.end(), id) != roles.end()) {
+      error = fmt::format("`--stack {}`: role `{}` is named twice", text, name);
+      return false;
+    }
+    roles.push_back(id);
+  }
+  if (roles.size() < 2) {
+    error = fmt::format("`--stack {}`: name two roles or more, joined with `+`", text);
+    return false;
+  }
+  sema::KindMask kinds = model.allKinds();
+  for (sema::RoleId role : roles)
+    kinds &= model.roles[role].kinds;
+  if (kinds == 0) {
+    error = fmt::format("`--stack {}`: no user type may hold all of these roles", text);
+    return false;
+  }
+  return true;
+}
+
+std::string columnName(const sema::Model &model, const Column &column) {
+  std::string name;
+  for (sema::RoleId role : column.roles)
+    name += (name.empty() ? "" : "+") + model.roles[role].name;
+  return name;
+}
+
+std::string columnLabel(const sema::Model &model, const Column &column) {
+  std::string label;
+  for (sema::RoleId role : column.roles) {
+    const sema::Role &r = model.roles[role];
+    label += (label.empty() ? "" : " + ") + (r.label.empty() ? r.name : r.label);
+  }
+  return label;
+}
+
+std::string scopeKindsText(const sema::Model &model, bool rootsOnly) {
+  std::vector<std::string> names;
+  for (const sema::ScopeKind &kind : model.scopeKinds)
+    if (!rootsOnly || kind.parents.empty())
+      names.push_back(kind.name);
+  std::string text;
+  for (size_t i = 0; i < names.size(); ++i)
+    text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+  return text;
 }
 
 std::string relationsText(sema::RelationMask relations) {

@@ -46,22 +46,44 @@ struct Section {
   std::vector<Row> rows;
 };
 
-/// Columns of roles that are held by the same user types.
+/// A column: one role, or a stacked combination of roles (`--stack a+b`) held together.
+struct Column {
+  std::vector<sema::RoleId> roles;
+  sema::KindMask kinds = 0; // the user types that may hold every one of them
+  bool stacked() const { return roles.size() > 1; }
+};
+
+/// Columns held by the same user types (stacked combinations come last, in their own groups).
 struct ColumnGroup {
   sema::KindMask kinds = 0;
-  std::vector<sema::RoleId> roles;
+  bool stacked = false;
+  std::vector<size_t> columns; // indexes into Matrix::columns
 };
 
 struct Matrix {
   const sema::Model *model = nullptr;
   std::vector<ColumnGroup> columnGroups;
-  std::vector<sema::RoleId> columns; // the roles, grouped as in columnGroups
+  std::vector<Column> columns; // the roles, then the stacks, grouped as in columnGroups
   std::vector<Section> sections;
 };
 
-/// Builds the matrix. Fails (returns false, sets `error`) only when a cell depends on more
-/// than 12 flags, which would make the condition search too slow.
-bool buildMatrix(const sema::Model &model, Matrix &matrix, std::string &error);
+/// Builds the matrix: a column per role, then one per stacked combination in `stacks` (each at
+/// least two roles, held by some user type together). Fails (returns false, sets `error`) when a
+/// cell depends on more than 12 flags, which would make the condition search too slow.
+bool buildMatrix(const sema::Model &model, const std::vector<std::vector<sema::RoleId>> &stacks,
+                 Matrix &matrix, std::string &error);
+
+/// Resolves `--stack a+b+c` against the model: at least two distinct roles that some user type
+/// may hold together. Returns false with `error` set otherwise.
+bool resolveStack(const sema::Model &model, const std::string &text,
+                  std::vector<sema::RoleId> &roles, std::string &error);
+
+/// "support", or "support+billing" for a stacked column.
+std::string columnName(const sema::Model &model, const Column &column);
+/// "Support", or "Support + Billing" (labels, else names).
+std::string columnLabel(const sema::Model &model, const Column &column);
+/// The scope kinds in words for the legend: "tenant, account or subaccount", and the roots.
+std::string scopeKindsText(const sema::Model &model, bool rootsOnly);
 
 /// "own node", "own node and below", "whole tenant", ...
 std::string relationsText(sema::RelationMask relations);

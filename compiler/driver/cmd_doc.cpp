@@ -16,6 +16,7 @@ namespace {
 const std::vector<OptionSpec> kDocOptions = {
     {"--format", true, "md|html|csv|json", "output format (default: md)"},
     {"-o", true, "OUT", "write to this file instead of standard output"},
+    {"--stack", true, "R1+R2", "add a column for a user holding these roles at once (repeatable)"},
     {"--color", true, "auto|always|never", "colour diagnostics"},
     {"--help", false, "", "show this help"},
 };
@@ -28,7 +29,8 @@ int runDoc(const Argv &argv) {
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice doc [options] FILE... [-o OUT]\n\nWrites the role x permission "
                "matrix of the policy, grouped by resource and action group:\neach cell says "
-               "where (own node, below, whole tenant) and when (flags) the role allows it.\n\n"
+               "where (own node, below, whole tenant) and when (flags) the role allows it.\n"
+               "`--stack a+b` adds a column for a user holding roles a and b together.\n\n"
                "Options:\n{}",
                describeOptions(kDocOptions));
     return ExitOk;
@@ -54,8 +56,17 @@ int runDoc(const Argv &argv) {
   FrontendResult frontend = runFrontend(options);
   if (!frontend.model)
     return frontend.exitCode;
+  std::vector<std::vector<sema::RoleId>> stacks;
+  for (const std::string &text : args->all("--stack")) {
+    std::vector<sema::RoleId> roles;
+    if (!doc::resolveStack(*frontend.model, text, roles, error)) {
+      fmt::print(stderr, "lattice doc: error: {}\n", error);
+      return ExitErrors;
+    }
+    stacks.push_back(std::move(roles));
+  }
   doc::Matrix matrix;
-  if (!doc::buildMatrix(*frontend.model, matrix, error)) {
+  if (!doc::buildMatrix(*frontend.model, stacks, matrix, error)) {
     fmt::print(stderr, "lattice doc: error: {}\n", error);
     return ExitErrors;
   }

@@ -1,11 +1,13 @@
 // cmd_fmt.cpp - `lattice fmt FILE...`: rewrite policy files in the canonical layout (docs/fmt.md).
-// `--check` writes nothing and lists the files that would change; `-` formats stdin to stdout.
+// `--check` writes nothing and prints what would change as a unified diff; `-` formats stdin to
+// stdout.
 #include "diagnostics/render.h"
 #include "driver/args.h"
 #include "driver/atomic_write.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "format/formatter.h"
+#include "format/unified_diff.h"
 #include "parse/input_files.h"
 #include "parse/parser.h"
 
@@ -22,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::vector<OptionSpec> kFmtOptions = {
-    {"--check", false, "", "write nothing; list the files that would change, exit 1 if any"},
+    {"--check", false, "", "write nothing; print a unified diff of each change, exit 1 if any"},
     {"--help", false, "", "show this help"},
 };
 
@@ -103,7 +105,8 @@ int runFmt(const Argv &argv) {
     bool changed = *formatted != text;
     if (check) {
       if (changed) {
-        fmt::print("{}\n", path == "-" ? "<stdin>" : path);
+        std::string diff = format::unifiedDiff(text, *formatted, path == "-" ? "<stdin>" : path);
+        std::fwrite(diff.data(), 1, diff.size(), stdout);
         raise(ExitErrors);
       }
       continue;

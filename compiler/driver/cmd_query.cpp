@@ -4,6 +4,7 @@
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "driver/request.h"
+#include "query/can_assign.h"
 
 #include "llvm/Support/JSON.h"
 
@@ -16,6 +17,7 @@ namespace {
 
 const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--requests", true, "FILE.jsonl", "answer one JSON request per line (`-`: stdin)"},
+    {"--can-assign", true, "ROLE", "may a holder of --roles assign ROLE? (delegation)"},
     {"--help", false, "", "show this help"},
 });
 
@@ -99,6 +101,24 @@ int answerStream(const lattice_table *table, std::istream &in) {
   return exitCode;
 }
 
+/// `--can-assign ROLE --roles R1,R2`: lattice_can_assign, in the words of a decision.
+int answerCanAssign(const lattice_table *table, const Args &args, const std::string &target) {
+  std::vector<uint32_t> roles;
+  uint32_t targetId = 0;
+  std::string error;
+  if (!query::resolveAssign(table, splitList(args.get("--roles").value_or("")), target, roles,
+                            targetId, error)) {
+    fmt::print("deny\n");
+    std::fflush(stdout);
+    fmt::print(stderr, "lattice query: error: {}\n", error);
+    return ExitErrors;
+  }
+  query::AssignAnswer answer = query::canAssign(table, roles, targetId);
+  fmt::print("{}\n  {}\n", answer.allowed ? "allow" : "deny",
+             query::describeAssign(table, answer, targetId));
+  return ExitOk;
+}
+
 } // namespace
 
 int runQuery(const Argv &argv) {
@@ -107,14 +127,19 @@ int runQuery(const Argv &argv) {
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice query TABLE --kind K --roles R1,R2 --permission RES.ACTION "
                "--relation REL [--flags F1,F2]\n       lattice query TABLE --requests "
-               "FILE.jsonl\n\nAnswers requests from a compiled table and says which role "
+               "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE\n\nAnswers "
+               "requests from a compiled table and says which role "
                "decided.\n\nOptions:\n{}",
                describeOptions(kQueryOptions));
     return ExitOk;
   }
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
-  else if (args && !args->has("--requests"))
+  else if (args && args->has("--can-assign")) {
+    for (const char *other : {"--kind", "--permission", "--relation", "--flags", "--requests"})
+      if (args->has(other))
+        error = fmt::format("`--can-assign` takes only `--roles`, not `{}`", other);
+  } else if (args && !args->has("--requests"))
     error = missingRequestOption(*args).value_or("");
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice query: error: {}\nrun `lattice query --help` for usage\n", error);
@@ -129,6 +154,8 @@ int runQuery(const Argv &argv) {
                lattice_load_status_message(status));
     return ExitUsage;
   }
+  if (auto target = args->get("--can-assign"))
+    return answerCanAssign(table.get(), *args, *target);
   if (auto requests = args->get("--requests")) {
     if (*requests == "-")
       return answerStream(table.get(), std::cin);

@@ -1,91 +1,147 @@
 // cmd_test.cpp - `lattice test FILE...`: compile, then run every `test` case through the
 // runtime on the table that `build` would write, so the tests check exactly what ships.
+#include "diagnostics/render.h"
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "driver/request.h"
-#include "emit/table_writer.h"
-#include "lattice/lattice.h"
-#include "lower/lower.h"
+#include "testrun/coverage.h"
+#include "testrun/report.h"
+#include "testrun/runner.h"
 
+#include <cstdlib>
 #include <fmt/format.h>
 
 namespace lattice::driver {
 namespace {
 
-const std::vector<OptionSpec> kTestOptions = withDiagnosticOptions({
-    {"--verbose", false, "", "list every test, not only failures"},
-});
-
-/// Runs one case; prints each failing expansion. Returns true if every expansion passed.
-bool runCase(const lattice_table *table, const sema::Model &model, const sema::TestCase &c,
-             const std::string &testName, const SourceManager &sources, std::FILE *out) {
-  bool passed = true;
-  std::string roleNames;
-  for (sema::RoleId role : c.roles)
-    roleNames += (roleNames.empty() ? "" : " + ") + model.roles[role].name;
-  for (sema::PermissionId permission : c.permissions)
-    for (uint32_t relation = 0; relation < sema::kRelationCount; ++relation) {
-      if (!(c.relations >> relation & 1))
-        continue;
-      lattice_request request{c.kind,     c.roles.data(), static_cast<uint32_t>(c.roles.size()),
-                              permission, relation,       c.flags};
-      lattice_decision decision = lattice_decide(table, &request);
-      bool expected = c.expect == sema::Effect::Allow;
-      if ((decision.allowed != 0) == expected)
-        continue;
-      passed = false;
-      LineColumn lc = sources.lineColumn(c.range.file, c.range.begin);
-      fmt::print(out,
-                 "{}:{}:{}: FAIL test \"{}\": expected {}, got {} for {} as `{}`: `{}` on {} "
-                 "({})\n",
-                 sources.name(c.range.file).str(), lc.line, lc.column, testName,
-                 expected ? "allow" : "deny", decision.allowed ? "allow" : "deny", roleNames,
-                 model.kinds[c.kind].name, model.permissions[permission].name,
-                 sema::relationName(static_cast<sema::Relation>(relation)),
-                 describeDecision(table, decision));
+std::vector<OptionSpec> testOptions() {
+  std::vector<OptionSpec> specs = withDiagnosticOptions({
+      {"--verbose", false, "", "list every test, not only failures"},
+      {"--coverage", false, "", "report the rules no test exercised and the matrix cells pinned"},
+      {"--coverage-min", true, "PCT",
+       "fail (exit 1) when fewer than PCT percent of the rules are exercised"},
+      {"--allow-empty", false, "", "succeed when the files have no test case"},
+  });
+  for (OptionSpec &spec : specs)
+    if (spec.name == "--format") {
+      spec.valueName = "text|json|sarif|junit";
+      spec.help = "json: one document with diagnostics and results; junit: JUnit XML on stdout "
+                  "(diagnostics as text on stderr); sarif: diagnostics as SARIF";
     }
-  return passed;
+  return specs;
+}
+const std::vector<OptionSpec> kTestOptions = testOptions();
+
+std::optional<double> parsePercent(const std::string &text) {
+  char *end = nullptr;
+  double value = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !(value >= 0 && value <= 100))
+    return std::nullopt;
+  return value;
+}
+
+std::string validate(const Args &args, const FrontendOptions &) {
+  if (auto min = args.get("--coverage-min"); min && !parsePercent(*min))
+    return fmt::format("`--coverage-min` takes a percentage from 0 to 100, not `{}`", *min);
+  return "";
+}
+
+void print(std::FILE *out, const std::string &text) {
+  std::fwrite(text.data(), 1, text.size(), out);
+}
+
+void printJson(llvm::json::Object document) {
+  llvm::outs() << llvm::formatv("{0:2}", llvm::json::Value(std::move(document))) << '\n';
+  llvm::outs().flush();
 }
 
 } // namespace
 
 int runTest(const Argv &commandLine) {
   static const FrontendCommand command{
-      "test", "[options] FILE...",
+      "test",
+      "[options] FILE...",
       "Runs the `test` blocks of the policy against its compiled table.\nEnds with a line `N "
-      "passed, N failed` (counting test cases; on stderr with `--format sarif`).",
-      kTestOptions};
+      "passed, N failed` (counting test cases; on stderr with `--format sarif`\nor `junit`). "
+      "Files without any test case are an error unless --allow-empty.",
+      kTestOptions,
+      validate,
+      "junit"};
   std::optional<Args> args;
   FrontendOptions options;
+  options.deferJson = true;
   if (std::optional<int> exit = parseFrontendCommand(commandLine, command, args, options))
     return *exit;
+  bool junit = args->get("--format") == "junit";
+  bool json = options.format == DiagFormat::Json;
+  std::optional<double> coverageMin;
+  if (auto min = args->get("--coverage-min"))
+    coverageMin = parsePercent(*min);
+  bool coverage = args->has("--coverage") || coverageMin.has_value();
+
   FrontendResult frontend = runFrontend(options);
-  if (!frontend.model)
+  const SourceManager &sources = *frontend.sources;
+  if (!frontend.model) {
+    if (json) {
+      llvm::json::Object document = diagnosticsJson(sources, frontend.diagnostics);
+      document["tests"] = llvm::json::Array{};
+      document["passed"] = 0;
+      document["failed"] = 0;
+      printJson(std::move(document));
+    } else if (junit) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      renderText(os, sources, frontend.diagnostics, RenderOptions{false});
+      print(stdout, testrun::reportJunit(nullptr, sources, nullptr, os.str()));
+    }
     return frontend.exitCode;
+  }
   const sema::Model &model = *frontend.model;
-  std::vector<uint8_t> bytes = emit::writeTable(lower::lowerModel(model));
-  lattice_table *table = nullptr;
-  lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &table);
-  if (status != LATTICE_LOAD_OK) {
-    fmt::print(stderr, "lattice test: internal error: the compiled table does not load: {}\n",
-               lattice_load_status_message(status));
+  std::string error;
+  std::optional<testrun::Report> report = testrun::runTests(model, describeDecision, error);
+  if (!report) {
+    fmt::print(stderr, "lattice test: internal error: {}\n", error);
     return ExitErrors;
   }
-  // stdout holds nothing but the SARIF log when one is asked for.
-  std::FILE *out = options.format == DiagFormat::Sarif ? stderr : stdout;
-  size_t passed = 0, failed = 0;
-  for (const sema::Test &test : model.tests) {
-    size_t failedBefore = failed;
-    for (const sema::TestCase &c : test.cases)
-      (runCase(table, model, c, test.name, *frontend.sources, out) ? passed : failed) += 1;
-    if (args->has("--verbose"))
-      fmt::print(out, "{} {} ({} cases)\n", failed == failedBefore ? "PASS" : "FAIL", test.name,
-                 test.cases.size());
+  std::optional<testrun::Coverage> covered;
+  if (coverage)
+    covered = testrun::computeCoverage(model);
+
+  // stdout holds nothing but the document when one is asked for (JSON, SARIF, JUnit).
+  if (json) {
+    llvm::json::Object document = diagnosticsJson(sources, frontend.diagnostics);
+    for (auto &[key, value] : testrun::reportJson(model, sources, *report))
+      document[key] = std::move(value);
+    if (covered)
+      document["coverage"] = testrun::coverageJson(model, sources, *covered);
+    printJson(std::move(document));
+  } else if (junit) {
+    print(stdout, testrun::reportJunit(&model, sources, &*report, ""));
   }
-  lattice_table_free(table);
-  fmt::print(out, "{} passed, {} failed\n", passed, failed);
-  return failed == 0 ? ExitOk : ExitErrors;
+  std::FILE *out = options.format == DiagFormat::Text && !junit ? stdout : stderr;
+  if (!json) {
+    print(out, testrun::reportText(model, sources, *report, args->has("--verbose")));
+    if (covered)
+      print(out, testrun::coverageText(model, sources, *covered));
+  }
+  std::fflush(stdout);
+
+  int exitCode = report->failed == 0 ? ExitOk : ExitErrors;
+  if (report->passed + report->failed == 0 && !args->has("--allow-empty")) {
+    fmt::print(stderr, "lattice test: error: no test case in the given files; write a `test` "
+                       "block, or pass --allow-empty\n");
+    exitCode = ExitErrors;
+  }
+  if (covered && coverageMin &&
+      !testrun::meetsMinimum(covered->rulesExercised, covered->rulesTotal, *coverageMin)) {
+    fmt::print(stderr,
+               "lattice test: error: {}% of the rules are exercised, under the minimum of {}%\n",
+               testrun::percentText(covered->rulesExercised, covered->rulesTotal),
+               *args->get("--coverage-min"));
+    exitCode = ExitErrors;
+  }
+  return exitCode;
 }
 
 } // namespace lattice::driver

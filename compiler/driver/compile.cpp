@@ -70,7 +70,8 @@ FrontendResult runFrontend(const FrontendOptions &options) {
   }
 
   if (options.format == DiagFormat::Json) {
-    renderJson(llvm::outs(), sources, reported);
+    if (!options.deferJson)
+      renderJson(llvm::outs(), sources, reported);
   } else if (options.format == DiagFormat::Sarif) {
     std::error_code ec;
     std::filesystem::path cwd = std::filesystem::current_path(ec);
@@ -92,6 +93,7 @@ FrontendResult runFrontend(const FrontendOptions &options) {
     result.exitCode = ExitErrors;
   if (result.exitCode != ExitOk)
     result.model.reset();
+  result.diagnostics = std::move(reported);
   return result;
 }
 
@@ -155,9 +157,13 @@ std::string describeWarningGroups() {
 
 std::optional<std::string> parseDiagOptions(const std::optional<std::string> &format,
                                             const std::optional<std::string> &color,
-                                            FrontendOptions &options) {
-  if (format && *format != "text" && *format != "json" && *format != "sarif")
-    return "`--format` takes `text`, `json` or `sarif`, not `" + *format + "`";
+                                            FrontendOptions &options, const char *extraFormat) {
+  bool extra = extraFormat != nullptr && format == extraFormat;
+  if (format && !extra && *format != "text" && *format != "json" && *format != "sarif")
+    return extraFormat != nullptr
+               ? "`--format` takes `text`, `json`, `sarif` or `" + std::string(extraFormat) +
+                     "`, not `" + *format + "`"
+               : "`--format` takes `text`, `json` or `sarif`, not `" + *format + "`";
   options.format = format == "json"    ? DiagFormat::Json
                    : format == "sarif" ? DiagFormat::Sarif
                                        : DiagFormat::Text;

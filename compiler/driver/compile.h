@@ -24,12 +24,16 @@ struct FrontendOptions {
   DiagFormat format = DiagFormat::Text;
   bool color = false;
   WarningOptions warnings; // -W<group>, -Wno-<group>, --werror
+  /// With --format json, leave the document to the command (in FrontendResult::diagnostics):
+  /// `test` adds its results to it, so that stdout holds one JSON document.
+  bool deferJson = false;
 };
 
 struct FrontendResult {
   std::unique_ptr<SourceManager> sources; // for rendering locations after the front end
   std::optional<sema::Model> model;       // set when there were no errors
   int exitCode = ExitOk;                  // ExitOk, ExitErrors or ExitUsage (unreadable input)
+  std::vector<Diagnostic> diagnostics;    // as reported: suppressions and options applied
 };
 
 /// Runs the front end and prints its diagnostics (text to stderr, JSON and SARIF to stdout).
@@ -59,6 +63,8 @@ struct FrontendCommand {
   const std::vector<OptionSpec> &specs; // from withDiagnosticOptions()
   /// Command-specific checks of a parsed command line; returns an error message or "".
   std::string (*validate)(const Args &args, const FrontendOptions &options) = nullptr;
+  /// A `--format` value of the command's own besides text, json and sarif ("junit"), or null.
+  const char *extraFormat = nullptr;
 };
 
 /// Parses a front-end command line into `args` and `options` (files included). Prints --help or
@@ -67,9 +73,11 @@ std::optional<int> parseFrontendCommand(const std::vector<std::string> &argv,
                                         const FrontendCommand &command, std::optional<Args> &args,
                                         FrontendOptions &options);
 
-/// Parses `--format` and `--color` values; returns an error message on a bad value.
+/// Parses `--format` and `--color` values; returns an error message on a bad value. A command
+/// may accept one more format, `extraFormat` (test's `junit`): its diagnostics are text.
 std::optional<std::string> parseDiagOptions(const std::optional<std::string> &format,
                                             const std::optional<std::string> &color,
-                                            FrontendOptions &options);
+                                            FrontendOptions &options,
+                                            const char *extraFormat = nullptr);
 
 } // namespace lattice::driver

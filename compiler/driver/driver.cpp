@@ -2,6 +2,7 @@
 // Usage errors print a short hint and exit 2, as every subcommand does.
 #include "driver/commands.h"
 #include "driver/compile.h"
+#include "lattice/format.h"
 
 #include <cstdio>
 #include <cstring>
@@ -50,7 +51,8 @@ int run(int argc, char **argv) {
     return ExitOk;
   }
   if (command == "--version") {
-    std::printf("lattice %s (table format 1)\n", LATTICE_VERSION);
+    std::printf("lattice %s (table format %u.%u)\n", LATTICE_VERSION,
+                unsigned{format::kVersionMajor}, unsigned{format::kVersionMinor});
     return ExitOk;
   }
   if (command == "check")

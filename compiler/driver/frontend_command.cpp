@@ -22,7 +22,8 @@ std::optional<int> parseFrontendCommand(const std::vector<std::string> &commandL
   if (args) {
     if (badWarning)
       error = *badWarning;
-    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options))
+    else if (auto bad = parseDiagOptions(args->get("--format"), args->get("--color"), options,
+                                         command.extraFormat))
       error = *bad;
     else if (args->positional().empty())
       error = "no input files";

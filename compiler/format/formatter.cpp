@@ -538,9 +538,15 @@ private:
     std::string opener = "test " + code[first + 1].text;
     emitBlock(0, d.range, opener, before, d.cases.size(), [&](size_t i) {
       const ast::TestCase &c = d.cases[i];
-      std::string text = c.expect == ast::Effect::Deny ? "deny " : "allow ";
+      std::string text = c.assigns ? (c.expect == ast::Effect::Deny ? "not assigns " : "assigns ")
+                         : c.expect == ast::Effect::Deny ? "deny "
+                                                         : "allow ";
       for (size_t k = 0; k < c.roles.size(); ++k)
         text += (k ? " + " : "") + c.roles[k].name;
+      if (c.assigns) {
+        simple(c.range, text + ": " + list(c.targets) + ";", takeChildBlank(), 1);
+        return;
+      }
       if (c.kind)
         text += " as " + c.kind->name;
       if (!c.flags.empty())

@@ -217,9 +217,17 @@ private:
     ast::TestDecl result{unquote(ctx->STRING()->getText()), {}, range(ctx)};
     for (auto *c : ctx->testCase()) {
       ast::TestCase out;
-      out.expect = c->expect->getType() == P::DENY ? ast::Effect::Deny : ast::Effect::Allow;
       for (auto *role : c->roles)
         out.roles.push_back(ident(role));
+      out.range = range(c);
+      if (c->ASSIGNS() != nullptr) {
+        out.assigns = true;
+        out.expect = c->negated != nullptr ? ast::Effect::Deny : ast::Effect::Allow;
+        out.targets = identList(c->targets);
+        result.cases.push_back(std::move(out));
+        continue;
+      }
+      out.expect = c->expect->getType() == P::DENY ? ast::Effect::Deny : ast::Effect::Allow;
       if (c->kind)
         out.kind = ident(c->kind);
       out.flags = identList(c->flags);
@@ -230,7 +238,6 @@ private:
         out.relations.push_back(ident(single));
       else
         out.relations = identList(relations->identList()); // empty for `*`
-      out.range = range(c);
       result.cases.push_back(std::move(out));
     }
     return result;

@@ -139,7 +139,11 @@ struct Requirement {
 };
 
 struct TestCase {
-  Effect expect = Effect::Allow;
+  Effect expect = Effect::Allow; // assigns cases: Allow for `assigns`, Deny for `not assigns`
+  /// A delegation case (`[not] assigns ROLES: TARGETS;`), checked with lattice_can_assign; it has
+  /// `targets` and no kind, flags, permissions or relations.
+  bool assigns = false;
+  std::vector<RoleId> targets;
   std::vector<RoleId> roles;
   KindId kind = 0;
   FlagMask flags = 0;

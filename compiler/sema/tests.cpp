@@ -29,7 +29,32 @@ std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Cont
   return ok ? std::optional(mask) : std::nullopt;
 }
 
+/// `[not] assigns ROLES: TARGETS;`: only names to resolve. Whether the roles can be held together
+/// does not matter: lattice_can_assign looks at the held roles' `assigns` and the target's lock.
+std::optional<TestCase> checkAssignCase(const ast::TestCase &decl, Context &ctx) {
+  TestCase result;
+  result.assigns = true;
+  result.expect = decl.expect == ast::Effect::Deny ? Effect::Deny : Effect::Allow;
+  result.range = decl.range;
+  bool ok = true;
+  for (const ast::Ident &name : decl.roles) {
+    std::optional<RoleId> role = ctx.role(name);
+    ok &= role.has_value();
+    if (role)
+      result.roles.push_back(*role);
+  }
+  for (const ast::Ident &name : decl.targets) {
+    std::optional<RoleId> role = ctx.role(name);
+    ok &= role.has_value();
+    if (role)
+      result.targets.push_back(*role);
+  }
+  return ok ? std::optional(result) : std::nullopt;
+}
+
 std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
+  if (decl.assigns)
+    return checkAssignCase(decl, ctx);
   const Model &model = ctx.model;
   TestCase result;
   result.expect = decl.expect == ast::Effect::Deny ? Effect::Deny : Effect::Allow;

@@ -151,5 +151,22 @@ TEST(Sema, ResolvesTestCasesAndInfersTheirKind) {
   EXPECT_EQ(allowForeign->codes(), std::vector<std::string>{"L0213"});
 }
 
+TEST(Sema, ResolvesAssignsCases) {
+  auto c = withBase("role a for account_user { assigns t; }\nrole t for tenant_user { }\n"
+                    "test \"x\" { assigns a + t: t, a; not assigns t: a; }");
+  ASSERT_TRUE(c->model) << c->describe();
+  const std::vector<sema::TestCase> &cases = c->model->tests[0].cases;
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_TRUE(cases[0].assigns);
+  EXPECT_EQ(cases[0].expect, sema::Effect::Allow);
+  EXPECT_EQ(cases[0].roles, (std::vector<sema::RoleId>{0, 1}));
+  EXPECT_EQ(cases[0].targets, (std::vector<sema::RoleId>{1, 0}));
+  EXPECT_TRUE(cases[0].permissions.empty());
+  EXPECT_EQ(cases[1].expect, sema::Effect::Deny);
+  EXPECT_EQ(cases[1].targets, (std::vector<sema::RoleId>{0}));
+  auto unknown = withBase("role a for account_user { }\ntest \"x\" { assigns a: b; }");
+  EXPECT_EQ(unknown->codes(), std::vector<std::string>{"L0108"});
+}
+
 } // namespace
 } // namespace lattice::testing

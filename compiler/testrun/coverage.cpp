@@ -1,0 +1,83 @@
+// coverage.cpp - replays every request of every decision case on the reference interpreter,
+// which names the rules that match (the runtime names only the deciding role).
+#include "testrun/coverage.h"
+
+#include "reference/interpreter.h"
+
+#include <bit>
+#include <cmath>
+#include <fmt/format.h>
+#include <string>
+
+namespace lattice::testrun {
+
+size_t RoleCells::pinnedCount() const {
+  size_t count = 0;
+  for (const auto &[permission, relations] : pinned)
+    count += static_cast<size_t>(std::popcount(relations));
+  return count;
+}
+
+Coverage computeCoverage(const sema::Model &model) {
+  Coverage coverage;
+  coverage.exercised.assign(model.rules.size(), false);
+  // pinned[role][permission]: the relations pinned.
+  std::vector<std::vector<sema::RelationMask>> pinned(
+      model.roles.size(), std::vector<sema::RelationMask>(model.permissions.size(), 0));
+  for (const sema::Test &test : model.tests)
+    for (const sema::TestCase &c : test.cases) {
+      if (c.assigns)
+        continue;
+      for (sema::PermissionId permission : c.permissions)
+        for (uint32_t r = 0; r < sema::kRelationCount; ++r) {
+          if (!(c.relations >> r & 1))
+            continue;
+          reference::Request request{c.kind, c.roles, permission, static_cast<sema::Relation>(r),
+                                     c.flags};
+          reference::Decision decision = reference::decide(model, request);
+          bool reachedRules = decision.outcome == reference::Outcome::Allowed ||
+                              decision.outcome == reference::Outcome::DeniedByRule ||
+                              decision.outcome == reference::Outcome::NoAllow;
+          if (!reachedRules)
+            continue;
+          const std::vector<uint32_t> &deciding =
+              decision.matchingDenies.empty() ? decision.matchingAllows : decision.matchingDenies;
+          for (uint32_t rule : deciding)
+            coverage.exercised[rule] = true;
+          if (c.roles.size() == 1)
+            pinned[c.roles[0]][permission] |= static_cast<sema::RelationMask>(1u << r);
+        }
+    }
+  coverage.rulesTotal = model.rules.size();
+  for (bool exercised : coverage.exercised)
+    coverage.rulesExercised += exercised;
+  for (sema::RoleId role = 0; role < model.roles.size(); ++role) {
+    RoleCells cells{role, 0, {}};
+    for (sema::PermissionId p = 0; p < model.permissions.size(); ++p) {
+      if ((model.permissions[p].applicableKinds & model.roles[role].kinds) == 0)
+        continue; // `n/a` in the matrix: decided by a gate, not a cell of rules
+      cells.total += sema::kRelationCount;
+      if (pinned[role][p] != 0)
+        cells.pinned.emplace_back(p, pinned[role][p]);
+    }
+    coverage.cellsTotal += cells.total;
+    coverage.cellsPinned += cells.pinnedCount();
+    coverage.roles.push_back(std::move(cells));
+  }
+  return coverage;
+}
+
+std::string percentText(size_t part, size_t total) {
+  if (total == 0)
+    return "100.0";
+  size_t tenths = part * 1000 / total; // rounded down
+  return fmt::format("{}.{}", tenths / 10, tenths % 10);
+}
+
+bool meetsMinimum(size_t part, size_t total, double minimum) {
+  if (total == 0)
+    return true;
+  return static_cast<double>(part) * 100.0 >= minimum * static_cast<double>(total);
+}
+
+} // namespace lattice::testrun
