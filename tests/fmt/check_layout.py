@@ -21,9 +21,6 @@ EXEMPT = {
     "tests/golden/inputs/fmt/messy.lat": "the formatter's own input: every construct, badly laid out",
     "tests/golden/warnings/suppression_placement.lat":
         "which lines a suppression covers: one-line roles, an indented comment line",
-    # gate_table.py edits this file by replacing one-line declarations as text; formatting it
-    # means rewriting those edits (8 of them) with the file.
-    "tests/diff_cmd/gate_base.lat": "the diff gate table edits its one-line declarations as text",
 }
 SKIP_DIRS = {".git", "node_modules"}
 
