@@ -26,7 +26,8 @@ decl
 scopeDecl : SCOPE ident (UNDER identList)? ';' ;
 
 // resource station "Stations" owned_by account, subaccount { view, reset; group remote { ... } include crud; }
-resourceDecl : RESOURCE ident label? (OWNED_BY identList)? '{' resourceItem* '}' ;
+// resource repository owned_by organization as scope { ... }   (each instance is also a node)
+resourceDecl : RESOURCE ident label? (OWNED_BY identList)? (AS SCOPE)? '{' resourceItem* '}' ;
 resourceItem : actionDecl | groupDecl | includeDecl ;
 actionDecl : actionItem (',' actionItem)* (FOR identList)? ';' ;
 actionItem : ident label? ;

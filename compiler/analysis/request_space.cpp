@@ -65,7 +65,9 @@ RequestSpace::RequestSpace(const sema::Model &m) : model(m) {
   for (ScopeKindId s = 0; s < scopes; ++s)
     for (sema::ResourceId r = 0; r < resourceCount; ++r) {
       sema::RelationMask mask = 0;
-      const auto &owners = m.resources[r].owners;
+      // A request for a resource that is a scope is about the instance's own node.
+      const auto &owners = m.resources[r].scope ? std::vector<ScopeKindId>{*m.resources[r].scope}
+                                                : m.resources[r].owners;
       if (owners.empty())
         for (ScopeKindId o = 0; o < scopes; ++o)
           mask |= relationsBetween(s, o);

@@ -62,6 +62,7 @@ struct ResourceDecl {
   Ident name;
   std::string label;
   std::vector<Ident> owners;       // empty: any scope kind
+  bool isScope = false;            // `as scope`: each instance is a node under its owner
   std::vector<ActionDecl> actions; // declared at the top level (groups hold their own)
   std::vector<GroupDecl> groups;
   std::vector<IncludeDecl> includes;

@@ -30,8 +30,18 @@ struct Attached {
 
 /// A top-level declaration, for printing them in source order.
 struct TopItem {
-  enum class Kind { Import, Scope, Resource, ActionSet, UserType, Flag, Role, Exclusive, Require,
-                    Test };
+  enum class Kind {
+    Import,
+    Scope,
+    Resource,
+    ActionSet,
+    UserType,
+    Flag,
+    Role,
+    Exclusive,
+    Require,
+    Test
+  };
   Kind kind;
   uint32_t begin;
   const void *node;
@@ -97,8 +107,7 @@ private:
       while (nextCode < code.size() && code[nextCode].range.begin < comment.range.begin)
         ++nextCode;
       Attached a{&comment, false, nextCode};
-      if (nextCode > 0 &&
-          lineOf(code[nextCode - 1].range.end - 1) == lineOf(comment.range.begin)) {
+      if (nextCode > 0 && lineOf(code[nextCode - 1].range.end - 1) == lineOf(comment.range.begin)) {
         a.trailing = true;
         a.anchor = nextCode - 1;
       } else if (!attached.empty() && attached.back().trailing &&
@@ -117,9 +126,9 @@ private:
   void emitLine(unsigned indent, const std::string &text, uint32_t srcBegin, uint32_t srcEnd,
                 Blank blank) {
     if (!out.empty()) {
-      bool blankLine = blank == Blank::Force ||
-                       (blank == Blank::Preserve && srcBegin > lastSrcEnd &&
-                        lineOf(srcBegin) >= lineOf(lastSrcEnd) + 2);
+      bool blankLine =
+          blank == Blank::Force || (blank == Blank::Preserve && srcBegin > lastSrcEnd &&
+                                    lineOf(srcBegin) >= lineOf(lastSrcEnd) + 2);
       if (blankLine)
         out += '\n';
     }
@@ -345,8 +354,9 @@ private:
     std::sort(items.begin(), items.end(),
               [](const TopItem &a, const TopItem &b) { return a.begin < b.begin; });
 
-    auto oneLine = [](K k) { return k != K::Resource && k != K::ActionSet && k != K::Role &&
-                                    k != K::Test; };
+    auto oneLine = [](K k) {
+      return k != K::Resource && k != K::ActionSet && k != K::Role && k != K::Test;
+    };
     for (size_t i = 0; i < items.size(); ++i) {
       Blank before = Blank::Force;
       if (i == 0 && !file.header)
@@ -389,7 +399,8 @@ private:
     }
     case K::UserType: {
       auto &d = *static_cast<const ast::UserTypeDecl *>(item.node);
-      simple(d.range, "usertype " + d.name.name + labelAfter(d.name) + " at " + list(d.scopes) + ";",
+      simple(d.range,
+             "usertype " + d.name.name + labelAfter(d.name) + " at " + list(d.scopes) + ";",
              before);
       break;
     }
@@ -447,7 +458,8 @@ private:
                        std::pair<size_t, size_t> statement) {
     std::string text;
     for (size_t i = statement.first; i <= statement.second; ++i)
-      text += (text.empty() ? std::string() : std::string(",") + kItemBreak) + actions[i].name.name + labelAfter(actions[i].name);
+      text += (text.empty() ? std::string() : std::string(",") + kItemBreak) +
+              actions[i].name.name + labelAfter(actions[i].name);
     const ast::ActionDecl &last = actions[statement.second];
     if (!last.forKinds.empty())
       text += " for " + list(last.forKinds);
@@ -460,6 +472,8 @@ private:
     std::string opener = "resource " + d.name.name + labelAfter(d.name);
     if (!d.owners.empty())
       opener += " owned_by " + list(d.owners);
+    if (d.isScope)
+      opener += " as scope";
     // Children in source order: action statements, groups, includes.
     struct Child {
       uint32_t begin;

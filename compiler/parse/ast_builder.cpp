@@ -102,6 +102,7 @@ private:
     result.name = ident(ctx->ident());
     result.label = label(ctx->label());
     result.owners = identList(ctx->identList());
+    result.isScope = ctx->SCOPE() != nullptr;
     result.range = range(ctx);
     for (auto *item : ctx->resourceItem()) {
       if (auto *action = item->actionDecl()) {

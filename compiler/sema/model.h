@@ -5,6 +5,7 @@
 #include "base/source_manager.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,9 @@ struct Resource {
   std::vector<ScopeKindId> owners; // empty: any
   std::vector<PermissionId> permissions;
   std::vector<Group> groups;
+  /// `as scope`: the scope kind of the resource's own nodes (named like it, under `owners`);
+  /// a request for one of its permissions is about the instance's node, not its owner's.
+  std::optional<ScopeKindId> scope;
 };
 
 struct Permission {

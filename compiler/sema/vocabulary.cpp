@@ -7,18 +7,57 @@
 namespace lattice::sema {
 namespace {
 
+/// A scope kind's declaration: a `scope`, or a `resource ... as scope` (under its owners).
+struct ScopeSource {
+  const ast::Ident *name;
+  const std::vector<ast::Ident> *parents;
+  SourceRange range;
+};
+
 void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
-  std::vector<const ast::ScopeDecl *> decls;
+  std::vector<ScopeSource> decls;
+  auto declare = [&](const ScopeSource &source) {
+    if (ctx.scopeNames.declare(*source.name, ctx.model.scopeKinds.size(), ctx.diags)) {
+      ctx.model.scopeKinds.push_back({source.name->name, source.name->range, {}});
+      decls.push_back(source);
+    }
+  };
   for (const ast::File &file : files)
     for (const ast::ScopeDecl &decl : file.scopes)
-      if (ctx.scopeNames.declare(decl.name, ctx.model.scopeKinds.size(), ctx.diags)) {
-        ctx.model.scopeKinds.push_back({decl.name.name, decl.name.range, {}});
-        decls.push_back(&decl);
+      declare({&decl.name, &decl.parents, decl.range});
+  // Resources that are scopes come after every `scope`, so that the ids of the declared ones do
+  // not depend on where resources are.
+  for (const ast::File &file : files)
+    for (const ast::ResourceDecl &decl : file.resources) {
+      if (!decl.isScope)
+        continue;
+      if (decl.owners.empty()) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::ScopeResourceWithoutOwner, decl.name.range,
+            fmt::format("resource `{}` is a scope but has no `owned_by`", decl.name.name));
+        diag.help = "name the scope kinds its instances sit under: `owned_by KIND as scope`";
+        continue;
       }
-  for (size_t id = 0; id < decls.size(); ++id)
-    for (const ast::Ident &parent : decls[id]->parents)
+      declare({&decl.name, &decl.owners, decl.range});
+    }
+  for (size_t id = 0; id < decls.size(); ++id) {
+    for (const ast::Ident &parent : *decls[id].parents)
       if (auto parentId = ctx.scopeKind(parent))
         ctx.model.scopeKinds[id].parents.push_back(*parentId);
+    // A kind may sit under itself (folders in folders) but not only under itself: no node of it
+    // could be placed anywhere.
+    const auto &parents = ctx.model.scopeKinds[id].parents;
+    if (!parents.empty() &&
+        std::all_of(parents.begin(), parents.end(), [&](ScopeKindId p) { return p == id; })) {
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::ScopeOnlyUnderItself, decls[id].parents->front().range,
+          fmt::format("scope kind `{}` is only under itself: no node of it has a place to be",
+                      ctx.model.scopeKinds[id].name));
+      diag.help = fmt::format("add the kind its outermost nodes sit under: `scope {} under "
+                              "PARENT, {};`",
+                              ctx.model.scopeKinds[id].name, ctx.model.scopeKinds[id].name);
+    }
+  }
 
   // Cycle check (iterative colouring DFS over `under` edges).
   const auto &kinds = ctx.model.scopeKinds;
@@ -36,10 +75,12 @@ void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
         continue;
       }
       ScopeKindId parent = kinds[node].parents[next++];
+      if (parent == node)
+        continue; // recursion (`scope folder under organization, folder;`) is no cycle
       if (color[parent] == 1) {
         // Point at the `under` entry that closes the cycle.
-        SourceRange at = decls[node]->range;
-        for (const ast::Ident &name : decls[node]->parents)
+        SourceRange at = decls[node].range;
+        for (const ast::Ident &name : *decls[node].parents)
           if (name.name == kinds[parent].name)
             at = name.range;
         Diagnostic &diag =
@@ -136,6 +177,8 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
   for (const ast::Ident &owner : decl.owners)
     if (auto scope = ctx.scopeKind(owner))
       resource.owners.push_back(*scope);
+  if (decl.isScope)
+    resource.scope = ctx.scopeNames.find(decl.name.name);
 
   std::vector<PendingAction> pending;
   std::vector<ast::Ident> groupNames;

@@ -466,6 +466,21 @@ turns it off.""",
     example("L0220", [("policy.lat", SUPPRESSED_BASE + "// lattice: allow(duplicate) \"the importer repeats parents\"\n\nrole editor for staff extends viewer, viewer { }\n")]),
     """remove the suppression, or move it onto the line of the finding or directly above it.""", 0)
 
+section("L0230", "scope resource without owner", "Error", """
+A resource declared `as scope` has no `owned_by`. Its instances are nodes of the scope tree (the
+repository a maintainer holds roles on), and a node needs a place: the scope kinds it sits
+under are its `owned_by` kinds.""",
+    example("L0230", [("policy.lat", "scope organization;\nresource repository as scope { push; }\n")]),
+    """name the scope kinds its instances sit under: `resource repository owned_by organization
+as scope { ... }`.""", 1)
+
+section("L0231", "scope only under itself", "Error", """
+A scope kind is placed under itself and nothing else. A kind may be recursive (folders in
+folders, sub-partners of sub-partners: `scope folder under organization, folder;`), but then the
+outermost nodes of that kind need another kind to sit under, or there is no first node.""",
+    example("L0231", [("policy.lat", "scope organization;\nscope folder under folder;\n")]),
+    """add the kind its outermost nodes sit under: `scope folder under organization, folder;`.""", 1)
+
 # ---------------------------------------------------------------- L1xxx
 # The static analyzer (compiler/analysis). Each section also says how to keep a finding that is
 # intended: the warning's group, for `// lattice: allow(GROUP) "reason"` and `-Wno-GROUP`.
