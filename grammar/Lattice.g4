@@ -76,7 +76,16 @@ exclusiveDecl : EXCLUSIVE identList ';' ;
 requireDecl : REQUIRE condition (FOR kinds=identList)? ';' ;
 
 // test "drivers cannot flash firmware" { deny driver as account_user: station.update_firmware on same; }
-testDecl : TEST STRING '{' testCase* '}' ;
+testDecl : TEST STRING '{' testItem* '}' ;
+testItem : testCase | testNode | testPrincipal ;
+// A tree of named nodes and principals with memberships on them, for cases about principals:
+//   node acme: tenant;  node a: account under acme with business;
+//   principal alice: account_user with active { account_admin at a; driver at b; }
+//   allow alice: station.reset on a;       (the target node is `a`)
+testNode : NODE name=ident ':' kind=ident (UNDER parent=ident)? (WITH flags=identList)? ';' ;
+testPrincipal
+  : PRINCIPAL name=ident ':' kind=ident (WITH flags=identList)? '{' testMembership* '}' ;
+testMembership : roles=identList AT node=ident ';' ;
 // A decision case, or a delegation case: `assigns admin: agent;` (a holder of `admin` may give
 // `agent`), `not assigns admin: owner;` (it may not).
 testCase
@@ -95,6 +104,7 @@ ident
   | POLICY | MODULE | IMPORT | SCOPE | UNDER | RESOURCE | OWNED_BY | GROUP | INCLUDE | ACTIONS
   | USERTYPE | AT | FLAG | ON | ROLE | FOR | EXTENDS | DEPRECATED | LOCKED | ALLOW | DENY
   | EXCEPT | IN | WHEN | ASSIGNS | EXCLUSIVE | REQUIRE | TEST | AS | WITH | AND | OR | NOT
+  | NODE | PRINCIPAL
   ;
 
 POLICY : 'policy' ;
@@ -130,6 +140,8 @@ WITH : 'with' ;
 AND : 'and' ;
 OR : 'or' ;
 NOT : 'not' ;
+NODE : 'node' ;
+PRINCIPAL : 'principal' ;
 
 ID : [a-zA-Z_] [a-zA-Z0-9_]* ;
 STRING : '"' (~["\\\r\n] | '\\' ["\\nt])* '"' ;

@@ -157,9 +157,36 @@ struct TestCase {
   SourceRange range;
 };
 
+/// `node a: account under acme with business;` - a node of a test's tree.
+struct TestNodeDecl {
+  Ident name;
+  Ident kind;
+  std::optional<Ident> parent;
+  std::vector<Ident> flags; // flags of the node (declared on its scope kind)
+  SourceRange range;
+};
+
+/// `alice: account_admin at a;` - roles a principal holds at one node of the test's tree.
+struct TestMembershipDecl {
+  std::vector<Ident> roles;
+  Ident node;
+  SourceRange range;
+};
+
+/// `principal alice: account_user with active { ... }` - a principal of a test.
+struct TestPrincipalDecl {
+  Ident name;
+  Ident kind;
+  std::vector<Ident> flags; // the principal's own flags
+  std::vector<TestMembershipDecl> memberships;
+  SourceRange range;
+};
+
 struct TestDecl {
   std::string name;
   std::vector<TestCase> cases;
+  std::vector<TestNodeDecl> nodes;
+  std::vector<TestPrincipalDecl> principals;
   SourceRange range;
 };
 

@@ -550,8 +550,45 @@ private:
   void test(const ast::TestDecl &d, Blank before) {
     size_t first = firstTok(d.range);
     std::string opener = "test " + code[first + 1].text;
-    emitBlock(0, d.range, opener, before, d.cases.size(), [&](size_t i) {
-      const ast::TestCase &c = d.cases[i];
+    // Children in source order: nodes, principals and cases.
+    struct Child {
+      uint32_t begin;
+      int kind; // 0 case, 1 node, 2 principal
+      size_t index;
+    };
+    std::vector<Child> children;
+    for (size_t i = 0; i < d.cases.size(); ++i)
+      children.push_back({d.cases[i].range.begin, 0, i});
+    for (size_t i = 0; i < d.nodes.size(); ++i)
+      children.push_back({d.nodes[i].range.begin, 1, i});
+    for (size_t i = 0; i < d.principals.size(); ++i)
+      children.push_back({d.principals[i].range.begin, 2, i});
+    std::sort(children.begin(), children.end(),
+              [](const Child &a, const Child &b) { return a.begin < b.begin; });
+    emitBlock(0, d.range, opener, before, children.size(), [&](size_t i) {
+      const Child &child = children[i];
+      if (child.kind == 1) {
+        const ast::TestNodeDecl &n = d.nodes[child.index];
+        std::string text = "node " + n.name.name + ": " + n.kind.name;
+        if (n.parent)
+          text += " under " + n.parent->name;
+        if (!n.flags.empty())
+          text += " with " + list(n.flags);
+        simple(n.range, text + ";", takeChildBlank(), 1);
+        return;
+      }
+      if (child.kind == 2) {
+        const ast::TestPrincipalDecl &p = d.principals[child.index];
+        std::string text = "principal " + p.name.name + ": " + p.kind.name;
+        if (!p.flags.empty())
+          text += " with " + list(p.flags);
+        emitBlock(1, p.range, text, takeChildBlank(), p.memberships.size(), [&](size_t k) {
+          const ast::TestMembershipDecl &m = p.memberships[k];
+          simple(m.range, list(m.roles) + " at " + m.node.name + ";", takeChildBlank(), 2);
+        });
+        return;
+      }
+      const ast::TestCase &c = d.cases[child.index];
       std::string text = c.assigns ? (c.expect == ast::Effect::Deny ? "not assigns " : "assigns ")
                          : c.expect == ast::Effect::Deny ? "deny "
                                                          : "allow ";

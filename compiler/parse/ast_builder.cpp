@@ -215,8 +215,29 @@ private:
   }
 
   ast::TestDecl test(P::TestDeclContext *ctx) const {
-    ast::TestDecl result{unquote(ctx->STRING()->getText()), {}, range(ctx)};
-    for (auto *c : ctx->testCase()) {
+    ast::TestDecl result{unquote(ctx->STRING()->getText()), {}, {}, {}, range(ctx)};
+    for (auto *item : ctx->testItem()) {
+      if (auto *node = item->testNode()) {
+        ast::TestNodeDecl out{ident(node->name), ident(node->kind), std::nullopt,
+                              identList(node->flags), range(node)};
+        if (node->parent)
+          out.parent = ident(node->parent);
+        result.nodes.push_back(std::move(out));
+      } else if (auto *principal = item->testPrincipal()) {
+        ast::TestPrincipalDecl out{ident(principal->name),
+                                   ident(principal->kind),
+                                   identList(principal->flags),
+                                   {},
+                                   range(principal)};
+        for (auto *m : principal->testMembership())
+          out.memberships.push_back({identList(m->roles), ident(m->node), range(m)});
+        result.principals.push_back(std::move(out));
+      }
+    }
+    for (auto *item : ctx->testItem()) {
+      auto *c = item->testCase();
+      if (c == nullptr)
+        continue;
       ast::TestCase out;
       for (auto *role : c->roles)
         out.roles.push_back(ident(role));

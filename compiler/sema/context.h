@@ -77,5 +77,9 @@ void declareVocabulary(const std::vector<ast::File> &files, Context &context);
 void checkRoles(const std::vector<ast::File> &files, Context &context);
 /// Resolves `test` blocks into concrete cases.
 void checkTests(const std::vector<ast::File> &files, Context &context);
+/// One `test` block: its nodes and principals, its cases about principals, and the other cases
+/// through `check` (test_fixtures.cpp).
+void checkTestBlock(const ast::TestDecl &decl, Test &test, Context &context,
+                    const std::function<std::optional<TestCase>(const ast::TestCase &)> &check);
 
 } // namespace lattice::sema

@@ -153,13 +153,42 @@ struct TestCase {
   FlagMask flags = 0;
   std::vector<PermissionId> permissions;
   RelationMask relations = 0;
+  /// A case about a principal of the test (`allow alice: ... on a;`): its index in
+  /// Test::principals, and the target nodes (indexes in Test::nodes) instead of relations.
+  std::optional<uint32_t> principal;
+  std::vector<uint32_t> targetNodes;
   SourceRange range;
+};
+
+/// A node of a test's tree: its scope kind, parent (an earlier node) and flags.
+struct TestNode {
+  std::string name;
+  ScopeKindId kind = 0;
+  std::optional<uint32_t> parent;
+  FlagMask flags = 0;
+  SourceRange decl;
+};
+
+/// Roles a test's principal holds at one of the test's nodes.
+struct TestMembership {
+  std::vector<RoleId> roles;
+  uint32_t node = 0;
+};
+
+struct TestPrincipal {
+  std::string name;
+  KindId kind = 0;
+  FlagMask flags = 0; // its own flags
+  std::vector<TestMembership> memberships;
+  SourceRange decl;
 };
 
 struct Test {
   std::string name;
   SourceRange decl;
   std::vector<TestCase> cases;
+  std::vector<TestNode> nodes;
+  std::vector<TestPrincipal> principals;
 };
 
 struct Model {

@@ -130,10 +130,8 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
 void checkTests(const std::vector<ast::File> &files, Context &ctx) {
   for (const ast::File &file : files)
     for (const ast::TestDecl &decl : file.tests) {
-      Test test{decl.name, decl.range, {}};
-      for (const ast::TestCase &c : decl.cases)
-        if (std::optional<TestCase> checked = checkCase(c, ctx))
-          test.cases.push_back(std::move(*checked));
+      Test test{decl.name, decl.range, {}, {}, {}};
+      checkTestBlock(decl, test, ctx, [&](const ast::TestCase &c) { return checkCase(c, ctx); });
       ctx.model.tests.push_back(std::move(test));
     }
 }

@@ -3,6 +3,7 @@
 #include "testrun/coverage.h"
 
 #include "reference/interpreter.h"
+#include "testrun/principal_requests.h"
 
 #include <bit>
 #include <cmath>
@@ -28,6 +29,21 @@ Coverage computeCoverage(const sema::Model &model) {
     for (const sema::TestCase &c : test.cases) {
       if (c.assigns)
         continue;
+      if (c.principal) { // rules exercised; a principal's cells are not a single role's
+        for (sema::PermissionId permission : c.permissions)
+          for (uint32_t target : c.targetNodes) {
+            reference::Decision decision =
+                reference::decide(model, principalRequest(test, c, permission, target));
+            const std::vector<uint32_t> &deciding =
+                decision.matchingDenies.empty() ? decision.matchingAllows : decision.matchingDenies;
+            if (decision.outcome == reference::Outcome::Allowed ||
+                decision.outcome == reference::Outcome::DeniedByRule ||
+                decision.outcome == reference::Outcome::NoAllow)
+              for (uint32_t rule : deciding)
+                coverage.exercised[rule] = true;
+          }
+        continue;
+      }
       for (sema::PermissionId permission : c.permissions)
         for (uint32_t r = 0; r < sema::kRelationCount; ++r) {
           if (!(c.relations >> r & 1))

@@ -19,7 +19,7 @@ std::string sourceText(const SourceManager &sources, SourceRange range);
 /// "tests.lat:12:3: FAIL test "t": expected deny, got allow for driver as `k`: `p` on same
 /// (granted by role `driver`)" for each failing request of the case.
 std::string failureLines(const sema::Model &model, const SourceManager &sources,
-                         const std::string &testName, const CaseResult &result);
+                         const sema::Test &test, const CaseResult &result);
 
 /// The FAIL lines, with `verbose` a PASS/FAIL line per test block, and "N passed, N failed".
 std::string reportText(const sema::Model &model, const SourceManager &sources, const Report &report,

@@ -41,7 +41,8 @@ double percent(size_t part, size_t total) {
   return total == 0 ? 100.0 : static_cast<double>(part * 1000 / total) / 10.0;
 }
 
-Object caseJson(const sema::Model &model, const SourceManager &sources, const CaseResult &result) {
+Object caseJson(const sema::Model &model, const SourceManager &sources, const sema::Test &test,
+                const CaseResult &result) {
   const sema::TestCase &c = *result.testCase;
   Array failures;
   for (const Failure &failure : result.failures) {
@@ -52,7 +53,10 @@ Object caseJson(const sema::Model &model, const SourceManager &sources, const Ca
       item["target"] = model.roles[failure.target].name;
     } else {
       item["permission"] = model.permissions[failure.permission].name;
-      item["relation"] = sema::relationName(failure.relation);
+      if (failure.node)
+        item["node"] = test.nodes[*failure.node].name;
+      else
+        item["relation"] = sema::relationName(failure.relation);
     }
     failures.push_back(std::move(item));
   }
@@ -67,6 +71,8 @@ Object caseJson(const sema::Model &model, const SourceManager &sources, const Ca
       {"failures", std::move(failures)}};
   if (c.assigns) {
     out["targets"] = roleNames(model, c.targets);
+  } else if (c.principal) {
+    out["principal"] = test.principals[*c.principal].name;
   } else {
     out["user_type"] = model.kinds[c.kind].name;
     out["flags"] = flagNames(model, c.flags);
@@ -81,7 +87,7 @@ Object reportJson(const sema::Model &model, const SourceManager &sources, const 
   for (const TestResult &test : report.tests) {
     Array cases;
     for (const CaseResult &c : test.cases)
-      cases.push_back(caseJson(model, sources, c));
+      cases.push_back(caseJson(model, sources, *test.test, c));
     tests.push_back(Object{{"name", test.test->name},
                            {"location", location(sources, test.test->decl)},
                            {"passed", test.failedCases() == 0},

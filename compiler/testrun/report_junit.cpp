@@ -82,7 +82,7 @@ std::string reportJunit(const sema::Model *model, const SourceManager &sources,
         out += "/>\n";
         continue;
       }
-      std::string lines = failureLines(*model, sources, name, c);
+      std::string lines = failureLines(*model, sources, *test.test, c);
       out += fmt::format(">\n      <failure message=\"{}\" type=\"fail\">{}</failure>\n"
                          "    </testcase>\n",
                          xml(firstMessage(lines, name)), xml(lines));

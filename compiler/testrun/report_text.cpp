@@ -55,7 +55,8 @@ std::string sourceText(const SourceManager &sources, SourceRange range) {
 }
 
 std::string failureLines(const sema::Model &model, const SourceManager &sources,
-                         const std::string &testName, const CaseResult &result) {
+                         const sema::Test &test, const CaseResult &result) {
+  const std::string &testName = test.name;
   const sema::TestCase &c = *result.testCase;
   std::string where = location(sources, c.range);
   std::string out;
@@ -65,6 +66,15 @@ std::string failureLines(const sema::Model &model, const SourceManager &sources,
           "{}: FAIL test \"{}\": expected {} {}to assign `{}`, but it {} ({})\n", where, testName,
           heldRoles(model, c), c.expect == sema::Effect::Allow ? "" : "not ",
           model.roles[failure.target].name, failure.got ? "may" : "may not", failure.because);
+      continue;
+    }
+    if (c.principal) {
+      out += fmt::format("{}: FAIL test \"{}\": expected {}, got {} for principal `{}`: `{}` on "
+                         "`{}` ({})\n",
+                         where, testName, c.expect == sema::Effect::Allow ? "allow" : "deny",
+                         failure.got ? "allow" : "deny", test.principals[*c.principal].name,
+                         model.permissions[failure.permission].name, test.nodes[*failure.node].name,
+                         failure.because);
       continue;
     }
     out +=
@@ -82,7 +92,7 @@ std::string reportText(const sema::Model &model, const SourceManager &sources, c
   std::string out;
   for (const TestResult &test : report.tests) {
     for (const CaseResult &c : test.cases)
-      out += failureLines(model, sources, test.test->name, c);
+      out += failureLines(model, sources, *test.test, c);
     if (verbose)
       out += fmt::format("{} {} ({} cases)\n", test.failedCases() == 0 ? "PASS" : "FAIL",
                          test.test->name, test.cases.size());

@@ -5,6 +5,7 @@
 #include "emit/table_writer.h"
 #include "lower/lower.h"
 #include "query/can_assign.h"
+#include "testrun/principal_requests.h"
 
 #include <fmt/format.h>
 
@@ -29,7 +30,33 @@ void runDecisionCase(const lattice_table *table, const sema::TestCase &c,
       if ((decision.allowed != 0) == expected)
         continue;
       result.failures.push_back(Failure{permission, static_cast<sema::Relation>(relation), 0,
-                                        decision.allowed != 0, describe(table, decision)});
+                                        std::nullopt, decision.allowed != 0,
+                                        describe(table, decision)});
+    }
+}
+
+void runPrincipalCase(const lattice_table *table, const sema::Test &test, const sema::TestCase &c,
+                      const DescribeDecision &describe, CaseResult &result) {
+  const bool expected = c.expect == sema::Effect::Allow;
+  const std::vector<std::vector<uint64_t>> paths = nodePaths(test);
+  std::vector<lattice_membership> memberships;
+  for (sema::PermissionId permission : c.permissions)
+    for (uint32_t target : c.targetNodes) {
+      ++result.checks;
+      const lattice_access_request request =
+          accessRequest(test, c, permission, target, paths, memberships);
+      const lattice_access_decision decision = lattice_decide_access(table, &request);
+      if ((decision.allowed != 0) == expected)
+        continue;
+      std::string because = describe(
+          table, lattice_decision{decision.allowed, decision.reason, decision.deciding_role});
+      if (decision.deciding_membership < memberships.size()) {
+        const sema::TestMembership &m =
+            test.principals[*c.principal].memberships[decision.deciding_membership];
+        because += fmt::format(", held at `{}`", test.nodes[m.node].name);
+      }
+      result.failures.push_back(
+          Failure{permission, sema::Relation::Same, 0, target, decision.allowed != 0, because});
     }
 }
 
@@ -46,7 +73,8 @@ void runAssignCase(const lattice_table *table, const sema::Model &model, const s
     std::string because = answer.allowed ? query::describeAssign(table, answer, target)
                           : role.locked  ? fmt::format("`{}` is locked", role.name)
                                          : fmt::format("no held role assigns `{}`", role.name);
-    result.failures.push_back(Failure{0, sema::Relation::Same, target, answer.allowed, because});
+    result.failures.push_back(
+        Failure{0, sema::Relation::Same, target, std::nullopt, answer.allowed, because});
   }
 }
 
@@ -77,6 +105,8 @@ std::optional<Report> runTests(const sema::Model &model, const DescribeDecision 
       CaseResult result{&c, 0, {}};
       if (c.assigns)
         runAssignCase(table.get(), model, c, result);
+      else if (c.principal)
+        runPrincipalCase(table.get(), test, c, describe, result);
       else
         runDecisionCase(table.get(), c, describe, result);
       (result.passed() ? report.passed : report.failed) += 1;

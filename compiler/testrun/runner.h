@@ -16,9 +16,10 @@ namespace lattice::testrun {
 struct Failure {
   sema::PermissionId permission = 0; // decision cases
   sema::Relation relation = sema::Relation::Same;
-  sema::RoleId target = 0; // assigns cases: the role that was (not) assignable
-  bool got = false;        // the runtime's answer: allowed, or may assign
-  std::string because;     // the runtime's reason in words: "granted by role `x`"
+  sema::RoleId target = 0;      // assigns cases: the role that was (not) assignable
+  std::optional<uint32_t> node; // principal cases: the target node (index in Test::nodes)
+  bool got = false;             // the runtime's answer: allowed, or may assign
+  std::string because;          // the runtime's reason in words: "granted by role `x`"
 };
 
 struct CaseResult {
@@ -40,7 +41,7 @@ struct Report {
 };
 
 /// Words for a runtime decision ("granted by role `x`"); the driver's, so that `query` and
-/// `test` say the same.
+/// `test` say the same. Principal cases add the membership's node.
 using DescribeDecision =
     std::function<std::string(const lattice_table *, const lattice_decision &)>;
 

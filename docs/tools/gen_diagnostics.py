@@ -292,6 +292,29 @@ warning: it does not fail `check` (exit code 0), and `build` still writes the ta
 its real name from where it belongs.""", 0)
 
 # ---------------------------------------------------------------- L02xx
+FIXTURE = "scope tenant;\nscope account under tenant;\nresource station owned_by account { view; }\nusertype account_user at account;\nflag business on account;\nrole admin for account_user { allow station.view in subtree; }\n"
+
+def fixture_test(body):
+    return FIXTURE + "test \"t\" {\n" + body + "}\n"
+
+section("L0130", "unknown test node", "Error", """
+A case about a principal names a target node, or a membership names a node, that the test block
+does not declare. A test's nodes and principals are local to its block.""",
+    example("L0130", [("policy.lat", fixture_test("  node acme: tenant;\n  node a: account under acme;\n  principal alice: account_user { admin at a; }\n  allow alice: station.view on b;\n"))]),
+    """declare the node in this test (`node b: account under acme;`) or name one it declares.""", 1)
+
+section("L0131", "duplicate test name", "Error", """
+A test block declares a node or principal name twice. Nodes and principals share one namespace
+per test, so that a case's subject and targets are never ambiguous.""",
+    example("L0131", [("policy.lat", fixture_test("  node acme: tenant;\n  node acme: tenant;\n"))]),
+    """rename one of them.""", 1)
+
+section("L0132", "test name shadows role", "Error", """
+A test's node or principal has the name of a role. A case's subject is either roles or a
+principal: `allow admin: ...` must mean one of them.""",
+    example("L0132", [("policy.lat", fixture_test("  node acme: tenant;\n  node a: account under acme;\n  principal admin: account_user { admin at a; }\n"))]),
+    """name the principal after the person or key it stands for (`alice`, `ci_key`).""", 1)
+
 section("L0201", "scope cycle", "Error", """
 Scope kinds are placed `under` each other in a cycle, so the tenancy tree would have no root.
 The error is reported at the declaration whose `under` closes the cycle; notes list the scope
@@ -480,6 +503,38 @@ folders, sub-partners of sub-partners: `scope folder under organization, folder;
 outermost nodes of that kind need another kind to sit under, or there is no first node.""",
     example("L0231", [("policy.lat", "scope organization;\nscope folder under folder;\n")]),
     """add the kind its outermost nodes sit under: `scope folder under organization, folder;`.""", 1)
+
+section("L0232", "test node placement", "Error", """
+A test's node is not where its scope kind can be: a node of a kind that is under other kinds needs
+a parent node of one of them (`node a: account under acme;`), and a root kind's node has none.
+Parents are declared before their children.""",
+    example("L0232", [("policy.lat", fixture_test("  node acme: tenant;\n  node a: account;\n"))]),
+    """place the node under a node of a kind its scope kind is `under`.""", 1)
+
+section("L0233", "test flag placement", "Error", """
+A test gives a flag to a node or principal that cannot carry it: a flag declared on scope kinds
+belongs to the nodes of those kinds (`node a: account under acme with business;`), a flag declared
+on user types to principals of those types (`principal alice: account_user with active`).""",
+    example("L0233", [("policy.lat", fixture_test("  node acme: tenant with business;\n"))]),
+    """move the flag to a node or principal that has it.""", 1)
+
+section("L0234", "test membership placement", "Error", """
+A test's principal holds roles at a node of a scope kind its user type is not `at`.""",
+    example("L0234", [("policy.lat", fixture_test("  node acme: tenant;\n  principal alice: account_user { admin at acme; }\n"))]),
+    """hold the roles at a node of one of the user type's scope kinds, or add the kind to its `at`.""", 1)
+
+section("L0235", "principal case form", "Error", """
+A case about a principal (`allow alice: station.view on a;`) uses `as`, `with` or `on *`. The
+principal carries its user type and flags, and its memberships carry the relations: the case
+names the target nodes.""",
+    example("L0235", [("policy.lat", fixture_test("  node acme: tenant;\n  node a: account under acme;\n  principal alice: account_user { admin at a; }\n  allow alice: station.view on *;\n"))]),
+    """write `allow alice: PERMISSIONS on NODE;` or `on {NODE, NODE}`.""", 1)
+
+section("L0236", "test target placement", "Error", """
+A case's target node cannot be what the permission is about: a resource's requests are about a
+node of one of its `owned_by` kinds, or, for a resource that is a scope, about its own node.""",
+    example("L0236", [("policy.lat", fixture_test("  node acme: tenant;\n  node a: account under acme;\n  principal alice: account_user { admin at a; }\n  allow alice: station.view on acme;\n"))]),
+    """name a node of a kind the resource can be owned by.""", 1)
 
 # ---------------------------------------------------------------- L1xxx
 # The static analyzer (compiler/analysis). Each section also says how to keep a finding that is

@@ -1,0 +1,272 @@
+// test_fixtures.cpp - the nodes and principals a `test` block declares, and the cases about a
+// principal: its memberships at named nodes decide against named target nodes.
+#include "sema/context.h"
+
+#include <algorithm>
+
+namespace lattice::sema {
+namespace {
+
+std::string scopeKindList(const Model &model, const std::vector<ScopeKindId> &kinds) {
+  std::string out;
+  for (ScopeKindId k : kinds)
+    out += (out.empty() ? "`" : "`, `") + model.scopeKinds[k].name;
+  return out.empty() ? "nothing" : out + "`";
+}
+
+/// Test-local names (nodes and principals share one namespace per test).
+class Fixtures {
+public:
+  Fixtures(const ast::TestDecl &decl, Test &test, Context &ctx)
+      : decl(decl), test(test), ctx(ctx), model(ctx.model) {}
+
+  void declare() {
+    for (const ast::TestNodeDecl &node : decl.nodes)
+      declareNode(node);
+    for (const ast::TestPrincipalDecl &principal : decl.principals)
+      declarePrincipal(principal);
+  }
+
+private:
+  bool declareName(const ast::Ident &name) {
+    auto [it, added] = names.try_emplace(name.name, name.range);
+    if (added) {
+      if (std::optional<uint32_t> role = ctx.roleNames.find(name.name)) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestNameShadowsRole, name.range,
+            fmt::format("`{}` is the name of a role: a case naming it would be ambiguous",
+                        name.name));
+        diag.notes.push_back({model.roles[*role].decl, "role declared here"});
+        return false;
+      }
+      return true;
+    }
+    Diagnostic &diag =
+        ctx.diags.report(DiagKind::DuplicateTestName, name.range,
+                         fmt::format("`{}` is declared twice in this test", name.name));
+    diag.notes.push_back({it->second, "first declared here"});
+    return false;
+  }
+
+  void declareNode(const ast::TestNodeDecl &decl) {
+    std::optional<ScopeKindId> kind = ctx.scopeKind(decl.kind);
+    if (!declareName(decl.name) || !kind)
+      return;
+    TestNode node{decl.name.name, *kind, std::nullopt, 0, decl.name.range};
+    const std::vector<ScopeKindId> &parents = model.scopeKinds[*kind].parents;
+    if (decl.parent) {
+      std::optional<uint32_t> parent = findNode(*decl.parent);
+      if (!parent)
+        return;
+      const ScopeKindId parentKind = test.nodes[*parent].kind;
+      if (std::find(parents.begin(), parents.end(), parentKind) == parents.end()) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestNodePlacement, decl.parent->range,
+            fmt::format("node `{}` cannot be under `{}`: `{}` nodes are under {}, not `{}`",
+                        decl.name.name, decl.parent->name, model.scopeKinds[*kind].name,
+                        scopeKindList(model, parents), model.scopeKinds[parentKind].name));
+        diag.notes.push_back({model.scopeKinds[*kind].decl, "scope kind declared here"});
+        return;
+      }
+      node.parent = *parent;
+    } else if (!parents.empty()) {
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::TestNodePlacement, decl.name.range,
+          fmt::format("node `{}` needs a parent: `{}` nodes are under {}", decl.name.name,
+                      model.scopeKinds[*kind].name, scopeKindList(model, parents)));
+      diag.help = fmt::format("write `node {}: {} under NODE;`", decl.name.name,
+                              model.scopeKinds[*kind].name);
+      return;
+    }
+    for (const ast::Ident &name : decl.flags) {
+      std::optional<FlagId> flag = ctx.flag(name);
+      if (!flag)
+        return;
+      const Flag &f = model.flags[*flag];
+      if (!f.onScope || std::find(f.scopes.begin(), f.scopes.end(), *kind) == f.scopes.end()) {
+        Diagnostic &diag = ctx.diags.report(DiagKind::TestFlagPlacement, name.range,
+                                            fmt::format("flag `{}` is not a flag of `{}` nodes",
+                                                        name.name, model.scopeKinds[*kind].name));
+        diag.notes.push_back({f.decl, "flag declared here"});
+        return;
+      }
+      node.flags |= FlagMask{1} << *flag;
+    }
+    test.nodes.push_back(std::move(node));
+    nodeIds.try_emplace(decl.name.name, uint32_t(test.nodes.size() - 1));
+  }
+
+  void declarePrincipal(const ast::TestPrincipalDecl &decl) {
+    std::optional<KindId> kind = ctx.kind(decl.kind);
+    if (!declareName(decl.name) || !kind)
+      return;
+    TestPrincipal principal{decl.name.name, *kind, 0, {}, decl.name.range};
+    bool ok = true;
+    for (const ast::Ident &name : decl.flags) {
+      std::optional<FlagId> flag = ctx.flag(name);
+      if (!flag) {
+        ok = false;
+        continue;
+      }
+      if (!((model.flags[*flag].kinds >> *kind) & 1)) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestFlagPlacement, name.range,
+            fmt::format("flag `{}` is not a flag of user type `{}`{}", name.name, decl.kind.name,
+                        model.flags[*flag].onScope ? ": it belongs to nodes" : ""));
+        diag.notes.push_back({model.flags[*flag].decl, "flag declared here"});
+        ok = false;
+        continue;
+      }
+      principal.flags |= FlagMask{1} << *flag;
+    }
+    for (const ast::TestMembershipDecl &m : decl.memberships) {
+      std::optional<uint32_t> node = findNode(m.node);
+      TestMembership membership{{}, node.value_or(0)};
+      for (const ast::Ident &name : m.roles) {
+        std::optional<RoleId> role = ctx.role(name);
+        if (!role) {
+          ok = false;
+          continue;
+        }
+        if (!((model.roles[*role].kinds >> *kind) & 1)) {
+          Diagnostic &diag = ctx.diags.report(
+              DiagKind::TestKindMismatch, name.range,
+              fmt::format("user type `{}` may not hold role `{}`", decl.kind.name, name.name));
+          diag.notes.push_back({model.roles[*role].decl, "role declared here"});
+          ok = false;
+          continue;
+        }
+        membership.roles.push_back(*role);
+      }
+      if (!node) {
+        ok = false;
+        continue;
+      }
+      const std::vector<ScopeKindId> &seats = model.kinds[*kind].scopes;
+      const ScopeKindId at = test.nodes[*node].kind;
+      if (std::find(seats.begin(), seats.end(), at) == seats.end()) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestMembershipPlacement, m.node.range,
+            fmt::format("user type `{}` cannot hold roles at `{}`, a `{}` node: it is at {}",
+                        decl.kind.name, m.node.name, model.scopeKinds[at].name,
+                        scopeKindList(model, seats)));
+        diag.notes.push_back({model.kinds[*kind].decl, "user type declared here"});
+        ok = false;
+        continue;
+      }
+      principal.memberships.push_back(std::move(membership));
+    }
+    if (!ok)
+      return;
+    test.principals.push_back(std::move(principal));
+    principalIds.try_emplace(decl.name.name, uint32_t(test.principals.size() - 1));
+  }
+
+public:
+  std::optional<uint32_t> findNode(const ast::Ident &name) {
+    if (auto it = nodeIds.find(name.name); it != nodeIds.end())
+      return it->second;
+    if (!names.count(name.name)) // a node that failed its own checks is not reported again
+      ctx.diags.report(DiagKind::UnknownTestNode, name.range,
+                       fmt::format("this test declares no node `{}`", name.name));
+    return std::nullopt;
+  }
+  /// The principal a case's subject names, if it names one of this test's (or one that failed
+  /// its checks: then the case is not checked further).
+  std::optional<std::optional<uint32_t>> principalOf(const ast::TestCase &c) const {
+    if (c.assigns || c.roles.size() != 1 || !names.count(c.roles[0].name) ||
+        nodeIds.count(c.roles[0].name))
+      return std::nullopt;
+    auto it = principalIds.find(c.roles[0].name);
+    return it == principalIds.end() ? std::optional<uint32_t>() : std::optional(it->second);
+  }
+
+private:
+  const ast::TestDecl &decl;
+  Test &test;
+  Context &ctx;
+  const Model &model;
+  llvm::StringMap<SourceRange> names;
+  llvm::StringMap<uint32_t> nodeIds, principalIds;
+};
+
+/// `allow alice: PATTERNS on NODES;` - the principal's kind and flags, the target nodes.
+std::optional<TestCase> checkPrincipalCase(const ast::TestCase &decl, uint32_t principal,
+                                           Fixtures &fixtures, const Test &test, Context &ctx) {
+  const Model &model = ctx.model;
+  const TestPrincipal &p = test.principals[principal];
+  if (decl.kind || !decl.flags.empty() || decl.relations.empty()) {
+    Diagnostic &diag = ctx.diags.report(
+        DiagKind::PrincipalCaseForm, decl.range,
+        fmt::format("a case about principal `{}` names target nodes, and takes its user type and "
+                    "flags from the principal",
+                    p.name));
+    diag.help = fmt::format("write `{} {}: PERMISSIONS on NODE;` (or `on {{NODE, NODE}}`)",
+                            decl.expect == ast::Effect::Deny ? "deny" : "allow", p.name);
+    return std::nullopt;
+  }
+  TestCase result;
+  result.expect = decl.expect == ast::Effect::Deny ? Effect::Deny : Effect::Allow;
+  result.range = decl.range;
+  result.principal = principal;
+  result.kind = p.kind;
+  result.flags = p.flags;
+  std::optional<std::vector<PermissionId>> permissions =
+      expandPatterns(decl.patterns, decl.except, ctx);
+  bool ok = permissions.has_value();
+  for (const ast::Ident &name : decl.relations) {
+    std::optional<uint32_t> node = fixtures.findNode(name);
+    if (!node) {
+      ok = false;
+      continue;
+    }
+    result.targetNodes.push_back(*node);
+  }
+  if (!ok)
+    return std::nullopt;
+  result.permissions = std::move(*permissions);
+  if (result.permissions.empty())
+    ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this test matches no permission");
+  // Each permission's resource must be able to be about each target: its own node's kind for a
+  // resource that is a scope, one of its owners' kinds otherwise.
+  for (PermissionId permission : result.permissions) {
+    const Resource &resource = model.resources[model.permissions[permission].resource];
+    const std::vector<ScopeKindId> about =
+        resource.scope ? std::vector<ScopeKindId>{*resource.scope} : resource.owners;
+    for (size_t i = 0; i < result.targetNodes.size(); ++i) {
+      const TestNode &node = test.nodes[result.targetNodes[i]];
+      if (about.empty() || std::find(about.begin(), about.end(), node.kind) != about.end())
+        continue;
+      Diagnostic &diag = ctx.diags.report(DiagKind::TestTargetPlacement, decl.relations[i].range,
+                                          fmt::format("`{}` is about a node of {}; `{}` is a `{}`",
+                                                      model.permissions[permission].name,
+                                                      scopeKindList(model, about), node.name,
+                                                      model.scopeKinds[node.kind].name));
+      diag.notes.push_back({resource.decl, "resource declared here"});
+      return std::nullopt;
+    }
+  }
+  return result;
+}
+
+} // namespace
+
+void checkTestBlock(const ast::TestDecl &decl, Test &test, Context &ctx,
+                    const std::function<std::optional<TestCase>(const ast::TestCase &)> &check) {
+  Fixtures fixtures(decl, test, ctx);
+  fixtures.declare();
+  for (const ast::TestCase &c : decl.cases) {
+    std::optional<TestCase> checked;
+    if (std::optional<std::optional<uint32_t>> principal = fixtures.principalOf(c)) {
+      if (!*principal)
+        continue; // its principal failed its own checks, already reported
+      checked = checkPrincipalCase(c, **principal, fixtures, test, ctx);
+    } else {
+      checked = check(c);
+    }
+    if (checked)
+      test.cases.push_back(std::move(*checked));
+  }
+}
+
+} // namespace lattice::sema
