@@ -18,6 +18,7 @@ struct GroupEntry {
 constexpr GroupEntry kGroups[] = {
     // front end
     {"L0115", "module-name"},
+    {"L0116", "relation-spelling"},
     {"L0210", "empty-permission-set"},
     {"L0211", "relation"},
     {"L0214", "condition"},

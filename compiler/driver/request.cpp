@@ -2,18 +2,19 @@
 // Unknown names are reported, never guessed: the caller answers such a request with "deny".
 #include "driver/request.h"
 
+#include "sema/relation_words.h"
+
+#include <cstdio>
 #include <fmt/format.h>
 
 namespace lattice::driver {
-
-static const char *const kRelations[] = {"same", "descendant", "ancestor", "tenant"};
 
 std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra) {
   std::vector<OptionSpec> options = {
       {"--kind", true, "KIND", "the principal's user type"},
       {"--roles", true, "R1,R2", "the roles the principal holds (stacked)"},
       {"--permission", true, "RES.ACTION", "the permission asked for"},
-      {"--relation", true, "REL", "same | descendant | ancestor | tenant"},
+      {"--relation", true, "REL", "self | descendants | ancestors | elsewhere"},
       {"--flags", true, "F1,F2", "flags that hold for the principal and its node"},
   };
   options.insert(options.end(), extra.begin(), extra.end());
@@ -28,9 +29,20 @@ std::optional<std::string> missingRequestOption(const Args &args) {
 }
 
 NamedRequest namedRequest(const Args &args) {
-  return NamedRequest{*args.get("--kind"), splitList(args.get("--roles").value_or("")),
-                      *args.get("--permission"), *args.get("--relation"),
-                      splitList(args.get("--flags").value_or(""))};
+  NamedRequest named{*args.get("--kind"), splitList(args.get("--roles").value_or("")),
+                     *args.get("--permission"), *args.get("--relation"),
+                     splitList(args.get("--flags").value_or(""))};
+  // An old spelling still answers, in the one vocabulary's word from here on.
+  std::string_view replacement;
+  std::string error;
+  if (sema::parseRequestRelation(named.relation, replacement, error) && !replacement.empty()) {
+    fmt::print(stderr,
+               "lattice: warning: `{}` is the old spelling of the relation `{}`; write "
+               "`--relation {}`\n",
+               named.relation, replacement, replacement);
+    named.relation = std::string(replacement);
+  }
+  return named;
 }
 
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,
@@ -57,15 +69,12 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
     error = fmt::format("unknown permission `{}`", named.permission);
     return false;
   }
-  out.relation = LATTICE_REL_NONE;
-  for (uint32_t r = 0; r < 4; ++r)
-    if (named.relation == kRelations[r])
-      out.relation = r;
-  if (out.relation == LATTICE_REL_NONE) {
-    error = fmt::format("unknown relation `{}`; expected same, descendant, ancestor or tenant",
-                        named.relation);
+  std::string_view replacement; // old spellings are accepted here without a word
+  std::optional<sema::Relation> relation =
+      sema::parseRequestRelation(named.relation, replacement, error);
+  if (!relation)
     return false;
-  }
+  out.relation = static_cast<uint32_t>(*relation);
   for (const std::string &flag : named.flags) {
     uint32_t id = lattice_flag_id(table, flag.c_str());
     if (id == LATTICE_NO_ID) {

@@ -16,7 +16,7 @@ struct NamedRequest {
   std::string kind;
   std::vector<std::string> roles;
   std::string permission;
-  std::string relation; // same | descendant | ancestor | tenant
+  std::string relation; // self | descendants | ancestors | elsewhere (sema/relation_words.h)
   std::vector<std::string> flags;
 };
 
@@ -31,7 +31,8 @@ using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
 std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra);
 /// "missing `--kind`" for the first required request option absent from `args`, else nothing.
 std::optional<std::string> missingRequestOption(const Args &args);
-/// The request the options spell; call after missingRequestOption found nothing.
+/// The request the options spell; call after missingRequestOption found nothing. A relation in
+/// an old spelling is replaced by its word, with a warning on stderr.
 NamedRequest namedRequest(const Args &args);
 
 /// Resolves names to ids; on an unknown name returns false with `error` set (the request is

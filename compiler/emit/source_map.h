@@ -11,8 +11,9 @@
 
 namespace lattice::emit {
 
-/// The map's format version; `lattice explain` refuses any other.
-inline constexpr int kSourceMapVersion = 1;
+/// The map's format version; `lattice explain` refuses any other. Version 2: relations and
+/// reaches are written in the one vocabulary (`self`, `descendants`, ..., `elsewhere`).
+inline constexpr int kSourceMapVersion = 2;
 
 /// The table's identity as the map records it: the checksum field (bytes 8..16) and the size.
 struct TableIdentity {

@@ -343,7 +343,7 @@ std::string dumpTables(const Tables &t) {
     }
     return terms.empty() ? std::string("true") : join(terms, " and ");
   };
-  static const char *const kRelations[] = {"same", "descendant", "ancestor", "tenant"};
+  static const char *const kRelations[] = {"self", "descendants", "ancestors", "elsewhere"};
   auto relations = [&](uint32_t mask) {
     std::vector<std::string> out;
     for (uint32_t r = 0; r < 8; ++r)

@@ -2,6 +2,8 @@
 // Every failed lookup reports its own "unknown X" diagnostic so callers just skip the name.
 #include "sema/context.h"
 
+#include "diagnostics/suggest.h"
+
 namespace lattice::sema {
 
 bool SymbolTable::declare(const ast::Ident &name, uint32_t id, DiagnosticEngine &diags) {
@@ -78,6 +80,31 @@ KindMask Context::kindMask(const std::vector<ast::Ident> &names) {
     if (auto id = kind(name))
       mask |= KindMask{1} << *id;
   return mask;
+}
+
+const RelationWord *Context::relationWord(const ast::Ident &name, DiagKind unknown) {
+  if (const RelationWord *word = findRelationWord(name.name)) {
+    if (!word->replacement.empty()) {
+      Diagnostic &diag = diags.report(DiagKind::OldRelationSpelling, name.range,
+                                      fmt::format("`{}` is the old spelling of the relation `{}`",
+                                                  name.name, word->replacement));
+      diag.help = fmt::format("write `{}`", word->replacement);
+    }
+    return word;
+  }
+  Diagnostic &diag =
+      diags.report(unknown, name.range, fmt::format("unknown relation `{}`", name.name));
+  NameSuggester suggester(name.name);
+  std::string words;
+  for (std::string_view word : canonicalRelationWords()) {
+    suggester.consider(word);
+    words += fmt::format("{}`{}`", words.empty() ? "" : ", ", word);
+  }
+  diag.help = suggester.best()
+                  ? suggester.didYouMean()
+                  : fmt::format("expected one of {}{}", words,
+                                unknown == DiagKind::UnknownTestRelation ? ", or `*`" : "");
+  return nullptr;
 }
 
 } // namespace lattice::sema

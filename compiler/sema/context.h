@@ -5,6 +5,7 @@
 #include "ast/ast.h"
 #include "diagnostics/diagnostic.h"
 #include "sema/model.h"
+#include "sema/relation_words.h"
 
 #include "llvm/ADT/StringMap.h"
 
@@ -53,6 +54,9 @@ struct Context {
   std::optional<FlagId> flag(const ast::Ident &name);
   /// Resolves a list of user types to a mask; unknown names are reported and skipped.
   KindMask kindMask(const std::vector<ast::Ident> &names);
+  /// Resolves a relation word (sema/relation_words.h) of a rule's `in` or a test's `on`: an old
+  /// spelling is a warning with its replacement, an unknown word is `unknown` (L0111 / L0112).
+  const RelationWord *relationWord(const ast::Ident &name, DiagKind unknown);
 };
 
 /// Adds "`x` is part of the cycle" notes for the members of a cycle, at most a handful of them:

@@ -1,16 +1,17 @@
-// model.cpp - names and relation sets of the model's small enums.
-// Kept out of the header so the tables they encode are defined once.
+// model.cpp - names and relation sets of the model's small enums, in the words of the language
+// (sema/relation_words.h). Kept out of the header so the tables they encode are defined once.
 #include "sema/model.h"
 
 namespace lattice::sema {
 
 const char *relationName(Relation relation) {
-  static const char *const names[] = {"same", "descendant", "ancestor", "tenant"};
+  static const char *const names[] = {"self", "descendants", "ancestors", "elsewhere"};
   return names[static_cast<unsigned>(relation)];
 }
 
 const char *reachName(Reach reach) {
-  static const char *const names[] = {"self", "descendants", "subtree", "ancestors", "tenant"};
+  static const char *const names[] = {"self",      "descendants", "subtree",
+                                      "ancestors", "tenant",      "elsewhere"};
   return names[static_cast<unsigned>(reach)];
 }
 
@@ -30,6 +31,8 @@ RelationMask reachRelations(Reach reach) {
     return ancestor;
   case Reach::Tenant:
     return same | descendant | ancestor | tenant;
+  case Reach::Elsewhere:
+    return tenant;
   }
   return 0;
 }

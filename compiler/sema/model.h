@@ -21,14 +21,15 @@ using FlagId = uint32_t;
 using KindMask = uint64_t; // bit k = principal kind k (at most 64 kinds)
 using FlagMask = uint64_t; // bit f = flag f (at most 64 flags)
 
-/// Relations a request can be in, as the runtime numbers them.
+/// Relations a request can be in, as the runtime numbers them (LATTICE_REL_SAME, ...). `Tenant`
+/// is "elsewhere in the same tree", spelled `elsewhere` (see sema/relation_words.h).
 enum class Relation : uint8_t { Same = 0, Descendant = 1, Ancestor = 2, Tenant = 3 };
 inline constexpr uint32_t kRelationCount = 4;
 using RelationMask = uint8_t;
-const char *relationName(Relation relation); // "same", "descendant", ...
+const char *relationName(Relation relation); // "self", "descendants", "ancestors", "elsewhere"
 
 /// A rule's reach (`in self` ...) and the request relations it covers.
-enum class Reach : uint8_t { Self, Descendants, Subtree, Ancestors, Tenant };
+enum class Reach : uint8_t { Self, Descendants, Subtree, Ancestors, Tenant, Elsewhere };
 const char *reachName(Reach reach);
 RelationMask reachRelations(Reach reach);
 
@@ -120,10 +121,10 @@ struct Role {
   std::string label;
   SourceRange decl;
   KindMask kinds = 0;
-  std::vector<RoleId> extends;           // direct
-  std::vector<RoleId> inherited;         // transitive closure of extends, excluding itself, sorted
-  std::vector<uint32_t> rules;           // indexes into Model::rules declared by this role
-  std::vector<RoleId> assigns;           // sorted, unique
+  std::vector<RoleId> extends;   // direct
+  std::vector<RoleId> inherited; // transitive closure of extends, excluding itself, sorted
+  std::vector<uint32_t> rules;   // indexes into Model::rules declared by this role
+  std::vector<RoleId> assigns;   // sorted, unique
   /// Where each assigned role is named, in source order (first mention of each role).
   std::vector<std::pair<RoleId, SourceRange>> assignSites;
   bool deprecated = false;

@@ -56,21 +56,6 @@ TreeShape treeShape(const Model &model) {
   return shape;
 }
 
-std::optional<Reach> parseReach(const ast::Ident &name, Context &ctx) {
-  static const std::pair<const char *, Reach> reaches[] = {{"self", Reach::Self},
-                                                           {"descendants", Reach::Descendants},
-                                                           {"subtree", Reach::Subtree},
-                                                           {"ancestors", Reach::Ancestors},
-                                                           {"tenant", Reach::Tenant}};
-  for (auto &[spelling, reach] : reaches)
-    if (name.name == spelling)
-      return reach;
-  Diagnostic &diag = ctx.diags.report(DiagKind::UnknownRelation, name.range,
-                                      fmt::format("unknown scope relation `{}`", name.name));
-  diag.help = "expected one of `self`, `descendants`, `subtree`, `ancestors`, `tenant`";
-  return std::nullopt;
-}
-
 class RoleChecker {
 public:
   RoleChecker(const std::vector<ast::File> &files, Context &ctx)
@@ -225,9 +210,9 @@ private:
     rule.guard = Guard::always();
     bool ok = true;
     if (decl.relation) {
-      std::optional<Reach> reach = parseReach(*decl.relation, ctx);
-      ok &= reach.has_value();
-      rule.reach = reach.value_or(Reach::Self);
+      const RelationWord *word = ctx.relationWord(*decl.relation, DiagKind::UnknownRelation);
+      ok &= word != nullptr;
+      rule.reach = word ? word->reach : Reach::Self;
     }
     if (decl.when) {
       auto usable = [&](FlagId flag, const ast::Ident &name) {
@@ -297,12 +282,13 @@ private:
   }
 
   void checkReach(const Role &role, const ast::RuleDecl &decl, Reach reach) {
-    if (reach != Reach::Descendants && reach != Reach::Ancestors)
+    if (reach != Reach::Descendants && reach != Reach::Ancestors && reach != Reach::Elsewhere)
       return;
     bool possible = false;
     for (KindId k = 0; k < model.kinds.size(); ++k) {
       if (!(role.kinds >> k & 1))
         continue;
+      // Elsewhere in the tree needs a node that is not the root, like an ancestor does.
       for (ScopeKindId scope : model.kinds[k].scopes)
         possible |= reach == Reach::Descendants ? shape.hasChildren[scope] : shape.hasParent[scope];
     }

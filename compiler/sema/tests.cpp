@@ -13,18 +13,10 @@ std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Cont
   RelationMask mask = 0;
   bool ok = true;
   for (const ast::Ident &name : names) {
-    bool found = false;
-    for (uint32_t r = 0; r < kRelationCount; ++r)
-      if (name.name == relationName(static_cast<Relation>(r))) {
-        mask |= 1u << r;
-        found = true;
-      }
-    if (!found) {
-      Diagnostic &diag = ctx.diags.report(DiagKind::UnknownTestRelation, name.range,
-                                          fmt::format("unknown request relation `{}`", name.name));
-      diag.help = "expected one of `same`, `descendant`, `ancestor`, `tenant`, or `*`";
-      ok = false;
-    }
+    const RelationWord *word = ctx.relationWord(name, DiagKind::UnknownTestRelation);
+    ok &= word != nullptr;
+    if (word)
+      mask |= word->relations;
   }
   return ok ? std::optional(mask) : std::nullopt;
 }

@@ -43,6 +43,11 @@ def generated(code, gen, args, shorten=None):
     return f"```\n$ {gen}\n$ lattice check {' '.join(args)}\n{out}```\n(exit code {rc})\n", rc
 
 TEN = "import std.tenancy;\n"
+
+def suppress(group):
+    return (f"\n\n**Suppress:** when the finding is intended, say why on the line of the finding or on\n"
+            f"the line above it: `// lattice: allow({group}) \"reason\"`. `-Wno-{group}` turns the group\n"
+            f"off for a whole run (see [Suppressing a finding](#suppressing-a-finding)).")
 sections = []
 
 def section(code, title, severity, meaning, body, fix, expect_rc):
@@ -248,21 +253,21 @@ An `include` inside a resource names no action set (`actions NAME { ... }`).""",
 has `crud`, `readwrite` and `manage`).""", 1)
 
 section("L0111", "unknown relation", "Error", """
-A rule's `in` names something other than the five scope relations `self`, `descendants`,
-`subtree`, `ancestors` and `tenant` (listed in the `help` line). The words of tests (`same`,
-`descendant`, ...) are a different vocabulary and are not accepted here.""",
+A rule's `in` names no relation. Rules, test cases and queries share one vocabulary: `self`,
+`descendants`, `ancestors`, `elsewhere`, `subtree` and `tenant` (see
+[language.md](language.md#relations)). The `help` line suggests the nearest word when the name
+looks like a typo of one (`in decendants`: ``did you mean `descendants`?``), and lists the words
+otherwise.""",
     example("L0111", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read in children; }\n")]),
-    """use one of the five relations; `descendants` is strictly below the principal's node,
-`subtree` its node and below (see the table in [language.md](language.md#roles)).""", 1)
+    """use one of the words; `descendants` is strictly below the principal's node, `subtree` its
+node and below.""", 1)
 
 section("L0112", "unknown test relation", "Error", """
-A test case's `on` names something other than a request relation: `same`, `descendant`,
-`ancestor`, `tenant`, a set of them in `{...}`, or `*` for all four. The relations of rules
-(`self`, `subtree`, `descendants`, ...) are a different vocabulary: a test describes one
-request, a rule a range of them.""",
-    example("L0112", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"viewer reads\" { allow viewer: doc.read on self; }\n")]),
-    """use the request relation: `self` is `same`, `subtree` is `{same, descendant}`,
-`descendants` is `descendant`, `ancestors` is `ancestor`.""", 1)
+A test case's `on` names no relation: it takes the words of rules (`self`, `descendants`,
+`ancestors`, `elsewhere`, `subtree`, `tenant`), a set of them in `{...}`, or `*` for all four
+relations.""",
+    example("L0112", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"viewer reads\" { allow viewer: doc.read on own; }\n")]),
+    """use one of the words (`self` for the principal's own node).""", 1)
 
 section("L0113", "conflicting policy name", "Error", """
 Two files of one compilation have `policy` headers with different names. A compilation is one
@@ -290,6 +295,15 @@ warning: it does not fail `check` (exit code 0), and `build` still writes the ta
                       ("scopes.lat", "module std.tenancy;\nscope tenant;\n")]),
     """make the header match the import path (`module scopes;` here), or import the module by
 its real name from where it belongs.""", 0)
+
+section("L0116", "old relation spelling", "Warning", """
+A test case (or a rule) names a relation in the words test cases used before the vocabularies of
+rules and tests were merged: `same`, `descendant` or `ancestor`. It still means what it meant
+(`self`, `descendants`, `ancestors`); the `help` line says what to write. (`tenant`, the fourth
+old word, is a word of the vocabulary: in a test case it now means the whole tree; write
+`elsewhere` for the old meaning. See [language.md](language.md#relations).)""",
+    example("L0116", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"viewer reads\" { allow viewer: doc.read on same; }\n")]),
+    """write the word of the `help` line.""" + suppress("relation-spelling"), 0)
 
 # ---------------------------------------------------------------- L02xx
 FIXTURE = "scope tenant;\nscope account under tenant;\nresource station owned_by account { view; }\nusertype account_user at account;\nflag business on account;\nrole admin for account_user { allow station.view in subtree; }\n"
@@ -407,8 +421,8 @@ sits (`usertype ... at`) or the tree (`scope ... under`).""", 0)
 section("L0212", "test user type ambiguous", "Error", """
 A test case without `as` holds roles that more than one user type may hold together, so it is
 not clear which kind of principal the request is from. Notes list the candidate user types.""",
-    example("L0212", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource doc { read; }\nrole viewer for staff, customer { allow doc.read; }\ntest \"viewers read\" { allow viewer: doc.read on same; }\n")]),
-    """say which with `as`: `allow viewer as staff: doc.read on same;`. To check both, write one
+    example("L0212", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource doc { read; }\nrole viewer for staff, customer { allow doc.read; }\ntest \"viewers read\" { allow viewer: doc.read on self; }\n")]),
+    """say which with `as`: `allow viewer as staff: doc.read on self;`. To check both, write one
 case per user type.""", 1)
 
 section("L0213", "test user type mismatch", "Error", """
@@ -417,10 +431,10 @@ an `allow` case with `as KIND` where `KIND` may not hold a listed role (such a r
 fails closed, so the case could never pass; a `deny` case like that is allowed on purpose, to
 check exactly that), and a case without `as` whose roles no single user type may hold together
 (`no user type may hold all of these roles`).""",
-    example("L0213", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"customers read\" { allow viewer as customer: doc.read on same; }\n")]),
+    example("L0213", [("policy.lat", TEN + "usertype staff at tenant;\nusertype customer at account;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"customers read\" { allow viewer as customer: doc.read on self; }\n")]),
     """name a user type that may hold the roles, or give the role to that user type. To check that
 such a request is refused, make it a `deny` case with `as`: `deny viewer as customer: doc.read on
-same;`.""", 1)
+self;`.""", 1)
 
 section("L0214", "condition always false", "Warning", """
 A condition can never hold, whatever the flags (for example `active and not active`). In a rule,
@@ -539,11 +553,6 @@ node of one of its `owned_by` kinds, or, for a resource that is a scope, about i
 # ---------------------------------------------------------------- L1xxx
 # The static analyzer (compiler/analysis). Each section also says how to keep a finding that is
 # intended: the warning's group, for `// lattice: allow(GROUP) "reason"` and `-Wno-GROUP`.
-def suppress(group):
-    return (f"\n\n**Suppress:** when the finding is intended, say why on the line of the finding or on\n"
-            f"the line above it: `// lattice: allow({group}) \"reason\"`. `-Wno-{group}` turns the group\n"
-            f"off for a whole run (see [Suppressing a finding](#suppressing-a-finding)).")
-
 section("L1001", "conflict", "Warning", """
 An allow and a deny meet on one request of the [request space](#static-analysis-l1xxx): some
 user type, at one of its scope kinds, holding the role of the allow and the role of the deny (one
@@ -619,7 +628,7 @@ assigning role, held alone, is never allowed that permission at that relation, a
 and with any flags. The message names one such right (the witness); the diagnostic is at the
 role's name in `assigns`, with a note at the assigned role. Rights are compared relation by
 relation whatever scope kinds the two roles' user types sit at, so an allow `in self` does not
-count for `descendant`.""",
+count for `descendants`.""",
     example("L1401", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, delete; }\nrole manager for staff { allow doc.read in subtree; assigns editor; }\nrole editor for staff { allow doc.*; }\n")]),
     """give the assigning role the right too (often by extending the role it assigns), or stop
 it assigning that role. If handing out the right is intended (an admin who assigns a role it must
@@ -773,9 +782,9 @@ hold ([L1401](#l1401-privilege-escalation)), exclusive roles combined by `extend
 policy's scope tree can make (a request is described in [language.md](language.md#what-a-decision-means)).
 - A principal of a user type sits at one of the scope kinds of its `at` list.
 - A resource's owner is at one of the scope kinds of its `owned_by` list (any kind if omitted).
-- The relation of the owner's node to the principal's node can be `same` when the two kinds are
-  equal, `descendant` when the owner's kind is strictly below the principal's in the `under`
-  graph, `ancestor` when strictly above, and `tenant` (elsewhere in the same tree) when neither kind
+- The relation of the owner's node to the principal's node can be `self` when the two kinds are
+  equal, `descendants` when the owner's kind is strictly below the principal's in the `under`
+  graph, `ancestors` when strictly above, and `elsewhere` (in the same tree) when neither kind
   is a root kind and both are below a common root kind. A tree has one root node, so nothing is
   elsewhere from it.
 - The flags that can be set are those declared on the user type or on the principal's scope kind;

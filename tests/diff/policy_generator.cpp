@@ -316,9 +316,10 @@ private:
       text += (p ? ", " : "") + pattern(role.kinds, false);
     if (rng.chance(20))
       text += " except " + pattern(role.kinds, true);
-    static const char *const reaches[] = {"self", "descendants", "subtree", "ancestors", "tenant"};
+    static const char *const reaches[] = {"self",      "descendants", "subtree",
+                                          "ancestors", "tenant",      "elsewhere"};
     if (rng.chance(75))
-      text += std::string(" in ") + reaches[rng.between(0, 4)];
+      text += std::string(" in ") + reaches[rng.between(0, 5)];
     std::vector<uint32_t> usable = usableFlags(role.kinds);
     if (!usable.empty() && rng.chance(35))
       text += " when " + condition(usable, 2);

@@ -211,18 +211,20 @@ TEST_F(Reference, AnExcludedRuleIsAbsent) {
 }
 
 TEST_F(Reference, EachReachCoversTheRelationsOfTheLanguageTable) {
-  // docs/language.md: self = same; descendants = strictly below; subtree = same or below;
-  // ancestors = strictly above; tenant = anywhere in the tree.
+  // docs/language.md: self = own node; descendants = strictly below; subtree = own node or
+  // below; ancestors = strictly above; tenant = anywhere in the tree; elsewhere = in the tree
+  // but neither the own node, below nor above.
   auto c = testing::compile("scope t;\nresource doc { read; }\nusertype u at t;\n"
                             "role self_r for u { allow doc.read in self; }\n"
                             "role desc_r for u { allow doc.read in descendants; }\n"
                             "role sub_r for u { allow doc.read in subtree; }\n"
                             "role anc_r for u { allow doc.read in ancestors; }\n"
                             "role ten_r for u { allow doc.read in tenant; }\n"
-                            "role default_r for u { allow doc.read; }\n");
+                            "role default_r for u { allow doc.read; }\n"
+                            "role else_r for u { allow doc.read in elsewhere; }\n");
   ASSERT_TRUE(c->model) << c->describe();
-  const char *expected[] = {"S...", ".D..", "SD..", "..A.", "SDAT", "S..."};
-  for (sema::RoleId r = 0; r < 6; ++r)
+  const char *expected[] = {"S...", ".D..", "SD..", "..A.", "SDAT", "S...", "...T"};
+  for (sema::RoleId r = 0; r < 7; ++r)
     for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
       Request q{0, {r}, 0, Relation(rel), 0};
       EXPECT_EQ(reference::decide(*c->model, q).allowed, expected[r][rel] != '.')

@@ -63,7 +63,7 @@ def main():
             failures.append("%s: exit %d (expected %d)\nstdout:\n%s\nstderr:\n%s" %
                             (name, proc.returncode, code, proc.stdout, proc.stderr))
 
-    gained = ["+ doc.read on descendant", "+ doc.write on {same, descendant}"]
+    gained = ["+ doc.read on descendants", "+ doc.write on {self, descendants}"]
     check("file path from the repository root", ".",
           ["--git", "HEAD~1", "HEAD", "--", "policies/policy.lat"], 0, gained)
     check("path relative to a subfolder", "policies",
@@ -73,12 +73,12 @@ def main():
           gained + ["roles added: `extra`"])
     check("reversed: losses only", ".",
           ["--git", "HEAD", "HEAD~1", "--fail-on", "new-access", "--", "policies/policy.lat"],
-          0, ["- doc.read on descendant"])
+          0, ["- doc.read on descendants"])
     # One revision: against the working tree as it is.
     write("policies/policy.lat", NEW)
     check("one revision against the working tree", "policies",
           ["--git", "HEAD~1", "--fail-on", "new-role", "--", "."], 3,
-          gained + ["+ doc.read on same  [new-role]", "roles added: `extra`",
+          gained + ["+ doc.read on self  [new-role]", "roles added: `extra`",
                     "lattice diff: new access (new-role): exit 3 as `--fail-on` asks"])
     check("working tree equal to the revision", ".",
           ["--git", "HEAD", "--fail-on", "new-access", "--", "policies"], 0,

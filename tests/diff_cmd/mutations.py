@@ -151,18 +151,18 @@ def main():
         # Access-changing edits: exactly one change each.
         add_allow = mutate("add_allow", "  allow zz_probe.b in self;\n",
                            "  allow zz_probe.b in self;\n  allow zz_probe.a in self;\n")
-        expect(t("add an allow"), lattice, base, add_allow, [gained("zz_probe.a", "same")])
+        expect(t("add an allow"), lattice, base, add_allow, [gained("zz_probe.a", "self")])
         remove_deny = mutate("remove_deny", "  deny zz_probe.c in self;\n", "")
-        expect(t("remove a deny"), lattice, base, remove_deny, [gained("zz_probe.c", "same")])
+        expect(t("remove a deny"), lattice, base, remove_deny, [gained("zz_probe.c", "self")])
         widen = mutate("widen", "allow zz_probe.b in self;", "allow zz_probe.b in subtree;")
         expect(t("widen a scope (self -> subtree)"), lattice, base, widen,
-               [gained("zz_probe.b", "descendant")])
+               [gained("zz_probe.b", "descendants")])
         extends = mutate("extends", "role zz_role for %s {" % kind,
                          "role zz_role for %s extends zz_base {" % kind)
         expect(t("add a role to an extends"), lattice, base, extends,
-               [gained("zz_probe.a", "same")])
+               [gained("zz_probe.a", "self")])
         expect(t("the reverse edits are losses"), lattice, add_allow, base,
-               [("zz_role", kind, "lost", "zz_probe.a", "same", when)])
+               [("zz_role", kind, "lost", "zz_probe.a", "self", when)])
 
         # --fail-on new-access: 3 on a gain, 0 on a pure loss.
         for name, old, new, code in [("gained allow", base, add_allow, 3),
@@ -200,7 +200,7 @@ def main():
         expect(t("`except` instead of a group"), lattice, base, except_form, [], no_other)
 
         # A real rule of the example widened from `self` to `subtree`: only gains, only at
-        # `descendant` (the exact set depends on the example's other rules).
+        # `descendants` (the exact set depends on the example's other rules).
         for m in re.finditer(r"^(\s*allow [^;]*?)( in self)?;", original, re.M):
             if " in " in m.group(1) or " when " in m.group(1):
                 continue
@@ -208,8 +208,8 @@ def main():
             proc = run_diff(lattice, plain, write("widen_real", widened))
             doc = json.loads(proc.stdout) if proc.returncode == 0 else None
             bad = doc is None or not doc["access"] or any(
-                a["change"] != "gained" or a["relations"] != ["descendant"] for a in doc["access"])
-            print("%-60s %s" % (t("widen a real rule: gains at descendant only"),
+                a["change"] != "gained" or a["relations"] != ["descendants"] for a in doc["access"])
+            print("%-60s %s" % (t("widen a real rule: gains at descendants only"),
                                 "FAIL" if bad else "ok"))
             if bad:
                 failures.append("%s: %s %s" % (t("widen a real rule"), proc.stderr,

@@ -246,7 +246,7 @@ role viewer for staff { allow order.view in subtree; }
 role manager for staff extends viewer { allow order.* in subtree when active; }
 """
 QUERY = ["--kind", "staff", "--roles", "manager", "--permission", "order.refund",
-         "--relation", "descendant", "--flags", "active"]
+         "--relation", "descendants", "--flags", "active"]
 
 
 def good_table(c):
@@ -265,7 +265,7 @@ def query_bad_table(c, name, data, codes=(2,)):
     c.expect(["query", path] + QUERY, list(codes), ["lattice query: error: cannot load"])
     c.expect(["query", path, "--requests", c.write("one.jsonl", json.dumps(
         {"kind": "staff", "roles": ["manager"], "permission": "order.view",
-         "relation": "same"}) + "\n")], list(codes), ["cannot load"])
+         "relation": "self"}) + "\n")], list(codes), ["cannot load"])
 
 
 def query_truncated_table(c):
@@ -309,7 +309,7 @@ def query_malformed_requests(c):
     good_table(c)
     table = c.path("good.ltab")
     good = {"kind": "staff", "roles": ["manager"], "permission": "order.refund",
-            "relation": "same", "flags": ["active"]}
+            "relation": "self", "flags": ["active"]}
     lines = [
         json.dumps(good),                                   # 1 allow
         "{not json",                                        # 2

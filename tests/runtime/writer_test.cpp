@@ -83,29 +83,29 @@ permission 1 station.reset for tenant_user, account_user
 permission 2 station.use_terminal for tenant_user
 permission 3 billing.invoices for tenant_user, account_user
 permission 4 users.invite_driver for account_user
-allow station.view same: tenant_admin, support_agent, account_admin, driver, legacy, auditor
-allow station.view descendant: tenant_admin, support_agent, account_admin, legacy, auditor
-allow station.view ancestor: tenant_admin, support_agent, auditor
-allow station.view tenant: tenant_admin, support_agent, auditor
-allow station.reset same: tenant_admin, support_agent, account_admin
-allow station.reset descendant: tenant_admin, support_agent, account_admin
-allow station.reset ancestor: tenant_admin, support_agent
-allow station.reset tenant: tenant_admin, support_agent
-allow station.use_terminal same: tenant_admin
-allow station.use_terminal descendant: tenant_admin
-allow station.use_terminal ancestor: tenant_admin
-allow station.use_terminal tenant: tenant_admin
-allow billing.invoices same: tenant_admin, account_admin, auditor
-allow billing.invoices descendant: tenant_admin, auditor
-allow billing.invoices ancestor: tenant_admin, auditor
-allow billing.invoices tenant: tenant_admin, auditor
-sparse station.reset allow driver on same when business and not trial
-sparse station.reset deny auditor on same, descendant, ancestor, tenant
-sparse station.use_terminal deny support_agent on tenant
-sparse station.use_terminal deny auditor on same, descendant, ancestor, tenant
-sparse billing.invoices deny support_agent on same, descendant, ancestor, tenant
-sparse billing.invoices deny account_admin on same when not business
-sparse users.invite_driver allow account_admin on same when business
+allow station.view self: tenant_admin, support_agent, account_admin, driver, legacy, auditor
+allow station.view descendants: tenant_admin, support_agent, account_admin, legacy, auditor
+allow station.view ancestors: tenant_admin, support_agent, auditor
+allow station.view elsewhere: tenant_admin, support_agent, auditor
+allow station.reset self: tenant_admin, support_agent, account_admin
+allow station.reset descendants: tenant_admin, support_agent, account_admin
+allow station.reset ancestors: tenant_admin, support_agent
+allow station.reset elsewhere: tenant_admin, support_agent
+allow station.use_terminal self: tenant_admin
+allow station.use_terminal descendants: tenant_admin
+allow station.use_terminal ancestors: tenant_admin
+allow station.use_terminal elsewhere: tenant_admin
+allow billing.invoices self: tenant_admin, account_admin, auditor
+allow billing.invoices descendants: tenant_admin, auditor
+allow billing.invoices ancestors: tenant_admin, auditor
+allow billing.invoices elsewhere: tenant_admin, auditor
+sparse station.reset allow driver on self when business and not trial
+sparse station.reset deny auditor on self, descendants, ancestors, elsewhere
+sparse station.use_terminal deny support_agent on elsewhere
+sparse station.use_terminal deny auditor on self, descendants, ancestors, elsewhere
+sparse billing.invoices deny support_agent on self, descendants, ancestors, elsewhere
+sparse billing.invoices deny account_admin on self when not business
+sparse users.invite_driver allow account_admin on self when business
 exclusive tenant_admin, support_agent
 exclusive account_admin, legacy
 require 0 for tenant_user, account_user: not suspended

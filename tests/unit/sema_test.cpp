@@ -129,7 +129,7 @@ TEST(Sema, ResolvesExclusiveSetsAndRequirements) {
 
 TEST(Sema, ResolvesTestCasesAndInfersTheirKind) {
   auto c = withBase("role a for account_user { }\nrole t for tenant_user, account_user { }\n"
-                    "test \"x\" { allow a + t with business: card.* on {same, tenant}; }");
+                    "test \"x\" { allow a + t with business: card.* on {self, elsewhere}; }");
   ASSERT_TRUE(c->model) << c->describe();
   const sema::TestCase &tc = c->model->tests[0].cases[0];
   EXPECT_EQ(tc.kind, 1u);
@@ -137,17 +137,17 @@ TEST(Sema, ResolvesTestCasesAndInfersTheirKind) {
   EXPECT_EQ(tc.relations, 0b1001);
   EXPECT_EQ(tc.flags, 1u);
   auto ambiguous = withBase("role t for tenant_user, account_user { }\n"
-                            "test \"x\" { allow t: card.view on same; }");
+                            "test \"x\" { allow t: card.view on self; }");
   EXPECT_EQ(ambiguous->codes(), std::vector<std::string>{"L0212"});
   auto mismatch = withBase("role a for account_user { }\n"
                            "test \"x\" { allow a as tenant_user: card.view on nowhere; }");
   EXPECT_EQ(mismatch->codes(), (std::vector<std::string>{"L0112"}));
   // A deny case may check that a kind cannot use a role; an allow case never could pass.
   auto denyForeign = withBase("role a for account_user { }\n"
-                              "test \"x\" { deny a as tenant_user: card.view on same; }");
+                              "test \"x\" { deny a as tenant_user: card.view on self; }");
   EXPECT_TRUE(denyForeign->model) << denyForeign->describe();
   auto allowForeign = withBase("role a for account_user { }\n"
-                               "test \"x\" { allow a as tenant_user: card.view on same; }");
+                               "test \"x\" { allow a as tenant_user: card.view on self; }");
   EXPECT_EQ(allowForeign->codes(), std::vector<std::string>{"L0213"});
 }
 
@@ -166,6 +166,29 @@ TEST(Sema, ResolvesAssignsCases) {
   EXPECT_EQ(cases[1].targets, (std::vector<sema::RoleId>{0}));
   auto unknown = withBase("role a for account_user { }\ntest \"x\" { assigns a: b; }");
   EXPECT_EQ(unknown->codes(), std::vector<std::string>{"L0108"});
+}
+
+TEST(Sema, RulesAndTestsShareOneVocabularyOfRelations) {
+  // Each word is the same set of relations after `in` and after `on` (docs/language.md).
+  struct Word {
+    const char *word;
+    sema::RelationMask relations;
+  } words[] = {{"self", 0b0001},      {"descendants", 0b0010}, {"ancestors", 0b0100},
+               {"elsewhere", 0b1000}, {"subtree", 0b0011},     {"tenant", 0b1111}};
+  for (const Word &w : words) {
+    auto c = withBase(std::string("role a for account_user { allow card.view in ") + w.word +
+                      "; }\ntest \"x\" { deny a: card.view on " + w.word + "; }");
+    ASSERT_TRUE(c->model) << w.word << "\n" << c->describe();
+    EXPECT_EQ(sema::reachRelations(c->model->rules[0].reach), w.relations) << w.word;
+    EXPECT_EQ(c->model->tests[0].cases[0].relations, w.relations) << w.word;
+  }
+  // The old request words: the same sets, each with a warning (L0116).
+  auto old = withBase("role a for account_user { allow card.view in same; }\n"
+                      "test \"x\" { deny a: card.view on {same, descendant, ancestor}; }");
+  ASSERT_TRUE(old->model) << old->describe();
+  EXPECT_EQ(old->codes(), (std::vector<std::string>{"L0116", "L0116", "L0116", "L0116"}));
+  EXPECT_EQ(old->model->rules[0].reach, sema::Reach::Self);
+  EXPECT_EQ(old->model->tests[0].cases[0].relations, 0b0111);
 }
 
 } // namespace
