@@ -3,6 +3,7 @@
 // offset where they start, so no line table is needed.
 #include "diagnostics/suppressions.h"
 
+#include "diagnostics/suggest.h"
 #include "diagnostics/warning_groups.h"
 
 #include <algorithm>
@@ -91,9 +92,13 @@ std::string groupList() {
 /// then reported).
 std::optional<Suppression> parseSuppression(llvm::StringRef text, SourceRange range,
                                             std::vector<Diagnostic> &out) {
-  auto report = [&](DiagKind kind, SourceRange where, std::string message,
-                    std::string help = {}) {
-    out.push_back({kind, diagInfo(kind).severity, where, std::move(message), {}, std::move(help),
+  auto report = [&](DiagKind kind, SourceRange where, std::string message, std::string help = {}) {
+    out.push_back({kind,
+                   diagInfo(kind).severity,
+                   where,
+                   std::move(message),
+                   {},
+                   std::move(help),
                    std::nullopt});
   };
   Cursor cursor(text, range);
@@ -193,8 +198,12 @@ std::optional<Suppression> parseSuppression(llvm::StringRef text, SourceRange ra
   bool known = true;
   for (const SuppressedGroup &group : suppression.groups)
     if (!isWarningGroup(group.name)) {
+      NameSuggester suggester(group.name);
+      for (std::string_view name : warningGroupNames())
+        suggester.consider(name);
       report(DiagKind::UnknownWarningGroup, group.range,
-             "unknown warning group `" + group.name + "`", "the groups are: " + groupList());
+             "unknown warning group `" + group.name + "`",
+             suggester.best() ? suggester.didYouMean() : "the groups are: " + groupList());
       known = false;
     }
   if (!known)
@@ -265,7 +274,8 @@ std::vector<Diagnostic> applySuppressions(std::vector<Diagnostic> diagnostics,
             named.coversError
                 ? "`" + named.name + "` finds an error here, and errors cannot be suppressed"
                 : "remove it, or move it to the line of the finding or just above it";
-        added.push_back({DiagKind::UnusedSuppression, diagInfo(DiagKind::UnusedSuppression).severity,
+        added.push_back({DiagKind::UnusedSuppression,
+                         diagInfo(DiagKind::UnusedSuppression).severity,
                          named.range,
                          "`allow(" + named.name + ")` silences nothing here",
                          {},

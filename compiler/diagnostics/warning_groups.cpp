@@ -2,6 +2,8 @@
 // -W/--werror pass over finished diagnostics. Phases never see the options.
 #include "diagnostics/warning_groups.h"
 
+#include "diagnostics/suggest.h"
+
 #include <algorithm>
 
 namespace lattice {
@@ -87,6 +89,12 @@ std::optional<std::string> WarningOptions::apply(std::string_view option) {
   if (!enable)
     group.remove_prefix(3);
   if (!isWarningGroup(group)) {
+    NameSuggester suggester(group);
+    for (std::string_view name : warningGroupNames())
+      suggester.consider(name);
+    if (suggester.best())
+      return "unknown warning group `" + std::string(group) + "` in `" + std::string(option) +
+             "`; did you mean `-W" + (enable ? "" : "no-") + *suggester.best() + "`?";
     std::string names;
     for (std::string_view name : warningGroupNames())
       names += (names.empty() ? "" : ", ") + std::string(name);

@@ -2,6 +2,8 @@
 // Kept strict on purpose: a typo in a CI script must fail loudly, not be ignored.
 #include "driver/args.h"
 
+#include "diagnostics/suggest.h"
+
 #include <fmt/format.h>
 
 namespace lattice::driver {
@@ -43,7 +45,14 @@ std::optional<Args> Args::parse(const std::vector<std::string> &argv,
     }
     const OptionSpec *spec = findSpec(name);
     if (spec == nullptr) {
+      // Only this command's options are offered: another command's option is no help here.
+      NameSuggester suggester(name);
+      for (const OptionSpec &candidate : specs)
+        if (candidate.name.find('<') == std::string::npos) // not a pattern like -W<group>
+          suggester.consider(candidate.name);
       error = fmt::format("unknown option `{}`", name);
+      if (suggester.best())
+        error += "; " + suggester.didYouMean();
       return std::nullopt;
     }
     if (!spec->takesValue) {

@@ -7,9 +7,11 @@
 #include "diagnostics/render.h"
 #include "diagnostics/sarif.h"
 #include "diagnostics/suppressions.h"
+#include "parse/module_index.h"
 #include "parse/module_loader.h"
 #include "sema/check.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -46,8 +48,24 @@ FrontendResult runFrontend(const FrontendOptions &options) {
   DiagnosticEngine diags;
   parse::LoadOptions load{parse::defaultStdlibDirs()};
   parse::LoadResult loaded = parse::loadProgram(options.files, load, sources, diags);
+  // For an unknown name, the modules a missing import could bring in: beside the files named
+  // on the command line and on the search path, listed only when first needed.
+  sema::ImportableModules importable = [&] {
+    std::vector<std::string> dirs, loadedPaths;
+    for (const std::string &file : options.files)
+      dirs.push_back(std::filesystem::path(file).parent_path().string());
+    if (std::find(dirs.begin(), dirs.end(), "") != dirs.end())
+      std::replace(dirs.begin(), dirs.end(), std::string(), std::string("."));
+    dirs.insert(dirs.end(), load.stdlibDirs.begin(), load.stdlibDirs.end());
+    for (const ast::File &file : loaded.files)
+      loadedPaths.push_back(sources.name(file.fileId).str());
+    std::vector<sema::ImportableModule> modules;
+    for (auto &[name, file] : parse::importableModules(dirs, loadedPaths))
+      modules.push_back({name, std::move(file)});
+    return modules;
+  };
   if (loaded.ok)
-    result.model = sema::check(loaded.files, sources, diags);
+    result.model = sema::check(loaded.files, sources, diags, importable);
   // Phases that run on the checked model (the analyzer) report here, before the passes below.
   if (result.model)
     analysis::report(analysis::analyze(*result.model), diags);

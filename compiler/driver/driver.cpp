@@ -1,5 +1,6 @@
 // driver.cpp - subcommand dispatch, top-level --help and --version.
 // Usage errors print a short hint and exit 2, as every subcommand does.
+#include "diagnostics/suggest.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "lattice/format.h"
@@ -71,7 +72,11 @@ int run(int argc, char **argv) {
     return runDoc(rest);
   if (command == "diff")
     return runDiff(rest);
-  fmt::print(stderr, "lattice: error: unknown command `{}`\n", command);
+  NameSuggester suggester(command);
+  for (const char *name : {"check", "fmt", "build", "query", "explain", "test", "doc", "diff"})
+    suggester.consider(name);
+  fmt::print(stderr, "lattice: error: unknown command `{}`{}\n", command,
+             suggester.best() ? "; " + suggester.didYouMean() : "");
   fmt::print(stderr, "run `lattice --help` for the list of commands\n");
   return ExitUsage;
 }

@@ -2,6 +2,7 @@
 // Unknown names are reported, never guessed: the caller answers such a request with "deny".
 #include "driver/request.h"
 
+#include "diagnostics/suggest.h"
 #include "sema/relation_words.h"
 
 #include <cstdio>
@@ -45,19 +46,34 @@ NamedRequest namedRequest(const Args &args) {
   return named;
 }
 
+/// "unknown role `x`", with the nearest name of that kind in the table when one is close: the
+/// request is still denied, the suggestion only says what was probably meant.
+static std::string unknownName(const lattice_table *table, const char *what,
+                               const std::string &name, uint32_t (*count)(const lattice_table *),
+                               const char *(*nameOf)(const lattice_table *, uint32_t)) {
+  NameSuggester suggester(name);
+  for (uint32_t id = 0; id < count(table); ++id)
+    if (const char *candidate = nameOf(table, id))
+      suggester.consider(candidate);
+  std::string error = fmt::format("unknown {} `{}`", what, name);
+  if (suggester.best())
+    error += "; " + suggester.didYouMean();
+  return error;
+}
+
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,
                     std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error) {
   out = lattice_request{};
   out.kind = lattice_kind_id(table, named.kind.c_str());
   if (out.kind == LATTICE_NO_ID) {
-    error = fmt::format("unknown user type `{}`", named.kind);
+    error = unknownName(table, "user type", named.kind, lattice_kind_count, lattice_kind_name);
     return false;
   }
   roleIds.clear();
   for (const std::string &role : named.roles) {
     uint32_t id = lattice_role_id(table, role.c_str());
     if (id == LATTICE_NO_ID) {
-      error = fmt::format("unknown role `{}`", role);
+      error = unknownName(table, "role", role, lattice_role_count, lattice_role_name);
       return false;
     }
     roleIds.push_back(id);
@@ -66,7 +82,8 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
   out.role_count = static_cast<uint32_t>(roleIds.size());
   out.permission = lattice_permission_id(table, named.permission.c_str());
   if (out.permission == LATTICE_NO_ID) {
-    error = fmt::format("unknown permission `{}`", named.permission);
+    error = unknownName(table, "permission", named.permission, lattice_permission_count,
+                        lattice_permission_name);
     return false;
   }
   std::string_view replacement; // old spellings are accepted here without a word
@@ -78,7 +95,7 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
   for (const std::string &flag : named.flags) {
     uint32_t id = lattice_flag_id(table, flag.c_str());
     if (id == LATTICE_NO_ID) {
-      error = fmt::format("unknown flag `{}`", flag);
+      error = unknownName(table, "flag", flag, lattice_flag_count, lattice_flag_name);
       return false;
     }
     out.flags |= uint64_t{1} << id;

@@ -2,6 +2,8 @@
 // Files are keyed by canonical path so a module reached twice is read and declared once.
 #include "parse/module_loader.h"
 
+#include "diagnostics/suggest.h"
+#include "parse/module_index.h"
 #include "parse/parser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -196,6 +198,15 @@ private:
     }
     Diagnostic &diag = diags.report(DiagKind::ModuleNotFound, import.module.range,
                                     fmt::format("cannot find module `{}`", import.module.str()));
+    std::vector<std::string> dirs{fs::path(sources.name(fromFile).str()).parent_path().string()};
+    dirs.insert(dirs.end(), options.stdlibDirs.begin(), options.stdlibDirs.end());
+    NameSuggester suggester(import.module.str());
+    for (const ModuleFile &module : listModules(dirs))
+      suggester.consider(module.name);
+    if (suggester.best()) {
+      diag.help = suggester.didYouMean();
+      return std::nullopt;
+    }
     std::string searched;
     for (const fs::path &candidate : candidates)
       searched += (searched.empty() ? "" : ", ") + candidate.string();

@@ -38,7 +38,7 @@ std::string policyName(const std::vector<ast::File> &files, const SourceManager 
 } // namespace
 
 std::optional<Model> check(const std::vector<ast::File> &files, const SourceManager &sources,
-                           DiagnosticEngine &diags) {
+                           DiagnosticEngine &diags, const ImportableModules &importable) {
   size_t errorsBefore = diags.errors();
   // An empty or comment-only input is almost always a wrong path or a truncated file; a policy
   // with nothing in it has no use, so say so instead of emitting an empty table.
@@ -53,7 +53,7 @@ std::optional<Model> check(const std::vector<ast::File> &files, const SourceMana
     diag.help = "a policy needs at least a scope kind, a resource, a user type and a role";
     return std::nullopt;
   }
-  Context ctx(diags);
+  Context ctx(diags, importable);
   ctx.model.policyName = policyName(files, sources, diags);
   declareVocabulary(files, ctx);
   checkRoles(files, ctx);

@@ -1,15 +1,51 @@
 // context.cpp - symbol tables and name lookups used across the semantic checks.
-// Every failed lookup reports its own "unknown X" diagnostic so callers just skip the name.
+// Every failed lookup reports its own "unknown X" diagnostic so callers just skip the name; a
+// name that is unknown twice is reported once, with the other uses as notes.
 #include "sema/context.h"
 
 #include "diagnostics/suggest.h"
 
+#include <algorithm>
+
 namespace lattice::sema {
+
+const char *nameSpaceWord(NameSpace ns) {
+  switch (ns) {
+  case NameSpace::ScopeKind:
+    return "scope kind";
+  case NameSpace::UserType:
+    return "user type";
+  case NameSpace::Resource:
+    return "resource";
+  case NameSpace::Role:
+    return "role";
+  case NameSpace::Flag:
+    return "flag";
+  case NameSpace::ActionSet:
+    return "action set";
+  }
+  return "name";
+}
+
+namespace {
+
+constexpr NameSpace kNameSpaces[] = {NameSpace::ScopeKind, NameSpace::UserType,
+                                     NameSpace::Resource,  NameSpace::Role,
+                                     NameSpace::Flag,      NameSpace::ActionSet};
+
+/// "a scope kind", "an action set".
+std::string withArticle(NameSpace ns) {
+  return (ns == NameSpace::ActionSet ? "an " : "a ") + std::string(nameSpaceWord(ns));
+}
+
+} // namespace
 
 bool SymbolTable::declare(const ast::Ident &name, uint32_t id, DiagnosticEngine &diags) {
   auto [it, inserted] = entries.try_emplace(name.name, id, name.range);
-  if (inserted)
+  if (inserted) {
+    ordered.emplace_back(name.name, name.range);
     return true;
+  }
   Diagnostic &diag = diags.report(DiagKind::Redefinition, name.range,
                                   fmt::format("redefinition of {} `{}`", what, name.name));
   diag.notes.push_back({it->second.second, "previous definition is here"});
@@ -34,11 +70,168 @@ void addCycleNotes(Diagnostic &diag,
         {SourceRange{}, fmt::format("and {} more in the cycle", members.size() - kMaxNotes)});
 }
 
+SymbolTable &Context::table(NameSpace ns) {
+  switch (ns) {
+  case NameSpace::ScopeKind:
+    return scopeNames;
+  case NameSpace::UserType:
+    return kindNames;
+  case NameSpace::Resource:
+    return resourceNames;
+  case NameSpace::Role:
+    return roleNames;
+  case NameSpace::Flag:
+    return flagNames;
+  case NameSpace::ActionSet:
+    return actionSetNames;
+  }
+  return scopeNames;
+}
+
+const std::vector<ImportableModule> &Context::importableModules() {
+  if (!listedModules)
+    listedModules = importable ? importable() : std::vector<ImportableModule>{};
+  return *listedModules;
+}
+
+std::optional<std::string> Context::moduleDeclaring(NameSpace ns, const std::string &name) {
+  auto declares = [&](const ast::File &file) {
+    auto named = [&](const auto &decls) {
+      for (const auto &decl : decls)
+        if (decl.name.name == name)
+          return true;
+      return false;
+    };
+    switch (ns) {
+    case NameSpace::ScopeKind:
+      return named(file.scopes);
+    case NameSpace::UserType:
+      return named(file.userTypes);
+    case NameSpace::Resource:
+      return named(file.resources);
+    case NameSpace::Role:
+      return named(file.roles);
+    case NameSpace::ActionSet:
+      return named(file.actionSets);
+    case NameSpace::Flag:
+      for (const ast::FlagDecl &decl : file.flags)
+        for (const ast::Ident &flag : decl.names)
+          if (flag.name == name)
+            return true;
+      return false;
+    }
+    return false;
+  };
+  for (const ImportableModule &module : importableModules())
+    if (declares(module.file))
+      return module.name;
+  return std::nullopt;
+}
+
+bool Context::alreadyReported(const std::string &key, const ast::Ident &name,
+                              const std::string &note) {
+  constexpr size_t kMaxUseNotes = 4;
+  auto it = reportedUnknowns.find(key);
+  if (it == reportedUnknowns.end())
+    return false;
+  Diagnostic &diag = *it->second.diag;
+  Uses &uses = *it->second.uses;
+  if (uses.count++ == 0)
+    uses.firstNote = diag.notes.size();
+  if (uses.count <= kMaxUseNotes) {
+    diag.notes.push_back(
+        {name.range, note.empty() ? fmt::format("`{}` is also used here", name.name) : note});
+    // Checks visit declarations by kind, not in source order: show the uses in source order.
+    std::stable_sort(diag.notes.begin() + uses.firstNote, diag.notes.end(),
+                     [](const DiagNote &a, const DiagNote &b) { return a.range < b.range; });
+  } else if (uses.count == kMaxUseNotes + 1) {
+    diag.notes.push_back({SourceRange{}, "and in more places"});
+  }
+  return true;
+}
+
+void Context::remember(const std::string &key, Diagnostic &diag) {
+  // Keys that share a diagnostic share its count of notes.
+  for (auto &[other, reported] : reportedUnknowns)
+    if (reported.diag == &diag) {
+      reportedUnknowns.emplace(key, reported);
+      return;
+    }
+  reportedUnknowns.emplace(key, Reported{&diag, std::make_shared<Uses>()});
+}
+
+Diagnostic *Context::reportUnknown(std::initializer_list<NameSpace> expected,
+                                   const ast::Ident &name, DiagKind kind, std::string message,
+                                   std::string fallback) {
+  std::string key = fmt::format("{}:{}", nameSpaceWord(*expected.begin()), name.name);
+  if (alreadyReported(key, name))
+    return nullptr;
+
+  // What the help line can offer, best first: a near-miss of the expected kind, the kind the
+  // name is declared as, the module that would declare it.
+  NameSuggester suggester(name.name);
+  std::optional<std::pair<NameSpace, SourceRange>> nearest;
+  for (NameSpace ns : expected)
+    for (const auto &declared : table(ns).names()) {
+      suggester.consider(declared.first);
+      if (suggester.best() == declared.first)
+        nearest = std::pair(ns, declared.second);
+    }
+  std::optional<NameSpace> declaredAs;
+  for (NameSpace other : kNameSpaces)
+    if (!nearest && !declaredAs &&
+        std::find(expected.begin(), expected.end(), other) == expected.end() &&
+        table(other).find(name.name))
+      declaredAs = other;
+  std::optional<std::pair<NameSpace, std::string>> module;
+  for (NameSpace ns : expected)
+    if (!nearest && !declaredAs && !module)
+      if (std::optional<std::string> found = moduleDeclaring(ns, name.name))
+        module = std::pair(ns, *found);
+
+  // One missing import is one error, however many of its names are used.
+  std::string moduleKey = module ? "module:" + module->second : "";
+  if (module && alreadyReported(moduleKey, name,
+                                fmt::format("`{}`, also declared in `{}`, is used here", name.name,
+                                            module->second))) {
+    remember(key, *reportedUnknowns.at(moduleKey).diag);
+    return nullptr;
+  }
+  Diagnostic &diag = diags.report(kind, name.range, std::move(message));
+  remember(key, diag);
+  if (module)
+    remember(moduleKey, diag);
+
+  if (nearest) {
+    diag.help = suggester.didYouMean();
+    diag.notes.push_back(
+        {nearest->second, fmt::format("{} `{}` is declared here", nameSpaceWord(nearest->first),
+                                      *suggester.best())});
+  } else if (declaredAs) {
+    // Declared, but as another kind of thing: say so rather than suggest declaring it again.
+    std::string wanted;
+    for (NameSpace ns : expected)
+      wanted += (wanted.empty() ? "" : " or ") + withArticle(ns);
+    diag.help = fmt::format("`{}` is {}, not {}", name.name, withArticle(*declaredAs), wanted);
+    if (*declaredAs == NameSpace::ScopeKind && *expected.begin() == NameSpace::UserType)
+      diag.help = fmt::format("`{}` is a scope kind; roles and permissions name user types "
+                              "(`usertype x at {};`)",
+                              name.name, name.name);
+  } else if (module) {
+    diag.help =
+        fmt::format("{} `{}` is declared in module `{}`; add `import {};`",
+                    nameSpaceWord(module->first), name.name, module->second, module->second);
+  } else {
+    diag.help = std::move(fallback);
+  }
+  return &diag;
+}
+
 std::optional<ScopeKindId> Context::scopeKind(const ast::Ident &name) {
   if (auto id = scopeNames.find(name.name))
     return id;
-  diags.report(DiagKind::UnknownScopeKind, name.range,
-               fmt::format("unknown scope kind `{}`", name.name));
+  reportUnknown({NameSpace::ScopeKind}, name, DiagKind::UnknownScopeKind,
+                fmt::format("unknown scope kind `{}`", name.name));
   return std::nullopt;
 }
 
@@ -47,19 +240,16 @@ std::optional<KindId> Context::kind(const ast::Ident &name) {
     return id;
   if (kindLimitExceeded)
     return std::nullopt;
-  Diagnostic &diag = diags.report(DiagKind::UnknownUserType, name.range,
-                                  fmt::format("unknown user type `{}`", name.name));
-  if (scopeNames.find(name.name))
-    diag.help = fmt::format("`{}` is a scope kind; roles and permissions name user types "
-                            "(`usertype x at {};`)",
-                            name.name, name.name);
+  reportUnknown({NameSpace::UserType}, name, DiagKind::UnknownUserType,
+                fmt::format("unknown user type `{}`", name.name));
   return std::nullopt;
 }
 
 std::optional<RoleId> Context::role(const ast::Ident &name) {
   if (auto id = roleNames.find(name.name))
     return id;
-  diags.report(DiagKind::UnknownRole, name.range, fmt::format("unknown role `{}`", name.name));
+  reportUnknown({NameSpace::Role}, name, DiagKind::UnknownRole,
+                fmt::format("unknown role `{}`", name.name));
   return std::nullopt;
 }
 
@@ -68,17 +258,36 @@ std::optional<FlagId> Context::flag(const ast::Ident &name) {
     return id;
   if (flagLimitExceeded)
     return std::nullopt;
-  Diagnostic &diag =
-      diags.report(DiagKind::UnknownFlag, name.range, fmt::format("unknown flag `{}`", name.name));
-  diag.help = fmt::format("declare it with `flag {} on <scope kind or user type>;`", name.name);
+  reportUnknown({NameSpace::Flag}, name, DiagKind::UnknownFlag,
+                fmt::format("unknown flag `{}`", name.name),
+                fmt::format("declare it with `flag {} on <scope kind or user type>;`", name.name));
   return std::nullopt;
 }
 
-KindMask Context::kindMask(const std::vector<ast::Ident> &names) {
+std::optional<uint32_t> Context::resource(const ast::Ident &name) {
+  if (auto id = resourceNames.find(name.name))
+    return id;
+  reportUnknown({NameSpace::Resource}, name, DiagKind::UnknownResource,
+                fmt::format("unknown resource `{}`", name.name));
+  return std::nullopt;
+}
+
+std::optional<uint32_t> Context::actionSet(const ast::Ident &name) {
+  if (auto id = actionSetNames.find(name.name))
+    return id;
+  reportUnknown({NameSpace::ActionSet}, name, DiagKind::UnknownActionSet,
+                fmt::format("unknown action set `{}`", name.name));
+  return std::nullopt;
+}
+
+KindMask Context::kindMask(const std::vector<ast::Ident> &names, bool *complete) {
   KindMask mask = 0;
-  for (const ast::Ident &name : names)
+  for (const ast::Ident &name : names) {
     if (auto id = kind(name))
       mask |= KindMask{1} << *id;
+    else if (complete)
+      *complete = false;
+  }
   return mask;
 }
 

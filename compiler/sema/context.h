@@ -4,6 +4,7 @@
 
 #include "ast/ast.h"
 #include "diagnostics/diagnostic.h"
+#include "sema/check.h"
 #include "sema/model.h"
 #include "sema/relation_words.h"
 
@@ -11,11 +12,14 @@
 
 #include <fmt/format.h>
 #include <functional>
+#include <initializer_list>
+#include <map>
+#include <memory>
 #include <optional>
 
 namespace lattice::sema {
 
-/// A name table of one namespace that remembers where each name was declared.
+/// A name table of one namespace that remembers where, and in which order, names were declared.
 class SymbolTable {
 public:
   explicit SymbolTable(const char *what) : what(what) {}
@@ -23,14 +27,18 @@ public:
   /// Declares `name`; on a clash reports L0101 and returns false.
   bool declare(const ast::Ident &name, uint32_t id, DiagnosticEngine &diags);
   std::optional<uint32_t> find(llvm::StringRef name) const;
+  /// The names in declaration order, with where each was declared.
+  const std::vector<std::pair<std::string, SourceRange>> &names() const { return ordered; }
 
 private:
   const char *what;
   llvm::StringMap<std::pair<uint32_t, SourceRange>> entries;
+  std::vector<std::pair<std::string, SourceRange>> ordered;
 };
 
 struct Context {
-  explicit Context(DiagnosticEngine &diags) : diags(diags) {}
+  Context(DiagnosticEngine &diags, const ImportableModules &importable)
+      : diags(diags), importable(importable) {}
 
   DiagnosticEngine &diags;
   Model model;
@@ -48,15 +56,51 @@ struct Context {
   /// Per resource: action and group names -> permission ids they stand for.
   std::vector<llvm::StringMap<std::vector<PermissionId>>> resourceMembers;
 
+  SymbolTable &table(NameSpace ns);
+
   std::optional<ScopeKindId> scopeKind(const ast::Ident &name);
   std::optional<KindId> kind(const ast::Ident &name);
   std::optional<RoleId> role(const ast::Ident &name);
   std::optional<FlagId> flag(const ast::Ident &name);
-  /// Resolves a list of user types to a mask; unknown names are reported and skipped.
-  KindMask kindMask(const std::vector<ast::Ident> &names);
+  std::optional<uint32_t> resource(const ast::Ident &name);
+  std::optional<uint32_t> actionSet(const ast::Ident &name);
+  /// Resolves a list of user types to a mask; unknown names are reported and skipped. Sets
+  /// `complete` to false when one was unknown (so checks that need every kind stay quiet).
+  KindMask kindMask(const std::vector<ast::Ident> &names, bool *complete = nullptr);
   /// Resolves a relation word (sema/relation_words.h) of a rule's `in` or a test's `on`: an old
   /// spelling is a warning with its replacement, an unknown word is `unknown` (L0111 / L0112).
   const RelationWord *relationWord(const ast::Ident &name, DiagKind unknown);
+
+  /// Reports `name`, expected in one of `expected`, as unknown with `kind` and `message`. One
+  /// mistake is one error: a name already reported unknown in the same namespace only adds a
+  /// note to that first report (and nullptr is returned). The help line offers, in this order, a
+  /// near-miss among the names of `expected` ("did you mean"), the namespace the name is
+  /// declared in instead, the module that declares it when it is not imported, or `fallback`.
+  Diagnostic *reportUnknown(std::initializer_list<NameSpace> expected, const ast::Ident &name,
+                            DiagKind kind, std::string message, std::string fallback = {});
+  /// For a name already reported unknown under `key`: adds a note at this use to the first
+  /// report and returns true. Otherwise returns false; remember() then records the new report.
+  bool alreadyReported(const std::string &key, const ast::Ident &name,
+                       const std::string &note = {});
+  void remember(const std::string &key, Diagnostic &diag);
+
+private:
+  /// The modules a missing import could bring, listed on first need.
+  const std::vector<ImportableModule> &importableModules();
+  /// The module that declares `name` in `ns`, when it is importable but not imported.
+  std::optional<std::string> moduleDeclaring(NameSpace ns, const std::string &name);
+
+  const ImportableModules &importable;
+  std::optional<std::vector<ImportableModule>> listedModules;
+  struct Uses {
+    size_t count = 0;     // later uses folded into the first report
+    size_t firstNote = 0; // where their notes start among the report's notes
+  };
+  struct Reported {
+    Diagnostic *diag;
+    std::shared_ptr<Uses> uses; // shared by the keys of one diagnostic
+  };
+  std::map<std::string, Reported> reportedUnknowns; // by namespace and name
 };
 
 /// Adds "`x` is part of the cycle" notes for the members of a cycle, at most a handful of them:

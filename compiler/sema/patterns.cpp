@@ -1,11 +1,32 @@
 // patterns.cpp - expands permission patterns (`*`, `res.*`, `res.a`, `res.{a, group}`) to ids.
 // The result is sorted and unique so rules and tests compare by value, whatever their spelling.
+#include "diagnostics/suggest.h"
 #include "sema/context.h"
 
 #include <algorithm>
 
 namespace lattice::sema {
 namespace {
+
+/// An unknown action or group of `res`: once per name, with the nearest of the resource's own
+/// actions and groups as the suggestion.
+void reportUnknownAction(const Resource &res, const ast::Ident &action, Context &context) {
+  std::string key = fmt::format("action:{}.{}", res.name, action.name);
+  if (context.alreadyReported(key, action))
+    return;
+  Diagnostic &diag = context.diags.report(
+      DiagKind::UnknownAction, action.range,
+      fmt::format("resource `{}` has no action or group `{}`", res.name, action.name));
+  context.remember(key, diag);
+  NameSuggester suggester(action.name);
+  for (PermissionId pid : res.permissions)
+    suggester.consider(context.model.permissions[pid].action);
+  for (const Group &group : res.groups)
+    suggester.consider(group.name);
+  diag.notes.push_back({res.decl, fmt::format("`{}` is declared here", res.name)});
+  if (suggester.best())
+    diag.help = fmt::format("did you mean `{}.{}`?", res.name, *suggester.best());
+}
 
 bool expandOne(const ast::PermissionPattern &pattern, Context &context,
                std::vector<PermissionId> &out) {
@@ -16,12 +37,9 @@ bool expandOne(const ast::PermissionPattern &pattern, Context &context,
       out.push_back(id);
     return true;
   }
-  std::optional<uint32_t> resource = context.resourceNames.find(pattern.resource.name);
-  if (!resource) {
-    context.diags.report(DiagKind::UnknownResource, pattern.resource.range,
-                         fmt::format("unknown resource `{}`", pattern.resource.name));
+  std::optional<uint32_t> resource = context.resource(pattern.resource);
+  if (!resource)
     return false;
-  }
   const Resource &res = model.resources[*resource];
   if (pattern.form == Form::AnyAction) {
     out.insert(out.end(), res.permissions.begin(), res.permissions.end());
@@ -32,10 +50,7 @@ bool expandOne(const ast::PermissionPattern &pattern, Context &context,
   for (const ast::Ident &action : pattern.actions) {
     auto it = members.find(action.name);
     if (it == members.end()) {
-      Diagnostic &diag = context.diags.report(
-          DiagKind::UnknownAction, action.range,
-          fmt::format("resource `{}` has no action or group `{}`", res.name, action.name));
-      diag.notes.push_back({res.decl, fmt::format("`{}` is declared here", res.name)});
+      reportUnknownAction(res, action, context);
       ok = false;
       continue;
     }

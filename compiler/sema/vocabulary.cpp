@@ -139,8 +139,9 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
         else if (kind)
           shape.kinds |= KindMask{1} << *kind;
         else
-          ctx.diags.report(DiagKind::UnknownScopeKind, target.range,
-                           fmt::format("unknown scope kind or user type `{}`", target.name));
+          ctx.reportUnknown({NameSpace::ScopeKind, NameSpace::UserType}, target,
+                            DiagKind::UnknownScopeKind,
+                            fmt::format("unknown scope kind or user type `{}`", target.name));
       }
       shape.onScope = !shape.scopes.empty();
       for (const ast::Ident &name : decl.names) {
@@ -192,12 +193,9 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
           {action.range.begin, &action, int(resource.groups.size() - 1), action.range});
   }
   for (const ast::IncludeDecl &include : decl.includes) {
-    std::optional<uint32_t> set = ctx.actionSetNames.find(include.actionSet.name);
-    if (!set) {
-      ctx.diags.report(DiagKind::UnknownActionSet, include.actionSet.range,
-                       fmt::format("unknown action set `{}`", include.actionSet.name));
+    std::optional<uint32_t> set = ctx.actionSet(include.actionSet);
+    if (!set)
       continue;
-    }
     resource.groups.push_back({include.actionSet.name, "", include.range, {}});
     groupNames.push_back(include.actionSet);
     for (const ast::ActionDecl &action : ctx.actionSets[*set]->actions)

@@ -187,9 +187,10 @@ declaration: `usertype staff at tenant, account;`.""", 1)
 section("L0102", "module not found", "Error", """
 An `import` names a module that is on no search path. `import a.b;` looks for `a/b.lat` in the
 importing file's folder, then in each folder of `$LATTICE_STDLIB`, then in the built-in
-standard library; the `help` line lists every path tried. A module that is found but cannot be
-read gives the same code with ``cannot read module `a.b` at `PATH`: REASON``. The last path
-in the `help` line is the standard library of the build that was run.""",
+standard library. When a module there has a near-miss name, the `help` line suggests it
+(``did you mean `std.tenancy`?``); otherwise it lists every path tried. A module that is found but
+cannot be read gives the same code with ``cannot read module `a.b` at `PATH`: REASON``. The last
+path in the `help` line is the standard library of the build that was run.""",
     example("L0102", [("policy.lat", "import std.tenency;\nusertype staff at tenant;\n")]),
     """correct the module name (the standard library has `std.tenancy`, `std.partners` and
 `std.crud`), move the file where the import looks, or add its folder to `LATTICE_STDLIB`.""", 1)
@@ -206,15 +207,18 @@ both belong in a third module that both import.""", 1)
 section("L0104", "unknown scope kind", "Error", """
 A name used as a scope kind (after `under`, `usertype ... at` or `owned_by`) is not declared.
 After `flag ... on`, where both scope kinds and user types are allowed, the message reads
-`unknown scope kind or user type`.""",
+`unknown scope kind or user type`. Like every unknown name ([Unknown names](#unknown-names)),
+it is reported once, with a near-miss suggestion or the module to import.""",
     example("L0104", [("policy.lat", TEN + "usertype staff at tenants;\n")]),
     """correct the spelling, declare the kind with `scope NAME;`, or import the module that
-declares it (`import std.tenancy;` for `tenant`, `account` and `subaccount`).""", 1)
+declares it (`import std.tenancy;` for `tenant`, `account` and `subaccount`). Without the import:""" +
+    "\n\n" + example("L0104b", [("policy.lat", "usertype staff at tenant, account;\nresource doc owned_by account { read; }\n")])[0], 1)
 
 section("L0105", "unknown user type", "Error", """
 A name used as a user type (after `role ... for`, after `for` on an action, in `require ... for`,
 or after `as` in a test case) is not declared. When the name is a scope kind, a `help` line
-says so: roles and permissions are given to user types, which sit at scope kinds.""",
+says so: roles and permissions are given to user types, which sit at scope kinds; likewise for
+a role or any other kind of name.""",
     example("L0105", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for stuff { allow doc.read; }\n")]),
     """correct the spelling or declare the user type: `usertype NAME at SCOPE_KIND;`.""", 1)
 
@@ -226,7 +230,8 @@ that is not declared.""",
 
 section("L0107", "unknown action", "Error", """
 The resource exists but has no action or group of that name. A note points at the
-resource's declaration.""",
+resource's declaration; the `help` line suggests the nearest action or group of that resource
+when one is a likely typo.""",
     example("L0107", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.view; }\n")]),
     """correct the spelling or add the action to the resource. `doc.*` means every action of
 `doc`; `doc.{a, b}` names several.""", 1)
@@ -240,7 +245,8 @@ file of the compilation.""", 1)
 
 section("L0109", "unknown flag", "Error", """
 A name used as a flag (in a `when` condition, a `require`, or after `with` in a test case) is not
-declared. The `help` line shows the declaration to add.""",
+declared. The `help` line suggests a declared flag when the name is a near-miss of one (``did
+you mean `active`?``); only when none is near does it show the declaration to add.""",
     example("L0109", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read when active; }\n")]),
     """correct the spelling or declare the flag, on the user types it describes
 (`flag active on staff;`) or on the scope kinds whose nodes it describes
@@ -758,6 +764,24 @@ $ lattice check policy.lat
 | 2 | usage or I/O problem: a bad command line, or an input file that cannot be read ([L0009](#l0009-cannot-read-file)) |
 
 The codes are the same for `--format text` and `--format json`; see [cli.md](cli.md#exit-codes-stable).
+
+### Unknown names
+
+A name that is not declared (a scope kind, user type, resource, action or group, role, flag, action
+set, relation or module) is an error whose `help` line says, in this order of preference:
+- the nearest declared name of the kind expected there, when it is a likely typo (``did you mean
+  `viewer`?``, with a note where it is declared): at most a third of the name's letters inserted,
+  deleted, replaced or swapped with a neighbour;
+- that the name is declared as another kind of thing (`` `viewer` is a role, not a user type``);
+- the module that declares it, when a module on the search path does and is not imported
+  (``scope kind `tenant` is declared in module `std.tenancy`; add `import std.tenancy;```);
+- otherwise, for a flag, the declaration to add. It never proposes declaring a name that is a
+  near-miss of a declared one.
+
+One mistake is one error: every later use of the same unknown name is a note of the first report
+(`` `viewr` is also used here``, up to four, then `and in more places`), and so is every other name
+of the same missing import. The command line does the same for unknown commands, options (only
+those of the command), warning groups and the names in a `lattice query`.
 
 ### Phases
 

@@ -51,6 +51,17 @@ TEST(Args, RefusesMalformedCommandLines) {
   EXPECT_EQ(error, "option `--verbose` takes no value");
 }
 
+TEST(Args, SuggestsTheNearestOptionOfTheCommand) {
+  std::string error;
+  EXPECT_FALSE(Args::parse({"--fromat", "json"}, kSpecs, error));
+  EXPECT_EQ(error, "unknown option `--fromat`; did you mean `--format`?");
+  EXPECT_FALSE(Args::parse({"--verbos"}, kSpecs, error));
+  EXPECT_EQ(error, "unknown option `--verbos`; did you mean `--verbose`?");
+  // Nothing near enough: no suggestion.
+  EXPECT_FALSE(Args::parse({"--relation", "self"}, kSpecs, error));
+  EXPECT_EQ(error, "unknown option `--relation`");
+}
+
 TEST(Args, SplitsLists) {
   EXPECT_EQ(splitList("a,b,,c"), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_TRUE(splitList("").empty());
