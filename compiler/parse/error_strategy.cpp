@@ -3,6 +3,7 @@
 #include "parse/error_strategy.h"
 
 #include "LatticeParser.h"
+#include "diagnostics/suggest.h"
 #include "parse/parser.h"
 
 #include <fmt/format.h>
@@ -66,6 +67,23 @@ std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
   return result;
 }
 
+std::string ErrorStrategy::keywordSuggestion(antlr4::Parser *parser,
+                                             const antlr4::misc::IntervalSet &set,
+                                             const antlr4::Token *found) const {
+  // A misspelled keyword (`rol`, `alow`) is a name where a keyword was expected.
+  if (found == nullptr || found->getType() != LatticeParser::ID)
+    return {};
+  NameSuggester suggester(found->getText());
+  for (size_t type : set.toList()) {
+    if (type < LatticeParser::POLICY || type > LatticeParser::NOT)
+      continue;
+    std::string name = parser->getVocabulary().getDisplayName(type); // 'role'
+    if (name.size() > 2 && name.front() == '\'')
+      suggester.consider(name.substr(1, name.size() - 2));
+  }
+  return suggester.didYouMean();
+}
+
 bool ErrorStrategy::isTainted(const antlr4::Token *token) const {
   if (token == nullptr)
     return false;
@@ -76,7 +94,7 @@ bool ErrorStrategy::isTainted(const antlr4::Token *token) const {
   return false;
 }
 
-void ErrorStrategy::report(antlr4::Token *at, std::string message) {
+void ErrorStrategy::report(antlr4::Token *at, std::string message, std::string help) {
   // The one misplacement the grammar cannot word well: imports come before declarations.
   if (at != nullptr && at->getType() == LatticeParser::IMPORT &&
       message.find("a declaration") != std::string::npos)
@@ -90,17 +108,17 @@ void ErrorStrategy::report(antlr4::Token *at, std::string message) {
       range = text.range(at->getStartIndex(), at->getStopIndex());
     }
   }
-  reportAt(range, std::move(message));
+  reportAt(range, std::move(message), std::move(help));
 }
 
-void ErrorStrategy::reportAt(SourceRange range, std::string message) {
+void ErrorStrategy::reportAt(SourceRange range, std::string message, std::string help) {
   // The error past the limit is not shown; it only says that the parse stops here.
   if (++count > kMaxSyntaxErrors) {
     diags.report(DiagKind::TooManyErrors, range,
                  fmt::format("more than {} syntax errors; stopping here", kMaxSyntaxErrors));
     throw TooManySyntaxErrors{};
   }
-  diags.report(DiagKind::SyntaxError, range, std::move(message));
+  diags.report(DiagKind::SyntaxError, range, std::move(message)).help = std::move(help);
 }
 
 void ErrorStrategy::reportNoViableAlternative(antlr4::Parser *parser,
@@ -126,8 +144,10 @@ void ErrorStrategy::reportInputMismatch(antlr4::Parser *parser,
                          describeToken(previous)));
     return;
   }
-  report(at, fmt::format("expected {}, found {}", describeExpected(parser, e.getExpectedTokens()),
-                         describeToken(at)));
+  report(at,
+         fmt::format("expected {}, found {}", describeExpected(parser, e.getExpectedTokens()),
+                     describeToken(at)),
+         keywordSuggestion(parser, e.getExpectedTokens(), at));
 }
 
 void ErrorStrategy::reportFailedPredicate(antlr4::Parser *parser,
@@ -143,8 +163,10 @@ void ErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
   antlr4::Token *at = parser->getCurrentToken();
   if (isTainted(at))
     return;
-  report(at, fmt::format("unexpected {}; expected {}", describeToken(at),
-                         describeExpected(parser, getExpectedTokens(parser))));
+  report(at,
+         fmt::format("unexpected {}; expected {}", describeToken(at),
+                     describeExpected(parser, getExpectedTokens(parser))),
+         keywordSuggestion(parser, getExpectedTokens(parser), at));
 }
 
 void ErrorStrategy::reportMissingToken(antlr4::Parser *parser) {

@@ -32,8 +32,11 @@ protected:
   void reportMissingToken(antlr4::Parser *parser) override;
 
 private:
-  void report(antlr4::Token *at, std::string message);
-  void reportAt(SourceRange range, std::string message);
+  void report(antlr4::Token *at, std::string message, std::string help = {});
+  void reportAt(SourceRange range, std::string message, std::string help = {});
+  /// "did you mean `role`?" when `found` is a name near a keyword of `set`, else "".
+  std::string keywordSuggestion(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set,
+                                const antlr4::Token *found) const;
   bool isTainted(const antlr4::Token *token) const;
   std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) const;
 

@@ -62,8 +62,25 @@ ScreenedTokens screenTokens(TokenList tokens, const SourceText &text, Diagnostic
       kept.push_back(std::move(tokens.back())); // the comment runs to the end of the file
       break;
     } else {
-      diags.report(DiagKind::UnexpectedCharacter, range,
-                   fmt::format("unexpected character `{}`", ch));
+      // A run of stray characters (`&&`, `||`) is one mistake: one diagnostic for the run.
+      size_t count = 1;
+      while (i + 1 < tokens.size() && tokens[i + 1]->getType() == LatticeLexer::UNKNOWN_CHAR &&
+             tokens[i + 1]->getStartIndex() == tokens[i]->getStopIndex() + 1 &&
+             tokens[i + 1]->getText() != "\"" && tokens[i + 1]->getText() != "/") {
+        ++i;
+        ++count;
+        ch += tokens[i]->getText();
+        range.end = tokenRange(text, *tokens[i]).end;
+      }
+      Diagnostic &diag =
+          diags.report(DiagKind::UnexpectedCharacter, range,
+                       fmt::format("unexpected character{} `{}`", count > 1 ? "s" : "", ch));
+      if (ch == "&&" || ch == "&")
+        diag.help = "in a condition, write `and`";
+      else if (ch == "||" || ch == "|")
+        diag.help = "in a condition, write `or`";
+      else if (ch == "!")
+        diag.help = "in a condition, write `not`";
     }
     if (diags.errorLimitReached()) {
       diags.report(DiagKind::TooManyErrors, range,

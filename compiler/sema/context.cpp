@@ -163,9 +163,17 @@ void Context::remember(const std::string &key, Diagnostic &diag) {
 Diagnostic *Context::reportUnknown(std::initializer_list<NameSpace> expected,
                                    const ast::Ident &name, DiagKind kind, std::string message,
                                    std::string fallback) {
-  std::string key = fmt::format("{}:{}", nameSpaceWord(*expected.begin()), name.name);
-  if (alreadyReported(key, name))
-    return nullptr;
+  // A name expected as one of several kinds shares its report with each of them.
+  std::vector<std::string> keys;
+  for (NameSpace ns : expected)
+    keys.push_back(fmt::format("{}:{}", nameSpaceWord(ns), name.name));
+  for (const std::string &key : keys)
+    if (alreadyReported(key, name)) {
+      for (const std::string &other : keys)
+        if (!reportedUnknowns.count(other))
+          remember(other, *reportedUnknowns.at(key).diag);
+      return nullptr;
+    }
 
   // What the help line can offer, best first: a near-miss of the expected kind, the kind the
   // name is declared as, the module that would declare it.
@@ -194,11 +202,13 @@ Diagnostic *Context::reportUnknown(std::initializer_list<NameSpace> expected,
   if (module && alreadyReported(moduleKey, name,
                                 fmt::format("`{}`, also declared in `{}`, is used here", name.name,
                                             module->second))) {
-    remember(key, *reportedUnknowns.at(moduleKey).diag);
+    for (const std::string &key : keys)
+      remember(key, *reportedUnknowns.at(moduleKey).diag);
     return nullptr;
   }
   Diagnostic &diag = diags.report(kind, name.range, std::move(message));
-  remember(key, diag);
+  for (const std::string &key : keys)
+    remember(key, diag);
   if (module)
     remember(moduleKey, diag);
 
@@ -278,6 +288,13 @@ std::optional<uint32_t> Context::actionSet(const ast::Ident &name) {
   reportUnknown({NameSpace::ActionSet}, name, DiagKind::UnknownActionSet,
                 fmt::format("unknown action set `{}`", name.name));
   return std::nullopt;
+}
+
+bool Context::anyIncompleteKind(KindMask mask) const {
+  for (KindId k = 0; k < incompleteKinds.size(); ++k)
+    if ((mask >> k & 1) && incompleteKinds[k])
+      return true;
+  return false;
 }
 
 KindMask Context::kindMask(const std::vector<ast::Ident> &names, bool *complete) {

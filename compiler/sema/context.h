@@ -56,6 +56,19 @@ struct Context {
   /// Per resource: action and group names -> permission ids they stand for.
   std::vector<llvm::StringMap<std::vector<PermissionId>>> resourceMembers;
 
+  /// Declarations that named something unknown (already reported), by id. A check whose answer
+  /// depends on the part that is missing stays quiet about them: one mistake, one error.
+  /// - a user type whose `at` names an unknown scope kind (its flags are not all known);
+  /// - a role whose `for` names an unknown user type (its kinds are not all known);
+  /// - a flag whose `on` names an unknown target (where it can be set is not known);
+  /// - a resource whose `include` names an unknown action set (its actions are not all known).
+  std::vector<bool> incompleteKinds, incompleteRoles, incompleteFlags, incompleteResources;
+  bool incomplete(const std::vector<bool> &set, uint32_t id) const {
+    return id < set.size() && set[id];
+  }
+  /// Whether some kind of `mask` is incomplete.
+  bool anyIncompleteKind(KindMask mask) const;
+
   SymbolTable &table(NameSpace ns);
 
   std::optional<ScopeKindId> scopeKind(const ast::Ident &name);

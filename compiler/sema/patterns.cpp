@@ -50,7 +50,9 @@ bool expandOne(const ast::PermissionPattern &pattern, Context &context,
   for (const ast::Ident &action : pattern.actions) {
     auto it = members.find(action.name);
     if (it == members.end()) {
-      reportUnknownAction(res, action, context);
+      // A resource whose `include` failed may well have had this action: already reported.
+      if (!context.incomplete(context.incompleteResources, *resource))
+        reportUnknownAction(res, action, context);
       ok = false;
       continue;
     }

@@ -70,7 +70,9 @@ public:
           role.name = decl.name.name;
           role.label = decl.label;
           role.decl = decl.name.range;
-          role.kinds = ctx.kindMask(decl.kinds);
+          bool complete = true;
+          role.kinds = ctx.kindMask(decl.kinds, &complete);
+          ctx.incompleteRoles.push_back(!complete);
           reportDuplicates(decl.kinds);
           role.deprecated = decl.deprecated;
           role.deprecationNote = decl.deprecationNote;
@@ -105,7 +107,9 @@ private:
       }
       role.extends.push_back(*parentId);
       KindMask missing = role.kinds & ~model.roles[*parentId].kinds;
-      if (missing != 0) {
+      bool known = !ctx.incomplete(ctx.incompleteRoles, id) &&
+                   !ctx.incomplete(ctx.incompleteRoles, *parentId);
+      if (missing != 0 && known) {
         Diagnostic &diag =
             ctx.diags.report(DiagKind::ExtendedRoleKindMismatch, parent.range,
                              fmt::format("role `{}` extends `{}`, which {} may not hold", role.name,
@@ -216,7 +220,7 @@ private:
     }
     if (decl.when) {
       auto usable = [&](FlagId flag, const ast::Ident &name) {
-        if (kindsCarrying(model, flag, role.kinds) != 0)
+        if (kindsCarrying(model, flag, role.kinds) != 0 || unknownWhere(flag, id, role.kinds))
           return true;
         Diagnostic &diag = ctx.diags.report(
             DiagKind::FlagNotAvailable, name.range,
@@ -237,16 +241,17 @@ private:
     rule.permissions = std::move(*permissions);
     if (rule.permissions.empty())
       ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this rule matches no permission");
-    checkApplicability(role, decl);
-    checkReach(role, decl, rule.reach);
+    checkApplicability(id, role, decl);
+    if (!ctx.incomplete(ctx.incompleteRoles, id) && !ctx.anyIncompleteKind(role.kinds))
+      checkReach(role, decl, rule.reach);
     model.roles[id].rules.push_back(model.rules.size());
     model.rules.push_back(std::move(rule));
   }
 
   /// Every action or group a rule names explicitly must apply to some kind of the role. Only
   /// explicit names are checked: `*` and `res.*` naturally span permissions of other kinds.
-  void checkApplicability(const Role &role, const ast::RuleDecl &decl) {
-    if (role.kinds == 0)
+  void checkApplicability(RoleId id, const Role &role, const ast::RuleDecl &decl) {
+    if (role.kinds == 0 || ctx.incomplete(ctx.incompleteRoles, id))
       return;
     for (const ast::PermissionPattern &pattern : decl.patterns) {
       if (pattern.form != ast::PermissionPattern::Form::Actions)
@@ -302,6 +307,13 @@ private:
     diag.help = "use `self`, or place the user type at a scope kind that has them";
   }
 
+  /// Whether where `flag` can be set for `kinds` (of role `role`) is not fully known, because a
+  /// declaration it depends on named something unknown (already reported).
+  bool unknownWhere(FlagId flag, RoleId role, KindMask kinds) const {
+    return ctx.incomplete(ctx.incompleteFlags, flag) || ctx.incomplete(ctx.incompleteRoles, role) ||
+           ctx.anyIncompleteKind(kinds);
+  }
+
   void checkExclusive(const ast::ExclusiveDecl &decl) {
     ExclusiveSet set{{}, decl.range};
     for (const ast::Ident &name : decl.roles) {
@@ -327,9 +339,11 @@ private:
   void checkRequire(const ast::RequireDecl &decl) {
     Requirement requirement;
     requirement.decl = decl.range;
-    requirement.kinds = decl.kinds.empty() ? model.allKinds() : ctx.kindMask(decl.kinds);
+    bool complete = true;
+    requirement.kinds = decl.kinds.empty() ? model.allKinds() : ctx.kindMask(decl.kinds, &complete);
     auto usable = [&](FlagId flag, const ast::Ident &name) {
-      if (kindsCarrying(model, flag, requirement.kinds) != 0)
+      if (kindsCarrying(model, flag, requirement.kinds) != 0 || !complete ||
+          ctx.incomplete(ctx.incompleteFlags, flag) || ctx.anyIncompleteKind(requirement.kinds))
         return true;
       Diagnostic &diag =
           ctx.diags.report(DiagKind::FlagNotAvailableForRequire, name.range,

@@ -53,6 +53,7 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
   result.range = decl.range;
   bool ok = true;
   KindMask common = model.allKinds();
+  bool kindsKnown = true; // false when a role's `for` named an unknown user type (reported)
   for (const ast::Ident &name : decl.roles) {
     std::optional<RoleId> role = ctx.role(name);
     if (!role) {
@@ -61,6 +62,7 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
     }
     result.roles.push_back(*role);
     common &= model.roles[*role].kinds;
+    kindsKnown &= !ctx.incomplete(ctx.incompleteRoles, *role);
   }
   for (const ast::Ident &name : decl.flags) {
     std::optional<FlagId> flag = ctx.flag(name);
@@ -80,7 +82,7 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
 
   if (decl.kind) {
     std::optional<KindId> kind = ctx.kind(*decl.kind);
-    if (!kind)
+    if (!kind || !kindsKnown)
       return std::nullopt;
     result.kind = *kind;
     // A `deny` case may hold a role its kind cannot hold: it checks that such a request fails
@@ -97,6 +99,8 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
       }
     return ok ? std::optional(result) : std::nullopt;
   }
+  if (!kindsKnown)
+    return std::nullopt;
   if (common == 0) {
     ctx.diags.report(DiagKind::TestKindMismatch, decl.range,
                      "no user type may hold all of these roles");

@@ -3,6 +3,7 @@
 #include "sema/context.h"
 
 #include <algorithm>
+#include <map>
 
 namespace lattice::sema {
 namespace {
@@ -115,10 +116,15 @@ void declareKinds(const std::vector<ast::File> &files, Context &ctx) {
       if (!ctx.kindNames.declare(decl.name, ctx.model.kinds.size(), ctx.diags))
         continue;
       PrincipalKind kind{decl.name.name, decl.label, decl.name.range, {}};
-      for (const ast::Ident &scope : decl.scopes)
+      bool complete = true;
+      for (const ast::Ident &scope : decl.scopes) {
         if (auto id = ctx.scopeKind(scope))
           kind.scopes.push_back(*id);
+        else
+          complete = false;
+      }
       ctx.model.kinds.push_back(std::move(kind));
+      ctx.incompleteKinds.push_back(!complete);
     }
 }
 
@@ -126,22 +132,26 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
   for (const ast::File &file : files)
     for (const ast::FlagDecl &decl : file.flags) {
       Flag shape;
+      bool complete = true;
       for (const ast::Ident &target : decl.targets) {
         auto scope = ctx.scopeNames.find(target.name);
         auto kind = ctx.kindNames.find(target.name);
         if (scope && kind) {
           ctx.diags.report(DiagKind::AmbiguousFlagTarget, target.range,
                            fmt::format("`{}` is both a scope kind and a user type", target.name));
+          complete = false;
           continue;
         }
         if (scope)
           shape.scopes.push_back(*scope);
         else if (kind)
           shape.kinds |= KindMask{1} << *kind;
-        else
+        else {
           ctx.reportUnknown({NameSpace::ScopeKind, NameSpace::UserType}, target,
                             DiagKind::UnknownScopeKind,
                             fmt::format("unknown scope kind or user type `{}`", target.name));
+          complete = false;
+        }
       }
       shape.onScope = !shape.scopes.empty();
       for (const ast::Ident &name : decl.names) {
@@ -157,6 +167,7 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
         flag.name = name.name;
         flag.decl = name.range;
         ctx.model.flags.push_back(std::move(flag));
+        ctx.incompleteFlags.push_back(!complete);
       }
     }
 }
@@ -183,6 +194,7 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
 
   std::vector<PendingAction> pending;
   std::vector<ast::Ident> groupNames;
+  bool complete = true;
   for (const ast::ActionDecl &action : decl.actions)
     pending.push_back({action.range.begin, &action, -1, action.range});
   for (const ast::GroupDecl &group : decl.groups) {
@@ -194,8 +206,10 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
   }
   for (const ast::IncludeDecl &include : decl.includes) {
     std::optional<uint32_t> set = ctx.actionSet(include.actionSet);
-    if (!set)
+    if (!set) {
+      complete = false;
       continue;
+    }
     resource.groups.push_back({include.actionSet.name, "", include.range, {}});
     groupNames.push_back(include.actionSet);
     for (const ast::ActionDecl &action : ctx.actionSets[*set]->actions)
@@ -209,10 +223,45 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
   ctx.resourceMembers.emplace_back();
   auto &members = ctx.resourceMembers.back();
   llvm::StringMap<SourceRange> declared;
+  llvm::StringMap<std::pair<PermissionId, int>> declaredIn; // action -> (id, group or -1)
+  // A `group` written by hand (not one an `include` adds), by index into resource.groups.
+  auto isGroup = [&](int g) { return g >= 0 && size_t(g) < decl.groups.size(); };
+  // Per group: its one "re-declares actions" error, and the actions it names.
+  std::map<int, std::pair<Diagnostic *, std::vector<std::string>>> relisting;
   for (const PendingAction &p : pending) {
     SourceRange at = p.at;
     auto [it, inserted] = declared.try_emplace(p.decl->name.name, at);
     if (!inserted) {
+      auto [pid, previousGroup] = declaredIn[p.decl->name.name];
+      if (isGroup(p.group) != isGroup(previousGroup)) {
+        // One of the two is a group listing an action that is declared outside it: the
+        // author wants the action in the group. It is put there, so that uses of the group
+        // mean what was meant, and the group is one error however many actions it re-lists.
+        int group = isGroup(p.group) ? p.group : previousGroup;
+        std::vector<PermissionId> &inGroup = resource.groups[group].members;
+        if (std::find(inGroup.begin(), inGroup.end(), pid) == inGroup.end())
+          inGroup.push_back(pid);
+        auto &[diag, names] = relisting[group];
+        names.push_back(p.decl->name.name);
+        if (diag == nullptr) {
+          diag = &ctx.diags.report(DiagKind::Redefinition, at, "");
+          diag->help = "an action is declared once, inside its group or outside: move the "
+                       "declaration into the group";
+        }
+        std::string list;
+        for (size_t i = 0; i < names.size(); ++i)
+          list += fmt::format("{}`{}`",
+                              i == 0                  ? ""
+                              : i + 1 == names.size() ? " and "
+                                                      : ", ",
+                              names[i]);
+        diag->message = fmt::format("group `{}` re-declares the action{} {} of `{}`",
+                                    resource.groups[group].name, names.size() > 1 ? "s" : "", list,
+                                    decl.name.name);
+        diag->notes.push_back(
+            {it->second, fmt::format("`{}` is first declared here", p.decl->name.name)});
+        continue;
+      }
       Diagnostic &diag = ctx.diags.report(
           DiagKind::Redefinition, at,
           fmt::format("redefinition of action `{}.{}`", decl.name.name, p.decl->name.name));
@@ -220,14 +269,19 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
       continue;
     }
     PermissionId pid = ctx.model.permissions.size();
+    declaredIn[p.decl->name.name] = {pid, p.group};
     Permission permission{decl.name.name + "." + p.decl->name.name,
                           p.decl->name.name,
                           p.decl->label,
                           id,
                           at,
                           ctx.model.allKinds()};
+    // With an unknown user type in `for` (reported), nothing is known to be inapplicable.
+    bool kindsComplete = true;
     if (!p.decl->forKinds.empty())
-      permission.applicableKinds = ctx.kindMask(p.decl->forKinds);
+      permission.applicableKinds = ctx.kindMask(p.decl->forKinds, &kindsComplete);
+    if (!kindsComplete)
+      permission.applicableKinds = ctx.model.allKinds();
     ctx.model.permissions.push_back(std::move(permission));
     resource.permissions.push_back(pid);
     members[p.decl->name.name] = {pid};
@@ -248,6 +302,7 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
     members[name.name] = resource.groups[g].members;
   }
   ctx.model.resources.push_back(std::move(resource));
+  ctx.incompleteResources.push_back(!complete);
 }
 
 } // namespace

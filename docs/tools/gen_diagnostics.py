@@ -67,7 +67,9 @@ after Y`), because something is usually missing at the end of the line. The pars
 goes on, so one run reports every syntax error of a file (up to 50, see [L0008](#l0008-too-many-errors)).
 Keywords are reserved only where the grammar expects them, so `import` or `role` are fine action
 names; `import` declarations must come before all other declarations (an `import` after a
-declaration is reported as ``unexpected `import`; expected a declaration ...``).""",
+declaration is reported as ``unexpected `import`; expected a declaration ...``). A name where a
+keyword was expected that is a near-miss of one (`rol`, `alow`, `wen`) gets ``did you mean
+`role`?`` as its `help` line.""",
     example("L0001", [("policy.lat", TEN + "usertype staff at tenant\nresource doc { read; }\n")]),
     """add what is missing or remove what is extra; [language.md](language.md) has every
 construct and `grammar/Lattice.g4` the exact grammar. While a file has syntax errors the semantic
@@ -75,7 +77,8 @@ checks (L01xx, L02xx) do not run, so more diagnostics may appear once it parses.
 
 section("L0002", "unexpected character", "Error", """
 A character that cannot start any token, such as `&`, `|`, `!`, `$` or `@`. The character is
-reported and skipped, and parsing continues without it.""",
+reported and skipped, and parsing continues without it. A run of such characters written together
+(`&&`) is one diagnostic; for `&`, `|` and `!` the `help` line names the word to write.""",
     example("L0002", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read & in self; }\n")]),
     """delete the character. Conditions are written with the words `and`, `or` and `not`, not
 `&&`, `||` or `!`.""", 1)
@@ -179,7 +182,9 @@ action sets) has one namespace for the whole compilation, so the two declaration
 different files. Inside a resource, actions and groups share one namespace, including the actions
 and the group that an `include` adds; those clashes read ``redefinition of action `doc.read` ``
 or ``group `g` clashes with an action or group of the same name in `doc` ``. A note points at the
-first declaration.""",
+first declaration. A `group` that lists actions already declared outside it (``group `g`
+re-declares the actions `a` and `b` of `doc` ``) is one error for the group, which still holds
+them, so that uses of the group are not reported as well.""",
     example("L0101", [("policy.lat", TEN + "usertype staff at tenant;\nusertype staff at account;\n")]),
     """rename or remove one of the two. A user type that sits at several scope kinds is one
 declaration: `usertype staff at tenant, account;`.""", 1)

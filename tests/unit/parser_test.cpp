@@ -116,10 +116,16 @@ TEST(Parser, ParsesFilesWithoutTokensButRefusesAnEmptyPolicy) {
 }
 
 TEST(Parser, StopsAtTheErrorLimitForStrayCharacters) {
-  auto c = compile("scope a;\n" + std::string(300, '$'));
+  std::string spaced;
+  for (int i = 0; i < 300; ++i)
+    spaced += "$ ";
+  auto c = compile("scope a;\n" + spaced);
   std::vector<std::string> codes = c->codes();
   ASSERT_EQ(codes.size(), 101u);
   EXPECT_EQ(codes.back(), "L0008");
+  // Stray characters written together are one mistake (`&&`): one diagnostic for the run.
+  auto run = compile("scope a;\n" + std::string(300, '$'));
+  EXPECT_EQ(run->codes(), std::vector<std::string>{"L0002"});
 }
 
 TEST(Parser, KeepsCommentsForLaterPasses) {
