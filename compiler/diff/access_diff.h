@@ -51,8 +51,8 @@ struct Witness {
   /// The relation when every membership has the same one (one node can hold them all).
   std::optional<sema::Relation> commonRelation() const;
 };
-/// The witness as a test case: `allow a as k with f: res.act on same`, or for memberships at
-/// different nodes `allow a on same + b on descendant as k: res.act`.
+/// The witness as a test case: `allow a as k with f: res.act on self`, or for memberships at
+/// different nodes `allow a on self + b on descendants as k: res.act`.
 std::string describeWitness(const Witness &witness, bool allowed);
 
 /// Access gained or lost by one position (user type and held roles): the permissions of one

@@ -191,7 +191,7 @@ def main():
                        "role zz_role for %s extends zz_part {\n" % (kind, kind))
         # zz_role keeps its access; the new role zz_part is new access of its own (new-role).
         expect(t("split a role into extends"), lattice, base, split,
-               [("zz_part", kind, "gained", "zz_probe.b", "same", when)],
+               [("zz_part", kind, "gained", "zz_probe.b", "self", when)],
                lambda doc: None if doc["roles"]["added"] == ["zz_part"] and
                [a["category"] for a in doc["access"]] == ["new-role"] else
                "expected role `zz_part` added as new-role, got %s" % doc)

@@ -33,7 +33,7 @@ role q for u {
   allow doc.write when active and not active; // lattice: allow(condition) "trailing form"
   allow doc.read when active and not active;
 }
-test "t" { deny r: doc.read on same; }
+test "t" { deny r: doc.read on self; }
 """
 
 NOTES = """policy p;
@@ -50,7 +50,7 @@ scope tenant;
 usertype u at tenant;
 resource doc { read; }
 role r for u { allow doc.read; }
-test "reads" { allow r: doc.read on same; }
+test "reads" { allow r: doc.read on self; }
 """
 
 ABSOLUTE_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
