@@ -31,6 +31,7 @@ struct Header {
 struct Import {
   QualifiedName module;
   SourceRange range;
+  uint32_t file = 0; // the file the import loaded (set by parse/module_loader), 0 when none
 };
 
 struct ScopeDecl {

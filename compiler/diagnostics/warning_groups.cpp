@@ -21,11 +21,16 @@ constexpr GroupEntry kGroups[] = {
     // front end
     {"L0115", "module-name"},
     {"L0116", "relation-spelling"},
+    {"L0117", "unused-flag"},
+    {"L0118", "unused-user-type"},
+    {"L0119", "unused-action-set"},
+    {"L0120", "unused-import"},
     {"L0210", "empty-permission-set"},
     {"L0211", "relation"},
     {"L0214", "condition"},
     {"L0215", "duplicate"},
     {"L0220", "unused-suppression"},
+    {"L0221", "empty-role"},
     // static analysis (compiler/analysis)
     {"L1001", "conflict"},
     {"L1101", "unreachable"},

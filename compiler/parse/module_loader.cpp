@@ -128,6 +128,7 @@ private:
       uint32_t id = sources.addBuffer(std::move(b));
       std::optional<ast::File> file = parseFile(id, sources, diags);
       states[k] = file ? State::Visiting : State::Failed;
+      fileIds[k] = id;
       if (!file) {
         ok = false;
         return;
@@ -148,7 +149,13 @@ private:
         continue;
       }
       // A copy: opening a module below appends to `parsed`, which may move `file`.
+      const size_t importer = frame.file, importIndex = frame.nextImport;
       const ast::Import import = file.imports[frame.nextImport++];
+      // Which file the import stands for (sema asks whether any of its names are used).
+      auto record = [&](const std::string &key) {
+        if (states[key] != State::Failed)
+          parsed[importer]->imports[importIndex].file = fileIds[key];
+      };
       auto resolved = resolve(import, file.fileId);
       if (!resolved) {
         ok = false;
@@ -161,6 +168,7 @@ private:
           reportCycle(import, *path, stack, stackKeys);
           ok = false;
         }
+        record(*path);
         continue;
       }
       std::string error;
@@ -174,6 +182,7 @@ private:
         continue;
       }
       open(*path, std::move(child));
+      record(*path);
       if (states[*path] != State::Failed)
         checkModuleName(import, *parsed.back());
     }
@@ -244,6 +253,7 @@ private:
   SourceManager &sources;
   DiagnosticEngine &diags;
   std::map<std::string, State> states;
+  std::map<std::string, uint32_t> fileIds; // by canonical path
   std::vector<std::optional<ast::File>> parsed;
   std::vector<size_t> order;
 };

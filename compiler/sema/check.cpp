@@ -60,6 +60,8 @@ std::optional<Model> check(const std::vector<ast::File> &files, const SourceMana
   checkTests(files, ctx);
   if (diags.errors() > errorsBefore)
     return std::nullopt;
+  // After an error a name may look unused only because its use did not resolve.
+  reportUnused(files, ctx);
   return std::move(ctx.model);
 }
 

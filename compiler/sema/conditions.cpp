@@ -46,6 +46,8 @@ public:
         failed = true;
         return {Clause{}};
       }
+      if (*id < context.flagsRead.size())
+        context.flagsRead[*id] = true;
       FlagMask bit = FlagMask{1} << *id;
       return {negated ? Clause{0, bit} : Clause{bit, 0}};
     }

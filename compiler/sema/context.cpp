@@ -238,16 +238,20 @@ Diagnostic *Context::reportUnknown(std::initializer_list<NameSpace> expected,
 }
 
 std::optional<ScopeKindId> Context::scopeKind(const ast::Ident &name) {
-  if (auto id = scopeNames.find(name.name))
+  if (auto id = scopeNames.find(name.name)) {
+    uses.push_back({NameSpace::ScopeKind, *id, name.range.file});
     return id;
+  }
   reportUnknown({NameSpace::ScopeKind}, name, DiagKind::UnknownScopeKind,
                 fmt::format("unknown scope kind `{}`", name.name));
   return std::nullopt;
 }
 
 std::optional<KindId> Context::kind(const ast::Ident &name) {
-  if (auto id = kindNames.find(name.name))
+  if (auto id = kindNames.find(name.name)) {
+    uses.push_back({NameSpace::UserType, *id, name.range.file});
     return id;
+  }
   if (kindLimitExceeded)
     return std::nullopt;
   reportUnknown({NameSpace::UserType}, name, DiagKind::UnknownUserType,
@@ -256,16 +260,20 @@ std::optional<KindId> Context::kind(const ast::Ident &name) {
 }
 
 std::optional<RoleId> Context::role(const ast::Ident &name) {
-  if (auto id = roleNames.find(name.name))
+  if (auto id = roleNames.find(name.name)) {
+    uses.push_back({NameSpace::Role, *id, name.range.file});
     return id;
+  }
   reportUnknown({NameSpace::Role}, name, DiagKind::UnknownRole,
                 fmt::format("unknown role `{}`", name.name));
   return std::nullopt;
 }
 
 std::optional<FlagId> Context::flag(const ast::Ident &name) {
-  if (auto id = flagNames.find(name.name))
+  if (auto id = flagNames.find(name.name)) {
+    uses.push_back({NameSpace::Flag, *id, name.range.file});
     return id;
+  }
   if (flagLimitExceeded)
     return std::nullopt;
   reportUnknown({NameSpace::Flag}, name, DiagKind::UnknownFlag,
@@ -275,16 +283,22 @@ std::optional<FlagId> Context::flag(const ast::Ident &name) {
 }
 
 std::optional<uint32_t> Context::resource(const ast::Ident &name) {
-  if (auto id = resourceNames.find(name.name))
+  if (auto id = resourceNames.find(name.name)) {
+    uses.push_back({NameSpace::Resource, *id, name.range.file});
     return id;
+  }
   reportUnknown({NameSpace::Resource}, name, DiagKind::UnknownResource,
                 fmt::format("unknown resource `{}`", name.name));
   return std::nullopt;
 }
 
 std::optional<uint32_t> Context::actionSet(const ast::Ident &name) {
-  if (auto id = actionSetNames.find(name.name))
+  if (auto id = actionSetNames.find(name.name)) {
+    uses.push_back({NameSpace::ActionSet, *id, name.range.file});
+    if (*id < actionSetsIncluded.size())
+      actionSetsIncluded[*id] = true;
     return id;
+  }
   reportUnknown({NameSpace::ActionSet}, name, DiagKind::UnknownActionSet,
                 fmt::format("unknown action set `{}`", name.name));
   return std::nullopt;

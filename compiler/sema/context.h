@@ -69,6 +69,19 @@ struct Context {
   /// Whether some kind of `mask` is incomplete.
   bool anyIncompleteKind(KindMask mask) const;
 
+  /// Every resolved use of a declared name: (namespace, id, file of the use). Appended by the
+  /// lookups; read once, after the checks, to find unused imports (sema/unused.cpp).
+  struct Use {
+    NameSpace ns;
+    uint32_t id;
+    uint32_t file;
+  };
+  std::vector<Use> uses;
+  /// Flags a `when` or `require` condition reads (a test's `with` only sets them).
+  std::vector<bool> flagsRead;
+  /// Action sets some `include` names.
+  std::vector<bool> actionSetsIncluded;
+
   SymbolTable &table(NameSpace ns);
 
   std::optional<ScopeKindId> scopeKind(const ast::Ident &name);
@@ -142,5 +155,7 @@ void checkTests(const std::vector<ast::File> &files, Context &context);
 /// through `check` (test_fixtures.cpp).
 void checkTestBlock(const ast::TestDecl &decl, Test &test, Context &context,
                     const std::function<std::optional<TestCase>(const ast::TestCase &)> &check);
+/// Warns about declarations of the policy's own files that nothing uses (sema/unused.cpp).
+void reportUnused(const std::vector<ast::File> &files, Context &context);
 
 } // namespace lattice::sema

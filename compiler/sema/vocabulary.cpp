@@ -142,11 +142,13 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
           complete = false;
           continue;
         }
-        if (scope)
+        if (scope) {
           shape.scopes.push_back(*scope);
-        else if (kind)
+          ctx.uses.push_back({NameSpace::ScopeKind, *scope, target.range.file});
+        } else if (kind) {
           shape.kinds |= KindMask{1} << *kind;
-        else {
+          ctx.uses.push_back({NameSpace::UserType, *kind, target.range.file});
+        } else {
           ctx.reportUnknown({NameSpace::ScopeKind, NameSpace::UserType}, target,
                             DiagKind::UnknownScopeKind,
                             fmt::format("unknown scope kind or user type `{}`", target.name));
@@ -167,6 +169,7 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
         flag.name = name.name;
         flag.decl = name.range;
         ctx.model.flags.push_back(std::move(flag));
+        ctx.flagsRead.push_back(false);
         ctx.incompleteFlags.push_back(!complete);
       }
     }
@@ -313,8 +316,10 @@ void declareVocabulary(const std::vector<ast::File> &files, Context &ctx) {
   declareFlags(files, ctx);
   for (const ast::File &file : files)
     for (const ast::ActionSetDecl &set : file.actionSets)
-      if (ctx.actionSetNames.declare(set.name, ctx.actionSets.size(), ctx.diags))
+      if (ctx.actionSetNames.declare(set.name, ctx.actionSets.size(), ctx.diags)) {
         ctx.actionSets.push_back(&set);
+        ctx.actionSetsIncluded.push_back(false);
+      }
   for (const ast::File &file : files)
     for (const ast::ResourceDecl &resource : file.resources)
       declareResource(resource, ctx);

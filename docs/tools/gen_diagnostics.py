@@ -302,7 +302,7 @@ The `module` header of an imported file does not match the path it was imported 
 is still loaded and used as usual; the header only documents what the module is called, and a
 mismatch usually means a file was copied or moved. A note points at the import. This is a
 warning: it does not fail `check` (exit code 0), and `build` still writes the table.""",
-    example("L0115", [("policy.lat", "import scopes;\nusertype staff at tenant;\n"),
+    example("L0115", [("policy.lat", "import scopes;\nusertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\n"),
                       ("scopes.lat", "module std.tenancy;\nscope tenant;\n")]),
     """make the header match the import path (`module scopes;` here), or import the module by
 its real name from where it belongs.""", 0)
@@ -315,6 +315,43 @@ old word, is a word of the vocabulary: in a test case it now means the whole tre
 `elsewhere` for the old meaning. See [language.md](language.md#relations).)""",
     example("L0116", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\ntest \"viewer reads\" { allow viewer: doc.read on same; }\n")]),
     """write the word of the `help` line.""" + suppress("relation-spelling"), 0)
+
+section("L0117", "unused flag", "Warning", """
+A flag that no condition reads: no `when` and no `require` names it, so no decision depends on
+it (a test case's `with` only sets it). Usually a rule that was removed, a condition that names
+another flag by mistake, or a flag the host sets for rules still to be written. Like every unused-declaration warning (L0117-L0120, L0221), it is reported only when the
+compilation has no errors (a use that did not resolve would make a name look unused), and only
+for the policy's own files: a file with a `module` header is a library, and the names its
+importers do not use are no finding (an import none of whose names are used is, L0120).""",
+    example("L0117", [("policy.lat", TEN + "usertype staff at tenant;\nflag active, trial on staff;\nresource doc { read; }\nrole viewer for staff { allow doc.read when active; }\n")]),
+    """use the flag in a condition, or remove it.""" + suppress("unused-flag"), 0)
+
+section("L0118", "unused user type", "Warning", """
+A user type that no role is `for`: a principal of that kind can hold no role, so it is allowed
+nothing (restricting a permission to it with `for` does not change that). Like every unused-declaration warning (L0117-L0120, L0221), it is reported only when the
+compilation has no errors (a use that did not resolve would make a name look unused), and only
+for the policy's own files: a file with a `module` header is a library, and the names its
+importers do not use are no finding (an import none of whose names are used is, L0120).""",
+    example("L0118", [("policy.lat", TEN + "usertype staff at tenant;\nusertype guest at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\n")]),
+    """add the user type to the `for` list of the roles it should hold, or remove it.""" + suppress("unused-user-type"), 0)
+
+section("L0119", "unused action set", "Warning", """
+An action set (`actions NAME { ... }`) that no resource includes. Like every unused-declaration warning (L0117-L0120, L0221), it is reported only when the
+compilation has no errors (a use that did not resolve would make a name look unused), and only
+for the policy's own files: a file with a `module` header is a library, and the names its
+importers do not use are no finding (an import none of whose names are used is, L0120).
+So `import std.crud;` and `include crud;` do not report `readwrite` and `manage`.""",
+    example("L0119", [("policy.lat", TEN + "usertype staff at tenant;\nactions review { approve, reject; }\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\n")]),
+    """include the set in the resources it was written for, or remove it.""" + suppress("unused-action-set"), 0)
+
+section("L0120", "unused import", "Warning", """
+An `import` none of whose names are used: nothing that the module declares, or that the modules
+it imports declare, is named anywhere else in the compilation (so one file may import a module
+for the others). The warning is at the module's name in the `import`. Like the other
+unused-declaration warnings it is reported only for the policy's own files and only when the
+compilation has no errors.""",
+    example("L0120", [("policy.lat", TEN + "import std.crud;\nusertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\n")]),
+    """remove the import.""" + suppress("unused-import"), 0)
 
 # ---------------------------------------------------------------- L02xx
 FIXTURE = "scope tenant;\nscope account under tenant;\nresource station owned_by account { view; }\nusertype account_user at account;\nflag business on account;\nrole admin for account_user { allow station.view in subtree; }\n"
@@ -459,7 +496,7 @@ A role is listed twice in an `exclusive` set (`is listed twice`) or in an `exten
 (`is extended twice`). The repetition is ignored. This is a warning: it does not fail `check`
 (exit code 0); an `exclusive` set that is left with fewer than two roles is also
 [L0206](#l0206-exclusive-set-too-small).""",
-    example("L0215", [("policy.lat", TEN + "usertype staff at tenant;\nrole viewer for staff { }\nrole editor for staff { }\nexclusive viewer, editor, viewer;\n")]),
+    example("L0215", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole viewer for staff { allow doc.read; }\nrole editor for staff { allow doc.write; }\nexclusive viewer, editor, viewer;\n")]),
     """delete the repetition, or write the role you meant.""", 0)
 
 section("L0216", "flag not available for require", "Error", """
@@ -513,6 +550,16 @@ static analyzer) may not have run. It is in group `unused-suppression`, so `-Wno
 turns it off.""",
     example("L0220", [("policy.lat", SUPPRESSED_BASE + "// lattice: allow(duplicate) \"the importer repeats parents\"\n\nrole editor for staff extends viewer, viewer { }\n")]),
     """remove the suppression, or move it onto the line of the finding or directly above it.""", 0)
+
+section("L0221", "empty role", "Warning", """
+A role with no rules that extends no role and assigns none: holding it allows nothing, denies
+nothing and delegates nothing. A role that only combines others (`extends a, b { }`) or only
+delegates (`{ assigns a; }`) is not empty. Like every unused-declaration warning (L0117-L0120, L0221), it is reported only when the
+compilation has no errors (a use that did not resolve would make a name look unused), and only
+for the policy's own files: a file with a `module` header is a library, and the names its
+importers do not use are no finding (an import none of whose names are used is, L0120).""",
+    example("L0221", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\nrole placeholder for staff { }\n")]),
+    """give the role its rules, or remove it.""" + suppress("empty-role"), 0)
 
 section("L0230", "scope resource without owner", "Error", """
 A resource declared `as scope` has no `owned_by`. Its instances are nodes of the scope tree (the
