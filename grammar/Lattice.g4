@@ -22,8 +22,8 @@ decl
   | testDecl
   ;
 
-// scope account under tenant;
-scopeDecl : SCOPE ident (UNDER identList)? ';' ;
+// scope account "Customer account" under tenant;
+scopeDecl : SCOPE ident label? (UNDER identList)? ';' ;
 
 // resource station "Stations" owned_by account, subaccount { view, reset; group remote { ... } include crud; }
 // resource repository owned_by organization as scope { ... }   (each instance is also a node)

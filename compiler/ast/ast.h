@@ -36,6 +36,7 @@ struct Import {
 
 struct ScopeDecl {
   Ident name;
+  std::string label;
   std::vector<Ident> parents;
   SourceRange range;
 };

@@ -381,7 +381,7 @@ private:
     }
     case K::Scope: {
       auto &d = *static_cast<const ast::ScopeDecl *>(item.node);
-      std::string text = "scope " + d.name.name;
+      std::string text = "scope " + d.name.name + labelAfter(d.name);
       if (!d.parents.empty())
         text += " under " + list(d.parents);
       simple(d.range, text + ";", before);

@@ -71,7 +71,8 @@ private:
 
   void declaration(P::DeclContext *ctx, ast::File &out) {
     if (auto *d = ctx->scopeDecl())
-      out.scopes.push_back({ident(d->ident()), identList(d->identList()), range(d)});
+      out.scopes.push_back(
+          {ident(d->ident()), label(d->label()), identList(d->identList()), range(d)});
     else if (auto *d = ctx->resourceDecl())
       out.resources.push_back(resource(d));
     else if (auto *d = ctx->actionSetDecl())

@@ -58,6 +58,7 @@ struct Guard {
 
 struct ScopeKind {
   std::string name;
+  std::string label;
   SourceRange decl;
   std::vector<ScopeKindId> parents;
 };

@@ -11,6 +11,7 @@ namespace {
 /// A scope kind's declaration: a `scope`, or a `resource ... as scope` (under its owners).
 struct ScopeSource {
   const ast::Ident *name;
+  const std::string *label;
   const std::vector<ast::Ident> *parents;
   SourceRange range;
 };
@@ -19,13 +20,13 @@ void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
   std::vector<ScopeSource> decls;
   auto declare = [&](const ScopeSource &source) {
     if (ctx.scopeNames.declare(*source.name, ctx.model.scopeKinds.size(), ctx.diags)) {
-      ctx.model.scopeKinds.push_back({source.name->name, source.name->range, {}});
+      ctx.model.scopeKinds.push_back({source.name->name, *source.label, source.name->range, {}});
       decls.push_back(source);
     }
   };
   for (const ast::File &file : files)
     for (const ast::ScopeDecl &decl : file.scopes)
-      declare({&decl.name, &decl.parents, decl.range});
+      declare({&decl.name, &decl.label, &decl.parents, decl.range});
   // Resources that are scopes come after every `scope`, so that the ids of the declared ones do
   // not depend on where resources are.
   for (const ast::File &file : files)
@@ -39,7 +40,7 @@ void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
         diag.help = "name the scope kinds its instances sit under: `owned_by KIND as scope`";
         continue;
       }
-      declare({&decl.name, &decl.owners, decl.range});
+      declare({&decl.name, &decl.label, &decl.owners, decl.range});
     }
   for (size_t id = 0; id < decls.size(); ++id) {
     for (const ast::Ident &parent : *decls[id].parents)

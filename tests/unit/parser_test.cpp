@@ -11,6 +11,22 @@ std::string slice(const Compiled &c, SourceRange range) {
   return c.sources.text(range.file).substr(range.begin, range.end - range.begin).str();
 }
 
+TEST(Parser, GivesScopesLabelsLikeOtherDeclarations) {
+  auto c = compile("scope tenant \"Tenant\";\nscope account \"Customer \\\"A\\\"\" under tenant;\n"
+                   "scope sub under account;\n");
+  ASSERT_TRUE(c->file) << c->describe();
+  ASSERT_EQ(c->file->scopes.size(), 3u);
+  EXPECT_EQ(c->file->scopes[0].label, "Tenant");
+  EXPECT_EQ(c->file->scopes[1].label, "Customer \"A\"");
+  ASSERT_EQ(c->file->scopes[1].parents.size(), 1u);
+  EXPECT_EQ(c->file->scopes[1].parents[0].name, "tenant");
+  EXPECT_EQ(c->file->scopes[2].label, "");
+  ASSERT_TRUE(c->model) << c->describe();
+  EXPECT_EQ(c->model->scopeKinds[1].label, "Customer \"A\"");
+  // The label comes before `under`, as a user type's comes before `at`.
+  EXPECT_FALSE(compile("scope a; scope b under a \"B\";")->file);
+}
+
 TEST(Parser, BuildsRolesWithRulesAndRanges) {
   auto c = compile(std::string(kBasePolicy) + R"(
 role driver "Driver" for account_user extends viewer {
@@ -60,7 +76,7 @@ TEST(Parser, ReportsEverySyntaxErrorInOneRun) {
   for (const std::string &code : codes)
     EXPECT_EQ(code, "L0001");
   std::string text = c->describe();
-  EXPECT_NE(text.find("1:8 L0001 expected `;` or `under` after `a`"), std::string::npos) << text;
+  EXPECT_NE(text.find("1:8 L0001 expected `;`, `under` or a string after `a`"), std::string::npos) << text;
   EXPECT_NE(text.find("3:11 L0001 missing a name after `for`"), std::string::npos) << text;
   EXPECT_NE(text.find("4:16"), std::string::npos) << text;
 }
