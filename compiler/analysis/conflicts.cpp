@@ -214,10 +214,13 @@ void findConflicts(const Context &ctx, std::vector<Finding> &out) {
       finding.emplace();
       finding->kind = DiagKind::Conflict;
       finding->range = m.rules[deny].range;
-      finding->message =
-          fmt::format("this deny overrides an allow of role `{}`: both match `{}` at relation `{}`",
-                      m.roles[a.role].name, m.permissions[witness.permission].name,
-                      sema::relationName(witness.relation));
+      // Where the two meet: under both conditions (nothing to say when neither has one).
+      sema::Guard both = sema::conjoin(a.guard, m.rules[deny].guard);
+      finding->message = fmt::format(
+          "this deny overrides an allow of role `{}`: both match `{}` at relation `{}`{}",
+          m.roles[a.role].name, m.permissions[witness.permission].name,
+          sema::relationName(witness.relation),
+          both.isAlways() ? "" : fmt::format(" when `{}`", sema::conditionWords(m, both)));
       finding->notes.push_back({a.range, "the allow is here"});
       finding->help = a.role == m.rules[deny].role
                           ? "if the exception is intended, write it as `except` in the allow"

@@ -6,6 +6,7 @@
 // same role or one role held beside it.
 #include "analysis/passes.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace lattice::analysis {
@@ -166,15 +167,74 @@ private:
 /// Says why a rule decides nothing, by the first check that fails everywhere: where its
 /// permissions can apply, whether a `require` can hold there, whether its condition can, and
 /// otherwise (an allow) which deny shadows it. Adds a note at that deny.
+/// "`staff` at `tenant`, `agent` at `tenant` or `region`": where the rule applies, by user type.
+std::string seatList(const sema::Model &m, const std::vector<Seat> &seats) {
+  std::string out;
+  for (sema::KindId k = 0; k < m.kinds.size(); ++k) {
+    std::string scopes;
+    for (const Seat &seat : seats)
+      if (seat.kind == k &&
+          scopes.find("`" + m.scopeKinds[seat.scope].name + "`") == std::string::npos)
+        scopes += (scopes.empty() ? "`" : " or `") + m.scopeKinds[seat.scope].name + "`";
+    if (!scopes.empty())
+      out += (out.empty() ? "`" : ", `") + m.kinds[k].name + "` at " + scopes;
+  }
+  return out;
+}
+
+/// Why a condition never holds at `seats` (where the rule's permissions apply): a flag each of
+/// its clauses needs that can be set at none of them, or else the `require`s of those kinds.
+std::string conditionReason(const Context &ctx, const sema::Guard &guard,
+                            const std::vector<Seat> &seats) {
+  const sema::Model &m = ctx.model;
+  sema::FlagMask settable = 0; // settable at some seat
+  for (const Seat &seat : seats)
+    settable |= ctx.space.flags(seat);
+  sema::FlagMask needed = 0; // per clause, the first flag it needs that is settable nowhere
+  bool everyClauseBlocked = !guard.clauses.empty();
+  for (const sema::Clause &clause : guard.clauses) {
+    sema::FlagMask missing = clause.required & ~settable;
+    everyClauseBlocked &= missing != 0;
+    if (missing != 0)
+      needed |= missing & (~missing + 1);
+  }
+  if (everyClauseBlocked) {
+    std::string flags;
+    for (sema::FlagId f = 0; f < m.flags.size(); ++f)
+      if (needed >> f & 1)
+        flags += (flags.empty() ? "`" : " or `") + m.flags[f].name + "`";
+    return fmt::format("its condition needs {}, which can never be set for {}, where its "
+                       "permissions apply",
+                       flags, seatList(m, seats));
+  }
+  // The condition could hold by its flags alone: a `require` of those user types rules it out.
+  std::string requirements;
+  for (const sema::Requirement &requirement : m.requirements) {
+    bool applies = false;
+    for (const Seat &seat : seats)
+      applies |= (requirement.kinds >> seat.kind & 1) != 0;
+    if (applies)
+      requirements += fmt::format("{}`require {}`", requirements.empty() ? "" : ", ",
+                                  sema::conditionWords(m, requirement.guard));
+  }
+  if (!requirements.empty())
+    return fmt::format("its condition `{}` contradicts {} for {}", sema::conditionWords(m, guard),
+                       requirements, seatList(m, seats));
+  return "its condition never holds where its permissions apply";
+}
+
 std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearch &search,
                               Finding &finding) {
   const sema::Rule &r = ctx.model.rules[rule];
   const sema::Role &role = ctx.model.roles[r.role];
   bool applies = false, requirementHolds = false, conditionHolds = false;
+  std::vector<Seat> seats; // where its permissions apply
   search.forEachPlace([&](sema::RoleId, const Seat &seat, unsigned, const PermSet &cand) {
     if (!cand.any())
       return false;
     applies = true;
+    if (std::find(seats.begin(), seats.end(), seat) == seats.end())
+      seats.push_back(seat);
     requirementHolds |= ctx.satisfiable(seat, {}, {}).sat != Sat::No;
     conditionHolds |= ctx.satisfiable(seat, {&r.guard}, {}).sat != Sat::No;
     return false;
@@ -185,8 +245,9 @@ std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearc
                        sema::reachName(r.reach), role.name);
   if (!requirementHolds)
     return fmt::format("a `require` never holds for the user types of `{}`", role.name);
-  if (!conditionHolds || r.effect == sema::Effect::Deny ||
-      search.decidesSome(true) == Search::NotFound)
+  if (!conditionHolds)
+    return conditionReason(ctx, r.guard, seats);
+  if (r.effect == sema::Effect::Deny || search.decidesSome(true) == Search::NotFound)
     return "its condition never holds where its permissions apply";
   // Shadowed: point at a deny of the role that covers one of its permissions.
   for (uint32_t other : ctx.effectiveRules[r.role]) {

@@ -84,6 +84,14 @@ private:
 
 } // namespace
 
+Guard conjoin(const Guard &a, const Guard &b) {
+  std::vector<Clause> product;
+  for (const Clause &x : a.clauses)
+    for (const Clause &y : b.clauses)
+      product.push_back({x.required | y.required, x.forbidden | y.forbidden});
+  return Guard{simplify(std::move(product))};
+}
+
 std::optional<Guard> toGuard(const ast::Condition &condition, Context &context,
                              const std::function<bool(FlagId, const ast::Ident &)> &flagUsable) {
   Converter converter(context, flagUsable);

@@ -15,6 +15,25 @@ const char *reachName(Reach reach) {
   return names[static_cast<unsigned>(reach)];
 }
 
+std::string conditionWords(const Model &model, const Guard &guard) {
+  if (guard.isNever())
+    return "never";
+  if (guard.isAlways())
+    return "always";
+  std::string text;
+  for (const Clause &clause : guard.clauses) {
+    std::string literals;
+    for (FlagId flag = 0; flag < model.flags.size(); ++flag) {
+      bool required = clause.required >> flag & 1, forbidden = clause.forbidden >> flag & 1;
+      if (required || forbidden)
+        literals += (literals.empty() ? "" : " and ") + std::string(forbidden ? "not " : "") +
+                    model.flags[flag].name;
+    }
+    text += (text.empty() ? "" : " or ") + literals;
+  }
+  return text;
+}
+
 RelationMask reachRelations(Reach reach) {
   constexpr RelationMask same = 1u << static_cast<unsigned>(Relation::Same);
   constexpr RelationMask descendant = 1u << static_cast<unsigned>(Relation::Descendant);

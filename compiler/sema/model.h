@@ -56,6 +56,10 @@ struct Guard {
   }
 };
 
+/// Both conditions: the clauses of `a` and `b` combined pairwise, contradictions and subsumed
+/// clauses dropped (sema/conditions.cpp).
+Guard conjoin(const Guard &a, const Guard &b);
+
 struct ScopeKind {
   std::string name;
   std::string label;
@@ -210,5 +214,9 @@ struct Model {
     return kinds.size() >= 64 ? ~KindMask{0} : (KindMask{1} << kinds.size()) - 1;
   }
 };
+
+/// A condition in the language's syntax over flag names, in disjunctive form (`and` binds
+/// tighter than `or`): `business and not trial or admin`; "always" and "never" for the extremes.
+std::string conditionWords(const Model &model, const Guard &guard);
 
 } // namespace lattice::sema

@@ -619,7 +619,9 @@ hold both), asks for a permission both rules name, at a relation both reach and 
 the permission's resource, with flags under which both conditions (and every `require`) hold.
 Denies win, so the allow is overridden there. The diagnostic is at the deny; the first allow it
 overrides is the note `the allow is here`, up to four more follow, and the message names the
-permission and relation of one such request. A carve-out inside one role (`allow doc.*; deny
+permission and relation of one such request and, when either rule has a condition, the condition
+under which the two meet: both conditions together, in the language's syntax (``both match
+`doc.write` at relation `self` when `member and frozen` ``). A carve-out inside one role (`allow doc.*; deny
 doc.write;`) is a conflict too: the help line then suggests `except`.""",
     example("L1001", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole editor for staff { allow doc.*; }\nrole readonly for staff { allow doc.read; deny doc.write; }\n")]),
     """decide which rule should win. Inside one role, write the exception into the allow
@@ -638,9 +640,12 @@ says why:
   resources can be owned, seen from where the role's user types sit: `descendants` for a resource
   owned only at the principal's own scope kind, `ancestors` for a user type at a root scope kind
   (the latter is also [L0211](#l0211-relation-never-reached));
-- `its condition never holds where its permissions apply`: the condition needs a flag that cannot
-  be set at the scope kinds where the rule applies (a flag `on account` for a user who reaches the
-  resource only from a tenant), or contradicts a `require`.
+- ``its condition needs `business`, which can never be set for `staff` at `tenant`, where its
+  permissions apply``: every way the condition can hold needs a flag that cannot be set where the
+  rule applies (a flag `on account` for a user who reaches the resource only from a tenant); the
+  message names the flags and the user types with their scope kinds;
+- ``its condition `not active` contradicts `require active` for `staff` at `tenant` ``: the
+  flags could be set, but not together with the `require`s of those user types, which it names.
 
 A deny is unreachable only when it matches no request at all; a deny that matches requests which
 are denied anyway is [redundant](#l1201-redundant-rule). Rules that match no permission, or whose
