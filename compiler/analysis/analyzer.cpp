@@ -22,6 +22,7 @@ std::vector<Finding> analyze(const sema::Model &model) {
   findEscalations(ctx, rights, findings);
   findLifecycleProblems(ctx, findings);
   findForcedExclusiveRoles(ctx, findings);
+  findImpossibleTestCases(ctx, findings);
   std::stable_sort(findings.begin(), findings.end(), [](const Finding &a, const Finding &b) {
     return std::tie(a.range.file, a.range.begin, a.kind) <
            std::tie(b.range.file, b.range.begin, b.kind);

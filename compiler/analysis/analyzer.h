@@ -41,6 +41,9 @@ struct Finding {
   //   assigner and that the assigner alone is never allowed (any relation, seat and flags).
   // - ExclusiveRolesForced (L1501): roles = {role, first exclusive role, second}.
   // - LockedRoleAssigned / DeprecatedRoleAssigned (L1601/L1602): roles = {assigner, assigned}.
+  // - ImpossibleTestCase (L1701): a test case (at `range`) whose flags can never be set for its
+  //   user type, or one of whose relation words names no relation that occurs for its user type
+  //   and permissions: no request of the space is among those it checks (or that part of it).
   std::vector<uint32_t> rules;
   std::vector<sema::RoleId> roles;
   std::optional<sema::PermissionId> permission;

@@ -21,6 +21,7 @@ void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
                      std::vector<Finding> &out);
 void findLifecycleProblems(const Context &ctx, std::vector<Finding> &out);
 void findForcedExclusiveRoles(const Context &ctx, std::vector<Finding> &out);
+void findImpossibleTestCases(const Context &ctx, std::vector<Finding> &out);
 
 /// Shared by the passes: the tri-state outcome of a search for a request.
 enum class Search { Found, Unknown, NotFound };

@@ -164,6 +164,18 @@ struct TestCase {
   std::optional<uint32_t> principal;
   std::vector<uint32_t> targetNodes;
   SourceRange range;
+  /// Where the case names its flags and its relation words (none for `*`), for findings.
+  struct FlagSite {
+    FlagId flag;
+    SourceRange range;
+  };
+  struct RelationSite {
+    std::string word;
+    RelationMask relations;
+    SourceRange range;
+  };
+  std::vector<FlagSite> flagSites;
+  std::vector<RelationSite> relationSites;
 };
 
 /// A node of a test's tree: its scope kind, parent (an earlier node) and flags.

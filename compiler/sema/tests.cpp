@@ -7,7 +7,8 @@
 namespace lattice::sema {
 namespace {
 
-std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Context &ctx) {
+std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Context &ctx,
+                                      std::vector<TestCase::RelationSite> &sites) {
   if (names.empty())
     return RelationMask((1u << kRelationCount) - 1);
   RelationMask mask = 0;
@@ -15,8 +16,10 @@ std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Cont
   for (const ast::Ident &name : names) {
     const RelationWord *word = ctx.relationWord(name, DiagKind::UnknownTestRelation);
     ok &= word != nullptr;
-    if (word)
-      mask |= word->relations;
+    if (!word)
+      continue;
+    mask |= word->relations;
+    sites.push_back({name.name, word->relations, name.range});
   }
   return ok ? std::optional(mask) : std::nullopt;
 }
@@ -67,10 +70,12 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
   for (const ast::Ident &name : decl.flags) {
     std::optional<FlagId> flag = ctx.flag(name);
     ok &= flag.has_value();
-    if (flag)
+    if (flag) {
       result.flags |= FlagMask{1} << *flag;
+      result.flagSites.push_back({*flag, name.range});
+    }
   }
-  std::optional<RelationMask> rel = relations(decl.relations, ctx);
+  std::optional<RelationMask> rel = relations(decl.relations, ctx, result.relationSites);
   std::optional<std::vector<PermissionId>> permissions =
       expandPatterns(decl.patterns, decl.except, ctx);
   if (!rel || !permissions || !ok)

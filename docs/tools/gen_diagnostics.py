@@ -725,6 +725,20 @@ note at the deprecated role.""",
     """assign the replacement instead (the deprecation note usually names it) and remove the
 deprecated role from `assigns`.""" + suppress("lifecycle"), 0)
 
+section("L1701", "impossible test case", "Warning", """
+A test case checks requests that the [request space](#static-analysis-l1xxx) says never occur, so
+it passes or fails on something no host will ask: a flag of its `with` that can never be set for
+its user type (or flags that are never set together: no scope kind where the user type sits has
+them all), or a relation word of its `on` naming no relation that occurs for its user type and
+the owners of its permissions' resources (or, for `*`, none of the four relations occurring). The
+diagnostic is at the flag or the relation word (at the case for `*` and for flags that are never
+set together). `check` and `test` both report it; `test` still runs the case. A word that
+names several relations (`subtree`, `tenant`) is reported only when none of them occurs.""",
+    example("L1701", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc owned_by account { read; }\nrole viewer for staff { allow doc.read in tenant; }\ntest \"viewers\" { allow viewer: doc.read on {self, descendants}; }\n")]),
+    """name the relations and flags that occur (here `on descendants`: staff sit at the tenant and
+documents are owned by accounts). A case kept on purpose, to pin the answer for a host that
+computes relations from a tree other than the declared one, needs its reason.""" + suppress("impossible-test"), 0)
+
 # ---------------------------------------------------------------- intro
 folder = os.path.join(WORK, "suppress")
 os.makedirs(folder, exist_ok=True)
@@ -855,9 +869,10 @@ written: conflicting allows and denies ([L1001](#l1001-conflict)), rules that ne
 anything ([L1101](#l1101-unreachable-rule)) or change nothing ([L1201](#l1201-redundant-rule)),
 permissions nobody gets ([L1301](#l1301-dead-permission)), roles that can assign more than they
 hold ([L1401](#l1401-privilege-escalation)), exclusive roles combined by `extends`
-([L1501](#l1501-exclusive-roles-forced-together)), and assignments of locked or deprecated roles
-([L1601](#l1601-locked-role-assigned), [L1602](#l1602-deprecated-role-assigned)). `check`,
-`build` and `test` all run it.
+([L1501](#l1501-exclusive-roles-forced-together)), assignments of locked or deprecated roles
+([L1601](#l1601-locked-role-assigned), [L1602](#l1602-deprecated-role-assigned)), and test cases
+that check requests which never occur ([L1701](#l1701-impossible-test-case)). `check`, `build`
+and `test` all run it.
 
 "Never" and "can occur" refer to the *request space*: the requests a host that follows the
 policy's scope tree can make (a request is described in [language.md](language.md#what-a-decision-means)).
