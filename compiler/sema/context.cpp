@@ -152,12 +152,17 @@ bool Context::alreadyReported(const std::string &key, const ast::Ident &name,
 
 void Context::remember(const std::string &key, Diagnostic &diag) {
   // Keys that share a diagnostic share its count of notes.
-  for (auto &[other, reported] : reportedUnknowns)
-    if (reported.diag == &diag) {
-      reportedUnknowns.emplace(key, reported);
-      return;
-    }
-  reportedUnknowns.emplace(key, Reported{&diag, std::make_shared<Uses>()});
+  std::shared_ptr<Uses> &uses = usesOf[&diag];
+  if (!uses)
+    uses = std::make_shared<Uses>();
+  reportedUnknowns.emplace(key, Reported{&diag, uses});
+}
+
+bool Context::spendSuggestions(size_t candidates) {
+  if (candidates > suggestionBudget)
+    return false;
+  suggestionBudget -= candidates;
+  return true;
 }
 
 Diagnostic *Context::reportUnknown(std::initializer_list<NameSpace> expected,
@@ -179,12 +184,16 @@ Diagnostic *Context::reportUnknown(std::initializer_list<NameSpace> expected,
   // name is declared as, the module that would declare it.
   NameSuggester suggester(name.name);
   std::optional<std::pair<NameSpace, SourceRange>> nearest;
+  size_t candidates = 0;
   for (NameSpace ns : expected)
-    for (const auto &declared : table(ns).names()) {
-      suggester.consider(declared.first);
-      if (suggester.best() == declared.first)
-        nearest = std::pair(ns, declared.second);
-    }
+    candidates += table(ns).names().size();
+  if (spendSuggestions(candidates))
+    for (NameSpace ns : expected)
+      for (const auto &declared : table(ns).names()) {
+        suggester.consider(declared.first);
+        if (suggester.best() == declared.first)
+          nearest = std::pair(ns, declared.second);
+      }
   std::optional<NameSpace> declaredAs;
   for (NameSpace other : kNameSpaces)
     if (!nearest && !declaredAs &&

@@ -108,6 +108,10 @@ struct Context {
   /// report and returns true. Otherwise returns false; remember() then records the new report.
   bool alreadyReported(const std::string &key, const ast::Ident &name,
                        const std::string &note = {});
+  /// Whether `candidates` more names may still be compared for a suggestion (and counts them):
+  /// thousands of unknown names among thousands of declared ones must not cost minutes, and
+  /// past the first hundreds of errors a suggestion helps nobody.
+  bool spendSuggestions(size_t candidates);
   void remember(const std::string &key, Diagnostic &diag);
 
 private:
@@ -127,6 +131,8 @@ private:
     std::shared_ptr<Uses> uses; // shared by the keys of one diagnostic
   };
   std::map<std::string, Reported> reportedUnknowns; // by namespace and name
+  std::map<const Diagnostic *, std::shared_ptr<Uses>> usesOf;
+  size_t suggestionBudget = 4'000'000; // name comparisons left for suggestions
 };
 
 /// Adds "`x` is part of the cycle" notes for the members of a cycle, at most a handful of them:

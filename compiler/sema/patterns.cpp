@@ -19,10 +19,12 @@ void reportUnknownAction(const Resource &res, const ast::Ident &action, Context 
       fmt::format("resource `{}` has no action or group `{}`", res.name, action.name));
   context.remember(key, diag);
   NameSuggester suggester(action.name);
-  for (PermissionId pid : res.permissions)
-    suggester.consider(context.model.permissions[pid].action);
-  for (const Group &group : res.groups)
-    suggester.consider(group.name);
+  if (context.spendSuggestions(res.permissions.size() + res.groups.size())) {
+    for (PermissionId pid : res.permissions)
+      suggester.consider(context.model.permissions[pid].action);
+    for (const Group &group : res.groups)
+      suggester.consider(group.name);
+  }
   diag.notes.push_back({res.decl, fmt::format("`{}` is declared here", res.name)});
   if (suggester.best())
     diag.help = fmt::format("did you mean `{}.{}`?", res.name, *suggester.best());

@@ -202,7 +202,6 @@ TEST(Sema, RulesAndTestsShareOneVocabularyOfRelations) {
   EXPECT_EQ(old->model->tests[0].cases[0].relations, 0b0111);
 }
 
-
 TEST(Sema, WarnsAboutDeclarationsNothingUses) {
   // The base policy reads `business` nowhere and has no role for `tenant_user` here.
   auto c = withBase("role r for account_user { allow card.view when active; }\n"
@@ -215,6 +214,21 @@ TEST(Sema, WarnsAboutDeclarationsNothingUses) {
   // A module's declarations are its importers' to use or not.
   auto module = compile("module lib;\nscope s;\nusertype u at s;\nflag f on u;\n");
   EXPECT_EQ(module->codes(), std::vector<std::string>{});
+}
+
+TEST(Sema, SuggestsNamesWithinABudget) {
+  // 3,000 roles each extending an unknown near-miss of a declared one: every error is reported,
+  // but comparing each unknown name with every role would be 9 million comparisons, so the
+  // suggestions stop once a budget is spent (the first errors keep theirs).
+  std::string text = "scope t;\nusertype u at t;\nresource doc { read; }\n";
+  for (int i = 0; i < 3000; ++i)
+    text += "role role_" + std::to_string(i) + " for u extends rol_" + std::to_string(i) +
+            " { allow doc.read; }\n";
+  auto c = compile(text);
+  std::vector<Diagnostic> diags = c->diags.sorted();
+  ASSERT_EQ(diags.size(), 3000u);
+  EXPECT_EQ(diags.front().help, "did you mean `role_0`?");
+  EXPECT_EQ(diags.back().help, "");
 }
 
 } // namespace
