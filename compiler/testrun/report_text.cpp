@@ -123,7 +123,7 @@ std::string coverageText(const sema::Model &model, const SourceManager &sources,
     out += fmt::format("  role `{}`: {} of {}\n", model.roles[cells.role].name, cells.pinnedCount(),
                        cells.total);
     // Per set of relations, the permissions in id order, wrapped at 100 columns:
-    // `on {same, tenant}: p, q`.
+    // `on {self, elsewhere}: p, q`.
     std::map<sema::RelationMask, std::vector<sema::PermissionId>> groups;
     for (const auto &[permission, relations] : cells.pinned)
       groups[relations].push_back(permission);

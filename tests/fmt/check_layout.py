@@ -17,6 +17,15 @@ EXEMPT = {
     "tests/golden/check/L0003_unterminated_string.lat": "an unterminated string is the test",
     "tests/golden/check/L0004_unterminated_comment.lat": "an unterminated comment is the test",
     "tests/golden/json/syntax_errors.lat": "a syntax error is the test",
+    "tests/golden/single_error/17_missing_semicolon_in_role.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/18_missing_semicolon_after_declaration.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/19_missing_closing_brace.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/31_keyword_typo.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/32_unterminated_label.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/33_import_after_declaration.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/34_c_style_and.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/38_missing_comma_in_list.lat": "one syntax mistake is the test",
+    "tests/golden/single_error/39_test_missing_on.lat": "one syntax mistake is the test",
     # Layout is the subject of the test.
     "tests/golden/inputs/fmt/messy.lat": "the formatter's own input: every construct, badly laid out",
     "tests/golden/warnings/suppression_placement.lat":

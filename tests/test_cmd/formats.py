@@ -12,12 +12,12 @@ import xml.etree.ElementTree as ET
 
 FAILING = """
 test "one passes, two fail" {
-  allow viewer: doc.read on same;
-  allow viewer: doc.write on {same, descendant};
+  allow viewer: doc.read on self;
+  allow viewer: doc.write on subtree;
   not assigns editor: viewer;
 }
 test "quotes & <angles> in a name" {
-  deny editor: doc.write on tenant;
+  deny editor: doc.write on elsewhere;
 }
 """
 
