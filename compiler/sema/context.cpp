@@ -104,7 +104,12 @@ std::optional<std::string> Context::moduleDeclaring(NameSpace ns, const std::str
     };
     switch (ns) {
     case NameSpace::ScopeKind:
-      return named(file.scopes);
+      if (named(file.scopes))
+        return true;
+      for (const ast::ResourceDecl &decl : file.resources) // `resource ... as scope`
+        if (decl.isScope && decl.name.name == name)
+          return true;
+      return false;
     case NameSpace::UserType:
       return named(file.userTypes);
     case NameSpace::Resource:
