@@ -1,5 +1,6 @@
 // test_fixtures.cpp - the nodes and principals a `test` block declares, and the cases about a
 // principal: its memberships at named nodes decide against named target nodes.
+#include "diagnostics/suggest.h"
 #include "sema/context.h"
 
 #include <algorithm>
@@ -166,9 +167,16 @@ public:
   std::optional<uint32_t> findNode(const ast::Ident &name) {
     if (auto it = nodeIds.find(name.name); it != nodeIds.end())
       return it->second;
-    if (!names.count(name.name)) // a node that failed its own checks is not reported again
-      ctx.diags.report(DiagKind::UnknownTestNode, name.range,
-                       fmt::format("this test declares no node `{}`", name.name));
+    if (!names.count(name.name)) { // a node that failed its own checks is not reported again
+      Diagnostic &diag =
+          ctx.diags.report(DiagKind::UnknownTestNode, name.range,
+                           fmt::format("this test declares no node `{}`", name.name));
+      NameSuggester suggester(name.name);
+      for (const TestNode &node : test.nodes)
+        suggester.consider(node.name);
+      if (suggester.best())
+        diag.help = suggester.didYouMean();
+    }
     return std::nullopt;
   }
   /// The principal a case's subject names, if it names one of this test's (or one that failed
