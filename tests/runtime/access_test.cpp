@@ -122,6 +122,25 @@ TEST_F(AccessTest, ManyMembershipsBeyondTheRelationCache) {
                 kAccountAdmin, 100);
 }
 
+TEST_F(AccessTest, CxxWrapperDecidesAccess) {
+  const uint32_t roles[] = {kAccountAdmin};
+  lattice_membership m{path(kA, 2), roles, 1, 0};
+  lattice_access_request request{};
+  request.kind = kAccountUser;
+  request.flags = kActive;
+  request.memberships = &m;
+  request.membership_count = 1;
+  request.permission = kReset;
+  request.target = path(kSub, 3);
+  AccessDecision d = table.decideAccess(request);
+  EXPECT_TRUE(d);
+  EXPECT_EQ(d.reason, LATTICE_REASON_ALLOWED);
+  EXPECT_EQ(d.decidingRole, uint32_t(kAccountAdmin));
+  EXPECT_EQ(d.decidingMembership, 0u);
+  request.target = path(kB, 2);
+  EXPECT_FALSE(table.decideAccess(request));
+}
+
 TEST_F(AccessTest, BadRequestsAreDenied) {
   const Member good{path(kA, 2), {kAccountAdmin}};
   EXPECT_EQ(lattice_decide_access(nullptr, nullptr).reason, uint32_t(LATTICE_REASON_NO_TABLE));

@@ -34,6 +34,19 @@ struct Decision {
   explicit operator bool() const noexcept { return allowed; }
 };
 
+/// The decision for a principal with memberships: as Decision, and which membership decided.
+struct AccessDecision {
+  bool allowed = false;
+  lattice_reason reason = LATTICE_REASON_NO_TABLE;
+  uint32_t decidingRole = LATTICE_NO_ID;
+  uint32_t decidingMembership = LATTICE_NO_ID; // index into the request's memberships
+
+  explicit AccessDecision(lattice_access_decision d) noexcept
+      : allowed(d.allowed != 0), reason(lattice_reason(d.reason)), decidingRole(d.deciding_role),
+        decidingMembership(d.deciding_membership) {}
+  explicit operator bool() const noexcept { return allowed; }
+};
+
 /// An owned, immutable, loaded table. Const member functions are safe to call from any thread.
 class Table {
 public:
@@ -106,6 +119,11 @@ public:
   Decision decide(uint32_t kind, std::initializer_list<uint32_t> roles, uint32_t permission,
                   lattice_relation relation, uint64_t flags = 0) const noexcept {
     return decide(kind, roles.begin(), roles.size(), permission, relation, flags);
+  }
+
+  /// A principal with memberships at several nodes (docs/request-model.md).
+  AccessDecision decideAccess(const lattice_access_request &request) const noexcept {
+    return AccessDecision(lattice_decide_access(handle, &request));
   }
 
   bool canAssign(const uint32_t *roles, size_t roleCount, uint32_t target) const noexcept {
