@@ -180,5 +180,51 @@ TEST_F(AccessTest, BadRequestsAreDenied) {
   EXPECT_EQ(lattice_decide_access(table.get(), &request).allowed, 1);
 }
 
+TEST(ReachableGroups, NestedGroupsWithACycle) {
+  // team 0 is in team 1, team 1 in org 2, org 2 in team 0 (a cycle); team 3 stands alone.
+  const uint32_t from[] = {0, 1, 2}, to[] = {1, 2, 0};
+  const uint32_t direct[] = {1};
+  uint8_t reached[4] = {};
+  ASSERT_EQ(lattice_reachable_groups(from, to, 3, 4, direct, 1, reached), 0);
+  EXPECT_EQ(std::vector<uint8_t>(reached, reached + 4), (std::vector<uint8_t>{1, 1, 1, 0}));
+  const uint32_t alone[] = {3};
+  uint8_t only[4] = {};
+  ASSERT_EQ(lattice_reachable_groups(from, to, 3, 4, alone, 1, only), 0);
+  EXPECT_EQ(std::vector<uint8_t>(only, only + 4), (std::vector<uint8_t>{0, 0, 0, 1}));
+}
+
+TEST(ReachableGroups, BadArgumentsAreRefused) {
+  const uint32_t from[] = {0}, to[] = {5};
+  const uint32_t direct[] = {0};
+  uint8_t reached[2] = {};
+  EXPECT_EQ(lattice_reachable_groups(from, to, 1, 2, direct, 1, reached), -1); // id >= count
+  EXPECT_EQ(lattice_reachable_groups(nullptr, nullptr, 1, 2, direct, 1, reached), -1);
+  EXPECT_EQ(lattice_reachable_groups(nullptr, nullptr, 0, 2, nullptr, 1, reached), -1);
+  EXPECT_EQ(lattice_reachable_groups(nullptr, nullptr, 0, 0, nullptr, 0, nullptr), 0);
+}
+
+// The host's pattern: a user's own memberships plus those of every group it reaches, decided as
+// one principal, so that a deny held through a group still wins.
+TEST_F(AccessTest, MembershipsFromNestedGroupsDecideAsOnePrincipal) {
+  // The user is in group 0 (its team), which is in group 1 (account admins of A), and in group 2
+  // (drivers at B); its own membership is driver at A's sub-account.
+  const uint32_t from[] = {0}, to[] = {1};
+  const uint32_t direct[] = {0, 2};
+  uint8_t reached[3] = {};
+  ASSERT_EQ(lattice_reachable_groups(from, to, 1, 3, direct, 2, reached), 0);
+  const std::vector<Member> groupMemberships[3] = {
+      {}, {{path(kA, 2), {kAccountAdmin}}}, {{path(kB, 2), {kDriver}}}};
+  std::vector<Member> all = {{path(kSub, 3), {kDriver}}}; // the user's own
+  for (uint32_t g = 0; g < 3; ++g)
+    if (reached[g])
+      all.insert(all.end(), groupMemberships[g].begin(), groupMemberships[g].end());
+  EXPECT_ACCESS(decide(kAccountUser, all, kReset, path(kSub, 3)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 1);
+  // account_admin's `deny billing.invoices when not business` applies through the group's
+  // membership at A, whose node has no `business`.
+  EXPECT_ACCESS(decide(kAccountUser, all, kInvoices, path(kA, 2)), 0, LATTICE_REASON_DENIED_BY_RULE,
+                kAccountAdmin, 1);
+}
+
 } // namespace
 } // namespace lattice::testing

@@ -189,6 +189,16 @@ typedef struct lattice_access_decision {
 lattice_access_decision lattice_decide_access(const lattice_table *table,
                                               const lattice_access_request *request);
 
+/* Groups and teams: the host keeps a user's memberships flat by adding those of every group the
+ * user is in, directly or through nested groups. Given the group graph as edges (member group ->
+ * containing group) and the user's direct groups, sets reached[g] = 1 for every group reached
+ * (the direct ones included), each once, cycles tolerated; other entries are left as they are.
+ * Returns 0, or -1 for a bad argument (an id >= group_count, NULL arrays with counts) or when
+ * memory runs out. Uses malloc only. */
+int lattice_reachable_groups(const uint32_t *edge_from, const uint32_t *edge_to, size_t edge_count,
+                             uint32_t group_count, const uint32_t *direct, size_t direct_count,
+                             uint8_t *reached);
+
 /* The relation of `target` to `node` as lattice_decide_access computes it (path or label). */
 lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_ref target);
 
