@@ -12,6 +12,7 @@ import sys
 # The condition every request of the example's first user type must meet (its `require`), as
 # `lattice diff` prints conditions; "" when none applies.
 REQUIRE = {
+    "document_cloud": "authenticated",
     "ev_charging": "not blocked",
     "marketplace_console": "active and not pending and not suspended",
     "tutorial": "active",
