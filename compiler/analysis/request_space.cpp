@@ -41,11 +41,12 @@ RequestSpace::RequestSpace(const sema::Model &m) : model(m) {
         allSeats.push_back({k, s});
 
   auto below = strictlyBelow(m);
+  // A kind under no other kind can be a tree's root (a recursive one too: chains of chains); a
+  // kind under any kind, itself included, can also be below the root.
   auto isRoot = [&](ScopeKindId s) { return m.scopeKinds[s].parents.empty(); };
-  // rootOf[r][s]: s is root kind r or strictly below it.
   auto sameTree = [&](ScopeKindId a, ScopeKindId b) {
     for (ScopeKindId r = 0; r < scopes; ++r)
-      if (isRoot(r) && (r == a || below[r][a]) && (r == b || below[r][b]))
+      if (m.scopeKinds[r].canBeRoot(r) && (r == a || below[r][a]) && (r == b || below[r][b]))
         return true;
     return false;
   };

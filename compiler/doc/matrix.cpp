@@ -312,9 +312,9 @@ std::string columnLabel(const sema::Model &model, const Column &column) {
 
 std::string scopeKindsText(const sema::Model &model, bool rootsOnly) {
   std::vector<std::string> names;
-  for (const sema::ScopeKind &kind : model.scopeKinds)
-    if (!rootsOnly || kind.parents.empty())
-      names.push_back(kind.name);
+  for (sema::ScopeKindId k = 0; k < model.scopeKinds.size(); ++k)
+    if (!rootsOnly || model.scopeKinds[k].canBeRoot(k))
+      names.push_back(model.scopeKinds[k].name);
   std::string text;
   for (size_t i = 0; i < names.size(); ++i)
     text += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];

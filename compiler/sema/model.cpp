@@ -2,6 +2,8 @@
 // (sema/relation_words.h). Kept out of the header so the tables they encode are defined once.
 #include "sema/model.h"
 
+#include <algorithm>
+
 namespace lattice::sema {
 
 const char *relationName(Relation relation) {
@@ -54,6 +56,14 @@ RelationMask reachRelations(Reach reach) {
     return tenant;
   }
   return 0;
+}
+
+bool aboutNodeOf(const Model &model, PermissionId permission, ScopeKindId kind) {
+  const Resource &resource = model.resources[model.permissions[permission].resource];
+  if (resource.scope)
+    return *resource.scope == kind;
+  return resource.owners.empty() ||
+         std::find(resource.owners.begin(), resource.owners.end(), kind) != resource.owners.end();
 }
 
 } // namespace lattice::sema

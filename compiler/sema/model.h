@@ -64,7 +64,14 @@ struct ScopeKind {
   std::string name;
   std::string label;
   SourceRange decl;
-  std::vector<ScopeKindId> parents;
+  std::vector<ScopeKindId> parents; // may include itself: a recursive kind (folders in folders)
+  /// Whether a node of this kind can be a tree's root: it is under no kind but itself.
+  bool canBeRoot(ScopeKindId self) const {
+    for (ScopeKindId parent : parents)
+      if (parent != self)
+        return false;
+    return true;
+  }
 };
 
 struct PrincipalKind {
@@ -208,6 +215,11 @@ struct Test {
   std::vector<TestNode> nodes;
   std::vector<TestPrincipal> principals;
 };
+
+struct Model;
+/// Whether a request for `permission` can be about a node of scope kind `kind`: the node of an
+/// instance of its resource (a resource `as scope`), or of an owner (one of `owned_by`, or any).
+bool aboutNodeOf(const Model &model, PermissionId permission, ScopeKindId kind);
 
 struct Model {
   std::string policyName;

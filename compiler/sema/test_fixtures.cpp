@@ -70,7 +70,7 @@ private:
         return;
       }
       node.parent = *parent;
-    } else if (!parents.empty()) {
+    } else if (!model.scopeKinds[*kind].canBeRoot(*kind)) {
       Diagnostic &diag = ctx.diags.report(
           DiagKind::TestNodePlacement, decl.name.range,
           fmt::format("node `{}` needs a parent: `{}` nodes are under {}", decl.name.name,
@@ -235,24 +235,37 @@ std::optional<TestCase> checkPrincipalCase(const ast::TestCase &decl, uint32_t p
   result.permissions = std::move(*permissions);
   if (result.permissions.empty())
     ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this test matches no permission");
-  // Each permission's resource must be able to be about each target: its own node's kind for a
-  // resource that is a scope, one of its owners' kinds otherwise.
-  for (PermissionId permission : result.permissions) {
-    const Resource &resource = model.resources[model.permissions[permission].resource];
-    const std::vector<ScopeKindId> about =
-        resource.scope ? std::vector<ScopeKindId>{*resource.scope} : resource.owners;
-    for (size_t i = 0; i < result.targetNodes.size(); ++i) {
-      const TestNode &node = test.nodes[result.targetNodes[i]];
-      if (about.empty() || std::find(about.begin(), about.end(), node.kind) != about.end())
-        continue;
-      Diagnostic &diag = ctx.diags.report(DiagKind::TestTargetPlacement, decl.relations[i].range,
-                                          fmt::format("`{}` is about a node of {}; `{}` is a `{}`",
-                                                      model.permissions[permission].name,
-                                                      scopeKindList(model, about), node.name,
-                                                      model.scopeKinds[node.kind].name));
+  // Every target must be what some of the permissions can be about, and every permission
+  // about some target (`station.* on {tenant_node, account_node}` checks each permission where
+  // it applies; the runner skips the other pairs).
+  for (size_t i = 0; i < result.targetNodes.size(); ++i) {
+    const TestNode &node = test.nodes[result.targetNodes[i]];
+    bool any = false;
+    for (PermissionId permission : result.permissions)
+      any = any || aboutNodeOf(model, permission, node.kind);
+    if (!any && !result.permissions.empty()) {
+      const PermissionId first = result.permissions[0];
+      const Resource &resource = model.resources[model.permissions[first].resource];
+      const std::vector<ScopeKindId> about =
+          resource.scope ? std::vector<ScopeKindId>{*resource.scope} : resource.owners;
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::TestTargetPlacement, decl.relations[i].range,
+          fmt::format("`{}` is about a node of {}; `{}` is a `{}`", model.permissions[first].name,
+                      scopeKindList(model, about), node.name, model.scopeKinds[node.kind].name));
       diag.notes.push_back({resource.decl, "resource declared here"});
       return std::nullopt;
     }
+  }
+  for (PermissionId permission : result.permissions) {
+    bool any = false;
+    for (uint32_t target : result.targetNodes)
+      any = any || aboutNodeOf(model, permission, test.nodes[target].kind);
+    if (any)
+      continue;
+    ctx.diags.report(DiagKind::TestTargetPlacement, decl.range,
+                     fmt::format("`{}` can be about none of this case's target nodes",
+                                 model.permissions[permission].name));
+    return std::nullopt;
   }
   return result;
 }

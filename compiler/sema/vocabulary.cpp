@@ -42,24 +42,10 @@ void declareScopes(const std::vector<ast::File> &files, Context &ctx) {
       }
       declare({&decl.name, &decl.label, &decl.owners, decl.range});
     }
-  for (size_t id = 0; id < decls.size(); ++id) {
+  for (size_t id = 0; id < decls.size(); ++id)
     for (const ast::Ident &parent : *decls[id].parents)
       if (auto parentId = ctx.scopeKind(parent))
         ctx.model.scopeKinds[id].parents.push_back(*parentId);
-    // A kind may sit under itself (folders in folders) but not only under itself: no node of it
-    // could be placed anywhere.
-    const auto &parents = ctx.model.scopeKinds[id].parents;
-    if (!parents.empty() &&
-        std::all_of(parents.begin(), parents.end(), [&](ScopeKindId p) { return p == id; })) {
-      Diagnostic &diag = ctx.diags.report(
-          DiagKind::ScopeOnlyUnderItself, decls[id].parents->front().range,
-          fmt::format("scope kind `{}` is only under itself: no node of it has a place to be",
-                      ctx.model.scopeKinds[id].name));
-      diag.help = fmt::format("add the kind its outermost nodes sit under: `scope {} under "
-                              "PARENT, {};`",
-                              ctx.model.scopeKinds[id].name, ctx.model.scopeKinds[id].name);
-    }
-  }
 
   // Cycle check (iterative colouring DFS over `under` edges).
   const auto &kinds = ctx.model.scopeKinds;

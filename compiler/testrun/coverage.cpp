@@ -32,6 +32,8 @@ Coverage computeCoverage(const sema::Model &model) {
       if (c.principal) { // rules exercised; a principal's cells are not a single role's
         for (sema::PermissionId permission : c.permissions)
           for (uint32_t target : c.targetNodes) {
+            if (!sema::aboutNodeOf(model, permission, test.nodes[target].kind))
+              continue;
             reference::Decision decision =
                 reference::decide(model, principalRequest(test, c, permission, target));
             const std::vector<uint32_t> &deciding =

@@ -35,13 +35,16 @@ void runDecisionCase(const lattice_table *table, const sema::TestCase &c,
     }
 }
 
-void runPrincipalCase(const lattice_table *table, const sema::Test &test, const sema::TestCase &c,
-                      const DescribeDecision &describe, CaseResult &result) {
+void runPrincipalCase(const lattice_table *table, const sema::Model &model, const sema::Test &test,
+                      const sema::TestCase &c, const DescribeDecision &describe,
+                      CaseResult &result) {
   const bool expected = c.expect == sema::Effect::Allow;
   const std::vector<std::vector<uint64_t>> paths = nodePaths(test);
   std::vector<lattice_membership> memberships;
   for (sema::PermissionId permission : c.permissions)
     for (uint32_t target : c.targetNodes) {
+      if (!sema::aboutNodeOf(model, permission, test.nodes[target].kind))
+        continue; // `res.* on {a, b}`: each permission where it can apply
       ++result.checks;
       const lattice_access_request request =
           accessRequest(test, c, permission, target, paths, memberships);
@@ -106,7 +109,7 @@ std::optional<Report> runTests(const sema::Model &model, const DescribeDecision 
       if (c.assigns)
         runAssignCase(table.get(), model, c, result);
       else if (c.principal)
-        runPrincipalCase(table.get(), test, c, describe, result);
+        runPrincipalCase(table.get(), model, test, c, describe, result);
       else
         runDecisionCase(table.get(), c, describe, result);
       (result.passed() ? report.passed : report.failed) += 1;

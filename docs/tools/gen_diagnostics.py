@@ -569,13 +569,6 @@ under are its `owned_by` kinds.""",
     """name the scope kinds its instances sit under: `resource repository owned_by organization
 as scope { ... }`.""", 1)
 
-section("L0231", "scope only under itself", "Error", """
-A scope kind is placed under itself and nothing else. A kind may be recursive (folders in
-folders, sub-partners of sub-partners: `scope folder under organization, folder;`), but then the
-outermost nodes of that kind need another kind to sit under, or there is no first node.""",
-    example("L0231", [("policy.lat", "scope organization;\nscope folder under folder;\n")]),
-    """add the kind its outermost nodes sit under: `scope folder under organization, folder;`.""", 1)
-
 section("L0232", "test node placement", "Error", """
 A test's node is not where its scope kind can be: a node of a kind that is under other kinds needs
 a parent node of one of them (`node a: account under acme;`), and a root kind's node has none.
