@@ -182,10 +182,12 @@ private:
           if (!ctx.roleHoldable(holder, seat.kind) || !ctx.coHoldable(role, holder) ||
               !ctx.anyAllow[at].test(p))
             continue;
-          bool holdsThisDeny = std::binary_search(ctx.effectiveRules[holder].begin(),
-                                                  ctx.effectiveRules[holder].end(), rule);
-          const PermSet &blocked =
-              holdsThisDeny && r.guard.isAlways() ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at];
+          // Denied anyway at B by an unconditional deny other than this one (which counts in
+          // the holder's unconditional denies at B only if it reaches B's relation too).
+          bool countsHere = r.guard.isAlways() && ctx.covers(rule, p, rb) &&
+                            std::binary_search(ctx.effectiveRules[holder].begin(),
+                                               ctx.effectiveRules[holder].end(), rule);
+          const PermSet &blocked = countsHere ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at];
           if (blocked.test(p))
             continue;
           auto denies = conditionalGuards(ctx, holder, Effect::Deny, p, rb, rule);
