@@ -340,15 +340,13 @@ Finding apartFinding(const Context &ctx, uint32_t deny, uint32_t allow, Witness 
                           sema::relationName(denying.relation), when(d.guard),
                           sema::relationName(allowing.relation), when(a.guard));
   f.notes.push_back({a.range, "the allow is here"});
-  f.help =
-      allowing.roles[0] == denying.roles[0]
-          ? "if the override is intended, suppress with `// lattice: allow(conflict) \"why\"`; "
-            "else narrow the deny's `in` to where the role's own allows do not reach"
-          : fmt::format("if the override is intended, suppress with `// lattice: "
-                        "allow(conflict) \"why\"`; to keep one principal from holding both "
-                        "in a tree, declare `exclusive {}, {};`",
-                        m.roles[std::min(allowing.roles[0], denying.roles[0])].name,
-                        m.roles[std::max(allowing.roles[0], denying.roles[0])].name);
+  const sema::RoleId allower = allowing.roles[0], denier = denying.roles[0];
+  f.help = "if the override is intended, suppress with `// lattice: allow(conflict) \"why\"`";
+  if (allower != denier) // one role held at two nodes cannot be kept apart
+    f.help += fmt::format("; to keep one principal from holding both in a tree, declare "
+                          "`exclusive {}, {};`",
+                          m.roles[std::min(allower, denier)].name,
+                          m.roles[std::max(allower, denier)].name);
   f.rules = {allow, deny};
   f.witness = std::move(witness);
   return f;

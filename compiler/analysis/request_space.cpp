@@ -19,6 +19,7 @@ RequestSpace::RequestSpace(const sema::Model &m) : model(m) {
         allSeats.push_back({k, s});
 
   below.assign(scopeCount * scopeCount, false);
+  rootsAbove.resize(scopeCount);
   for (ScopeKindId start = 0; start < scopeCount; ++start) {
     // Walk upwards from `start`: every kind reached has `start` strictly below it.
     std::vector<ScopeKindId> stack(m.scopeKinds[start].parents.begin(),
@@ -29,29 +30,13 @@ RequestSpace::RequestSpace(const sema::Model &m) : model(m) {
       if (below[up * scopeCount + start])
         continue;
       below[up * scopeCount + start] = true;
+      if (m.scopeKinds[up].parents.empty())
+        rootsAbove[start].push_back(up);
       for (ScopeKindId parent : m.scopeKinds[up].parents)
         stack.push_back(parent);
     }
+    std::sort(rootsAbove[start].begin(), rootsAbove[start].end());
   }
-  for (ScopeKindId s = 0; s < scopeCount; ++s)
-    if (m.scopeKinds[s].parents.empty())
-      roots.push_back(s);
-
-  between.assign(scopeCount * scopeCount, 0);
-  for (ScopeKindId s = 0; s < scopeCount; ++s)
-    for (ScopeKindId o = 0; o < scopeCount; ++o) {
-      sema::RelationMask mask = 0;
-      if (o == s)
-        mask |= 1u << unsigned(Relation::Same);
-      if (strictlyBelow(s, o))
-        mask |= 1u << unsigned(Relation::Descendant);
-      if (strictlyBelow(o, s))
-        mask |= 1u << unsigned(Relation::Ancestor);
-      if (sharedRoot(s, false, {o}))
-        mask |= 1u << unsigned(Relation::Tenant);
-      between[s * scopeCount + o] = mask;
-    }
-
   targets.resize(resourceCount);
   for (sema::ResourceId r = 0; r < resourceCount; ++r) {
     // A request for a resource that is a scope is about the instance's own node.
@@ -72,19 +57,28 @@ RequestSpace::RequestSpace(const sema::Model &m) : model(m) {
 }
 
 sema::RelationMask RequestSpace::relationsTo(ScopeKindId scope, ScopeKindId target) const {
-  return between[scope * scopeCount + target];
+  sema::RelationMask mask = 0;
+  if (target == scope)
+    mask |= 1u << unsigned(Relation::Same);
+  if (strictlyBelow(scope, target))
+    mask |= 1u << unsigned(Relation::Descendant);
+  if (strictlyBelow(target, scope))
+    mask |= 1u << unsigned(Relation::Ancestor);
+  if (sharedRoot(scope, false, {target}))
+    mask |= 1u << unsigned(Relation::Tenant);
+  return mask;
 }
 
 bool RequestSpace::sharedRoot(ScopeKindId a, bool aMayBeRoot,
                               std::initializer_list<ScopeKindId> strict) const {
-  for (ScopeKindId r : roots) {
-    if (!(strictlyBelow(r, a) || (aMayBeRoot && a == r)))
-      continue;
-    if (std::all_of(strict.begin(), strict.end(),
-                    [&](ScopeKindId s) { return strictlyBelow(r, s); }))
-      return true;
-  }
-  return false;
+  auto fits = [&](ScopeKindId r) {
+    return std::all_of(strict.begin(), strict.end(), [&](ScopeKindId s) {
+      return std::binary_search(rootsAbove[s].begin(), rootsAbove[s].end(), r);
+    });
+  };
+  if (aMayBeRoot && model.scopeKinds[a].parents.empty() && fits(a))
+    return true;
+  return std::any_of(rootsAbove[a].begin(), rootsAbove[a].end(), fits);
 }
 
 bool RequestSpace::apartAt(ScopeKindId target, ScopeKindId a, Relation ra, ScopeKindId b,

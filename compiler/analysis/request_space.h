@@ -87,11 +87,10 @@ private:
   size_t resourceCount = 0;
   size_t scopeCount = 0;
   std::vector<Seat> allSeats;
-  std::vector<bool> below;                             // [a * scopeCount + b]
-  std::vector<sema::ScopeKindId> roots;                // kinds with no parents
-  std::vector<sema::RelationMask> between;             // [scope * scopeCount + target]
-  std::vector<sema::RelationMask> feasible;            // [scope * resourceCount + resource]
-  std::vector<std::vector<sema::ScopeKindId>> targets; // per resource
+  std::vector<bool> below;                                // [a * scopeCount + b]
+  std::vector<std::vector<sema::ScopeKindId>> rootsAbove; // per kind: root kinds strictly above
+  std::vector<sema::RelationMask> feasible;               // [scope * resourceCount + resource]
+  std::vector<std::vector<sema::ScopeKindId>> targets;    // per resource
 };
 
 } // namespace lattice::analysis

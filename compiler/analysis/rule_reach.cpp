@@ -287,10 +287,17 @@ std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearc
     conditionHolds |= ctx.satisfiable(seat, {&r.guard}, {}).sat != Sat::No;
     return false;
   });
-  if (!applies)
+  if (!applies) {
+    // A resource that is a scope is asked about at its instance's own node, not its owner's.
+    const bool nodes = std::all_of(r.permissions.begin(), r.permissions.end(), [&](auto p) {
+      return ctx.model.resources[ctx.resourceOf[p]].scope.has_value();
+    });
     return fmt::format("its permissions never apply at relation `{}` for the user types of `{}` "
-                       "(where their resources can be owned)",
-                       sema::reachName(r.reach), role.name);
+                       "({})",
+                       sema::reachName(r.reach), role.name,
+                       nodes ? "where their resources' own nodes can be"
+                             : "where their resources can be owned");
+  }
   if (!requirementHolds)
     return fmt::format("a `require` never holds for the user types of `{}`", role.name);
   if (!conditionHolds)
