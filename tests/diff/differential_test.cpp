@@ -1169,7 +1169,8 @@ int usage() {
                "  --repro SEED    one policy: print it, write DIR/diff_SEED.lat, list mismatches\n"
                "  --no-miss-checks  do not count analyzer misses as failures\n"
                "  --mutate KIND   self-test: inject a known bug (table, unreachable, redundant,\n"
-               "                  dead, conflict, escalation); succeeds iff the checks catch it\n");
+               "                  dead, conflict, escalation, conflict-memberships,\n"
+               "                  redundant-memberships); succeeds iff the checks catch it\n");
   return 2;
 }
 
