@@ -9,6 +9,24 @@
 
 namespace lattice::analysis {
 
+Witness Witness::single(const RequestSpace &space, const Seat &seat,
+                        std::vector<sema::RoleId> roles, sema::PermissionId permission,
+                        sema::Relation relation, sema::FlagMask flags) {
+  Witness w;
+  w.kind = seat.kind;
+  w.principalFlags = flags & space.principalFlags(seat.kind);
+  w.memberships.push_back({seat.scope, std::move(roles), relation, flags & ~w.principalFlags});
+  w.permission = permission;
+  // The first target kind at which the relation occurs (the caller found the relation feasible).
+  const sema::ResourceId resource = space.resourceOf(permission);
+  for (sema::ScopeKindId o : space.targetKinds(resource))
+    if (space.relationsTo(seat.scope, o) >> unsigned(relation) & 1) {
+      w.target = o;
+      break;
+    }
+  return w;
+}
+
 std::vector<Finding> analyze(const sema::Model &model) {
   Context ctx(model);
   std::vector<Finding> findings;

@@ -14,13 +14,29 @@
 
 namespace lattice::analysis {
 
-/// A concrete request within the request space (see request_space.h).
-struct Witness {
-  Seat seat;
+/// One membership of a witness request: roles held at a node of kind `scope`, the relation of
+/// the target node to that node, and that node's flags.
+struct WitnessMembership {
+  sema::ScopeKindId scope = 0;
   std::vector<sema::RoleId> roles;
-  sema::PermissionId permission = 0;
   sema::Relation relation = sema::Relation::Same;
-  sema::FlagMask flags = 0;
+  sema::FlagMask nodeFlags = 0;
+};
+
+/// A concrete request within the request space (see request_space.h): a principal of `kind`
+/// with its own flags and memberships at distinct nodes of one tree, asking for `permission` on
+/// a target node of kind `target`.
+struct Witness {
+  sema::KindId kind = 0;
+  sema::FlagMask principalFlags = 0;
+  std::vector<WitnessMembership> memberships;
+  sema::PermissionId permission = 0;
+  sema::ScopeKindId target = 0;
+
+  /// A request with one membership at `seat`, `flags` being the principal's and the node's.
+  static Witness single(const RequestSpace &space, const Seat &seat,
+                        std::vector<sema::RoleId> roles, sema::PermissionId permission,
+                        sema::Relation relation, sema::FlagMask flags);
 };
 
 struct Finding {
@@ -30,15 +46,19 @@ struct Finding {
   std::vector<DiagNote> notes;
   std::string help;
 
-  // The claim, in model terms:
-  // - Conflict (L1001): rules = {allow, deny}; witness = a request both match.
+  // The claim, in model terms (requests as docs/request-model.md defines them, within the
+  // request space):
+  // - Conflict (L1001): rules = {allow, deny}; witness = a request both match: one membership
+  //   holding the roles of both, or two memberships at distinct nodes, the deny's role at the
+  //   first, the allow's at the second.
   // - UnreachableRule (L1101): rules = {the rule}; it decides no request.
   // - RedundantRule (L1201): rules = {the rule}; removing it together with every rule reported
   //   unreachable or redundant before it (in rule order) changes no decision.
   // - DeadPermission (L1301): permission.
   // - PrivilegeEscalation (L1401): roles = {assigner, assigned}; witness = a request that the
-  //   assigned role alone is allowed, for a permission that applies to a user type of the
-  //   assigner and that the assigner alone is never allowed (any relation, seat and flags).
+  //   assigned role alone (one membership) is allowed, for a permission that applies to a user
+  //   type of the assigner and that no principal holding only the assigner (at any nodes) is
+  //   ever allowed.
   // - ExclusiveRolesForced (L1501): roles = {role, first exclusive role, second}.
   // - LockedRoleAssigned / DeprecatedRoleAssigned (L1601/L1602): roles = {assigner, assigned}.
   // - ImpossibleTestCase (L1701): a test case (at `range`) whose flags can never be set for its

@@ -1,10 +1,13 @@
 // conflicts.cpp - L1001: an allow and a deny that meet on one request: both match it, through
-// one role or two roles that can be held together, under conditions that can both hold. One
-// finding per deny rule, with the first such allow as its witness and up to four more as notes.
+// one role or two roles that can be held together, under conditions that can both hold, at one
+// node or through two memberships at distinct nodes of one tree. One finding per deny rule, with
+// the first such allow as its witness and up to four more as notes; allows met at one node come
+// first, and two memberships are searched only for a deny that meets no allow at one node.
 #include "analysis/passes.h"
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <string_view>
 
 namespace lattice::analysis {
 namespace {
@@ -76,8 +79,8 @@ public:
     if (found.denier != found.allower)
       roles.push_back(std::max(found.denier, found.allower));
     const Place &place = places[found.seat * sema::kRelationCount + found.relation];
-    return Witness{seats[found.seat], roles, place.permission,
-                   static_cast<sema::Relation>(found.relation), place.flags};
+    return Witness::single(ctx.space, seats[found.seat], roles, place.permission,
+                           static_cast<sema::Relation>(found.relation), place.flags);
   }
 
 private:
@@ -151,6 +154,104 @@ private:
   } found{};
 };
 
+/// Finds requests with two memberships at distinct nodes of one tree, the deny matching through
+/// the first and an allow through the second: each at its own relation to the target and with
+/// its own node's flags, the principal's flags shared (docs/design.md, "Two memberships").
+class ApartSearch {
+public:
+  ApartSearch(const Context &ctx, const std::vector<RuleFacts> &facts, uint32_t deny)
+      : ctx(ctx), facts(facts), deny(deny), seats(ctx.space.seats()),
+        denied(seats.size() * sema::kRelationCount) {
+    for (size_t s = 0; s < seats.size(); ++s)
+      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
+        if (!ctx.reaches(deny, rel))
+          continue;
+        PermSet &here = denied[s * sema::kRelationCount + rel];
+        here = ctx.rulePerms[deny];
+        here &= ctx.applicable[seats[s].kind];
+        here &= ctx.feasibleAt(seats[s].scope, rel);
+      }
+  }
+
+  /// The first request (in denier, allower, deny's seat and relation, allow's seat and relation,
+  /// permission order) that `allow` and the deny both match through two memberships, if any.
+  std::optional<Witness> meets(uint32_t allow) {
+    const RuleFacts &a = facts[allow], &d = facts[deny];
+    if ((a.holderKinds & d.holderKinds) == 0)
+      return std::nullopt;
+    sat.assign(seats.size() * seats.size(), std::nullopt);
+    const sema::Rule &allowRule = ctx.model.rules[allow];
+    const sema::Rule &denyRule = ctx.model.rules[deny];
+    for (sema::RoleId denier : ctx.inheritors[deny])
+      for (sema::RoleId allower : ctx.inheritors[allow]) {
+        if (!ctx.coHoldable(denier, allower))
+          continue;
+        for (size_t sa = 0; sa < seats.size(); ++sa) {
+          const Seat &seatA = seats[sa];
+          if (!ctx.roleHoldable(denier, seatA.kind) || !ctx.roleHoldable(allower, seatA.kind))
+            continue;
+          for (unsigned ra = 0; ra < sema::kRelationCount; ++ra) {
+            const PermSet &deniedHere = denied[sa * sema::kRelationCount + ra];
+            if (!deniedHere.any())
+              continue;
+            for (size_t sb = 0; sb < seats.size(); ++sb) {
+              const Seat &seatB = seats[sb];
+              if (seatB.kind != seatA.kind)
+                continue;
+              for (unsigned rb = 0; rb < sema::kRelationCount; ++rb) {
+                if (!((a.reach >> rb) & 1))
+                  continue;
+                PermSet both = deniedHere;
+                both &= ctx.rulePerms[allow];
+                both &= ctx.feasibleAt(seatB.scope, rb);
+                std::optional<size_t> permission;
+                both.anyOf([&](size_t p) {
+                  if (!ctx.space.apart(ctx.resourceOf[p], seatA.scope, sema::Relation(ra),
+                                       seatB.scope, sema::Relation(rb)))
+                    return false;
+                  permission = p;
+                  return true;
+                });
+                if (!permission)
+                  continue;
+                std::optional<PairSatResult> &flags = sat[sa * seats.size() + sb];
+                if (!flags)
+                  flags =
+                      ctx.satisfiablePair(seatA.kind, seatA.scope, GuardSide{{&denyRule.guard}, {}},
+                                          seatB.scope, GuardSide{{&allowRule.guard}, {}});
+                if (flags->sat != Sat::Yes)
+                  continue;
+                Witness w;
+                w.kind = seatA.kind;
+                w.principalFlags = flags->principal;
+                w.permission = static_cast<sema::PermissionId>(*permission);
+                w.memberships = {{seatA.scope, {denier}, sema::Relation(ra), flags->nodeA},
+                                 {seatB.scope, {allower}, sema::Relation(rb), flags->nodeB}};
+                for (sema::ScopeKindId o : ctx.space.targetKinds(ctx.resourceOf[*permission]))
+                  if (ctx.space.apartAt(o, seatA.scope, sema::Relation(ra), seatB.scope,
+                                        sema::Relation(rb))) {
+                    w.target = o;
+                    break;
+                  }
+                return w;
+              }
+            }
+          }
+        }
+      }
+    return std::nullopt;
+  }
+
+private:
+  const Context &ctx;
+  const std::vector<RuleFacts> &facts;
+  uint32_t deny;
+  const std::vector<Seat> &seats;
+  std::vector<PermSet> denied; // per (seat, relation): what the deny matches
+  // Per (deny's seat, allow's seat) of the current allow: both conditions and the requirements.
+  std::vector<std::optional<PairSatResult>> sat;
+};
+
 /// Resources each rule touches, and per resource the allow rules touching it: a deny can only
 /// meet the allows that share one of its resources (rules rarely span many resources).
 struct ResourceIndex {
@@ -181,6 +282,75 @@ struct ResourceIndex {
     return result;
   }
 };
+
+/// "an `account`": the indefinite article of a backticked name.
+std::string aKind(const std::string &name) {
+  const bool vowel =
+      !name.empty() && std::string_view("aeiouAEIOU").find(name[0]) != std::string_view::npos;
+  return fmt::format("{} `{}`", vowel ? "an" : "a", name);
+}
+
+/// Where a membership's node is, seen from the target: "there", "at a `tenant` above it", ...
+std::string placeOf(const sema::Model &m, const WitnessMembership &membership, bool another) {
+  const std::string kind = another
+                               ? fmt::format("another `{}`", m.scopeKinds[membership.scope].name)
+                               : aKind(m.scopeKinds[membership.scope].name);
+  switch (membership.relation) {
+  case sema::Relation::Same:
+    return "there";
+  case sema::Relation::Descendant:
+    return fmt::format("at {} above it", kind);
+  case sema::Relation::Ancestor:
+    return fmt::format("at {} below it", kind);
+  case sema::Relation::Tenant:
+    break;
+  }
+  return fmt::format("at {} elsewhere in its tree", kind);
+}
+
+/// "for example, a `staff` asking for `doc.write` on an `account`, holding `editor` there and
+/// `auditor` at a `tenant` above it: ...": the witness of a two-membership finding in words.
+std::string apartExample(const sema::Model &m, const Witness &witness) {
+  const WitnessMembership &denying = witness.memberships[0], &allowing = witness.memberships[1];
+  const bool another = denying.scope == allowing.scope && denying.relation == allowing.relation;
+  return fmt::format("for example, {} asking for `{}` on {}, holding `{}` {} and `{}` {}: a deny "
+                     "through any membership decides the request",
+                     aKind(m.kinds[witness.kind].name), m.permissions[witness.permission].name,
+                     aKind(m.scopeKinds[witness.target].name), m.roles[allowing.roles[0]].name,
+                     placeOf(m, allowing, false), m.roles[denying.roles[0]].name,
+                     placeOf(m, denying, another));
+}
+
+/// The finding for a deny that meets `allow` through two memberships (witness: the deny's
+/// membership first).
+Finding apartFinding(const Context &ctx, uint32_t deny, uint32_t allow, Witness witness) {
+  const sema::Model &m = ctx.model;
+  const sema::Rule &a = m.rules[allow], &d = m.rules[deny];
+  const WitnessMembership &denying = witness.memberships[0], &allowing = witness.memberships[1];
+  auto when = [&](const sema::Guard &guard) {
+    return guard.isAlways() ? std::string()
+                            : fmt::format(" when `{}`", sema::conditionWords(m, guard));
+  };
+  Finding f;
+  f.kind = DiagKind::Conflict;
+  f.range = d.range;
+  f.message = fmt::format("this deny overrides an allow of role `{}` held at another node: both "
+                          "match `{}`, the deny at relation `{}`{}, the allow at relation `{}`{}",
+                          m.roles[a.role].name, m.permissions[witness.permission].name,
+                          sema::relationName(denying.relation), when(d.guard),
+                          sema::relationName(allowing.relation), when(a.guard));
+  f.notes.push_back({a.range, "the allow is here"});
+  const sema::RoleId allower = allowing.roles[0], denier = denying.roles[0];
+  f.help = "if the override is intended, suppress with `// lattice: allow(conflict) \"why\"`";
+  if (allower != denier) // one role held at two nodes cannot be kept apart
+    f.help += fmt::format("; to keep one principal from holding both in a tree, declare "
+                          "`exclusive {}, {};`",
+                          m.roles[std::min(allower, denier)].name,
+                          m.roles[std::max(allower, denier)].name);
+  f.rules = {allow, deny};
+  f.witness = std::move(witness);
+  return f;
+}
 
 } // namespace
 
@@ -219,7 +389,7 @@ void findConflicts(const Context &ctx, std::vector<Finding> &out) {
       finding->message = fmt::format(
           "this deny overrides an allow of role `{}`: both match `{}` at relation `{}`{}",
           m.roles[a.role].name, m.permissions[witness.permission].name,
-          sema::relationName(witness.relation),
+          sema::relationName(witness.memberships[0].relation),
           both.isAlways() ? "" : fmt::format(" when `{}`", sema::conditionWords(m, both)));
       finding->notes.push_back({a.range, "the allow is here"});
       finding->help = a.role == m.rules[deny].role
@@ -229,8 +399,29 @@ void findConflicts(const Context &ctx, std::vector<Finding> &out) {
       finding->rules = {allow, deny};
       finding->witness = std::move(witness);
     }
+    if (!finding) {
+      // No allow meets the deny at one node: look for two memberships.
+      ApartSearch apart(ctx, facts, deny);
+      for (uint32_t allow : index.candidates(deny)) {
+        if (!ctx.rulePerms[allow].intersects(ctx.rulePerms[deny]))
+          continue;
+        std::optional<Witness> witness = apart.meets(allow);
+        if (!witness)
+          continue;
+        if (finding) {
+          if (++extra <= 4)
+            finding->notes.push_back(
+                {m.rules[allow].range, fmt::format("it also overrides this allow of role `{}`",
+                                                   m.roles[m.rules[allow].role].name)});
+          continue;
+        }
+        finding = apartFinding(ctx, deny, allow, std::move(*witness));
+      }
+    }
     if (extra > 4)
       finding->notes.push_back({SourceRange{}, fmt::format("and {} more", extra - 4)});
+    if (finding && finding->witness->memberships.size() == 2)
+      finding->notes.push_back({SourceRange{}, apartExample(m, *finding->witness)});
     if (finding)
       out.push_back(std::move(*finding));
   }

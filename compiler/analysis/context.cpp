@@ -238,4 +238,72 @@ SatResult Context::satisfiable(const Seat &seat, std::initializer_list<const sem
   return {Sat::No, 0};
 }
 
+PairSatResult Context::satisfiablePair(sema::KindId kind, sema::ScopeKindId a,
+                                       const GuardSide &sideA, sema::ScopeKindId b,
+                                       const GuardSide &sideB) const {
+  const std::vector<const sema::Guard *> &required = requirementsOf[kind];
+  auto isNever = [](const sema::Guard *guard) { return guard->isNever(); };
+  if (std::any_of(sideA.all.begin(), sideA.all.end(), isNever) ||
+      std::any_of(sideB.all.begin(), sideB.all.end(), isNever) ||
+      std::any_of(required.begin(), required.end(), isNever))
+    return {Sat::No};
+  auto flagsOf = [](const GuardSide &side) {
+    sema::FlagMask mask = 0;
+    auto add = [&](const sema::Guard *guard) {
+      for (const sema::Clause &clause : guard->clauses)
+        mask |= clause.required | clause.forbidden;
+    };
+    std::for_each(side.all.begin(), side.all.end(), add);
+    std::for_each(side.none.begin(), side.none.end(), add);
+    return mask;
+  };
+  sema::FlagMask requiredFlags = 0;
+  for (const sema::Guard *guard : required)
+    for (const sema::Clause &clause : guard->clauses)
+      requiredFlags |= clause.required | clause.forbidden;
+  const sema::FlagMask principal = space.principalFlags(kind);
+  // The flags each side reads, among those that can be set there (others stay clear).
+  const sema::FlagMask readA = (flagsOf(sideA) | requiredFlags) & (principal | space.nodeFlags(a));
+  const sema::FlagMask readB = (flagsOf(sideB) | requiredFlags) & (principal | space.nodeFlags(b));
+  // One variable per node flag a side reads, and one per principal flag unless every side that
+  // reads it has its own node variable for it (then the principal's adds no combination).
+  const sema::FlagMask varsA = readA & space.nodeFlags(a);
+  const sema::FlagMask varsB = readB & space.nodeFlags(b);
+  const sema::FlagMask varsP = principal & ((readA & ~varsA) | (readB & ~varsB));
+  constexpr unsigned kMaxVariables = 16;
+  if (unsigned(__builtin_popcountll(varsA) + __builtin_popcountll(varsB) +
+               __builtin_popcountll(varsP)) > kMaxVariables)
+    return {Sat::Unknown};
+  struct Variable {
+    sema::FlagMask bit;
+    uint8_t side; // 0 principal, 1 node A, 2 node B
+  };
+  Variable vars[kMaxVariables];
+  unsigned count = 0;
+  const sema::FlagMask sides[3] = {varsP, varsA, varsB};
+  for (uint8_t side = 0; side < 3; ++side)
+    for (sema::FlagMask rest = sides[side]; rest != 0; rest &= rest - 1)
+      vars[count++] = {rest & (~rest + 1), side};
+  auto holdsAll = [](sema::FlagMask flags, auto begin, auto end) {
+    return std::all_of(begin, end, [&](const sema::Guard *g) { return g->holds(flags); });
+  };
+  auto holdsNone = [](sema::FlagMask flags, const std::vector<const sema::Guard *> &guards) {
+    return std::none_of(guards.begin(), guards.end(),
+                        [&](const sema::Guard *g) { return g->holds(flags); });
+  };
+  for (uint64_t assignment = 0; assignment < (uint64_t{1} << count); ++assignment) {
+    sema::FlagMask set[3] = {0, 0, 0};
+    for (unsigned i = 0; i < count; ++i)
+      if ((assignment >> i) & 1)
+        set[vars[i].side] |= vars[i].bit;
+    const sema::FlagMask atA = set[0] | set[1], atB = set[0] | set[2];
+    if (holdsAll(atA, sideA.all.begin(), sideA.all.end()) && holdsNone(atA, sideA.none) &&
+        holdsAll(atB, sideB.all.begin(), sideB.all.end()) && holdsNone(atB, sideB.none) &&
+        holdsAll(atA, required.begin(), required.end()) &&
+        holdsAll(atB, required.begin(), required.end()))
+      return {Sat::Yes, set[0], set[1], set[2]};
+  }
+  return {Sat::No};
+}
+
 } // namespace lattice::analysis

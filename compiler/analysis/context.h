@@ -57,6 +57,20 @@ struct SatResult {
   sema::FlagMask flags = 0;
 };
 
+/// The answer to "is there ... ?" for two memberships at distinct nodes: with one such principal
+/// flag set and node flags of each node when the answer is Yes.
+struct PairSatResult {
+  Sat sat = Sat::Unknown;
+  sema::FlagMask principal = 0, nodeA = 0, nodeB = 0;
+};
+
+/// Guards that must all hold (`all`) and guards none of which may hold (`none`) at one
+/// membership.
+struct GuardSide {
+  std::vector<const sema::Guard *> all;
+  std::vector<const sema::Guard *> none;
+};
+
 class Context {
 public:
   explicit Context(const sema::Model &model);
@@ -105,6 +119,14 @@ public:
   /// are involved to decide exactly (callers then stay silent rather than guess).
   SatResult satisfiable(const Seat &seat, std::initializer_list<const sema::Guard *> all,
                         const std::vector<const sema::Guard *> &none) const;
+
+  /// Two memberships of one principal of kind `kind`, at distinct nodes of kinds `a` and `b`:
+  /// is there a flag set of the principal and one of each node under which side A's guards
+  /// behave as asked with the principal's and A's node flags, side B's with the principal's and
+  /// B's, and the kind's requirements hold at both nodes? Unknown when more than 16 flag
+  /// variables (the principal's, each node's) are involved.
+  PairSatResult satisfiablePair(sema::KindId kind, sema::ScopeKindId a, const GuardSide &sideA,
+                                sema::ScopeKindId b, const GuardSide &sideB) const;
 
 private:
   std::vector<std::vector<const sema::Guard *>> requirementsOf; // per kind: its `require`s

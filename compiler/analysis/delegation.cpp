@@ -47,7 +47,7 @@ void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
           "role `{}` can assign `{}`, which holds `{}` (at relation `{}`); `{}` "
           "does not hold it anywhere",
           m.roles[assigner].name, m.roles[assigned].name, m.permissions[witness->permission].name,
-          sema::relationName(witness->relation), m.roles[assigner].name);
+          sema::relationName(witness->memberships[0].relation), m.roles[assigner].name);
       f.notes.push_back(
           {m.roles[assigned].decl, fmt::format("`{}` is declared here", m.roles[assigned].name)});
       f.help = fmt::format("give `{}` that permission too, or stop it assigning `{}`",

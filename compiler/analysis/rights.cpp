@@ -1,5 +1,7 @@
 // rights.cpp - the rights of one role held alone, by search over seats, relations and flags.
-// Holding more roles never removes an allow's deniers, so a right held alone is the baseline.
+// Holding more roles, or the role at more nodes, never removes an allow's deniers, so a right
+// held alone at one node is the baseline: what a principal holding only this role (at any number
+// of nodes) is ever allowed, one membership of it is allowed alone.
 #include "analysis/rights.h"
 
 #include "analysis/passes.h"
@@ -61,7 +63,8 @@ std::optional<Witness> allowedWitness(const Context &ctx, sema::RoleId role, sem
       continue;
     SatResult sat = allowedAt(ctx, role, seat, p, relation);
     if (sat.sat == Sat::Yes)
-      return Witness{seat, {role}, p, static_cast<sema::Relation>(relation), sat.flags};
+      return Witness::single(ctx.space, seat, {role}, p, static_cast<sema::Relation>(relation),
+                             sat.flags);
   }
   return std::nullopt;
 }

@@ -1,9 +1,10 @@
 // rule_reach.cpp - unreachable rules (L1101: never decide any request of the request space) and
 // redundant rules (L1201: removing them changes no decision). An allow decides a request it
 // matches that no deny matches; a deny decides every request it matches. Holding the one role
-// that carries an allow is the best case for it (more roles only add denies), so allows are
-// searched with that role alone; denies flip a decision only where some allow remains, from the
-// same role or one role held beside it.
+// that carries an allow at one node is the best case for it (more roles and more memberships
+// only add denies and requirements), so allows are searched with that role alone; denies flip a
+// decision only where some allow remains: from the same role or one role held beside it at the
+// deny's node, or from a role (the same one too) held at another node of the tree.
 #include "analysis/passes.h"
 
 #include <algorithm>
@@ -125,7 +126,8 @@ private:
                               : Search::Unknown;
   }
 
-  /// Without this deny, would (p, rel) be allowed for `role`, alone or beside one other role?
+  /// Without this deny, would (p, rel) be allowed for `role`, alone or beside one other role at
+  /// its node, or with one other membership?
   Search denyRemovalMatters(sema::RoleId role, const Seat &seat, unsigned rel, size_t p) const {
     Combined all;
     auto ownDenies = conditionalGuards(ctx, role, Effect::Deny, p, rel, rule);
@@ -155,6 +157,52 @@ private:
       denies.insert(denies.end(), more.begin(), more.end());
       if (tryAllows(other, denies))
         return all.result;
+    }
+    all.add(apartRemovalMatters(role, seat, rel, p, ownDenies));
+    return all.result;
+  }
+
+  /// Without this deny, would (p, rel) be allowed for a principal holding `role` at `seat` and
+  /// one role (the same one too) at another node of the tree, the deny matching through the
+  /// first membership and an allow through the second (docs/design.md, "Two memberships")?
+  Search apartRemovalMatters(sema::RoleId role, const Seat &seat, unsigned rel, size_t p,
+                             const std::vector<const sema::Guard *> &ownDenies) const {
+    Combined all;
+    const sema::ResourceId resource = ctx.resourceOf[p];
+    for (const Seat &other : ctx.space.seats()) {
+      if (other.kind != seat.kind)
+        continue;
+      for (unsigned rb = 0; rb < sema::kRelationCount; ++rb) {
+        if (!ctx.feasibleAt(other.scope, rb).test(p) ||
+            !ctx.space.apart(resource, seat.scope, sema::Relation(rel), other.scope,
+                             sema::Relation(rb)))
+          continue;
+        for (sema::RoleId holder = 0; holder < ctx.model.roles.size(); ++holder) {
+          const size_t at = ctx.slot(holder, rb);
+          if (!ctx.roleHoldable(holder, seat.kind) || !ctx.coHoldable(role, holder) ||
+              !ctx.anyAllow[at].test(p))
+            continue;
+          // Denied anyway at B by an unconditional deny other than this one (which counts in
+          // the holder's unconditional denies at B only if it reaches B's relation too).
+          bool countsHere = r.guard.isAlways() && ctx.covers(rule, p, rb) &&
+                            std::binary_search(ctx.effectiveRules[holder].begin(),
+                                               ctx.effectiveRules[holder].end(), rule);
+          const PermSet &blocked = countsHere ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at];
+          if (blocked.test(p))
+            continue;
+          auto denies = conditionalGuards(ctx, holder, Effect::Deny, p, rb, rule);
+          for (uint32_t allow : allowsCovering(ctx, holder, p, rb, UINT32_MAX)) {
+            PairSatResult sat = ctx.satisfiablePair(
+                seat.kind, seat.scope, GuardSide{{&r.guard}, ownDenies}, other.scope,
+                GuardSide{{&ctx.model.rules[allow].guard}, denies});
+            all.add(sat.sat == Sat::Yes  ? Search::Found
+                    : sat.sat == Sat::No ? Search::NotFound
+                                         : Search::Unknown);
+            if (all.result == Search::Found)
+              return all.result;
+          }
+        }
+      }
     }
     return all.result;
   }
@@ -239,10 +287,17 @@ std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearc
     conditionHolds |= ctx.satisfiable(seat, {&r.guard}, {}).sat != Sat::No;
     return false;
   });
-  if (!applies)
+  if (!applies) {
+    // A resource that is a scope is asked about at its instance's own node, not its owner's.
+    const bool nodes = std::all_of(r.permissions.begin(), r.permissions.end(), [&](auto p) {
+      return ctx.model.resources[ctx.resourceOf[p]].scope.has_value();
+    });
     return fmt::format("its permissions never apply at relation `{}` for the user types of `{}` "
-                       "(where their resources can be owned)",
-                       sema::reachName(r.reach), role.name);
+                       "({})",
+                       sema::reachName(r.reach), role.name,
+                       nodes ? "where their resources' own nodes can be"
+                             : "where their resources can be owned");
+  }
   if (!requirementHolds)
     return fmt::format("a `require` never holds for the user types of `{}`", role.name);
   if (!conditionHolds)

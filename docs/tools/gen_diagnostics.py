@@ -604,23 +604,42 @@ node of one of its `owned_by` kinds, or, for a resource that is a scope, about i
 # ---------------------------------------------------------------- L1xxx
 # The static analyzer (compiler/analysis). Each section also says how to keep a finding that is
 # intended: the warning's group, for `// lattice: allow(GROUP) "reason"` and `-Wno-GROUP`.
+def two_examples(first, between, second):
+    """Two examples in one section, with a paragraph between them; both must exit alike."""
+    assert first[1] == second[1], (first[1], second[1])
+    return (first[0] + "\n" + between.strip() + "\n\n" + second[0], first[1])
+
 section("L1001", "conflict", "Warning", """
-An allow and a deny meet on one request of the [request space](#static-analysis-l1xxx): some
-user type, at one of its scope kinds, holding the role of the allow and the role of the deny (one
-role, or two roles that may be held together: no `exclusive` set names both, and the user type may
-hold both), asks for a permission both rules name, at a relation both reach and that can occur for
-the permission's resource, with flags under which both conditions (and every `require`) hold.
-Denies win, so the allow is overridden there. The diagnostic is at the deny; the first allow it
-overrides is the note `the allow is here`, up to four more follow, and the message names the
-permission and relation of one such request and, when either rule has a condition, the condition
-under which the two meet: both conditions together, in the language's syntax (``both match
-`doc.write` at relation `self` when `member and frozen` ``). A carve-out inside one role (`allow doc.*; deny
+An allow and a deny meet on one request of the [request space](#static-analysis-l1xxx), so the
+deny overrides the allow there (denies win). The request is a principal of some user type with
+its memberships, asking for a permission both rules name, with flags under which both conditions
+(and every `require`) hold, either
+- at **one node**: the principal holds the role of the allow and the role of the deny there (one
+  role, or two roles that may be held together: no `exclusive` set names both, and the user type
+  may hold both), at a relation both rules reach that can occur for the permission's resource;
+- or through **two memberships** at distinct nodes of one tree, one holding the deny's role and
+  one the allow's (the same role too), each at its own relation to the target and with its own
+  node flags (the principal's flags are shared), placed where a tree can have them: a deny `in
+  descendants` held at a tenant reaches an account where another membership allows `in self`.
+  Only a deny that meets no allow at one node is searched this way.
+
+The diagnostic is at the deny; the first allow it overrides is the note `the allow is here`, up
+to four more follow, and the message names the permission and relation of one such request and,
+when either rule has a condition, the condition under which the two meet: at one node both
+conditions together, in the language's syntax (``both match `doc.write` at relation `self` when
+`member and frozen` ``); through two memberships each rule's relation and condition, and a note
+with the example request in tree words. A carve-out inside one role (`allow doc.*; deny
 doc.write;`) is a conflict too: the help line then suggests `except`.""",
-    example("L1001", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole editor for staff { allow doc.*; }\nrole readonly for staff { allow doc.read; deny doc.write; }\n")]),
+    two_examples(
+        example("L1001", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole editor for staff { allow doc.*; }\nrole readonly for staff { allow doc.read; deny doc.write; }\n")]),
+        "Through two memberships: an auditor's deny reaches the accounts below its tenant,\n"
+        "where the same principal may be an editor:",
+        example("L1001-two-memberships", [("policy.lat", TEN + "usertype staff at tenant, account;\nresource doc owned_by account { read, write; }\nrole editor for staff { allow doc.* in self; }\nrole auditor for staff {\n  deny doc.write in descendants;\n  allow doc.read in subtree;\n}\n")])),
     """decide which rule should win. Inside one role, write the exception into the allow
 (`allow doc.* except doc.write;`), which says the same without a deny. Between roles, if the
-two are never meant to be held together, declare them `exclusive`; if the deny is meant to win
-(a restriction role stacked on others), keep it and suppress the finding.""" + suppress("conflict"), 0)
+two are never meant to be held together (at one node, or anywhere in one tree), declare them
+`exclusive`; if the deny is meant to win (a restriction role stacked on others, a block list
+whose deny wins over every other membership's grant), keep it and suppress the finding.""" + suppress("conflict"), 0)
 
 section("L1101", "unreachable rule", "Warning", """
 A rule that can never decide a request of the [request space](#static-analysis-l1xxx): removing it
@@ -657,7 +676,9 @@ is redundant when every request it matches is also allowed by other allows of th
 the roles it extends (whose conditions hold whenever its own does), or is denied anyway. A deny
 is redundant when every request it matches would be denied without it: no role that can be held
 beside it (not `exclusive` with it, holdable by the same user type) allows the permission there,
-or other denies cover it. Each finding is about removing that one rule alone: when two rules
+at the deny's node or through another membership in the same tree (the same role too, each
+membership at its own relation to the target and with its own node flags), or other denies
+cover it. Each finding is about removing that one rule alone: when two rules
 cover each other (two identical allows), removing one can make the other needed, so remove one
 rule at a time and run `check` again. In the example, `editor` extends `viewer`, which already
 allows `doc.read`:""",
@@ -668,8 +689,9 @@ migration removes the rule that covers it), suppress the finding.""" + suppress(
 section("L1301", "dead permission", "Warning", """
 A declared permission that no request of the [request space](#static-analysis-l1xxx) is ever
 allowed: no role has an allow for it that can decide a request (none at all, or only
-[unreachable](#l1101-unreachable-rule) ones, or only ones shadowed by denies). A role held alone is
-the best case for an allow (more roles only add denies), so the check is per role. The diagnostic
+[unreachable](#l1101-unreachable-rule) ones, or only ones shadowed by denies). A role held alone at
+one node is the best case for an allow (more roles and more memberships only add denies and
+requirements), so the check is per role. The diagnostic
 is at the action's declaration. Typical causes are a matrix row that no column ticks, or an
 action that the roles meant to grant under another name:""",
     example("L1301", [("policy.lat", TEN + "usertype staff at tenant;\nresource site { view, create; }\nrole manager for staff { allow site.view; }\n")]),
@@ -678,13 +700,16 @@ platform has no such action.""" + suppress("dead-permission"), 0)
 
 section("L1401", "privilege escalation", "Warning", """
 A role may assign (`assigns`) a role that holds a right it does not hold itself, so its holders
-can hand out more than they have. A right is a permission at a relation: the assigned role, held
-alone, is allowed it for some request of the [request space](#static-analysis-l1xxx), and the
-assigning role, held alone, is never allowed that permission at that relation, at any scope kind
-and with any flags. The message names one such right (the witness); the diagnostic is at the
-role's name in `assigns`, with a note at the assigned role. Rights are compared relation by
-relation whatever scope kinds the two roles' user types sit at, so an allow `in self` does not
-count for `descendants`.""",
+can hand out more than they have. A right is a permission: the assigned role, held alone at one
+node, is allowed it for some request of the [request space](#static-analysis-l1xxx), and a
+principal holding only the assigning role, at any nodes, is never allowed it, at any relation
+and with any flags. Permissions that apply to none of the assigning role's user types are not
+its to lack. Assigners hold roles at one node and hand out roles held at others (an organization
+admin makes someone maintainer of one repository), so rights are compared by permission,
+wherever held: an allow `in descendants` at the organization covers what the maintainer holds
+`in self` at the repository. The message names one such permission with the relation at which
+the assigned role holds it (the witness); the diagnostic is at the role's name in `assigns`,
+with a note at the assigned role.""",
     example("L1401", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, delete; }\nrole manager for staff { allow doc.read in subtree; assigns editor; }\nrole editor for staff { allow doc.*; }\n")]),
     """give the assigning role the right too (often by extending the role it assigns), or stop
 it assigning that role. If handing out the right is intended (an admin who assigns a role it must
@@ -692,9 +717,10 @@ not use itself), suppress the finding.""" + suppress("escalation"), 0)
 
 section("L1501", "exclusive roles forced together", "Error", """
 A role extends two roles of one `exclusive` set (directly or through other roles), or extends a
-role that it is itself exclusive with. An `exclusive` set is checked on the roles a request holds,
-not on the roles they extend, so holding that one role alone grants the rules of both: exactly
-what the set was declared to prevent (separation of duty). The note points at the `exclusive`
+role that it is itself exclusive with. An `exclusive` set is checked on the roles a principal holds
+in the target's tree (at any of its nodes there), not on the roles they extend, so holding that
+one role alone grants the rules of both: exactly what the set was declared to prevent
+(separation of duty). The note points at the `exclusive`
 declaration. This is an error, so it cannot be suppressed and `build` writes no table.""",
     example("L1501", [("policy.lat", TEN + "usertype staff at tenant;\nresource payment { create, approve; }\nrole clerk for staff { allow payment.create; }\nrole approver for staff { allow payment.approve; }\nrole superuser for staff extends clerk, approver { }\nexclusive clerk, approver;\n")]),
     """extend at most one role of the set. If the role really must have both duties, the
@@ -868,16 +894,23 @@ that check requests which never occur ([L1701](#l1701-impossible-test-case)). `c
 and `test` all run it.
 
 "Never" and "can occur" refer to the *request space*: the requests a host that follows the
-policy's scope tree can make (a request is described in [language.md](language.md#what-a-decision-means)).
-- A principal of a user type sits at one of the scope kinds of its `at` list.
-- A resource's owner is at one of the scope kinds of its `owned_by` list (any kind if omitted).
-- The relation of the owner's node to the principal's node can be `self` when the two kinds are
-  equal, `descendants` when the owner's kind is strictly below the principal's in the `under`
-  graph, `ancestors` when strictly above, and `elsewhere` (in the same tree) when neither kind
-  is a root kind and both are below a common root kind. A tree has one root node, so nothing is
-  elsewhere from it.
-- The flags that can be set are those declared on the user type or on the principal's scope kind;
-  every `require` that applies to the user type must hold.
+policy's scope tree can make (a request is described in [request-model.md](request-model.md): a
+principal with its memberships, each a node and the roles held there).
+- A principal of a user type holds memberships at nodes of the scope kinds of its `at` list.
+- A request's target node is the resource's own node for a resource that is a scope (`as
+  scope`), else its owner node, at one of the scope kinds of its `owned_by` list (any kind if
+  omitted).
+- The relation of the target to a membership's node can be `self` when the two kinds are equal,
+  `descendants` when the target's kind is strictly below the membership's in the `under` graph
+  (a kind under itself, like folders in folders, is strictly below itself), `ancestors` when
+  strictly above, and `elsewhere` (in the same tree) when some root kind has both strictly
+  below it. A tree has one root node, so nothing is elsewhere from it.
+- Two memberships at distinct nodes stand only where a tree can put them: never both at the
+  target itself; both above the target only if their kinds lie on one path up from it; and so on
+  ([design.md](design.md#two-memberships)).
+- The flags that can be set are the principal's (declared on the user type, one value for all
+  its memberships) and each membership's node's (declared on its scope kind); every `require`
+  that applies to the user type must hold at each of its nodes in the target's tree.
 
 Every finding is a claim about that space that can be checked by deciding concrete requests (a
 conflict comes with a request both rules match; removing a redundant rule changes no decision),

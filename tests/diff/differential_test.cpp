@@ -2,9 +2,11 @@
 // (lower -> emit -> runtime) against the reference interpreter, and the analyzer's findings
 // against what the reference shows. See docs/testing.md, "Differential test".
 #include "compile_helper.h"
+#include "concrete_tree.h"
 #include "emit/table_writer.h"
 #include "lattice/lattice.h"
 #include "lower/lower.h"
+#include "membership_pairs.h"
 #include "policy_generator.h"
 #include "request_enum.h"
 
@@ -30,16 +32,37 @@ using reference::Decision;
 using reference::Outcome;
 
 /// Mismatch categories. Table-vs-reference and false alarms are bugs in the compiler or the
-/// analyzer; misses are findings the analyzer could have made and did not.
-enum Category { TableVsReference, FalseAlarm, Miss, Setup, CategoryCount };
-const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss", "setup"};
+/// analyzer; misses are findings the analyzer could have made and did not; `space` is the
+/// request space (what can occur) disagreeing with real trees of the policy's kinds.
+enum Category { TableVsReference, FalseAlarm, Miss, Space, Setup, CategoryCount };
+const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss", "space",
+                                      "setup"};
 
 /// Self-test: make the checks face a known bug and count whether they catch it. `Table` checks
 /// the tables against a reference that ignores every `when`; the others add one false finding
 /// per policy (where the policy allows building one) to the analyzer's output.
-enum class Mutation { None, Table, Unreachable, Redundant, Dead, Conflict, Escalation };
-const char *const kMutationNames[] = {"none", "table",    "unreachable", "redundant",
-                                      "dead", "conflict", "escalation"};
+/// `ConflictMemberships` claims a conflict whose two memberships stand where no tree puts them;
+/// `RedundantMemberships` claims redundant a deny that decides only beside another membership.
+enum class Mutation {
+  None,
+  Table,
+  Unreachable,
+  Redundant,
+  Dead,
+  Conflict,
+  Escalation,
+  ConflictMemberships,
+  RedundantMemberships
+};
+const char *const kMutationNames[] = {"none",
+                                      "table",
+                                      "unreachable",
+                                      "redundant",
+                                      "dead",
+                                      "conflict",
+                                      "escalation",
+                                      "conflict-memberships",
+                                      "redundant-memberships"};
 
 struct Options {
   Mutation mutation = Mutation::None;
@@ -60,7 +83,9 @@ class PolicyCheck {
 public:
   PolicyCheck(const sema::Model &model, const testing::Compiled &compiled, Mutation mutation,
               uint64_t seed)
-      : model(model), compiled(compiled), space(model), mutation(mutation), seed(seed) {
+      : model(model), compiled(compiled), space(model), mutation(mutation), seed(seed),
+        tree(ConcreteTree::universal(model, kTreeNodes)),
+        placements(tree, model.scopeKinds.size()) {
     closure.assign(model.roles.size(), std::vector<bool>(model.roles.size(), false));
     for (sema::RoleId r = 0; r < model.roles.size(); ++r) {
       closure[r][r] = true;
@@ -81,6 +106,7 @@ public:
     for (const SpaceRequest &r : requests)
       decisions.push_back(
           reference::decide(mutation == Mutation::Table ? blind : model, r.request));
+    checkSpace();
     checkTables();
 #ifdef LATTICE_DIFF_WITH_ANALYZER
     if (mutation != Mutation::Table)
@@ -90,12 +116,46 @@ public:
   }
 
   size_t requestCount() const { return requests.size(); }
+  /// Requests with two memberships that passed the gates (each counted once per enumeration).
+  size_t pairCount() const { return pairFacts.count; }
   /// Whether --mutate added a false finding to this policy's analysis.
   bool injected = false;
 
 private:
   void add(Category category, std::string text) {
     mismatches.push_back({category, std::move(text)});
+  }
+
+  /// The request space against the universal tree: each relation of one membership, and each
+  /// placement of two memberships at distinct nodes, that a tree shows must be in the space;
+  /// and, when the tree is whole, each the space has must be shown by the tree.
+  void checkSpace() {
+    const size_t kinds = model.scopeKinds.size();
+    auto name = [&](sema::ScopeKindId s) { return model.scopeKinds[s].name; };
+    auto report = [&](bool inTree, const std::string &what) {
+      add(Space, what + (inTree ? ": a tree shows it, the request space says it never occurs"
+                                : ": the request space has it, no tree shows it"));
+    };
+    for (sema::ScopeKindId o = 0; o < kinds; ++o)
+      for (sema::ScopeKindId a = 0; a < kinds; ++a)
+        for (unsigned ra = 0; ra < sema::kRelationCount; ++ra) {
+          const auto relA = sema::Relation(ra);
+          const bool inSpace = space.relationsTo(a, o) >> ra & 1;
+          const bool inTree = placements.single(o, a, relA);
+          if (inSpace != inTree && (inTree || tree.complete))
+            report(inTree,
+                   "target " + name(o) + ", a node " + name(a) + " at " + sema::relationName(relA));
+          for (sema::ScopeKindId b = 0; b < kinds; ++b)
+            for (unsigned rb = 0; rb < sema::kRelationCount; ++rb) {
+              const auto relB = sema::Relation(rb);
+              const bool pairInSpace = space.apartAt(o, a, relA, b, relB);
+              const bool pairInTree = placements.pair(o, a, relA, b, relB);
+              if (pairInSpace != pairInTree && (pairInTree || tree.complete))
+                report(pairInTree, "target " + name(o) + ", distinct nodes " + name(a) + " at " +
+                                       sema::relationName(relA) + " and " + name(b) + " at " +
+                                       sema::relationName(relB));
+            }
+        }
   }
 
   std::string rule(uint32_t index) const {
@@ -193,24 +253,35 @@ private:
   }
 
   /// Principals with memberships (docs/request-model.md): random forests of nodes given by
-  /// ancestor paths, random memberships (roles the kind may or may not hold, node flags), random
-  /// targets; lattice_decide_access against the reference, including the deciding role and
-  /// membership. Relations are computed here by walking parents, apart from both.
+  /// ancestor paths and the universal tree of the policy's kinds, random memberships (roles the
+  /// kind may or may not hold, node flags), random targets; lattice_decide_access against the
+  /// reference, including the deciding role and membership. Relations are computed here by
+  /// walking parents, apart from both.
   void checkMemberships(const lattice_table *table) {
     Rng rng(seed * 0x9E3779B97F4A7C15ull + 17);
     const uint32_t roles = uint32_t(model.roles.size());
     const uint32_t flagCount = uint32_t(model.flags.size());
     const sema::FlagMask allFlags = flagCount == 64 ? ~0ull : (1ull << flagCount) - 1;
     for (int round = 0; round < 40; ++round) {
-      // A forest of up to 8 nodes; node i's parent is an earlier node or none (a root).
-      const uint32_t nodes = rng.between(1, 8);
-      std::vector<int> parent(nodes);
-      for (uint32_t i = 0; i < nodes; ++i)
-        parent[i] = i == 0 || rng.chance(20) ? -1 : int(rng.between(0, i - 1));
-      std::vector<std::vector<uint64_t>> paths(nodes);
-      for (uint32_t i = 0; i < nodes; ++i)
-        for (int v = int(i); v != -1; v = parent[v])
-          paths[i].insert(paths[i].begin(), 100 + uint64_t(v));
+      // Odd rounds on the universal tree of the policy's kinds (resource nodes, recursive
+      // kinds, deeper paths), the others on a forest of up to 8 nodes, node i's parent an
+      // earlier node or none (a root).
+      const bool kinded = round % 2 == 1 && tree.size() > 0;
+      std::vector<int> parent;
+      if (kinded) {
+        parent = tree.parent;
+      } else {
+        parent.resize(rng.between(1, 8));
+        for (uint32_t i = 0; i < parent.size(); ++i)
+          parent[i] = i == 0 || rng.chance(20) ? -1 : int(rng.between(0, i - 1));
+      }
+      const uint32_t nodes = uint32_t(parent.size());
+      auto pathOf = [&](uint32_t node) {
+        std::vector<uint64_t> path;
+        for (int v = int(node); v != -1; v = parent[v])
+          path.insert(path.begin(), 100 + uint64_t(v));
+        return path;
+      };
       auto relation = [&](uint32_t from, uint32_t to) -> std::optional<sema::Relation> {
         auto rootOf = [&](uint32_t v) {
           while (parent[v] != -1)
@@ -233,17 +304,31 @@ private:
           return sema::Relation::Ancestor;
         return sema::Relation::Tenant;
       };
+      // On the universal tree, mostly nodes of a kind that fits: a target kind of the
+      // permission's resource, a scope kind of the principal's user type.
+      auto pickNode = [&](auto fits) {
+        uint32_t node = rng.between(0, nodes - 1);
+        for (int tries = 0; kinded && tries < 8 && !fits(tree.kind[node]); ++tries)
+          node = rng.between(0, nodes - 1);
+        return node;
+      };
       reference::PrincipalRequest expected;
       expected.kind = rng.between(0, uint32_t(model.kinds.size()) - 1);
       expected.flags = rng.next() & allFlags;
       expected.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
-      const uint32_t target = rng.between(0, nodes - 1);
+      const auto &targetKinds = space.targetKinds(model.permissions[expected.permission].resource);
+      const auto &seatKinds = model.kinds[expected.kind].scopes;
+      const uint32_t target = pickNode([&](sema::ScopeKindId k) {
+        return std::find(targetKinds.begin(), targetKinds.end(), k) != targetKinds.end();
+      });
       std::vector<uint32_t> at;
       std::vector<std::vector<uint32_t>> held;
       const uint32_t count = rng.between(0, 3);
       for (uint32_t m = 0; m < count; ++m) {
         reference::Membership membership;
-        at.push_back(rng.between(0, nodes - 1));
+        at.push_back(pickNode([&](sema::ScopeKindId k) {
+          return std::find(seatKinds.begin(), seatKinds.end(), k) != seatKinds.end();
+        }));
         membership.relation = relation(at.back(), target);
         membership.nodeFlags = rng.next() & allFlags;
         const uint32_t n = rng.between(0, 3);
@@ -256,9 +341,13 @@ private:
         }
         expected.memberships.push_back(std::move(membership));
       }
+      std::vector<std::vector<uint64_t>> paths;
+      for (uint32_t m = 0; m < count; ++m)
+        paths.push_back(pathOf(at[m]));
+      const std::vector<uint64_t> targetPath = pathOf(target);
       std::vector<lattice_membership> ms(count);
       for (uint32_t m = 0; m < count; ++m) {
-        ms[m].node.path = {paths[at[m]].data(), uint32_t(paths[at[m]].size())};
+        ms[m].node.path = {paths[m].data(), uint32_t(paths[m].size())};
         ms[m].roles = expected.memberships[m].roles.data();
         ms[m].role_count = uint32_t(expected.memberships[m].roles.size());
         ms[m].node_flags = expected.memberships[m].nodeFlags;
@@ -269,7 +358,7 @@ private:
       request.memberships = ms.data();
       request.membership_count = count;
       request.permission = expected.permission;
-      request.target.path = {paths[target].data(), uint32_t(paths[target].size())};
+      request.target.path = {targetPath.data(), uint32_t(targetPath.size())};
       const lattice_access_decision got = lattice_decide_access(table, &request);
 
       bool anyInTree = false;
@@ -411,6 +500,15 @@ private:
           coMatching.insert({a, n});
     }
 
+    // The same over requests with two memberships at distinct nodes.
+    collectPairs();
+    for (uint32_t r = 0; r < rules; ++r)
+      decides[r] = decides[r] || (pairFacts.decides >> r & 1);
+    for (uint32_t p = 0; p < perms; ++p)
+      allowedSomewhere[p] = allowedSomewhere[p] || pairFacts.allowed[p];
+    for (const auto &[pair, example] : pairFacts.coMatching)
+      coMatching.insert(pair);
+
     std::vector<analysis::Finding> findings = analysis::analyze(model);
     inject(findings, decides, pivotal, allowedSomewhere);
     std::vector<bool> unreachable(rules, false), redundant(rules, false), dead(perms, false);
@@ -524,7 +622,7 @@ private:
           for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
             if (allowedAlone[(role * perms + p) * sema::kRelationCount + rel])
               return true;
-          return false;
+          return bool(pairFacts.allowedAlone[role * perms + p]);
         };
         for (size_t p = 0; p < perms; ++p)
           if ((model.permissions[p].applicableKinds & model.roles[a].kinds) && holds(b, p) &&
@@ -602,7 +700,8 @@ private:
         const reference::Request &q = requests[i].request;
         if (!isInSpace(i) || !d.allowed || q.roles.size() != 1)
           continue;
-        f.witness = analysis::Witness{requests[i].seat, q.roles, q.permission, q.relation, q.flags};
+        f.witness = analysis::Witness::single(space, requests[i].seat, q.roles, q.permission,
+                                              q.relation, q.flags);
         if (mutation == Mutation::Escalation) {
           f.kind = DiagKind::PrivilegeEscalation;
           f.roles = {q.roles[0], q.roles[0]};
@@ -619,6 +718,43 @@ private:
       if (!f.witness)
         return;
       break;
+    case Mutation::ConflictMemberships: {
+      // A real meeting through two memberships, its witness moved where no tree puts two
+      // distinct nodes: both memberships at the target itself.
+      if (pairFacts.coMatching.empty())
+        return;
+      const auto &[rules, q] = *pairFacts.coMatching.begin();
+      f.kind = DiagKind::Conflict;
+      f.rules = {rules.first, rules.second};
+      f.witness = analysis::Witness{q.kind,
+                                    q.principalFlags,
+                                    {{q.a.scope, {q.a.role}, sema::Relation::Same, q.a.nodeFlags},
+                                     {q.b.scope, {q.b.role}, sema::Relation::Same, q.b.nodeFlags}},
+                                    q.permission,
+                                    q.target};
+      break;
+    }
+    case Mutation::RedundantMemberships: {
+      // A deny that changes a decision only beside another membership, claimed redundant.
+      std::vector<bool> removed(model.rules.size(), false);
+      std::optional<uint32_t> pick;
+      for (uint32_t r = 0; r < model.rules.size() && !pick; ++r) {
+        bool reported = std::any_of(findings.begin(), findings.end(), [&](const auto &g) {
+          return (g.kind == DiagKind::RedundantRule || g.kind == DiagKind::UnreachableRule) &&
+                 !g.rules.empty() && g.rules[0] == r;
+        });
+        if (reported)
+          removed[r] = true;
+        else if (model.rules[r].effect == sema::Effect::Deny && pairRemovalMatters(r, removed) &&
+                 !singleRemovalMatters(r, removed))
+          pick = r;
+      }
+      if (!pick)
+        return;
+      f.kind = DiagKind::RedundantRule;
+      f.rules = {*pick};
+      break;
+    }
     default:
       return;
     }
@@ -638,6 +774,11 @@ private:
       if (denies || allows)
         return describe(model, requests[i].seat, requests[i].request) + " -> " + describe(d);
     }
+    for (const auto &[outcome, q] : pairFacts.outcomes) {
+      const auto [allows, denies] = outcome;
+      if ((denies >> r & 1) || (denies == 0 && (allows >> r & 1)))
+        return q.describe(model) + " -> " + describe(reference::decide(model, q.toReference()));
+    }
     return "?";
   }
 
@@ -645,6 +786,9 @@ private:
     for (size_t i = 0; i < requests.size(); ++i)
       if (isInSpace(i) && decisions[i].allowed && requests[i].request.permission == p)
         return describe(model, requests[i].seat, requests[i].request);
+    for (const auto &[outcome, q] : pairFacts.outcomes)
+      if (q.permission == p && outcome.second == 0 && outcome.first != 0)
+        return q.describe(model);
     return "?";
   }
 
@@ -655,11 +799,19 @@ private:
           std::count(d.matchingDenies.begin(), d.matchingDenies.end(), n))
         return describe(model, requests[i].seat, requests[i].request);
     }
+    auto pair = pairFacts.coMatching.find({a, n});
+    if (pair != pairFacts.coMatching.end())
+      return pair->second.describe(model) + " (two memberships)";
     return "?";
   }
 
   /// Whether removing `r` as well as the `removed` rules changes some decision.
-  bool removalMatters(uint32_t r, std::vector<bool> removed) const {
+  bool removalMatters(uint32_t r, const std::vector<bool> &removed) const {
+    return singleRemovalMatters(r, removed) || pairRemovalMatters(r, removed) != nullptr;
+  }
+
+  /// removalMatters() over the requests with one node.
+  bool singleRemovalMatters(uint32_t r, const std::vector<bool> &removed) const {
     std::vector<bool> withR = removed;
     withR[r] = true;
     for (size_t i = 0; i < requests.size(); ++i)
@@ -669,7 +821,40 @@ private:
     return false;
   }
 
+  static uint64_t maskOf(const std::vector<bool> &rules) {
+    uint64_t mask = 0;
+    for (size_t r = 0; r < rules.size() && r < 64; ++r)
+      mask |= uint64_t(rules[r]) << r;
+    return mask;
+  }
+
+  /// A two-membership request whose decision removing `r` as well as the `removed` rules
+  /// changes (from the distinct outcomes the enumeration saw), if any.
+  const PairRequest *pairRemovalMatters(uint32_t r, const std::vector<bool> &removed) const {
+    const uint64_t before = ~maskOf(removed), after = before & ~(uint64_t{1} << r);
+    auto allowed = [](uint64_t allows, uint64_t denies, uint64_t kept) {
+      return (denies & kept) == 0 && (allows & kept) != 0;
+    };
+    for (const auto &[outcome, q] : pairFacts.outcomes)
+      if (allowed(outcome.first, outcome.second, before) !=
+          allowed(outcome.first, outcome.second, after))
+        return &q;
+    return nullptr;
+  }
+
   void checkRedundant(uint32_t r, std::vector<bool> removed) {
+    if (const PairRequest *q = pairRemovalMatters(r, removed)) {
+      // Confirmed with the reference on that very request.
+      std::vector<bool> withR = removed;
+      withR[r] = true;
+      const reference::PrincipalRequest request = q->toReference();
+      const Decision with = reference::decide(model, request, removed);
+      const Decision without = reference::decide(model, request, withR);
+      add(with.allowed != without.allowed ? FalseAlarm : Setup,
+          "redundant " + rule(r) + " changes " + q->describe(model) + ": with " + describe(with) +
+              ", without " + describe(without));
+      return;
+    }
     removed[r] = true;
     for (size_t i = 0; i < requests.size(); ++i) {
       if (!isInSpace(i))
@@ -684,9 +869,127 @@ private:
     }
   }
 
+  /// Enumerates the two-membership requests (membership_pairs.h) and keeps what the checks
+  /// need; every 61st request is re-decided with reference::decide, which must agree with the
+  /// composed decision.
+  void collectPairs() {
+    const size_t perms = model.permissions.size();
+    pairFacts = PairFacts{};
+    pairFacts.allowed.assign(perms, false);
+    pairFacts.allowedAlone.assign(model.roles.size() * perms, false);
+    PairRequests pairs(model, space);
+    if (!pairs.usable()) {
+      add(Setup, "more than 64 rules: requests with two memberships not checked");
+      return;
+    }
+    size_t seen = 0;
+    pairs.forEach([&](const PairRequest &q, const PairDecision &d) {
+      if (seen++ % 61 == 0)
+        verifyPair(q, d);
+      if (!d.gatesPass)
+        return;
+      ++pairFacts.count;
+      pairFacts.decides |= d.denies | (d.allowed() ? d.allows : 0);
+      for (uint64_t denies = d.denies; denies != 0; denies &= denies - 1)
+        for (uint64_t allows = d.allows; allows != 0; allows &= allows - 1)
+          pairFacts.coMatching.try_emplace(
+              {uint32_t(__builtin_ctzll(allows)), uint32_t(__builtin_ctzll(denies))}, q);
+      pairFacts.outcomes.try_emplace({d.allows, d.denies}, q);
+      if (d.allowed()) {
+        pairFacts.allowed[q.permission] = true;
+        if (q.a.role == q.b.role)
+          pairFacts.allowedAlone[q.a.role * perms + q.permission] = true;
+      }
+    });
+  }
+
+  void verifyPair(const PairRequest &q, const PairDecision &composed) {
+    const Decision d = reference::decide(model, q.toReference());
+    const bool gates = d.outcome == Outcome::Allowed || d.outcome == Outcome::DeniedByRule ||
+                       d.outcome == Outcome::NoAllow;
+    uint64_t allows = 0, denies = 0;
+    for (uint32_t r : d.matchingAllows)
+      allows |= uint64_t{1} << r;
+    for (uint32_t r : d.matchingDenies)
+      denies |= uint64_t{1} << r;
+    if (gates != composed.gatesPass || d.allowed != composed.allowed() ||
+        (gates && (allows != composed.allows || denies != composed.denies)))
+      add(Setup, "the composed decision of " + q.describe(model) + " is not the reference's " +
+                     describe(d));
+  }
+
   std::string witnessText(const analysis::Witness &w) const {
-    reference::Request q{w.seat.kind, w.roles, w.permission, w.relation, w.flags};
-    return describe(model, w.seat, q);
+    auto flags = [&](sema::FlagMask mask) {
+      std::string text = "{";
+      for (sema::FlagId f = 0; f < model.flags.size(); ++f)
+        if (mask >> f & 1)
+          text += (text.size() > 1 ? ", " : "") + model.flags[f].name;
+      return text + "}";
+    };
+    auto name = [](const auto &list, size_t i) { return i < list.size() ? list[i].name : "?"; };
+    std::string text = name(model.kinds, w.kind) + " " + flags(w.principalFlags) + " " +
+                       name(model.permissions, w.permission) + " on " +
+                       name(model.scopeKinds, w.target) + ":";
+    for (const analysis::WitnessMembership &m : w.memberships) {
+      text += " {";
+      for (sema::RoleId r : m.roles)
+        text += " " + name(model.roles, r);
+      text += " }@" + name(model.scopeKinds, m.scope) + " " + sema::relationName(m.relation) + " " +
+              flags(m.nodeFlags);
+    }
+    return text;
+  }
+
+  /// Why `w` is not a request of the space (empty if it is): its user type, roles its kind may
+  /// hold, flags where they can be set, one or two memberships placed as real trees place them
+  /// (the universal tree; the request space where that tree was cut short).
+  std::string outsideSpace(const analysis::Witness &w) const {
+    const size_t kinds = model.scopeKinds.size();
+    if (w.kind >= model.kinds.size() || w.permission >= model.permissions.size() ||
+        w.target >= kinds || w.memberships.empty() || w.memberships.size() > 2)
+      return "malformed";
+    const auto &targets = space.targetKinds(model.permissions[w.permission].resource);
+    if (std::find(targets.begin(), targets.end(), w.target) == targets.end())
+      return "the target is of a kind the permission's resource never is";
+    if (w.principalFlags & ~space.principalFlags(w.kind))
+      return "principal flags the user type does not have";
+    const auto &seats = space.seats();
+    for (const analysis::WitnessMembership &m : w.memberships) {
+      if (m.scope >= kinds ||
+          std::find(seats.begin(), seats.end(), analysis::Seat{w.kind, m.scope}) == seats.end())
+        return "a membership at a kind the user type does not sit at";
+      std::vector<sema::RoleId> sorted = m.roles;
+      std::sort(sorted.begin(), sorted.end());
+      if (sorted.empty() || std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        return "a membership without distinct roles";
+      for (sema::RoleId r : m.roles)
+        if (r >= model.roles.size() || !(model.roles[r].kinds >> w.kind & 1))
+          return "a role the user type cannot hold";
+      if (m.nodeFlags & ~space.nodeFlags(m.scope))
+        return "node flags its node's kind does not have";
+    }
+    const analysis::WitnessMembership &a = w.memberships[0];
+    if (w.memberships.size() == 1) {
+      const bool placed = tree.complete
+                              ? placements.single(w.target, a.scope, a.relation)
+                              : space.relationsTo(a.scope, w.target) >> unsigned(a.relation) & 1;
+      return placed ? "" : "no tree puts the membership there";
+    }
+    const analysis::WitnessMembership &b = w.memberships[1];
+    const bool placed =
+        placements.pair(w.target, a.scope, a.relation, b.scope, b.relation) ||
+        (!tree.complete && space.apartAt(w.target, a.scope, a.relation, b.scope, b.relation));
+    return placed ? "" : "no tree puts two distinct nodes there";
+  }
+
+  static reference::PrincipalRequest toReference(const analysis::Witness &w) {
+    reference::PrincipalRequest request;
+    request.kind = w.kind;
+    request.flags = w.principalFlags;
+    request.permission = w.permission;
+    for (const analysis::WitnessMembership &m : w.memberships)
+      request.memberships.push_back({m.roles, m.relation, m.nodeFlags});
+    return request;
   }
 
   void checkConflict(const analysis::Finding &f) {
@@ -695,12 +998,11 @@ private:
       return;
     }
     const analysis::Witness &w = *f.witness;
-    reference::Request q{w.seat.kind, w.roles, w.permission, w.relation, w.flags};
-    if (!inSpace(model, space, w.seat, q)) {
-      add(FalseAlarm, "conflict witness outside the space: " + witnessText(w));
+    if (std::string why = outsideSpace(w); !why.empty()) {
+      add(FalseAlarm, "conflict witness outside the space (" + why + "): " + witnessText(w));
       return;
     }
-    Decision d = reference::decide(model, q);
+    Decision d = reference::decide(model, toReference(w));
     for (uint32_t r : f.rules) {
       const auto &list =
           model.rules.at(r).effect == sema::Effect::Allow ? d.matchingAllows : d.matchingDenies;
@@ -724,22 +1026,27 @@ private:
       add(FalseAlarm, "escalation: " + model.roles[assigner].name + " does not assign " +
                           model.roles.at(assigned).name);
     const analysis::Witness &w = *f.witness;
-    reference::Request alone{w.seat.kind, {assigned}, w.permission, w.relation, w.flags};
-    if (!inSpace(model, space, w.seat, alone)) {
-      add(FalseAlarm, "escalation witness outside the space: " + witnessText(w));
+    if (std::string why = outsideSpace(w); !why.empty()) {
+      add(FalseAlarm, "escalation witness outside the space (" + why + "): " + witnessText(w));
       return;
     }
-    Decision d = reference::decide(model, alone);
+    if (w.memberships.size() != 1 || w.memberships[0].roles != std::vector<sema::RoleId>{assigned})
+      add(FalseAlarm,
+          "escalation witness does not hold the assigned role alone: " + witnessText(w));
+    Decision d = reference::decide(model, toReference(w));
     if (!d.allowed)
       add(FalseAlarm, "escalation: assigned role " + model.roles[assigned].name +
-                          " alone is not allowed at the witness " + describe(model, w.seat, alone) +
-                          " -> " + describe(d));
+                          " alone is not allowed at the witness " + witnessText(w) + " -> " +
+                          describe(d));
     for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
       if (allowedAlone[(assigner * model.permissions.size() + w.permission) * sema::kRelationCount +
                        rel])
         add(FalseAlarm, "escalation: assigner " + model.roles[assigner].name +
                             " alone is allowed " + model.permissions[w.permission].name + " at " +
                             sema::relationName(sema::Relation(rel)) + " somewhere");
+    if (pairFacts.allowedAlone[assigner * model.permissions.size() + w.permission])
+      add(FalseAlarm, "escalation: assigner " + model.roles[assigner].name +
+                          " held at two nodes is allowed " + model.permissions[w.permission].name);
     if (!(model.permissions[w.permission].applicableKinds & model.roles[assigner].kinds))
       add(FalseAlarm, "escalation: " + model.permissions[w.permission].name +
                           " applies to no user type of the assigner " + model.roles[assigner].name);
@@ -755,9 +1062,26 @@ private:
     for (const sema::ExclusiveSet &set : model.exclusives)
       together |= a != b && std::count(set.roles.begin(), set.roles.end(), a) &&
                   std::count(set.roles.begin(), set.roles.end(), b);
-    if (!together || !closure.at(r).at(a) || !closure[r].at(b))
+    if (!together || !closure.at(r).at(a) || !closure[r].at(b)) {
       add(FalseAlarm, "exclusive-forced: " + model.roles[r].name + " does not carry exclusive " +
                           model.roles[a].name + " and " + model.roles[b].name);
+      return;
+    }
+    // In requests: `r` held at one node passes the exclusive gate, while `a` and `b` held at
+    // two nodes of one tree do not (exclusive is per principal within a tree).
+    for (sema::KindId k = 0; k < model.kinds.size(); ++k) {
+      if (!(model.roles[r].kinds >> k & 1) || model.permissions.empty())
+        continue;
+      reference::PrincipalRequest one{k, 0, {{{r}, sema::Relation::Same, 0}}, 0};
+      reference::PrincipalRequest two{
+          k, 0, {{{a}, sema::Relation::Same, 0}, {{b}, sema::Relation::Descendant, 0}}, 0};
+      if (reference::decide(model, one).outcome == Outcome::Exclusive ||
+          reference::decide(model, two).outcome != Outcome::Exclusive)
+        add(FalseAlarm, "exclusive-forced: the exclusive gate does not tell " +
+                            model.roles[r].name + " from " + model.roles[a].name + " and " +
+                            model.roles[b].name + " at two nodes");
+      break;
+    }
   }
 
   void checkLifecycle(const analysis::Finding &f) {
@@ -782,14 +1106,30 @@ private:
   Mutation mutation;
   uint64_t seed;
   std::vector<std::vector<bool>> closure; // closure[r][s]: role r carries the rules of s
+  static constexpr size_t kTreeNodes = 1500;
+  ConcreteTree tree; // every placement of a target and two memberships, by real nodes
+  Placements placements;
   std::vector<SpaceRequest> requests;
   std::vector<Decision> decisions;
+  /// What the two-membership requests show (collectPairs).
+  struct PairFacts {
+    size_t count = 0;
+    uint64_t decides = 0;           // rules that decide one of them
+    std::vector<bool> allowed;      // per permission
+    std::vector<bool> allowedAlone; // [role * permissions + p]: both memberships hold `role`
+    /// (allow rule, deny rule) that both match one of them, with the first such request.
+    std::map<std::pair<uint32_t, uint32_t>, PairRequest> coMatching;
+    /// Each distinct (allows, denies) of the requests that pass the gates, with one request:
+    /// what removing rules would change depends on nothing else.
+    std::map<std::pair<uint64_t, uint64_t>, PairRequest> outcomes;
+  } pairFacts;
   std::vector<Mismatch> mismatches;
 };
 
 struct SeedResult {
   std::vector<Mismatch> mismatches;
   size_t requests = 0;
+  size_t pairs = 0;
   bool injected = false;
 };
 
@@ -805,6 +1145,7 @@ SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
   PolicyCheck check(*compiled->model, *compiled, options.mutation, seed);
   result.mismatches = check.run();
   result.requests = check.requestCount();
+  result.pairs = check.pairCount();
   result.injected = check.injected;
   if (!options.checkMisses)
     std::erase_if(result.mismatches, [](const Mismatch &m) { return m.category == Miss; });
@@ -828,7 +1169,8 @@ int usage() {
                "  --repro SEED    one policy: print it, write DIR/diff_SEED.lat, list mismatches\n"
                "  --no-miss-checks  do not count analyzer misses as failures\n"
                "  --mutate KIND   self-test: inject a known bug (table, unreachable, redundant,\n"
-               "                  dead, conflict, escalation); succeeds iff the checks catch it\n");
+               "                  dead, conflict, escalation, conflict-memberships,\n"
+               "                  redundant-memberships); succeeds iff the checks catch it\n");
   return 2;
 }
 
@@ -882,7 +1224,7 @@ int main(int argc, char **argv) {
   const bool withAnalyzer = false;
 #endif
   auto start = std::chrono::steady_clock::now();
-  uint64_t passed = 0, failed = 0, requests = 0;
+  uint64_t passed = 0, failed = 0, requests = 0, pairRequests = 0;
   uint64_t byCategory[CategoryCount] = {};
   uint64_t injected = 0, caught = 0; // --mutate
   const Category expected = options.mutation == Mutation::Table ? TableVsReference : FalseAlarm;
@@ -891,6 +1233,7 @@ int main(int argc, char **argv) {
     std::string text;
     SeedResult result = checkSeed(seed, options, text);
     requests += result.requests;
+    pairRequests += result.pairs;
     if (options.mutation != Mutation::None) {
       injected += result.injected;
       caught += std::any_of(result.mismatches.begin(), result.mismatches.end(),
@@ -901,7 +1244,8 @@ int main(int argc, char **argv) {
       std::printf("// seed %llu\n%s\n", (unsigned long long)seed, text.c_str());
       std::string path = options.outDir + "/diff_" + std::to_string(seed) + ".lat";
       std::ofstream(path) << "// lattice_diff_test --repro " << seed << "\n" << text;
-      std::printf("written to %s; %zu requests checked\n", path.c_str(), result.requests);
+      std::printf("written to %s; %zu requests checked, %zu with two memberships\n", path.c_str(),
+                  result.requests, result.pairs);
     }
     if (result.mismatches.empty()) {
       ++passed;
@@ -929,10 +1273,12 @@ int main(int argc, char **argv) {
     std::fflush(stdout);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("seeds %llu..%llu, %llu requests, analyzer checks %s, %.1f s\n",
+  std::printf("seeds %llu..%llu, %llu requests (and %llu with two memberships), analyzer checks "
+              "%s, %.1f s\n",
               (unsigned long long)options.seed,
               (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
-              withAnalyzer ? "on" : "off (analyze() not linked)", seconds);
+              (unsigned long long)pairRequests, withAnalyzer ? "on" : "off (analyze() not linked)",
+              seconds);
   if (options.mutation != Mutation::None) {
     // Every injected false finding must be caught; a table bug at least somewhere.
     bool ok = options.mutation == Mutation::Table ? caught > 0 : injected > 0 && caught == injected;

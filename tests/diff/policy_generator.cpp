@@ -1,5 +1,7 @@
 // policy_generator.cpp - builds a random policy's shape first (trees, kinds, actions, flags,
 // roles), then prints it as .lat text; every choice respects the checks of compiler/sema.
+// Recursive scopes and resources that are scopes are drawn from a second stream, so that adding
+// them left the rest of each seed's policy as it was.
 #include "policy_generator.h"
 
 #include <algorithm>
@@ -21,7 +23,8 @@ struct Action {
 struct Resource {
   std::vector<Action> actions;
   uint32_t groups = 0;
-  std::vector<uint32_t> owners; // empty: any
+  std::vector<uint32_t> owners; // scope kinds; empty: any
+  int kind = -1;                // `as scope`: its own scope kind
 };
 
 struct FlagShape {
@@ -36,12 +39,13 @@ struct RoleShape {
 
 class Generator {
 public:
-  explicit Generator(uint64_t seed) : rng(seed) {}
+  explicit Generator(uint64_t seed) : rng(seed), extra(seed ^ 0x5DEECE66Dull) {}
 
   std::string run() {
     makeScopes();
     makeUserTypes();
     makeResources();
+    makeResourceScopes();
     makeFlags();
     makeRoles();
     out += "policy gen;\n";
@@ -77,7 +81,11 @@ private:
       text += (text.empty() ? "" : ", ") + name(id);
     return text;
   }
-  static std::string scopeName(uint32_t id) { return "s" + std::to_string(id); }
+  /// Scope kinds: the declared ones (`s0`...), then the resources that are scopes (`r1`...).
+  std::string scopeName(uint32_t id) const {
+    return id < scopeCount ? "s" + std::to_string(id)
+                           : "r" + std::to_string(scopeResource[id - scopeCount]);
+  }
   static std::string userName(uint32_t id) { return "u" + std::to_string(id); }
   static std::string roleName(uint32_t id) { return "ro" + std::to_string(id); }
   static std::string flagName(uint32_t id) { return "f" + std::to_string(id); }
@@ -100,8 +108,39 @@ private:
       }
       uint32_t count = (s >= 2 && rng.chance(25)) ? 2 : 1;
       parents[s] = pick(s, count); // earlier kinds only: no cycles
+      if (extra.chance(20))
+        parents[s].push_back(s); // recursive: also under itself
     }
   }
+
+  /// Some resources with owners become scopes (their instances are nodes under the owners,
+  /// sometimes under each other as well); some user types then sit at them too, and a later
+  /// resource may be owned by one of them.
+  void makeResourceScopes() {
+    for (uint32_t r = 0; r < resources.size(); ++r) {
+      Resource &res = resources[r];
+      if (res.owners.empty() || !extra.chance(25))
+        continue;
+      for (uint32_t earlier = 0; earlier < r; ++earlier)
+        if (resources[earlier].kind >= 0 && extra.chance(30)) {
+          res.owners = {uint32_t(resources[earlier].kind)};
+          break;
+        }
+      res.kind = int(scopeCount + scopeResource.size());
+      scopeResource.push_back(r);
+      parents.push_back(res.owners);
+      if (extra.chance(15))
+        parents.back().push_back(uint32_t(res.kind)); // documents in documents
+    }
+    for (Resource &res : resources)
+      if (res.kind < 0 && !res.owners.empty() && !scopeResource.empty() && extra.chance(30))
+        res.owners = {scopeCount + extra.between(0, uint32_t(scopeResource.size()) - 1)};
+    for (auto &scopes : users)
+      if (!scopeResource.empty() && extra.chance(40))
+        scopes.push_back(scopeCount + extra.between(0, uint32_t(scopeResource.size()) - 1));
+  }
+
+  uint32_t allScopes() const { return scopeCount + uint32_t(scopeResource.size()); }
 
   void makeUserTypes() {
     users.resize(rng.between(1, 3));
@@ -133,7 +172,7 @@ private:
 
   void makeFlags() {
     std::vector<uint32_t> seated;
-    for (uint32_t s = 0; s < scopeCount; ++s)
+    for (uint32_t s = 0; s < allScopes(); ++s)
       for (const auto &scopes : users)
         if (std::find(scopes.begin(), scopes.end(), s) != scopes.end()) {
           seated.push_back(s);
@@ -147,7 +186,7 @@ private:
           for (uint32_t i : pick(seated.size(), rng.chance(30) ? 2 : 1))
             flag.scopes.push_back(seated[i]);
         } else {
-          flag.scopes = pick(scopeCount, 1);
+          flag.scopes = pick(allScopes(), 1);
         }
       }
       if (form >= 6) // on user types (form 9: both)
@@ -211,14 +250,15 @@ private:
     for (uint32_t s = 0; s < scopeCount; ++s) {
       out += "scope " + scopeName(s);
       if (!parents[s].empty())
-        out += " under " + list(parents[s], scopeName);
+        out += " under " + list(parents[s], [&](uint32_t id) { return scopeName(id); });
       out += ";\n";
     }
   }
 
   void printUserTypes() {
     for (uint32_t k = 0; k < users.size(); ++k)
-      out += "usertype " + userName(k) + " at " + list(users[k], scopeName) + ";\n";
+      out += "usertype " + userName(k) + " at " +
+             list(users[k], [&](uint32_t id) { return scopeName(id); }) + ";\n";
   }
 
   /// The actions of `group` (-1: ungrouped) as declarations; neighbours with the same `for`
@@ -248,8 +288,12 @@ private:
     for (uint32_t r = 0; r < resources.size(); ++r) {
       const Resource &res = resources[r];
       out += "resource r" + std::to_string(r);
-      if (!res.owners.empty())
-        out += " owned_by " + list(res.owners, scopeName);
+      if (res.kind >= 0) // owned by its owners and, when recursive, by its own kind
+        out += " owned_by " +
+               list(parents[uint32_t(res.kind)], [&](uint32_t id) { return scopeName(id); }) +
+               " as scope";
+      else if (!res.owners.empty())
+        out += " owned_by " + list(res.owners, [&](uint32_t id) { return scopeName(id); });
       out += " {\n";
       std::string ungrouped = actionDecls(res, -1, "\n  ");
       if (!ungrouped.empty())
@@ -267,7 +311,7 @@ private:
 
   void printFlags() {
     for (uint32_t f = 0; f < flags.size(); ++f) {
-      std::string targets = list(flags[f].scopes, scopeName);
+      std::string targets = list(flags[f].scopes, [&](uint32_t id) { return scopeName(id); });
       for (uint32_t k : bits(flags[f].kinds))
         targets += (targets.empty() ? "" : ", ") + userName(k);
       out += "flag " + flagName(f) + " on " + targets + ";\n";
@@ -379,10 +423,12 @@ private:
   }
 
   Rng rng;
+  Rng extra; // recursion and resources that are scopes
   std::string out;
-  uint32_t scopeCount = 0;
-  std::vector<std::vector<uint32_t>> parents;
-  std::vector<std::vector<uint32_t>> users; // scope kinds per user type
+  uint32_t scopeCount = 0;                    // declared with `scope`
+  std::vector<uint32_t> scopeResource;        // per further scope kind: its resource
+  std::vector<std::vector<uint32_t>> parents; // per scope kind (both sorts)
+  std::vector<std::vector<uint32_t>> users;   // scope kinds per user type
   std::vector<Resource> resources;
   std::vector<FlagShape> flags;
   std::vector<RoleShape> roles;

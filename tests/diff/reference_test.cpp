@@ -2,6 +2,7 @@
 // extends, stacking, deny-overrides, conditions, an excluded rule) and for the request space.
 #include "analysis/request_space.h"
 #include "compile_helper.h"
+#include "concrete_tree.h"
 #include "policy_generator.h"
 #include "reference/interpreter.h"
 #include "request_enum.h"
@@ -375,14 +376,112 @@ TEST_F(Space, EnumerationCoversTheSpaceOnly) {
   EXPECT_EQ(tenant, 4u * 7u * 2u);
 }
 
+TEST_F(Space, ResourceNodesAndRecursiveScopes) {
+  load("scope organization;\nscope folder under organization, folder;\n"
+       "resource doc owned_by folder as scope { read; }\n"
+       "resource note owned_by doc { read; }\nusertype u at organization, folder, doc;\n"
+       "role r for u { allow * in tenant; }\n");
+  using R = Relation;
+  // A request for `doc` is about the document's own node, under a folder.
+  EXPECT_EQ(space->targetKinds(resource("doc")), std::vector<uint32_t>{scope("doc")});
+  EXPECT_EQ(relations("doc", "doc"), rels({R::Same, R::Tenant}));
+  EXPECT_EQ(relations("organization", "doc"), rels({R::Descendant}));
+  EXPECT_EQ(relations("doc", "note"), rels({R::Same, R::Tenant}));
+  // Folders in folders: every relation between two folders occurs.
+  EXPECT_EQ(space->relationsTo(scope("folder"), scope("folder")),
+            rels({R::Same, R::Descendant, R::Ancestor, R::Tenant}));
+  EXPECT_EQ(relations("folder", "doc"), rels({R::Descendant, R::Tenant}));
+}
+
+TEST_F(Space, TwoMembershipsStandApartAsTreesAllow) {
+  load("scope region;\nscope brand;\nscope store under region, brand;\n"
+       "scope tenant;\nscope account under tenant;\n"
+       "scope organization;\nscope folder under organization, folder;\n"
+       "resource thing { use; }\nusertype u at region, brand, store, tenant, account, "
+       "organization, folder;\nrole r for u { allow * in tenant; }\n");
+  using R = Relation;
+  auto apart = [&](const char *target, const char *a, R ra, const char *b, R rb) {
+    return space->apartAt(scope(target), scope(a), ra, scope(b), rb);
+  };
+  // A store has one parent: a region or a brand, never both above it.
+  EXPECT_TRUE(space->relationsTo(scope("region"), scope("store")) >> unsigned(R::Descendant) & 1);
+  EXPECT_FALSE(apart("store", "region", R::Descendant, "brand", R::Descendant));
+  EXPECT_FALSE(apart("store", "region", R::Descendant, "brand", R::Tenant));
+  // Two distinct nodes are never both the target.
+  EXPECT_FALSE(apart("account", "account", R::Same, "account", R::Same));
+  // One account above the target account? Accounts do not nest; folders do.
+  EXPECT_FALSE(apart("account", "account", R::Descendant, "account", R::Descendant));
+  EXPECT_TRUE(apart("folder", "folder", R::Descendant, "folder", R::Descendant));
+  EXPECT_TRUE(apart("folder", "organization", R::Descendant, "folder", R::Descendant));
+  // The tenant above an account, and another account of it.
+  EXPECT_TRUE(apart("account", "tenant", R::Descendant, "account", R::Tenant));
+  EXPECT_TRUE(apart("account", "account", R::Tenant, "account", R::Tenant));
+  EXPECT_TRUE(apart("account", "account", R::Same, "tenant", R::Descendant));
+  // A root target: nothing is elsewhere from it.
+  EXPECT_FALSE(apart("tenant", "tenant", R::Same, "account", R::Tenant));
+  EXPECT_TRUE(apart("tenant", "tenant", R::Same, "account", R::Ancestor));
+}
+
+TEST(ConcreteTree, TheUniversalTreeShowsWhatTheSpaceSays) {
+  auto compiled = testing::compile(
+      "scope organization;\nscope folder under organization, folder;\nscope team;\n"
+      "scope squad under team, organization;\nresource doc owned_by folder as scope { read; }\n");
+  ASSERT_TRUE(compiled->model) << compiled->describe();
+  const sema::Model &m = *compiled->model;
+  analysis::RequestSpace space(m);
+  ConcreteTree tree = ConcreteTree::universal(m, 5000);
+  ASSERT_TRUE(tree.complete);
+  Placements placements(tree, m.scopeKinds.size());
+  const uint32_t kinds = uint32_t(m.scopeKinds.size());
+  for (uint32_t o = 0; o < kinds; ++o)
+    for (uint32_t a = 0; a < kinds; ++a)
+      for (unsigned ra = 0; ra < sema::kRelationCount; ++ra) {
+        EXPECT_EQ(placements.single(o, a, Relation(ra)), bool(space.relationsTo(a, o) >> ra & 1));
+        for (uint32_t b = 0; b < kinds; ++b)
+          for (unsigned rb = 0; rb < sema::kRelationCount; ++rb)
+            EXPECT_EQ(placements.pair(o, a, Relation(ra), b, Relation(rb)),
+                      space.apartAt(o, a, Relation(ra), b, Relation(rb)))
+                << m.scopeKinds[o].name << " " << m.scopeKinds[a].name << " " << ra << " "
+                << m.scopeKinds[b].name << " " << rb;
+      }
+  // Paths and relations by walking parents.
+  for (uint32_t v = 0; v < tree.size(); ++v) {
+    EXPECT_EQ(tree.path(v).back(), 1000 + uint64_t(v));
+    EXPECT_EQ(tree.relation(v, v), Relation::Same);
+    if (tree.parent[v] >= 0) {
+      EXPECT_EQ(tree.relation(uint32_t(tree.parent[v]), v), Relation::Descendant);
+      EXPECT_EQ(tree.relation(v, uint32_t(tree.parent[v])), Relation::Ancestor);
+    }
+  }
+}
+
 TEST(Generator, SameSeedSameTextAndItCompiles) {
+  size_t recursive = 0, resourceScopes = 0, seatedAtResources = 0;
   for (uint64_t seed = 1; seed <= 200; ++seed) {
     std::string text = generatePolicy(seed);
     EXPECT_EQ(text, generatePolicy(seed));
     auto compiled = testing::compile(text);
     EXPECT_TRUE(compiled->model && compiled->diags.errors() == 0) << "seed " << seed << "\n"
                                                                   << text << compiled->describe();
+    if (!compiled->model)
+      continue;
+    const sema::Model &m = *compiled->model;
+    bool seated = false;
+    for (sema::ScopeKindId s = 0; s < m.scopeKinds.size(); ++s) {
+      const auto &parents = m.scopeKinds[s].parents;
+      recursive += std::find(parents.begin(), parents.end(), s) != parents.end();
+    }
+    for (const sema::Resource &r : m.resources) {
+      resourceScopes += r.scope.has_value();
+      for (const sema::PrincipalKind &k : m.kinds)
+        seated |= r.scope && std::count(k.scopes.begin(), k.scopes.end(), *r.scope);
+    }
+    seatedAtResources += seated;
   }
+  // The generator makes recursive scopes and resources that are scopes, with principals there.
+  EXPECT_GT(recursive, 20u);
+  EXPECT_GT(resourceScopes, 20u);
+  EXPECT_GT(seatedAtResources, 10u);
   EXPECT_NE(generatePolicy(1), generatePolicy(2));
 }
 
