@@ -23,20 +23,29 @@ llvm::StringRef SourceManager::name(uint32_t file) const {
   return mgr.getMemoryBuffer(file)->getBufferIdentifier();
 }
 
+uint32_t SourceManager::lineStart(uint32_t file, uint32_t offset) const {
+  llvm::StringRef buffer = text(file);
+  offset = std::min<uint32_t>(offset, buffer.size());
+  // StringRef::rfind(c, from) looks strictly before `from`.
+  size_t newline = buffer.rfind('\n', offset);
+  if (newline != llvm::StringRef::npos)
+    return static_cast<uint32_t>(newline + 1);
+  return std::min(bomSize(file), offset);
+}
+
 LineColumn SourceManager::lineColumn(uint32_t file, uint32_t offset) const {
   llvm::StringRef buffer = text(file);
   offset = std::min<uint32_t>(offset, buffer.size());
   auto [line, column] =
       mgr.getLineAndColumn(llvm::SMLoc::getFromPointer(buffer.data() + offset), file);
+  if (line == 1) // an offset inside the byte order mark is column 1
+    column = std::max<unsigned>(1, column - std::min(bomSize(file), offset));
   return {line, column};
 }
 
 llvm::StringRef SourceManager::lineText(uint32_t file, uint32_t offset) const {
   llvm::StringRef buffer = text(file);
-  offset = std::min<uint32_t>(offset, buffer.size());
-  // StringRef::rfind(c, from) looks strictly before `from`.
-  size_t newline = buffer.rfind('\n', offset);
-  size_t start = newline == llvm::StringRef::npos ? 0 : newline + 1;
+  size_t start = lineStart(file, offset);
   size_t stop = buffer.find_first_of("\r\n", start);
   if (stop == llvm::StringRef::npos)
     stop = buffer.size();

@@ -29,6 +29,10 @@ struct SourceRange {
   }
 };
 
+/// The UTF-8 byte order mark. A file may start with it; it is not part of the text: ANTLR skips
+/// it, line 1's columns and snippet start after it, and `fmt` keeps it (docs/fmt.md).
+inline constexpr llvm::StringLiteral kUtf8Bom = "\xEF\xBB\xBF";
+
 struct LineColumn {
   unsigned line = 0;
   unsigned column = 0;
@@ -44,8 +48,14 @@ public:
   llvm::StringRef name(uint32_t file) const;
   uint32_t fileCount() const { return mgr.getNumBuffers(); }
 
+  /// 3 if the buffer starts with a UTF-8 byte order mark, else 0.
+  uint32_t bomSize(uint32_t file) const { return text(file).startswith(kUtf8Bom) ? 3 : 0; }
+  /// Offset of the first byte of the line holding `offset` (after the BOM on line 1).
+  uint32_t lineStart(uint32_t file, uint32_t offset) const;
+
+  /// 1-based line and byte column; columns of line 1 do not count a byte order mark.
   LineColumn lineColumn(uint32_t file, uint32_t offset) const;
-  /// The text of the line holding `offset`, without its line break.
+  /// The text of the line holding `offset`, without its line break (nor a byte order mark).
   llvm::StringRef lineText(uint32_t file, uint32_t offset) const;
 
 private:

@@ -66,8 +66,7 @@ public:
   unsigned column(uint32_t file, uint32_t offset) const {
     llvm::StringRef buffer = sources.text(file);
     offset = std::min<uint32_t>(offset, buffer.size());
-    size_t newline = buffer.rfind('\n', offset);
-    size_t start = newline == llvm::StringRef::npos ? 0 : newline + 1;
+    size_t start = sources.lineStart(file, offset);
     unsigned column = 1;
     for (size_t i = start; i < offset; ++i)
       column += (static_cast<unsigned char>(buffer[i]) & 0xC0) != 0x80;

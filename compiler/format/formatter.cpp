@@ -636,7 +636,11 @@ std::optional<std::string> formatSource(uint32_t fileId, const SourceManager &so
   std::optional<std::vector<Token>> tokens = parse::lexTokens(fileId, sources, diags);
   if (!tokens)
     return std::nullopt;
-  return Formatter(sources.text(fileId), std::move(*tokens)).run(*file);
+  std::optional<std::string> out = Formatter(sources.text(fileId), std::move(*tokens)).run(*file);
+  // A byte order mark is kept (an editor put it there on purpose) and never added.
+  if (out && sources.bomSize(fileId) > 0)
+    out->insert(0, kUtf8Bom.data(), kUtf8Bom.size());
+  return out;
 }
 
 } // namespace lattice::format

@@ -62,8 +62,10 @@ std::optional<SourceText> SourceText::check(uint32_t fileId, const SourceManager
     p += length;
   }
   if (!ascii) {
+    // ANTLR's input stream drops a leading byte order mark: its code point 0 is the one after.
+    const unsigned char *first = begin + sources.bomSize(fileId);
     result.codePointOffsets.reserve(text.size() + 1);
-    for (const unsigned char *p = begin; p < end; p += utf8SequenceLength(p, end))
+    for (const unsigned char *p = first; p < end; p += utf8SequenceLength(p, end))
       result.codePointOffsets.push_back(static_cast<uint32_t>(p - begin));
     result.codePointOffsets.push_back(result.size);
   }
