@@ -1,5 +1,6 @@
 // cmd_explain.cpp - `lattice explain TABLE ...`: answer one request like `query`, then say why,
 // naming the deciding rules with file:line from the table's sidecar source map (`TABLE.map`).
+#include "base/json_input.h"
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
@@ -23,6 +24,9 @@ const std::vector<OptionSpec> kExplainOptions = requestOptions({
 });
 
 // --- the source map as read back ------------------------------------------------------------
+
+/// 10,000 roles make a 20 MB map; a map past this size is refused rather than parsed.
+constexpr size_t kMaxSourceMapBytes = size_t(256) << 20;
 
 struct MapClause {
   std::vector<std::string> required, forbidden;
@@ -109,13 +113,13 @@ std::optional<std::string> loadMap(const std::string &path, const std::string &t
     return fmt::format("cannot read the source map `{}`: {}; rebuild the table with `lattice "
                        "build` (it writes the map unless given `--no-source-map`)",
                        path, buffer.getError().message());
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse((*buffer)->getBuffer());
-  if (!parsed) {
-    llvm::consumeError(parsed.takeError());
-    return fmt::format("`{}` is not a source map (invalid JSON); rebuild the table with "
+  JsonError where;
+  std::optional<llvm::json::Value> parsed =
+      parseJson((*buffer)->getBuffer(), JsonLimits{kMaxSourceMapBytes, kMaxJsonDepth}, where);
+  if (!parsed)
+    return fmt::format("`{}` is not a source map: invalid JSON at {}; rebuild the table with "
                        "`lattice build`",
-                       path);
-  }
+                       path, where.describe());
   const llvm::json::Object *root = parsed->getAsObject();
   if (root == nullptr || str(*root, "format") != "lattice-source-map" ||
       root->getInteger("version").getValueOr(-1) != emit::kSourceMapVersion)

@@ -1,5 +1,6 @@
 // cmd_query.cpp - `lattice query TABLE ...`: answer one request given by flags, or a JSONL
 // stream of requests (one JSON object per line in, one JSON decision per line out).
+#include "base/json_input.h"
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
@@ -42,10 +43,15 @@ bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
   return true;
 }
 
+/// A request line is one JSON object; 1 MiB is far more than any real request needs.
+constexpr size_t kMaxRequestLineBytes = 1 << 20;
+
 bool parseJsonRequest(const std::string &line, NamedRequest &request, std::string &error) {
-  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(line);
+  JsonError where;
+  std::optional<llvm::json::Value> parsed =
+      parseJson(line, JsonLimits{kMaxRequestLineBytes, kMaxJsonDepth}, where);
   if (!parsed) {
-    error = "invalid JSON: " + llvm::toString(parsed.takeError());
+    error = fmt::format("invalid JSON at column {}: {}", where.column, where.message);
     return false;
   }
   const llvm::json::Object *object = parsed->getAsObject();

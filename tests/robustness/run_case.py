@@ -352,6 +352,24 @@ def query_malformed_requests(c):
              stream="stdout")
 
 
+def json_deep_nesting(c):
+    # llvm::json recurses once per level: 100,000 brackets used to overflow the stack (SIGSEGV).
+    # The CLI checks depth first (64 levels) and says where, for request lines and source maps.
+    good_table(c)
+    table = c.path("good.ltab")
+    deep = "[" * 100_000 + "\n" + '{"a":' * 100_000 + "\n"
+    out, _ = c.expect(["query", table, "--requests", c.write("deep.jsonl", deep)], [1],
+                      stream="stdout")
+    answers = [json.loads(line) for line in out.decode().splitlines()]
+    for number, answer in enumerate(answers, 1):
+        if answer.get("line") != number or "nested deeper than 64" not in answer.get("error", ""):
+            raise Failure("line %d: expected a nesting error, got %s" % (number, answer))
+    if len(answers) != 2:
+        raise Failure("expected 2 answers, got %d" % len(answers))
+    c.expect(["explain", table, "--map", c.write("deep.map", '{"format": ' + "[" * 100_000)] +
+             QUERY, [2], ["invalid JSON at line 1, column 75: nested deeper than 64 levels"])
+
+
 def build_unwritable_output(c):
     policy = c.write("ok.lat", GOOD_POLICY)
     c.expect(["build", policy, "-o", c.path("no/such/dir/out.ltab")], [2],
@@ -364,7 +382,7 @@ CASES = {f.__name__: f for f in [
     huge_single_line, unterminated_strings_100k, directory_as_file, nonexistent_file, dev_null,
     dev_zero, many_bad_characters, many_syntax_errors, deep_extends_chain, deep_scope_chain,
     query_truncated_table, query_random_table, query_empty_table, query_text_table,
-    query_directory_table, query_nonexistent_table, query_malformed_requests,
+    query_directory_table, query_nonexistent_table, query_malformed_requests, json_deep_nesting,
     build_unwritable_output]}
 
 
