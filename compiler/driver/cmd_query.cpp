@@ -1,5 +1,6 @@
 // cmd_query.cpp - `lattice query TABLE ...`: answer one request given by flags, or a JSONL
 // stream of requests (one JSON object per line in, one JSON decision per line out).
+#include "base/input_file.h"
 #include "base/json_input.h"
 #include "driver/args.h"
 #include "driver/commands.h"
@@ -10,8 +11,6 @@
 #include "llvm/Support/JSON.h"
 
 #include <fmt/format.h>
-#include <fstream>
-#include <iostream>
 
 namespace lattice::driver {
 namespace {
@@ -74,18 +73,45 @@ bool parseJsonRequest(const std::string &line, NamedRequest &request, std::strin
          readStringArray(*object, "flags", request.flags, error);
 }
 
-int answerStream(const lattice_table *table, std::istream &in) {
-  std::string line;
+/// Answers every line of `in`, one JSON answer per line on stdout. A line longer than the cap
+/// is answered with an error and ends the run (an endless line, `/dev/zero`, cannot be skipped);
+/// so does a read error. Both are I/O failures: exit 2.
+int answerStream(const lattice_table *table, InputFile &in, const std::string &name) {
+  std::string line, error;
   int exitCode = ExitOk;
   size_t lineNumber = 0;
   std::vector<uint32_t> roles;
-  while (std::getline(in, line)) {
+  auto print = [](llvm::json::Object out) {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    os << llvm::json::Value(std::move(out));
+    std::fputs(os.str().c_str(), stdout);
+    std::fputc('\n', stdout);
+  };
+  for (;;) {
+    InputFile::Line status = in.readLine(line, kMaxRequestLineBytes, error);
+    if (status == InputFile::Line::End)
+      break;
     ++lineNumber;
+    if (status == InputFile::Line::Error) {
+      std::fflush(stdout);
+      fmt::print(stderr, "lattice query: error: cannot read `{}` at line {}: {}\n", name,
+                 lineNumber, error);
+      return ExitUsage;
+    }
+    if (status == InputFile::Line::TooLong) {
+      std::string tooLong = fmt::format("line longer than {} bytes", kMaxRequestLineBytes);
+      print(llvm::json::Object{
+          {"line", static_cast<int64_t>(lineNumber)}, {"decision", "deny"}, {"error", tooLong}});
+      std::fflush(stdout);
+      fmt::print(stderr, "lattice query: error: `{}` line {}: {}; stopped reading\n", name,
+                 lineNumber, tooLong);
+      return ExitUsage;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
     NamedRequest named;
     lattice_request request;
-    std::string error;
     llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
     if (!parseJsonRequest(line, named, error) ||
         !resolveRequest(table, named, roles, request, error)) {
@@ -99,10 +125,7 @@ int answerStream(const lattice_table *table, std::istream &in) {
       if (const char *role = lattice_role_name(table, decision.deciding_role))
         out["role"] = role;
     }
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << llvm::json::Value(std::move(out));
-    std::cout << os.str() << '\n';
+    print(std::move(out));
   }
   return exitCode;
 }
@@ -163,14 +186,15 @@ int runQuery(const Argv &argv) {
   if (auto target = args->get("--can-assign"))
     return answerCanAssign(table.get(), *args, *target);
   if (auto requests = args->get("--requests")) {
-    if (*requests == "-")
-      return answerStream(table.get(), std::cin);
-    std::ifstream in(*requests);
+    std::optional<InputFile> in =
+        *requests == "-" ? InputFile::standardInput() : InputFile::open(*requests, error);
     if (!in) {
-      fmt::print(stderr, "lattice query: error: cannot read `{}`\n", *requests);
+      fmt::print(stderr, "lattice query: error: cannot read `{}`: {}\n", *requests, error);
       return ExitUsage;
     }
-    return answerStream(table.get(), in);
+    int code = answerStream(table.get(), *in, *requests == "-" ? "<stdin>" : *requests);
+    std::fflush(stdout);
+    return code;
   }
   NamedRequest named = namedRequest(*args);
   std::vector<uint32_t> roles;

@@ -54,7 +54,8 @@ class Case:
         return path
 
     def run(self, args, stdin=None, timeout=10.0):
-        """Runs lattice with limits; returns (exit code, stdout, stderr, seconds)."""
+        """Runs lattice with limits; returns (exit code, stdout, stderr, seconds). `stdin` is
+        bytes to send, or an open file (object or descriptor) to read from."""
         def limit():
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -62,8 +63,10 @@ class Case:
         env = dict(os.environ, NO_COLOR="1")
         env.pop("LATTICE_STDLIB", None)
         try:
-            proc = subprocess.run([self.lattice] + args, input=stdin, capture_output=True,
-                                  timeout=timeout, preexec_fn=limit, env=env)
+            feed = {"input": stdin} if stdin is None or isinstance(stdin, bytes) else \
+                {"stdin": stdin}
+            proc = subprocess.run([self.lattice] + args, capture_output=True,
+                                  timeout=timeout, preexec_fn=limit, env=env, **feed)
         except subprocess.TimeoutExpired:
             raise Failure("timed out after %.0f s: lattice %s" % (timeout, " ".join(args)))
         seconds = time.monotonic() - start
@@ -370,6 +373,36 @@ def json_deep_nesting(c):
              QUERY, [2], ["invalid JSON at line 1, column 75: nested deeper than 64 levels"])
 
 
+def query_requests_unreadable(c):
+    # Read errors and endless lines used to end the loop silently with exit 0 (or grow memory
+    # without bound): now the run stops, says why on stderr, and exits 2.
+    good_table(c)
+    table = c.path("good.ltab")
+    c.expect(["query", table, "--requests", c.work], [2], ["cannot read", "directory"])
+    directory = os.open(c.work, os.O_RDONLY)
+    try:
+        c.expect(["query", table, "--requests", "-"], [2], ["cannot read `<stdin>`"],
+                 stdin=directory)
+    finally:
+        os.close(directory)
+    with open("/dev/zero", "rb") as zero:
+        out, _ = c.expect(["query", table, "--requests", "-"], [2],
+                          ["line 1: line longer than 1048576 bytes; stopped reading"],
+                          stdin=zero)
+    if b'"error":"line longer than 1048576 bytes"' not in out:
+        raise Failure("the endless line got no answer: %r" % out[:200])
+    # A good line, then a 2 MiB line: the first is answered, the second refused, exit 2.
+    good = json.dumps({"kind": "staff", "roles": ["manager"], "permission": "order.view",
+                       "relation": "same"})
+    long_line = '{"kind": "' + "x" * (2 << 20) + '"}'
+    out, _ = c.expect(["query", table, "--requests",
+                       c.write("long.jsonl", good + "\n" + long_line + "\n" + good + "\n")],
+                      [2], ["line 2: line longer than"])
+    answers = [json.loads(line) for line in out.decode().splitlines()]
+    if [a.get("line") for a in answers] != [1, 2] or answers[0].get("decision") != "allow":
+        raise Failure("expected line 1 allowed and line 2 refused, got %s" % answers)
+
+
 def build_unwritable_output(c):
     policy = c.write("ok.lat", GOOD_POLICY)
     c.expect(["build", policy, "-o", c.path("no/such/dir/out.ltab")], [2],
@@ -383,7 +416,7 @@ CASES = {f.__name__: f for f in [
     dev_zero, many_bad_characters, many_syntax_errors, deep_extends_chain, deep_scope_chain,
     query_truncated_table, query_random_table, query_empty_table, query_text_table,
     query_directory_table, query_nonexistent_table, query_malformed_requests, json_deep_nesting,
-    build_unwritable_output]}
+    query_requests_unreadable, build_unwritable_output]}
 
 
 def main():
