@@ -1,5 +1,6 @@
 // cmd_explain.cpp - `lattice explain TABLE ...`: answer one request like `query`, then say why,
 // naming the deciding rules with file:line from the table's sidecar source map (`TABLE.map`).
+#include "base/input_file.h"
 #include "base/json_input.h"
 #include "driver/args.h"
 #include "driver/commands.h"
@@ -8,7 +9,6 @@
 #include "emit/source_map.h"
 
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -25,6 +25,8 @@ const std::vector<OptionSpec> kExplainOptions = requestOptions({
 
 // --- the source map as read back ------------------------------------------------------------
 
+/// What `lattice_table_load_file` accepts by default (docs/runtime.md).
+constexpr size_t kMaxTableBytes = size_t(256) << 20;
 /// 10,000 roles make a 20 MB map; a map past this size is refused rather than parsed.
 constexpr size_t kMaxSourceMapBytes = size_t(256) << 20;
 
@@ -107,15 +109,14 @@ std::vector<MapClause> readClauses(const llvm::json::Object &o) {
 /// Reads the map at `path` and checks it belongs to the table; on failure returns the error.
 std::optional<std::string> loadMap(const std::string &path, const std::string &tablePath,
                                    const emit::TableIdentity &identity, SourceMap &map) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
+  std::string text, error;
+  if (!readWholeFile(path, kMaxSourceMapBytes, text, error))
     return fmt::format("cannot read the source map `{}`: {}; rebuild the table with `lattice "
                        "build` (it writes the map unless given `--no-source-map`)",
-                       path, buffer.getError().message());
+                       path, error);
   JsonError where;
   std::optional<llvm::json::Value> parsed =
-      parseJson((*buffer)->getBuffer(), JsonLimits{kMaxSourceMapBytes, kMaxJsonDepth}, where);
+      parseJson(text, JsonLimits{kMaxSourceMapBytes, kMaxJsonDepth}, where);
   if (!parsed)
     return fmt::format("`{}` is not a source map: invalid JSON at {}; rebuild the table with "
                        "`lattice build`",
@@ -326,15 +327,6 @@ void printExplanation(const SourceMap &map, const NamedRequest &request,
   }
 }
 
-std::optional<std::vector<uint8_t>> readBytes(const std::string &path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return std::nullopt;
-  llvm::StringRef data = (*buffer)->getBuffer();
-  return std::vector<uint8_t>(data.bytes_begin(), data.bytes_end());
-}
-
 } // namespace
 
 int runExplain(const Argv &argv) {
@@ -358,10 +350,13 @@ int runExplain(const Argv &argv) {
     return ExitUsage;
   }
   const std::string &path = args->positional()[0];
-  std::optional<std::vector<uint8_t>> bytes = readBytes(path);
+  std::string bytes;
+  if (!readWholeFile(path, kMaxTableBytes, bytes, error)) {
+    fmt::print(stderr, "lattice explain: error: cannot load `{}`: {}\n", path, error);
+    return ExitUsage;
+  }
   lattice_table *raw = nullptr;
-  lattice_load_status status =
-      bytes ? lattice_table_load(bytes->data(), bytes->size(), &raw) : LATTICE_LOAD_IO_ERROR;
+  lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &raw);
   TablePtr table(raw);
   if (status != LATTICE_LOAD_OK) {
     fmt::print(stderr, "lattice explain: error: cannot load `{}`: {}\n", path,
@@ -370,7 +365,8 @@ int runExplain(const Argv &argv) {
   }
   SourceMap map;
   std::string mapPath = args->get("--map").value_or(path + ".map");
-  if (auto problem = loadMap(mapPath, path, emit::tableIdentity(*bytes), map)) {
+  if (auto problem =
+          loadMap(mapPath, path, emit::tableIdentity(llvm::arrayRefFromStringRef(bytes)), map)) {
     fmt::print(stderr, "lattice explain: error: {}\n", *problem);
     return ExitUsage;
   }

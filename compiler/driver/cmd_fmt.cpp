@@ -1,6 +1,7 @@
 // cmd_fmt.cpp - `lattice fmt FILE...`: rewrite policy files in the canonical layout (docs/fmt.md).
 // `--check` writes nothing and prints what would change as a unified diff; `-` formats stdin to
 // stdout.
+#include "base/input_file.h"
 #include "diagnostics/render.h"
 #include "driver/args.h"
 #include "driver/atomic_write.h"
@@ -11,48 +12,24 @@
 #include "parse/input_files.h"
 #include "parse/parser.h"
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <fmt/format.h>
 #include <unistd.h>
 
 namespace lattice::driver {
 namespace {
 
-namespace fs = std::filesystem;
-
 const std::vector<OptionSpec> kFmtOptions = {
     {"--check", false, "", "write nothing; print a unified diff of each change, exit 1 if any"},
     {"--help", false, "", "show this help"},
 };
 
-/// Reads a file or stdin, up to one byte more than the parser accepts (it reports the size).
+/// Reads a regular file or stdin, up to one byte more than the parser accepts (it reports the
+/// size).
 bool readInput(const std::string &path, std::string &text, std::string &error) {
-  std::FILE *file = stdin;
-  if (path != "-") {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      error = "it is a directory";
-      return false;
-    }
-    file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr) {
-      error = std::strerror(errno);
-      return false;
-    }
-  }
-  char chunk[65536];
-  size_t n;
-  while (text.size() <= parse::kMaxFileBytes && (n = std::fread(chunk, 1, sizeof chunk, file)) > 0)
-    text.append(chunk, n);
-  bool failed = std::ferror(file) != 0;
-  if (file != stdin)
-    std::fclose(file);
-  if (failed)
-    error = "read error";
-  return !failed;
+  std::optional<InputFile> file =
+      path == "-" ? InputFile::standardInput() : InputFile::open(path, error);
+  return file && file->read(parse::kMaxFileBytes + 1, text, error);
 }
 
 } // namespace

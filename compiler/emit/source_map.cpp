@@ -74,7 +74,7 @@ llvm::json::Array roleNames(const sema::Model &model, const std::vector<sema::Ro
 
 } // namespace
 
-TableIdentity tableIdentity(const std::vector<uint8_t> &bytes) {
+TableIdentity tableIdentity(llvm::ArrayRef<uint8_t> bytes) {
   TableIdentity identity;
   identity.size = bytes.size();
   for (unsigned i = 0; i < 8 && 8 + i < bytes.size(); ++i)

@@ -5,6 +5,8 @@
 #include "base/source_manager.h"
 #include "sema/model.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,7 +22,7 @@ struct TableIdentity {
   uint64_t checksum = 0;
   uint64_t size = 0;
 };
-TableIdentity tableIdentity(const std::vector<uint8_t> &tableBytes);
+TableIdentity tableIdentity(llvm::ArrayRef<uint8_t> tableBytes);
 
 /// The source map of `model` compiled to `tableBytes`, as JSON text (a pure function of its
 /// input: object keys sorted, lists in declaration order). Locations are `FILE:LINE:COLUMN` with

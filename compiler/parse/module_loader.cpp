@@ -2,6 +2,7 @@
 // Files are keyed by canonical path so a module reached twice is read and declared once.
 #include "parse/module_loader.h"
 
+#include "base/input_file.h"
 #include "diagnostics/suggest.h"
 #include "parse/module_index.h"
 #include "parse/parser.h"
@@ -48,29 +49,16 @@ std::vector<std::string> defaultStdlibDirs() {
 
 namespace {
 
-/// Reads at most one byte more than the parser accepts, so a huge file or an endless device
-/// (`/dev/zero`) costs bounded memory; the parser then reports the size (L0005).
+/// Reads at most one byte more than the parser accepts, so a huge file costs bounded memory;
+/// the parser then reports the size (L0005). Only regular files are read: a FIFO would block
+/// and a device (`/dev/zero`, a terminal) is no policy.
 std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, std::string &error) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    error = "it is a directory";
+  std::optional<InputFile> file = InputFile::open(path, error);
+  if (!file)
     return nullptr;
-  }
-  std::FILE *file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    error = std::strerror(errno);
-    return nullptr;
-  }
   std::string content;
-  content.resize(kMaxFileBytes + 1);
-  size_t size = std::fread(content.data(), 1, content.size(), file);
-  bool failed = std::ferror(file) != 0;
-  std::fclose(file);
-  if (failed) {
-    error = "read error";
+  if (!file->read(kMaxFileBytes + 1, content, error))
     return nullptr;
-  }
-  content.resize(size);
   return llvm::MemoryBuffer::getMemBufferCopy(content, path);
 }
 

@@ -158,8 +158,9 @@ lines of the output):""",
 file that is not a policy at all, a missing `}` or an unterminated string.""", 1)
 
 section("L0009", "cannot read file", "Error", """
-A file named on the command line cannot be read: it does not exist, is a directory, or may not
-be opened (below, `polcy.lat` is a typo). The diagnostic has no source location, so its line starts with `lattice:` and its
+A file named on the command line cannot be read: it does not exist, is a directory, is not a
+regular file (a FIFO, socket or device such as `/dev/null`: refused before reading, so a named
+pipe cannot hang the command), or may not be opened (below, `polcy.lat` is a typo). The diagnostic has no source location, so its line starts with `lattice:` and its
 JSON `location` is `{}`. This is an I/O problem, so `check`, `build` and `test` exit with code 2,
 not 1. The other files are still read and parsed, but the semantic checks do not run. (A module
 that an `import` names but that cannot be found or read is [L0102](#l0102-module-not-found).)""",

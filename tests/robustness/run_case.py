@@ -191,12 +191,29 @@ def nonexistent_file(c):
     c.expect(["check", c.path("no/such/file.lat")], [2], ["error[L0009]"])
 
 
+# Devices are not policies: only regular files are read (issue 10, defect 8). They used to be
+# read as text (/dev/null an empty policy, L0010; /dev/zero too large, L0005).
 def dev_null(c):
-    c.expect(["check", "/dev/null"], [1], ["error[L0010]"])
+    c.expect(["check", "/dev/null"], [2], ["error[L0009]", "not a regular file"])
 
 
 def dev_zero(c):
-    c.expect(["check", "/dev/zero"], [1], ["error[L0005]"])
+    c.expect(["check", "/dev/zero"], [2], ["error[L0009]", "not a regular file"])
+    c.expect(["fmt", "/dev/zero"], [2], ["not a regular file"])
+
+
+def fifo_inputs(c):
+    # A named pipe with no writer blocked every command in open(2): each must refuse it at once.
+    fifo = c.path("pipe.lat")
+    os.mkfifo(fifo)
+    policy = c.write("ok.lat", GOOD_POLICY)
+    table = c.path("ok.ltab")
+    c.expect(["build", policy, "-o", table], [0], quiet=True)
+    for args in (["check", fifo], ["build", fifo, "-o", c.path("x.ltab")], ["test", fifo],
+                 ["doc", fifo], ["fmt", fifo], ["fmt", "--check", fifo],
+                 ["explain", fifo] + QUERY, ["explain", table, "--map", fifo] + QUERY,
+                 ["query", table, "--requests", fifo]):
+        c.expect(args, [1, 2], ["not a regular file"], timeout=5)
 
 
 def many_bad_characters(c):
@@ -413,7 +430,7 @@ def build_unwritable_output(c):
 CASES = {f.__name__: f for f in [
     garbage_text, empty_file, random_binary, ten_megabytes, nested_parens_100k, and_chain_100k,
     huge_single_line, unterminated_strings_100k, directory_as_file, nonexistent_file, dev_null,
-    dev_zero, many_bad_characters, many_syntax_errors, deep_extends_chain, deep_scope_chain,
+    dev_zero, fifo_inputs, many_bad_characters, many_syntax_errors, deep_extends_chain, deep_scope_chain,
     query_truncated_table, query_random_table, query_empty_table, query_text_table,
     query_directory_table, query_nonexistent_table, query_malformed_requests, json_deep_nesting,
     query_requests_unreadable, build_unwritable_output]}
