@@ -25,8 +25,6 @@ const std::vector<OptionSpec> kExplainOptions = requestOptions({
 
 // --- the source map as read back ------------------------------------------------------------
 
-/// What `lattice_table_load_file` accepts by default (docs/runtime.md).
-constexpr size_t kMaxTableBytes = size_t(256) << 20;
 /// 10,000 roles make a 20 MB map; a map past this size is refused rather than parsed.
 constexpr size_t kMaxSourceMapBytes = size_t(256) << 20;
 
@@ -351,7 +349,7 @@ int runExplain(const Argv &argv) {
   }
   const std::string &path = args->positional()[0];
   std::string bytes;
-  if (!readWholeFile(path, kMaxTableBytes, bytes, error)) {
+  if (!readWholeFile(path, LATTICE_DEFAULT_MAX_TABLE_BYTES, bytes, error)) {
     fmt::print(stderr, "lattice explain: error: cannot load `{}`: {}\n", path, error);
     return ExitUsage;
   }

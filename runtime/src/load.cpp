@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <new>
 
 using namespace lattice::format;
@@ -261,39 +262,49 @@ lattice_load_status lattice_table_load(const void *data, size_t size, lattice_ta
 }
 
 lattice_load_status lattice_table_load_file(const char *path, lattice_table **out) {
+  return lattice_table_load_file_max(path, LATTICE_DEFAULT_MAX_TABLE_BYTES, out);
+}
+
+lattice_load_status lattice_table_load_file_max(const char *path, size_t max_bytes,
+                                                lattice_table **out) {
   if (!out)
     return LATTICE_LOAD_IO_ERROR;
   *out = nullptr;
-  std::FILE *f = path ? std::fopen(path, "rb") : nullptr;
+  if (!path)
+    return LATTICE_LOAD_IO_ERROR;
+  // Only a regular file is opened: fopen of a FIFO blocks until a writer comes, and a device
+  // (/dev/zero) never ends. The size is checked first and the read bounded again (the file may
+  // grow in between). Standard C++ only, so the check and the open are two steps: a path
+  // swapped for a FIFO in between can still block; the host controls its table paths.
+  std::error_code ec;
+  const std::filesystem::file_status info = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(info))
+    return LATTICE_LOAD_IO_ERROR;
+  if (!std::filesystem::is_regular_file(info))
+    return LATTICE_LOAD_NOT_A_FILE;
+  const std::uintmax_t expected = std::filesystem::file_size(path, ec);
+  if (ec)
+    return LATTICE_LOAD_IO_ERROR;
+  if (expected > max_bytes)
+    return LATTICE_LOAD_TOO_LARGE;
+  std::FILE *f = std::fopen(path, "rb");
   if (!f)
     return LATTICE_LOAD_IO_ERROR;
-  // Read to end of file in growing chunks: no trust in ftell, which reports nonsense for
-  // directories and nothing for pipes; a directory fails in fread instead.
-  size_t size = 0, capacity = 0;
-  uint8_t *buffer = nullptr;
-  lattice_load_status status = LATTICE_LOAD_OK;
-  for (;;) {
-    if (size == capacity) {
-      size_t grown = capacity ? capacity * 2 : 64 * 1024;
-      auto *bigger =
-          grown > capacity ? static_cast<uint8_t *>(std::realloc(buffer, grown)) : nullptr;
-      if (!bigger) {
-        status = LATTICE_LOAD_OUT_OF_MEMORY;
-        break;
-      }
-      buffer = bigger;
-      capacity = grown;
-    }
-    size += std::fread(buffer + size, 1, capacity - size, f);
-    if (std::ferror(f))
-      status = LATTICE_LOAD_IO_ERROR;
-    if (status != LATTICE_LOAD_OK || std::feof(f))
-      break;
+  // One byte more than the expected size tells a file that grew since from one that did not.
+  const size_t capacity = size_t(expected) + 1;
+  auto *buffer = static_cast<uint8_t *>(std::malloc(capacity));
+  if (!buffer) {
+    std::fclose(f);
+    return LATTICE_LOAD_OUT_OF_MEMORY;
   }
+  size_t size = 0, n = 0;
+  while (size < capacity && (n = std::fread(buffer + size, 1, capacity - size, f)) > 0)
+    size += n;
+  const bool failed = std::ferror(f) != 0;
   std::fclose(f);
-  if (status != LATTICE_LOAD_OK) {
+  if (failed || size != expected) { // a read error, or the file changed while being read
     std::free(buffer);
-    return status;
+    return LATTICE_LOAD_IO_ERROR;
   }
   return loadInto(buffer, size, buffer, out);
 }
@@ -316,7 +327,9 @@ const char *lattice_load_status_message(lattice_load_status status) {
       "the size recorded in the header does not match the data",
       "the table is corrupt (checksum mismatch)",
       "the table is malformed (a section, count or id is out of range)",
-      "out of memory"};
+      "out of memory",
+      "the path is not a regular file",
+      "the table file is larger than the maximum allowed"};
   const auto index = static_cast<unsigned>(status); // enum values are the ABI: 0, 1, ...
   return index < sizeof messages / sizeof *messages ? messages[index] : "unknown load status";
 }

@@ -325,6 +325,24 @@ def query_nonexistent_table(c):
     query_bad_table(c, "no-such-table.ltab", None)
 
 
+def query_special_tables(c):
+    # The runtime reads only regular files of at most 256 MiB (issue 10, defect 6): a FIFO used
+    # to block in fopen, /dev/zero to grow the buffer until memory ran out.
+    fifo = c.path("pipe.ltab")
+    os.mkfifo(fifo)
+    for path in (fifo, "/dev/zero"):
+        c.expect(["query", path] + QUERY, [2], ["cannot load", "not a regular file"], timeout=5)
+        c.expect(["explain", path] + QUERY, [2], ["cannot load", "not a regular file"],
+                 timeout=5)
+    huge = c.path("huge.ltab")  # a hole: no disk space used
+    with open(huge, "wb") as f:
+        f.truncate((256 << 20) + 8)
+    c.expect(["query", huge] + QUERY, [2], ["cannot load", "larger than the maximum"],
+             timeout=5)
+    c.expect(["explain", huge] + QUERY, [2], ["cannot load", "larger than 268435456 bytes"],
+             timeout=5)
+
+
 def query_malformed_requests(c):
     good_table(c)
     table = c.path("good.ltab")
@@ -432,7 +450,8 @@ CASES = {f.__name__: f for f in [
     huge_single_line, unterminated_strings_100k, directory_as_file, nonexistent_file, dev_null,
     dev_zero, fifo_inputs, many_bad_characters, many_syntax_errors, deep_extends_chain, deep_scope_chain,
     query_truncated_table, query_random_table, query_empty_table, query_text_table,
-    query_directory_table, query_nonexistent_table, query_malformed_requests, json_deep_nesting,
+    query_directory_table, query_nonexistent_table, query_special_tables,
+    query_malformed_requests, json_deep_nesting,
     query_requests_unreadable, build_unwritable_output]}
 
 

@@ -8,6 +8,8 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <random>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace lattice::testing {
 namespace {
@@ -521,8 +523,46 @@ TEST(LoadFile, RoundTripAndErrors) {
   std::remove(path.c_str());
 }
 
+// Only regular files are read, and at most a maximum the host can raise (issue 10, defect 6):
+// /dev/zero used to grow the buffer until memory ran out, a FIFO blocked in fopen.
+TEST(LoadFile, RefusesWhatIsNotARegularFileOrTooLarge) {
+  lattice_load_status status = LATTICE_LOAD_OK;
+  EXPECT_EQ(Table::loadFile("/dev/zero", &status), std::nullopt);
+  EXPECT_EQ(status, LATTICE_LOAD_NOT_A_FILE);
+  EXPECT_EQ(Table::loadFile(::testing::TempDir().c_str(), &status), std::nullopt);
+  EXPECT_EQ(status, LATTICE_LOAD_NOT_A_FILE);
+  const std::string fifo = ::testing::TempDir() + "lattice_load_file_fifo.ltab";
+  std::remove(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(Table::loadFile(fifo.c_str(), &status), std::nullopt); // returns, does not block
+  EXPECT_EQ(status, LATTICE_LOAD_NOT_A_FILE);
+  std::remove(fifo.c_str());
+
+  const std::vector<uint8_t> bytes = emit(sampleTables());
+  const std::string path = ::testing::TempDir() + "lattice_load_file_max.ltab";
+  {
+    std::FILE *f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    std::fclose(f);
+  }
+  lattice_table *raw = nullptr;
+  EXPECT_EQ(lattice_table_load_file_max(path.c_str(), bytes.size() - 1, &raw),
+            LATTICE_LOAD_TOO_LARGE);
+  EXPECT_EQ(raw, nullptr);
+  EXPECT_EQ(lattice_table_load_file_max(path.c_str(), bytes.size(), &raw), LATTICE_LOAD_OK);
+  lattice_table_free(raw);
+  EXPECT_TRUE(Table::loadFile(path.c_str(), &status, bytes.size()).has_value());
+
+  // A file over the default maximum, without writing it: a hole of 256 MiB + 8 bytes.
+  ASSERT_EQ(::truncate(path.c_str(), off_t(LATTICE_DEFAULT_MAX_TABLE_BYTES) + 8), 0);
+  EXPECT_EQ(Table::loadFile(path.c_str(), &status), std::nullopt);
+  EXPECT_EQ(status, LATTICE_LOAD_TOO_LARGE);
+  std::remove(path.c_str());
+}
+
 TEST(LoadStatus, EveryStatusHasAMessage) {
-  for (int s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_OUT_OF_MEMORY; ++s) {
+  for (int s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_TOO_LARGE; ++s) {
     std::string message = lattice_load_status_message(lattice_load_status(s));
     EXPECT_FALSE(message.empty());
     EXPECT_NE(message, "unknown load status") << s;

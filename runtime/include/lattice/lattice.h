@@ -23,7 +23,9 @@ typedef enum lattice_load_status {
   LATTICE_LOAD_BAD_SIZE = 5,         /* the size recorded in the header is not the data's size */
   LATTICE_LOAD_BAD_CHECKSUM = 6,     /* the content does not match its checksum */
   LATTICE_LOAD_BAD_LAYOUT = 7,       /* a section, offset, count or id is out of bounds */
-  LATTICE_LOAD_OUT_OF_MEMORY = 8
+  LATTICE_LOAD_OUT_OF_MEMORY = 8,
+  LATTICE_LOAD_NOT_A_FILE = 9,       /* the path is not a regular file (directory, FIFO, device) */
+  LATTICE_LOAD_TOO_LARGE = 10        /* the file is larger than the maximum the host allows */
 } lattice_load_status;
 
 /* The scope relation of the resource's owner node to the principal's node. */
@@ -66,10 +68,19 @@ typedef struct lattice_decision {
   uint32_t deciding_role; /* the role that allowed/denied, or LATTICE_NO_ID */
 } lattice_decision;
 
+/* What lattice_table_load_file reads at most: 256 MiB, 15 times the table of a 10,000-role
+ * policy. A host with larger tables passes its own maximum to lattice_table_load_file_max. */
+#define LATTICE_DEFAULT_MAX_TABLE_BYTES ((size_t)256 << 20)
+
 /* Loading. The memory variant copies nothing: `data` must outlive the table and stay unchanged;
- * it needs no particular alignment. On failure *out is NULL and the status says why. */
+ * it needs no particular alignment. On failure *out is NULL and the status says why.
+ * The file variants read only regular files (anything else is LATTICE_LOAD_NOT_A_FILE, before a
+ * byte is read: a FIFO cannot block them) of at most `max_bytes` bytes (LATTICE_LOAD_TOO_LARGE;
+ * lattice_table_load_file: LATTICE_DEFAULT_MAX_TABLE_BYTES). */
 lattice_load_status lattice_table_load(const void *data, size_t size, lattice_table **out);
 lattice_load_status lattice_table_load_file(const char *path, lattice_table **out);
+lattice_load_status lattice_table_load_file_max(const char *path, size_t max_bytes,
+                                                lattice_table **out);
 void lattice_table_free(lattice_table *table);
 const char *lattice_load_status_message(lattice_load_status status);
 

@@ -58,10 +58,12 @@ public:
     lattice_load_status s = lattice_table_load(data, size, &t); // before reading t
     return adopt(s, t, status);
   }
-  static std::optional<Table> loadFile(const char *path,
-                                       lattice_load_status *status = nullptr) noexcept {
+  /// Reads a regular file of at most `maxBytes` bytes, then validates it (the table owns the
+  /// bytes).
+  static std::optional<Table> loadFile(const char *path, lattice_load_status *status = nullptr,
+                                       size_t maxBytes = LATTICE_DEFAULT_MAX_TABLE_BYTES) noexcept {
     lattice_table *t = nullptr;
-    lattice_load_status s = lattice_table_load_file(path, &t);
+    lattice_load_status s = lattice_table_load_file_max(path, maxBytes, &t);
     return adopt(s, t, status);
   }
 
