@@ -2,7 +2,12 @@
 // The sample policy is small enough to reason about each decision by hand in the tests.
 #include "sample_tables.h"
 
+#include "emit/table_writer.h"
+#include "lattice/format.h"
+
+#include <cstdio>
 #include <random>
+#include <stdexcept>
 
 namespace lattice::testing {
 
@@ -164,6 +169,61 @@ lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32
     b.exclusive({roles[i], roles[i + 1]});
   b.require(0, accountUser, active, 0);
   return b.build();
+}
+
+namespace {
+
+/// The length of suffix `i` of `roles`: from `longest` down to 2 in even steps.
+uint32_t suffixLength(uint32_t i, uint32_t roles, uint32_t longest) {
+  return longest - uint32_t(uint64_t(longest - 2) * i / (roles > 1 ? roles - 1 : 1));
+}
+
+std::string suffixName(uint32_t length) { return std::string(length - 1, 'a') + "b"; }
+
+} // namespace
+
+lower::Tables suffixNameTables(uint32_t roles, uint32_t longest) {
+  TablesBuilder b("suffixes");
+  const uint64_t kind = 1u << b.kind("user");
+  const uint32_t read = b.permission("doc.read", kind);
+  for (uint32_t i = 0; i < roles; ++i)
+    b.allow(b.role(suffixName(suffixLength(i, roles, longest)), kind), read, kAnywhere);
+  return b.build();
+}
+
+std::vector<uint8_t> overlappingNameTable(uint32_t roles, uint32_t longest) {
+  using namespace format;
+  // Role 0 carries the long name; the placeholders sort after it in role order, as the
+  // suffixes will (a longer suffix of `a…ab` sorts first), so the sorted index stays right.
+  TablesBuilder b("overlap");
+  const uint64_t kind = 1u << b.kind("user");
+  const uint32_t read = b.permission("doc.read", kind);
+  for (uint32_t i = 0; i < roles; ++i) {
+    char placeholder[16];
+    std::snprintf(placeholder, sizeof placeholder, "b%08u", i);
+    b.allow(b.role(i == 0 ? suffixName(longest) : placeholder, kind), read, kAnywhere);
+  }
+  std::vector<uint8_t> bytes = emit::writeTable(b.build());
+  if (bytes.empty())
+    throw std::runtime_error("the writer refused the overlapping-name table");
+  auto section = [&](SectionId id) {
+    return size_t(loadU64(&bytes[hdr::kDirectory + hdr::kDirectoryEntrySize * id]));
+  };
+  auto store32 = [&](size_t at, uint32_t v) {
+    for (int k = 0; k < 4; ++k)
+      bytes[at + k] = uint8_t(v >> (8 * k));
+  };
+  const size_t offsets = section(kStringOffsets), names = section(kRoleNames);
+  const uint32_t longName = loadU32(&bytes[names]);
+  const uint32_t base = loadU32(&bytes[offsets + 4 * size_t(longName)]);
+  for (uint32_t i = 1; i < roles; ++i) {
+    const uint32_t string = loadU32(&bytes[names + 4 * size_t(i)]);
+    store32(offsets + 4 * size_t(string), base + longest - suffixLength(i, roles, longest));
+  }
+  const uint64_t sum = checksum(&bytes[hdr::kChecksumStart], bytes.size() - hdr::kChecksumStart);
+  for (int k = 0; k < 8; ++k)
+    bytes[hdr::kChecksum + k] = uint8_t(sum >> (8 * k));
+  return bytes;
 }
 
 } // namespace lattice::testing

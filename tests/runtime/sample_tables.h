@@ -68,4 +68,16 @@ lower::Tables sampleTables();
 lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions,
                              uint32_t sparseEvery = 1);
 
+/// Role names that are the suffixes `a…ab` of one name `longest` bytes long, `roles` of them with
+/// evenly spaced lengths, stored one after another as the writer stores names: a valid table
+/// whose name validation compares about `roles × longest / 2` bytes, all of them table bytes.
+lower::Tables suffixNameTables(uint32_t roles, uint32_t longest);
+
+/// The same names stored once: the table is written with short placeholder names, then every
+/// role's string offset is pointed into the longest name's bytes and the checksum recomputed. A
+/// loader comparing names byte by byte then does quadratic work in the table size; format 2.0
+/// requires every string to start at offset 0 or just after a NUL, so it is refused
+/// (BAD_LAYOUT) after reading the offsets once (issue 10, defect 7).
+std::vector<uint8_t> overlappingNameTable(uint32_t roles, uint32_t longest);
+
 } // namespace lattice::testing
