@@ -337,6 +337,8 @@ const char *lattice_load_status_message(lattice_load_status status) {
       "out of memory",
       "the path is not a regular file",
       "the table file is larger than the maximum allowed"};
+  // Any unsigned value is a lattice_load_status (fixed underlying type): C callers may pass one
+  // this runtime does not know.
   const auto index = static_cast<unsigned>(status); // enum values are the ABI: 0, 1, ...
   return index < sizeof messages / sizeof *messages ? messages[index] : "unknown load status";
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <random>
+#include <type_traits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -579,12 +580,30 @@ TEST(LoadFile, RefusesWhatIsNotARegularFileOrTooLarge) {
 }
 
 TEST(LoadStatus, EveryStatusHasAMessage) {
-  for (int s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_TOO_LARGE; ++s) {
+  for (unsigned s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_TOO_LARGE; ++s) {
     std::string message = lattice_load_status_message(lattice_load_status(s));
     EXPECT_FALSE(message.empty());
     EXPECT_NE(message, "unknown load status") << s;
   }
   EXPECT_STREQ(lattice_load_status_message(lattice_load_status(99)), "unknown load status");
+}
+
+/// True iff E has a fixed underlying type: only then is `E{0u}` well-formed.
+template <typename E, typename = void> struct HasFixedUnderlyingType : std::false_type {};
+template <typename E>
+struct HasFixedUnderlyingType<E, std::void_t<decltype(E{0u})>> : std::true_type {};
+
+// C callers may pass any int where the API takes an enum; in C++ a value outside an enum's range
+// is undefined behaviour unless the enum has a fixed underlying type (UBSan reported the load in
+// lattice_load_status_message for the 99 above; issue 10, defect 9). The type matches C's.
+TEST(LoadStatus, PublicEnumsAcceptEveryValue) {
+  EXPECT_TRUE(HasFixedUnderlyingType<lattice_load_status>::value);
+  EXPECT_TRUE(HasFixedUnderlyingType<lattice_relation>::value);
+  EXPECT_TRUE(HasFixedUnderlyingType<lattice_reason>::value);
+  EXPECT_TRUE(HasFixedUnderlyingType<lattice_label_status>::value);
+  static_assert(std::is_same_v<std::underlying_type_t<lattice_load_status>, unsigned int>);
+  EXPECT_STREQ(lattice_load_status_message(lattice_load_status{0xFFFFFFFFu}),
+               "unknown load status");
 }
 
 } // namespace

@@ -13,8 +13,17 @@ extern "C" {
 /* An opaque loaded table. Immutable once loaded; safe to share between threads. */
 typedef struct lattice_table lattice_table;
 
+/* The enums below are `unsigned int` in C++ too, as C compilers make them: C callers may pass any
+ * value, and with a fixed underlying type every value is a valid enum value in C++ (without
+ * one, a value outside the enumerators' range is undefined behaviour on load). */
+#ifdef __cplusplus
+#define LATTICE_ENUM_BASE : unsigned int
+#else
+#define LATTICE_ENUM_BASE
+#endif
+
 /* Why loading failed (0 = success). Stable numbers: part of the ABI. */
-typedef enum lattice_load_status {
+typedef enum lattice_load_status LATTICE_ENUM_BASE {
   LATTICE_LOAD_OK = 0,
   LATTICE_LOAD_IO_ERROR = 1,         /* the file could not be read */
   LATTICE_LOAD_TOO_SMALL = 2,        /* shorter than a header */
@@ -29,7 +38,7 @@ typedef enum lattice_load_status {
 } lattice_load_status;
 
 /* The scope relation of the resource's owner node to the principal's node. */
-typedef enum lattice_relation {
+typedef enum lattice_relation LATTICE_ENUM_BASE {
   LATTICE_REL_SAME = 0,       /* owned by the principal's own node */
   LATTICE_REL_DESCENDANT = 1, /* owned by a node strictly below the principal's node */
   LATTICE_REL_ANCESTOR = 2,   /* owned by a node strictly above the principal's node */
@@ -38,7 +47,7 @@ typedef enum lattice_relation {
 } lattice_relation;
 
 /* Why a decision came out as it did. Stable numbers. */
-typedef enum lattice_reason {
+typedef enum lattice_reason LATTICE_ENUM_BASE {
   LATTICE_REASON_ALLOWED = 0,           /* a held role allows it (see deciding_role) */
   LATTICE_REASON_DENIED_BY_RULE = 1,    /* a held role denies it (see deciding_role) */
   LATTICE_REASON_NO_ALLOW = 2,          /* no held role allows it */
@@ -130,7 +139,7 @@ lattice_relation lattice_relation_of(lattice_node_label principal_node,
  * node index; children are visited by increasing node index. Iterative, linear time; uses
  * malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not NULL)
  * is the offending node: a parent index out of range, or a node on a cycle. */
-typedef enum lattice_label_status {
+typedef enum lattice_label_status LATTICE_ENUM_BASE {
   LATTICE_LABEL_OK = 0,
   LATTICE_LABEL_PARENT_OUT_OF_RANGE = 1, /* a parent index < -1 or >= count */
   LATTICE_LABEL_CYCLE = 2,               /* a node reaches no root by following parents */
