@@ -7,9 +7,14 @@
 
 namespace lattice::driver {
 
-/// Writes `bytes` to `path` atomically. An existing file keeps its permissions, and a symbolic
-/// link is followed (its target is replaced). On failure returns false with `error` set to
-/// "cannot write `PATH`: reason" and leaves no temporary file behind.
+/// Writes `bytes` to `path` atomically: into a new file `PATH.tmp.XXXXXX` (random suffix,
+/// created exclusively, so a file or link planted under a predictable name is never written
+/// through), fsync'ed, then renamed over `path`. An existing file keeps its permissions, and a
+/// symbolic link at `path` is followed (its target is replaced). On failure returns false with
+/// `error` set to "cannot write `PATH`: OS reason" and leaves no temporary file behind; the
+/// temporary is also removed when SIGINT, SIGTERM, SIGHUP, SIGQUIT or SIGPIPE stops the
+/// process, and a file size limit (SIGXFSZ) is an error rather than death. Only SIGKILL can
+/// leave a `PATH.tmp.XXXXXX` behind.
 bool writeFileAtomically(const std::string &path, std::string_view bytes, std::string &error);
 
 } // namespace lattice::driver

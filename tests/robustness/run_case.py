@@ -53,12 +53,14 @@ class Case:
             f.write(data if isinstance(data, bytes) else data.encode())
         return path
 
-    def run(self, args, stdin=None, timeout=10.0):
+    def run(self, args, stdin=None, timeout=10.0, file_size_limit=None):
         """Runs lattice with limits; returns (exit code, stdout, stderr, seconds). `stdin` is
         bytes to send, or an open file (object or descriptor) to read from."""
         def limit():
             resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            if file_size_limit is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
         start = time.monotonic()
         env = dict(os.environ, NO_COLOR="1")
         env.pop("LATTICE_STDLIB", None)
@@ -83,8 +85,9 @@ class Case:
         return proc.returncode, out, err, seconds
 
     def expect(self, args, codes, contains=(), stdin=None, stream="stderr", timeout=10.0,
-               quiet=False):
-        code, out, err, _ = self.run(args, stdin=stdin, timeout=timeout)
+               quiet=False, file_size_limit=None):
+        code, out, err, _ = self.run(args, stdin=stdin, timeout=timeout,
+                                     file_size_limit=file_size_limit)
         text = out if stream == "stdout" else err
         if code not in codes:
             raise Failure("exit %d, expected %s" % (code, " or ".join(map(str, codes))))
@@ -443,6 +446,16 @@ def build_unwritable_output(c):
     c.expect(["build", policy, "-o", c.path("no/such/dir/out.ltab")], [2],
              ["cannot write", "No such file or directory"])
     c.expect(["build", policy, "-o", c.work], [2], ["cannot write", "Is a directory"])
+    # Over the file size limit: SIGXFSZ used to kill the build mid-write, leaving its
+    # temporary file (issue 10, defect 4); now it is an error naming the reason, and nothing
+    # is left behind.
+    c.expect(["build", policy, "-o", c.path("out.ltab")], [2], ["cannot write", "File too large"],
+             file_size_limit=256)
+    c.expect(["doc", policy, "-o", c.path("out.html")], [2], ["cannot write", "File too large"],
+             file_size_limit=256)
+    left = sorted(set(os.listdir(c.work)) - {"ok.lat"})
+    if left:
+        raise Failure("files left behind: %s" % left)
 
 
 CASES = {f.__name__: f for f in [
