@@ -33,9 +33,10 @@ void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
       gained &= applicable;
       gained.subtract(held);
       std::optional<Witness> witness;
-      gained.anyOf([&](size_t p) {
+      // A copy: clang 15 and older reject capturing a structured binding (allowed since C++20).
+      gained.anyOf([&, target = assigned](size_t p) {
         for (unsigned rel = 0; rel < sema::kRelationCount && !witness; ++rel)
-          witness = allowedWitness(ctx, assigned, static_cast<sema::PermissionId>(p), rel);
+          witness = allowedWitness(ctx, target, static_cast<sema::PermissionId>(p), rel);
         return witness.has_value();
       });
       if (!witness)
