@@ -1,15 +1,14 @@
 // cmd_query.cpp - `lattice query TABLE ...`: answer one request given by flags, or a JSONL
 // stream of requests (one JSON object per line in, one JSON decision per line out).
 #include "base/input_file.h"
-#include "base/json_input.h"
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "driver/request.h"
 #include "query/can_assign.h"
+#include "query/request_line.h"
 
-#include "llvm/Support/JSON.h"
-
+#include <cstdio>
 #include <fmt/format.h>
 
 namespace lattice::driver {
@@ -21,56 +20,13 @@ const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--help", false, "", "show this help"},
 });
 
-bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
-                     std::vector<std::string> &out, std::string &error) {
-  const llvm::json::Value *value = object.get(key);
-  if (value == nullptr)
-    return true;
-  const llvm::json::Array *array = value->getAsArray();
-  if (array == nullptr) {
-    error = fmt::format("`{}` must be an array of strings", key.str());
-    return false;
-  }
-  for (const llvm::json::Value &item : *array) {
-    auto text = item.getAsString();
-    if (!text) {
-      error = fmt::format("`{}` must be an array of strings", key.str());
-      return false;
-    }
-    out.push_back(text->str());
-  }
-  return true;
-}
-
-/// A request line is one JSON object; 1 MiB is far more than any real request needs.
-constexpr size_t kMaxRequestLineBytes = 1 << 20;
-
-bool parseJsonRequest(const std::string &line, NamedRequest &request, std::string &error) {
-  JsonError where;
-  std::optional<llvm::json::Value> parsed =
-      parseJson(line, JsonLimits{kMaxRequestLineBytes, kMaxJsonDepth}, where);
-  if (!parsed) {
-    error = fmt::format("invalid JSON at column {}: {}", where.column, where.message);
-    return false;
-  }
-  const llvm::json::Object *object = parsed->getAsObject();
-  if (object == nullptr) {
-    error = "a request must be a JSON object";
-    return false;
-  }
-  auto text = [&](llvm::StringRef key, std::string &out) {
-    auto value = object->getString(key);
-    if (!value) {
-      error = fmt::format("missing string field `{}`", key.str());
-      return false;
-    }
-    out = value->str();
-    return true;
-  };
-  return text("kind", request.kind) && text("permission", request.permission) &&
-         text("relation", request.relation) &&
-         readStringArray(*object, "roles", request.roles, error) &&
-         readStringArray(*object, "flags", request.flags, error);
+void printLine(llvm::json::Object answer) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(answer));
+  os.flush();
+  text += '\n';
+  std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 /// Answers every line of `in`, one JSON answer per line on stdout. A line longer than the cap
@@ -78,18 +34,10 @@ bool parseJsonRequest(const std::string &line, NamedRequest &request, std::strin
 /// so does a read error. Both are I/O failures: exit 2.
 int answerStream(const lattice_table *table, InputFile &in, const std::string &name) {
   std::string line, error;
-  int exitCode = ExitOk;
+  bool failed = false;
   size_t lineNumber = 0;
-  std::vector<uint32_t> roles;
-  auto print = [](llvm::json::Object out) {
-    std::string text;
-    llvm::raw_string_ostream os(text);
-    os << llvm::json::Value(std::move(out));
-    std::fputs(os.str().c_str(), stdout);
-    std::fputc('\n', stdout);
-  };
   for (;;) {
-    InputFile::Line status = in.readLine(line, kMaxRequestLineBytes, error);
+    InputFile::Line status = in.readLine(line, query::kMaxRequestLineBytes, error);
     if (status == InputFile::Line::End)
       break;
     ++lineNumber;
@@ -100,8 +48,8 @@ int answerStream(const lattice_table *table, InputFile &in, const std::string &n
       return ExitUsage;
     }
     if (status == InputFile::Line::TooLong) {
-      std::string tooLong = fmt::format("line longer than {} bytes", kMaxRequestLineBytes);
-      print(llvm::json::Object{
+      std::string tooLong = fmt::format("line longer than {} bytes", query::kMaxRequestLineBytes);
+      printLine(llvm::json::Object{
           {"line", static_cast<int64_t>(lineNumber)}, {"decision", "deny"}, {"error", tooLong}});
       std::fflush(stdout);
       fmt::print(stderr, "lattice query: error: `{}` line {}: {}; stopped reading\n", name,
@@ -110,24 +58,9 @@ int answerStream(const lattice_table *table, InputFile &in, const std::string &n
     }
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
-    NamedRequest named;
-    lattice_request request;
-    llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
-    if (!parseJsonRequest(line, named, error) ||
-        !resolveRequest(table, named, roles, request, error)) {
-      out["decision"] = "deny";
-      out["error"] = error;
-      exitCode = ExitErrors;
-    } else {
-      lattice_decision decision = lattice_decide(table, &request);
-      out["decision"] = decision.allowed ? "allow" : "deny";
-      out["reason"] = reasonKey(decision.reason);
-      if (const char *role = lattice_role_name(table, decision.deciding_role))
-        out["role"] = role;
-    }
-    print(std::move(out));
+    printLine(query::answerRequestLine(table, line, lineNumber, failed));
   }
-  return exitCode;
+  return failed ? ExitErrors : ExitOk;
 }
 
 /// `--can-assign ROLE --roles R1,R2`: lattice_can_assign, in the words of a decision.
@@ -201,6 +134,7 @@ int runQuery(const Argv &argv) {
   lattice_request request;
   if (!resolveRequest(table.get(), named, roles, request, error)) {
     fmt::print("deny\n");
+    std::fflush(stdout); // the answer first, then why
     fmt::print(stderr, "lattice query: error: {}\n", error);
     return ExitErrors;
   }

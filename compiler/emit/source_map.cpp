@@ -74,14 +74,6 @@ llvm::json::Array roleNames(const sema::Model &model, const std::vector<sema::Ro
 
 } // namespace
 
-TableIdentity tableIdentity(llvm::ArrayRef<uint8_t> bytes) {
-  TableIdentity identity;
-  identity.size = bytes.size();
-  for (unsigned i = 0; i < 8 && 8 + i < bytes.size(); ++i)
-    identity.checksum |= uint64_t{bytes[8 + i]} << (8 * i);
-  return identity;
-}
-
 std::string guardText(const sema::Model &model, const sema::Guard &guard) {
   if (guard.isAlways())
     return "always";

@@ -3,26 +3,14 @@
 #pragma once
 
 #include "base/source_manager.h"
+#include "emit/source_map_format.h"
 #include "sema/model.h"
-
-#include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace lattice::emit {
-
-/// The map's format version; `lattice explain` refuses any other. Version 2: relations and
-/// reaches are written in the one vocabulary (`self`, `descendants`, ..., `elsewhere`).
-inline constexpr int kSourceMapVersion = 2;
-
-/// The table's identity as the map records it: the checksum field (bytes 8..16) and the size.
-struct TableIdentity {
-  uint64_t checksum = 0;
-  uint64_t size = 0;
-};
-TableIdentity tableIdentity(llvm::ArrayRef<uint8_t> tableBytes);
 
 /// The source map of `model` compiled to `tableBytes`, as JSON text (a pure function of its
 /// input: object keys sorted, lists in declaration order). Locations are `FILE:LINE:COLUMN` with

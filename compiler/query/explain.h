@@ -1,0 +1,61 @@
+// explain.h - why a table decided a request: the gate that stopped it, or the rules of the held
+// roles (and the roles they extend) that match it, with their places from the source map; and
+// when it is a deny, the rules naming the permission that do not match, each with why.
+// Rendered as text (`lattice explain`) or JSON (`--format json`, a server, an LSP).
+#pragma once
+
+#include "query/request.h"
+#include "query/source_map_reader.h"
+
+#include "llvm/Support/JSON.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lattice::query {
+
+/// A declaration an explanation points at: `at` is FILE:LINE:COLUMN; `source` the statement as
+/// written, or empty when the message already names the declaration.
+struct Place {
+  std::string at, source;
+};
+
+/// The runtime check that denied before any rule was consulted.
+struct Gate {
+  std::string kind;    // role_not_for_kind | exclusive | not_applicable | requirement | other_tree
+  std::string message; // "exclusive: `a`, `b` may not be held together"
+  std::vector<Place> places;
+};
+
+/// A rule reached through a held role.
+struct ExplainedRule {
+  bool deny = false;
+  std::string role;     // the role that declares it
+  std::string heldRole; // the held role it comes through (== role when held directly)
+  Place place;
+  std::string mismatch;    // empty: the rule matches the request; else why it does not
+  bool overridden = false; // a matching allow beaten by a matching deny
+};
+
+struct Explanation {
+  NamedRequest request;
+  lattice_decision decision{};
+  std::string decisionText; // "granted by role `x`" (describeDecision)
+  std::string decidingRole; // empty when no role decided
+  std::optional<Gate> gate;
+  std::vector<ExplainedRule> rules; // denies first, then allows, each in map order
+};
+
+/// Explains `decision`, the table's answer to `request` (resolved against `table`, permission
+/// index `permission` of `map`).
+Explanation explain(const SourceMap &map, const NamedRequest &request,
+                    const lattice_decision &decision, const lattice_table *table,
+                    uint32_t permission);
+
+/// The text `lattice explain` prints (docs/cli.md), ending with a newline.
+std::string explanationText(const Explanation &explanation);
+/// The JSON document of `lattice explain --format json` (docs/cli.md).
+llvm::json::Value explanationJson(const Explanation &explanation);
+
+} // namespace lattice::query

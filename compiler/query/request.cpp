@@ -1,0 +1,112 @@
+// request.cpp - name resolution for requests and wording of decisions.
+// Unknown names are reported, never guessed: the caller answers such a request with "deny".
+#include "query/request.h"
+
+#include "diagnostics/suggest.h"
+#include "sema/relation_words.h"
+
+#include <fmt/format.h>
+
+namespace lattice::query {
+namespace {
+
+/// "unknown role `x`", with the nearest name of that kind in the table when one is close: the
+/// request is still denied, the suggestion only says what was probably meant.
+std::string unknownName(const lattice_table *table, const char *what, const std::string &name,
+                        uint32_t (*count)(const lattice_table *),
+                        const char *(*nameOf)(const lattice_table *, uint32_t)) {
+  NameSuggester suggester(name);
+  for (uint32_t id = 0; id < count(table); ++id)
+    if (const char *candidate = nameOf(table, id))
+      suggester.consider(candidate);
+  std::string error = fmt::format("unknown {} `{}`", what, name);
+  if (suggester.best())
+    error += "; " + suggester.didYouMean();
+  return error;
+}
+
+} // namespace
+
+bool resolveRequest(const lattice_table *table, const NamedRequest &named,
+                    std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error) {
+  out = lattice_request{};
+  out.kind = lattice_kind_id(table, named.kind.c_str());
+  if (out.kind == LATTICE_NO_ID) {
+    error = unknownName(table, "user type", named.kind, lattice_kind_count, lattice_kind_name);
+    return false;
+  }
+  roleIds.clear();
+  for (const std::string &role : named.roles) {
+    uint32_t id = lattice_role_id(table, role.c_str());
+    if (id == LATTICE_NO_ID) {
+      error = unknownName(table, "role", role, lattice_role_count, lattice_role_name);
+      return false;
+    }
+    roleIds.push_back(id);
+  }
+  out.roles = roleIds.data();
+  out.role_count = static_cast<uint32_t>(roleIds.size());
+  out.permission = lattice_permission_id(table, named.permission.c_str());
+  if (out.permission == LATTICE_NO_ID) {
+    error = unknownName(table, "permission", named.permission, lattice_permission_count,
+                        lattice_permission_name);
+    return false;
+  }
+  if (named.relation == kOtherTree) {
+    out.relation = LATTICE_REL_NONE; // another tree: the runtime denies it (OTHER_TREE)
+  } else {
+    std::string_view replacement; // old spellings are accepted here without a word
+    std::optional<sema::Relation> relation =
+        sema::parseRequestRelation(named.relation, replacement, error);
+    if (!relation)
+      return false;
+    out.relation = static_cast<uint32_t>(*relation);
+  }
+  for (const std::string &flag : named.flags) {
+    uint32_t id = lattice_flag_id(table, flag.c_str());
+    if (id == LATTICE_NO_ID) {
+      error = unknownName(table, "flag", flag, lattice_flag_count, lattice_flag_name);
+      return false;
+    }
+    out.flags |= uint64_t{1} << id;
+  }
+  return true;
+}
+
+const char *reasonKey(uint32_t reason) {
+  static const char *const keys[] = {
+      "allowed",           "denied_by_rule", "no_allow",       "bad_request", "other_tree",
+      "role_not_for_kind", "exclusive",      "not_applicable", "requirement", "no_table"};
+  return reason < sizeof(keys) / sizeof(keys[0]) ? keys[reason] : "unknown";
+}
+
+std::string describeDecision(const lattice_table *table, const lattice_decision &decision) {
+  const char *role = decision.deciding_role == LATTICE_NO_ID
+                         ? nullptr
+                         : lattice_role_name(table, decision.deciding_role);
+  std::string roleText = role ? fmt::format("role `{}`", role) : "a held role";
+  switch (decision.reason) {
+  case LATTICE_REASON_ALLOWED:
+    return fmt::format("granted by {}", roleText);
+  case LATTICE_REASON_DENIED_BY_RULE:
+    return fmt::format("denied by a rule of {}", roleText);
+  case LATTICE_REASON_NO_ALLOW:
+    return "no held role allows it";
+  case LATTICE_REASON_BAD_REQUEST:
+    return "malformed request";
+  case LATTICE_REASON_OTHER_TREE:
+    return "the resource is in another tree";
+  case LATTICE_REASON_ROLE_NOT_FOR_KIND:
+    return fmt::format("{} may not be held by this user type", roleText);
+  case LATTICE_REASON_EXCLUSIVE:
+    return fmt::format("{} is exclusive with another held role", roleText);
+  case LATTICE_REASON_NOT_APPLICABLE:
+    return "the permission does not apply to this user type";
+  case LATTICE_REASON_REQUIREMENT:
+    return "a `require` condition does not hold";
+  default:
+    return "no table";
+  }
+}
+
+} // namespace lattice::query

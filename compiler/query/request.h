@@ -1,0 +1,41 @@
+// request.h - requests by name (as users and hosts write them) resolved against a loaded table,
+// and decisions in words. Shared by `query`, `explain` and `test`, and by any server or LSP.
+#pragma once
+
+#include "lattice/lattice.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lattice::query {
+
+struct NamedRequest {
+  std::string kind;
+  std::vector<std::string> roles;
+  std::string permission;
+  std::string relation; // self | descendants | ancestors | elsewhere (sema/relation_words.h), none
+  std::vector<std::string> flags;
+};
+
+/// A loaded table, freed with lattice_table_free.
+struct TableDeleter {
+  void operator()(lattice_table *table) const { lattice_table_free(table); }
+};
+using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
+
+/// The relation of a resource in another tree: the runtime's LATTICE_REL_NONE, always denied.
+/// The other relations are the words of sema/relation_words.h.
+inline constexpr const char *kOtherTree = "none";
+
+/// Resolves names to ids; on an unknown name returns false with `error` set (the request is
+/// then to be answered "deny").
+bool resolveRequest(const lattice_table *table, const NamedRequest &named,
+                    std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error);
+
+/// "granted by role `x`", "denied by role `x`", "no held role allows it", ...
+std::string describeDecision(const lattice_table *table, const lattice_decision &decision);
+/// "allowed", "denied_by_rule", ...: the JSON spelling of a reason.
+const char *reasonKey(uint32_t reason);
+
+} // namespace lattice::query

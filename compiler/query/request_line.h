@@ -1,0 +1,36 @@
+// request_line.h - one line of a JSONL request stream (`lattice query --requests`, and whatever
+// server reads the same format): parsed within limits, resolved, decided, answered as JSON.
+#pragma once
+
+#include "query/request.h"
+
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/JSON.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace lattice::query {
+
+/// A request line is one JSON object; 1 MiB is far more than any real request needs.
+inline constexpr size_t kMaxRequestLineBytes = size_t(1) << 20;
+
+struct RequestLine {
+  NamedRequest request;
+  std::optional<llvm::json::Value> id; // the line's `id`, echoed in its answer
+};
+
+/// Parses `{"kind": ..., "roles": [...], "permission": ..., "relation": ..., "flags": [...],
+/// "id": ...}`. On failure returns false with `error` set ("invalid JSON at column 13: expected
+/// object key", "missing string field `kind`", ...); `out.id` is set whenever the line is an
+/// object with an `id`, so even a refused request can be matched to its answer.
+bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error);
+
+/// The answer to one line: `{"line": N, "id": ..., "decision": "allow"|"deny", "reason": ...,
+/// "role": ...}`, or `{"line": N, "id": ..., "decision": "deny", "error": ...}` for a line that
+/// is malformed or names something the table does not know (`failed` is then set).
+llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
+                                     size_t lineNumber, bool &failed);
+
+} // namespace lattice::query
