@@ -216,7 +216,7 @@ SatResult Context::satisfiable(const Seat &seat, std::initializer_list<const sem
   std::for_each(none.begin(), none.end(), addFlags);
   relevant &= seatFlags[seat.kind * model.scopeKinds.size() + seat.scope]; // others stay clear
   constexpr unsigned kMaxFlags = 16;
-  if (__builtin_popcountll(relevant) > kMaxFlags)
+  if (static_cast<unsigned>(__builtin_popcountll(relevant)) > kMaxFlags)
     return {Sat::Unknown, 0};
   unsigned bits[kMaxFlags];
   unsigned count = 0;
