@@ -15,6 +15,10 @@ set(allowed "^(libc|libstdc\\+\\+|libm|libgcc_s|ld-linux[-a-z0-9_]*|libasan|libu
 if(C_ONLY)
   set(allowed "^(libc|libm|ld-linux[-a-z0-9_]*|libasan|libubsan|libtsan)\\.so")
 endif()
+# clang's static sanitizer runtime needs libresolv; allowed only in a sanitizer build (SANITIZED).
+if(SANITIZED)
+  string(REPLACE "|libtsan)" "|libtsan|libresolv)" allowed "${allowed}")
+endif()
 foreach(entry IN LISTS entries)
   string(REGEX REPLACE "Shared library: \\[([^]]+)\\]" "\\1" library "${entry}")
   message("NEEDED ${library}")

@@ -28,6 +28,12 @@ import sys
 import time
 
 MEMORY_LIMIT = 1 << 30  # bytes of address space for the compiler
+# Under AddressSanitizer (LATTICE_SANITIZED=1, set by CTest in a LATTICE_SANITIZE build) the
+# address-space limit cannot apply: ASan reserves terabytes of shadow memory at start. The same
+# 1 GiB then bounds resident memory instead (ASan's hard_rss_limit_mb kills a process past it,
+# which the case reports as a crash), and time limits stretch by SANITIZED_SLOWDOWN.
+SANITIZED = os.environ.get("LATTICE_SANITIZED") == "1"
+SANITIZED_SLOWDOWN = 4
 MAX_OUTPUT = 256 * 1024  # bytes of diagnostics a single hostile file may produce
 SKIP = 77
 
@@ -57,13 +63,18 @@ class Case:
         """Runs lattice with limits; returns (exit code, stdout, stderr, seconds). `stdin` is
         bytes to send, or an open file (object or descriptor) to read from."""
         def limit():
-            resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+            if not SANITIZED:
+                resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
             if file_size_limit is not None:
                 resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
         start = time.monotonic()
         env = dict(os.environ, NO_COLOR="1")
         env.pop("LATTICE_STDLIB", None)
+        if SANITIZED:
+            env["ASAN_OPTIONS"] = ":".join(filter(None, [
+                env.get("ASAN_OPTIONS", ""), "hard_rss_limit_mb=%d" % (MEMORY_LIMIT >> 20)]))
+            timeout *= SANITIZED_SLOWDOWN
         try:
             feed = {"input": stdin} if stdin is None or isinstance(stdin, bytes) else \
                 {"stdin": stdin}

@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""make_corpus.py - (re)writes the seed corpora of tests/fuzz/corpus from the repository.
+
+Usage: make_corpus.py LATTICE_BINARY
+
+  corpus/policy/        every example as one file (std imports and tests.lat inlined, so the
+                        single-file targets reach the checker, the analyzer and the tables), and
+                        every golden .lat input; seeds of fuzz_frontend and fuzz_fmt
+  corpus/table/         the examples compiled by `lattice build`; seeds of fuzz_table and
+                        fuzz_table_resealed
+  corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
+                        account_user; roles tenant_admin, support_agent, account_admin, driver,
+                        legacy, auditor); seeds of fuzz_request_line
+
+Policy seeds end in `.lat.seed`, so that sweeps over the repository's `.lat` files (fmt --check,
+...) pass them by: many are deliberately malformed. Run it again when the examples, the golden
+inputs or the table format change; the fuzzers also
+run on whatever is in these folders. Inputs that once failed live in tests/fuzz/regressions/.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+MAX_SEED = 64 * 1024
+
+
+def inline_imports(text):
+    def module(match):
+        path = os.path.join(ROOT, "stdlib", *match.group(1).split(".")) + ".lat"
+        body = open(path).read()
+        return re.sub(r"^module .*;\n", "", body, flags=re.M)
+    return re.sub(r"^import ([\w.]+);.*$", module, text, flags=re.M)
+
+
+def examples():
+    base = os.path.join(ROOT, "examples")
+    for name in sorted(os.listdir(base)):
+        policy = os.path.join(base, name, "policy.lat")
+        if not os.path.exists(policy):
+            continue
+        text = inline_imports(open(policy).read())
+        tests = os.path.join(base, name, "tests.lat")
+        if os.path.exists(tests):
+            text += "\n" + re.sub(r"^import .*$", "", open(tests).read(), flags=re.M)
+        yield name, text
+
+
+def write(folder, name, data):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, name), "wb") as f:
+        f.write(data if isinstance(data, bytes) else data.encode())
+
+
+REQUESTS = [
+    {"kind": "tenant_user", "roles": ["tenant_admin"], "permission": "station.view",
+     "relation": "descendant", "flags": []},
+    {"id": "r-1", "kind": "account_user", "roles": ["driver"], "permission": "station.view",
+     "relation": "same", "flags": ["active"]},
+    {"id": 7, "kind": "account_user", "roles": ["driver", "legacy"], "permission":
+     "station.reset", "relation": "none", "flags": ["active", "business"]},
+    {"kind": "tenant_user", "roles": ["support_agent", "auditor"], "permission":
+     "billing.invoices", "relation": "tenant"},
+    {"id": {"trace": [1, 2.5, None, True]}, "kind": "robot", "permission": "x.y",
+     "relation": "same"},
+    {"kind": "account_user", "roles": "driver", "permission": "station.view", "relation": "same"},
+    {"kind": "account_user", "permission": "station.view", "relation": "sideways"},
+]
+RAW_LINES = [
+    "{not json", "[1, 2, 3]", '"\\ud800"', "", "   ", "{\"kind\": \"\\u00e9\"}", "[" * 70,
+    "{\"a\":" * 30 + "1" + "}" * 30, "nul\u0000byte", "{\"kind\": 1e999}",
+]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    lattice = os.path.abspath(sys.argv[1])
+    corpus = os.path.join(HERE, "corpus")
+    shutil.rmtree(corpus, ignore_errors=True)
+    policies, tables, lines = (os.path.join(corpus, d)
+                               for d in ("policy", "table", "request_line"))
+    with tempfile.TemporaryDirectory() as work:
+        for name, text in examples():
+            write(policies, "example_%s.lat.seed" % name, text)
+            source = os.path.join(work, name + ".lat")
+            write(work, name + ".lat", text)
+            out = os.path.join(work, name + ".ltab")
+            subprocess.run([lattice, "build", source, "-o", out, "--no-source-map", "-Wno-error"],
+                           check=True, capture_output=True)
+            write(tables, name + ".ltab", open(out, "rb").read())
+    golden = os.path.join(ROOT, "tests", "golden")
+    for folder, _, files in sorted(os.walk(golden)):
+        for file in sorted(files):
+            path = os.path.join(folder, file)
+            if file.endswith(".lat") and os.path.getsize(path) <= MAX_SEED:
+                relative = os.path.relpath(path, golden).replace(os.sep, "_")
+                write(policies, "golden_" + relative + ".seed", open(path, "rb").read())
+    for i, request in enumerate(REQUESTS):
+        write(lines, "request_%02d.json" % i, json.dumps(request))
+    for i, line in enumerate(RAW_LINES):
+        write(lines, "raw_%02d.json" % i, line.encode("utf-8", "surrogatepass"))
+    print("wrote %s" % ", ".join("%d %s" % (len(os.listdir(d)), os.path.basename(d))
+                                 for d in (policies, tables, lines)))
+
+
+if __name__ == "__main__":
+    main()
