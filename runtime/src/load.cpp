@@ -2,11 +2,21 @@
 // After validate() succeeds every offset, count and id the queries use is known to be in range.
 #include "internal.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <new>
+
+// The file loader checks what it opened by descriptor where POSIX is there (libc only).
+#if defined(__unix__) || defined(__APPLE__)
+#define LATTICE_POSIX_FILES 1
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#else
+#define LATTICE_POSIX_FILES 0
+#endif
 
 using namespace lattice::format;
 using lattice::detail::Category;
@@ -255,6 +265,86 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   return LATTICE_LOAD_OK;
 }
 
+#if LATTICE_POSIX_FILES
+/// Reads a regular file of at most `maxBytes` into a malloc'ed buffer. Opened non-blocking (a
+/// FIFO with no writer cannot block the open) and checked by descriptor, so the file checked is
+/// the file read: a directory, FIFO, socket or device is NOT_A_FILE before a byte is read.
+lattice_load_status readTableFile(const char *path, size_t maxBytes, uint8_t *&buffer,
+                                  size_t &size) noexcept {
+  const int fd = ::open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return LATTICE_LOAD_IO_ERROR;
+  struct stat info;
+  lattice_load_status status = LATTICE_LOAD_OK;
+  if (::fstat(fd, &info) != 0)
+    status = LATTICE_LOAD_IO_ERROR;
+  else if (!S_ISREG(info.st_mode))
+    status = LATTICE_LOAD_NOT_A_FILE;
+  else if (info.st_size < 0 || uint64_t(info.st_size) > maxBytes)
+    status = LATTICE_LOAD_TOO_LARGE;
+  const size_t expected = status == LATTICE_LOAD_OK ? size_t(info.st_size) : 0;
+  // One byte more than the size found tells a file that grew since from one that did not.
+  if (status == LATTICE_LOAD_OK && !(buffer = static_cast<uint8_t *>(std::malloc(expected + 1))))
+    status = LATTICE_LOAD_OUT_OF_MEMORY;
+  size = 0;
+  while (status == LATTICE_LOAD_OK && size < expected + 1) {
+    const ssize_t n = ::read(fd, buffer + size, expected + 1 - size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      status = LATTICE_LOAD_IO_ERROR;
+    if (n <= 0)
+      break;
+    size += size_t(n);
+  }
+  ::close(fd);
+  if (status == LATTICE_LOAD_OK && size != expected) // the file changed while being read
+    status = LATTICE_LOAD_IO_ERROR;
+  if (status != LATTICE_LOAD_OK) {
+    std::free(buffer);
+    buffer = nullptr;
+  }
+  return status;
+}
+#else
+/// Without POSIX: what fopen opens, read to at most `maxBytes` (one more byte says "larger").
+lattice_load_status readTableFile(const char *path, size_t maxBytes, uint8_t *&buffer,
+                                  size_t &size) noexcept {
+  std::FILE *f = std::fopen(path, "rb");
+  if (!f)
+    return LATTICE_LOAD_IO_ERROR;
+  lattice_load_status status = LATTICE_LOAD_OK;
+  size = 0;
+  size_t capacity = 0;
+  for (;;) {
+    if (size == capacity) {
+      const size_t grown = capacity ? capacity * 2 : 64 * 1024;
+      auto *bigger =
+          capacity <= maxBytes ? static_cast<uint8_t *>(std::realloc(buffer, grown)) : nullptr;
+      if (!bigger) {
+        status = capacity > maxBytes ? LATTICE_LOAD_TOO_LARGE : LATTICE_LOAD_OUT_OF_MEMORY;
+        break;
+      }
+      buffer = bigger;
+      capacity = grown;
+    }
+    size += std::fread(buffer + size, 1, capacity - size, f);
+    if (std::ferror(f))
+      status = LATTICE_LOAD_IO_ERROR;
+    if (size > maxBytes)
+      status = LATTICE_LOAD_TOO_LARGE;
+    if (status != LATTICE_LOAD_OK || std::feof(f))
+      break;
+  }
+  std::fclose(f);
+  if (status != LATTICE_LOAD_OK) {
+    std::free(buffer);
+    buffer = nullptr;
+  }
+  return status;
+}
+#endif
+
 } // namespace
 
 extern "C" {
@@ -279,40 +369,11 @@ lattice_load_status lattice_table_load_file_max(const char *path, size_t max_byt
   *out = nullptr;
   if (!path)
     return LATTICE_LOAD_IO_ERROR;
-  // Only a regular file is opened: fopen of a FIFO blocks until a writer comes, and a device
-  // (/dev/zero) never ends. The size is checked first and the read bounded again (the file may
-  // grow in between). Standard C++ only, so the check and the open are two steps: a path
-  // swapped for a FIFO in between can still block; the host controls its table paths.
-  std::error_code ec;
-  const std::filesystem::file_status info = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(info))
-    return LATTICE_LOAD_IO_ERROR;
-  if (!std::filesystem::is_regular_file(info))
-    return LATTICE_LOAD_NOT_A_FILE;
-  const std::uintmax_t expected = std::filesystem::file_size(path, ec);
-  if (ec)
-    return LATTICE_LOAD_IO_ERROR;
-  if (expected > max_bytes)
-    return LATTICE_LOAD_TOO_LARGE;
-  std::FILE *f = std::fopen(path, "rb");
-  if (!f)
-    return LATTICE_LOAD_IO_ERROR;
-  // One byte more than the expected size tells a file that grew since from one that did not.
-  const size_t capacity = size_t(expected) + 1;
-  auto *buffer = static_cast<uint8_t *>(std::malloc(capacity));
-  if (!buffer) {
-    std::fclose(f);
-    return LATTICE_LOAD_OUT_OF_MEMORY;
-  }
-  size_t size = 0, n = 0;
-  while (size < capacity && (n = std::fread(buffer + size, 1, capacity - size, f)) > 0)
-    size += n;
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  if (failed || size != expected) { // a read error, or the file changed while being read
-    std::free(buffer);
-    return LATTICE_LOAD_IO_ERROR;
-  }
+  size_t size = 0;
+  uint8_t *buffer = nullptr;
+  const lattice_load_status status = readTableFile(path, max_bytes, buffer, size);
+  if (status != LATTICE_LOAD_OK)
+    return status;
   return loadInto(buffer, size, buffer, out);
 }
 
