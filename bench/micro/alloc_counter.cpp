@@ -13,7 +13,24 @@ std::atomic<uint64_t> allocations{0};
 void count() noexcept { allocations.fetch_add(1, std::memory_order_relaxed); }
 } // namespace
 
-#if defined(__GLIBC__)
+#if defined(__SANITIZE_ADDRESS__)
+#define LATTICE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LATTICE_ASAN 1
+#endif
+#endif
+
+#if defined(LATTICE_ASAN)
+// Under AddressSanitizer (the sanitizer build) ASan owns malloc and must not be interposed; its
+// allocator calls a hook on every allocation, malloc and operator new alike.
+#include <sanitizer/allocator_interface.h>
+namespace {
+void onAllocation(const volatile void *, size_t) { count(); }
+void onFree(const volatile void *) {} // the install call wants both hooks
+const int hooksInstalled = __sanitizer_install_malloc_and_free_hooks(onAllocation, onFree);
+} // namespace
+#elif defined(__GLIBC__)
 // Defining these in the executable overrides libc's for the whole process (ELF interposition):
 // libstdc++'s operator new and the runtime's own calls all land here.
 extern "C" {
