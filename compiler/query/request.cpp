@@ -58,6 +58,17 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
     std::string_view replacement; // old spellings are accepted here without a word
     std::optional<sema::Relation> relation =
         sema::parseRequestRelation(named.relation, replacement, error);
+    if (!relation && !sema::findRelationWord(named.relation)) {
+      // Not a word at all: name `none` too, which only a request can say.
+      NameSuggester suggester(named.relation);
+      for (std::string_view candidate : {"self", "descendants", "ancestors", "elsewhere", "none"})
+        suggester.consider(candidate);
+      error = fmt::format("unknown relation `{}`; expected `self`, `descendants`, `ancestors`, "
+                          "`elsewhere` or `none` (another tree)",
+                          named.relation);
+      if (suggester.best())
+        error += "; " + suggester.didYouMean();
+    }
     if (!relation)
       return false;
     out.relation = static_cast<uint32_t>(*relation);
