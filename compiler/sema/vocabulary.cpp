@@ -175,7 +175,7 @@ void declareResource(const ast::ResourceDecl &decl, Context &ctx) {
   ResourceId id = ctx.model.resources.size();
   if (!ctx.resourceNames.declare(decl.name, id, ctx.diags))
     return;
-  Resource resource{decl.name.name, decl.label, decl.name.range, {}, {}, {}};
+  Resource resource{decl.name.name, decl.label, decl.name.range, {}, {}, {}, std::nullopt};
   for (const ast::Ident &owner : decl.owners)
     if (auto scope = ctx.scopeKind(owner))
       resource.owners.push_back(*scope);
