@@ -6,6 +6,7 @@
 #include "reference/interpreter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <random>
 #include <set>
@@ -148,6 +149,20 @@ constexpr sema::Relation kRelations[] = {sema::Relation::Same, sema::Relation::D
                                          sema::Relation::Ancestor, sema::Relation::Tenant};
 
 } // namespace
+
+double oracleCost(const sema::Model &before, const sema::Model &after) {
+  std::set<std::string> flagNames;
+  for (const sema::Model *model : {&before, &after})
+    for (const sema::Flag &flag : model->flags)
+      flagNames.insert(flag.name);
+  const size_t n = flagNames.size();
+  const double roles = double(after.roles.size());
+  const double assignments = 3 * n <= 9 ? double(1u << (3 * n)) : 128.0;
+  const double single = double(after.kinds.size()) * std::pow(2.0, roles) *
+                        double(after.permissions.size()) * 4 * std::pow(2.0, double(n));
+  return single + double(after.kinds.size()) * roles * roles * double(after.permissions.size()) *
+                      16 * assignments;
+}
 
 GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMutation mutation) {
   GateCheck result;

@@ -18,6 +18,11 @@ struct GateCheck {
   std::string problem; // the first failed check
 };
 
+/// About how many decisions checkGate's brute force makes on this pair: every role set and flag
+/// assignment, then every pair of memberships (kinds x roles^2 x permissions x 16 relation pairs
+/// x flag assignments of three sides, 2^(3n) up to n = 3 flags, else a sample of 128).
+double oracleCost(const sema::Model &before, const sema::Model &after);
+
 /// Compares `before` and `after` with diff::comparePolicies and checks that new access is
 /// reported exactly when brute force finds some, that every witness holds, and that the new
 /// delegations are exactly the roles newly reachable through `assigns` that allow something.

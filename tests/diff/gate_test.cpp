@@ -38,6 +38,20 @@ std::string withoutLine(const std::string &text, uint64_t index) {
   return out;
 }
 
+/// The oracle cost of the pairs --write-pairs keeps: fuzz_diff skips pairs above 10^6.
+constexpr double kSeedCost = 2e5;
+
+/// Writes a pair as fuzz_diff reads it: before, a line `=====`, after.
+void writePair(const char *folder, uint64_t seed, const std::string &before,
+               const std::string &after) {
+  const std::string path = std::string(folder) + "/random_" + std::to_string(seed) + ".seed";
+  if (FILE *f = std::fopen(path.c_str(), "wb")) {
+    const std::string text = before + "=====\n" + after;
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+}
+
 } // namespace
 } // namespace lattice::difftest
 
@@ -45,6 +59,7 @@ int main(int argc, char **argv) {
   using namespace lattice::difftest;
   uint64_t seed = 1, count = 1000;
   GateMutation mutation = GateMutation::None;
+  const char *pairFolder = nullptr; // --write-pairs: seeds for tests/fuzz's fuzz_diff
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seed") == 0)
       seed = std::strtoull(argv[i + 1], nullptr, 10);
@@ -54,9 +69,11 @@ int main(int argc, char **argv) {
       mutation = GateMutation::DropCombinations;
     else if (std::strcmp(argv[i], "--mutate") == 0 && std::strcmp(argv[i + 1], "delegations") == 0)
       mutation = GateMutation::DropDelegations;
+    else if (std::strcmp(argv[i], "--write-pairs") == 0)
+      pairFolder = argv[i + 1];
     else {
       std::fprintf(stderr, "usage: lattice_gate_test [--seed N] [--count N] "
-                           "[--mutate combinations|delegations]\n");
+                           "[--mutate combinations|delegations] [--write-pairs DIR]\n");
       return 2;
     }
   }
@@ -77,6 +94,8 @@ int main(int argc, char **argv) {
       ++skipped;
       continue;
     }
+    if (pairFolder && oracleCost(*compiledBefore->model, *compiledAfter->model) <= kSeedCost)
+      writePair(pairFolder, s, before, after);
     GateCheck result = checkGate(*compiledBefore->model, *compiledAfter->model, mutation);
     ++pairs;
     gains += result.gained;

@@ -8,6 +8,10 @@ Usage: make_corpus.py LATTICE_BINARY
                         every golden .lat input; seeds of fuzz_frontend and fuzz_fmt
   corpus/table/         the examples compiled by `lattice build`; seeds of fuzz_table and
                         fuzz_table_resealed
+  corpus/policy_pair/   the review-gate table's edits (tests/diff_cmd/gate_table.py): its base
+                        policy, a line `=====`, the edited policy; and random pairs small enough
+                        for the oracle, written by lattice_gate_test (next to LATTICE_BINARY);
+                        seeds of fuzz_diff
   corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
                         account_user; roles tenant_admin, support_agent, account_admin, driver,
                         legacy, auditor); seeds of fuzz_request_line
@@ -51,6 +55,19 @@ def examples():
         yield name, text
 
 
+def policy_pairs():
+    """The review-gate table's cases as (name, before + marker + after)."""
+    sys.path.insert(0, os.path.join(ROOT, "tests", "diff_cmd"))
+    import gate_table
+    base = open(os.path.join(ROOT, "tests", "diff_cmd", "gate_base.lat")).read()
+    for number, (name, edits, _) in enumerate(gate_table.CASES):
+        after = base
+        for old, new in edits:
+            after = after.replace(old, new, 1)
+        yield "gate_%02d_%s.seed" % (number, re.sub(r"\W+", "_", name).strip("_")), \
+            base + "=====\n" + after
+
+
 def write(folder, name, data):
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, name), "wb") as f:
@@ -83,8 +100,8 @@ def main():
     lattice = os.path.abspath(sys.argv[1])
     corpus = os.path.join(HERE, "corpus")
     shutil.rmtree(corpus, ignore_errors=True)
-    policies, tables, lines = (os.path.join(corpus, d)
-                               for d in ("policy", "table", "request_line"))
+    policies, tables, lines, pairs = (os.path.join(corpus, d) for d in
+                                      ("policy", "table", "request_line", "policy_pair"))
     with tempfile.TemporaryDirectory() as work:
         for name, text in examples():
             write(policies, "example_%s.lat.seed" % name, text)
@@ -101,12 +118,17 @@ def main():
             if file.endswith(".lat") and os.path.getsize(path) <= MAX_SEED:
                 relative = os.path.relpath(path, golden).replace(os.sep, "_")
                 write(policies, "golden_" + relative + ".seed", open(path, "rb").read())
+    for name, text in policy_pairs():
+        write(pairs, name, text)
+    gate_test = os.path.join(os.path.dirname(lattice), "lattice_gate_test")
+    subprocess.run([gate_test, "--seed", "1", "--count", "40", "--write-pairs", pairs],
+                   check=True, capture_output=True)
     for i, request in enumerate(REQUESTS):
         write(lines, "request_%02d.json" % i, json.dumps(request))
     for i, line in enumerate(RAW_LINES):
         write(lines, "raw_%02d.json" % i, line.encode("utf-8", "surrogatepass"))
     print("wrote %s" % ", ".join("%d %s" % (len(os.listdir(d)), os.path.basename(d))
-                                 for d in (policies, tables, lines)))
+                                 for d in (policies, tables, lines, pairs)))
 
 
 if __name__ == "__main__":
