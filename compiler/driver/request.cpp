@@ -75,6 +75,14 @@ std::optional<NamedAccessRequest> namedAccessRequest(const Args &args, std::stri
     named.memberships.push_back(std::move(membership));
   }
   const std::string target = *args.get("--target");
+  if (target.find('+') != std::string::npos) {
+    // `+` starts node flags in `--membership`; a target written the same way is a mistake, not a
+    // node named `a+frozen` (which the command line could not name in a membership either).
+    error = fmt::format("`--target`: `{}` has a `+`; the target takes no flags (node flags are "
+                        "given per membership: `--membership ROLES@PATH+FLAG`)",
+                        target);
+    return std::nullopt;
+  }
   std::optional<query::NodeName> path = query::parseNodePath(target, error);
   if (!path) {
     error = "`--target`: " + error;
