@@ -30,7 +30,7 @@ std::optional<NodeName> parseNodePath(std::string_view text, std::string &error)
     if (name.empty()) {
       error = fmt::format("node path `{}` has an empty node name; write `root/child/...` without "
                           "a leading, trailing or doubled `/`",
-                          text);
+                          quotedText(text));
       return std::nullopt;
     }
     path.emplace_back(name);
@@ -55,7 +55,8 @@ bool checkNodeName(const NodeName &path, std::string &error) {
       return false;
     }
     if (name.find('/') != std::string::npos) {
-      error = fmt::format("node name `{}` contains `/`; a list gives one name per node", name);
+      error = fmt::format("node name `{}` contains `/`; a list gives one name per node",
+                          quotedText(name));
       return false;
     }
   }
@@ -67,6 +68,21 @@ std::string nodePathText(const NodeName &path) {
   for (const std::string &name : path)
     text += (text.empty() ? "" : "/") + name;
   return text;
+}
+
+std::string quotedText(std::string_view text) {
+  constexpr size_t kWhole = 80, kHead = 48, kTail = 24;
+  if (text.size() <= kWhole)
+    return std::string(text);
+  auto continuation = [&](size_t i) {
+    return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80;
+  };
+  size_t head = kHead, tail = text.size() - kTail;
+  while (head > 0 && continuation(head))
+    --head;
+  while (tail < text.size() && continuation(tail))
+    ++tail;
+  return fmt::format("{}...{}", text.substr(0, head), text.substr(tail));
 }
 
 std::vector<uint64_t> NodePathInterner::intern(const NodeName &path) {

@@ -31,6 +31,11 @@ bool checkNodeName(const NodeName &path, std::string &error);
 /// `acme/eu/doc-1`: how messages and answers name the node.
 std::string nodePathText(const NodeName &path);
 
+/// User text as an error message quotes it: whole up to 80 bytes, else its start and end around
+/// `...` (cut at UTF-8 character boundaries), so that a megabyte-long name in a request line
+/// gives a readable error, not a megabyte of it.
+std::string quotedText(std::string_view text);
+
 /// Gives every distinct prefix of the paths it sees one id (1, 2, ... in order of first
 /// appearance), keyed by its parent's id and its last name. Equal prefixes get equal ids and
 /// different ones different ids, so the runtime's prefix comparison of two interned paths is

@@ -3,6 +3,7 @@
 #include "query/request.h"
 
 #include "diagnostics/suggest.h"
+#include "query/node_path.h"
 #include "sema/relation_words.h"
 
 #include <fmt/format.h>
@@ -19,7 +20,7 @@ std::string unknownName(const lattice_table *table, const char *what, const std:
   for (uint32_t id = 0; id < count(table); ++id)
     if (const char *candidate = nameOf(table, id))
       suggester.consider(candidate);
-  std::string error = fmt::format("unknown {} `{}`", what, name);
+  std::string error = fmt::format("unknown {} `{}`", what, quotedText(name));
   if (suggester.best())
     error += "; " + suggester.didYouMean();
   return error;
@@ -96,7 +97,7 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
         suggester.consider(candidate);
       error = fmt::format("unknown relation `{}`; expected `self`, `descendants`, `ancestors`, "
                           "`elsewhere` or `none` (another tree)",
-                          named.relation);
+                          quotedText(named.relation));
       if (suggester.best())
         error += "; " + suggester.didYouMean();
     }

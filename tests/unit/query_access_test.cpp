@@ -61,6 +61,25 @@ TEST(NodePath, ChecksListsLikeText) {
   EXPECT_FALSE(checkNodeName(NodeName(kMaxNodeDepth + 1, "n"), error));
 }
 
+TEST(NodePath, MessagesQuoteLongTextShortened) {
+  EXPECT_EQ(quotedText("acme/eu"), "acme/eu");
+  const std::string exactly80(80, 'a');
+  EXPECT_EQ(quotedText(exactly80), exactly80);
+  std::string shown = quotedText(std::string(48, 'a') + std::string(1000, 'b') + "/tail");
+  EXPECT_EQ(shown, std::string(48, 'a') + "..." + std::string(19, 'b') + "/tail");
+  // A cut never splits a UTF-8 character: `é` is two bytes, the head stops before it.
+  std::string accents = std::string(47, 'a');
+  for (int i = 0; i < 100; ++i)
+    accents += "\xc3\xa9";
+  shown = quotedText(accents);
+  EXPECT_EQ(shown.substr(0, 50), std::string(47, 'a') + "...");
+  EXPECT_EQ(shown.size(), 47u + 3u + 24u);
+  EXPECT_EQ(pathError(std::string(100000, 'x') + "//"),
+            "node path `" + std::string(48, 'x') + "..." + std::string(22, 'x') +
+                "//` has an empty node name; write `root/child/...` without a leading, trailing "
+                "or doubled `/`");
+}
+
 TEST(NodePathInterner, EqualPrefixesGetEqualIds) {
   NodePathInterner interner;
   std::vector<uint64_t> a = interner.intern(path("acme/eu/a"));
