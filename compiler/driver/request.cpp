@@ -19,9 +19,9 @@ std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra) {
        "self | descendants | ancestors | elsewhere | none (another tree)"},
       {"--flags", true, "F1,F2",
        "flags that hold for the principal (and, with --relation, its node)"},
-      {"--membership", true, "R1,R2@PATH[+F...]",
-       "roles held at a node, with that node's flags (repeatable; instead of --roles and "
-       "--relation)"},
+      {"--membership", true, "ROLES@PATH+F",
+       "roles (R1,R2) held at the node PATH (a/b/c), with that node's flags (+F1+F2); "
+       "repeatable, instead of --roles and --relation"},
       {"--target", true, "PATH", "the node the request is about (with --membership)"},
   };
   options.insert(options.end(), extra.begin(), extra.end());
