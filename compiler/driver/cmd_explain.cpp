@@ -36,7 +36,9 @@ int runExplain(const Argv &argv) {
   std::optional<Args> args = Args::parse(argv, kExplainOptions, error);
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice explain TABLE --kind K --roles R1,R2 --permission RES.ACTION "
-               "--relation REL [--flags F1,F2] [--map FILE] [--format text|json]\n\nAnswers a "
+               "--relation REL [--flags F1,F2] [--map FILE] [--format text|json]\n       lattice "
+               "explain TABLE --kind K --membership R1,R2@PATH[+F...] ... --target PATH "
+               "--permission RES.ACTION [--flags F1,F2] [...]\n\nAnswers a "
                "request like `query` and says why: the gate or the rules that decide, with "
                "file:line from the\nsource map `lattice build` writes next to the table "
                "(TABLE.map).\n\nOptions:\n{}",
@@ -49,7 +51,7 @@ int runExplain(const Argv &argv) {
   else if (args && format != "text" && format != "json")
     error = fmt::format("invalid --format `{}`; expected text or json", format);
   else if (args)
-    error = missingRequestOption(*args).value_or("");
+    error = requestUsageError(*args).value_or("");
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice explain: error: {}\nrun `lattice explain --help` for usage\n",
                error);
@@ -76,23 +78,46 @@ int runExplain(const Argv &argv) {
     fmt::print(stderr, "lattice explain: error: {}\n", *problem);
     return ExitUsage;
   }
-  NamedRequest named = namedRequest(*args);
-  std::vector<uint32_t> roles;
-  lattice_request request;
-  std::optional<uint32_t> permission = map.permission(named.permission);
-  if (!resolveRequest(table.get(), named, roles, request, error) || !permission) {
-    if (error.empty())
-      error = fmt::format("unknown permission `{}`", named.permission);
+  auto refuse = [&](const std::string &why) {
     if (format == "json")
-      printJson(llvm::json::Object{{"decision", "deny"}, {"error", error}});
+      printJson(llvm::json::Object{{"decision", "deny"}, {"error", why}});
     else
       fmt::print("deny\n");
     std::fflush(stdout);
-    fmt::print(stderr, "lattice explain: error: {}\n", error);
+    fmt::print(stderr, "lattice explain: error: {}\n", why);
     return ExitErrors;
+  };
+  auto inMap = [&](const std::string &name) {
+    std::optional<uint32_t> permission = map.permission(name);
+    if (!permission)
+      error = fmt::format("unknown permission `{}`", name);
+    return permission;
+  };
+  std::optional<query::Explanation> explained;
+  if (isAccessRequest(*args)) {
+    std::optional<NamedAccessRequest> named = namedAccessRequest(*args, error);
+    query::ResolvedAccessRequest resolved;
+    if (!named || !query::resolveAccessRequest(table.get(), *named, resolved, error))
+      return refuse(error);
+    std::optional<uint32_t> permission = inMap(named->permission);
+    if (!permission)
+      return refuse(error);
+    explained = query::explainAccess(map, *named, resolved,
+                                     lattice_decide_access(table.get(), &resolved.request()),
+                                     table.get(), *permission);
+  } else {
+    NamedRequest named = namedRequest(*args);
+    std::vector<uint32_t> roles;
+    lattice_request request;
+    if (!resolveRequest(table.get(), named, roles, request, error))
+      return refuse(error);
+    std::optional<uint32_t> permission = inMap(named.permission);
+    if (!permission)
+      return refuse(error);
+    explained =
+        query::explain(map, named, lattice_decide(table.get(), &request), table.get(), *permission);
   }
-  query::Explanation explanation =
-      query::explain(map, named, lattice_decide(table.get(), &request), table.get(), *permission);
+  const query::Explanation &explanation = *explained;
   if (format == "json")
     printJson(query::explanationJson(explanation));
   else

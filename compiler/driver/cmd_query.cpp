@@ -1,5 +1,6 @@
-// cmd_query.cpp - `lattice query TABLE ...`: answer one request given by flags, or a JSONL
-// stream of requests (one JSON object per line in, one JSON decision per line out).
+// cmd_query.cpp - `lattice query TABLE ...`: answer one request given by options (a principal at
+// one node, or with memberships), or a JSONL stream of requests (one JSON object per line in, one
+// JSON decision per line out).
 #include "base/input_file.h"
 #include "driver/args.h"
 #include "driver/commands.h"
@@ -63,6 +64,27 @@ int answerStream(const lattice_table *table, InputFile &in, const std::string &n
   return failed ? ExitErrors : ExitOk;
 }
 
+/// "deny" on stdout, then why on stderr: a request naming something unknown, or malformed.
+int refuse(const std::string &error) {
+  fmt::print("deny\n");
+  std::fflush(stdout); // the answer first, then why
+  fmt::print(stderr, "lattice query: error: {}\n", error);
+  return ExitErrors;
+}
+
+/// `--membership ... --target PATH`: lattice_decide_access, naming the deciding membership.
+int answerAccess(const lattice_table *table, const Args &args) {
+  std::string error;
+  std::optional<NamedAccessRequest> named = namedAccessRequest(args, error);
+  query::ResolvedAccessRequest resolved;
+  if (!named || !query::resolveAccessRequest(table, *named, resolved, error))
+    return refuse(error);
+  lattice_access_decision decision = lattice_decide_access(table, &resolved.request());
+  fmt::print("{}\n  {}\n", decision.allowed ? "allow" : "deny",
+             query::describeAccessDecision(table, *named, decision));
+  return ExitOk;
+}
+
 /// `--can-assign ROLE --roles R1,R2`: lattice_can_assign, in the words of a decision.
 int answerCanAssign(const lattice_table *table, const Args &args, const std::string &target) {
   std::vector<uint32_t> roles;
@@ -88,7 +110,9 @@ int runQuery(const Argv &argv) {
   std::optional<Args> args = Args::parse(argv, kQueryOptions, error);
   if (args && args->has("--help")) {
     fmt::print("Usage: lattice query TABLE --kind K --roles R1,R2 --permission RES.ACTION "
-               "--relation REL [--flags F1,F2]\n       lattice query TABLE --requests "
+               "--relation REL [--flags F1,F2]\n       lattice query TABLE --kind K --membership "
+               "R1,R2@PATH[+F...] ... --target PATH --permission RES.ACTION [--flags F1,F2]\n"
+               "       lattice query TABLE --requests "
                "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE\n\nAnswers "
                "requests from a compiled table and says which role "
                "decided.\n\nOptions:\n{}",
@@ -98,11 +122,12 @@ int runQuery(const Argv &argv) {
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
   else if (args && args->has("--can-assign")) {
-    for (const char *other : {"--kind", "--permission", "--relation", "--flags", "--requests"})
+    for (const char *other : {"--kind", "--permission", "--relation", "--flags", "--requests",
+                              "--membership", "--target"})
       if (args->has(other))
         error = fmt::format("`--can-assign` takes only `--roles`, not `{}`", other);
   } else if (args && !args->has("--requests"))
-    error = missingRequestOption(*args).value_or("");
+    error = requestUsageError(*args).value_or("");
   if (!args || !error.empty()) {
     fmt::print(stderr, "lattice query: error: {}\nrun `lattice query --help` for usage\n", error);
     return ExitUsage;
@@ -129,15 +154,13 @@ int runQuery(const Argv &argv) {
     std::fflush(stdout);
     return code;
   }
+  if (isAccessRequest(*args))
+    return answerAccess(table.get(), *args);
   NamedRequest named = namedRequest(*args);
   std::vector<uint32_t> roles;
   lattice_request request;
-  if (!resolveRequest(table.get(), named, roles, request, error)) {
-    fmt::print("deny\n");
-    std::fflush(stdout); // the answer first, then why
-    fmt::print(stderr, "lattice query: error: {}\n", error);
-    return ExitErrors;
-  }
+  if (!resolveRequest(table.get(), named, roles, request, error))
+    return refuse(error);
   lattice_decision decision = lattice_decide(table.get(), &request);
   fmt::print("{}\n  {}\n", decision.allowed ? "allow" : "deny",
              describeDecision(table.get(), decision));

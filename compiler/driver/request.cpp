@@ -1,5 +1,6 @@
 // request.cpp - the request options of `query` and `explain`, and the request they spell.
-// Names are kept as written: query::resolveRequest reports unknown ones.
+// Names are kept as written: query::resolveRequest and query::resolveAccessRequest report
+// unknown ones.
 #include "driver/request.h"
 
 #include "sema/relation_words.h"
@@ -16,14 +17,28 @@ std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra) {
       {"--permission", true, "RES.ACTION", "the permission asked for"},
       {"--relation", true, "REL",
        "self | descendants | ancestors | elsewhere | none (another tree)"},
-      {"--flags", true, "F1,F2", "flags that hold for the principal and its node"},
+      {"--flags", true, "F1,F2",
+       "flags that hold for the principal (and, with --relation, its node)"},
+      {"--membership", true, "ROLES@PATH+F",
+       "roles (R1,R2) held at the node PATH (a/b/c), with that node's flags (+F1+F2); "
+       "repeatable, instead of --roles and --relation"},
+      {"--target", true, "PATH", "the node the request is about (with --membership)"},
   };
   options.insert(options.end(), extra.begin(), extra.end());
   return options;
 }
 
-std::optional<std::string> missingRequestOption(const Args &args) {
-  for (const char *required : {"--kind", "--permission", "--relation"})
+bool isAccessRequest(const Args &args) { return args.has("--membership") || args.has("--target"); }
+
+std::optional<std::string> requestUsageError(const Args &args) {
+  const bool access = isAccessRequest(args);
+  if (access)
+    for (const char *oneNode : {"--roles", "--relation"})
+      if (args.has(oneNode))
+        return fmt::format("`{}` is for a principal at one node; with `--membership` and "
+                           "`--target` give the roles in each membership",
+                           oneNode);
+  for (const char *required : {"--kind", "--permission", access ? "--target" : "--relation"})
     if (!args.has(required))
       return fmt::format("missing `{}`", required);
   return std::nullopt;
@@ -43,6 +58,37 @@ NamedRequest namedRequest(const Args &args) {
                named.relation, replacement, replacement);
     named.relation = std::string(replacement);
   }
+  return named;
+}
+
+std::optional<NamedAccessRequest> namedAccessRequest(const Args &args, std::string &error) {
+  NamedAccessRequest named;
+  named.kind = *args.get("--kind");
+  named.flags = splitList(args.get("--flags").value_or(""));
+  named.permission = *args.get("--permission");
+  for (const std::string &spec : args.all("--membership")) {
+    query::NamedMembership membership;
+    if (!query::parseMembershipSpec(spec, membership, error)) {
+      error = fmt::format("`--membership {}`: {}", spec, error);
+      return std::nullopt;
+    }
+    named.memberships.push_back(std::move(membership));
+  }
+  const std::string target = *args.get("--target");
+  if (target.find('+') != std::string::npos) {
+    // `+` starts node flags in `--membership`; a target written the same way is a mistake, not a
+    // node named `a+frozen` (which the command line could not name in a membership either).
+    error = fmt::format("`--target`: `{}` has a `+`; the target takes no flags (node flags are "
+                        "given per membership: `--membership ROLES@PATH+FLAG`)",
+                        target);
+    return std::nullopt;
+  }
+  std::optional<query::NodeName> path = query::parseNodePath(target, error);
+  if (!path) {
+    error = "`--target`: " + error;
+    return std::nullopt;
+  }
+  named.target = std::move(*path);
   return named;
 }
 

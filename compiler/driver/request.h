@@ -1,8 +1,10 @@
 // request.h - the command-line options that spell one request (`query`, `explain`), turned into
-// a query::NamedRequest. Resolving and wording requests lives in query/request.h.
+// a query::NamedRequest (a principal at one node) or a query::NamedAccessRequest (a principal with
+// memberships). Resolving and wording requests lives in query/.
 #pragma once
 
 #include "driver/args.h"
+#include "query/access_request.h"
 #include "query/request.h"
 
 #include <optional>
@@ -12,18 +14,26 @@
 namespace lattice::driver {
 
 using query::describeDecision;
+using query::NamedAccessRequest;
 using query::NamedRequest;
 using query::reasonKey;
 using query::resolveRequest;
 using query::TablePtr;
 
-/// The options that spell one request (--kind, --roles, --permission, --relation, --flags),
-/// followed by a command's own `extra` options.
+/// The options that spell one request (--kind, --roles, --permission, --relation, --flags, and
+/// --membership, --target), followed by a command's own `extra` options.
 std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra);
-/// "missing `--kind`" for the first required request option absent from `args`, else nothing.
-std::optional<std::string> missingRequestOption(const Args &args);
+/// Whether the options spell a principal with memberships (`--membership` or `--target`).
+bool isAccessRequest(const Args &args);
+/// A usage error of the request options: the two shapes mixed (`--roles` with `--membership`),
+/// or "missing `--kind`" for the first required option absent; else nothing.
+std::optional<std::string> requestUsageError(const Args &args);
 /// The request the options spell; call after missingRequestOption found nothing. A relation in
 /// an old spelling is replaced by its word, with a warning on stderr.
 NamedRequest namedRequest(const Args &args);
+/// The request with memberships the options spell, or nothing with `error` set for a malformed
+/// `--membership` or `--target` (the request is then answered "deny"). Call after
+/// requestUsageError found nothing.
+std::optional<NamedAccessRequest> namedAccessRequest(const Args &args, std::string &error);
 
 } // namespace lattice::driver

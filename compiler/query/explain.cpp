@@ -2,6 +2,8 @@
 // two renderings. The decision itself always comes from the runtime: the map only says why.
 #include "query/explain.h"
 
+#include "sema/model.h"
+
 #include <algorithm>
 #include <fmt/format.h>
 #include <set>
@@ -22,13 +24,21 @@ std::string quotedList(const std::vector<std::string> &names) {
   return out;
 }
 
-/// Every rule of the held roles (and the roles they extend) naming the permission, each once,
-/// denies first.
-std::vector<ExplainedRule> rulesFor(const SourceMap &map, const NamedRequest &request,
-                                    uint32_t permission) {
-  std::vector<ExplainedRule> out;
+/// The roles and flags one set of rules is asked with: the request at one node, or one membership
+/// (the principal's flags with that node's).
+struct Holding {
+  const std::vector<std::string> &roles;
+  const std::string &relation;
+  std::vector<std::string> flags;
+  size_t membership = 0;
+};
+
+/// Every rule of the held roles (and the roles they extend) naming the permission, each once per
+/// holding, in map order; whether it matches the holding's relation and flags.
+void collectRules(const SourceMap &map, const Holding &holding, uint32_t permission,
+                  std::vector<ExplainedRule> &out) {
   std::set<std::pair<const MapRole *, size_t>> seen;
-  for (const std::string &held : request.roles) {
+  for (const std::string &held : holding.roles) {
     const MapRole *role = map.role(held);
     if (role == nullptr)
       continue;
@@ -43,50 +53,83 @@ std::vector<ExplainedRule> rulesFor(const SourceMap &map, const NamedRequest &re
                 rule.permissions.end() ||
             !seen.insert({declaring, i}).second)
           continue;
-        ExplainedRule explained{rule.deny, declaring->name, held, {rule.at, rule.source}, "",
-                                false};
-        if (!contains(rule.relations, request.relation))
+        ExplainedRule explained{rule.deny, declaring->name,   held, {rule.at, rule.source}, "",
+                                false,     holding.membership};
+        if (!contains(rule.relations, holding.relation))
           explained.mismatch =
-              fmt::format("reach `{}` does not cover relation `{}`", rule.reach, request.relation);
-        else if (!clausesHold(rule.clauses, request.flags))
+              fmt::format("reach `{}` does not cover relation `{}`", rule.reach, holding.relation);
+        else if (!clausesHold(rule.clauses, holding.flags))
           explained.mismatch = fmt::format("condition `{}` is false", rule.condition);
         out.push_back(std::move(explained));
       }
   }
-  std::stable_partition(out.begin(), out.end(), [](const ExplainedRule &r) { return r.deny; });
-  return out;
 }
 
-/// The gate the runtime stopped at, with where it is declared.
-std::optional<Gate> gateOf(const SourceMap &map, const NamedRequest &request,
-                           const lattice_decision &decision, const std::string &deciding,
-                           uint32_t permission) {
-  switch (decision.reason) {
+/// Denies first; a matching deny (when no gate stopped the request) overrides every matching
+/// allow, through whichever membership.
+void orderAndMarkOverridden(Explanation &e) {
+  std::stable_partition(e.rules.begin(), e.rules.end(),
+                        [](const ExplainedRule &r) { return r.deny; });
+  bool anyDeny = false;
+  for (const ExplainedRule &r : e.rules)
+    anyDeny |= r.mismatch.empty() && r.deny;
+  if (!e.gate && anyDeny)
+    for (ExplainedRule &r : e.rules)
+      r.overridden = r.mismatch.empty() && !r.deny;
+}
+
+/// "`acme/eu` (membership 2)"
+std::string membershipText(const ExplainedMembership &m) {
+  return fmt::format("`{}` (membership {})", m.node, m.number);
+}
+
+/// The gate the runtime stopped at, with where it is declared and, for a request with
+/// memberships, where the roles it names are held.
+std::optional<Gate> gateOf(const SourceMap &map, const Explanation &e, uint32_t permission) {
+  const std::string &kind = e.access ? e.access->kind : e.request.kind;
+  const std::string &deciding = e.decidingRole;
+  switch (e.decision.reason) {
   case LATTICE_REASON_OTHER_TREE:
     return Gate{"other_tree",
-                "other tree: the resource's owner is in another tree, and a request across trees "
-                "is always denied",
+                e.access ? "other tree: no membership is in the target's tree, and a request "
+                           "across trees is always denied"
+                         : "other tree: the resource's owner is in another tree, and a request "
+                           "across trees is always denied",
                 {}};
   case LATTICE_REASON_ROLE_NOT_FOR_KIND: {
     const MapRole *role = map.role(deciding);
     if (role == nullptr)
       break;
+    std::string where;
+    for (const ExplainedMembership &m : e.memberships)
+      if (contains(m.roles, deciding) && where.empty())
+        where = ", held at " + membershipText(m) + ",";
     return Gate{"role_not_for_kind",
-                fmt::format("role not for kind: role `{}` is for {}, not `{}`", role->name,
-                            quotedList(role->kinds), request.kind),
+                fmt::format("role not for kind: role `{}`{} is for {}, not `{}`", role->name, where,
+                            quotedList(role->kinds), kind),
                 {{role->at, ""}}};
   }
   case LATTICE_REASON_EXCLUSIVE:
     for (const MapExclusive &set : map.exclusives) {
       if (!contains(set.roles, deciding))
         continue;
-      std::vector<std::string> held;
-      for (const std::string &role : set.roles)
-        if (contains(request.roles, role))
-          held.push_back(role);
+      std::vector<std::string> held; // the set's roles held (in the target's tree), where
+      for (const std::string &role : set.roles) {
+        if (!e.access) {
+          if (contains(e.request.roles, role))
+            held.push_back(role);
+          continue;
+        }
+        for (const ExplainedMembership &m : e.memberships)
+          if (m.relation != kOtherTree && contains(m.roles, role)) {
+            held.push_back(role + "` at `" + m.node);
+            break;
+          }
+      }
       if (held.size() >= 2)
         return Gate{"exclusive",
-                    fmt::format("exclusive: {} may not be held together", quotedList(held)),
+                    fmt::format("exclusive: {} may not be held together{}", quotedList(held),
+                                e.access ? " in one tree" : ""),
                     {{set.at, set.source}}};
     }
     break;
@@ -94,18 +137,38 @@ std::optional<Gate> gateOf(const SourceMap &map, const NamedRequest &request,
     const MapPermission &p = map.permissions[permission];
     return Gate{"not_applicable",
                 fmt::format("not applicable: `{}` applies only to {}, not `{}`", p.name,
-                            quotedList(p.kinds), request.kind),
+                            quotedList(p.kinds), kind),
                 {{p.at, ""}}};
   }
   case LATTICE_REASON_REQUIREMENT: {
-    Gate gate{"requirement",
-              fmt::format("requirement: a `require` for `{}` does not hold with flags {}",
-                          request.kind, quotedList(request.flags)),
-              {}};
-    for (const MapRequire &require : map.requires_)
-      if (contains(require.kinds, request.kind) && !clausesHold(require.clauses, request.flags))
-        gate.places.push_back({require.at, require.source});
-    return gate;
+    auto failing = [&](const std::vector<std::string> &flags) {
+      std::vector<Place> places;
+      for (const MapRequire &require : map.requires_)
+        if (contains(require.kinds, kind) && !clausesHold(require.clauses, flags))
+          places.push_back({require.at, require.source});
+      return places;
+    };
+    if (!e.access)
+      return Gate{"requirement",
+                  fmt::format("requirement: a `require` for `{}` does not hold with flags {}", kind,
+                              quotedList(e.request.flags)),
+                  failing(e.request.flags)};
+    // The runtime checks each membership in the target's tree in order: the first that fails.
+    for (const ExplainedMembership &m : e.memberships) {
+      if (m.relation == kOtherTree)
+        continue;
+      std::vector<std::string> flags = e.access->flags;
+      flags.insert(flags.end(), m.flags.begin(), m.flags.end());
+      std::vector<Place> places = failing(flags);
+      if (!places.empty())
+        return Gate{"requirement",
+                    fmt::format("requirement: a `require` for `{}` does not hold at {} with flags "
+                                "{}",
+                                kind, membershipText(m), quotedList(flags)),
+                    std::move(places)};
+    }
+    return Gate{
+        "requirement", fmt::format("requirement: a `require` for `{}` does not hold", kind), {}};
   }
   default:
     break;
@@ -130,6 +193,51 @@ std::string ruleText(const ExplainedRule &rule) {
                      rule.role, via, rule.place.source);
 }
 
+/// The matching rules, then on a deny the rules that do not match, of the rules of one holding
+/// (`indent` before each line), as `lattice explain` prints them.
+std::string rulesText(const Explanation &e, const std::vector<const ExplainedRule *> &rules,
+                      bool rolesHeld, const std::string &relation, const std::string &indent) {
+  const std::string &permission = e.access ? e.access->permission : e.request.permission;
+  std::string out;
+  bool anyMatch = std::any_of(rules.begin(), rules.end(),
+                              [](const ExplainedRule *r) { return r->mismatch.empty(); });
+  if (!rolesHeld)
+    out += indent + "no roles held\n";
+  if (anyMatch) {
+    out += indent + (e.gate ? "matching rules (not consulted):\n" : "matching rules:\n");
+    for (const ExplainedRule *r : rules)
+      if (r->mismatch.empty())
+        out += fmt::format("{}  {}{}\n", indent, ruleText(*r),
+                           r->overridden ? " (overridden: a deny wins)" : "");
+  } else if (rolesHeld) {
+    out += fmt::format("{}no rule of a held role matches `{}` on `{}`\n", indent, permission,
+                       relation);
+  }
+  if (e.decision.allowed)
+    return out;
+  bool header = false;
+  for (const ExplainedRule *r : rules) {
+    if (r->mismatch.empty())
+      continue;
+    if (!header)
+      out += fmt::format("{}rules naming `{}` that do not match:\n", indent, permission);
+    header = true;
+    out += fmt::format("{}  {} ({})\n", indent, ruleText(*r), r->mismatch);
+  }
+  return out;
+}
+
+std::string membershipHeader(const ExplainedMembership &m) {
+  std::string out = fmt::format("membership {}: ", m.number);
+  out += m.roles.empty() ? "no roles" : quotedList(m.roles);
+  out += fmt::format(" at `{}`", m.node);
+  if (!m.flags.empty())
+    out += " with " + quotedList(m.flags);
+  if (m.relation == kOtherTree)
+    return out + ", in another tree than the target: not consulted\n";
+  return out + fmt::format(", relation `{}`\n", m.relation);
+}
+
 llvm::json::Array strings(const std::vector<std::string> &items) {
   llvm::json::Array out;
   for (const std::string &item : items)
@@ -144,6 +252,20 @@ llvm::json::Object placeJson(const Place &place) {
   return out;
 }
 
+/// The relation word of a runtime relation; `none` for another tree.
+std::string relationWord(lattice_relation relation) {
+  if (relation >= sema::kRelationCount)
+    return kOtherTree;
+  return sema::relationName(static_cast<sema::Relation>(relation));
+}
+
+void describeDeciding(Explanation &out, const lattice_table *table) {
+  const char *deciding = out.decision.deciding_role == LATTICE_NO_ID
+                             ? nullptr
+                             : lattice_role_name(table, out.decision.deciding_role);
+  out.decidingRole = deciding ? deciding : "";
+}
+
 } // namespace
 
 Explanation explain(const SourceMap &map, const NamedRequest &request,
@@ -153,18 +275,40 @@ Explanation explain(const SourceMap &map, const NamedRequest &request,
   out.request = request;
   out.decision = decision;
   out.decisionText = describeDecision(table, decision);
-  const char *deciding = decision.deciding_role == LATTICE_NO_ID
-                             ? nullptr
-                             : lattice_role_name(table, decision.deciding_role);
-  out.decidingRole = deciding ? deciding : "";
-  out.gate = gateOf(map, request, decision, out.decidingRole, permission);
-  out.rules = rulesFor(map, request, permission);
-  bool anyDeny = false;
-  for (const ExplainedRule &r : out.rules)
-    anyDeny |= r.mismatch.empty() && r.deny;
-  if (!out.gate && anyDeny)
-    for (ExplainedRule &r : out.rules)
-      r.overridden = r.mismatch.empty() && !r.deny;
+  describeDeciding(out, table);
+  out.gate = gateOf(map, out, permission);
+  collectRules(map, Holding{request.roles, request.relation, request.flags, 0}, permission,
+               out.rules);
+  orderAndMarkOverridden(out);
+  return out;
+}
+
+Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &request,
+                          const ResolvedAccessRequest &resolved,
+                          const lattice_access_decision &decision, const lattice_table *table,
+                          uint32_t permission) {
+  Explanation out;
+  out.access = request;
+  out.decision = lattice_decision{decision.allowed, decision.reason, decision.deciding_role};
+  out.decisionText = describeAccessDecision(table, request, decision);
+  out.decidingMembership = decidingMembership(decision, request.memberships.size());
+  describeDeciding(out, table);
+  for (size_t m = 0; m < request.memberships.size(); ++m) {
+    const NamedMembership &named = request.memberships[m];
+    out.memberships.push_back({m + 1, nodePathText(named.node), named.roles, named.flags,
+                               relationWord(lattice_relation_of_refs(resolved.membership(m).node,
+                                                                     resolved.request().target))});
+  }
+  out.gate = gateOf(map, out, permission);
+  for (const ExplainedMembership &m : out.memberships) {
+    if (m.relation == kOtherTree)
+      continue; // never consulted: the runtime takes no rule through another tree
+    std::vector<std::string> flags = request.flags;
+    flags.insert(flags.end(), m.flags.begin(), m.flags.end());
+    collectRules(map, Holding{m.roles, m.relation, std::move(flags), m.number}, permission,
+                 out.rules);
+  }
+  orderAndMarkOverridden(out);
   return out;
 }
 
@@ -174,40 +318,48 @@ std::string explanationText(const Explanation &e) {
   if (e.gate)
     out +=
         fmt::format("denied before any rule is consulted, by a gate:\n  {}\n", gateText(*e.gate));
-  if (e.request.roles.empty())
-    out += "no roles held\n";
-  bool anyMatch = std::any_of(e.rules.begin(), e.rules.end(),
-                              [](const ExplainedRule &r) { return r.mismatch.empty(); });
-  if (anyMatch) {
-    out += e.gate ? "matching rules (not consulted):\n" : "matching rules:\n";
+  if (!e.access) {
+    std::vector<const ExplainedRule *> rules;
     for (const ExplainedRule &r : e.rules)
-      if (r.mismatch.empty())
-        out +=
-            fmt::format("  {}{}\n", ruleText(r), r.overridden ? " (overridden: a deny wins)" : "");
-  } else if (!e.request.roles.empty()) {
-    out += fmt::format("no rule of a held role matches `{}` on `{}`\n", e.request.permission,
-                       e.request.relation);
+      rules.push_back(&r);
+    return out + rulesText(e, rules, !e.request.roles.empty(), e.request.relation, "");
   }
-  if (e.decision.allowed)
-    return out;
-  bool header = false;
-  for (const ExplainedRule &r : e.rules) {
-    if (r.mismatch.empty())
+  if (e.memberships.empty())
+    out += "no memberships\n";
+  for (const ExplainedMembership &m : e.memberships) {
+    out += membershipHeader(m);
+    if (m.relation == kOtherTree)
       continue;
-    if (!header)
-      out += fmt::format("rules naming `{}` that do not match:\n", e.request.permission);
-    header = true;
-    out += fmt::format("  {} ({})\n", ruleText(r), r.mismatch);
+    std::vector<const ExplainedRule *> rules;
+    for (const ExplainedRule &r : e.rules)
+      if (r.membership == m.number)
+        rules.push_back(&r);
+    out += rulesText(e, rules, !m.roles.empty(), m.relation, "  ");
   }
   return out;
 }
 
 llvm::json::Value explanationJson(const Explanation &e) {
-  llvm::json::Object request{{"kind", e.request.kind},
-                             {"roles", strings(e.request.roles)},
-                             {"permission", e.request.permission},
-                             {"relation", e.request.relation},
-                             {"flags", strings(e.request.flags)}};
+  llvm::json::Object request;
+  if (e.access) {
+    llvm::json::Array memberships;
+    for (const ExplainedMembership &m : e.memberships)
+      memberships.push_back(llvm::json::Object{{"node", m.node},
+                                               {"roles", strings(m.roles)},
+                                               {"flags", strings(m.flags)},
+                                               {"relation", m.relation}});
+    request = llvm::json::Object{{"kind", e.access->kind},
+                                 {"flags", strings(e.access->flags)},
+                                 {"memberships", std::move(memberships)},
+                                 {"permission", e.access->permission},
+                                 {"target", nodePathText(e.access->target)}};
+  } else {
+    request = llvm::json::Object{{"kind", e.request.kind},
+                                 {"roles", strings(e.request.roles)},
+                                 {"permission", e.request.permission},
+                                 {"relation", e.request.relation},
+                                 {"flags", strings(e.request.flags)}};
+  }
   llvm::json::Array matching, notMatching;
   for (const ExplainedRule &r : e.rules) {
     llvm::json::Object rule{{"effect", r.deny ? "deny" : "allow"},
@@ -215,6 +367,8 @@ llvm::json::Value explanationJson(const Explanation &e) {
                             {"heldRole", r.heldRole},
                             {"at", r.place.at},
                             {"source", r.place.source}};
+    if (e.access)
+      rule["membership"] = static_cast<int64_t>(r.membership);
     if (r.mismatch.empty()) {
       rule["overridden"] = r.overridden;
       matching.push_back(std::move(rule));
@@ -238,6 +392,10 @@ llvm::json::Value explanationJson(const Explanation &e) {
                          {"gate", std::move(gate)},
                          {"matchingRules", std::move(matching)}};
   out["role"] = e.decidingRole.empty() ? llvm::json::Value(nullptr) : e.decidingRole;
+  if (e.access)
+    out["membership"] = e.decidingMembership
+                            ? llvm::json::Value(static_cast<int64_t>(*e.decidingMembership))
+                            : llvm::json::Value(nullptr);
   if (!e.decision.allowed)
     out["nonMatchingRules"] = std::move(notMatching);
   return out;

@@ -1,9 +1,12 @@
 // explain.h - why a table decided a request: the gate that stopped it, or the rules of the held
 // roles (and the roles they extend) that match it, with their places from the source map; and
 // when it is a deny, the rules naming the permission that do not match, each with why.
+// A request with memberships is explained per membership: the target's relation to its node, the
+// rules of its roles, matching or why not, and which membership decided.
 // Rendered as text (`lattice explain`) or JSON (`--format json`, a server, an LSP).
 #pragma once
 
+#include "query/access_request.h"
 #include "query/request.h"
 #include "query/source_map_reader.h"
 
@@ -28,6 +31,14 @@ struct Gate {
   std::vector<Place> places;
 };
 
+/// A membership of the request, with the target's relation to its node.
+struct ExplainedMembership {
+  size_t number = 0; // 1-based, in the order given
+  std::string node;  // `acme/eu`
+  std::vector<std::string> roles, flags;
+  std::string relation; // self | descendants | ancestors | elsewhere | none (another tree)
+};
+
 /// A rule reached through a held role.
 struct ExplainedRule {
   bool deny = false;
@@ -36,15 +47,20 @@ struct ExplainedRule {
   Place place;
   std::string mismatch;    // empty: the rule matches the request; else why it does not
   bool overridden = false; // a matching allow beaten by a matching deny
+  size_t membership = 0;   // the membership it is reached through (1-based); 0 at one node
 };
 
 struct Explanation {
-  NamedRequest request;
+  NamedRequest request;                     // a request at one node
+  std::optional<NamedAccessRequest> access; // a request with memberships (then `request` is unused)
+  std::vector<ExplainedMembership> memberships;
+  std::optional<size_t> decidingMembership; // 1-based
   lattice_decision decision{};
   std::string decisionText; // "granted by role `x`" (describeDecision)
   std::string decidingRole; // empty when no role decided
   std::optional<Gate> gate;
-  std::vector<ExplainedRule> rules; // denies first, then allows, each in map order
+  std::vector<ExplainedRule> rules; // denies first, then allows, each in map order (and
+                                    // membership order)
 };
 
 /// Explains `decision`, the table's answer to `request` (resolved against `table`, permission
@@ -52,6 +68,14 @@ struct Explanation {
 Explanation explain(const SourceMap &map, const NamedRequest &request,
                     const lattice_decision &decision, const lattice_table *table,
                     uint32_t permission);
+
+/// Explains `decision`, the table's answer to `request` with memberships (resolved into
+/// `resolved`), for permission index `permission` of `map`. The relations are the runtime's
+/// (lattice_relation_of_refs on the resolved paths).
+Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &request,
+                          const ResolvedAccessRequest &resolved,
+                          const lattice_access_decision &decision, const lattice_table *table,
+                          uint32_t permission);
 
 /// The text `lattice explain` prints (docs/cli.md), ending with a newline.
 std::string explanationText(const Explanation &explanation);

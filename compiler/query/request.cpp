@@ -3,6 +3,7 @@
 #include "query/request.h"
 
 #include "diagnostics/suggest.h"
+#include "query/node_path.h"
 #include "sema/relation_words.h"
 
 #include <fmt/format.h>
@@ -19,7 +20,7 @@ std::string unknownName(const lattice_table *table, const char *what, const std:
   for (uint32_t id = 0; id < count(table); ++id)
     if (const char *candidate = nameOf(table, id))
       suggester.consider(candidate);
-  std::string error = fmt::format("unknown {} `{}`", what, name);
+  std::string error = fmt::format("unknown {} `{}`", what, quotedText(name));
   if (suggester.best())
     error += "; " + suggester.didYouMean();
   return error;
@@ -27,31 +28,62 @@ std::string unknownName(const lattice_table *table, const char *what, const std:
 
 } // namespace
 
+std::optional<uint32_t> lookupKind(const lattice_table *table, const std::string &name,
+                                   std::string &error) {
+  uint32_t id = lattice_kind_id(table, name.c_str());
+  if (id != LATTICE_NO_ID)
+    return id;
+  error = unknownName(table, "user type", name, lattice_kind_count, lattice_kind_name);
+  return std::nullopt;
+}
+
+std::optional<uint32_t> lookupRole(const lattice_table *table, const std::string &name,
+                                   std::string &error) {
+  uint32_t id = lattice_role_id(table, name.c_str());
+  if (id != LATTICE_NO_ID)
+    return id;
+  error = unknownName(table, "role", name, lattice_role_count, lattice_role_name);
+  return std::nullopt;
+}
+
+std::optional<uint32_t> lookupPermission(const lattice_table *table, const std::string &name,
+                                         std::string &error) {
+  uint32_t id = lattice_permission_id(table, name.c_str());
+  if (id != LATTICE_NO_ID)
+    return id;
+  error = unknownName(table, "permission", name, lattice_permission_count, lattice_permission_name);
+  return std::nullopt;
+}
+
+std::optional<uint32_t> lookupFlag(const lattice_table *table, const std::string &name,
+                                   std::string &error) {
+  uint32_t id = lattice_flag_id(table, name.c_str());
+  if (id != LATTICE_NO_ID)
+    return id;
+  error = unknownName(table, "flag", name, lattice_flag_count, lattice_flag_name);
+  return std::nullopt;
+}
+
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,
                     std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error) {
   out = lattice_request{};
-  out.kind = lattice_kind_id(table, named.kind.c_str());
-  if (out.kind == LATTICE_NO_ID) {
-    error = unknownName(table, "user type", named.kind, lattice_kind_count, lattice_kind_name);
+  std::optional<uint32_t> kind = lookupKind(table, named.kind, error);
+  if (!kind)
     return false;
-  }
+  out.kind = *kind;
   roleIds.clear();
   for (const std::string &role : named.roles) {
-    uint32_t id = lattice_role_id(table, role.c_str());
-    if (id == LATTICE_NO_ID) {
-      error = unknownName(table, "role", role, lattice_role_count, lattice_role_name);
+    std::optional<uint32_t> id = lookupRole(table, role, error);
+    if (!id)
       return false;
-    }
-    roleIds.push_back(id);
+    roleIds.push_back(*id);
   }
   out.roles = roleIds.data();
   out.role_count = static_cast<uint32_t>(roleIds.size());
-  out.permission = lattice_permission_id(table, named.permission.c_str());
-  if (out.permission == LATTICE_NO_ID) {
-    error = unknownName(table, "permission", named.permission, lattice_permission_count,
-                        lattice_permission_name);
+  std::optional<uint32_t> permission = lookupPermission(table, named.permission, error);
+  if (!permission)
     return false;
-  }
+  out.permission = *permission;
   if (named.relation == kOtherTree) {
     out.relation = LATTICE_REL_NONE; // another tree: the runtime denies it (OTHER_TREE)
   } else {
@@ -65,7 +97,7 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
         suggester.consider(candidate);
       error = fmt::format("unknown relation `{}`; expected `self`, `descendants`, `ancestors`, "
                           "`elsewhere` or `none` (another tree)",
-                          named.relation);
+                          quotedText(named.relation));
       if (suggester.best())
         error += "; " + suggester.didYouMean();
     }
@@ -74,12 +106,10 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
     out.relation = static_cast<uint32_t>(*relation);
   }
   for (const std::string &flag : named.flags) {
-    uint32_t id = lattice_flag_id(table, flag.c_str());
-    if (id == LATTICE_NO_ID) {
-      error = unknownName(table, "flag", flag, lattice_flag_count, lattice_flag_name);
+    std::optional<uint32_t> id = lookupFlag(table, flag, error);
+    if (!id)
       return false;
-    }
-    out.flags |= uint64_t{1} << id;
+    out.flags |= uint64_t{1} << *id;
   }
   return true;
 }

@@ -5,6 +5,7 @@
 #include "lattice/lattice.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,17 @@ using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
 /// The relation of a resource in another tree: the runtime's LATTICE_REL_NONE, always denied.
 /// The other relations are the words of sema/relation_words.h.
 inline constexpr const char *kOtherTree = "none";
+
+/// Name lookups: the id, or nothing with `error` set to "unknown role `x`", naming the nearest
+/// name of that kind in the table when one is close (a suggestion only: nothing is guessed).
+std::optional<uint32_t> lookupKind(const lattice_table *table, const std::string &name,
+                                   std::string &error);
+std::optional<uint32_t> lookupRole(const lattice_table *table, const std::string &name,
+                                   std::string &error);
+std::optional<uint32_t> lookupPermission(const lattice_table *table, const std::string &name,
+                                         std::string &error);
+std::optional<uint32_t> lookupFlag(const lattice_table *table, const std::string &name,
+                                   std::string &error);
 
 /// Resolves names to ids; on an unknown name returns false with `error` set (the request is
 /// then to be answered "deny").

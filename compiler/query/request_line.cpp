@@ -30,6 +30,66 @@ bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
   return true;
 }
 
+/// A node path: `"acme/eu"` or `["acme", "eu"]`. Errors name the field: "`target`: empty node
+/// path".
+bool readNode(const llvm::json::Object &object, llvm::StringRef key, NodeName &out,
+              std::string &error) {
+  const llvm::json::Value *value = object.get(key);
+  if (value == nullptr) {
+    error = fmt::format("missing field `{}` (a node path: \"a/b\" or [\"a\", \"b\"])", key.str());
+    return false;
+  }
+  std::vector<std::string> names;
+  bool ok = false;
+  if (auto text = value->getAsString()) {
+    std::optional<NodeName> path = parseNodePath(*text, error);
+    ok = path.has_value();
+    if (ok)
+      out = std::move(*path);
+  } else if (value->getAsArray() != nullptr && readStringArray(object, key, names, error)) {
+    out = std::move(names);
+    ok = checkNodeName(out, error);
+  } else {
+    error = "must be a node path: a string \"a/b\" or an array of strings";
+  }
+  if (!ok)
+    error = fmt::format("`{}`: {}", key.str(), error);
+  return ok;
+}
+
+bool readMemberships(const llvm::json::Object &object, std::vector<NamedMembership> &out,
+                     std::string &error) {
+  const llvm::json::Array *array = object.getArray("memberships");
+  if (array == nullptr) {
+    error = object.get("memberships") ? "`memberships` must be an array of objects"
+                                      : "missing field `memberships` (an array of objects)";
+    return false;
+  }
+  if (array->size() > kMaxMemberships) {
+    error = fmt::format("{} memberships; at most {}", array->size(), kMaxMemberships);
+    return false;
+  }
+  for (const llvm::json::Value &item : *array) {
+    const size_t number = out.size() + 1;
+    const llvm::json::Object *membership = item.getAsObject();
+    NamedMembership named;
+    if (membership == nullptr) {
+      error = fmt::format("membership {} must be an object `{{\"node\": ..., \"roles\": [...], "
+                          "\"flags\": [...]}}`",
+                          number);
+      return false;
+    }
+    if (!readNode(*membership, "node", named.node, error) ||
+        !readStringArray(*membership, "roles", named.roles, error) ||
+        !readStringArray(*membership, "flags", named.flags, error)) {
+      error = fmt::format("membership {}: {}", number, error);
+      return false;
+    }
+    out.push_back(std::move(named));
+  }
+  return true;
+}
+
 } // namespace
 
 bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error) {
@@ -56,6 +116,19 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
     field = value->str();
     return true;
   };
+  const bool oneNode = object->get("roles") || object->get("relation");
+  if (object->get("memberships") || object->get("target")) {
+    if (oneNode) {
+      error = "a request has either `roles` and `relation` (a principal at one node) or "
+              "`memberships` and `target`, not both";
+      return false;
+    }
+    NamedAccessRequest &access = out.access.emplace();
+    return text("kind", access.kind) && text("permission", access.permission) &&
+           readStringArray(*object, "flags", access.flags, error) &&
+           readMemberships(*object, access.memberships, error) &&
+           readNode(*object, "target", access.target, error);
+  }
   NamedRequest &request = out.request;
   return text("kind", request.kind) && text("permission", request.permission) &&
          text("relation", request.relation) &&
@@ -69,15 +142,27 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
   std::string error;
   std::vector<uint32_t> roles;
   lattice_request request;
+  ResolvedAccessRequest access;
   llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
   const bool ok = parseRequestLine(line, parsed, error) &&
-                  resolveRequest(table, parsed.request, roles, request, error);
+                  (parsed.access ? resolveAccessRequest(table, *parsed.access, access, error)
+                                 : resolveRequest(table, parsed.request, roles, request, error));
   if (parsed.id)
     out["id"] = std::move(*parsed.id);
   if (!ok) {
     out["decision"] = "deny";
     out["error"] = error;
     failed = true;
+    return out;
+  }
+  if (parsed.access) {
+    lattice_access_decision decision = lattice_decide_access(table, &access.request());
+    out["decision"] = decision.allowed ? "allow" : "deny";
+    out["reason"] = reasonKey(decision.reason);
+    if (const char *role = lattice_role_name(table, decision.deciding_role))
+      out["role"] = role;
+    if (auto m = decidingMembership(decision, parsed.access->memberships.size()))
+      out["membership"] = static_cast<int64_t>(*m);
     return out;
   }
   lattice_decision decision = lattice_decide(table, &request);

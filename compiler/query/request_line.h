@@ -2,6 +2,7 @@
 // server reads the same format): parsed within limits, resolved, decided, answered as JSON.
 #pragma once
 
+#include "query/access_request.h"
 #include "query/request.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -16,19 +17,26 @@ namespace lattice::query {
 /// A request line is one JSON object; 1 MiB is far more than any real request needs.
 inline constexpr size_t kMaxRequestLineBytes = size_t(1) << 20;
 
+/// A line is one of two shapes: a principal at one node (`roles`, `relation`) or a principal with
+/// memberships (`memberships`, `target`).
 struct RequestLine {
-  NamedRequest request;
-  std::optional<llvm::json::Value> id; // the line's `id`, echoed in its answer
+  NamedRequest request;                     // one node
+  std::optional<NamedAccessRequest> access; // set for the shape with memberships
+  std::optional<llvm::json::Value> id;      // the line's `id`, echoed in its answer
 };
 
 /// Parses `{"kind": ..., "roles": [...], "permission": ..., "relation": ..., "flags": [...],
-/// "id": ...}`. On failure returns false with `error` set ("invalid JSON at column 13: expected
-/// object key", "missing string field `kind`", ...); `out.id` is set whenever the line is an
-/// object with an `id`, so even a refused request can be matched to its answer.
+/// "id": ...}` or `{"kind": ..., "flags": [...], "memberships": [{"node": "a/b" or ["a", "b"],
+/// "roles": [...], "flags": [...]}, ...], "permission": ..., "target": "a/b/c" or [...],
+/// "id": ...}`; a line with fields of both shapes is refused. On failure returns false with `error`
+/// set ("invalid JSON at column 13: expected object key", "missing string field `kind`", ...);
+/// `out.id` is set whenever the line is an object with an `id`, so even a refused request can be
+/// matched to its answer.
 bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error);
 
 /// The answer to one line: `{"line": N, "id": ..., "decision": "allow"|"deny", "reason": ...,
-/// "role": ...}`, or `{"line": N, "id": ..., "decision": "deny", "error": ...}` for a line that
+/// "role": ..., "membership": N}` (`membership`, numbered from 1, for the shape with memberships
+/// when one decided), or `{"line": N, "id": ..., "decision": "deny", "error": ...}` for a line that
 /// is malformed or names something the table does not know (`failed` is then set).
 llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
                                      size_t lineNumber, bool &failed);

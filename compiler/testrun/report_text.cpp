@@ -69,8 +69,9 @@ std::string failureLines(const sema::Model &model, const SourceManager &sources,
       continue;
     }
     if (c.principal) {
+      // The reason names the deciding membership in parentheses of its own, so it follows a colon.
       out += fmt::format("{}: FAIL test \"{}\": expected {}, got {} for principal `{}`: `{}` on "
-                         "`{}` ({})\n",
+                         "`{}`: {}\n",
                          where, testName, c.expect == sema::Effect::Allow ? "allow" : "deny",
                          failure.got ? "allow" : "deny", test.principals[*c.principal].name,
                          model.permissions[failure.permission].name, test.nodes[*failure.node].name,

@@ -4,6 +4,7 @@
 
 #include "emit/table_writer.h"
 #include "lower/lower.h"
+#include "query/access_request.h"
 #include "query/can_assign.h"
 #include "testrun/principal_requests.h"
 
@@ -36,10 +37,12 @@ void runDecisionCase(const lattice_table *table, const sema::TestCase &c,
 }
 
 void runPrincipalCase(const lattice_table *table, const sema::Model &model, const sema::Test &test,
-                      const sema::TestCase &c, const DescribeDecision &describe,
-                      CaseResult &result) {
+                      const sema::TestCase &c, CaseResult &result) {
   const bool expected = c.expect == sema::Effect::Allow;
   const std::vector<std::vector<uint64_t>> paths = nodePaths(test);
+  std::vector<std::string> nodes; // where each membership is, as `query` names it
+  for (const sema::TestMembership &m : test.principals[*c.principal].memberships)
+    nodes.push_back(test.nodes[m.node].name);
   std::vector<lattice_membership> memberships;
   for (sema::PermissionId permission : c.permissions)
     for (uint32_t target : c.targetNodes) {
@@ -51,15 +54,9 @@ void runPrincipalCase(const lattice_table *table, const sema::Model &model, cons
       const lattice_access_decision decision = lattice_decide_access(table, &request);
       if ((decision.allowed != 0) == expected)
         continue;
-      std::string because = describe(
-          table, lattice_decision{decision.allowed, decision.reason, decision.deciding_role});
-      if (decision.deciding_membership < memberships.size()) {
-        const sema::TestMembership &m =
-            test.principals[*c.principal].memberships[decision.deciding_membership];
-        because += fmt::format(", held at `{}`", test.nodes[m.node].name);
-      }
-      result.failures.push_back(
-          Failure{permission, sema::Relation::Same, 0, target, decision.allowed != 0, because});
+      result.failures.push_back(Failure{permission, sema::Relation::Same, 0, target,
+                                        decision.allowed != 0,
+                                        query::describeAccessDecision(table, decision, nodes)});
     }
 }
 
@@ -109,7 +106,7 @@ std::optional<Report> runTests(const sema::Model &model, const DescribeDecision 
       if (c.assigns)
         runAssignCase(table.get(), model, c, result);
       else if (c.principal)
-        runPrincipalCase(table.get(), model, test, c, describe, result);
+        runPrincipalCase(table.get(), model, test, c, result);
       else
         runDecisionCase(table.get(), c, describe, result);
       (result.passed() ? report.passed : report.failed) += 1;

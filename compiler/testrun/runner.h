@@ -41,7 +41,8 @@ struct Report {
 };
 
 /// Words for a runtime decision ("granted by role `x`"); the driver's, so that `query` and
-/// `test` say the same. Principal cases add the membership's node.
+/// `test` say the same. Principal cases are worded by query::describeAccessDecision, as `query`
+/// words a request with memberships ("... held at `b` (membership 2)").
 using DescribeDecision =
     std::function<std::string(const lattice_table *, const lattice_decision &)>;
 

@@ -872,7 +872,9 @@ set, relation or module) is an error whose `help` line says, in this order of pr
 One mistake is one error: every later use of the same unknown name is a note of the first report
 (`` `viewr` is also used here``, up to four, then `and in more places`), and so is every other name
 of the same missing import. The command line does the same for unknown commands, options (only
-those of the command), warning groups and the names in a `lattice query`.
+those of the command), warning groups and the names in a `lattice query` (numbered by
+membership for a principal with memberships: ``membership 2: unknown role `viewr`; did you mean
+`viewer`?``).
 
 ### Phases
 

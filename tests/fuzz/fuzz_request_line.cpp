@@ -1,7 +1,8 @@
 // fuzz_request_line.cpp - libFuzzer target: one line of a `query --requests` stream, parsed
 // within the JSON limits and answered against the sample table of the runtime tests (kinds
-// tenant_user, account_user; roles tenant_admin, driver, ...). The answer must always be a JSON
-// object with a line number and a decision, and a refused line must say why.
+// tenant_user, account_user; roles tenant_admin, driver, ...), in either shape (one node, or
+// memberships and a target). The answer must always be a JSON object with a line number and a
+// decision, a refused line must say why, and an allow through memberships names its membership.
 #include "emit/table_writer.h"
 #include "query/request_line.h"
 #include "sample_tables.h"
@@ -24,6 +25,18 @@ const lattice_table *sampleTable() {
   return table;
 }
 
+enum class RequestLineShape { Other, Memberships };
+
+/// Whether the line parses as a request with memberships (the answer must then name the
+/// membership of every allow).
+RequestLineShape shapeOf(llvm::StringRef line) {
+  query::RequestLine parsed;
+  std::string error;
+  return query::parseRequestLine(line, parsed, error) && parsed.access
+             ? RequestLineShape::Memberships
+             : RequestLineShape::Other;
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -36,6 +49,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!number || *number != 7 || !decision || (*decision != "allow" && *decision != "deny") ||
       failed != hasError || (failed && *decision != "deny")) {
     std::fprintf(stderr, "malformed answer to a request line\n");
+    std::abort();
+  }
+  // A deciding membership comes with its role, numbered from 1 within the request's limit; an
+  // allow of a request with memberships always names one.
+  auto membership = answer.getInteger("membership");
+  const bool hasRole = answer.getString("role").hasValue();
+  if (membership &&
+      (*membership < 1 || *membership > int64_t(query::kMaxMemberships) || !hasRole || hasError)) {
+    std::fprintf(stderr, "a deciding membership out of range or without its role\n");
+    std::abort();
+  }
+  RequestLineShape shape = shapeOf(line);
+  if (shape == RequestLineShape::Memberships && *decision == "allow" && !membership) {
+    std::fprintf(stderr, "an allow through memberships that names none\n");
     std::abort();
   }
   // The answer is printed as one line of JSON: it must serialize and parse back.

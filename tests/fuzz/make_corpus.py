@@ -14,7 +14,8 @@ Usage: make_corpus.py LATTICE_BINARY
                         seeds of fuzz_diff
   corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
                         account_user; roles tenant_admin, support_agent, account_admin, driver,
-                        legacy, auditor); seeds of fuzz_request_line
+                        legacy, auditor), of both shapes (one node; memberships and a target);
+                        seeds of fuzz_request_line
 
 Policy seeds end in `.lat.seed`, so that sweeps over the repository's `.lat` files (fmt --check,
 ...) pass them by: many are deliberately malformed. Run it again when the examples, the golden
@@ -87,6 +88,23 @@ REQUESTS = [
      "relation": "same"},
     {"kind": "account_user", "roles": "driver", "permission": "station.view", "relation": "same"},
     {"kind": "account_user", "permission": "station.view", "relation": "sideways"},
+    # Principals with memberships: nodes as paths or lists of names, node flags, other trees.
+    {"id": "m-1", "kind": "account_user", "flags": ["active"], "memberships": [
+        {"node": "t1/a", "roles": ["account_admin"], "flags": ["business"]},
+        {"node": ["t1", "b"], "roles": ["driver"]}], "permission": "station.reset",
+     "target": "t1/a/s-1"},
+    {"kind": "tenant_user", "memberships": [
+        {"node": "t1", "roles": ["tenant_admin"]}, {"node": "t2", "roles": ["support_agent"]}],
+     "permission": "billing.invoices", "target": ["t2", "x"]},
+    {"kind": "account_user", "flags": ["active", "business"], "memberships": [
+        {"node": "t1/a", "roles": ["account_admin", "legacy"]}], "permission": "station.view",
+     "target": "t1/a"},
+    {"kind": "account_user", "flags": ["active"], "memberships": [], "permission":
+     "station.view", "target": "t1"},
+    {"kind": "account_user", "roles": ["driver"], "memberships": [{"node": "t1"}],
+     "permission": "station.view", "target": "t1"},
+    {"kind": "account_user", "memberships": [{"node": "t1//a", "roles": ["drvier"]}, 3],
+     "permission": "station.view", "target": "/t1"},
 ]
 RAW_LINES = [
     "{not json", "[1, 2, 3]", '"\\ud800"', "", "   ", "{\"kind\": \"\\u00e9\"}", "[" * 70,

@@ -404,6 +404,49 @@ def query_malformed_requests(c):
              stream="stdout")
 
 
+def query_malformed_memberships(c):
+    # Requests with memberships at the limits of a request line: huge paths, counts far over
+    # the limits, megabyte-long names. Each is answered quickly, denied with a short error
+    # (names are quoted shortened), never allowed; the good lines around them are allowed.
+    good_table(c)
+    table = c.path("good.ltab")
+    good = {"kind": "staff", "flags": ["active"],
+            "memberships": [{"node": "acme", "roles": ["manager"]}],
+            "permission": "order.refund", "target": "acme/a"}
+    member = good["memberships"][0]
+    long_name = "n" * 900_000
+    lines = [
+        json.dumps(good),                                                        # 1 allow
+        json.dumps(dict(good, target="a/" * 400_000 + "a")),                     # 2 too deep
+        json.dumps(dict(good, target=["a"] * 200_000)),                          # 3 too deep
+        json.dumps(dict(good, target="/" * 900_000)),                            # 4 empty names
+        json.dumps(dict(good, memberships=[member] * 20_000)),                   # 5 too many
+        json.dumps(dict(good, memberships=[dict(member, roles=["manager"] * 60_000)])),  # 6
+        json.dumps(dict(good, memberships=[dict(member, roles=[long_name])])),   # 7 unknown role
+        json.dumps(dict(good, memberships=[dict(member, node=["a", long_name + "/"])])),  # 8
+        json.dumps(dict(good, memberships=[dict(member, flags=["active"] * 60_000)])),  # 9
+        json.dumps(dict(good, target=long_name)),                                # 10 other tree
+        json.dumps(good),                                                        # 11 allow
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    out, err = c.expect(["query", table, "--requests", c.write("memberships.jsonl", data)], [1],
+                        stream="stdout")
+    answers = [json.loads(line) for line in out.decode().splitlines()]
+    if [a.get("line") for a in answers] != list(range(1, len(lines) + 1)):
+        raise Failure("answered lines %s" % [a.get("line") for a in answers])
+    for a in answers:
+        if a["line"] in (1, 11):
+            if a.get("decision") != "allow" or a.get("membership") != 1:
+                raise Failure("line %d: expected allow through membership 1, got %s" %
+                              (a["line"], a))
+        elif a["line"] == 10:
+            if a.get("decision") != "deny" or a.get("reason") != "other_tree":
+                raise Failure("line 10: expected deny (other tree), got %s" % a)
+        elif a.get("decision") != "deny" or not a.get("error") or len(a["error"]) > 300:
+            raise Failure("line %d: expected deny with a short error, got %s" % (a["line"],
+                                                                                str(a)[:300]))
+
+
 def json_deep_nesting(c):
     # llvm::json recurses once per level: 100,000 brackets used to overflow the stack (SIGSEGV).
     # The CLI checks depth first (64 levels) and says where, for request lines and source maps.
@@ -475,7 +518,7 @@ CASES = {f.__name__: f for f in [
     dev_zero, fifo_inputs, many_bad_characters, many_syntax_errors, deep_extends_chain, deep_scope_chain,
     query_truncated_table, query_random_table, query_empty_table, query_text_table,
     query_directory_table, query_nonexistent_table, query_special_tables,
-    query_malformed_requests, json_deep_nesting,
+    query_malformed_requests, query_malformed_memberships, json_deep_nesting,
     query_requests_unreadable, build_unwritable_output]}
 
 
