@@ -5,7 +5,8 @@
 # and its plot. Run after the README's set-up.
 #
 # Usage: bash bench/run.sh [--sizes small,medium,large] [--requests N] [--min-seconds S]
-#                          [--compile-sizes 100,1000,10000] [--out docs/performance.md]
+#                          [--compile-sizes 100,1000,10000] [--cedar-max-roles N]
+#                          [--out docs/performance.md]
 # Everything it builds or downloads goes to build-bench/ (npm packages: build-bench/peers-node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,7 @@ sizes=small,medium,large
 requests=100000
 min_seconds=2 # each engine repeats the requests until this much timed work
 compile_sizes=100,1000,10000
+cedar_max_roles=""          # validate every size with Cedar (13 minutes at 10,000 roles)
 out=docs/performance.md
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -22,8 +24,9 @@ while [ $# -gt 0 ]; do
     --requests) requests=$2; shift 2 ;;
     --min-seconds) min_seconds=$2; shift 2 ;;
     --compile-sizes) compile_sizes=$2; shift 2 ;;
+    --cedar-max-roles) cedar_max_roles=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -103,7 +106,7 @@ done
 
 echo "==> compile side: lattice check/build and Cedar validate ($compile_sizes roles)"
 bash bench/compile/run.sh "$build/bin/lattice" "$node_dir" "$results/compile.json" \
-  --sizes "$compile_sizes"
+  --sizes "$compile_sizes" ${cedar_max_roles:+--cedar-max-roles "$cedar_max_roles"}
 
 echo "==> writing $out"
 "$report_python" bench/report/render.py --results "$results" --sizes "$sizes" --out "$out"

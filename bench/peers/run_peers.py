@@ -60,7 +60,7 @@ def build_casbin_go(args, work):
     binary. The sources are copied into a GOPATH of the build folder: Go reads the import
     github.com/casbin/casbin/v2 as Debian's github.com/casbin/casbin only for code that lies in
     a GOPATH and has a go.mod (minimal module compatibility)."""
-    out = os.path.join(work, "casbin-go") # one per work folder: CTest runs harnesses in parallel
+    out = os.path.abspath(os.path.join(work, "casbin-go"))  # one per work folder (parallel CTest)
     source = os.path.join(out, "gopath", "src", "lattice.bench", "casbin-go")
     os.makedirs(source, exist_ok=True)
     for name in os.listdir(CASBIN_GO):
@@ -69,7 +69,7 @@ def build_casbin_go(args, work):
     binary = os.path.join(out, "casbin_go")
     env = dict(os.environ, GO111MODULE="off", GOPROXY="off", GOFLAGS="",
                GOPATH=os.path.join(out, "gopath") + os.pathsep + args.gopath,
-               GOCACHE=os.path.join(args.build_dir, "bench", "peers", "go-cache"))
+               GOCACHE=os.path.abspath(os.path.join(args.build_dir, "bench", "peers", "go-cache")))
     try:
         done = subprocess.run([args.go, "build", "-o", binary, "."], cwd=source, env=env,
                               capture_output=True, text=True, check=False)
@@ -79,6 +79,26 @@ def build_casbin_go(args, work):
         raise RuntimeError("go build failed (.ci/setup installs golang-go and "
                            "golang-github-casbin-casbin-dev): " + done.stderr.strip()[-2000:])
     return binary
+
+
+def scenario(args, work):
+    """Writes the scenario into `work`, or keeps the one there if the current generator wrote it
+    with the same arguments (both workloads run on one scenario); returns its scenario.json."""
+    try:
+        path = os.path.join(work, "scenario.json")
+        if os.path.getmtime(path) < os.path.getmtime(GENERATOR):
+            raise OSError("older than the generator")
+        with open(path) as f:
+            meta = json.load(f)
+        if (meta.get("size"), meta.get("seed"), meta.get("requests")) == (
+                args.size, args.seed, args.requests) and all(
+                    os.path.exists(os.path.join(work, name)) for name in
+                    ("nodes.txt", "users.txt", "resources.txt", "requests.txt")):
+            return meta
+    except (OSError, ValueError):
+        pass
+    return json.loads(run([sys.executable, GENERATOR, "--size", args.size, "--seed",
+                           str(args.seed), "--requests", str(args.requests), "--out", work]))
 
 
 def engine_command(name, args, scenario, table, answers, casbin_go):
@@ -153,8 +173,7 @@ def main():
     table = os.path.join(work, "%s.ltab" % args.workload)
     reference = os.path.join(work, "reference_%s.txt" % args.workload)
     try:
-        meta = json.loads(run([sys.executable, GENERATOR, "--size", args.size, "--seed",
-                               str(args.seed), "--requests", str(args.requests), "--out", work]))
+        meta = scenario(args, work)
         run([args.lattice, "build", policy, "-o", table])
         run([os.path.join(args.build_dir, "bench", "peers", "peers_reference_answers"), policy,
              work, reference])

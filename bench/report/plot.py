@@ -51,9 +51,10 @@ def draw(path, peers, compile_sizes):
             ("check_s", "lattice check (with analyzer)", "o", "#1b7837"),
             ("build_s", "lattice build", "v", "#5aae61"),
             ("cedar_validate_s", "Cedar validate (wasm)", "D", "#2166ac")]:
-        values = [s.get(key) for s in compile_sizes]
-        if all(v is not None for v in values):
-            right.plot(roles, [v * 1000 for v in values], marker=marker, color=color, label=label)
+        points = [(r, s[key] * 1000) for r, s in zip(roles, compile_sizes)
+                  if s.get(key) is not None]
+        if points:
+            right.plot(*zip(*points), marker=marker, color=color, label=label)
     finish(right, "roles in the generated policy", "wall time (ms)", "Compile and validate time")
 
     figure.tight_layout()

@@ -139,13 +139,15 @@ def compile_section(compiled):
              "| Cedar `validate` | Cedar process RSS | validate ÷ check |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in compiled["sizes"]:
+        cedar = s.get("cedar_validate_s") is not None
         lines.append("| generated | %s | %s | %s KiB | %s | %s | %s | %s | %s KiB | %s | %s "
-                     "| %.0f× |" % (
+                     "| %s |" % (
                          count(s["roles"]), count(s["permissions"]), count(s["policy_bytes"] / 1024),
                          seconds(s["check_s"]), mib(s["check_rss_kib"]), seconds(s["build_s"]),
                          mib(s["build_rss_kib"]), count(s["table_bytes"] / 1024),
-                         seconds(s["cedar_validate_s"]), mib(s["cedar_rss_kib"]),
-                         s["cedar_validate_s"] / s["check_s"]))
+                         seconds(s["cedar_validate_s"]) if cedar else "not run",
+                         mib(s["cedar_rss_kib"]) if cedar else "",
+                         "%.0f×" % (s["cedar_validate_s"] / s["check_s"]) if cedar else ""))
     lines += ["", "| example | `check` | RSS | `build` | RSS | table |",
               "|---|---:|---:|---:|---:|---:|"]
     for x in compiled["examples"]:
