@@ -69,6 +69,8 @@ def describe(node_modules):
         "go": first_line(["go", "version"]),
         "casbin_go": first_line(["dpkg-query", "-W", "-f", "${Version}",
                                  "golang-github-casbin-casbin-dev"]),
+        # How busy the shared machine was (1, 5, 15 minutes): figures taken under load are slower.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 

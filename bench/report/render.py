@@ -67,9 +67,11 @@ def peers_section(peers):
     for size, result in peers:
         lattice = targets.p50(result, "lattice")
         names = targets.p50(result, "lattice-names")
-        lines += ["", "#### %s: %s accounts, %s users, %s resources; %s requests, %s allowed" % (
+        load = result.get("machine", {}).get("load_average")
+        lines += ["", "#### %s: %s accounts, %s users, %s resources; %s requests, %s allowed%s" % (
             size, count(result["accounts"]), count(result["users"]),
-            count(result["resources"]), count(result["requests"]), count(result["allowed"])), "",
+            count(result["resources"]), count(result["requests"]), count(result["allowed"]),
+            "; load average %.1f / %.1f / %.1f when it ended" % tuple(load) if load else ""), "",
             "| engine | policy load | entity load | decisions/s | mean | **median** | p99 "
             "| timed | peak RSS | median ÷ Lattice | ÷ Lattice with names | answers |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
