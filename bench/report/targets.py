@@ -170,7 +170,7 @@ def floor_row(micros):
 def build_row(compiled):
     largest = max(compiled["sizes"], key=lambda s: s["roles"])
     extra = largest["build_s"] / largest["check_s"] - 1
-    return row("`lattice build` at 10,000 roles within 10 %% of `lattice check` (source map on)",
+    return row("`lattice build` at 10,000 roles within 10 % of `lattice check` (source map on)",
                "%s roles: build %.2f s, check %.2f s (+%.0f %%)" % (
                    "{:,}".format(largest["roles"]), largest["build_s"], largest["check_s"],
                    100 * extra), largest["roles"] >= 10000 and extra <= 0.10)
