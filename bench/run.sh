@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # bench/run.sh - the one command behind docs/performance.md: builds Lattice in Release, runs the
-# micro-benchmarks, the side-by-side harness (Lattice, Cedar, Casbin, hand-written JS) and the
-# compile-side timings, then renders the report and its plot. Run after the README's set-up.
+# micro-benchmarks, the side-by-side harness (Lattice, Cedar, Casbin node and Go, SpiceDB, the
+# hand-written JS check) on both workloads and the compile-side timings, then renders the report
+# and its plot. Run after the README's set-up.
 #
-# Usage: bash bench/run.sh [--sizes small,medium,large] [--requests N] [--out docs/performance.md]
+# Usage: bash bench/run.sh [--sizes small,medium,large] [--requests N] [--min-seconds S]
+#                          [--compile-sizes 100,1000,10000] [--cedar-max-roles N]
+#                          [--out docs/performance.md]
 # Everything it builds or downloads goes to build-bench/ (npm packages: build-bench/peers-node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,13 +14,19 @@ root=$(pwd)
 
 sizes=small,medium,large
 requests=100000
+min_seconds=2 # each engine repeats the requests until this much timed work
+compile_sizes=100,1000,10000
+cedar_max_roles=""          # validate every size with Cedar (13 minutes at 10,000 roles)
 out=docs/performance.md
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes=$2; shift 2 ;;
     --requests) requests=$2; shift 2 ;;
+    --min-seconds) min_seconds=$2; shift 2 ;;
+    --compile-sizes) compile_sizes=$2; shift 2 ;;
+    --cedar-max-roles) cedar_max_roles=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h | --help) sed -n '2,8p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -28,11 +37,14 @@ mkdir -p "$results"
 
 # The plot is drawn with Debian's matplotlib, so the report runs on Debian's own interpreter
 # (a pyenv python3 earlier on PATH does not see Debian's packages); /usr/bin/time measures the
-# compiler's peak RSS.
+# compiler's peak RSS; Casbin Go is built with Debian's Go from Debian's Casbin sources.
 report_python=/usr/bin/python3
 missing=()
 "$report_python" -c "import matplotlib" 2> /dev/null || missing+=(python3-matplotlib)
 [ -x /usr/bin/time ] || missing+=(time)
+command -v go > /dev/null || missing+=(golang-go)
+[ -f /usr/share/gocode/src/github.com/casbin/casbin/enforcer.go ] ||
+  missing+=(golang-github-casbin-casbin-dev)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> installing: ${missing[*]}"
   sudo=""
@@ -75,18 +87,31 @@ micro() { # micro OUT.json [TABLE]
 micro "$results/micro_ev.json" "$results/ev_charging.ltab"
 micro "$results/micro_dense.json"
 
-echo "==> side-by-side harness: $sizes, $requests requests each"
+echo "==> side-by-side harness: $sizes, $requests requests each, >= $min_seconds s per engine"
 IFS=, read -ra size_list <<< "$sizes"
+failed=""
 for size in "${size_list[@]}"; do
-  echo "    $size"
-  python3 bench/peers/run_peers.py --size "$size" --requests "$requests" \
-    --lattice "$build/bin/lattice" --build-dir "$build" --node-modules "$node_dir/node_modules" \
-    --out "$results/peers_$size.json"
+  for workload in full plain; do
+    echo "    $size, $workload workload"
+    suffix=""
+    [ "$workload" = full ] || suffix="_$workload"
+    # A failed engine (a wrong answer, a crash, a timeout) is written into the results and the
+    # report, and the run ends with an error after the report is written.
+    python3 bench/peers/run_peers.py --size "$size" --workload "$workload" \
+      --requests "$requests" --min-seconds "$min_seconds" \
+      --lattice "$build/bin/lattice" --build-dir "$build" --node-modules "$node_dir/node_modules" \
+      --out "$results/peers_$size$suffix.json" || failed="$failed $size/$workload"
+  done
 done
 
-echo "==> compile side: lattice check/build and Cedar validate"
-bash bench/compile/run.sh "$build/bin/lattice" "$node_dir" "$results/compile.json"
+echo "==> compile side: lattice check/build and Cedar validate ($compile_sizes roles)"
+bash bench/compile/run.sh "$build/bin/lattice" "$node_dir" "$results/compile.json" \
+  --sizes "$compile_sizes" ${cedar_max_roles:+--cedar-max-roles "$cedar_max_roles"}
 
 echo "==> writing $out"
 "$report_python" bench/report/render.py --results "$results" --sizes "$sizes" --out "$out"
+if [ -n "$failed" ]; then
+  echo "==> $out written, but engines failed or differed from the reference in:$failed" >&2
+  exit 1
+fi
 echo "==> done: $out"

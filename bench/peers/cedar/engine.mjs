@@ -1,5 +1,5 @@
 // cedar/engine.mjs - Cedar (cedar-wasm) over the scenario: policies and schema parsed once, and per
-// request the entity slice a host passes (principal, its roles, resource, their node ancestors).
+// request the smallest entity slice that decides: principal, its node, the resource and its path.
 import fs from 'node:fs';
 
 const POLICY = new URL('./policy.cedar', import.meta.url);
@@ -35,23 +35,20 @@ export async function loadPolicy(require) {
   return cedar;
 }
 
-/// The host's store: each entity as the JSON Cedar takes, built once; per request only the slice
-/// is assembled (Cedar computes the ancestor closure of what it is given on every call).
+/// The host's store: each entity as the JSON Cedar takes, built once. Per request the host passes
+/// the smallest slice that decides correctly: the principal (its roles as parents, so no role
+/// entity is needed), the principal's node (the policies read its `business`), and the resource
+/// with every node above it as parents (the path a tree store keeps), so that `resource in
+/// principal.node` needs no node entity and Cedar's ancestor closure has nothing to walk.
 export async function loadEntities(cedar, { nodes, users, resources }) {
   const uid = (type, id) => ({ type, id: String(id) });
   const nodeEntities = nodes.map((node, id) => ({
     uid: uid('Node', id),
     attrs: { business: node.business },
-    parents: node.parent < 0 ? [] : [uid('Node', node.parent)],
+    parents: [],
   }));
   const chains = []; // per node: its id and its ancestors' ids
   nodes.forEach((node, id) => chains.push(node.parent < 0 ? [id] : [id, ...chains[node.parent]]));
-  const roleEntities = new Map();
-  const role = (name) => {
-    if (!roleEntities.has(name))
-      roleEntities.set(name, { uid: uid('Role', name), attrs: {}, parents: [] });
-    return roleEntities.get(name);
-  };
   const hostUsers = users.map((user, id) => {
     const entity = {
       uid: uid('User', id),
@@ -62,28 +59,21 @@ export async function loadEntities(cedar, { nodes, users, resources }) {
       },
       parents: user.roles.map((name) => uid('Role', name)),
     };
-    const chain = chains[user.node];
-    return {
-      uid: entity.uid,
-      chain,
-      slice: [entity, ...user.roles.map(role), ...chain.map((n) => nodeEntities[n])],
-    };
+    return { uid: entity.uid, entity, node: nodeEntities[user.node] };
   });
   const hostResources = resources.map((resource, id) => {
     const entity = {
       uid: uid(RESOURCE_TYPES[resource.type], id),
       attrs: { owner: { __entity: uid('Node', resource.owner) } },
-      parents: [uid('Node', resource.owner)],
+      parents: chains[resource.owner].map((n) => uid('Node', n)),
     };
-    return { uid: entity.uid, entity, chain: chains[resource.owner] };
+    return { uid: entity.uid, entity };
   });
   const actions = new Map(); // permission name -> action uid
 
   return function decide({ user: userId, permission, resource: resourceId }) {
     const user = hostUsers[userId];
     const resource = hostResources[resourceId];
-    const entities = user.slice.concat(resource.entity);
-    for (const n of resource.chain) if (!user.chain.includes(n)) entities.push(nodeEntities[n]);
     let action = actions.get(permission);
     if (!action) actions.set(permission, (action = uid('Action', permission)));
     const answer = cedar.statefulIsAuthorized({
@@ -94,7 +84,7 @@ export async function loadEntities(cedar, { nodes, users, resources }) {
       preparsedPolicySetId: POLICY_SET,
       preparsedSchemaName: POLICY_SET,
       validateRequest: false,
-      entities,
+      entities: [user.entity, user.node, resource.entity],
     });
     if (answer.type !== 'success') throw failure('authorization failed', answer);
     return answer.response.decision === 'allow';
