@@ -51,7 +51,7 @@ enum FlagSide : uint32_t { FlagOfPrincipal = 1u << 0, FlagOfNode = 1u << 1 };
 
 struct Tables {
   std::string policyName;
-  std::string revision; // `lattice build --revision`; empty when not given
+  std::string revision;                     // `lattice build --revision`; empty when not given
   std::vector<std::string> kindNames;       // principal kinds (user types), id order
   std::vector<std::string> roleNames;       // roles, id order
   std::vector<std::string> permissionNames; // "resource.action", id order

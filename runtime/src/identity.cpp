@@ -41,7 +41,8 @@ uint32_t lattice_flag_side(const lattice_table *t, uint32_t flag) {
 uint64_t lattice_flag_mask(const lattice_table *t, uint32_t side) {
   if (!t)
     return 0;
-  return ((side & kSidePrincipal) ? t->principalFlags : 0) | ((side & kSideNode) ? t->nodeFlags : 0);
+  return ((side & kSidePrincipal) ? t->principalFlags : 0) |
+         ((side & kSideNode) ? t->nodeFlags : 0);
 }
 
 } // extern "C"

@@ -269,8 +269,7 @@ lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexc
        validBitsets(t, kExclusive) && validRequires(t) && validFlagInfo(t);
   if (!ok)
     return LATTICE_LOAD_BAD_LAYOUT;
-  return vocabularyFingerprint(t) == t.fingerprint ? LATTICE_LOAD_OK
-                                                   : LATTICE_LOAD_BAD_FINGERPRINT;
+  return vocabularyFingerprint(t) == t.fingerprint ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_FINGERPRINT;
 }
 
 /// Sets bit s of masks[r] for every exclusive set s < 64 that lists role r.

@@ -139,10 +139,11 @@ TEST_F(AccessTest, CxxWrapperDecidesAccess) {
   ms[0].nodeFlags = table.flags({"business"});
   EXPECT_TRUE(table.decideAccess(accountUser, active, ms, invoices, path(kA, 2)));
   // A flag on the wrong side is refused, through the wrapper as through the C API.
-  EXPECT_EQ(table.decideAccess(accountUser, table.flags({"active", "business"}), ms, invoices,
-                               path(kA, 2))
-                .reason,
-            LATTICE_REASON_BAD_REQUEST);
+  EXPECT_EQ(
+      table
+          .decideAccess(accountUser, table.flags({"active", "business"}), ms, invoices, path(kA, 2))
+          .reason,
+      LATTICE_REASON_BAD_REQUEST);
   ms[0].nodeFlags = table.flags({"business", "active"});
   EXPECT_EQ(table.decideAccess(accountUser, active, ms, invoices, path(kA, 2)).reason,
             LATTICE_REASON_BAD_REQUEST);
@@ -159,7 +160,7 @@ TEST_F(AccessTest, CxxWrapperDecidesAccess) {
 // Flags have a side (table format 3): the principal's mask takes flags declared on user types,
 // a membership's node_flags flags declared on scope kinds; anything else is a host error.
 TEST_F(AccessTest, FlagsOfTheWrongSideAreBadRequests) {
-  ASSERT_EQ(lattice_flag_side(table.get(), 0), LATTICE_FLAG_NODE); // business
+  ASSERT_EQ(lattice_flag_side(table.get(), 0), LATTICE_FLAG_NODE);      // business
   ASSERT_EQ(lattice_flag_side(table.get(), 1), LATTICE_FLAG_PRINCIPAL); // active
   EXPECT_EQ(lattice_flag_mask(table.get(), LATTICE_FLAG_PRINCIPAL), uint64_t(kActive));
   EXPECT_EQ(lattice_flag_mask(table.get(), LATTICE_FLAG_NODE), uint64_t(kBusiness | 4 | 8));
@@ -169,20 +170,20 @@ TEST_F(AccessTest, FlagsOfTheWrongSideAreBadRequests) {
   EXPECT_EQ(lattice_flag_side(nullptr, 0), 0u);
 
   const Member business{path(kA, 2), {kAccountAdmin}, kBusiness};
-  EXPECT_ACCESS(decide(kAccountUser, {business}, kInvoices, path(kA, 2)), 1,
-                LATTICE_REASON_ALLOWED, kAccountAdmin, 0);
+  EXPECT_ACCESS(decide(kAccountUser, {business}, kInvoices, path(kA, 2)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 0);
   // `business` given as the principal's: refused, not read as the node's.
   EXPECT_ACCESS(decide(kAccountUser, {{path(kA, 2), {kAccountAdmin}}}, kInvoices, path(kA, 2),
                        kActive | kBusiness),
                 0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
   // `active` given as a node's, in any membership, even one in another tree.
-  EXPECT_ACCESS(decide(kAccountUser, {business, {path(kOther, 1), {kDriver}, kActive}}, kView,
-                       path(kA, 2)),
-                0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+  EXPECT_ACCESS(
+      decide(kAccountUser, {business, {path(kOther, 1), {kDriver}, kActive}}, kView, path(kA, 2)),
+      0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
   // lattice_decide (one node) still takes both sides in one mask.
   const uint32_t admin = kAccountAdmin;
-  const lattice_request one{kAccountUser, &admin, 1, kInvoices, LATTICE_REL_SAME,
-                            kActive | kBusiness};
+  const lattice_request one{kAccountUser, &admin,           1,
+                            kInvoices,    LATTICE_REL_SAME, kActive | kBusiness};
   EXPECT_EQ(lattice_decide(table.get(), &one).allowed, 1);
 }
 

@@ -307,9 +307,9 @@ TEST_F(SampleTest, CxxWrapperLookupTakesUnterminatedViews) {
                   false, LATTICE_REASON_DENIED_BY_RULE, kAccountAdmin);
   EXPECT_EQ(table.decide("account_user", {"nobody"}, "station.view", LATTICE_REL_SAME).reason,
             LATTICE_REASON_BAD_REQUEST);
-  EXPECT_EQ(table.decide("account_user", {"driver"}, "station.view", LATTICE_REL_SAME, {"nope"})
-                .reason,
-            LATTICE_REASON_BAD_REQUEST);
+  EXPECT_EQ(
+      table.decide("account_user", {"driver"}, "station.view", LATTICE_REL_SAME, {"nope"}).reason,
+      LATTICE_REASON_BAD_REQUEST);
   EXPECT_EQ(table.decide(tenantUser, {RoleId()}, view, LATTICE_REL_SAME).reason,
             LATTICE_REASON_BAD_REQUEST);
   // Move keeps exactly one owner.
@@ -404,12 +404,12 @@ TEST(DecideRandom, HighRoleIdsWithGuardedEntries) {
   lower::Tables tables = b.build();
   std::vector<uint8_t> bytes = emit(tables);
   Table table = mustLoad(bytes);
-  EXPECT_DECISION(decideRaw(table, 0, {1, 4999}, 0, LATTICE_REL_SAME, 1), true, LATTICE_REASON_ALLOWED,
-                  4999);
+  EXPECT_DECISION(decideRaw(table, 0, {1, 4999}, 0, LATTICE_REL_SAME, 1), true,
+                  LATTICE_REASON_ALLOWED, 4999);
   EXPECT_DECISION(decideRaw(table, 0, {4500, 4999}, 0, LATTICE_REL_SAME, 0), false,
                   LATTICE_REASON_DENIED_BY_RULE, 4500);
-  EXPECT_DECISION(decideRaw(table, 0, {4999}, 0, LATTICE_REL_SAME, 0), false, LATTICE_REASON_NO_ALLOW,
-                  LATTICE_NO_ID);
+  EXPECT_DECISION(decideRaw(table, 0, {4999}, 0, LATTICE_REL_SAME, 0), false,
+                  LATTICE_REASON_NO_ALLOW, LATTICE_NO_ID);
 }
 
 /// More exclusive sets than the 64 that load summarizes per role, over three bitset words, and

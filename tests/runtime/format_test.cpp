@@ -8,8 +8,8 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <random>
-#include <type_traits>
 #include <sys/stat.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace lattice::testing {
@@ -378,8 +378,8 @@ TEST_F(Validation, Fingerprint) {
               LATTICE_LOAD_BAD_FINGERPRINT)
         << bit;
   // A renamed role (same length, still sorted): valid names, a different vocabulary.
-  const size_t name = at(kStringData, loadU32(&bytes[at(kStringOffsets,
-                                                         4 * loadU32(&bytes[at(kRoleNames, 12)]))]));
+  const size_t name =
+      at(kStringData, loadU32(&bytes[at(kStringOffsets, 4 * loadU32(&bytes[at(kRoleNames, 12)]))]));
   ASSERT_EQ(std::string(reinterpret_cast<const char *>(&bytes[name])), "driver");
   EXPECT_EQ(patched([&](auto &b) { b[name + 5] = 's'; }), LATTICE_LOAD_BAD_FINGERPRINT);
   // A flag moved to the other side.
@@ -390,8 +390,8 @@ TEST_F(Validation, Fingerprint) {
 // Each flag has exactly one side this reader knows; the record's reserved half is zero.
 TEST_F(Validation, FlagInfo) {
   ASSERT_EQ(count(hdr::kFlagCount), 4u);
-  ASSERT_EQ(loadU32(&bytes[at(kFlagInfo, flaginfo::kSide)]), kSideNode);             // business
-  ASSERT_EQ(loadU32(&bytes[at(kFlagInfo, flaginfo::kSize)]), kSidePrincipal);        // active
+  ASSERT_EQ(loadU32(&bytes[at(kFlagInfo, flaginfo::kSide)]), kSideNode);      // business
+  ASSERT_EQ(loadU32(&bytes[at(kFlagInfo, flaginfo::kSize)]), kSidePrincipal); // active
   for (uint32_t side : {0u, 3u, 4u, 8u, 16u, 1u << 31})
     EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kFlagInfo, flaginfo::kSide), side); }),
               LATTICE_LOAD_BAD_LAYOUT)

@@ -58,8 +58,9 @@ TEST(Reload, FingerprintIsTheVocabularyAlone) {
   EXPECT_NE(changed([](lower::Tables &t) { t.kindNames[0] = "staffs"; }), base);
   EXPECT_NE(changed([](lower::Tables &t) { t.roleNames[0] = "agents"; }), base);
   EXPECT_NE(changed([](lower::Tables &t) { t.permissionNames[0] = "ticket.reads"; }), base);
-  EXPECT_NE(changed([](lower::Tables &t) { std::swap(t.permissionNames[0], t.permissionNames[1]); }),
-            base);
+  EXPECT_NE(
+      changed([](lower::Tables &t) { std::swap(t.permissionNames[0], t.permissionNames[1]); }),
+      base);
   EXPECT_NE(changed([](lower::Tables &t) { t.flagNames[1] = "frozen2"; }), base);
   EXPECT_NE(changed([](lower::Tables &t) { t.flagSides[1] = lower::FlagOfPrincipal; }), base);
   // Length prefixes keep names apart: "ab" + "c" is not "a" + "bc".
@@ -76,9 +77,9 @@ TEST(Reload, ACachedIdNeverGrantsAnotherRolesRights) {
   const RoleId agent = table->roleId("agent");
   const KindId staff = table->kindId("staff");
   ASSERT_EQ(agent.value(), 0u);
-  EXPECT_EQ(table->decide(staff, {agent}, table->permissionId("ticket.refund"), LATTICE_REL_SAME)
-                .reason,
-            LATTICE_REASON_NO_ALLOW);
+  EXPECT_EQ(
+      table->decide(staff, {agent}, table->permissionId("ticket.refund"), LATTICE_REL_SAME).reason,
+      LATTICE_REASON_NO_ALLOW);
 
   // The reload.
   const uint64_t oldFingerprint = table->fingerprint();
@@ -102,10 +103,10 @@ TEST(Reload, ACachedIdNeverGrantsAnotherRolesRights) {
   EXPECT_EQ(table->decideAccess(table->kindId("staff"), {}, ms, refund, ms[0].node).reason,
             LATTICE_REASON_BAD_REQUEST);
   // ...ids resolved again in the new table decide as agent's...
-  EXPECT_EQ(table->decide(table->kindId("staff"), {table->roleId("agent")}, refund,
-                          LATTICE_REL_SAME)
-                .reason,
-            LATTICE_REASON_NO_ALLOW);
+  EXPECT_EQ(
+      table->decide(table->kindId("staff"), {table->roleId("agent")}, refund, LATTICE_REL_SAME)
+          .reason,
+      LATTICE_REASON_NO_ALLOW);
   ms[0].roles = table->roles({"agent"});
   EXPECT_EQ(table->decideAccess(table->kindId("staff"), {}, ms, refund, ms[0].node).reason,
             LATTICE_REASON_NO_ALLOW);
@@ -127,7 +128,8 @@ TEST(Reload, ACachedIdNeverGrantsAnotherRolesRights) {
 // A reload that changes only rules keeps the vocabulary: cached ids stay valid and decide by the
 // new rules.
 TEST(Reload, CachedIdsSurviveARulesOnlyReload) {
-  const std::vector<uint8_t> before = emit(deskTables(false)), after = emit(deskTables(false, true));
+  const std::vector<uint8_t> before = emit(deskTables(false)),
+                             after = emit(deskTables(false, true));
   std::optional<Table> table = Table::load(before.data(), before.size());
   ASSERT_TRUE(table);
   const RoleId agent = table->roleId("agent");
@@ -147,9 +149,9 @@ TEST(Reload, SetsMixingTwoVocabulariesFitNeither) {
   EXPECT_FALSE(mixed.fits(t1.fingerprint()));
   EXPECT_FALSE(mixed.fits(t2.fingerprint()));
   EXPECT_TRUE(RoleSet().fits(t1.fingerprint()));
-  EXPECT_EQ(t2.decide(t2.kindId("staff"), mixed, t2.permissionId("ticket.read"), LATTICE_REL_SAME)
-                .reason,
-            LATTICE_REASON_BAD_REQUEST);
+  EXPECT_EQ(
+      t2.decide(t2.kindId("staff"), mixed, t2.permissionId("ticket.read"), LATTICE_REL_SAME).reason,
+      LATTICE_REASON_BAD_REQUEST);
   const FlagSet flags{t1.flagId("on_call"), t2.flagId("on_call")};
   EXPECT_FALSE(flags.fits(t2.fingerprint()));
   const FlagSet unknown{t2.flagId("no_such_flag")};

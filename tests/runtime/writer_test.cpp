@@ -127,8 +127,7 @@ TEST(DumpTables, ToleratesBadIds) {
   EXPECT_NE(dump.find("role 1 support_agent for tenant_user assigns #42"), std::string::npos);
   t.flagSides = {5};
   const std::string sides = emit::dumpTables(t);
-  EXPECT_NE(sides.find("flag 0 business of side #5\nflag 1 active of side #0\n"),
-            std::string::npos)
+  EXPECT_NE(sides.find("flag 0 business of side #5\nflag 1 active of side #0\n"), std::string::npos)
       << sides;
 }
 

@@ -148,7 +148,7 @@ inline constexpr size_t kForbidden = 24; // u64
 inline constexpr size_t kSize = 32;
 } // namespace require
 
-namespace flaginfo {                // FlagInfo, 8 bytes
+namespace flaginfo {                   // FlagInfo, 8 bytes
 inline constexpr size_t kSide = 0;     // u32: exactly one bit of kKnownSides
 inline constexpr size_t kReserved = 4; // u32, must be 0
 inline constexpr size_t kSize = 8;

@@ -1,5 +1,5 @@
-// lattice.hpp - a thin C++17 wrapper over the C API: RAII tables, ids typed and tied to their
-// table's vocabulary, decisions as structs, and labelTree for the labels lattice_relation_of expects.
+// lattice.hpp - a thin C++17 wrapper over the C API: RAII tables, typed ids tied to their table's
+// vocabulary, decisions as structs, and labelTree for the labels lattice_relation_of expects.
 #pragma once
 
 #include "lattice/lattice.h"
@@ -299,8 +299,8 @@ public:
   /// are flags of principals, each membership's nodeFlags flags of nodes (the other side is
   /// BAD_REQUEST). Ids of another vocabulary: BAD_REQUEST.
   AccessDecision decideAccess(KindId kind, const FlagSet &principalFlags,
-                              const Membership *memberships, size_t count,
-                              PermissionId permission, lattice_node_ref target) const {
+                              const Membership *memberships, size_t count, PermissionId permission,
+                              lattice_node_ref target) const {
     if (!handle)
       return AccessDecision(accessRefusal(LATTICE_REASON_NO_TABLE));
     bool fits = resolves(kind) && resolves(permission) && principalFlags.fits(vocabulary) &&

@@ -10,10 +10,9 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "cannot load: %s\n", lattice_load_status_message(status));
     return 2;
   }
-  const bool exportAllowed =
-      bool(table->decide(table->kindId("fleet_user"), table->roles({"fleet_manager"}),
-                         table->permissionId("vehicle.delete"), LATTICE_REL_DESCENDANT,
-                         table->flags({"active"})));
+  const bool exportAllowed = bool(table->decide(
+      table->kindId("fleet_user"), table->roles({"fleet_manager"}),
+      table->permissionId("vehicle.delete"), LATTICE_REL_DESCENDANT, table->flags({"active"})));
   const lattice::TreeLabels labels = lattice::labelTree({-1, 0});
   std::printf("fleet_manager vehicle.delete below: %s\n", exportAllowed ? "allow" : "deny");
   return exportAllowed && labels.ok() ? 0 : 1;
