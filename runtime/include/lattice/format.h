@@ -49,7 +49,8 @@ inline constexpr uint32_t kKnownRoleAttributes = kRoleDeprecated | kRoleLocked;
 /// Where a flag's value comes from: the FlagInfo side, exactly one bit. Requests give principal
 /// flags and node flags (per membership) in separate masks; the runtime refuses a bit of the
 /// wrong side. Reserved for the facts of issue 12 (a 3.x reader refuses them): 1u << 2 resource
-/// facts, 1u << 3 owner-node facts, 1u << 4 request-context facts.
+/// facts (resource.x), 1u << 3 node flags at the target (target.x), 1u << 4 request facts
+/// (request.x).
 inline constexpr uint32_t kSidePrincipal = 1u << 0; // declared on user types
 inline constexpr uint32_t kSideNode = 1u << 1;      // declared on scope kinds
 inline constexpr uint32_t kKnownSides = kSidePrincipal | kSideNode;

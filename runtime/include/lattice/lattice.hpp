@@ -83,10 +83,12 @@ namespace detail {
 class Vocabulary {
 public:
   void join(uint64_t fingerprint) noexcept {
-    if (state == kNone)
-      value = fingerprint, state = kOne;
-    else if (value != fingerprint)
+    if (state == kNone) {
+      value = fingerprint;
+      state = kOne;
+    } else if (value != fingerprint) {
       state = kMixed;
+    }
   }
   void poison() noexcept { state = kMixed; }
   bool fits(uint64_t fingerprint) const noexcept {
