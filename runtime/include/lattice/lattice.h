@@ -183,12 +183,12 @@ typedef struct lattice_membership {
   lattice_node_ref node; /* where the roles are held */
   const uint32_t *roles; /* role ids */
   uint32_t role_count;
-  uint64_t node_flags; /* the flags of that node (flags declared on scope kinds) */
+  uint64_t node_flags; /* the flags of that node: only flags of nodes (LATTICE_FLAG_NODE) */
 } lattice_membership;
 
 typedef struct lattice_access_request {
   uint32_t kind;  /* the principal's kind id */
-  uint64_t flags; /* the principal's flags (declared on user types) */
+  uint64_t flags; /* the principal's flags: only flags of principals (LATTICE_FLAG_PRINCIPAL) */
   const lattice_membership *memberships;
   uint32_t membership_count;
   uint32_t permission;
