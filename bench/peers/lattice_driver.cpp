@@ -86,7 +86,7 @@ HostNames indexNames(const Host &host) {
 
 /// Flag bit of `name`, or 0 when the policy has no such flag (then it never matters).
 uint64_t flagBit(const lattice::Table &table, const char *name) {
-  uint32_t id = table.flagId(name);
+  uint32_t id = table.flagId(name).value();
   return id == LATTICE_NO_ID ? 0 : uint64_t(1) << id;
 }
 
@@ -108,11 +108,11 @@ std::optional<Host> loadHost(const lattice::Table &table, const std::string &dir
   for (size_t i = 0; i < e->nodes.size(); ++i)
     host.nodes.push_back({tree.labels[i], e->nodes[i].business ? business : 0});
   for (const bench::User &user : e->users) {
-    HostUser h{table.kindId(user.kind), user.node, uint32_t(host.roleIds.size()),
+    HostUser h{table.kindId(user.kind).value(), user.node, uint32_t(host.roleIds.size()),
                uint32_t(user.roles.size()), user.blocked ? blocked : 0};
     // Unknown names stay LATTICE_NO_ID: the runtime denies such a request (BAD_REQUEST).
     for (const std::string &role : user.roles)
-      host.roleIds.push_back(table.roleId(role));
+      host.roleIds.push_back(table.roleId(role).value());
     host.users.push_back(h);
   }
   for (const bench::Resource &resource : e->resources)
@@ -143,7 +143,8 @@ inline bool decideByName(const lattice::Table &table, const Host &host, const Ho
   const auto resource = names.resources.find(std::string_view(q.resource));
   if (user == names.users.end() || resource == names.resources.end())
     return false;
-  return decide(table, host, {user->second, table.permissionId(q.permission), resource->second});
+  return decide(table, host,
+                {user->second, table.permissionId(q.permission).value(), resource->second});
 }
 
 long peakRssKib() {
@@ -251,7 +252,7 @@ int main(int argc, char **argv) {
     if (options->names)
       byName.push_back({userName(q.user), q.permission, resourceName(q.resource)});
     else
-      byId.push_back({q.user, table->permissionId(q.permission), q.resource});
+      byId.push_back({q.user, table->permissionId(q.permission).value(), q.resource});
   }
   const Decider decider{*table, *host, names ? &*names : nullptr, byId, byName};
   const size_t n = decider.size();

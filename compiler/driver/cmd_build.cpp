@@ -18,6 +18,7 @@ static const std::vector<OptionSpec> kBuildOptions = withDiagnosticOptions({
     {"-o", true, "OUT.ltab", "where to write the decision table"},
     {"--dump-tables", false, "", "print the tables as text to standard output"},
     {"--no-source-map", false, "", "do not write the source map `OUT.ltab.map` (for `explain`)"},
+    {"--revision", true, "TEXT", "record TEXT in the table as its revision (e.g. a commit)"},
 });
 
 /// Build's own rules beyond the shared ones.
@@ -43,6 +44,7 @@ int runBuild(const Argv &commandLine) {
   if (!frontend.model)
     return frontend.exitCode;
   lower::Tables tables = lower::lowerModel(*frontend.model);
+  tables.revision = args->get("--revision").value_or("");
   if (args->has("--dump-tables"))
     fmt::print("{}", emit::dumpTables(tables));
   if (auto problem = emit::verifyTables(tables)) {

@@ -7,6 +7,7 @@
 #include "driver/compile.h"
 #include "driver/request.h"
 #include "query/explain.h"
+#include "query/table_load.h"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -67,8 +68,8 @@ int runExplain(const Argv &argv) {
   lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &raw);
   TablePtr table(raw);
   if (status != LATTICE_LOAD_OK) {
-    fmt::print(stderr, "lattice explain: error: cannot load `{}`: {}\n", path,
-               lattice_load_status_message(status));
+    fmt::print(stderr, "lattice explain: error: {}\n",
+               query::tableLoadError(path, status, bytes.data(), bytes.size()));
     return ExitUsage;
   }
   query::SourceMap map;

@@ -8,6 +8,7 @@
 #include "driver/request.h"
 #include "query/can_assign.h"
 #include "query/request_line.h"
+#include "query/table_load.h"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -137,8 +138,7 @@ int runQuery(const Argv &argv) {
   lattice_load_status status = lattice_table_load_file(path.c_str(), &raw);
   TablePtr table(raw);
   if (status != LATTICE_LOAD_OK) {
-    fmt::print(stderr, "lattice query: error: cannot load `{}`: {}\n", path,
-               lattice_load_status_message(status));
+    fmt::print(stderr, "lattice query: error: {}\n", query::tableLoadError(path, status));
     return ExitUsage;
   }
   if (auto target = args->get("--can-assign"))

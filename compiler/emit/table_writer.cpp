@@ -20,6 +20,8 @@ using lower::Tables;
 static_assert(lower::kRelationCount == format::kRelationCount);
 static_assert(uint32_t(lower::RoleDeprecated) == format::kRoleDeprecated);
 static_assert(uint32_t(lower::RoleLocked) == format::kRoleLocked);
+static_assert(uint32_t(lower::FlagOfPrincipal) == format::kSidePrincipal);
+static_assert(uint32_t(lower::FlagOfNode) == format::kSideNode);
 
 uint64_t lowBits(size_t n) { return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1; }
 
@@ -130,6 +132,21 @@ std::string join(const std::vector<std::string> &items, const char *separator) {
 
 } // namespace
 
+uint64_t vocabularyFingerprint(const Tables &t) {
+  format::Fingerprint fp;
+  const std::vector<std::string> *categories[] = {&t.kindNames, &t.roleNames, &t.permissionNames,
+                                                  &t.flagNames};
+  for (const std::vector<std::string> *names : categories) {
+    fp.u32(uint32_t(names->size()));
+    for (uint32_t id = 0; id < names->size(); ++id) {
+      fp.name(id, (*names)[id].data(), (*names)[id].size());
+      if (names == &t.flagNames)
+        fp.u32(id < t.flagSides.size() ? t.flagSides[id] : 0);
+    }
+  }
+  return fp.value();
+}
+
 std::optional<std::string> verifyTables(const Tables &t) {
   const size_t kinds = t.kindNames.size(), roles = t.roleNames.size();
   const size_t perms = t.permissionNames.size(), flags = t.flagNames.size();
@@ -141,6 +158,8 @@ std::optional<std::string> verifyTables(const Tables &t) {
     return "too many roles or permissions";
   if (t.policyName.find('\0') != std::string::npos)
     return "policy name contains a NUL byte";
+  if (t.revision.find('\0') != std::string::npos)
+    return "revision contains a NUL byte";
   const std::pair<const std::vector<std::string> *, const char *> categories[] = {
       {&t.kindNames, "kind"},
       {&t.roleNames, "role"},
@@ -154,6 +173,11 @@ std::optional<std::string> verifyTables(const Tables &t) {
     return "per-role vectors do not match the number of roles";
   if (t.permissionKindMask.size() != perms)
     return "per-permission kind masks do not match the number of permissions";
+  if (t.flagSides.size() != flags)
+    return "flag sides do not match the number of flags";
+  for (size_t f = 0; f < flags; ++f)
+    if (t.flagSides[f] != lower::FlagOfPrincipal && t.flagSides[f] != lower::FlagOfNode)
+      return "flag `" + t.flagNames[f] + "` has no single side";
   const uint64_t kindMask = lowBits(kinds), flagMask = lowBits(flags);
   for (size_t r = 0; r < roles; ++r) {
     if (t.roleKindMask[r] & ~kindMask)
@@ -212,6 +236,7 @@ std::vector<uint8_t> writeTable(const Tables &t) {
   std::array<Bytes, format::kSectionCount> sections;
   StringTable strings;
   const uint32_t policyName = strings.intern(t.policyName);
+  const uint32_t revision = strings.intern(t.revision);
   sections[format::kKindNames] = nameTable(strings, t.kindNames);
   sections[format::kRoleNames] = nameTable(strings, t.roleNames);
   sections[format::kPermissionNames] = nameTable(strings, t.permissionNames);
@@ -270,6 +295,10 @@ std::vector<uint8_t> writeTable(const Tables &t) {
     out.u64(c.requiredFlags);
     out.u64(c.forbiddenFlags);
   }
+  for (uint32_t side : t.flagSides) {
+    sections[format::kFlagInfo].u32(side);
+    sections[format::kFlagInfo].u32(0); // reserved
+  }
 
   // Header, directory, then the sections in id order, each at the next 8-byte boundary.
   const size_t headerSize =
@@ -302,9 +331,11 @@ std::vector<uint8_t> writeTable(const Tables &t) {
       {format::hdr::kStringCount, uint32_t(strings.offsets.size())},
       {format::hdr::kAssignCount, assignCount},
       {format::hdr::kPolicyName, policyName},
+      {format::hdr::kRevision, revision},
   };
   for (auto [offset, value] : counts)
     format::storeU32(h + offset, value);
+  format::storeU64(h + format::hdr::kFingerprint, vocabularyFingerprint(t));
   for (uint32_t i = 0; i < format::kSectionCount; ++i) {
     uint8_t *entry = h + format::hdr::kDirectory + format::hdr::kDirectoryEntrySize * i;
     format::storeU64(entry, offsets[i]);
@@ -353,10 +384,18 @@ std::string dumpTables(const Tables &t) {
   };
 
   std::string out = "policy " + t.policyName + "\n";
+  if (!t.revision.empty())
+    out += "revision " + t.revision + "\n";
   for (size_t k = 0; k < t.kindNames.size(); ++k)
     out += "kind " + std::to_string(k) + " " + t.kindNames[k] + "\n";
-  for (size_t f = 0; f < t.flagNames.size(); ++f)
-    out += "flag " + std::to_string(f) + " " + t.flagNames[f] + "\n";
+  for (size_t f = 0; f < t.flagNames.size(); ++f) {
+    const uint32_t side = f < t.flagSides.size() ? t.flagSides[f] : 0;
+    out += "flag " + std::to_string(f) + " " + t.flagNames[f] +
+           (side == lower::FlagOfPrincipal ? " of principals"
+            : side == lower::FlagOfNode    ? " of nodes"
+                                           : " of side #" + std::to_string(side)) +
+           "\n";
+  }
   for (size_t r = 0; r < t.roleNames.size(); ++r) {
     out += "role " + std::to_string(r) + " " + t.roleNames[r];
     if (r < t.roleKindMask.size())

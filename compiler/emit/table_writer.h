@@ -16,6 +16,10 @@ namespace lattice::emit {
 /// flags, unique names without NUL bytes, one kind mask per `require` statement.
 std::optional<std::string> verifyTables(const lower::Tables &tables);
 
+/// The vocabulary fingerprint the table file records (docs/table-format.md): FNV-1a over the
+/// kind, role, permission and flag names with their ids, and the flags' sides.
+uint64_t vocabularyFingerprint(const lower::Tables &tables);
+
 /// The table file (docs/table-format.md). A pure function of the tables' content: identical
 /// input gives identical bytes. Lists the format treats as sets (assigns, exclusive sets,
 /// sparse rules, require clauses) are written sorted and deduplicated, so their order in

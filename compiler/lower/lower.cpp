@@ -12,8 +12,10 @@ Tables lowerModel(const sema::Model &model) {
   t.policyName = model.policyName;
   for (const auto &kind : model.kinds)
     t.kindNames.push_back(kind.name);
-  for (const auto &flag : model.flags)
+  for (const auto &flag : model.flags) {
     t.flagNames.push_back(flag.name);
+    t.flagSides.push_back(flag.onScope ? FlagOfNode : FlagOfPrincipal);
+  }
   for (const auto &permission : model.permissions) {
     t.permissionNames.push_back(permission.name);
     t.permissionKindMask.push_back(permission.applicableKinds);

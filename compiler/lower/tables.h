@@ -45,12 +45,18 @@ struct RequireClause {
 
 enum RoleAttribute : uint32_t { RoleDeprecated = 1u << 0, RoleLocked = 1u << 1 };
 
+/// Where a flag's value comes from in a request: the principal (a flag declared on user types)
+/// or the node of a membership (declared on scope kinds). One bit each, as in the table.
+enum FlagSide : uint32_t { FlagOfPrincipal = 1u << 0, FlagOfNode = 1u << 1 };
+
 struct Tables {
   std::string policyName;
+  std::string revision;                     // `lattice build --revision`; empty when not given
   std::vector<std::string> kindNames;       // principal kinds (user types), id order
   std::vector<std::string> roleNames;       // roles, id order
   std::vector<std::string> permissionNames; // "resource.action", id order
   std::vector<std::string> flagNames;       // flags, id order (at most 64)
+  std::vector<uint32_t> flagSides;          // per flag: one FlagSide bit
 
   std::vector<uint64_t> roleKindMask;             // per role: kinds that may hold it
   std::vector<uint32_t> roleAttributes;           // per role: RoleAttribute bits

@@ -27,8 +27,11 @@ bool splitNames(std::string_view text, char separator, const char *what,
   }
 }
 
-bool resolveFlags(const lattice_table *table, const std::vector<std::string> &names, uint64_t &mask,
-                  std::string &error) {
+/// Resolves flags given on one side of the request (the principal's or a membership's node's).
+/// A flag the table records on the other side is an error naming where it goes: the runtime
+/// would refuse it (BAD_REQUEST), and moving it silently would guess.
+bool resolveFlags(const lattice_table *table, const std::vector<std::string> &names, uint32_t side,
+                  uint64_t &mask, std::string &error) {
   if (names.size() > kMaxFlagNames) {
     error = fmt::format("{} flags named; at most {}", names.size(), kMaxFlagNames);
     return false;
@@ -37,6 +40,16 @@ bool resolveFlags(const lattice_table *table, const std::vector<std::string> &na
     std::optional<uint32_t> id = lookupFlag(table, name, error);
     if (!id)
       return false;
+    if (lattice_flag_side(table, *id) != side) {
+      error = side == LATTICE_FLAG_PRINCIPAL
+                  ? fmt::format("flag `{}` is a flag of nodes (declared on scope kinds): give it "
+                                "with the membership whose node has it",
+                                name)
+                  : fmt::format("flag `{}` is a flag of principals (declared on user types): give "
+                                "it with the principal's flags",
+                                name);
+      return false;
+    }
     mask |= uint64_t{1} << *id;
   }
   return true;
@@ -87,9 +100,9 @@ bool resolveAccessRequest(const lattice_table *table, const NamedAccessRequest &
   if (!kind)
     return false;
   out.access.kind = *kind;
-  // Until the table says on which side each flag is declared, a flag goes where the request
-  // puts it: top-level flags are the principal's, a membership's flags its node's.
-  if (!resolveFlags(table, named.flags, out.access.flags, error))
+  // Top-level flags are the principal's, a membership's flags its node's; the table says on
+  // which side each flag is declared (table format 3).
+  if (!resolveFlags(table, named.flags, LATTICE_FLAG_PRINCIPAL, out.access.flags, error))
     return false;
   NodePathInterner interner;
   out.roles.resize(named.memberships.size());
@@ -112,7 +125,7 @@ bool resolveAccessRequest(const lattice_table *table, const NamedAccessRequest &
       out.roles[m].push_back(*id);
     }
     lattice_membership resolved{};
-    if (!resolveFlags(table, membership.flags, resolved.node_flags, error))
+    if (!resolveFlags(table, membership.flags, LATTICE_FLAG_NODE, resolved.node_flags, error))
       return fail();
     resolved.roles = out.roles[m].data();
     resolved.role_count = static_cast<uint32_t>(out.roles[m].size());

@@ -115,6 +115,32 @@ void declareKinds(const std::vector<ast::File> &files, Context &ctx) {
     }
 }
 
+/// A flag is a property of nodes (on scope kinds) or of principals (on user types): requests
+/// and tables keep the two apart (a flag has one side), so a declaration naming both is an
+/// error rather than a guess. Reports at the first target of the second category; false.
+bool reportMixedFlagTargets(const ast::FlagDecl &decl, Context &ctx) {
+  const ast::Ident *scope = nullptr, *kind = nullptr;
+  for (const ast::Ident &target : decl.targets) {
+    const bool isScope = bool(ctx.scopeNames.find(target.name));
+    const bool isKind = bool(ctx.kindNames.find(target.name));
+    if (isScope && !isKind && !scope) // a name that is both is L0114's
+      scope = &target;
+    if (isKind && !isScope && !kind)
+      kind = &target;
+  }
+  const bool scopeFirst = scope->range.begin < kind->range.begin;
+  const ast::Ident &second = scopeFirst ? *kind : *scope;
+  Diagnostic &diag = ctx.diags.report(
+      DiagKind::MixedFlagTargets, second.range,
+      fmt::format("a flag is on scope kinds or on user types, not both: `{}` is a {}, `{}` a {}",
+                  (scopeFirst ? scope : kind)->name, scopeFirst ? "scope kind" : "user type",
+                  second.name, scopeFirst ? "user type" : "scope kind"));
+  diag.help = fmt::format("a flag on `{}` is a property of its nodes, one on `{}` a property of "
+                          "principals: declare one flag for each",
+                          scope->name, kind->name);
+  return false;
+}
+
 void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
   for (const ast::File &file : files)
     for (const ast::FlagDecl &decl : file.flags) {
@@ -143,6 +169,8 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
         }
       }
       shape.onScope = !shape.scopes.empty();
+      if (shape.onScope && shape.kinds != 0)
+        complete = reportMixedFlagTargets(decl, ctx) && complete;
       for (const ast::Ident &name : decl.names) {
         if (ctx.model.flags.size() == 64) {
           ctx.diags.report(DiagKind::TooManyFlags, name.range,

@@ -354,6 +354,17 @@ compilation has no errors.""",
     example("L0120", [("policy.lat", TEN + "import std.crud;\nusertype staff at tenant;\nresource doc { read; }\nrole viewer for staff { allow doc.read; }\n")]),
     """remove the import.""" + suppress("unused-import"), 0)
 
+section("L0121", "mixed flag targets", "Error", """
+A `flag ... on` declaration names both scope kinds and user types. A flag on a scope kind is a
+property of nodes and reaches a decision through the node of each membership; a flag on a user
+type is a property of the principal. Requests give the two apart (a principal's flags, each
+membership's node flags) and the compiled table records each flag's side, so one flag cannot be
+both ([request-model.md](request-model.md#the-request)). The error is at the first target of the
+second kind.""",
+    example("L0121", [("policy.lat", "scope account;\nusertype staff at account;\nflag suspended on account, staff;\n")]),
+    """declare one flag for nodes and one for principals (`flag account_suspended on account;`
+and `flag suspended on staff;`), and say in each condition which one you mean.""", 1)
+
 # ---------------------------------------------------------------- L02xx
 FIXTURE = "scope tenant;\nscope account under tenant;\nresource station owned_by account { view; }\nusertype account_user at account;\nflag business on account;\nrole admin for account_user { allow station.view in subtree; }\n"
 

@@ -1,4 +1,4 @@
-// decide.cpp - the C++ example of docs/runtime.md: RAII table, string_view lookups, node labels.
+// decide.cpp - the C++ example of docs/runtime.md: RAII table, ids tied to it, node labels.
 // Built and run by CTest against the sample table: decide SAMPLE.ltab
 #include "lattice/lattice.hpp"
 
@@ -20,23 +20,21 @@ int main(int argc, char **argv) {
     return 1;
   const std::vector<lattice_node_label> &node = tree.labels;
 
-  // Unknown names give LATTICE_NO_ID, which decide() denies; a flag id is checked before use.
-  const uint32_t kind = table->kindId("account_user");
-  const uint32_t roles[] = {table->roleId("driver")};
-  const uint32_t active = table->flagId("active");
-  if (active == LATTICE_NO_ID)
-    return 1;
-  const uint64_t flags = uint64_t(1) << active;
+  // Ids carry the vocabulary of the table that resolved them: a table whose ids mean something
+  // else refuses them (BAD_REQUEST) instead of reading them as its own. Unknown names deny too.
+  const lattice::KindId kind = table->kindId("account_user");
+  const lattice::RoleSet roles = table->roles({"driver"});
+  const lattice::FlagSet flags = table->flags({"active"});
   // A driver sitting at account 1 acting on stations owned by account 1 itself.
   const lattice_relation relation = lattice::relationOf(node[1], node[1]);
   for (const char *permission : {"station.view", "station.reset"}) {
     lattice::Decision d =
-        table->decide(kind, roles, 1, table->permissionId(permission), relation, flags);
+        table->decide(kind, roles, table->permissionId(permission), relation, flags);
     std::printf("driver may %s: %s%s\n", permission + 8, d.allowed ? "yes" : "no",
                 d.allowed ? "" : (d.reason == LATTICE_REASON_NO_ALLOW ? " (no_allow)" : " (?)"));
   }
   // Stations of the sibling account 3 are "tenant" to this principal: not covered by `self`.
-  lattice::Decision sibling = table->decide(kind, roles, 1, table->permissionId("station.view"),
+  lattice::Decision sibling = table->decide(kind, roles, table->permissionId("station.view"),
                                             lattice::relationOf(node[1], node[3]), flags);
   std::printf("driver may view the sibling account's stations: %s\n", sibling ? "yes" : "no");
   return 0;

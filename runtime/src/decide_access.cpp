@@ -33,14 +33,17 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   if (!table)
     return refuse(LATTICE_REASON_NO_TABLE);
   const lattice_table &t = *table;
+  // Each flag mask holds only flags of its side (FlagInfo): a node flag given as the
+  // principal's, or the reverse, is a host error, refused rather than guessed. The two sides
+  // partition the table's flags, so this also refuses bits beyond them.
   if (!q || q->kind >= t.kindCount || q->permission >= t.permissionCount ||
-      (!q->memberships && q->membership_count > 0) || (q->flags & ~t.flagMask) != 0 ||
+      (!q->memberships && q->membership_count > 0) || (q->flags & ~t.principalFlags) != 0 ||
       q->facts != 0)
     return refuse(LATTICE_REASON_BAD_REQUEST);
   const lattice_membership *ms = q->memberships;
   const uint32_t count = q->membership_count;
   for (uint32_t m = 0; m < count; ++m) {
-    if ((!ms[m].roles && ms[m].role_count > 0) || (ms[m].node_flags & ~t.flagMask) != 0)
+    if ((!ms[m].roles && ms[m].role_count > 0) || (ms[m].node_flags & ~t.nodeFlags) != 0)
       return refuse(LATTICE_REASON_BAD_REQUEST);
     for (uint32_t i = 0; i < ms[m].role_count; ++i)
       if (ms[m].roles[i] >= t.roleCount)

@@ -36,12 +36,16 @@ uint64_t lowBits(uint32_t n) noexcept { return n >= 64 ? ~uint64_t(0) : (uint64_
 
 /// Reads the header and directory into t; checks sizes and bounds but not contents.
 lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noexcept {
-  if (n < kMinHeaderSize)
+  // The magic and version come first, so that a table of another major (whose header may be
+  // smaller) is BAD_VERSION, not TOO_SMALL.
+  if (n < hdr::kVersionEnd)
     return LATTICE_LOAD_TOO_SMALL;
   if (std::memcmp(d, kMagic, sizeof kMagic) != 0)
     return LATTICE_LOAD_BAD_MAGIC;
   if (loadU16(d + hdr::kVersionMajor) != kVersionMajor)
     return LATTICE_LOAD_BAD_VERSION;
+  if (n < kMinHeaderSize)
+    return LATTICE_LOAD_TOO_SMALL;
   if (loadU64(d + hdr::kFileSize) != n)
     return LATTICE_LOAD_BAD_SIZE;
   if (loadU64(d + hdr::kChecksum) != checksum(d + hdr::kChecksumStart, n - hdr::kChecksumStart))
@@ -50,7 +54,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
   uint64_t sections = loadU32(d + hdr::kSectionCount);
   uint64_t headerEnd = hdr::kDirectory + hdr::kDirectoryEntrySize * sections;
   if (n % kAlignment != 0 || sections < kSectionCount || headerEnd > n ||
-      loadU64(d + hdr::kReserved) != 0 || loadU32(d + hdr::kRelationCount) != kRelationCount)
+      loadU32(d + hdr::kReserved) != 0 || loadU32(d + hdr::kRelationCount) != kRelationCount)
     return LATTICE_LOAD_BAD_LAYOUT;
   t.kindCount = loadU32(d + hdr::kKindCount);
   t.roleCount = loadU32(d + hdr::kRoleCount);
@@ -63,9 +67,12 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
   t.stringCount = loadU32(d + hdr::kStringCount);
   t.assignCount = loadU32(d + hdr::kAssignCount);
   t.policyName = loadU32(d + hdr::kPolicyName);
+  t.revision = loadU32(d + hdr::kRevision);
+  t.fingerprint = loadU64(d + hdr::kFingerprint);
   t.flagMask = lowBits(t.flagCount);
   if (t.kindCount > kMaxKinds || t.flagCount > kMaxFlags ||
-      t.words != (uint64_t(t.roleCount) + 63) / 64 || t.policyName >= t.stringCount)
+      t.words != (uint64_t(t.roleCount) + 63) / 64 || t.policyName >= t.stringCount ||
+      t.revision >= t.stringCount)
     return LATTICE_LOAD_BAD_LAYOUT;
 
   // Every directory entry, known or not, must be aligned and inside the file after the header.
@@ -94,6 +101,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
       sparse::kSize * t.sparseCount,
       mulSat(uint64_t(t.exclusiveCount) * 8, t.words),
       require::kSize * t.requireCount,
+      flaginfo::kSize * t.flagCount,
   };
   for (uint32_t i = 0; i < kSectionCount; ++i)
     if (t.sectionSize[i] != expected[i])
@@ -217,6 +225,40 @@ bool validRequires(const lattice_table &t) noexcept {
   return true;
 }
 
+/// Every flag has exactly one known side; sets the side masks, which then partition flagMask.
+bool validFlagInfo(lattice_table &t) noexcept {
+  for (uint32_t f = 0; f < t.flagCount; ++f) {
+    const uint8_t *rec = t.section[kFlagInfo] + flaginfo::kSize * size_t(f);
+    const uint32_t side = loadU32(rec + flaginfo::kSide);
+    if (loadU32(rec + flaginfo::kReserved) != 0)
+      return false;
+    if (side == kSidePrincipal)
+      t.principalFlags |= uint64_t(1) << f;
+    else if (side == kSideNode)
+      t.nodeFlags |= uint64_t(1) << f;
+    else // zero, several bits, or a side this reader does not know (reserved for later majors)
+      return false;
+  }
+  return true;
+}
+
+/// The vocabulary fingerprint of the validated names and sides (docs/table-format.md): one pass
+/// over the name bytes, so linear in the table size.
+uint64_t vocabularyFingerprint(const lattice_table &t) noexcept {
+  Fingerprint fp;
+  for (uint32_t c = Category::kKinds; c <= Category::kFlags; ++c) {
+    const uint32_t count = lattice::detail::categoryCount(t, c);
+    fp.u32(count);
+    for (uint32_t id = 0; id < count; ++id) {
+      const char *name = lattice::detail::stringAt(t, lattice::detail::nameStringId(t, c, id));
+      fp.name(id, name, std::strlen(name));
+      if (c == Category::kFlags)
+        fp.u32(loadU32(t.section[kFlagInfo] + flaginfo::kSize * size_t(id) + flaginfo::kSide));
+    }
+  }
+  return fp.value();
+}
+
 lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexcept {
   if (lattice_load_status s = readHeader(d, n, t); s != LATTICE_LOAD_OK)
     return s;
@@ -224,8 +266,10 @@ lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexc
   for (uint32_t c = Category::kKinds; ok && c <= Category::kFlags; ++c)
     ok = validNames(t, c);
   ok = ok && validRoles(t) && validSparseRules(t) && validBitsets(t, kAllowBits) &&
-       validBitsets(t, kExclusive) && validRequires(t);
-  return ok ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_LAYOUT;
+       validBitsets(t, kExclusive) && validRequires(t) && validFlagInfo(t);
+  if (!ok)
+    return LATTICE_LOAD_BAD_LAYOUT;
+  return vocabularyFingerprint(t) == t.fingerprint ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_FINGERPRINT;
 }
 
 /// Sets bit s of masks[r] for every exclusive set s < 64 that lists role r.
@@ -397,7 +441,8 @@ const char *lattice_load_status_message(lattice_load_status status) {
       "the table is malformed (a section, count or id is out of range)",
       "out of memory",
       "the path is not a regular file",
-      "the table file is larger than the maximum allowed"};
+      "the table file is larger than the maximum allowed",
+      "the table's vocabulary fingerprint does not match its names"};
   // Any unsigned value is a lattice_load_status (fixed underlying type): C callers may pass one
   // this runtime does not know.
   const auto index = static_cast<unsigned>(status); // enum values are the ABI: 0, 1, ...

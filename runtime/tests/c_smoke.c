@@ -53,6 +53,19 @@ int main(void) {
     CHECK(lattice_relation_of_paths(s, a) == LATTICE_REL_ANCESTOR);
   }
 
+  /* Table identity: the version of bytes that do not load, and NULL-safe accessors. */
+  {
+    unsigned char head[20] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'};
+    uint16_t major = 0, minor = 0;
+    head[16] = 2;
+    CHECK(lattice_table_format_version(head, sizeof head, &major, &minor) == LATTICE_LOAD_OK);
+    CHECK(major == 2 && minor == 0 && LATTICE_TABLE_FORMAT_MAJOR == 3);
+    CHECK(lattice_table_format_version(junk, sizeof junk, &major, &minor) ==
+          LATTICE_LOAD_BAD_MAGIC);
+    CHECK(lattice_table_fingerprint(NULL) == 0 && lattice_table_revision(NULL) == NULL);
+    CHECK(lattice_flag_side(NULL, 0) == 0 && lattice_flag_mask(NULL, LATTICE_FLAG_NODE) == 0);
+  }
+
   if (failures == 0)
     printf("c_smoke: ok\n");
   return failures == 0 ? 0 : 1;

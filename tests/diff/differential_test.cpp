@@ -260,8 +260,12 @@ private:
   void checkMemberships(const lattice_table *table) {
     Rng rng(seed * 0x9E3779B97F4A7C15ull + 17);
     const uint32_t roles = uint32_t(model.roles.size());
-    const uint32_t flagCount = uint32_t(model.flags.size());
-    const sema::FlagMask allFlags = flagCount == 64 ? ~0ull : (1ull << flagCount) - 1;
+    // Flags by side, as the table records them: principal flags in the request, node flags in
+    // the memberships. Every fifth round one mask also gets a flag of the other side, which the
+    // runtime must refuse (BAD_REQUEST) before anything else.
+    sema::FlagMask principalFlags = 0, nodeFlags = 0;
+    for (uint32_t f = 0; f < model.flags.size(); ++f)
+      (model.flags[f].onScope ? nodeFlags : principalFlags) |= sema::FlagMask{1} << f;
     for (int round = 0; round < 40; ++round) {
       // Odd rounds on the universal tree of the policy's kinds (resource nodes, recursive
       // kinds, deeper paths), the others on a forest of up to 8 nodes, node i's parent an
@@ -314,7 +318,7 @@ private:
       };
       reference::PrincipalRequest expected;
       expected.kind = rng.between(0, uint32_t(model.kinds.size()) - 1);
-      expected.flags = rng.next() & allFlags;
+      expected.flags = rng.next() & principalFlags;
       expected.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
       const auto &targetKinds = space.targetKinds(model.permissions[expected.permission].resource);
       const auto &seatKinds = model.kinds[expected.kind].scopes;
@@ -330,7 +334,7 @@ private:
           return std::find(seatKinds.begin(), seatKinds.end(), k) != seatKinds.end();
         }));
         membership.relation = relation(at.back(), target);
-        membership.nodeFlags = rng.next() & allFlags;
+        membership.nodeFlags = rng.next() & nodeFlags;
         const uint32_t n = rng.between(0, 3);
         for (uint32_t i = 0; i < n && roles > 0; ++i) {
           uint32_t role = rng.between(0, roles - 1);
@@ -340,6 +344,24 @@ private:
           membership.roles.push_back(role);
         }
         expected.memberships.push_back(std::move(membership));
+      }
+      // A flag given on the wrong side: the principal's mask gets a node flag, or a
+      // membership's a principal flag.
+      bool wrongSide = false;
+      auto randomBit = [&](sema::FlagMask mask) {
+        std::vector<uint32_t> set;
+        for (uint32_t f = 0; f < 64; ++f)
+          if (mask >> f & 1)
+            set.push_back(f);
+        return sema::FlagMask{1} << set[rng.between(0, uint32_t(set.size()) - 1)];
+      };
+      const bool intoPrincipal = nodeFlags != 0, intoMembership = count > 0 && principalFlags != 0;
+      if (round % 5 == 4 && (intoPrincipal || intoMembership)) {
+        if (intoPrincipal && (!intoMembership || rng.chance(50)))
+          expected.flags |= randomBit(nodeFlags);
+        else
+          expected.memberships[rng.between(0, count - 1)].nodeFlags |= randomBit(principalFlags);
+        wrongSide = true;
       }
       std::vector<std::vector<uint64_t>> paths;
       for (uint32_t m = 0; m < count; ++m)
@@ -367,7 +389,9 @@ private:
       uint32_t wantReason = LATTICE_REASON_OTHER_TREE, wantRole = LATTICE_NO_ID,
                wantMembership = LATTICE_NO_ID;
       bool compareRole = true;
-      if (anyInTree) {
+      if (wrongSide) {
+        wantReason = LATTICE_REASON_BAD_REQUEST;
+      } else if (anyInTree) {
         const Decision d = reference::decide(model, expected);
         wantReason = reasonOf(d.outcome);
         if (d.outcome == Outcome::RoleNotForKind) {

@@ -180,17 +180,18 @@ private:
         }
     flags.resize(rng.between(0, 3));
     for (FlagShape &flag : flags) {
+      // A flag is on scope kinds or on user types, never both (L0121): it has one side.
       uint32_t form = rng.between(0, 9);
-      if (form < 6 || form == 9) { // on scope kinds, mostly ones where someone sits
+      if (form < 6) { // on scope kinds, mostly ones where someone sits
         if (rng.chance(85)) {
           for (uint32_t i : pick(seated.size(), rng.chance(30) ? 2 : 1))
             flag.scopes.push_back(seated[i]);
         } else {
           flag.scopes = pick(allScopes(), 1);
         }
-      }
-      if (form >= 6) // on user types (form 9: both)
+      } else { // on user types
         flag.kinds = maskOf(pick(users.size(), rng.chance(30) ? 2 : 1));
+      }
     }
   }
 

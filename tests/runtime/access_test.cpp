@@ -123,22 +123,68 @@ TEST_F(AccessTest, ManyMembershipsBeyondTheRelationCache) {
 }
 
 TEST_F(AccessTest, CxxWrapperDecidesAccess) {
-  const uint32_t roles[] = {kAccountAdmin};
-  lattice_membership m{path(kA, 2), roles, 1, 0};
-  lattice_access_request request{};
-  request.kind = kAccountUser;
-  request.flags = kActive;
-  request.memberships = &m;
-  request.membership_count = 1;
-  request.permission = kReset;
-  request.target = path(kSub, 3);
-  AccessDecision d = table.decideAccess(request);
+  const KindId accountUser = table.kindId("account_user");
+  const PermissionId reset = table.permissionId("station.reset");
+  const FlagSet active = table.flags({"active"});
+  std::vector<Membership> ms = {{path(kA, 2), table.roles({"account_admin"}), {}}};
+  AccessDecision d = table.decideAccess(accountUser, active, ms, reset, path(kSub, 3));
   EXPECT_TRUE(d);
   EXPECT_EQ(d.reason, LATTICE_REASON_ALLOWED);
   EXPECT_EQ(d.decidingRole, uint32_t(kAccountAdmin));
   EXPECT_EQ(d.decidingMembership, 0u);
-  request.target = path(kB, 2);
-  EXPECT_FALSE(table.decideAccess(request));
+  EXPECT_FALSE(table.decideAccess(accountUser, active, ms, reset, path(kB, 2)));
+  // Node flags in the membership, principal flags apart: account_admin's invoices need
+  // `business` at the node.
+  const PermissionId invoices = table.permissionId("billing.invoices");
+  ms[0].nodeFlags = table.flags({"business"});
+  EXPECT_TRUE(table.decideAccess(accountUser, active, ms, invoices, path(kA, 2)));
+  // A flag on the wrong side is refused, through the wrapper as through the C API.
+  EXPECT_EQ(
+      table
+          .decideAccess(accountUser, table.flags({"active", "business"}), ms, invoices, path(kA, 2))
+          .reason,
+      LATTICE_REASON_BAD_REQUEST);
+  ms[0].nodeFlags = table.flags({"business", "active"});
+  EXPECT_EQ(table.decideAccess(accountUser, active, ms, invoices, path(kA, 2)).reason,
+            LATTICE_REASON_BAD_REQUEST);
+  // More memberships than fit on the wrapper's stack array.
+  std::vector<Membership> many(40, Membership{path(kB, 2), table.roles({"driver"}), {}});
+  many.push_back({path(kA, 2), table.roles({"account_admin"}), {}});
+  d = table.decideAccess(accountUser, active, many, reset, path(kSub, 3));
+  EXPECT_TRUE(d);
+  EXPECT_EQ(d.decidingMembership, 40u);
+  EXPECT_EQ(table.decideAccess(accountUser, active, nullptr, 1, reset, path(kA, 2)).reason,
+            LATTICE_REASON_BAD_REQUEST);
+}
+
+// Flags have a side (table format 3): the principal's mask takes flags declared on user types,
+// a membership's node_flags flags declared on scope kinds; anything else is a host error.
+TEST_F(AccessTest, FlagsOfTheWrongSideAreBadRequests) {
+  ASSERT_EQ(lattice_flag_side(table.get(), 0), LATTICE_FLAG_NODE);      // business
+  ASSERT_EQ(lattice_flag_side(table.get(), 1), LATTICE_FLAG_PRINCIPAL); // active
+  EXPECT_EQ(lattice_flag_mask(table.get(), LATTICE_FLAG_PRINCIPAL), uint64_t(kActive));
+  EXPECT_EQ(lattice_flag_mask(table.get(), LATTICE_FLAG_NODE), uint64_t(kBusiness | 4 | 8));
+  EXPECT_EQ(lattice_flag_mask(table.get(), LATTICE_FLAG_PRINCIPAL | LATTICE_FLAG_NODE), 15u);
+  EXPECT_EQ(lattice_flag_mask(nullptr, LATTICE_FLAG_NODE), 0u);
+  EXPECT_EQ(lattice_flag_side(table.get(), 4), 0u);
+  EXPECT_EQ(lattice_flag_side(nullptr, 0), 0u);
+
+  const Member business{path(kA, 2), {kAccountAdmin}, kBusiness};
+  EXPECT_ACCESS(decide(kAccountUser, {business}, kInvoices, path(kA, 2)), 1, LATTICE_REASON_ALLOWED,
+                kAccountAdmin, 0);
+  // `business` given as the principal's: refused, not read as the node's.
+  EXPECT_ACCESS(decide(kAccountUser, {{path(kA, 2), {kAccountAdmin}}}, kInvoices, path(kA, 2),
+                       kActive | kBusiness),
+                0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+  // `active` given as a node's, in any membership, even one in another tree.
+  EXPECT_ACCESS(
+      decide(kAccountUser, {business, {path(kOther, 1), {kDriver}, kActive}}, kView, path(kA, 2)),
+      0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+  // lattice_decide (one node) still takes both sides in one mask.
+  const uint32_t admin = kAccountAdmin;
+  const lattice_request one{kAccountUser, &admin,           1,
+                            kInvoices,    LATTICE_REL_SAME, kActive | kBusiness};
+  EXPECT_EQ(lattice_decide(table.get(), &one).allowed, 1);
 }
 
 TEST_F(AccessTest, BadRequestsAreDenied) {

@@ -25,7 +25,7 @@ protected:
                   lattice_relation relation, uint64_t flags = 0) {
     lattice_request request{kind,       roles.data(),       uint32_t(roles.size()),
                             permission, uint32_t(relation), flags};
-    Decision d = table.decide(request);
+    Decision d = decideRaw(table, request);
     lattice_decision expected = referenceDecide(tables, request);
     EXPECT_EQ(d.allowed, expected.allowed != 0);
     EXPECT_EQ(uint32_t(d.reason), expected.reason);
@@ -81,7 +81,7 @@ TEST_F(SampleTest, NoAllow) {
   EXPECT_DECISION(decide(kAccountUser, {}, kView, LATTICE_REL_SAME, kActive), false,
                   LATTICE_REASON_NO_ALLOW, LATTICE_NO_ID);
   lattice_request nullRoles{kTenantUser, nullptr, 0, kView, LATTICE_REL_SAME, 0};
-  EXPECT_EQ(table.decide(nullRoles).reason, LATTICE_REASON_NO_ALLOW);
+  EXPECT_EQ(decideRaw(table, nullRoles).reason, LATTICE_REASON_NO_ALLOW);
 }
 
 TEST_F(SampleTest, BadRequests) {
@@ -103,7 +103,7 @@ TEST_F(SampleTest, BadRequests) {
   EXPECT_EQ(decide(kTenantUser, {unknownRole}, kView, LATTICE_REL_NONE).reason,
             LATTICE_REASON_BAD_REQUEST);
   lattice_request nullRoles{kTenantUser, nullptr, 1, kView, LATTICE_REL_SAME, 0};
-  EXPECT_DECISION(table.decide(nullRoles), false, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID);
+  EXPECT_DECISION(decideRaw(table, nullRoles), false, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID);
   EXPECT_EQ(lattice_decide(table.get(), nullptr).reason, LATTICE_REASON_BAD_REQUEST);
 }
 
@@ -231,7 +231,9 @@ TEST_F(SampleTest, CanAssign) {
   EXPECT_EQ(lattice_can_assign(t, nullptr, 1, kDriver), 0);
   const uint32_t admin = kAccountAdmin;
   EXPECT_EQ(lattice_can_assign(nullptr, &admin, 1, kDriver), 0);
-  EXPECT_TRUE(table.canAssign({kAccountAdmin}, kDriver));
+  EXPECT_TRUE(table.canAssign({table.roleId("account_admin")}, table.roleId("driver")));
+  EXPECT_FALSE(table.canAssign(table.roles({"account_admin"}), table.roleId("legacy")));
+  EXPECT_FALSE(table.canAssign({table.roleId("account_admin")}, RoleId()));
 }
 
 TEST_F(SampleTest, NameLookup) {
@@ -273,25 +275,51 @@ TEST_F(SampleTest, NameLookup) {
 
 TEST_F(SampleTest, CxxWrapperLookupTakesUnterminatedViews) {
   const std::string buffer = "driverXYZ";
-  EXPECT_EQ(table.roleId(std::string_view(buffer).substr(0, 6)), kDriver);
-  EXPECT_EQ(table.roleId(std::string_view(buffer)), LATTICE_NO_ID);
-  EXPECT_EQ(table.roleId(std::string_view("driver\0", 7)), LATTICE_NO_ID); // embedded NUL
-  EXPECT_EQ(table.roleId(std::string_view()), LATTICE_NO_ID);
-  EXPECT_EQ(table.kindId("tenant_user"), kTenantUser);
-  EXPECT_EQ(table.permissionId("billing.invoices"), kInvoices);
-  EXPECT_EQ(table.flagId("business"), 0u);
+  EXPECT_EQ(table.roleId(std::string_view(buffer).substr(0, 6)).value(), kDriver);
+  EXPECT_EQ(table.roleId(std::string_view(buffer)).value(), LATTICE_NO_ID);
+  EXPECT_EQ(table.roleId(std::string_view("driver\0", 7)).value(), LATTICE_NO_ID); // embedded NUL
+  EXPECT_EQ(table.roleId(std::string_view()).value(), LATTICE_NO_ID);
+  EXPECT_FALSE(table.roleId("nobody").known());
+  EXPECT_EQ(table.kindId("tenant_user").value(), kTenantUser);
+  EXPECT_EQ(table.permissionId("billing.invoices").value(), kInvoices);
+  EXPECT_EQ(table.flagId("business").value(), 0u);
+  EXPECT_EQ(table.roleId("driver").vocabulary(), table.fingerprint());
   EXPECT_EQ(table.roleName(kLegacy), "legacy");
   EXPECT_EQ(table.roleName(1000), "");
+  EXPECT_EQ(table.roleName(table.roleId("legacy")), "legacy");
+  EXPECT_EQ(table.roleName(RoleId()), "");
   EXPECT_EQ(table.policyName(), "sample");
-  Decision d = table.decide(kTenantUser, {kTenantAdmin}, kView, LATTICE_REL_SAME);
+  EXPECT_EQ(table.revision(), "");
+  EXPECT_EQ(table.flagSide(table.flagId("active")), LATTICE_FLAG_PRINCIPAL);
+  EXPECT_EQ(table.flagSide(table.flagId("business")), LATTICE_FLAG_NODE);
+  EXPECT_EQ(table.flagSide(table.flagId("nothing")), 0u);
+  const KindId tenantUser = table.kindId("tenant_user");
+  const PermissionId view = table.permissionId("station.view");
+  Decision d = table.decide(tenantUser, {table.roleId("tenant_admin")}, view, LATTICE_REL_SAME);
   EXPECT_TRUE(d);
+  EXPECT_EQ(d.decidingRole, kTenantAdmin);
+  // By name, resolved in this table on each call; an unknown name is a bad request.
+  EXPECT_DECISION(table.decide("account_user", {"account_admin"}, "billing.invoices",
+                               LATTICE_REL_SAME, {"active", "business"}),
+                  true, LATTICE_REASON_ALLOWED, kAccountAdmin);
+  EXPECT_DECISION(table.decide("account_user", {"account_admin"}, "billing.invoices",
+                               LATTICE_REL_SAME, {"active"}),
+                  false, LATTICE_REASON_DENIED_BY_RULE, kAccountAdmin);
+  EXPECT_EQ(table.decide("account_user", {"nobody"}, "station.view", LATTICE_REL_SAME).reason,
+            LATTICE_REASON_BAD_REQUEST);
+  EXPECT_EQ(
+      table.decide("account_user", {"driver"}, "station.view", LATTICE_REL_SAME, {"nope"}).reason,
+      LATTICE_REASON_BAD_REQUEST);
+  EXPECT_EQ(table.decide(tenantUser, {RoleId()}, view, LATTICE_REL_SAME).reason,
+            LATTICE_REASON_BAD_REQUEST);
   // Move keeps exactly one owner.
   Table moved = std::move(table);
   EXPECT_EQ(table.get(), nullptr);
-  EXPECT_EQ(moved.roleId("driver"), kDriver);
-  EXPECT_EQ(table.roleId("driver"), LATTICE_NO_ID);
-  EXPECT_EQ(table.decide(kTenantUser, {kTenantAdmin}, kView, LATTICE_REL_SAME).reason,
+  EXPECT_EQ(moved.roleId("driver").value(), kDriver);
+  EXPECT_EQ(table.roleId("driver").value(), LATTICE_NO_ID);
+  EXPECT_EQ(table.decide(tenantUser, {moved.roleId("tenant_admin")}, view, LATTICE_REL_SAME).reason,
             LATTICE_REASON_NO_TABLE);
+  EXPECT_TRUE(moved.decide(tenantUser, {moved.roleId("tenant_admin")}, view, LATTICE_REL_SAME));
 }
 
 /// Random requests, mostly valid, compared with the reference decision.
@@ -376,12 +404,12 @@ TEST(DecideRandom, HighRoleIdsWithGuardedEntries) {
   lower::Tables tables = b.build();
   std::vector<uint8_t> bytes = emit(tables);
   Table table = mustLoad(bytes);
-  EXPECT_DECISION(table.decide(0, {1, 4999}, 0, LATTICE_REL_SAME, 1), true, LATTICE_REASON_ALLOWED,
-                  4999);
-  EXPECT_DECISION(table.decide(0, {4500, 4999}, 0, LATTICE_REL_SAME, 0), false,
+  EXPECT_DECISION(decideRaw(table, 0, {1, 4999}, 0, LATTICE_REL_SAME, 1), true,
+                  LATTICE_REASON_ALLOWED, 4999);
+  EXPECT_DECISION(decideRaw(table, 0, {4500, 4999}, 0, LATTICE_REL_SAME, 0), false,
                   LATTICE_REASON_DENIED_BY_RULE, 4500);
-  EXPECT_DECISION(table.decide(0, {4999}, 0, LATTICE_REL_SAME, 0), false, LATTICE_REASON_NO_ALLOW,
-                  LATTICE_NO_ID);
+  EXPECT_DECISION(decideRaw(table, 0, {4999}, 0, LATTICE_REL_SAME, 0), false,
+                  LATTICE_REASON_NO_ALLOW, LATTICE_NO_ID);
 }
 
 /// More exclusive sets than the 64 that load summarizes per role, over three bitset words, and
@@ -432,9 +460,10 @@ TEST(DecideEdge, EmptyPolicy) {
   Table table = mustLoad(bytes);
   EXPECT_EQ(table.roleCount(), 0u);
   EXPECT_EQ(table.policyName(), "empty");
-  EXPECT_EQ(table.decide(0, {}, 0, LATTICE_REL_SAME).reason, LATTICE_REASON_BAD_REQUEST);
-  EXPECT_FALSE(table.canAssign({}, 0));
-  EXPECT_EQ(table.kindId(""), LATTICE_NO_ID);
+  EXPECT_EQ(decideRaw(table, 0, {}, 0, LATTICE_REL_SAME).reason, LATTICE_REASON_BAD_REQUEST);
+  EXPECT_FALSE(table.canAssign({}, table.roleId("r")));
+  EXPECT_EQ(lattice_can_assign(table.get(), nullptr, 0, 0), 0);
+  EXPECT_EQ(table.kindId("").value(), LATTICE_NO_ID);
 }
 
 TEST(DecideEdge, SixtyFourKindsAndFlags) {
@@ -449,13 +478,13 @@ TEST(DecideEdge, SixtyFourKindsAndFlags) {
   b.require(0, 1ull << 63, 0, 1ull << 62);
   std::vector<uint8_t> bytes = emit(b.build());
   Table table = mustLoad(bytes);
-  EXPECT_DECISION(table.decide(63, {0}, 0, LATTICE_REL_SAME, 1ull << 63), true,
+  EXPECT_DECISION(decideRaw(table, 63, {0}, 0, LATTICE_REL_SAME, 1ull << 63), true,
                   LATTICE_REASON_ALLOWED, 0);
-  EXPECT_EQ(table.decide(63, {0}, 0, LATTICE_REL_SAME, 3ull << 62).reason,
+  EXPECT_EQ(decideRaw(table, 63, {0}, 0, LATTICE_REL_SAME, 3ull << 62).reason,
             LATTICE_REASON_REQUIREMENT);
-  EXPECT_EQ(table.decide(62, {0}, 0, LATTICE_REL_SAME, 1ull << 63).reason,
+  EXPECT_EQ(decideRaw(table, 62, {0}, 0, LATTICE_REL_SAME, 1ull << 63).reason,
             LATTICE_REASON_ROLE_NOT_FOR_KIND);
-  EXPECT_EQ(table.decide(64, {0}, 0, LATTICE_REL_SAME).reason, LATTICE_REASON_BAD_REQUEST);
+  EXPECT_EQ(decideRaw(table, 64, {0}, 0, LATTICE_REL_SAME).reason, LATTICE_REASON_BAD_REQUEST);
 }
 
 } // namespace

@@ -8,8 +8,8 @@
 #include <functional>
 #include <gtest/gtest.h>
 #include <random>
-#include <type_traits>
 #include <sys/stat.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace lattice::testing {
@@ -47,7 +47,7 @@ TEST(Format, LayoutBasics) {
   ASSERT_GE(bytes.size(), kHeaderSize);
   EXPECT_EQ(bytes.size() % 8, 0u);
   EXPECT_TRUE(std::equal(std::begin(kMagic), std::end(kMagic), bytes.begin()));
-  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMajor]), 2);
+  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMajor]), 3);
   EXPECT_EQ(loadU16(&bytes[hdr::kVersionMinor]), 0);
   EXPECT_EQ(loadU64(&bytes[hdr::kFileSize]), bytes.size());
   uint64_t previousEnd = kHeaderSize;
@@ -69,32 +69,51 @@ TEST(Format, MinimalTableGolden) {
   lower::Tables tables;
   tables.policyName = "p";
   const std::vector<uint8_t> bytes = emit(tables);
-  ASSERT_EQ(bytes.size(), 312u);
+  ASSERT_EQ(bytes.size(), 336u);
   std::string hex;
-  for (size_t i = 0; i < 96; ++i) {
+  for (size_t i = 0; i < 112; ++i) {
     char buffer[4];
     std::snprintf(buffer, sizeof buffer, "%02x%s", bytes[i], i % 16 == 15 ? "\n" : " ");
     hex += buffer;
   }
-  EXPECT_EQ(hex, "4c 54 41 42 0d 0a 1a 0a 43 6f 0f 65 1b 85 a6 f9\n"
-                 "02 00 00 00 0d 00 00 00 38 01 00 00 00 00 00 00\n"
+  EXPECT_EQ(hex, "4c 54 41 42 0d 0a 1a 0a 0c 6e 7e e6 b3 d2 5f bd\n"
+                 "03 00 00 00 0e 00 00 00 50 01 00 00 00 00 00 00\n"
                  "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
                  "04 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-                 "00 00 00 00 01 00 00 00 00 00 00 00 00 00 00 00\n"
-                 "00 00 00 00 00 00 00 00 28 01 00 00 00 00 00 00\n");
-  // String data: "p\0" at 296, then its offset table (one u32 0) at 304, everything else empty
-  // at 312 (the end). A second, independent writer (Python) produced the same 312 bytes.
-  EXPECT_EQ(bytes[296], 'p');
-  EXPECT_EQ(bytes[297], 0);
-  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 8]), 2u);
-  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 16]), 304u);
-  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 24]), 4u);
+                 "00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00\n"
+                 "01 00 00 00 00 00 00 00 65 64 ff 60 b9 1f 20 88\n"
+                 "40 01 00 00 00 00 00 00 03 00 00 00 00 00 00 00\n");
+  // String data: "p\0" (the policy name) and "\0" (no revision) at 320, then their offsets
+  // (u32 0 and 2) at 328, everything else empty at 336 (the end). A second, independent writer
+  // (Python, from docs/table-format.md) produced the same 336 bytes.
+  EXPECT_EQ(bytes[320], 'p');
+  EXPECT_EQ(bytes[321], 0);
+  EXPECT_EQ(bytes[322], 0);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 16]), 328u);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 24]), 8u);
+  EXPECT_EQ(loadU32(&bytes[328]), 0u);
+  EXPECT_EQ(loadU32(&bytes[332]), 2u);
+  for (uint32_t i = 2; i < kSectionCount; ++i)
+    EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + hdr::kDirectoryEntrySize * i]), 336u) << i;
   EXPECT_EQ(loadStatus(bytes), LATTICE_LOAD_OK);
+}
+
+/// The vocabulary fingerprint's test vectors (docs/table-format.md), so that a second
+/// implementation can check itself: the empty vocabulary and the sample policy's.
+TEST(Fingerprint, SpecifiedValues) {
+  EXPECT_EQ(emit::vocabularyFingerprint(lower::Tables{}), 0x88201fb960ff6465ull);
+  EXPECT_EQ(emit::vocabularyFingerprint(sampleTables()), 0x07fd719706bfc8ebull);
+  Fingerprint fp;
+  EXPECT_EQ(fp.value(), kFnvOffsetBasis);
+  const uint8_t a[] = {'a'};
+  fp.bytes(a, 1);
+  EXPECT_EQ(fp.value(), 0xaf63dc4c8601ec8cull); // FNV-1a 64 of "a", the published vector
 }
 
 /// The smallest 1.0 table, as the 1.0 spec gave it (its checksum pins the bytes): this reader
 /// must refuse it by its version, since 1.x stored denies in a dense section 2.x no longer has.
 TEST(Format, RejectsVersion1Tables) {
+  constexpr size_t kV1Directory = 88; // 1.x and 2.x headers: 88 bytes before the directory
   std::vector<uint8_t> v1(328, 0);
   std::copy(std::begin(kMagic), std::end(kMagic), v1.begin());
   storeU16(&v1[hdr::kVersionMajor], 1);
@@ -104,13 +123,39 @@ TEST(Format, RejectsVersion1Tables) {
   storeU32(&v1[hdr::kStringCount], 1);
   for (uint32_t i = 0; i < 14; ++i) {
     const uint64_t offset = i == 0 ? 312 : i == 1 ? 320 : 328, size = i == 0 ? 2 : i == 1 ? 4 : 0;
-    storeU64(&v1[hdr::kDirectory + hdr::kDirectoryEntrySize * i], offset);
-    storeU64(&v1[hdr::kDirectory + hdr::kDirectoryEntrySize * i + 8], size);
+    storeU64(&v1[kV1Directory + hdr::kDirectoryEntrySize * i], offset);
+    storeU64(&v1[kV1Directory + hdr::kDirectoryEntrySize * i + 8], size);
   }
   v1[312] = 'p';
   reseal(v1);
   ASSERT_EQ(loadU64(&v1[hdr::kChecksum]), 0x6a2aa9566a49562eull) << "not the 1.0 golden table";
   EXPECT_EQ(loadStatus(v1), LATTICE_LOAD_BAD_VERSION);
+}
+
+/// The smallest 2.0 table, byte for byte as the 2.0 spec gave it: refused by its version, since
+/// 2.x records no flag sides and no vocabulary fingerprint.
+TEST(Format, RejectsVersion2Tables) {
+  constexpr size_t kV2Directory = 88;
+  std::vector<uint8_t> v2(312, 0);
+  std::copy(std::begin(kMagic), std::end(kMagic), v2.begin());
+  storeU16(&v2[hdr::kVersionMajor], 2);
+  storeU32(&v2[hdr::kSectionCount], 13);
+  storeU64(&v2[hdr::kFileSize], v2.size());
+  storeU32(&v2[hdr::kRelationCount], 4);
+  storeU32(&v2[hdr::kStringCount], 1);
+  for (uint32_t i = 0; i < 13; ++i) {
+    const uint64_t offset = i == 0 ? 296 : i == 1 ? 304 : 312, size = i == 0 ? 2 : i == 1 ? 4 : 0;
+    storeU64(&v2[kV2Directory + hdr::kDirectoryEntrySize * i], offset);
+    storeU64(&v2[kV2Directory + hdr::kDirectoryEntrySize * i + 8], size);
+  }
+  v2[296] = 'p';
+  reseal(v2);
+  ASSERT_EQ(loadU64(&v2[hdr::kChecksum]), 0xf9a6851b650f6f43ull) << "not the 2.0 golden table";
+  EXPECT_EQ(loadStatus(v2), LATTICE_LOAD_BAD_VERSION);
+  uint16_t major = 0, minor = 9;
+  EXPECT_EQ(lattice_table_format_version(v2.data(), v2.size(), &major, &minor), LATTICE_LOAD_OK);
+  EXPECT_EQ(major, 2);
+  EXPECT_EQ(minor, 0);
 }
 
 TEST(Checksum, SpecifiedValues) {
@@ -280,7 +325,9 @@ TEST_F(Validation, Magic) {
 TEST_F(Validation, Version) {
   EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 1); }),
             LATTICE_LOAD_BAD_VERSION);
-  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 3); }),
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 2); }),
+            LATTICE_LOAD_BAD_VERSION);
+  EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 4); }),
             LATTICE_LOAD_BAD_VERSION);
   EXPECT_EQ(patched([](auto &b) { storeU16(&b[hdr::kVersionMajor], 0); }),
             LATTICE_LOAD_BAD_VERSION);
@@ -317,7 +364,73 @@ TEST_F(Validation, HeaderCounts) {
   EXPECT_EQ(set32(hdr::kSparseRuleCount, count(hdr::kSparseRuleCount) + 1),
             LATTICE_LOAD_BAD_LAYOUT);
   EXPECT_EQ(set32(hdr::kAssignCount, count(hdr::kAssignCount) - 1), LATTICE_LOAD_BAD_LAYOUT);
-  EXPECT_EQ(patched([](auto &b) { b[hdr::kReserved + 7] = 1; }), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(patched([](auto &b) { b[hdr::kReserved + 3] = 1; }), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kRevision, count(hdr::kStringCount)), LATTICE_LOAD_BAD_LAYOUT);
+  EXPECT_EQ(set32(hdr::kRevision, count(hdr::kPolicyName)), LATTICE_LOAD_OK); // any string
+}
+
+// The fingerprint is recomputed from the names and sides; the header's must match.
+TEST_F(Validation, Fingerprint) {
+  for (int bit : {0, 1, 31, 63})
+    EXPECT_EQ(patched([&](auto &b) {
+                patchU64(b, hdr::kFingerprint, loadU64(&b[hdr::kFingerprint]) ^ (1ull << bit));
+              }),
+              LATTICE_LOAD_BAD_FINGERPRINT)
+        << bit;
+  // A renamed role (same length, still sorted): valid names, a different vocabulary.
+  const size_t name =
+      at(kStringData, loadU32(&bytes[at(kStringOffsets, 4 * loadU32(&bytes[at(kRoleNames, 12)]))]));
+  ASSERT_EQ(std::string(reinterpret_cast<const char *>(&bytes[name])), "driver");
+  EXPECT_EQ(patched([&](auto &b) { b[name + 5] = 's'; }), LATTICE_LOAD_BAD_FINGERPRINT);
+  // A flag moved to the other side.
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kFlagInfo, flaginfo::kSide), kSidePrincipal); }),
+            LATTICE_LOAD_BAD_FINGERPRINT);
+}
+
+// Each flag has exactly one side this reader knows; the record's reserved half is zero.
+TEST_F(Validation, FlagInfo) {
+  ASSERT_EQ(count(hdr::kFlagCount), 4u);
+  ASSERT_EQ(loadU32(&bytes[at(kFlagInfo, flaginfo::kSide)]), kSideNode);      // business
+  ASSERT_EQ(loadU32(&bytes[at(kFlagInfo, flaginfo::kSize)]), kSidePrincipal); // active
+  for (uint32_t side : {0u, 3u, 4u, 8u, 16u, 1u << 31})
+    EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kFlagInfo, flaginfo::kSide), side); }),
+              LATTICE_LOAD_BAD_LAYOUT)
+        << side;
+  EXPECT_EQ(patched([&](auto &b) { patchU32(b, at(kFlagInfo, flaginfo::kReserved), 1); }),
+            LATTICE_LOAD_BAD_LAYOUT);
+  auto entry = [](uint32_t id) { return hdr::kDirectory + hdr::kDirectoryEntrySize * id; };
+  EXPECT_EQ(patched([&](auto &b) { patchU64(b, entry(kFlagInfo) + 8, 24); }),
+            LATTICE_LOAD_BAD_LAYOUT); // 8 bytes per flag, exactly
+}
+
+// Reading a table's version needs only its first 20 bytes, in any major: what a host or the CLI
+// uses to say which format an old or newer table has.
+TEST(FormatVersion, ReadWithoutLoading) {
+  std::vector<uint8_t> bytes = emit(sampleTables());
+  uint16_t major = 0, minor = 0;
+  EXPECT_EQ(lattice_table_format_version(bytes.data(), bytes.size(), &major, &minor),
+            LATTICE_LOAD_OK);
+  EXPECT_EQ(major, kVersionMajor);
+  EXPECT_EQ(minor, kVersionMinor);
+  EXPECT_EQ(major, LATTICE_TABLE_FORMAT_MAJOR);
+  storeU16(&bytes[hdr::kVersionMajor], 2);
+  storeU16(&bytes[hdr::kVersionMinor], 5);
+  EXPECT_EQ(lattice_table_format_version(bytes.data(), hdr::kVersionEnd, &major, &minor),
+            LATTICE_LOAD_OK);
+  EXPECT_EQ(major, 2);
+  EXPECT_EQ(minor, 5);
+  EXPECT_EQ(loadStatus(bytes), LATTICE_LOAD_BAD_VERSION); // (checksum not even looked at)
+  // Shorter than a table of an older major's header: still BAD_VERSION, not TOO_SMALL.
+  EXPECT_EQ(loadStatus(std::vector<uint8_t>(bytes.begin(), bytes.begin() + 100)),
+            LATTICE_LOAD_BAD_VERSION);
+  EXPECT_EQ(lattice_table_format_version(bytes.data(), hdr::kVersionEnd - 1, &major, &minor),
+            LATTICE_LOAD_TOO_SMALL);
+  EXPECT_EQ(lattice_table_format_version(nullptr, 100, &major, &minor), LATTICE_LOAD_TOO_SMALL);
+  EXPECT_EQ(lattice_table_format_version(bytes.data(), bytes.size(), nullptr, &minor),
+            LATTICE_LOAD_IO_ERROR);
+  bytes[0] = 'X';
+  EXPECT_EQ(lattice_table_format_version(bytes.data(), bytes.size(), &major, &minor),
+            LATTICE_LOAD_BAD_MAGIC);
 }
 
 TEST_F(Validation, SectionDirectory) {
@@ -381,8 +494,8 @@ TEST(NameValidation, OverlappingNamesAreRefused) {
   EXPECT_EQ(loadStatus(overlapping), LATTICE_LOAD_BAD_LAYOUT);
   const std::vector<uint8_t> whole = emit(suffixNameTables(200, 400));
   Table table = mustLoad(whole);
-  EXPECT_EQ(table.roleId(std::string(399, 'a') + "b"), 0u);
-  EXPECT_EQ(table.roleId("ab"), 199u);
+  EXPECT_EQ(table.roleId(std::string(399, 'a') + "b").value(), 0u);
+  EXPECT_EQ(table.roleId("ab").value(), 199u);
 }
 
 TEST_F(Validation, NameTables) {
@@ -523,7 +636,7 @@ TEST(LoadFile, RoundTripAndErrors) {
   lattice_load_status status = LATTICE_LOAD_IO_ERROR;
   std::optional<Table> table = Table::loadFile(path.c_str(), &status);
   ASSERT_TRUE(table.has_value()) << lattice_load_status_message(status);
-  EXPECT_EQ(table->roleId("driver"), 3u);
+  EXPECT_EQ(table->roleId("driver").value(), 3u);
   EXPECT_EQ(Table::loadFile("/nonexistent/dir/x.ltab", &status), std::nullopt);
   EXPECT_EQ(status, LATTICE_LOAD_IO_ERROR);
   EXPECT_EQ(Table::loadFile(::testing::TempDir().c_str(), &status), std::nullopt); // a directory
@@ -580,7 +693,7 @@ TEST(LoadFile, RefusesWhatIsNotARegularFileOrTooLarge) {
 }
 
 TEST(LoadStatus, EveryStatusHasAMessage) {
-  for (unsigned s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_TOO_LARGE; ++s) {
+  for (unsigned s = LATTICE_LOAD_OK; s <= LATTICE_LOAD_BAD_FINGERPRINT; ++s) {
     std::string message = lattice_load_status_message(lattice_load_status(s));
     EXPECT_FALSE(message.empty());
     EXPECT_NE(message, "unknown load status") << s;

@@ -18,8 +18,9 @@ uint32_t TablesBuilder::kind(const std::string &name) {
   return uint32_t(tables.kindNames.size() - 1);
 }
 
-uint32_t TablesBuilder::flag(const std::string &name) {
+uint32_t TablesBuilder::flag(const std::string &name, uint32_t side) {
   tables.flagNames.push_back(name);
+  tables.flagSides.push_back(side);
   return uint32_t(tables.flagNames.size() - 1);
 }
 
@@ -81,10 +82,10 @@ lower::Tables sampleTables() {
   TablesBuilder b("sample");
   const uint64_t tenantUser = 1u << b.kind("tenant_user");
   const uint64_t accountUser = 1u << b.kind("account_user");
-  const uint64_t business = 1u << b.flag("business");
+  const uint64_t business = 1u << b.flag("business", lower::FlagOfNode);
   const uint64_t active = 1u << b.flag("active");
-  const uint64_t suspended = 1u << b.flag("suspended");
-  const uint64_t trial = 1u << b.flag("trial");
+  const uint64_t suspended = 1u << b.flag("suspended", lower::FlagOfNode);
+  const uint64_t trial = 1u << b.flag("trial", lower::FlagOfNode);
 
   const uint32_t tenantAdmin = b.role("tenant_admin", tenantUser);
   const uint32_t supportAgent = b.role("support_agent", tenantUser);
@@ -134,7 +135,7 @@ lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32
   TablesBuilder b("ev_charging_shape");
   const uint64_t tenantUser = 1u << b.kind("tenant_user");
   const uint64_t accountUser = 1u << b.kind("account_user");
-  const uint64_t business = 1u << b.flag("business");
+  const uint64_t business = 1u << b.flag("business", lower::FlagOfNode);
   const uint64_t active = 1u << b.flag("active");
   std::vector<uint32_t> roles;
   for (uint32_t i = 0; i < tenantRoles; ++i)

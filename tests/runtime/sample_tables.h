@@ -26,7 +26,8 @@ class TablesBuilder {
 public:
   explicit TablesBuilder(std::string policyName);
   uint32_t kind(const std::string &name);
-  uint32_t flag(const std::string &name);
+  /// A flag of principals (declared on user types) or of nodes (on scope kinds).
+  uint32_t flag(const std::string &name, uint32_t side = lower::FlagOfPrincipal);
   /// A role for the kinds in `kindMask`; call after every role-count-dependent setup is known.
   uint32_t role(const std::string &name, uint64_t kindMask, uint32_t attributes = 0);
   uint32_t permission(const std::string &name, uint64_t kindMask);
@@ -54,7 +55,8 @@ private:
 };
 
 /// A small policy touching every feature; docs/runtime.md and runtime/examples use it too.
-/// kinds: tenant_user, account_user. flags: business, active, suspended, trial.
+/// kinds: tenant_user, account_user. flags: business (of nodes), active (of principals),
+/// suspended and trial (of nodes).
 /// roles: tenant_admin, support_agent, account_admin, driver, legacy (locked),
 ///        auditor (deprecated). permissions: station.view, station.reset,
 ///        station.use_terminal (tenant_user only), billing.invoices, users.invite_driver

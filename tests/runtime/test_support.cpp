@@ -34,6 +34,17 @@ lattice_load_status loadStatus(const std::vector<uint8_t> &bytes) {
   return status;
 }
 
+Decision decideRaw(const Table &table, const lattice_request &request) {
+  return Decision(lattice_decide(table.get(), &request));
+}
+
+Decision decideRaw(const Table &table, uint32_t kind, std::initializer_list<uint32_t> roles,
+                   uint32_t permission, lattice_relation relation, uint64_t flags) {
+  const lattice_request request{kind,       roles.begin(),      uint32_t(roles.size()),
+                                permission, uint32_t(relation), flags};
+  return decideRaw(table, request);
+}
+
 void reseal(std::vector<uint8_t> &bytes) {
   using namespace format;
   storeU64(bytes.data() + hdr::kChecksum,

@@ -8,6 +8,7 @@
 #include "lower/tables.h"
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <vector>
 
@@ -20,6 +21,12 @@ std::vector<uint8_t> emit(const lower::Tables &tables);
 Table mustLoad(const std::vector<uint8_t> &bytes);
 
 lattice_load_status loadStatus(const std::vector<uint8_t> &bytes);
+
+/// lattice_decide with raw ids, through the C API on the table's handle (the C++ wrapper takes
+/// only ids resolved in a table).
+Decision decideRaw(const Table &table, const lattice_request &request);
+Decision decideRaw(const Table &table, uint32_t kind, std::initializer_list<uint32_t> roles,
+                   uint32_t permission, lattice_relation relation, uint64_t flags = 0);
 
 /// Recomputes the checksum after a deliberate edit, so later checks are reached.
 void reseal(std::vector<uint8_t> &bytes);

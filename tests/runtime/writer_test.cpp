@@ -35,6 +35,10 @@ TEST(VerifyTables, RejectsMalformedTables) {
       {"duplicate role name `driver`", [](T &t) { t.roleNames[0] = "driver"; }},
       {"flag name contains a NUL byte", [](T &t) { t.flagNames[0] = std::string("a\0b", 3); }},
       {"policy name contains a NUL byte", [](T &t) { t.policyName.push_back('\0'); }},
+      {"revision contains a NUL byte", [](T &t) { t.revision = std::string("r\0", 2); }},
+      {"flag sides do not match the number of flags", [](T &t) { t.flagSides.pop_back(); }},
+      {"flag `business` has no single side", [](T &t) { t.flagSides[0] = 3; }},
+      {"flag `business` has no single side", [](T &t) { t.flagSides[0] = 4; }},
       {"per-role vectors do not match the number of roles",
        [](T &t) { t.roleAttributes.pop_back(); }},
       {"per-permission kind masks do not match the number of permissions",
@@ -68,10 +72,10 @@ TEST(DumpTables, SampleGolden) {
   EXPECT_EQ(emit::dumpTables(sampleTables()), R"(policy sample
 kind 0 tenant_user
 kind 1 account_user
-flag 0 business
-flag 1 active
-flag 2 suspended
-flag 3 trial
+flag 0 business of nodes
+flag 1 active of principals
+flag 2 suspended of nodes
+flag 3 trial of nodes
 role 0 tenant_admin for tenant_user assigns support_agent, account_admin, legacy, auditor
 role 1 support_agent for tenant_user
 role 2 account_admin for account_user assigns driver, legacy
@@ -121,6 +125,17 @@ TEST(DumpTables, ToleratesBadIds) {
   const std::string dump = emit::dumpTables(t);
   EXPECT_NE(dump.find("sparse #99 allow #77 on #4, #5 when #40"), std::string::npos) << dump;
   EXPECT_NE(dump.find("role 1 support_agent for tenant_user assigns #42"), std::string::npos);
+  t.flagSides = {5};
+  const std::string sides = emit::dumpTables(t);
+  EXPECT_NE(sides.find("flag 0 business of side #5\nflag 1 active of side #0\n"), std::string::npos)
+      << sides;
+}
+
+TEST(DumpTables, RevisionLineWhenGiven) {
+  lower::Tables t = sampleTables();
+  EXPECT_EQ(emit::dumpTables(t).find("revision"), std::string::npos);
+  t.revision = "v1.2 (abc123)";
+  EXPECT_EQ(emit::dumpTables(t).rfind("policy sample\nrevision v1.2 (abc123)\nkind 0", 0), 0u);
 }
 
 } // namespace

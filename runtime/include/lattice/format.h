@@ -34,7 +34,9 @@ inline constexpr uint8_t kMagic[8] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'
 /// A reader accepts exactly kVersionMajor and any minor: minor versions only add sections or
 /// information that cannot change a decision, so ignoring them is safe (see versioning policy).
 /// 2.0 dropped 1.x's dense deny bitsets: denies became sparse rules, so a 1.x file is refused.
-inline constexpr uint16_t kVersionMajor = 2;
+/// 3.0 added the vocabulary fingerprint, the revision and the flag sides (FlagInfo): a request's
+/// flags are checked against their side, which 2.x tables do not record.
+inline constexpr uint16_t kVersionMajor = 3;
 inline constexpr uint16_t kVersionMinor = 0;
 inline constexpr uint32_t kAlignment = 8; // of every section and of the file size
 inline constexpr uint32_t kRelationCount = 4;
@@ -44,6 +46,15 @@ inline constexpr uint32_t kRoleDeprecated = 1u << 0; // RoleInfo attribute bits
 inline constexpr uint32_t kRoleLocked = 1u << 1;     // nobody may be given the role
 inline constexpr uint32_t kKnownRoleAttributes = kRoleDeprecated | kRoleLocked;
 
+/// Where a flag's value comes from: the FlagInfo side, exactly one bit. Requests give principal
+/// flags and node flags (per membership) in separate masks; the runtime refuses a bit of the
+/// wrong side. Reserved for the facts of issue 12 (a 3.x reader refuses them): 1u << 2 resource
+/// facts (resource.x), 1u << 3 node flags at the target (target.x), 1u << 4 request facts
+/// (request.x).
+inline constexpr uint32_t kSidePrincipal = 1u << 0; // declared on user types
+inline constexpr uint32_t kSideNode = 1u << 1;      // declared on scope kinds
+inline constexpr uint32_t kKnownSides = kSidePrincipal | kSideNode;
+
 /// Header fields: byte offsets from the start of the file. All counts are u32.
 namespace hdr {
 inline constexpr size_t kMagic = 0;            // u8[8]
@@ -51,6 +62,7 @@ inline constexpr size_t kChecksum = 8;         // u64: checksum(bytes [16, fileS
 inline constexpr size_t kChecksumStart = 16;   // first byte the checksum covers
 inline constexpr size_t kVersionMajor = 16;    // u16
 inline constexpr size_t kVersionMinor = 18;    // u16
+inline constexpr size_t kVersionEnd = 20;      // magic, checksum and version: same in every major
 inline constexpr size_t kSectionCount = 20;    // u32: directory entries (>= kSectionCount)
 inline constexpr size_t kFileSize = 24;        // u64: total size in bytes
 inline constexpr size_t kKindCount = 32;       // principal kinds (<= 64)
@@ -65,12 +77,14 @@ inline constexpr size_t kRequireCount = 64;    // require clauses
 inline constexpr size_t kStringCount = 68;     //
 inline constexpr size_t kAssignCount = 72;     // total length of the assigns list
 inline constexpr size_t kPolicyName = 76;      // u32 string id
-inline constexpr size_t kReserved = 80;        // u64, must be 0
-inline constexpr size_t kDirectory = 88;       // sectionCount x {u64 offset, u64 size}
+inline constexpr size_t kRevision = 80;        // u32 string id (the empty string: none given)
+inline constexpr size_t kReserved = 84;        // u32, must be 0
+inline constexpr size_t kFingerprint = 88;     // u64: vocabularyFingerprint(names, sides)
+inline constexpr size_t kDirectory = 96;       // sectionCount x {u64 offset, u64 size}
 inline constexpr size_t kDirectoryEntrySize = 16;
 } // namespace hdr
 
-/// Section ids = index into the directory. Readers of 2.x require ids < kSectionCount and
+/// Section ids = index into the directory. Readers of 3.x require ids < kSectionCount and
 /// bounds-check but ignore any further entries a later minor version adds.
 enum SectionId : uint32_t {
   kStringData = 0,      // concatenated NUL-terminated UTF-8 strings; last byte is NUL
@@ -86,7 +100,8 @@ enum SectionId : uint32_t {
   kSparseRules = 10,    // SparseRule record per entry, grouped by permission, then by role
   kExclusive = 11,      // one role bitset (wordsPerBitset u64 words) per exclusive set
   kRequire = 12,        // Require record per clause, sorted by statement
-  kSectionCount = 13,
+  kFlagInfo = 13,       // FlagInfo record per flag
+  kSectionCount = 14,
 };
 
 /// A name table for n names: u32 stringId[n] (by id), then u32 sortedIds[n], the ids ordered
@@ -134,6 +149,12 @@ inline constexpr size_t kForbidden = 24; // u64
 inline constexpr size_t kSize = 32;
 } // namespace require
 
+namespace flaginfo {                   // FlagInfo, 8 bytes
+inline constexpr size_t kSide = 0;     // u32: exactly one bit of kKnownSides
+inline constexpr size_t kReserved = 4; // u32, must be 0
+inline constexpr size_t kSize = 8;
+} // namespace flaginfo
+
 inline constexpr uint64_t alignUp(uint64_t n) noexcept {
   return (n + (kAlignment - 1)) & ~uint64_t(kAlignment - 1);
 }
@@ -167,5 +188,37 @@ inline uint64_t checksum(const uint8_t *data, size_t size) noexcept {
   h ^= h >> 33;
   return h;
 }
+
+/// The vocabulary fingerprint: 64-bit FNV-1a over the names of every category with their ids
+/// (docs/table-format.md gives the byte sequence), so that a host can tell whether ids it
+/// resolved in one table mean the same in another. Writer and reader feed it the same way:
+/// for each category in the order kinds, roles, permissions, flags, u32 count, then per id
+/// u32 id, u32 name length and the name's bytes; a flag adds its u32 side.
+inline constexpr uint64_t kFnvOffsetBasis = 0xCBF29CE484222325ull;
+inline constexpr uint64_t kFnvPrime = 0x100000001B3ull;
+class Fingerprint {
+public:
+  void bytes(const uint8_t *p, size_t n) noexcept {
+    for (size_t i = 0; i < n; ++i) {
+      h ^= p[i];
+      h *= kFnvPrime;
+    }
+  }
+  void u32(uint32_t v) noexcept {
+    uint8_t b[4];
+    storeU32(b, v);
+    bytes(b, 4);
+  }
+  /// One entry of a category: its id, then its name as a length-prefixed byte string.
+  void name(uint32_t id, const char *text, size_t length) noexcept {
+    u32(id);
+    u32(uint32_t(length));
+    bytes(reinterpret_cast<const uint8_t *>(text), length);
+  }
+  uint64_t value() const noexcept { return h; }
+
+private:
+  uint64_t h = kFnvOffsetBasis;
+};
 
 } // namespace lattice::format

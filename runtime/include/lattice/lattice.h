@@ -34,7 +34,8 @@ typedef enum lattice_load_status LATTICE_ENUM_BASE {
   LATTICE_LOAD_BAD_LAYOUT = 7,       /* a section, offset, count or id is out of bounds */
   LATTICE_LOAD_OUT_OF_MEMORY = 8,
   LATTICE_LOAD_NOT_A_FILE = 9,       /* the path is not a regular file (directory, FIFO, device) */
-  LATTICE_LOAD_TOO_LARGE = 10        /* the file is larger than the maximum the host allows */
+  LATTICE_LOAD_TOO_LARGE = 10,       /* the file is larger than the maximum the host allows */
+  LATTICE_LOAD_BAD_FINGERPRINT = 11  /* the vocabulary fingerprint does not match the names */
 } lattice_load_status;
 
 /* The scope relation of the resource's owner node to the principal's node. */
@@ -182,12 +183,12 @@ typedef struct lattice_membership {
   lattice_node_ref node; /* where the roles are held */
   const uint32_t *roles; /* role ids */
   uint32_t role_count;
-  uint64_t node_flags; /* the flags of that node (flags declared on scope kinds) */
+  uint64_t node_flags; /* the flags of that node: only flags of nodes (LATTICE_FLAG_NODE) */
 } lattice_membership;
 
 typedef struct lattice_access_request {
   uint32_t kind;  /* the principal's kind id */
-  uint64_t flags; /* the principal's flags (declared on user types) */
+  uint64_t flags; /* the principal's flags: only flags of principals (LATTICE_FLAG_PRINCIPAL) */
   const lattice_membership *memberships;
   uint32_t membership_count;
   uint32_t permission;
@@ -221,6 +222,35 @@ int lattice_reachable_groups(const uint32_t *edge_from, const uint32_t *edge_to,
 
 /* The relation of `target` to `node` as lattice_decide_access computes it (path or label). */
 lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_ref target);
+
+/* --- Table identity: format version, vocabulary, revision, flag sides (table format 3) -------
+ * Ids follow declaration order, so a new table may give a cached id another meaning. The
+ * vocabulary fingerprint identifies the names -> ids mapping (kinds, roles, permissions, flags
+ * and the flags' sides); ids resolved in one table apply to another exactly when the
+ * fingerprints are equal. Reload recipe: docs/runtime.md. */
+
+/* The format version of table bytes, without loading them: reads the magic and the version
+ * fields, which every format version keeps in place. LATTICE_LOAD_OK with *major and *minor
+ * set; LATTICE_LOAD_TOO_SMALL (fewer than 20 bytes or NULL data), LATTICE_LOAD_BAD_MAGIC, or
+ * LATTICE_LOAD_IO_ERROR for NULL outputs. This runtime reads major LATTICE_TABLE_FORMAT_MAJOR. */
+#define LATTICE_TABLE_FORMAT_MAJOR 3
+lattice_load_status lattice_table_format_version(const void *data, size_t size, uint16_t *major,
+                                                 uint16_t *minor);
+
+/* The table's vocabulary fingerprint (0 for a NULL table). */
+uint64_t lattice_table_fingerprint(const lattice_table *table);
+
+/* The revision given to `lattice build --revision` ("" when none; NULL for a NULL table). */
+const char *lattice_table_revision(const lattice_table *table);
+
+/* Flag sides: where a flag's value comes from. lattice_decide_access takes principal flags in
+ * `flags` and node flags in each membership's `node_flags`, and refuses a bit of the other side
+ * (BAD_REQUEST). lattice_flag_side gives one flag's side (0 for an id out of range);
+ * lattice_flag_mask all flags of a side (0 for a NULL table). */
+#define LATTICE_FLAG_PRINCIPAL 1u /* declared on user types */
+#define LATTICE_FLAG_NODE 2u      /* declared on scope kinds */
+uint32_t lattice_flag_side(const lattice_table *table, uint32_t flag);
+uint64_t lattice_flag_mask(const lattice_table *table, uint32_t side);
 
 #ifdef __cplusplus
 }

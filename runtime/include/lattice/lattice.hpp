@@ -1,5 +1,5 @@
-// lattice.hpp - a thin C++17 wrapper over the C API: RAII tables, string_view lookups, decisions
-// as a struct, and labelTree to compute the node labels lattice_relation_of expects.
+// lattice.hpp - a thin C++17 wrapper over the C API: RAII tables, typed ids tied to their table's
+// vocabulary, decisions as structs, and labelTree for the labels lattice_relation_of expects.
 #pragma once
 
 #include "lattice/lattice.h"
@@ -47,7 +47,123 @@ struct AccessDecision {
   explicit operator bool() const noexcept { return allowed; }
 };
 
+/// An id resolved by name in one table, carrying that table's vocabulary fingerprint. Ids follow
+/// declaration order, so the same number can mean another role in another table; a Table
+/// refuses (BAD_REQUEST) an id resolved in a table of another vocabulary instead of reading it
+/// as its own. Only a Table makes them; a default-constructed id is "no id" (as an unknown name).
+template <class Tag> class Id {
+public:
+  constexpr Id() noexcept = default;
+  /// The id's number in the table that resolved it (LATTICE_NO_ID for an unknown name); for the
+  /// C API on that same table.
+  constexpr uint32_t value() const noexcept { return value_; }
+  /// The vocabulary fingerprint of the table that resolved it.
+  constexpr uint64_t vocabulary() const noexcept { return vocabulary_; }
+  constexpr bool known() const noexcept { return value_ != LATTICE_NO_ID; }
+  friend constexpr bool operator==(Id a, Id b) noexcept {
+    return a.value_ == b.value_ && a.vocabulary_ == b.vocabulary_;
+  }
+  friend constexpr bool operator!=(Id a, Id b) noexcept { return !(a == b); }
+
+private:
+  friend class Table;
+  constexpr Id(uint32_t value, uint64_t vocabulary) noexcept
+      : value_(value), vocabulary_(vocabulary) {}
+  uint32_t value_ = LATTICE_NO_ID;
+  uint64_t vocabulary_ = 0;
+};
+using KindId = Id<struct KindTag>;
+using RoleId = Id<struct RoleTag>;
+using PermissionId = Id<struct PermissionTag>;
+using FlagId = Id<struct FlagTag>;
+
+namespace detail {
+/// The vocabulary a set of ids was resolved in: none yet (an empty set fits every table), one,
+/// or several (ids of different tables mixed: fits no table).
+class Vocabulary {
+public:
+  void join(uint64_t fingerprint) noexcept {
+    if (state == kNone) {
+      value = fingerprint;
+      state = kOne;
+    } else if (value != fingerprint) {
+      state = kMixed;
+    }
+  }
+  void poison() noexcept { state = kMixed; }
+  bool fits(uint64_t fingerprint) const noexcept {
+    return state == kNone || (state == kOne && value == fingerprint);
+  }
+
+private:
+  enum : uint8_t { kNone, kOne, kMixed } state = kNone;
+  uint64_t value = 0;
+};
+} // namespace detail
+
+/// Roles held together (by a principal at one node, or by one membership), resolved in one
+/// table. Built from RoleIds or by Table::roles; allocates like any std::vector.
+class RoleSet {
+public:
+  RoleSet() = default; // no roles
+  RoleSet(std::initializer_list<RoleId> roles) {
+    for (RoleId role : roles)
+      add(role);
+  }
+  void add(RoleId role) {
+    ids.push_back(role.value());
+    vocabulary.join(role.vocabulary());
+  }
+  const uint32_t *data() const noexcept { return ids.data(); }
+  size_t size() const noexcept { return ids.size(); }
+  bool empty() const noexcept { return ids.empty(); }
+  /// Whether every role was resolved in a table of this vocabulary (an empty set fits all).
+  bool fits(uint64_t fingerprint) const noexcept { return vocabulary.fits(fingerprint); }
+
+private:
+  std::vector<uint32_t> ids;
+  detail::Vocabulary vocabulary;
+};
+
+/// Flags that are set, resolved in one table: a mask plus the vocabulary it was built in. An
+/// unknown flag makes the set fit no table (a request with it is BAD_REQUEST).
+class FlagSet {
+public:
+  FlagSet() = default; // no flags
+  FlagSet(std::initializer_list<FlagId> flags) noexcept {
+    for (FlagId flag : flags)
+      add(flag);
+  }
+  void add(FlagId flag) noexcept {
+    if (!flag.known() || flag.value() >= 64)
+      vocabulary.poison();
+    else
+      bits |= uint64_t(1) << flag.value();
+    vocabulary.join(flag.vocabulary());
+  }
+  uint64_t mask() const noexcept { return bits; }
+  bool fits(uint64_t fingerprint) const noexcept { return vocabulary.fits(fingerprint); }
+
+private:
+  uint64_t bits = 0;
+  detail::Vocabulary vocabulary;
+};
+
+/// One membership of a principal (docs/request-model.md): roles held at a node, with that
+/// node's flags (flags of nodes: declared on scope kinds).
+struct Membership {
+  lattice_node_ref node{};
+  RoleSet roles;
+  FlagSet nodeFlags;
+};
+
 /// An owned, immutable, loaded table. Const member functions are safe to call from any thread.
+///
+/// Ids are typed and tagged with the table's vocabulary (Id above): deciding with ids another
+/// table resolved denies with BAD_REQUEST unless that table has the same vocabulary
+/// (lattice_table_fingerprint), so swapping in a new table can never reinterpret a cached id.
+/// The name-based calls resolve in this table on every call. Raw ids are for the C API, on
+/// get(), and are the host's to keep apart (docs/runtime.md, "Reloading").
 class Table {
 public:
   /// Validates `data` (which must outlive the table, unchanged). On failure returns nullopt and,
@@ -67,12 +183,17 @@ public:
     return adopt(s, t, status);
   }
 
-  Table(Table &&other) noexcept : handle(other.handle) { other.handle = nullptr; }
+  Table(Table &&other) noexcept : handle(other.handle), vocabulary(other.vocabulary) {
+    other.handle = nullptr;
+    other.vocabulary = 0;
+  }
   Table &operator=(Table &&other) noexcept {
     if (this != &other) {
       lattice_table_free(handle);
       handle = other.handle;
+      vocabulary = other.vocabulary;
       other.handle = nullptr;
+      other.vocabulary = 0;
     }
     return *this;
   }
@@ -80,64 +201,150 @@ public:
   Table &operator=(const Table &) = delete;
   ~Table() { lattice_table_free(handle); }
 
+  /// The C handle, for the C API (raw ids: the caller keeps them with their table).
   const lattice_table *get() const noexcept { return handle; }
 
-  uint32_t kindId(std::string_view name) const noexcept { return lookup(detail::kKinds, name); }
-  uint32_t roleId(std::string_view name) const noexcept { return lookup(detail::kRoles, name); }
-  uint32_t permissionId(std::string_view name) const noexcept {
-    return lookup(detail::kPermissions, name);
+  /// The vocabulary fingerprint: equal in two tables iff ids mean the same in both.
+  uint64_t fingerprint() const noexcept { return vocabulary; }
+  /// What `lattice build --revision` recorded ("" when nothing was given).
+  std::string_view revision() const noexcept { return view(lattice_table_revision(handle)); }
+  /// Whether `id` was resolved in a table of this vocabulary (so it means the same here).
+  template <class Tag> bool resolves(Id<Tag> id) const noexcept {
+    return handle && id.vocabulary() == vocabulary;
   }
-  uint32_t flagId(std::string_view name) const noexcept { return lookup(detail::kFlags, name); }
+
+  /// Names to ids, in this table; an unknown name gives an id that is not known().
+  KindId kindId(std::string_view name) const noexcept {
+    return KindId(lookup(detail::kKinds, name), vocabulary);
+  }
+  RoleId roleId(std::string_view name) const noexcept {
+    return RoleId(lookup(detail::kRoles, name), vocabulary);
+  }
+  PermissionId permissionId(std::string_view name) const noexcept {
+    return PermissionId(lookup(detail::kPermissions, name), vocabulary);
+  }
+  FlagId flagId(std::string_view name) const noexcept {
+    return FlagId(lookup(detail::kFlags, name), vocabulary);
+  }
+  /// Several names at once (an unknown one makes the set decide BAD_REQUEST).
+  RoleSet roles(std::initializer_list<std::string_view> names) const {
+    RoleSet set;
+    for (std::string_view name : names)
+      set.add(roleId(name));
+    return set;
+  }
+  FlagSet flags(std::initializer_list<std::string_view> names) const noexcept {
+    FlagSet set;
+    for (std::string_view name : names)
+      set.add(flagId(name));
+    return set;
+  }
+  /// LATTICE_FLAG_PRINCIPAL or LATTICE_FLAG_NODE; 0 for a flag not of this vocabulary.
+  uint32_t flagSide(FlagId flag) const noexcept {
+    return resolves(flag) ? lattice_flag_side(handle, flag.value()) : 0;
+  }
 
   uint32_t kindCount() const noexcept { return lattice_kind_count(handle); }
   uint32_t roleCount() const noexcept { return lattice_role_count(handle); }
   uint32_t permissionCount() const noexcept { return lattice_permission_count(handle); }
   uint32_t flagCount() const noexcept { return lattice_flag_count(handle); }
-  /// Names by id; empty for an id out of range.
-  std::string_view kindName(uint32_t id) const noexcept {
-    return view(lattice_kind_name(handle, id));
+  /// Names by index in this table, to enumerate 0 .. count - 1; empty for an index out of range.
+  std::string_view kindName(uint32_t index) const noexcept {
+    return view(lattice_kind_name(handle, index));
   }
-  std::string_view roleName(uint32_t id) const noexcept {
-    return view(lattice_role_name(handle, id));
+  std::string_view roleName(uint32_t index) const noexcept {
+    return view(lattice_role_name(handle, index));
   }
-  std::string_view permissionName(uint32_t id) const noexcept {
-    return view(lattice_permission_name(handle, id));
+  std::string_view permissionName(uint32_t index) const noexcept {
+    return view(lattice_permission_name(handle, index));
   }
-  std::string_view flagName(uint32_t id) const noexcept {
-    return view(lattice_flag_name(handle, id));
+  std::string_view flagName(uint32_t index) const noexcept {
+    return view(lattice_flag_name(handle, index));
+  }
+  /// Names of typed ids; empty for an id of another vocabulary.
+  std::string_view kindName(KindId id) const noexcept {
+    return resolves(id) ? kindName(id.value()) : std::string_view();
+  }
+  std::string_view roleName(RoleId id) const noexcept {
+    return resolves(id) ? roleName(id.value()) : std::string_view();
+  }
+  std::string_view permissionName(PermissionId id) const noexcept {
+    return resolves(id) ? permissionName(id.value()) : std::string_view();
+  }
+  std::string_view flagName(FlagId id) const noexcept {
+    return resolves(id) ? flagName(id.value()) : std::string_view();
   }
   std::string_view policyName() const noexcept { return view(lattice_policy_name(handle)); }
 
-  Decision decide(const lattice_request &request) const noexcept {
-    return Decision(lattice_decide(handle, &request));
+  /// The decision for a principal at one node (lattice_decide): `flags` are the principal's and
+  /// its node's together. Ids of another vocabulary: BAD_REQUEST.
+  Decision decide(KindId kind, const RoleSet &roles, PermissionId permission,
+                  lattice_relation relation, const FlagSet &flags = {}) const noexcept {
+    if (!handle)
+      return refuse(LATTICE_REASON_NO_TABLE);
+    if (!resolves(kind) || !resolves(permission) || !roles.fits(vocabulary) ||
+        !flags.fits(vocabulary) || roles.size() > UINT32_MAX)
+      return refuse(LATTICE_REASON_BAD_REQUEST);
+    const lattice_request r{kind.value(),       roles.data(),       uint32_t(roles.size()),
+                            permission.value(), uint32_t(relation), flags.mask()};
+    return Decision(lattice_decide(handle, &r));
   }
-  Decision decide(uint32_t kind, const uint32_t *roles, size_t roleCount, uint32_t permission,
-                  lattice_relation relation, uint64_t flags = 0) const noexcept {
-    if (roleCount > UINT32_MAX) // cannot be expressed in a lattice_request: fail closed
-      return Decision(lattice_decision{0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID});
-    lattice_request r{kind, roles, uint32_t(roleCount), permission, uint32_t(relation), flags};
-    return decide(r);
-  }
-  Decision decide(uint32_t kind, std::initializer_list<uint32_t> roles, uint32_t permission,
-                  lattice_relation relation, uint64_t flags = 0) const noexcept {
-    return decide(kind, roles.begin(), roles.size(), permission, relation, flags);
+  /// The same by names, resolved in this table on every call.
+  Decision decide(std::string_view kind, std::initializer_list<std::string_view> roleNames,
+                  std::string_view permission, lattice_relation relation,
+                  std::initializer_list<std::string_view> flagNames = {}) const {
+    return decide(kindId(kind), roles(roleNames), permissionId(permission), relation,
+                  flags(flagNames));
   }
 
-  /// A principal with memberships at several nodes (docs/request-model.md).
-  AccessDecision decideAccess(const lattice_access_request &request) const noexcept {
+  /// A principal with memberships at several nodes (docs/request-model.md): `principalFlags`
+  /// are flags of principals, each membership's nodeFlags flags of nodes (the other side is
+  /// BAD_REQUEST). Ids of another vocabulary: BAD_REQUEST.
+  AccessDecision decideAccess(KindId kind, const FlagSet &principalFlags,
+                              const Membership *memberships, size_t count, PermissionId permission,
+                              lattice_node_ref target) const {
+    if (!handle)
+      return AccessDecision(accessRefusal(LATTICE_REASON_NO_TABLE));
+    bool fits = resolves(kind) && resolves(permission) && principalFlags.fits(vocabulary) &&
+                (memberships || count == 0) && count <= UINT32_MAX;
+    for (size_t m = 0; fits && m < count; ++m)
+      fits = memberships[m].roles.fits(vocabulary) && memberships[m].nodeFlags.fits(vocabulary) &&
+             memberships[m].roles.size() <= UINT32_MAX;
+    if (!fits)
+      return AccessDecision(accessRefusal(LATTICE_REASON_BAD_REQUEST));
+    constexpr size_t kOnStack = 16; // more memberships than this take one allocation
+    lattice_membership stack[kOnStack];
+    std::vector<lattice_membership> heap(count > kOnStack ? count : 0);
+    lattice_membership *ms = count > kOnStack ? heap.data() : stack;
+    for (size_t m = 0; m < count; ++m)
+      ms[m] = lattice_membership{memberships[m].node, memberships[m].roles.data(),
+                                 uint32_t(memberships[m].roles.size()),
+                                 memberships[m].nodeFlags.mask()};
+    lattice_access_request request{};
+    request.kind = kind.value();
+    request.flags = principalFlags.mask();
+    request.memberships = ms;
+    request.membership_count = uint32_t(count);
+    request.permission = permission.value();
+    request.target = target;
     return AccessDecision(lattice_decide_access(handle, &request));
   }
-
-  bool canAssign(const uint32_t *roles, size_t roleCount, uint32_t target) const noexcept {
-    return roleCount <= UINT32_MAX &&
-           lattice_can_assign(handle, roles, uint32_t(roleCount), target) != 0;
+  AccessDecision decideAccess(KindId kind, const FlagSet &principalFlags,
+                              const std::vector<Membership> &memberships, PermissionId permission,
+                              lattice_node_ref target) const {
+    return decideAccess(kind, principalFlags, memberships.data(), memberships.size(), permission,
+                        target);
   }
-  bool canAssign(std::initializer_list<uint32_t> roles, uint32_t target) const noexcept {
-    return canAssign(roles.begin(), roles.size(), target);
+
+  /// Delegation: whether a principal holding `roles` may assign `target`. False for ids of
+  /// another vocabulary.
+  bool canAssign(const RoleSet &roles, RoleId target) const noexcept {
+    return roles.fits(vocabulary) && resolves(target) && roles.size() <= UINT32_MAX &&
+           lattice_can_assign(handle, roles.data(), uint32_t(roles.size()), target.value()) != 0;
   }
 
 private:
-  explicit Table(lattice_table *t) noexcept : handle(t) {}
+  explicit Table(lattice_table *t) noexcept : handle(t), vocabulary(lattice_table_fingerprint(t)) {}
   static std::optional<Table> adopt(lattice_load_status s, lattice_table *t,
                                     lattice_load_status *status) noexcept {
     if (status)
@@ -150,8 +357,15 @@ private:
     return detail::lookupName(handle, category, name.data(), name.size());
   }
   static std::string_view view(const char *s) noexcept { return s ? std::string_view(s) : ""; }
+  static Decision refuse(lattice_reason reason) noexcept {
+    return Decision(lattice_decision{0, uint32_t(reason), LATTICE_NO_ID});
+  }
+  static lattice_access_decision accessRefusal(lattice_reason reason) noexcept {
+    return lattice_access_decision{0, uint32_t(reason), LATTICE_NO_ID, LATTICE_NO_ID};
+  }
 
   lattice_table *handle = nullptr;
+  uint64_t vocabulary = 0; // lattice_table_fingerprint(handle), cached
 };
 
 inline lattice_relation relationOf(lattice_node_label principalNode,

@@ -28,6 +28,8 @@ int main(int argc, char **argv) {
   }
   int ok = ask(t, "driver", "vehicle.lock", LATTICE_REL_SAME) == 1 &&
            ask(t, "driver", "vehicle.delete", LATTICE_REL_SAME) == 0;
+  /* What identifies the table to a host that reloads it (docs/runtime.md, "Reloading"). */
+  ok = ok && lattice_table_fingerprint(t) != 0 && lattice_table_revision(t) != NULL;
   /* The labeller is C too. */
   const int64_t parents[] = {-1, 0, 1};
   lattice_node_label labels[3];

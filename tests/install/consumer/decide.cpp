@@ -1,5 +1,5 @@
-// decide.cpp - a C++ host of the installed runtime (shared library): the RAII wrapper, name
-// lookups by string_view and labelTree. Usage: decide_cxx TABLE
+// decide.cpp - a C++ host of the installed runtime (shared library): the RAII wrapper, ids tied
+// to the table that resolved them, and labelTree. Usage: decide_cxx TABLE
 #include <cstdio>
 #include <lattice/lattice.hpp>
 
@@ -10,10 +10,9 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "cannot load: %s\n", lattice_load_status_message(status));
     return 2;
   }
-  const uint32_t kind = table->kindId("fleet_user"), manager = table->roleId("fleet_manager");
-  const uint64_t active = uint64_t(1) << table->flagId("active");
   const bool exportAllowed = bool(table->decide(
-      kind, {manager}, table->permissionId("vehicle.delete"), LATTICE_REL_DESCENDANT, active));
+      table->kindId("fleet_user"), table->roles({"fleet_manager"}),
+      table->permissionId("vehicle.delete"), LATTICE_REL_DESCENDANT, table->flags({"active"})));
   const lattice::TreeLabels labels = lattice::labelTree({-1, 0});
   std::printf("fleet_manager vehicle.delete below: %s\n", exportAllowed ? "allow" : "deny");
   return exportAllowed && labels.ok() ? 0 : 1;

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""table_tool.py - a second reader of compiled tables, written from docs/table-format.md alone.
+
+  table_tool.py set-version IN OUT MAJOR.MINOR
+      writes IN to OUT with the version fields (bytes 16-19) set and the checksum recomputed, so
+      that a reader gets past the checksum to the version (old tables are made from new ones
+      rather than checked in as binaries);
+  table_tool.py read IN
+      checks the checksum and recomputes the vocabulary fingerprint of a 3.x table, and prints
+      `checksum ok`, `fingerprint ok` (or what differs), the revision and the flags with sides.
+
+For tests/golden/cli/table_versions.test and build_revision.test: if the page and the C++
+reader/writer drift apart, these tests fail.
+"""
+import struct
+import sys
+
+MASK = (1 << 64) - 1
+K1, K2, SEED = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x4C41545449434531
+SIDES = {1: "principal", 2: "node"}
+
+
+def checksum(data):
+    h = SEED ^ ((len(data) * K1) & MASK)
+    for i in range(0, len(data), 8):
+        w = int.from_bytes(data[i:i + 8].ljust(8, b"\0"), "little")
+        x = ((h ^ w) * K1) & MASK
+        h = ((((x << 31) | (x >> 33)) & MASK) * K2) & MASK
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & MASK
+    return h ^ (h >> 33)
+
+
+def fnv1a(data):
+    h = 0xCBF29CE484222325
+    for byte in data:
+        h = ((h ^ byte) * 0x100000001B3) & MASK
+    return h
+
+
+def set_version(source, target, version):
+    data = bytearray(open(source, "rb").read())
+    major, minor = (int(part) for part in version.split("."))
+    struct.pack_into("<HH", data, 16, major, minor)
+    struct.pack_into("<Q", data, 8, checksum(bytes(data[16:])))
+    open(target, "wb").write(data)
+
+
+def read(path):
+    t = open(path, "rb").read()
+    u32 = lambda at: struct.unpack_from("<I", t, at)[0]
+    u64 = lambda at: struct.unpack_from("<Q", t, at)[0]
+    print("version %d.%d" % struct.unpack_from("<HH", t, 16))
+    print("checksum", "ok" if u64(8) == checksum(t[16:]) else "MISMATCH")
+    section = lambda i: u64(96 + 16 * i)  # the directory starts at 96 in 3.x
+
+    def string(i):
+        start = section(0) + u32(section(1) + 4 * i)
+        return t[start:t.index(b"\0", start)]
+
+    counts = [u32(32 + 4 * c) for c in range(4)]  # kinds, roles, permissions, flags
+    sequence = b""
+    for c in range(4):
+        sequence += struct.pack("<I", counts[c])
+        for i in range(counts[c]):
+            name = string(u32(section(2 + c) + 4 * i))
+            sequence += struct.pack("<II", i, len(name)) + name
+            if c == 3:
+                sequence += struct.pack("<I", u32(section(13) + 8 * i))
+    print("fingerprint", "ok" if fnv1a(sequence) == u64(88) else "MISMATCH")
+    print("revision", repr(string(u32(80)).decode()))
+    for i in range(counts[3]):
+        name = string(u32(section(5) + 4 * i)).decode()
+        print("flag", name, SIDES.get(u32(section(13) + 8 * i), "?"))
+
+
+def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "set-version":
+        set_version(*sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == "read":
+        read(sys.argv[2])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
