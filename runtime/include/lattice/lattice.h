@@ -25,16 +25,16 @@ typedef struct lattice_table lattice_table;
 /* Why loading failed (0 = success). Stable numbers: part of the ABI. */
 typedef enum lattice_load_status LATTICE_ENUM_BASE {
   LATTICE_LOAD_OK = 0,
-  LATTICE_LOAD_IO_ERROR = 1,     /* the file could not be read */
-  LATTICE_LOAD_TOO_SMALL = 2,    /* shorter than a header */
-  LATTICE_LOAD_BAD_MAGIC = 3,    /* not a Lattice table */
-  LATTICE_LOAD_BAD_VERSION = 4,  /* a format version this runtime does not read */
-  LATTICE_LOAD_BAD_SIZE = 5,     /* the size recorded in the header is not the data's size */
-  LATTICE_LOAD_BAD_CHECKSUM = 6, /* the content does not match its checksum */
-  LATTICE_LOAD_BAD_LAYOUT = 7,   /* a section, offset, count or id is out of bounds */
+  LATTICE_LOAD_IO_ERROR = 1,         /* the file could not be read */
+  LATTICE_LOAD_TOO_SMALL = 2,        /* shorter than a header */
+  LATTICE_LOAD_BAD_MAGIC = 3,        /* not a Lattice table */
+  LATTICE_LOAD_BAD_VERSION = 4,      /* a format version this runtime does not read */
+  LATTICE_LOAD_BAD_SIZE = 5,         /* the size recorded in the header is not the data's size */
+  LATTICE_LOAD_BAD_CHECKSUM = 6,     /* the content does not match its checksum */
+  LATTICE_LOAD_BAD_LAYOUT = 7,       /* a section, offset, count or id is out of bounds */
   LATTICE_LOAD_OUT_OF_MEMORY = 8,
-  LATTICE_LOAD_NOT_A_FILE = 9, /* the path is not a regular file (directory, FIFO, device) */
-  LATTICE_LOAD_TOO_LARGE = 10  /* the file is larger than the maximum the host allows */
+  LATTICE_LOAD_NOT_A_FILE = 9,       /* the path is not a regular file (directory, FIFO, device) */
+  LATTICE_LOAD_TOO_LARGE = 10        /* the file is larger than the maximum the host allows */
 } lattice_load_status;
 
 /* The scope relation of the resource's owner node to the principal's node. */
@@ -48,28 +48,27 @@ typedef enum lattice_relation LATTICE_ENUM_BASE {
 
 /* Why a decision came out as it did. Stable numbers. */
 typedef enum lattice_reason LATTICE_ENUM_BASE {
-  LATTICE_REASON_ALLOWED = 0,        /* a held role allows it (see deciding_role) */
-  LATTICE_REASON_DENIED_BY_RULE = 1, /* a held role denies it (see deciding_role) */
-  LATTICE_REASON_NO_ALLOW = 2,       /* no held role allows it */
-  LATTICE_REASON_BAD_REQUEST = 3,    /* unknown kind/permission/role/flag id, bad relation */
-  LATTICE_REASON_OTHER_TREE = 4,     /* relation LATTICE_REL_NONE */
-  LATTICE_REASON_ROLE_NOT_FOR_KIND =
-      5,                             /* a held role may not be held by this kind (deciding_role) */
-  LATTICE_REASON_EXCLUSIVE = 6,      /* two held roles are mutually exclusive (deciding_role) */
-  LATTICE_REASON_NOT_APPLICABLE = 7, /* the permission does not apply to this kind */
-  LATTICE_REASON_REQUIREMENT = 8,    /* a `require` statement does not hold */
-  LATTICE_REASON_NO_TABLE = 9        /* no table was given */
+  LATTICE_REASON_ALLOWED = 0,           /* a held role allows it (see deciding_role) */
+  LATTICE_REASON_DENIED_BY_RULE = 1,    /* a held role denies it (see deciding_role) */
+  LATTICE_REASON_NO_ALLOW = 2,          /* no held role allows it */
+  LATTICE_REASON_BAD_REQUEST = 3,       /* unknown kind/permission/role/flag id, bad relation */
+  LATTICE_REASON_OTHER_TREE = 4,        /* relation LATTICE_REL_NONE */
+  LATTICE_REASON_ROLE_NOT_FOR_KIND = 5, /* a held role may not be held by this kind (deciding_role) */
+  LATTICE_REASON_EXCLUSIVE = 6,         /* two held roles are mutually exclusive (deciding_role) */
+  LATTICE_REASON_NOT_APPLICABLE = 7,    /* the permission does not apply to this kind */
+  LATTICE_REASON_REQUIREMENT = 8,       /* a `require` statement does not hold */
+  LATTICE_REASON_NO_TABLE = 9           /* no table was given */
 } lattice_reason;
 
 #define LATTICE_NO_ID UINT32_MAX
 
 typedef struct lattice_request {
-  uint32_t kind;         /* principal kind id */
-  const uint32_t *roles; /* held role ids */
+  uint32_t kind;          /* principal kind id */
+  const uint32_t *roles;  /* held role ids */
   uint32_t role_count;
-  uint32_t permission; /* permission id */
-  uint32_t relation;   /* a lattice_relation */
-  uint64_t flags;      /* bit f = flag id f is set (principal's and its node's flags) */
+  uint32_t permission;    /* permission id */
+  uint32_t relation;      /* a lattice_relation */
+  uint64_t flags;         /* bit f = flag id f is set (principal's and its node's flags) */
 } lattice_request;
 
 typedef struct lattice_decision {
@@ -136,10 +135,10 @@ lattice_relation lattice_relation_of(lattice_node_label principal_node,
                                      lattice_node_label owner_node);
 
 /* Labels a forest given as a parent index per node (-1 for a root, nodes in any order) into
- * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by
- * increasing node index; children are visited by increasing node index. Iterative, linear time;
- * uses malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not
- * NULL) is the offending node: a parent index out of range, or a node on a cycle. */
+ * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by increasing
+ * node index; children are visited by increasing node index. Iterative, linear time; uses
+ * malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not NULL)
+ * is the offending node: a parent index out of range, or a node on a cycle. */
 typedef enum lattice_label_status LATTICE_ENUM_BASE {
   LATTICE_LABEL_OK = 0,
   LATTICE_LABEL_PARENT_OUT_OF_RANGE = 1, /* a parent index < -1 or >= count */
@@ -226,12 +225,13 @@ lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_re
 /* --- Principal handles (docs/runtime.md, "Principal handles") -----------------------------------
  * A principal validated once: its kind, flags and memberships are checked and copied, and what
  * depends only on the principal is precomputed (roles the kind may not hold, the exclusive
- * outcome per tree, whether `require` holds at each node, and per permission one byte per
- * membership of allow/deny bits by relation). A request then costs the relations to the target
- * and a few bit tests. lattice_decide_as gives exactly lattice_decide_access's decision (every
- * field) for the same principal and request. The handle is immutable and may be used by any
- * number of threads at once; it borrows its table: free it before the table, and build
- * principals again after loading a new table (ids and rules are the table's). */
+ * outcome per tree, whether `require` holds at each node, and per permission one byte of
+ * allow/deny bits by relation per distinct (roles, node flags) membership). A request then costs
+ * the relations to the target and a few bit tests. lattice_decide_as gives exactly
+ * lattice_decide_access's decision (every field) for the same principal and request. The handle
+ * is immutable and may be used by any number of threads at once; it borrows its table: free it
+ * before the table, and build principals again after loading a new table (ids and rules are the
+ * table's). */
 typedef struct lattice_principal lattice_principal;
 
 /* Why lattice_principal_new refused a principal (0 = success). Stable numbers. */
@@ -251,8 +251,9 @@ typedef enum lattice_principal_status LATTICE_ENUM_BASE {
 
 /* Validates and copies a principal (kind, its own flags, `count` memberships) into a new handle;
  * nothing of the arguments is kept. On failure *out is NULL. A membership may be in any tree and
- * hold any role of the table (a role its kind may not hold is not refused here: requests in its
- * tree are then denied ROLE_NOT_FOR_KIND, as by lattice_decide_access). Allocates once. */
+ * hold any role of the table (a role its kind may not hold is not refused here: its requests are
+ * then denied ROLE_NOT_FOR_KIND, as by lattice_decide_access). The handle is one allocation;
+ * scratch space is freed before the call returns. */
 lattice_principal_status lattice_principal_new(const lattice_table *table, uint32_t kind,
                                                uint64_t flags,
                                                const lattice_membership *memberships,
