@@ -4,6 +4,7 @@
 #include "decide_steps.h"
 #include "relations.h"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -46,12 +47,18 @@ constexpr uint32_t kDenyShift = 4;
 /// Relations of up to this many members of a group are kept on the stack between the passes.
 constexpr uint32_t kCachedRelations = 64;
 
-struct AsOutcome {
-  uint32_t reason, role, membership;
-};
+/// The decision built from two 64-bit halves: field by field, GCC stores 4 bytes and reloads 8
+/// to return them in registers, which stalls store forwarding on every call.
+lattice_access_decision decision(uint32_t reason, uint32_t role, uint32_t membership) noexcept {
+  const uint64_t halves[2] = {uint64_t(reason == LATTICE_REASON_ALLOWED) | uint64_t(reason) << 32,
+                              uint64_t(role) | uint64_t(membership) << 32};
+  lattice_access_decision d;
+  std::memcpy(&d, halves, sizeof d);
+  return d;
+}
 
-AsOutcome refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
-  return {uint32_t(reason), role, LATTICE_NO_ID};
+lattice_access_decision refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
+  return decision(reason, role, LATTICE_NO_ID);
 }
 
 uint64_t lowFlagBits(uint32_t n) noexcept {
@@ -174,11 +181,11 @@ uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n
   return byte;
 }
 
-/// The lowest role of `profile` with a rule of the wanted effect matching at `relation` (the
-/// profile's byte says one does): a dense allow bit or a sparse entry whose condition holds.
+/// The lowest role of `profile` below `bound` with a rule of the wanted effect matching at
+/// `relation`, or `bound`: a dense allow bit, or a sparse entry whose condition holds.
 uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
                             const Profile &profile, uint32_t permission, uint32_t relation,
-                            bool deny) noexcept {
+                            bool deny, uint32_t bound) noexcept {
   const uint32_t *roles = p.roles + profile.firstRole;
   const uint8_t *row = t.section[format::kAllowBits] +
                        8 * (size_t(permission) * format::kRelationCount + relation) * t.words;
@@ -186,13 +193,13 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
       t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
   uint32_t e = format::loadU32(info + format::perm::kSparseBegin);
   const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
-  for (uint32_t i = 0; i < profile.roleCount; ++i) {
+  auto entry = [&](uint32_t at) {
+    return t.section[format::kSparseRules] + format::sparse::kSize * size_t(at);
+  };
+  for (uint32_t i = 0; i < profile.roleCount && roles[i] < bound; ++i) {
     const uint32_t role = roles[i];
     if (!deny && testBit(row, role))
       return role;
-    auto entry = [&](uint32_t at) {
-      return t.section[format::kSparseRules] + format::sparse::kSize * size_t(at);
-    };
     while (e < end && format::loadU32(entry(e) + format::sparse::kRole) < role)
       ++e;
     for (uint32_t f = e; f < end && format::loadU32(entry(f) + format::sparse::kRole) == role;
@@ -205,7 +212,7 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
         return role;
     }
   }
-  return LATTICE_NO_ID; // unreachable while the byte and this search read the same rules
+  return bound;
 }
 
 /// The group of the target's tree, or null: the target relates to no other membership.
@@ -236,8 +243,82 @@ inline uint32_t relationTo(const Member &m, const Group &g,
   return relationOfLabels(m.label, target.label);
 }
 
-AsOutcome decideAs(const lattice_principal *principal, uint32_t permission,
-                   const lattice_node_ref &target, uint64_t facts) noexcept {
+/// The exclusive outcome over the members of `g` in the target's tree when some of its members
+/// are not (labels that no labelling produces together): the case the group's precomputed
+/// outcome does not cover. Out of line, to keep the hot path's frame small.
+[[gnu::noinline]] uint32_t exclusiveInTree(const lattice_principal &p, const Group &g,
+                                           const lattice_node_ref &target) noexcept {
+  const Member *members = p.members + g.first;
+  return exclusiveRole(*p.table, p, members, g.count, [&](uint32_t m) {
+    return relationTo(members[m], g, target) != LATTICE_REL_NONE;
+  });
+}
+
+/// Who decided, among the members whose byte matches only: the lowest role of the deciding
+/// effect, and the first member it matches through (`relations` caches the first members').
+[[gnu::noinline]] lattice_access_decision decider(const lattice_principal &p, const Group &g,
+                                                  const lattice_node_ref &target,
+                                                  uint32_t permission, bool wantDeny,
+                                                  const uint8_t *relations) noexcept {
+  const Member *members = p.members + g.first;
+  const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
+  const uint32_t shift = wantDeny ? kDenyShift : 0;
+  uint32_t role = LATTICE_NO_ID, membership = LATTICE_NO_ID;
+  // A member whose (profile, relation) an earlier member had cannot decide: the earlier one
+  // found the same lowest role first. Remembered for the first profiles.
+  constexpr uint32_t kRemembered = 8;
+  uint8_t seen[kRemembered] = {};
+  for (uint32_t m = 0; m < g.count; ++m) {
+    const Member &x = members[m];
+    const uint32_t relation =
+        m < kCachedRelations ? uint32_t(relations[m]) : relationTo(x, g, target);
+    if (relation == LATTICE_REL_NONE || !((column[x.profile] >> (shift + relation)) & 1))
+      continue;
+    if (x.profile < kRemembered) {
+      if ((seen[x.profile] >> relation) & 1)
+        continue;
+      seen[x.profile] |= uint8_t(1u << relation);
+    }
+    const uint32_t lowest = lowestMatchingRole(*p.table, p, p.profiles[x.profile], permission,
+                                               relation, wantDeny, role);
+    if (lowest < role) {
+      role = lowest;
+      membership = x.index;
+    }
+  }
+  return decision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED, role,
+                  membership);
+}
+
+/// What one pass over the target's group finds: how many members are in the target's tree,
+/// whether a `require` fails at one of them, and the OR of their bytes shifted to their relation
+/// (bit 0: some member allows, bit kDenyShift: some member denies).
+struct Scan {
+  uint32_t inTree, requireFails, bits;
+};
+
+template <bool ByPath>
+inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
+                 const lattice_node_ref &target, uint8_t *relations) noexcept {
+  Scan s{0, 0, 0};
+  for (uint32_t m = 0; m < count; ++m) {
+    const Member &x = members[m];
+    const uint32_t relation =
+        ByPath ? relationBelowRoot(x.ids, x.depth, target.path.ids, target.path.depth)
+               : relationOfLabels(x.label, target.label);
+    if (m < kCachedRelations)
+      relations[m] = uint8_t(relation);
+    if (ByPath || relation != LATTICE_REL_NONE) { // two paths of one root always relate
+      ++s.inTree;
+      s.requireFails |= x.requireFails;
+      s.bits |= uint32_t(column[x.profile]) >> relation;
+    }
+  }
+  return s;
+}
+
+lattice_access_decision decideAs(const lattice_principal *principal, uint32_t permission,
+                                 const lattice_node_ref &target, uint64_t facts) noexcept {
   if (!principal)
     return refuse(LATTICE_REASON_BAD_REQUEST);
   const lattice_principal &p = *principal;
@@ -252,60 +333,26 @@ AsOutcome decideAs(const lattice_principal *principal, uint32_t permission,
   const Member *members = p.members + group->first;
   const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
   uint8_t relations[kCachedRelations];
-  uint32_t inTree = 0, requireFails = 0, allow = 0, deny = 0;
-  for (uint32_t m = 0; m < group->count; ++m) {
-    const uint32_t relation = relationTo(members[m], *group, target);
-    if (m < kCachedRelations)
-      relations[m] = uint8_t(relation);
-    if (relation == LATTICE_REL_NONE) // labels that no labelling produces together
-      continue;
-    ++inTree;
-    requireFails |= members[m].requireFails;
-    const uint32_t byte = column[members[m].profile];
-    allow |= byte >> relation;
-    deny |= byte >> (kDenyShift + relation);
-  }
-  if (inTree == 0)
+  const Scan s = group->byPath ? scan<true>(members, group->count, column, target, relations)
+                               : scan<false>(members, group->count, column, target, relations);
+  if (s.inTree == 0)
     return refuse(LATTICE_REASON_OTHER_TREE);
   if (p.wrongKind != LATTICE_NO_ID)
     return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
-  auto relationAt = [&](uint32_t m) {
-    return m < kCachedRelations ? uint32_t(relations[m]) : relationTo(members[m], *group, target);
-  };
-  const uint32_t exclusive = inTree == group->count
-                                 ? group->exclusive
-                                 : exclusiveRole(t, p, members, group->count, [&](uint32_t m) {
-                                     return relationAt(m) != LATTICE_REL_NONE;
-                                   });
+  const uint32_t exclusive =
+      s.inTree == group->count ? group->exclusive : exclusiveInTree(p, *group, target);
   if (exclusive != LATTICE_NO_ID)
     return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
   const uint8_t *info =
       t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
   if (!(format::loadU64(info + format::perm::kKindMask) & p.kindBit))
     return refuse(LATTICE_REASON_NOT_APPLICABLE);
-  if (requireFails)
+  if (s.requireFails)
     return refuse(LATTICE_REASON_REQUIREMENT);
-  if (!((allow | deny) & 1))
+  const bool denied = (s.bits >> kDenyShift) & 1;
+  if (!denied && !(s.bits & 1))
     return refuse(LATTICE_REASON_NO_ALLOW);
-
-  // Who decided, among the members whose byte matches only: the lowest role of the deciding
-  // effect, and the first member it matches through.
-  const bool wantDeny = deny & 1;
-  const uint32_t shift = wantDeny ? kDenyShift : 0;
-  uint32_t role = LATTICE_NO_ID, membership = LATTICE_NO_ID;
-  for (uint32_t m = 0; m < group->count; ++m) {
-    const uint32_t relation = relationAt(m);
-    if (relation == LATTICE_REL_NONE || !((column[members[m].profile] >> (shift + relation)) & 1))
-      continue;
-    const uint32_t lowest =
-        lowestMatchingRole(t, p, p.profiles[members[m].profile], permission, relation, wantDeny);
-    if (lowest < role) {
-      role = lowest;
-      membership = members[m].index;
-    }
-  }
-  return {wantDeny ? uint32_t(LATTICE_REASON_DENIED_BY_RULE) : uint32_t(LATTICE_REASON_ALLOWED),
-          role, membership};
+  return decider(p, *group, target, permission, denied, relations);
 }
 
 /// Scratch space of lattice_principal_new, released together.
@@ -505,7 +552,10 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
 
 } // namespace
 
-static_assert(sizeof(lattice_access_decision) == 16, "returned in two registers");
+static_assert(sizeof(lattice_access_decision) == 16 &&
+                  offsetof(lattice_access_decision, reason) == 4 &&
+                  offsetof(lattice_access_decision, deciding_membership) == 12,
+              "returned in two registers, built from two halves");
 
 extern "C" {
 
@@ -549,13 +599,7 @@ const char *lattice_principal_status_message(lattice_principal_status status) {
 
 lattice_access_decision lattice_decide_as(const lattice_principal *principal, uint32_t permission,
                                           lattice_node_ref target, uint64_t facts) {
-  const AsOutcome o = decideAs(principal, permission, target, facts);
-  lattice_access_decision d;
-  d.allowed = o.reason == LATTICE_REASON_ALLOWED;
-  d.reason = o.reason;
-  d.deciding_role = o.role;
-  d.deciding_membership = o.membership;
-  return d;
+  return decideAs(principal, permission, target, facts);
 }
 
 } // extern "C"

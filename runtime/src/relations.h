@@ -9,33 +9,32 @@
 namespace lattice::detail {
 
 /// docs/runtime.md "Node labels and relations": NONE for different trees or labels no labelling
-/// produces (denied on any doubt), else SAME, DESCENDANT, ANCESTOR or TENANT.
+/// produces (denied on any doubt), else SAME, DESCENDANT, ANCESTOR or TENANT. Written as
+/// selects, not branches: over random pairs the branches mispredict (compilers emit cmov).
 inline uint32_t relationOfLabels(const lattice_node_label &principal,
                                  const lattice_node_label &owner) noexcept {
-  if (principal.tree != owner.tree || principal.last < principal.pre || owner.last < owner.pre)
-    return LATTICE_REL_NONE;
-  if (principal.pre == owner.pre)
-    return principal.last == owner.last ? LATTICE_REL_SAME : LATTICE_REL_NONE;
-  if (principal.pre < owner.pre && owner.pre <= principal.last)
-    return owner.last <= principal.last ? LATTICE_REL_DESCENDANT : LATTICE_REL_NONE;
-  if (owner.pre < principal.pre && principal.pre <= owner.last)
-    return principal.last <= owner.last ? LATTICE_REL_ANCESTOR : LATTICE_REL_NONE;
-  return LATTICE_REL_TENANT;
+  const uint32_t a = principal.pre, b = principal.last, c = owner.pre, d = owner.last;
+  uint32_t relation = LATTICE_REL_TENANT; // disjoint intervals
+  relation = (c < a && a <= d) ? (b <= d ? LATTICE_REL_ANCESTOR : LATTICE_REL_NONE) : relation;
+  relation = (a < c && c <= b) ? (d <= b ? LATTICE_REL_DESCENDANT : LATTICE_REL_NONE) : relation;
+  relation = a == c ? (b == d ? LATTICE_REL_SAME : LATTICE_REL_NONE) : relation;
+  const bool apart = principal.tree != owner.tree || b < a || d < c;
+  return apart ? LATTICE_REL_NONE : relation;
 }
 
 /// The relation of two paths whose roots are known to be equal (both non-empty, non-null): the
-/// common prefix from index 1 on decides.
+/// common prefix from index 1 on decides. The loop runs to the shorter depth without an early
+/// exit (its trip count is predictable where a first difference is not).
 inline uint32_t relationBelowRoot(const uint64_t *principal, uint32_t principalDepth,
                                   const uint64_t *owner, uint32_t ownerDepth) noexcept {
   const uint32_t shorter = principalDepth < ownerDepth ? principalDepth : ownerDepth;
-  uint32_t common = 1;
-  while (common < shorter && principal[common] == owner[common])
-    ++common;
-  if (common != shorter)
-    return LATTICE_REL_TENANT;
-  if (principalDepth == ownerDepth)
-    return LATTICE_REL_SAME;
-  return principalDepth < ownerDepth ? LATTICE_REL_DESCENDANT : LATTICE_REL_ANCESTOR;
+  uint64_t differ = 0;
+  for (uint32_t i = 1; i < shorter; ++i)
+    differ |= principal[i] ^ owner[i];
+  const uint32_t nested = principalDepth == ownerDepth  ? LATTICE_REL_SAME
+                          : principalDepth < ownerDepth ? LATTICE_REL_DESCENDANT
+                                                        : LATTICE_REL_ANCESTOR;
+  return differ != 0 ? LATTICE_REL_TENANT : nested;
 }
 
 /// lattice_relation_of_paths: NONE for an empty or NULL path or different roots.
