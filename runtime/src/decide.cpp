@@ -43,21 +43,25 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     return deny(LATTICE_REASON_BAD_REQUEST);
   // One pass over the held roles for the rest of check 2 and the facts of checks 4 and 5 (used
   // only after check 3): each role's kinds, and whether two held ids share one of the first 64
-  // exclusive sets (a role listed twice does too; the exact check below sorts that out).
+  // exclusive sets (a role listed twice does too; the exact check below sorts that out). A table
+  // without exclusive sets skips the sets.
   const uint32_t *roles = q->roles;
   const uint32_t n = q->role_count;
   const uint64_t kindBit = uint64_t(1) << q->kind;
   uint32_t wrongKind = LATTICE_NO_ID;
   uint64_t heldSets = 0;
   bool shared = false;
+  const bool exclusive = t.exclusiveCount != 0;
   for (uint32_t i = 0; i < n; ++i) {
     if (roles[i] >= t.roleCount)
       return deny(LATTICE_REASON_BAD_REQUEST);
     if (!(loadU64(t.section[kRoleInfo] + role::kSize * size_t(roles[i])) & kindBit))
       wrongKind = minId(wrongKind, roles[i]);
-    const uint64_t sets = t.exclusiveSets[roles[i]];
-    shared |= (heldSets & sets) != 0;
-    heldSets |= sets;
+    if (exclusive) {
+      const uint64_t sets = t.exclusiveSets[roles[i]];
+      shared |= (heldSets & sets) != 0;
+      heldSets |= sets;
+    }
   }
   if (q->relation == LATTICE_REL_NONE)
     return deny(LATTICE_REASON_OTHER_TREE);
@@ -65,8 +69,9 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     return deny(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
   // Without sharing no set below 64 has a conflict: only the sets from 64 on need the scan.
   const uint32_t firstSet = shared ? 0 : lattice::detail::kMaskedExclusiveSets;
-  if (uint32_t role = exclusiveConflict(t, roles, n, firstSet); role != LATTICE_NO_ID)
-    return deny(LATTICE_REASON_EXCLUSIVE, role);
+  if (exclusive && (shared || t.exclusiveCount > firstSet))
+    if (uint32_t role = exclusiveConflict(t, roles, n, firstSet); role != LATTICE_NO_ID)
+      return deny(LATTICE_REASON_EXCLUSIVE, role);
   const uint8_t *permInfo = t.section[kPermissionInfo] + perm::kSize * size_t(q->permission);
   if (!(loadU64(permInfo + perm::kKindMask) & kindBit))
     return deny(LATTICE_REASON_NOT_APPLICABLE);
@@ -89,7 +94,8 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     uint64_t heldWords[kStackWords];
     const bool useBitset = t.words <= kStackWords;
     if (useBitset) {
-      for (uint32_t w = 0; w < t.words; ++w)
+      heldWords[0] = 0; // most tables have at most 64 roles: no call to memset
+      for (uint32_t w = 1; w < t.words; ++w)
         heldWords[w] = 0;
       for (uint32_t i = 0; i < n; ++i)
         heldWords[roles[i] / 64] |= uint64_t(1) << (roles[i] % 64);
