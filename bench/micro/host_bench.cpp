@@ -77,18 +77,26 @@ struct World {
       user.flags = q.flags;
       const uint32_t account = uint32_t(rng() % accounts);
       user.node = q.kind == 0 ? account % tenants : tenants + 6 * account + uint32_t(rng() % 6);
+      // Account a belongs to tenant a % tenants: its tree id is that tenant's (labelTree numbers
+      // roots by increasing node index, and tenants are nodes 0 .. tenants - 1).
       users.push_back(user);
     }
     for (uint32_t r = 0; r < accounts * 46; ++r)
       owner.push_back(tenants + 6 * (r / 46) + uint32_t(rng() % 6));
-    // Half the requests about a resource of the user's own tenant, the others anywhere.
+    // 40 % of the requests about a resource of the user's own account (a tenant user: of an
+    // account of its tenant), 40 % of another account of its tenant, 20 % anywhere.
     const uint32_t permissions = lattice_permission_count(decideTable());
     for (size_t i = 0; i < kRequests; ++i) {
       Request q{uint32_t(rng() % users.size()), uint32_t(rng() % permissions), 0};
-      const uint64_t tree = label[users[q.user].node].tree;
-      q.resource = uint32_t(rng() % owner.size());
-      for (int tries = 0; tries < 64 && rng() % 2 && label[owner[q.resource]].tree != tree; ++tries)
-        q.resource = uint32_t(rng() % owner.size());
+      const User &u = users[q.user];
+      const uint32_t tenant = uint32_t(label[u.node].tree);
+      const uint32_t own = u.node < tenants ? tenant + tenants * uint32_t(rng() % 10)
+                                            : (u.node - tenants) / 6;
+      const uint32_t dice = uint32_t(rng() % 10);
+      const uint32_t account = dice < 4   ? own
+                               : dice < 8 ? tenant + tenants * uint32_t(rng() % 10)
+                                          : uint32_t(rng() % accounts);
+      q.resource = 46 * account + uint32_t(rng() % 46);
       requests.push_back(q);
     }
   }
