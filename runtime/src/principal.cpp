@@ -483,15 +483,17 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   for (uint32_t i = 0; i < count; ++i)
     groups += i == 0 || !sameGroup(s.byGroup[i - 1], s.byGroup[i]);
 
-  // One block: the handle, then groups, members, profiles, path ids, roles, bytes.
+  // One block, in the order a request reads it: the handle, groups, members, the permission
+  // bytes; then what only the deciding-role search and construction read: profiles, roles, path
+  // ids (a small principal's hot part spans three cache lines).
   uint64_t size = sizeof(lattice_principal), atGroups, atMembers, atProfiles, atIds, atRoles,
            atBytes;
   if (!reserve<Group>(size, groups, atGroups) || !reserve<Member>(size, count, atMembers) ||
-      !reserve<Profile>(size, profiles, atProfiles) || !reserve<uint64_t>(size, totalIds, atIds) ||
-      !reserve<uint32_t>(size, profileRoles, atRoles) ||
       (profiles != 0 && t.permissionCount > UINT64_MAX / 4 / profiles) ||
       !reserve<uint8_t>(size, uint64_t(t.permissionCount) * profiles, atBytes) ||
-      uint64_t(size_t(size)) != size)
+      !reserve<Profile>(size, profiles, atProfiles) ||
+      !reserve<uint32_t>(size, profileRoles, atRoles) ||
+      !reserve<uint64_t>(size, totalIds, atIds) || uint64_t(size_t(size)) != size)
     return LATTICE_PRINCIPAL_TOO_LARGE;
   uint8_t *block = static_cast<uint8_t *>(std::malloc(size_t(size)));
   if (!block)
