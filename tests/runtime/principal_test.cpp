@@ -432,6 +432,8 @@ TEST_F(PrincipalTest, CxxWrapper) {
   EXPECT_EQ(d.decidingRole, uint32_t(kAccountAdmin));
   EXPECT_EQ(d.decidingMembership, 0u);
   EXPECT_FALSE(principal->decide(kReset, kB, 2));
+  EXPECT_EQ(principal->decide(kReset, kB, 0).reason, LATTICE_REASON_OTHER_TREE);
+  EXPECT_EQ(principal->decide(kPermissions, kB, 0).reason, LATTICE_REASON_BAD_REQUEST);
   Principal moved = std::move(*principal);
   EXPECT_EQ(principal->get(), nullptr);
   EXPECT_TRUE(moved.decide(kView, kA, 2));

@@ -200,10 +200,13 @@ public:
                         uint64_t facts = 0) const noexcept {
     return AccessDecision(lattice_decide_as(handle, permission, target, facts));
   }
-  /// The target by its ancestor path.
+  /// The target by its ancestor path. A path of depth 0 is no node (denied OTHER_TREE), not the
+  /// label a zeroed lattice_node_ref would be.
   AccessDecision decide(uint32_t permission, const uint64_t *path, uint32_t depth) const noexcept {
     lattice_node_ref target{};
     target.path = {path, depth};
+    if (depth == 0)
+      target.label = {UINT64_MAX, 1, 0}; // last < pre: a label in no tree
     return decide(permission, target);
   }
 
