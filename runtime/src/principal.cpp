@@ -403,7 +403,7 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
     totalRoles += membership.role_count;
     totalIds += path.depth;
   }
-  if (totalRoles > SIZE_MAX / 8 || totalIds > SIZE_MAX / 16 || count > SIZE_MAX / 16)
+  if (totalRoles > SIZE_MAX / 8 || totalIds > SIZE_MAX / 16 || uint64_t(count) + 1 > SIZE_MAX / 16)
     return LATTICE_PRINCIPAL_TOO_LARGE;
 
   // Each membership's roles sorted and distinct, then profiles: memberships ordered by (flags,
