@@ -3,6 +3,7 @@
 #include "sample_tables.h"
 #include "test_support.h"
 
+#include <algorithm>
 #include <gtest/gtest.h>
 #include <random>
 #include <thread>
@@ -399,6 +400,101 @@ TEST_F(PrincipalTest, RandomPrincipalsDecideAsDecideAccess) {
   EXPECT_LT(allowed, decisions - decisions / 25);
   for (size_t reason = 0; reason < reasons.size(); ++reason)
     EXPECT_GT(reasons[reason], 0u) << "reason " << reason << " never occurred";
+}
+
+// A table past every summary: 5,000 roles (no stack bitsets in lattice_decide_access), 70
+// exclusive sets (past the 64 summarised per role), rules of every kind; random principals.
+TEST(PrincipalLargeTable, DecidesAsDecideAccess) {
+  TablesBuilder b("large");
+  const uint64_t user = 1u << b.kind("user");
+  const uint64_t other = 1u << b.kind("other");
+  const uint64_t paid = 1u << b.flag("paid");
+  b.flag("locked");
+  constexpr uint32_t kRoles = 5000, kPerms = 6;
+  std::mt19937_64 rng(70);
+  for (uint32_t r = 0; r < kRoles; ++r)
+    b.role("r" + std::to_string(r), r % 97 == 0 ? other : user | (r % 5 == 0 ? other : 0));
+  for (uint32_t p = 0; p < kPerms; ++p)
+    b.permission("p" + std::to_string(p), p == 5 ? other : user | other);
+  std::vector<uint32_t> ruled, paired; // roles with rules, roles in exclusive sets
+  for (uint32_t r = 0; r < kRoles; r += 1 + uint32_t(rng() % 7)) {
+    ruled.push_back(r);
+    for (uint32_t p = 0; p < kPerms; ++p) {
+      const uint8_t relations = uint8_t(1 + rng() % 15);
+      switch (rng() % 5) {
+      case 0:
+        b.allow(r, p, relations);
+        break;
+      case 1:
+        b.deny(r, p, relations);
+        break;
+      case 2:
+        b.guarded(r, p, relations, rng() % 3 == 0, paid, 0);
+        break;
+      default:
+        break;
+      }
+    }
+  }
+  for (uint32_t s = 0; s < 70; ++s) {
+    const uint32_t a = ruled[rng() % ruled.size()], c = ruled[rng() % ruled.size()];
+    b.exclusive({std::min(a, c), std::max(a, c)});
+    paired.push_back(a);
+    paired.push_back(c);
+  }
+  b.require(0, user, 0, 2); // require not locked
+  const std::vector<uint8_t> bytes = emit(b.build());
+  Table table = mustLoad(bytes);
+
+  const uint64_t nodes[][3] = {{1, 0, 0}, {1, 2, 0}, {1, 2, 3}, {1, 4, 0}, {9, 5, 0}};
+  const uint32_t depths[] = {1, 2, 3, 2, 2};
+  size_t allowed = 0, exclusive = 0, decisions = 0;
+  for (int round = 0; round < 400; ++round) {
+    const uint32_t kind = uint32_t(rng() % 8 == 0);
+    std::vector<Member> members(1 + rng() % 4);
+    for (Member &m : members) {
+      const size_t n = rng() % 5;
+      m.node = path(nodes[n], depths[n]);
+      for (uint64_t k = rng() % 4; k > 0; --k) {
+        const uint64_t dice = rng() % 10;
+        m.roles.push_back(dice == 0   ? uint32_t(rng() % kRoles)
+                          : dice == 1 ? paired[rng() % paired.size()]
+                                      : ruled[rng() % ruled.size()]);
+      }
+      m.nodeFlags = rng() % 8 == 0 ? rng() % 4 : rng() % 2; // `locked` (bit 1) rarely
+    }
+    if (round % 5 == 0) { // both roles of one exclusive set, at one node or two of one tree
+      const size_t set = rng() % (paired.size() / 2);
+      members[0].roles.push_back(paired[2 * set]);
+      members[rng() % members.size()].roles.push_back(paired[2 * set + 1]);
+    }
+    const std::vector<lattice_membership> ms = memberships(members);
+    const uint64_t flags = rng() % 8 == 0 ? rng() % 4 : rng() % 2;
+    lattice_principal *principal = nullptr;
+    ASSERT_EQ(
+        lattice_principal_new(table.get(), kind, flags, ms.data(), uint32_t(ms.size()), &principal),
+        LATTICE_PRINCIPAL_OK);
+    for (uint32_t p = 0; p < kPerms; ++p) {
+      const size_t n = rng() % 5;
+      lattice_access_request request{};
+      request.kind = kind;
+      request.flags = flags;
+      request.memberships = ms.data();
+      request.membership_count = uint32_t(ms.size());
+      request.permission = p;
+      request.target = path(nodes[n], depths[n]);
+      const lattice_access_decision want = lattice_decide_access(table.get(), &request);
+      const lattice_access_decision got = lattice_decide_as(principal, p, request.target, 0);
+      ASSERT_TRUE(same(got, want))
+          << "round " << round << ": principal " << show(got) << ", decide_access " << show(want);
+      ++decisions;
+      allowed += size_t(got.allowed);
+      exclusive += got.reason == LATTICE_REASON_EXCLUSIVE;
+    }
+    lattice_principal_free(principal);
+  }
+  EXPECT_GT(allowed, decisions / 25);
+  EXPECT_GT(exclusive, 0u);
 }
 
 TEST_F(PrincipalTest, OneHandleManyThreads) {
