@@ -217,6 +217,8 @@ def render(results, sizes, out):
     lines += notes_part(notes, "micro")
     for label, micro in micros:
         lines += ["", "On the %s:" % label, ""] + micro_section(micro)
+    lines += ["", "## Memberships and principal handles", ""]
+    lines += notes_part(notes, "memberships")
     lines += ["", "## Compile side", ""]
     lines += notes_part(notes, "compile")
     lines += [""] + compile_section(compiled)

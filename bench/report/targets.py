@@ -113,9 +113,35 @@ def compile_rows(compiled):
     return rows
 
 
+def median_of(micro, run_name):
+    found = [b for b in micro["benchmarks"]
+             if b.get("aggregate_name") == "median" and b["run_name"] == run_name]
+    return to_ns(found[0]) if found else None
+
+
+def membership_rows(micros):
+    """Issue 11: memberships through principal handles (bench/micro/access_bench.cpp)."""
+    rows = []
+    for label, micro in micros:
+        one = median_of(micro, "BM_DecideAs_Paths/memberships:1")
+        eight = median_of(micro, "BM_DecideAs_Paths/memberships:8")
+        path = median_of(micro, "BM_RelationOfPaths")
+        if one is None or eight is None or path is None:
+            continue
+        rows.append(row("principal handle, 1 membership of 3 roles ≤ 20 ns median (%s)" % label,
+                        "%.1f ns" % one, one <= 20))
+        further = (eight - one) / 7
+        rows.append(row("each further membership ≤ 5 ns (%s)" % label,
+                        "%.1f ns (8 memberships: %.1f ns)" % (further, eight), further <= 5))
+        rows.append(row("relation by ancestor path at depth 8 ≤ 5 ns (%s)" % label,
+                        "%.1f ns" % path, path <= 5))
+    return rows
+
+
 def table(micros, peers, compiled):
     return (["| target | measured | |", "|---|---|---|"] + decide_rows(micros) +
-            ratio_rows(peers) + load_rows(micros[-1][1], compiled) + compile_rows(compiled))
+            membership_rows(micros) + ratio_rows(peers) + load_rows(micros[-1][1], compiled) +
+            compile_rows(compiled))
 
 
 # ---- Issue 16: the strongest peers, the floor, and the host's real cost ----------------------
@@ -155,7 +181,36 @@ def floor_benchmarks(micros):
             if b.get("aggregate_name") == "median" and FLOOR_WORD in b["run_name"]]
 
 
+# bench/micro/host_bench.cpp's pairs on the same records and requests, per size: the floor, and
+# lattice_decide (with the relation from labels) and a principal handle.
+HOST_FLOOR, HOST_DECIDE, HOST_PRINCIPAL = "BM_Host_Floor", "BM_Host_Decide", "BM_Host_Principal"
+
+
+def host_floor_row(micros):
+    """The floor row from the paired host benchmarks, or None if the run has none."""
+    pairs, worst = [], 0.0
+    for label, micro in micros:
+        for b in medians(micro, HOST_FLOOR):
+            size = b["run_name"].split("/", 1)[-1]
+            decide = median_of(micro, HOST_DECIDE + "/" + size)
+            handle = median_of(micro, HOST_PRINCIPAL + "/" + size)
+            if decide is None:
+                continue
+            worst = max(worst, decide / to_ns(b))
+            pairs.append("%s, %s: floor %.1f ns, decide %.1f ns (%.1f×)%s" % (
+                label, size, to_ns(b), decide, decide / to_ns(b),
+                ", principal handle %.1f ns (%.1f×)" % (handle, handle / to_ns(b))
+                if handle else ""))
+    if not pairs:
+        return None
+    return row("Lattice decide within 2× of the hand-written C++ floor at every size",
+               "; ".join(pairs), worst <= 2)
+
+
 def floor_row(micros):
+    paired = host_floor_row(micros)
+    if paired:
+        return paired
     floors = floor_benchmarks(micros)
     if not floors:
         return ("| Lattice decide within 2× of the hand-written C++ floor at every size | no "

@@ -41,23 +41,35 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
       q->relation > LATTICE_REL_NONE || (!q->roles && q->role_count > 0) ||
       (q->flags & ~t.flagMask) != 0)
     return deny(LATTICE_REASON_BAD_REQUEST);
-  // One pass over the held roles for the rest of check 2 and the facts of checks 4 and 5 (used
-  // only after check 3): each role's kinds, and whether two held ids share one of the first 64
-  // exclusive sets (a role listed twice does too; the exact check below sorts that out).
+  // One pass over the held roles for the rest of check 2 and the facts of checks 4, 5 and 9
+  // (used only after check 3): each role's kinds, whether two held ids share one of the first 64
+  // exclusive sets (a role listed twice does too; the exact check below sorts that out), and the
+  // lowest role with its dense allow bit (one word load per role). A table without exclusive
+  // sets skips the sets. The allow row of relation NONE is never used (check 3 denies first):
+  // the row of relation 0 stands in for it, so that nothing is read out of bounds.
   const uint32_t *roles = q->roles;
   const uint32_t n = q->role_count;
   const uint64_t kindBit = uint64_t(1) << q->kind;
-  uint32_t wrongKind = LATTICE_NO_ID;
+  const size_t row =
+      8 * (size_t(q->permission) * kRelationCount + (q->relation & (kRelationCount - 1))) * t.words;
+  const uint8_t *allowBits = t.section[kAllowBits] + row;
+  uint32_t wrongKind = LATTICE_NO_ID, allower = LATTICE_NO_ID;
   uint64_t heldSets = 0;
   bool shared = false;
+  const bool exclusive = t.exclusiveCount != 0;
   for (uint32_t i = 0; i < n; ++i) {
-    if (roles[i] >= t.roleCount)
+    const uint32_t r = roles[i];
+    if (r >= t.roleCount)
       return deny(LATTICE_REASON_BAD_REQUEST);
-    if (!(loadU64(t.section[kRoleInfo] + role::kSize * size_t(roles[i])) & kindBit))
-      wrongKind = minId(wrongKind, roles[i]);
-    const uint64_t sets = t.exclusiveSets[roles[i]];
-    shared |= (heldSets & sets) != 0;
-    heldSets |= sets;
+    if (!(loadU64(t.section[kRoleInfo] + role::kSize * size_t(r)) & kindBit))
+      wrongKind = minId(wrongKind, r);
+    if (exclusive) {
+      const uint64_t sets = t.exclusiveSets[r];
+      shared |= (heldSets & sets) != 0;
+      heldSets |= sets;
+    }
+    if (testBit(allowBits, r))
+      allower = minId(allower, r);
   }
   if (q->relation == LATTICE_REL_NONE)
     return deny(LATTICE_REASON_OTHER_TREE);
@@ -65,21 +77,14 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     return deny(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
   // Without sharing no set below 64 has a conflict: only the sets from 64 on need the scan.
   const uint32_t firstSet = shared ? 0 : lattice::detail::kMaskedExclusiveSets;
-  if (uint32_t role = exclusiveConflict(t, roles, n, firstSet); role != LATTICE_NO_ID)
-    return deny(LATTICE_REASON_EXCLUSIVE, role);
+  if (exclusive && (shared || t.exclusiveCount > firstSet))
+    if (uint32_t role = exclusiveConflict(t, roles, n, firstSet); role != LATTICE_NO_ID)
+      return deny(LATTICE_REASON_EXCLUSIVE, role);
   const uint8_t *permInfo = t.section[kPermissionInfo] + perm::kSize * size_t(q->permission);
   if (!(loadU64(permInfo + perm::kKindMask) & kindBit))
     return deny(LATTICE_REASON_NOT_APPLICABLE);
   if (!requirementsHold(t, kindBit, q->flags))
     return deny(LATTICE_REASON_REQUIREMENT);
-
-  // Dense allow bits: one word load per held role.
-  const size_t row = 8 * (size_t(q->permission) * kRelationCount + q->relation) * t.words;
-  const uint8_t *allowBits = t.section[kAllowBits] + row;
-  uint32_t allower = LATTICE_NO_ID;
-  for (uint32_t i = 0; i < n; ++i)
-    if (testBit(allowBits, roles[i]))
-      allower = minId(allower, roles[i]);
 
   // Sparse rules (conditional rules and all denies) of this permission only: [begin, end) from
   // its PermissionInfo. A permission with neither has an empty range: two loads, no scan.
@@ -89,7 +94,8 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     uint64_t heldWords[kStackWords];
     const bool useBitset = t.words <= kStackWords;
     if (useBitset) {
-      for (uint32_t w = 0; w < t.words; ++w)
+      heldWords[0] = 0; // most tables have at most 64 roles: no call to memset
+      for (uint32_t w = 1; w < t.words; ++w)
         heldWords[w] = 0;
       for (uint32_t i = 0; i < n; ++i)
         heldWords[roles[i] / 64] |= uint64_t(1) << (roles[i] % 64);

@@ -1,6 +1,7 @@
 // decide_access.cpp - lattice_decide_access: one decision for a principal with memberships at
 // several nodes (docs/request-model.md). Allocation-free; the checks run in lattice_decide's order.
 #include "decide_steps.h"
+#include "relations.h"
 
 #include <cstring>
 
@@ -54,11 +55,11 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   auto relationAt = [&](uint32_t m) -> uint32_t {
     if (m < kCachedRelations)
       return cached[m];
-    return lattice_relation_of_refs(ms[m].node, q->target);
+    return relationOfRefs(ms[m].node, q->target);
   };
   bool inTree = false;
   for (uint32_t m = 0; m < count; ++m) {
-    const uint32_t relation = lattice_relation_of_refs(ms[m].node, q->target);
+    const uint32_t relation = relationOfRefs(ms[m].node, q->target);
     if (m < kCachedRelations)
       cached[m] = uint8_t(relation);
     inTree = inTree || relation != LATTICE_REL_NONE;
@@ -236,11 +237,7 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
 extern "C" {
 
 lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_ref target) {
-  const bool nodeByPath = node.path.depth > 0, targetByPath = target.path.depth > 0;
-  if (nodeByPath != targetByPath)
-    return LATTICE_REL_NONE; // one request uses one encoding: a mix is a host error
-  return nodeByPath ? lattice_relation_of_paths(node.path, target.path)
-                    : lattice_relation_of(node.label, target.label);
+  return lattice_relation(relationOfRefs(node, target));
 }
 
 lattice_access_decision lattice_decide_access(const lattice_table *table,

@@ -32,8 +32,10 @@ inline bool flagsMatch(uint64_t flags, uint64_t required, uint64_t forbidden) no
   return (flags & required) == required && (flags & forbidden) == 0;
 }
 
-/// Whether every `require` statement that applies to `kind` has a clause the flags satisfy.
-inline bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t flags) noexcept {
+/// Whether every `require` statement that applies to the kind of `kindBit` has a clause the flags
+/// satisfy, statement by statement (what load.cpp summarises per kind).
+inline bool requirementsHoldScan(const lattice_table &t, uint64_t kindBit,
+                                 uint64_t flags) noexcept {
   for (uint32_t i = 0; i < t.requireCount;) {
     const uint8_t *first = t.section[kRequire] + require::kSize * size_t(i);
     const uint32_t statement = loadU32(first + require::kStatement);
@@ -50,5 +52,18 @@ inline bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t 
       return false;
   }
   return true;
+}
+
+/// Whether every `require` statement that applies to the kind of `kindBit` holds with `flags`:
+/// no work for a kind without statements, one mask test when each of its statements is a single
+/// clause, the scan otherwise.
+inline bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t flags) noexcept {
+  if (!(t.requireKinds & kindBit))
+    return true;
+  if (!(t.requireGeneralKinds & kindBit)) {
+    const uint32_t kind = uint32_t(__builtin_ctzll(kindBit));
+    return flagsMatch(flags, t.requireAll[kind], t.forbidAll[kind]);
+  }
+  return requirementsHoldScan(t, kindBit, flags);
 }
 } // namespace lattice::detail

@@ -22,6 +22,12 @@ struct lattice_table {
   /// Per role, bit s set iff exclusive set s (s < kMaskedExclusiveSets) lists the role: decide
   /// proves "no conflict there" with one OR per held role. Stored after the handle, in its block.
   const uint64_t *exclusiveSets = nullptr;
+  /// `require` in the form decide checks it (load.cpp, deriveRequirements): the kinds some
+  /// statement applies to; of those, the kinds with a statement of two or more clauses (checked
+  /// statement by statement); for the others every applying statement is one clause, so they
+  /// hold iff the flags have all of requireAll[kind] and none of forbidAll[kind].
+  uint64_t requireKinds = 0, requireGeneralKinds = 0;
+  uint64_t requireAll[lattice::format::kMaxKinds] = {}, forbidAll[lattice::format::kMaxKinds] = {};
   const uint8_t *section[lattice::format::kSectionCount] = {};
   uint64_t sectionSize[lattice::format::kSectionCount] = {};
 };

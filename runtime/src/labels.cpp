@@ -1,7 +1,7 @@
 // labels.cpp - scope-tree node labels: lattice_relation_of (O(1)) and lattice_label_tree (linear,
 // iterative; lattice::labelTree in lattice.hpp wraps it). A label is (tree, pre, last): the
 // subtree of a node is exactly the pre-order interval [pre, last].
-#include "lattice/lattice.h"
+#include "relations.h"
 
 #include <cstdlib>
 
@@ -9,15 +9,7 @@ extern "C" lattice_relation lattice_relation_of(lattice_node_label principal,
                                                 lattice_node_label owner) {
   // Labels from one labelling are well-formed intervals that nest or are disjoint; anything
   // else means stale or forged labels, so it is treated like another tree: denied.
-  if (principal.tree != owner.tree || principal.last < principal.pre || owner.last < owner.pre)
-    return LATTICE_REL_NONE;
-  if (principal.pre == owner.pre)
-    return principal.last == owner.last ? LATTICE_REL_SAME : LATTICE_REL_NONE;
-  if (principal.pre < owner.pre && owner.pre <= principal.last)
-    return owner.last <= principal.last ? LATTICE_REL_DESCENDANT : LATTICE_REL_NONE;
-  if (owner.pre < principal.pre && principal.pre <= owner.last)
-    return principal.last <= owner.last ? LATTICE_REL_ANCESTOR : LATTICE_REL_NONE;
-  return LATTICE_REL_TENANT;
+  return lattice_relation(lattice::detail::relationOfLabels(principal, owner));
 }
 
 namespace {

@@ -285,6 +285,29 @@ void deriveExclusiveSets(const lattice_table &t, uint64_t *masks) noexcept {
     }
 }
 
+/// Summarises `require` per kind for decide (lattice_table::requireKinds and the masks after it).
+void deriveRequirements(lattice_table &t) noexcept {
+  for (uint32_t i = 0; i < t.requireCount;) {
+    const uint8_t *first = t.section[kRequire] + require::kSize * size_t(i);
+    const uint32_t statement = loadU32(first + require::kStatement);
+    const uint64_t kinds = loadU64(first + require::kKindMask); // equal for all its clauses
+    uint32_t clauses = 0;
+    for (; i < t.requireCount; ++i) {
+      const uint8_t *c = t.section[kRequire] + require::kSize * size_t(i);
+      if (loadU32(c + require::kStatement) != statement)
+        break;
+      ++clauses;
+      for (uint64_t k = kinds; k != 0; k &= k - 1) {
+        t.requireAll[__builtin_ctzll(k)] |= loadU64(c + require::kRequired);
+        t.forbidAll[__builtin_ctzll(k)] |= loadU64(c + require::kForbidden);
+      }
+    }
+    t.requireKinds |= kinds;
+    if (clauses > 1)
+      t.requireGeneralKinds |= kinds;
+  }
+}
+
 /// Validates, then allocates the handle with the per-role exclusive-set masks after it: one
 /// block, so loading still allocates once (lattice_table_free releases it).
 lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
@@ -305,6 +328,7 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   auto *masks = reinterpret_cast<uint64_t *>(static_cast<lattice_table *>(block) + 1);
   deriveExclusiveSets(v, masks);
   v.exclusiveSets = masks;
+  deriveRequirements(v);
   *out = new (block) lattice_table(v);
   return LATTICE_LOAD_OK;
 }

@@ -66,6 +66,20 @@ int main(void) {
     CHECK(lattice_flag_side(NULL, 0) == 0 && lattice_flag_mask(NULL, LATTICE_FLAG_NODE) == 0);
   }
 
+  /* Principal handles: refused without a table, and a NULL handle decides BAD_REQUEST. */
+  {
+    lattice_principal *principal = NULL;
+    lattice_node_ref target;
+    lattice_access_decision d;
+    memset(&target, 0, sizeof target);
+    CHECK(lattice_principal_new(NULL, 0, 0, NULL, 0, &principal) == LATTICE_PRINCIPAL_NO_TABLE);
+    CHECK(principal == NULL);
+    CHECK(strlen(lattice_principal_status_message(LATTICE_PRINCIPAL_NO_TABLE)) > 0);
+    d = lattice_decide_as(NULL, 0, target, 0);
+    CHECK(d.allowed == 0 && d.reason == LATTICE_REASON_BAD_REQUEST);
+    lattice_principal_free(NULL);
+  }
+
   if (failures == 0)
     printf("c_smoke: ok\n");
   return failures == 0 ? 0 : 1;

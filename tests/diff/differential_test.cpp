@@ -118,6 +118,8 @@ public:
   size_t requestCount() const { return requests.size(); }
   /// Requests with two memberships that passed the gates (each counted once per enumeration).
   size_t pairCount() const { return pairFacts.count; }
+  /// Decisions of principal handles checked against lattice_decide_access (checkPrincipal).
+  size_t principalCount() const { return principalChecks; }
   /// Whether --mutate added a false finding to this policy's analysis.
   bool injected = false;
 
@@ -382,6 +384,7 @@ private:
       request.permission = expected.permission;
       request.target.path = {targetPath.data(), uint32_t(targetPath.size())};
       const lattice_access_decision got = lattice_decide_access(table, &request);
+      checkPrincipal(table, request, parent, rng);
 
       bool anyInTree = false;
       for (const reference::Membership &m : expected.memberships)
@@ -446,6 +449,78 @@ private:
               " membership " + std::to_string(int(wantMembership)) + "; table reason " +
               std::to_string(got.reason) + " role " + roleName(got.deciding_role) + " membership " +
               std::to_string(int(got.deciding_membership)));
+    }
+  }
+
+  /// The request of checkMemberships through principal handles (lattice_decide_as): every field
+  /// equal to lattice_decide_access's, for its target and for 3 more random targets and
+  /// permissions of the same principal, with nodes by path and again by label (the labels of the
+  /// same forest, from lattice_label_tree).
+  void checkPrincipal(const lattice_table *table, const lattice_access_request &request,
+                      const std::vector<int> &parent, Rng &rng) {
+    const uint32_t nodes = uint32_t(parent.size());
+    std::vector<int64_t> parents(parent.begin(), parent.end());
+    std::vector<lattice_node_label> labels(nodes);
+    if (lattice_label_tree(parents.data(), nodes, labels.data(), nullptr) != LATTICE_LABEL_OK) {
+      add(Setup, "the forest of a membership request does not label");
+      return;
+    }
+    // The node of a path: its last id is 100 + the node (checkMemberships' pathOf).
+    auto labelOf = [&](const uint64_t *ids, uint32_t depth) {
+      lattice_node_ref ref{};
+      ref.label = labels[ids[depth - 1] - 100];
+      return ref;
+    };
+    std::vector<lattice_access_request> asked{request};
+    std::vector<std::vector<uint64_t>> otherTargets;
+    for (int extra = 0; extra < 3; ++extra) {
+      std::vector<uint64_t> path;
+      for (int v = int(rng.between(0, nodes - 1)); v != -1; v = parent[v])
+        path.insert(path.begin(), 100 + uint64_t(v));
+      otherTargets.push_back(std::move(path));
+    }
+    for (const std::vector<uint64_t> &path : otherTargets) {
+      lattice_access_request other = request;
+      other.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
+      other.target.path = {path.data(), uint32_t(path.size())};
+      asked.push_back(other);
+    }
+    for (const bool byLabel : {false, true}) {
+      std::vector<lattice_membership> ms(request.memberships,
+                                         request.memberships + request.membership_count);
+      if (byLabel)
+        for (lattice_membership &m : ms)
+          m.node = labelOf(m.node.path.ids, m.node.path.depth);
+      lattice_principal *principal = nullptr;
+      const lattice_principal_status status = lattice_principal_new(
+          table, request.kind, request.flags, ms.data(), uint32_t(ms.size()), &principal);
+      if (status != LATTICE_PRINCIPAL_OK) {
+        add(TableVsReference, std::string("a principal handle is refused: ") +
+                                  lattice_principal_status_message(status));
+        continue;
+      }
+      for (lattice_access_request q : asked) {
+        q.memberships = ms.data();
+        if (byLabel)
+          q.target = labelOf(q.target.path.ids, q.target.path.depth);
+        const lattice_access_decision want = lattice_decide_access(table, &q);
+        const lattice_access_decision got =
+            lattice_decide_as(principal, q.permission, q.target, q.facts);
+        ++principalChecks;
+        if (got.allowed == want.allowed && got.reason == want.reason &&
+            got.deciding_role == want.deciding_role &&
+            got.deciding_membership == want.deciding_membership)
+          continue;
+        add(TableVsReference, std::string("principal handle (") + (byLabel ? "labels" : "paths") +
+                                  ") for " + model.permissions[q.permission].name +
+                                  ": lattice_decide_as reason " + std::to_string(got.reason) +
+                                  " role " + roleName(got.deciding_role) + " membership " +
+                                  std::to_string(int(got.deciding_membership)) +
+                                  "; lattice_decide_access reason " + std::to_string(want.reason) +
+                                  " role " + roleName(want.deciding_role) + " membership " +
+                                  std::to_string(int(want.deciding_membership)));
+      }
+      lattice_principal_free(principal);
     }
   }
 
@@ -1148,12 +1223,14 @@ private:
     std::map<std::pair<uint64_t, uint64_t>, PairRequest> outcomes;
   } pairFacts;
   std::vector<Mismatch> mismatches;
+  size_t principalChecks = 0;
 };
 
 struct SeedResult {
   std::vector<Mismatch> mismatches;
   size_t requests = 0;
   size_t pairs = 0;
+  size_t principals = 0;
   bool injected = false;
 };
 
@@ -1170,6 +1247,7 @@ SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
   result.mismatches = check.run();
   result.requests = check.requestCount();
   result.pairs = check.pairCount();
+  result.principals = check.principalCount();
   result.injected = check.injected;
   if (!options.checkMisses)
     std::erase_if(result.mismatches, [](const Mismatch &m) { return m.category == Miss; });
@@ -1248,7 +1326,7 @@ int main(int argc, char **argv) {
   const bool withAnalyzer = false;
 #endif
   auto start = std::chrono::steady_clock::now();
-  uint64_t passed = 0, failed = 0, requests = 0, pairRequests = 0;
+  uint64_t passed = 0, failed = 0, requests = 0, pairRequests = 0, principalDecisions = 0;
   uint64_t byCategory[CategoryCount] = {};
   uint64_t injected = 0, caught = 0; // --mutate
   const Category expected = options.mutation == Mutation::Table ? TableVsReference : FalseAlarm;
@@ -1258,6 +1336,7 @@ int main(int argc, char **argv) {
     SeedResult result = checkSeed(seed, options, text);
     requests += result.requests;
     pairRequests += result.pairs;
+    principalDecisions += result.principals;
     if (options.mutation != Mutation::None) {
       injected += result.injected;
       caught += std::any_of(result.mismatches.begin(), result.mismatches.end(),
@@ -1297,12 +1376,12 @@ int main(int argc, char **argv) {
     std::fflush(stdout);
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("seeds %llu..%llu, %llu requests (and %llu with two memberships), analyzer checks "
-              "%s, %.1f s\n",
+  std::printf("seeds %llu..%llu, %llu requests (and %llu with two memberships, %llu through "
+              "principal handles), analyzer checks %s, %.1f s\n",
               (unsigned long long)options.seed,
               (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
-              (unsigned long long)pairRequests, withAnalyzer ? "on" : "off (analyze() not linked)",
-              seconds);
+              (unsigned long long)pairRequests, (unsigned long long)principalDecisions,
+              withAnalyzer ? "on" : "off (analyze() not linked)", seconds);
   if (options.mutation != Mutation::None) {
     // Every injected false finding must be caught; a table bug at least somewhere.
     bool ok = options.mutation == Mutation::Table ? caught > 0 : injected > 0 && caught == injected;

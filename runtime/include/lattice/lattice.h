@@ -252,6 +252,51 @@ const char *lattice_table_revision(const lattice_table *table);
 uint32_t lattice_flag_side(const lattice_table *table, uint32_t flag);
 uint64_t lattice_flag_mask(const lattice_table *table, uint32_t side);
 
+/* --- Principal handles (docs/runtime.md, "Principal handles") -----------------------------------
+ * A principal validated once: its kind, flags and memberships are checked and copied, and what
+ * depends only on the principal is precomputed (roles the kind may not hold, the exclusive
+ * outcome per tree, whether `require` holds at each node, and per permission one byte of
+ * allow/deny bits by relation per distinct (roles, node flags) membership). A request then costs
+ * the relations to the target and a few bit tests. lattice_decide_as gives exactly
+ * lattice_decide_access's decision (every field) for the same principal and request. The handle
+ * is immutable and may be used by any number of threads at once; it borrows its table: free it
+ * before the table, and build principals again after loading a new table (ids and rules are the
+ * table's). */
+typedef struct lattice_principal lattice_principal;
+
+/* Why lattice_principal_new refused a principal (0 = success). Stable numbers. */
+typedef enum lattice_principal_status LATTICE_ENUM_BASE {
+  LATTICE_PRINCIPAL_OK = 0,
+  LATTICE_PRINCIPAL_NO_TABLE = 1,       /* table is NULL */
+  LATTICE_PRINCIPAL_BAD_ARGUMENT = 2,   /* out is NULL, or memberships NULL with a count */
+  LATTICE_PRINCIPAL_UNKNOWN_KIND = 3,   /* kind >= lattice_kind_count */
+  LATTICE_PRINCIPAL_UNKNOWN_ROLE = 4,   /* a membership's role id >= lattice_role_count */
+  LATTICE_PRINCIPAL_NULL_ROLES = 5,     /* a membership's roles NULL with role_count > 0 */
+  LATTICE_PRINCIPAL_BAD_NODE = 6,       /* a path with NULL ids, or a label with last < pre */
+  LATTICE_PRINCIPAL_BAD_FLAGS = 7,      /* a bit of `flags` that is not a principal flag */
+  LATTICE_PRINCIPAL_BAD_NODE_FLAGS = 8, /* a bit of a membership's node_flags not a node flag */
+  LATTICE_PRINCIPAL_TOO_LARGE = 9,      /* more memberships, roles or path ids than fit in memory */
+  LATTICE_PRINCIPAL_OUT_OF_MEMORY = 10
+} lattice_principal_status;
+
+/* Validates and copies a principal (kind, its own flags, `count` memberships) into a new handle;
+ * nothing of the arguments is kept. On failure *out is NULL. A membership may be in any tree and
+ * hold any role of the table (a role its kind may not hold is not refused here: its requests are
+ * then denied ROLE_NOT_FOR_KIND, as by lattice_decide_access). The handle is one allocation;
+ * scratch space is freed before the call returns. */
+lattice_principal_status lattice_principal_new(const lattice_table *table, uint32_t kind,
+                                               uint64_t flags,
+                                               const lattice_membership *memberships,
+                                               uint32_t count, lattice_principal **out);
+void lattice_principal_free(lattice_principal *principal);
+const char *lattice_principal_status_message(lattice_principal_status status);
+
+/* The decision for the principal asking `permission` on `target` (lattice_access_request's
+ * target); `facts` is reserved and must be 0 (else BAD_REQUEST). A NULL principal is
+ * BAD_REQUEST. Allocation-free. Equal to lattice_decide_access with the principal's request. */
+lattice_access_decision lattice_decide_as(const lattice_principal *principal, uint32_t permission,
+                                          lattice_node_ref target, uint64_t facts);
+
 #ifdef __cplusplus
 }
 #endif

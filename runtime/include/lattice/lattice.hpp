@@ -1,5 +1,5 @@
-// lattice.hpp - a thin C++17 wrapper over the C API: RAII tables, typed ids tied to their table's
-// vocabulary, decisions as structs, and labelTree for the labels lattice_relation_of expects.
+// lattice.hpp - a thin C++17 wrapper over the C API: RAII tables and principals, typed ids tied
+// to their table's vocabulary, decisions as structs, and labelTree for lattice_relation_of's labels.
 #pragma once
 
 #include "lattice/lattice.h"
@@ -366,6 +366,67 @@ private:
 
   lattice_table *handle = nullptr;
   uint64_t vocabulary = 0; // lattice_table_fingerprint(handle), cached
+};
+
+/// A principal validated and precomputed once (lattice_principal_new): decide() then costs the
+/// relations to the target and a few bit tests, and equals Table::decideAccess for the same
+/// principal and request. Immutable: const members are safe from any thread. It borrows the
+/// table: destroy it before the table, and create principals again after loading a new table.
+class Principal {
+public:
+  /// On failure returns nullopt and, if `status` is given, stores why.
+  static std::optional<Principal> create(const Table &table, uint32_t kind, uint64_t flags,
+                                         const lattice_membership *memberships, size_t count,
+                                         lattice_principal_status *status = nullptr) noexcept {
+    lattice_principal *p = nullptr;
+    const lattice_principal_status s =
+        count > UINT32_MAX
+            ? LATTICE_PRINCIPAL_TOO_LARGE
+            : lattice_principal_new(table.get(), kind, flags, memberships, uint32_t(count), &p);
+    if (status)
+      *status = s;
+    if (s != LATTICE_PRINCIPAL_OK || !p)
+      return std::nullopt;
+    return Principal(p);
+  }
+  static std::optional<Principal> create(const Table &table, uint32_t kind, uint64_t flags,
+                                         const std::vector<lattice_membership> &memberships,
+                                         lattice_principal_status *status = nullptr) noexcept {
+    return create(table, kind, flags, memberships.data(), memberships.size(), status);
+  }
+
+  Principal(Principal &&other) noexcept : handle(other.handle) { other.handle = nullptr; }
+  Principal &operator=(Principal &&other) noexcept {
+    if (this != &other) {
+      lattice_principal_free(handle);
+      handle = other.handle;
+      other.handle = nullptr;
+    }
+    return *this;
+  }
+  Principal(const Principal &) = delete;
+  Principal &operator=(const Principal &) = delete;
+  ~Principal() { lattice_principal_free(handle); }
+
+  const lattice_principal *get() const noexcept { return handle; }
+
+  AccessDecision decide(uint32_t permission, const lattice_node_ref &target,
+                        uint64_t facts = 0) const noexcept {
+    return AccessDecision(lattice_decide_as(handle, permission, target, facts));
+  }
+  /// The target by its ancestor path. A path of depth 0 is no node (denied OTHER_TREE), not the
+  /// label a zeroed lattice_node_ref would be.
+  AccessDecision decide(uint32_t permission, const uint64_t *path, uint32_t depth) const noexcept {
+    lattice_node_ref target{};
+    target.path = {path, depth};
+    if (depth == 0)
+      target.label = {UINT64_MAX, 1, 0}; // last < pre: a label in no tree
+    return decide(permission, target);
+  }
+
+private:
+  explicit Principal(lattice_principal *p) noexcept : handle(p) {}
+  lattice_principal *handle = nullptr;
 };
 
 inline lattice_relation relationOf(lattice_node_label principalNode,

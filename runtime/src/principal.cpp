@@ -1,0 +1,608 @@
+// principal.cpp - principal handles: a principal with memberships validated and precomputed once
+// (lattice_principal_new), then decided per request by relations and bit tests (lattice_decide_as)
+// with exactly lattice_decide_access's result. No C++ runtime: malloc, no exceptions.
+#include "decide_steps.h"
+#include "relations.h"
+
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace {
+
+using namespace lattice::detail;
+namespace format = lattice::format;
+
+/// One membership as the handle keeps it, in its tree's group, groups in (encoding, root) order
+/// and members of a group in the caller's order (the deciding membership is the first one).
+struct Member {
+  const uint64_t *ids;      // the copied path, or nullptr for a label
+  uint32_t depth;           // 0 for a label
+  uint32_t index;           // the membership's index in the caller's array
+  lattice_node_label label; // for a label
+  uint32_t profile;         // its (roles, flags) profile: the column of its permission bytes
+  uint32_t requireFails;    // 1 if a `require` does not hold with its node's flags
+};
+
+/// The memberships of one tree: those a target of that tree can relate to (no other can).
+struct Group {
+  uint64_t key;    // the root id of a path, the tree of a label
+  uint32_t byPath; // 1 for paths, 0 for labels: a path never relates to a label
+  uint32_t first;  // members [first, first + count)
+  uint32_t count;
+  uint32_t exclusive; // the EXCLUSIVE deciding role when all of them are in the target's tree
+};
+
+/// Distinct memberships that decide alike (same distinct roles, same flags) share a profile.
+struct Profile {
+  uint32_t firstRole, roleCount; // sorted distinct role ids in lattice_principal::roles
+  uint64_t flags;                // the principal's flags | the node's flags
+};
+
+/// Per permission, one byte per profile: bit r (r < 4) = some role allows at relation r, bit 4 + r
+/// = some role denies at relation r, rules' conditions evaluated with the profile's flags.
+constexpr uint32_t kDenyShift = 4;
+
+/// Relations of up to this many members of a group are kept on the stack between the passes.
+constexpr uint32_t kCachedRelations = 64;
+
+/// The decision built from two 64-bit halves: field by field, GCC stores 4 bytes and reloads 8
+/// to return them in registers, which stalls store forwarding on every call.
+lattice_access_decision decision(uint32_t reason, uint32_t role, uint32_t membership) noexcept {
+  const uint64_t halves[2] = {uint64_t(reason == LATTICE_REASON_ALLOWED) | uint64_t(reason) << 32,
+                              uint64_t(role) | uint64_t(membership) << 32};
+  lattice_access_decision d;
+  std::memcpy(&d, halves, sizeof d);
+  return d;
+}
+
+lattice_access_decision refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
+  return decision(reason, role, LATTICE_NO_ID);
+}
+
+uint64_t lowFlagBits(uint32_t n) noexcept {
+  return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
+}
+
+/// In-place heap sort of `n` items by `less` (a strict total order): no recursion, no allocation.
+template <class T, class Less> void heapSort(T *items, size_t n, Less less) noexcept {
+  auto siftDown = [&](size_t root, size_t end) {
+    for (size_t child; (child = 2 * root + 1) < end; root = child) {
+      if (child + 1 < end && less(items[child], items[child + 1]))
+        ++child;
+      if (!less(items[root], items[child]))
+        return;
+      T tmp = items[root];
+      items[root] = items[child];
+      items[child] = tmp;
+    }
+  };
+  for (size_t i = n / 2; i-- > 0;)
+    siftDown(i, n);
+  for (size_t end = n; end > 1; --end) {
+    T tmp = items[0];
+    items[0] = items[end - 1];
+    items[end - 1] = tmp;
+    siftDown(0, end - 1);
+  }
+}
+
+} // namespace
+
+struct lattice_principal {
+  const lattice_table *table;
+  uint64_t kindBit;
+  uint32_t kind;
+  uint32_t wrongKind; // the lowest role of any membership the kind may not hold, or NO_ID
+  uint32_t groupCount, memberCount, profileCount;
+  const Group *groups;
+  const Member *members;
+  const Profile *profiles;
+  const uint32_t *roles;
+  const uint8_t *bytes; // [permission * profileCount + profile]
+};
+
+namespace {
+
+/// The EXCLUSIVE deciding role over the roles of `members` that `counts` keeps, or NO_ID: the
+/// lowest held role of the first set two different held roles share (lattice_decide_access's
+/// check 5, with the first 64 sets summarised per role as there).
+template <class Counts>
+uint32_t exclusiveRole(const lattice_table &t, const lattice_principal &p, const Member *members,
+                       uint32_t count, Counts counts) noexcept {
+  uint64_t heldSets = 0;
+  uint32_t firstInSet[kMaskedExclusiveSets];
+  bool shared = false;
+  for (uint32_t m = 0; m < count; ++m) {
+    if (!counts(m))
+      continue;
+    const Profile &profile = p.profiles[members[m].profile];
+    for (uint32_t i = 0; i < profile.roleCount; ++i) {
+      const uint32_t role = p.roles[profile.firstRole + i];
+      const uint64_t sets = t.exclusiveSets[role];
+      for (uint64_t common = sets & heldSets; common != 0 && !shared; common &= common - 1)
+        shared = firstInSet[__builtin_ctzll(common)] != role;
+      for (uint64_t fresh = sets & ~heldSets; fresh != 0; fresh &= fresh - 1)
+        firstInSet[__builtin_ctzll(fresh)] = role;
+      heldSets |= sets;
+    }
+  }
+  for (uint32_t s = shared ? 0 : kMaskedExclusiveSets; s < t.exclusiveCount; ++s) {
+    const uint8_t *set = t.section[format::kExclusive] + 8 * size_t(s) * t.words;
+    uint32_t lowest = LATTICE_NO_ID;
+    bool conflict = false;
+    for (uint32_t m = 0; m < count; ++m) {
+      if (!counts(m))
+        continue;
+      const Profile &profile = p.profiles[members[m].profile];
+      for (uint32_t i = 0; i < profile.roleCount; ++i) {
+        const uint32_t role = p.roles[profile.firstRole + i];
+        if (!testBit(set, role))
+          continue;
+        conflict = conflict || (lowest != LATTICE_NO_ID && role != lowest);
+        lowest = minId(lowest, role);
+      }
+    }
+    if (conflict)
+      return lowest;
+  }
+  return LATTICE_NO_ID;
+}
+
+/// The permission byte of a profile (see kDenyShift).
+uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n, uint64_t flags,
+                       uint32_t permission) noexcept {
+  uint8_t byte = 0;
+  for (uint32_t relation = 0; relation < format::kRelationCount; ++relation) {
+    const uint8_t *row = t.section[format::kAllowBits] +
+                         8 * (size_t(permission) * format::kRelationCount + relation) * t.words;
+    for (uint32_t i = 0; i < n && !((byte >> relation) & 1); ++i)
+      if (testBit(row, roles[i]))
+        byte |= uint8_t(1u << relation);
+  }
+  const uint8_t *info =
+      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
+  const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
+  // Entries are sorted by role, the roles too: one merged pass.
+  uint32_t i = 0;
+  for (uint32_t e = format::loadU32(info + format::perm::kSparseBegin); e < end && i < n; ++e) {
+    const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+    const uint32_t role = format::loadU32(g + format::sparse::kRole);
+    while (i < n && roles[i] < role)
+      ++i;
+    if (i == n || roles[i] != role ||
+        !flagsMatch(flags, format::loadU64(g + format::sparse::kRequired),
+                    format::loadU64(g + format::sparse::kForbidden)))
+      continue;
+    byte |=
+        uint8_t(g[format::sparse::kRelationMask] << (g[format::sparse::kDeny] ? kDenyShift : 0));
+  }
+  return byte;
+}
+
+/// The lowest role of `profile` below `bound` with a rule of the wanted effect matching at
+/// `relation`, or `bound`: a dense allow bit, or a sparse entry whose condition holds.
+uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
+                            const Profile &profile, uint32_t permission, uint32_t relation,
+                            bool deny, uint32_t bound) noexcept {
+  const uint32_t *roles = p.roles + profile.firstRole;
+  const uint8_t *row = t.section[format::kAllowBits] +
+                       8 * (size_t(permission) * format::kRelationCount + relation) * t.words;
+  const uint8_t *info =
+      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
+  uint32_t e = format::loadU32(info + format::perm::kSparseBegin);
+  const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
+  auto entry = [&](uint32_t at) {
+    return t.section[format::kSparseRules] + format::sparse::kSize * size_t(at);
+  };
+  for (uint32_t i = 0; i < profile.roleCount && roles[i] < bound; ++i) {
+    const uint32_t role = roles[i];
+    if (!deny && testBit(row, role))
+      return role;
+    while (e < end && format::loadU32(entry(e) + format::sparse::kRole) < role)
+      ++e;
+    for (uint32_t f = e; f < end && format::loadU32(entry(f) + format::sparse::kRole) == role;
+         ++f) {
+      const uint8_t *g = entry(f);
+      if (g[format::sparse::kDeny] == uint8_t(deny) &&
+          ((g[format::sparse::kRelationMask] >> relation) & 1) &&
+          flagsMatch(profile.flags, format::loadU64(g + format::sparse::kRequired),
+                     format::loadU64(g + format::sparse::kForbidden)))
+        return role;
+    }
+  }
+  return bound;
+}
+
+/// The group of the target's tree, or null: the target relates to no other membership.
+const Group *findGroup(const lattice_principal &p, const lattice_node_ref &target) noexcept {
+  const uint32_t byPath = target.path.depth > 0;
+  if (byPath && !target.path.ids)
+    return nullptr;
+  const uint64_t key = byPath ? target.path.ids[0] : target.label.tree;
+  uint32_t lo = 0, hi = p.groupCount;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    const Group &g = p.groups[mid];
+    if (g.byPath == byPath && g.key == key)
+      return &g;
+    if (g.byPath < byPath || (g.byPath == byPath && g.key < key))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return nullptr;
+}
+
+/// The relation of the target to a member of the target's group.
+inline uint32_t relationTo(const Member &m, const Group &g,
+                           const lattice_node_ref &target) noexcept {
+  if (g.byPath)
+    return relationBelowRoot(m.ids, m.depth, target.path.ids, target.path.depth);
+  return relationOfLabels(m.label, target.label);
+}
+
+/// The exclusive outcome over the members of `g` in the target's tree when some of its members
+/// are not (labels that no labelling produces together): the case the group's precomputed
+/// outcome does not cover. Out of line, to keep the hot path's frame small.
+[[gnu::noinline]] uint32_t exclusiveInTree(const lattice_principal &p, const Group &g,
+                                           const lattice_node_ref &target) noexcept {
+  const Member *members = p.members + g.first;
+  return exclusiveRole(*p.table, p, members, g.count, [&](uint32_t m) {
+    return relationTo(members[m], g, target) != LATTICE_REL_NONE;
+  });
+}
+
+/// Who decided, among the members whose byte matches only: the lowest role of the deciding
+/// effect, and the first member it matches through (`relations` caches the first members').
+[[gnu::noinline]] lattice_access_decision decider(const lattice_principal &p, const Group &g,
+                                                  const lattice_node_ref &target,
+                                                  uint32_t permission, bool wantDeny,
+                                                  const uint8_t *relations) noexcept {
+  const Member *members = p.members + g.first;
+  const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
+  const uint32_t shift = wantDeny ? kDenyShift : 0;
+  uint32_t role = LATTICE_NO_ID, membership = LATTICE_NO_ID;
+  // A member whose (profile, relation) an earlier member had cannot decide: the earlier one
+  // found the same lowest role first. Remembered for the first profiles.
+  constexpr uint32_t kRemembered = 8;
+  uint8_t seen[kRemembered] = {};
+  for (uint32_t m = 0; m < g.count; ++m) {
+    const Member &x = members[m];
+    const uint32_t relation =
+        m < kCachedRelations ? uint32_t(relations[m]) : relationTo(x, g, target);
+    if (relation == LATTICE_REL_NONE || !((column[x.profile] >> (shift + relation)) & 1))
+      continue;
+    if (x.profile < kRemembered) {
+      if ((seen[x.profile] >> relation) & 1)
+        continue;
+      seen[x.profile] |= uint8_t(1u << relation);
+    }
+    const uint32_t lowest = lowestMatchingRole(*p.table, p, p.profiles[x.profile], permission,
+                                               relation, wantDeny, role);
+    if (lowest < role) {
+      role = lowest;
+      membership = x.index;
+    }
+  }
+  return decision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED, role,
+                  membership);
+}
+
+/// What one pass over the target's group finds: how many members are in the target's tree,
+/// whether a `require` fails at one of them, and the OR of their bytes shifted to their relation
+/// (bit 0: some member allows, bit kDenyShift: some member denies).
+struct Scan {
+  uint32_t inTree, requireFails, bits;
+};
+
+template <bool ByPath>
+inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
+                 const lattice_node_ref &target, uint8_t *relations) noexcept {
+  Scan s{0, 0, 0};
+  for (uint32_t m = 0; m < count; ++m) {
+    const Member &x = members[m];
+    const uint32_t relation =
+        ByPath ? relationBelowRoot(x.ids, x.depth, target.path.ids, target.path.depth)
+               : relationOfLabels(x.label, target.label);
+    if (m < kCachedRelations)
+      relations[m] = uint8_t(relation);
+    if (ByPath || relation != LATTICE_REL_NONE) { // two paths of one root always relate
+      ++s.inTree;
+      s.requireFails |= x.requireFails;
+      s.bits |= uint32_t(column[x.profile]) >> relation;
+    }
+  }
+  return s;
+}
+
+lattice_access_decision decideAs(const lattice_principal *principal, uint32_t permission,
+                                 const lattice_node_ref &target, uint64_t facts) noexcept {
+  if (!principal)
+    return refuse(LATTICE_REASON_BAD_REQUEST);
+  const lattice_principal &p = *principal;
+  const lattice_table &t = *p.table;
+  if (permission >= t.permissionCount || facts != 0)
+    return refuse(LATTICE_REASON_BAD_REQUEST);
+  const Group *group = findGroup(p, target);
+  if (!group)
+    return refuse(LATTICE_REASON_OTHER_TREE);
+
+  // One pass over the target's tree: each member's relation, its `require`, and its byte.
+  const Member *members = p.members + group->first;
+  const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
+  uint8_t relations[kCachedRelations];
+  const Scan s = group->byPath ? scan<true>(members, group->count, column, target, relations)
+                               : scan<false>(members, group->count, column, target, relations);
+  if (s.inTree == 0)
+    return refuse(LATTICE_REASON_OTHER_TREE);
+  if (p.wrongKind != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
+  const uint32_t exclusive =
+      s.inTree == group->count ? group->exclusive : exclusiveInTree(p, *group, target);
+  if (exclusive != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
+  const uint8_t *info =
+      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
+  if (!(format::loadU64(info + format::perm::kKindMask) & p.kindBit))
+    return refuse(LATTICE_REASON_NOT_APPLICABLE);
+  if (s.requireFails)
+    return refuse(LATTICE_REASON_REQUIREMENT);
+  const bool denied = (s.bits >> kDenyShift) & 1;
+  if (!denied && !(s.bits & 1))
+    return refuse(LATTICE_REASON_NO_ALLOW);
+  return decider(p, *group, target, permission, denied, relations);
+}
+
+/// Scratch space of lattice_principal_new, released together.
+struct Scratch {
+  uint32_t *roles = nullptr;  // each membership's roles, sorted and distinct, at offset[m]
+  uint64_t *offset = nullptr; // count + 1
+  uint32_t *byProfile = nullptr, *byGroup = nullptr, *profileOf = nullptr; // count each
+  ~Scratch() {
+    std::free(roles);
+    std::free(offset);
+    std::free(byProfile);
+    std::free(byGroup);
+    std::free(profileOf);
+  }
+};
+
+/// Bytes needed for `n` items of T, advancing `size` aligned for T; false on overflow.
+template <class T> bool reserve(uint64_t &size, uint64_t n, uint64_t &at) noexcept {
+  size = (size + alignof(T) - 1) / alignof(T) * alignof(T);
+  if (n > (UINT64_MAX / 2 - size) / sizeof(T))
+    return false;
+  at = size;
+  size += n * sizeof(T);
+  return true;
+}
+
+lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t flags,
+                                const lattice_membership *ms, uint32_t count,
+                                lattice_principal **out) noexcept {
+  if (kind >= t.kindCount)
+    return LATTICE_PRINCIPAL_UNKNOWN_KIND;
+  // Each mask holds only flags of its side (FlagInfo), as lattice_decide_access requires.
+  if ((flags & ~t.principalFlags) != 0)
+    return LATTICE_PRINCIPAL_BAD_FLAGS;
+  uint64_t totalRoles = 0, totalIds = 0;
+  for (uint32_t m = 0; m < count; ++m) {
+    const lattice_membership &membership = ms[m];
+    if (!membership.roles && membership.role_count > 0)
+      return LATTICE_PRINCIPAL_NULL_ROLES;
+    for (uint32_t i = 0; i < membership.role_count; ++i)
+      if (membership.roles[i] >= t.roleCount)
+        return LATTICE_PRINCIPAL_UNKNOWN_ROLE;
+    const lattice_node_path &path = membership.node.path;
+    if ((path.depth > 0 && !path.ids) ||
+        (path.depth == 0 && membership.node.label.last < membership.node.label.pre))
+      return LATTICE_PRINCIPAL_BAD_NODE;
+    if ((membership.node_flags & ~t.nodeFlags) != 0)
+      return LATTICE_PRINCIPAL_BAD_NODE_FLAGS;
+    totalRoles += membership.role_count;
+    totalIds += path.depth;
+  }
+  if (totalRoles > SIZE_MAX / 8 || totalIds > SIZE_MAX / 16 || uint64_t(count) + 1 > SIZE_MAX / 16)
+    return LATTICE_PRINCIPAL_TOO_LARGE;
+
+  // Each membership's roles sorted and distinct, then profiles: memberships ordered by (flags,
+  // roles) so that equal ones are adjacent.
+  Scratch s;
+  s.roles = static_cast<uint32_t *>(std::malloc(size_t(totalRoles ? totalRoles : 1) * 4));
+  s.offset = static_cast<uint64_t *>(std::malloc((size_t(count) + 1) * 8));
+  s.byProfile = static_cast<uint32_t *>(std::malloc((size_t(count) + 1) * 4));
+  s.byGroup = static_cast<uint32_t *>(std::malloc((size_t(count) + 1) * 4));
+  s.profileOf = static_cast<uint32_t *>(std::malloc((size_t(count) + 1) * 4));
+  if (!s.roles || !s.offset || !s.byProfile || !s.byGroup || !s.profileOf)
+    return LATTICE_PRINCIPAL_OUT_OF_MEMORY;
+  uint64_t used = 0;
+  uint32_t wrongKind = LATTICE_NO_ID;
+  const uint64_t kindBit = uint64_t(1) << kind;
+  for (uint32_t m = 0; m < count; ++m) {
+    s.offset[m] = used;
+    uint32_t *roles = s.roles + used;
+    const uint32_t n = ms[m].role_count;
+    for (uint32_t i = 0; i < n; ++i) {
+      roles[i] = ms[m].roles[i];
+      if (!(format::loadU64(t.section[format::kRoleInfo] + format::role::kSize * size_t(roles[i])) &
+            kindBit))
+        wrongKind = minId(wrongKind, roles[i]);
+    }
+    heapSort(roles, n, [](uint32_t a, uint32_t b) { return a < b; });
+    uint32_t distinct = 0;
+    for (uint32_t i = 0; i < n; ++i)
+      if (distinct == 0 || roles[distinct - 1] != roles[i])
+        roles[distinct++] = roles[i];
+    used += distinct;
+    s.byProfile[m] = s.byGroup[m] = m;
+  }
+  s.offset[count] = used;
+  auto combinedFlags = [&](uint32_t m) { return flags | ms[m].node_flags; };
+  auto compareProfiles = [&](uint32_t a, uint32_t b) -> int {
+    if (combinedFlags(a) != combinedFlags(b))
+      return combinedFlags(a) < combinedFlags(b) ? -1 : 1;
+    const uint64_t na = s.offset[a + 1] - s.offset[a], nb = s.offset[b + 1] - s.offset[b];
+    if (na != nb)
+      return na < nb ? -1 : 1;
+    for (uint64_t i = 0; i < na; ++i)
+      if (s.roles[s.offset[a] + i] != s.roles[s.offset[b] + i])
+        return s.roles[s.offset[a] + i] < s.roles[s.offset[b] + i] ? -1 : 1;
+    return 0;
+  };
+  heapSort(s.byProfile, count, [&](uint32_t a, uint32_t b) {
+    const int c = compareProfiles(a, b);
+    return c != 0 ? c < 0 : a < b;
+  });
+  uint32_t profiles = 0;
+  uint64_t profileRoles = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t m = s.byProfile[i];
+    if (i == 0 || compareProfiles(s.byProfile[i - 1], m) != 0) {
+      ++profiles;
+      profileRoles += s.offset[m + 1] - s.offset[m];
+    }
+    s.profileOf[m] = profiles - 1;
+  }
+  // Groups: memberships ordered by (encoding, root), then by index.
+  auto groupKey = [&](uint32_t m) {
+    return ms[m].node.path.depth > 0 ? ms[m].node.path.ids[0] : ms[m].node.label.tree;
+  };
+  auto byPath = [&](uint32_t m) { return uint32_t(ms[m].node.path.depth > 0); };
+  auto sameGroup = [&](uint32_t a, uint32_t b) {
+    return byPath(a) == byPath(b) && groupKey(a) == groupKey(b);
+  };
+  heapSort(s.byGroup, count, [&](uint32_t a, uint32_t b) {
+    if (byPath(a) != byPath(b))
+      return byPath(a) < byPath(b);
+    if (groupKey(a) != groupKey(b))
+      return groupKey(a) < groupKey(b);
+    return a < b;
+  });
+  uint32_t groups = 0;
+  for (uint32_t i = 0; i < count; ++i)
+    groups += i == 0 || !sameGroup(s.byGroup[i - 1], s.byGroup[i]);
+
+  // One block, in the order a request reads it: the handle, groups, members, the permission
+  // bytes; then what only the deciding-role search and construction read: profiles, roles, path
+  // ids (a small principal's hot part spans three cache lines).
+  uint64_t size = sizeof(lattice_principal), atGroups, atMembers, atProfiles, atIds, atRoles,
+           atBytes;
+  if (!reserve<Group>(size, groups, atGroups) || !reserve<Member>(size, count, atMembers) ||
+      (profiles != 0 && t.permissionCount > UINT64_MAX / 4 / profiles) ||
+      !reserve<uint8_t>(size, uint64_t(t.permissionCount) * profiles, atBytes) ||
+      !reserve<Profile>(size, profiles, atProfiles) ||
+      !reserve<uint32_t>(size, profileRoles, atRoles) ||
+      !reserve<uint64_t>(size, totalIds, atIds) || uint64_t(size_t(size)) != size)
+    return LATTICE_PRINCIPAL_TOO_LARGE;
+  uint8_t *block = static_cast<uint8_t *>(std::malloc(size_t(size)));
+  if (!block)
+    return LATTICE_PRINCIPAL_OUT_OF_MEMORY;
+  auto *group = reinterpret_cast<Group *>(block + atGroups);
+  auto *member = reinterpret_cast<Member *>(block + atMembers);
+  auto *profile = reinterpret_cast<Profile *>(block + atProfiles);
+  auto *ids = reinterpret_cast<uint64_t *>(block + atIds);
+  auto *roles = reinterpret_cast<uint32_t *>(block + atRoles);
+  uint8_t *bytes = block + atBytes;
+  auto *p = new (block) lattice_principal{&t,       kindBit, kind,   wrongKind, groups, count,
+                                          profiles, group,   member, profile,   roles,  bytes};
+
+  // Profiles, in the order their first membership met them above.
+  uint32_t nextRole = 0;
+  for (uint32_t i = 0, made = 0; i < count; ++i) {
+    const uint32_t m = s.byProfile[i];
+    if (s.profileOf[m] != made)
+      continue;
+    const uint32_t n = uint32_t(s.offset[m + 1] - s.offset[m]);
+    std::memcpy(roles + nextRole, s.roles + s.offset[m], size_t(n) * 4);
+    profile[made++] = {nextRole, n, combinedFlags(m)};
+    nextRole += n;
+  }
+  for (uint32_t perm = 0; perm < t.permissionCount; ++perm)
+    for (uint32_t k = 0; k < profiles; ++k)
+      bytes[size_t(perm) * profiles + k] = permissionByte(
+          t, roles + profile[k].firstRole, profile[k].roleCount, profile[k].flags, perm);
+
+  // Members by group, paths copied, `require` per node; then each group's exclusive outcome.
+  uint64_t nextId = 0;
+  uint32_t g = 0;
+  for (uint32_t i = 0; i < count; ++i) {
+    const uint32_t m = s.byGroup[i];
+    if (i == 0 || !sameGroup(s.byGroup[i - 1], m))
+      group[g++] = {groupKey(m), byPath(m), i, 0, LATTICE_NO_ID};
+    ++group[g - 1].count;
+    const lattice_node_ref &node = ms[m].node;
+    Member &x = member[i];
+    x.ids = nullptr;
+    x.depth = node.path.depth;
+    if (node.path.depth > 0) {
+      std::memcpy(ids + nextId, node.path.ids, size_t(node.path.depth) * 8);
+      x.ids = ids + nextId;
+      nextId += node.path.depth;
+    }
+    x.index = m;
+    x.label = node.label;
+    x.profile = s.profileOf[m];
+    x.requireFails = !requirementsHold(t, kindBit, flags | ms[m].node_flags);
+  }
+  for (uint32_t k = 0; k < groups; ++k)
+    group[k].exclusive = exclusiveRole(t, *p, member + group[k].first, group[k].count,
+                                       [](uint32_t) { return true; });
+  *out = p;
+  return LATTICE_PRINCIPAL_OK;
+}
+
+} // namespace
+
+static_assert(sizeof(lattice_access_decision) == 16 &&
+                  offsetof(lattice_access_decision, reason) == 4 &&
+                  offsetof(lattice_access_decision, deciding_membership) == 12,
+              "returned in two registers, built from two halves");
+
+extern "C" {
+
+lattice_principal_status lattice_principal_new(const lattice_table *table, uint32_t kind,
+                                               uint64_t flags,
+                                               const lattice_membership *memberships,
+                                               uint32_t count, lattice_principal **out) {
+  if (!out)
+    return LATTICE_PRINCIPAL_BAD_ARGUMENT;
+  *out = nullptr;
+  if (!table)
+    return LATTICE_PRINCIPAL_NO_TABLE;
+  if (!memberships && count > 0)
+    return LATTICE_PRINCIPAL_BAD_ARGUMENT;
+  return create(*table, kind, flags, memberships, count, out);
+}
+
+void lattice_principal_free(lattice_principal *principal) {
+  if (!principal)
+    return;
+  principal->~lattice_principal();
+  std::free(principal);
+}
+
+const char *lattice_principal_status_message(lattice_principal_status status) {
+  static const char *const messages[] = {
+      "ok",
+      "no table was given",
+      "a required argument is null (the result pointer, or memberships with a count)",
+      "the kind id is not in the table",
+      "a role id is not in the table",
+      "a membership has no role array but a role count",
+      "a membership's node is malformed (a path without ids, or a label with last < pre)",
+      "the principal's flags set a bit beyond the table's flags",
+      "a membership's node flags set a bit beyond the table's flags",
+      "the principal is too large",
+      "out of memory"};
+  const auto index = static_cast<unsigned>(status);
+  return index < sizeof messages / sizeof *messages ? messages[index] : "unknown principal status";
+}
+
+lattice_access_decision lattice_decide_as(const lattice_principal *principal, uint32_t permission,
+                                          lattice_node_ref target, uint64_t facts) {
+  return decideAs(principal, permission, target, facts);
+}
+
+} // extern "C"
