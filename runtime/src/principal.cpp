@@ -61,10 +61,6 @@ lattice_access_decision refuse(lattice_reason reason, uint32_t role = LATTICE_NO
   return decision(reason, role, LATTICE_NO_ID);
 }
 
-uint64_t lowFlagBits(uint32_t n) noexcept {
-  return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1;
-}
-
 /// In-place heap sort of `n` items by `less` (a strict total order): no recursion, no allocation.
 template <class T, class Less> void heapSort(T *items, size_t n, Less less) noexcept {
   auto siftDown = [&](size_t root, size_t end) {
@@ -592,8 +588,8 @@ const char *lattice_principal_status_message(lattice_principal_status status) {
       "a role id is not in the table",
       "a membership has no role array but a role count",
       "a membership's node is malformed (a path without ids, or a label with last < pre)",
-      "the principal's flags set a bit beyond the table's flags",
-      "a membership's node flags set a bit beyond the table's flags",
+      "the principal's flags set a bit that is not a principal flag (a node flag, or none)",
+      "a membership's node flags set a bit that is not a node flag (a principal flag, or none)",
       "the principal is too large",
       "out of memory"};
   const auto index = static_cast<unsigned>(status);
