@@ -1,0 +1,266 @@
+// lattice_binding.hpp - what the Python, Node and Java bindings share: names resolved per table
+// (an unknown name is an error, never an id), node paths of numbers or strings, principals.
+#pragma once
+
+#include "lattice/lattice.hpp"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace lattice::binding {
+
+/// The name categories of a table, as words for messages and error fields.
+enum class Category { Kind, Role, Permission, Flag };
+
+inline const char *categoryName(Category c) noexcept {
+  switch (c) {
+  case Category::Kind:
+    return "kind";
+  case Category::Role:
+    return "role";
+  case Category::Permission:
+    return "permission";
+  case Category::Flag:
+    return "flag";
+  }
+  return "name";
+}
+
+/// The lattice_reason numbers as the words docs/runtime.md uses.
+inline const char *reasonName(uint32_t reason) noexcept {
+  static const char *const names[] = {
+      "allowed",           "denied_by_rule", "no_allow",       "bad_request", "other_tree",
+      "role_not_for_kind", "exclusive",      "not_applicable", "requirement", "no_table"};
+  return reason < sizeof names / sizeof names[0] ? names[reason] : "unknown";
+}
+
+/// The lattice_load_status numbers as words (the message comes from the runtime).
+inline const char *loadStatusName(uint32_t status) noexcept {
+  static const char *const names[] = {"ok",         "io_error",     "too_small",  "bad_magic",
+                                      "bad_version", "bad_size",     "bad_checksum",
+                                      "bad_layout", "out_of_memory", "not_a_file", "too_large"};
+  return status < sizeof names / sizeof names[0] ? names[status] : "unknown";
+}
+
+/// Relations in the words of the language (docs/language.md, "Relations").
+inline const char *relationName(uint32_t relation) noexcept {
+  static const char *const names[] = {"self", "descendants", "ancestors", "elsewhere", "none"};
+  return relation < 5 ? names[relation] : "none";
+}
+
+/// A name the table does not have (or a flag that cannot be passed). Bindings turn it into their
+/// language's error, carrying the category and the name.
+class UnknownName : public std::runtime_error {
+public:
+  UnknownName(Category category, std::string name, std::string_view policy)
+      : std::runtime_error("unknown " + std::string(categoryName(category)) + " `" + name +
+                           "` in policy `" + std::string(policy) + "`"),
+        category(category), name(std::move(name)) {}
+  Category category;
+  std::string name;
+};
+
+/// A request the binding refuses before the runtime sees it (a bad path segment, a bad relation
+/// word): the language's argument error.
+class InvalidArgument : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+inline uint32_t resolve(const Table &table, Category category, std::string_view name) {
+  uint32_t id = LATTICE_NO_ID;
+  switch (category) {
+  case Category::Kind:
+    id = table.kindId(name);
+    break;
+  case Category::Role:
+    id = table.roleId(name);
+    break;
+  case Category::Permission:
+    id = table.permissionId(name);
+    break;
+  case Category::Flag:
+    id = table.flagId(name);
+    break;
+  }
+  if (id == LATTICE_NO_ID)
+    throw UnknownName(category, std::string(name), table.policyName());
+  return id;
+}
+
+/// The bit of a flag in a 64-bit flag word; a flag id beyond 63 cannot be passed at all.
+inline uint64_t flagBit(const Table &table, std::string_view name) {
+  uint32_t id = resolve(table, Category::Flag, name);
+  if (id >= 64)
+    throw InvalidArgument("flag `" + std::string(name) + "` has id " + std::to_string(id) +
+                          ", beyond the 64 flags a request carries");
+  return uint64_t(1) << id;
+}
+
+/// Path segments: hosts name nodes by their own ids, numbers or strings. Numbers must be in
+/// [0, 2^63) and pass through unchanged; strings are interned to ids from 2^63 up, so a string
+/// never equals a number (the node "7" is not the node 7). Only equality of segments matters to
+/// the relation of two paths, so per-principal interning is exact.
+class PathInterner {
+public:
+  static constexpr uint64_t kFirstStringId = uint64_t(1) << 63;
+
+  static uint64_t number(int64_t value) {
+    if (value < 0)
+      throw InvalidArgument("a node id must be a non-negative integer below 2^63, not " +
+                            std::to_string(value));
+    return uint64_t(value);
+  }
+  static uint64_t number(uint64_t value) {
+    if (value >= kFirstStringId)
+      throw InvalidArgument("a node id must be a non-negative integer below 2^63, not " +
+                            std::to_string(value));
+    return value;
+  }
+  /// Interns a string of a membership's node.
+  uint64_t intern(std::string_view text) {
+    auto [it, added] = ids.try_emplace(std::string(text), kFirstStringId + ids.size());
+    return it->second;
+  }
+  /// A string of a target: its interned id, or one id no membership node uses (a target segment
+  /// is only ever compared with membership segments).
+  uint64_t lookup(std::string_view text) const {
+    auto it = ids.find(std::string(text));
+    return it == ids.end() ? kFirstStringId + ids.size() : it->second;
+  }
+
+private:
+  std::unordered_map<std::string, uint64_t> ids;
+};
+
+/// A principal resolved against one table: its ids and paths, in storage it owns. Built once,
+/// decided many times; it keeps no pointer to the names it was built from. The binding object
+/// that owns it also keeps its table alive, so its ids are only ever used with that table.
+class Principal {
+public:
+  explicit Principal(const Table &table) : table(&table) {}
+  Principal(const Principal &) = delete;
+  Principal &operator=(const Principal &) = delete;
+
+  void setKind(std::string_view name) { kind = resolve(*table, Category::Kind, name); }
+  void addFlag(std::string_view name) { flags |= flagBit(*table, name); }
+
+  /// Starts a membership; the calls below fill in the last one started.
+  void beginMembership() { parts.push_back(Part{pathIds.size(), 0, roleIds.size(), 0, 0}); }
+  void addNodeNumber(int64_t id) { pushSegment(PathInterner::number(id)); }
+  void addNodeNumber(uint64_t id) { pushSegment(PathInterner::number(id)); }
+  void addNodeString(std::string_view id) { pushSegment(interner.intern(id)); }
+  void addRole(std::string_view name) {
+    roleIds.push_back(resolve(*table, Category::Role, name));
+    ++last().roleCount;
+  }
+  void addNodeFlag(std::string_view name) { last().nodeFlags |= flagBit(*table, name); }
+
+  /// Fixes the memberships' pointers into the id storage; call once after the last membership.
+  void finish() {
+    memberships.clear();
+    for (const Part &p : parts) {
+      if (p.pathLength == 0)
+        throw InvalidArgument("a membership needs a node: a path of at least one id");
+      lattice_membership m{};
+      m.node.path.ids = pathIds.data() + p.pathStart;
+      m.node.path.depth = uint32_t(p.pathLength);
+      m.roles = roleIds.data() + p.roleStart;
+      m.role_count = uint32_t(p.roleCount);
+      m.node_flags = p.nodeFlags;
+      memberships.push_back(m);
+    }
+  }
+
+  /// A target path, built per request with this principal's interned strings.
+  class Target {
+  public:
+    explicit Target(const Principal &principal) : principal(principal) {}
+    void addNumber(int64_t id) { ids.push_back(PathInterner::number(id)); }
+    void addNumber(uint64_t id) { ids.push_back(PathInterner::number(id)); }
+    void addString(std::string_view id) { ids.push_back(principal.interner.lookup(id)); }
+    lattice_node_ref ref() const {
+      if (ids.empty())
+        throw InvalidArgument("a target needs a node: a path of at least one id");
+      lattice_node_ref r{};
+      r.path.ids = ids.data();
+      r.path.depth = uint32_t(ids.size());
+      return r;
+    }
+
+  private:
+    const Principal &principal;
+    std::vector<uint64_t> ids;
+  };
+
+  AccessDecision decide(uint32_t permission, const Target &target) const {
+    lattice_access_request r{};
+    r.kind = kind;
+    r.flags = flags;
+    r.memberships = memberships.data();
+    r.membership_count = uint32_t(memberships.size());
+    r.permission = permission;
+    r.target = target.ref();
+    return table->decideAccess(r);
+  }
+  AccessDecision decide(std::string_view permission, const Target &target) const {
+    return decide(resolve(*table, Category::Permission, permission), target);
+  }
+
+  const Table &owner() const noexcept { return *table; }
+
+private:
+  struct Part {
+    size_t pathStart, pathLength, roleStart, roleCount;
+    uint64_t nodeFlags;
+  };
+  Part &last() {
+    if (parts.empty())
+      throw InvalidArgument("beginMembership was not called");
+    return parts.back();
+  }
+  void pushSegment(uint64_t id) {
+    pathIds.push_back(id);
+    ++last().pathLength;
+  }
+
+  const Table *table;
+  uint32_t kind = LATTICE_NO_ID;
+  uint64_t flags = 0;
+  std::vector<Part> parts;
+  std::vector<uint64_t> pathIds;
+  std::vector<uint32_t> roleIds;
+  std::vector<lattice_membership> memberships;
+  PathInterner interner;
+};
+
+/// The single-node decision (lattice_decide) by names and a relation word.
+inline lattice_relation relationFromName(std::string_view word) {
+  for (uint32_t r = 0; r < 5; ++r)
+    if (word == relationName(r))
+      return lattice_relation(r);
+  throw InvalidArgument("unknown relation `" + std::string(word) +
+                        "`: expected self, descendants, ancestors, elsewhere or none");
+}
+
+/// Names of a category in id order (for listing a table's vocabulary).
+inline std::vector<std::string_view> names(const Table &table, Category category) {
+  std::vector<std::string_view> out;
+  uint32_t n = category == Category::Kind         ? table.kindCount()
+               : category == Category::Role       ? table.roleCount()
+               : category == Category::Permission ? table.permissionCount()
+                                                  : table.flagCount();
+  out.reserve(n);
+  for (uint32_t i = 0; i < n; ++i)
+    out.push_back(category == Category::Kind         ? table.kindName(i)
+                  : category == Category::Role       ? table.roleName(i)
+                  : category == Category::Permission ? table.permissionName(i)
+                                                     : table.flagName(i));
+  return out;
+}
+
+} // namespace lattice::binding

@@ -1,0 +1,139 @@
+// Principal.java - a principal resolved against one table: built once, decided many times.
+package invalid.example.lattice;
+
+import java.lang.ref.Cleaner;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A principal (kind, flags, memberships) resolved against one Table. It keeps that table
+ * reachable and is only ever decided against it; build principals again after a reload. Safe to
+ * share between threads. Freed by {@link #close} or, once unreachable, by a Cleaner.
+ */
+public final class Principal implements AutoCloseable {
+  /** The most memberships a principal may have: the deciding index is packed in 23 bits. */
+  public static final int MAX_MEMBERSHIPS = (1 << 23) - 2;
+  private static final long FIRST_STRING_ID = Long.MIN_VALUE; // 2^63 as an unsigned id
+
+  private final Table table;
+  private final Handle handle;
+  private final Cleaner.Cleanable cleanable;
+  private final Map<String, Long> strings = new HashMap<>(); // string path segments interned
+
+  static final class Handle implements Runnable {
+    volatile long address;
+
+    Handle(long address) {
+      this.address = address;
+    }
+
+    @Override
+    public void run() {
+      long a = address;
+      address = 0;
+      if (a != 0) {
+        nativeFree(a);
+      }
+    }
+  }
+
+  Principal(Table table, String kind, List<String> flags, List<Membership> memberships) {
+    this.table = table;
+    if (memberships.size() > MAX_MEMBERSHIPS) {
+      throw new IllegalArgumentException("more than " + MAX_MEMBERSHIPS + " memberships");
+    }
+    int k = table.id(Table.KIND, kind);
+    long mask = table.flagMask(flags);
+    int n = memberships.size();
+    int[] layout = new int[4 * n];
+    long[] nodeFlags = new long[n];
+    int pathTotal = 0;
+    int roleTotal = 0;
+    for (Membership m : memberships) {
+      if (Objects.requireNonNull(m.node(), "a membership's node").depth() == 0) {
+        throw new IllegalArgumentException("a membership needs a node: a path of at least one id");
+      }
+      pathTotal += m.node().depth();
+      roleTotal += m.roles().size();
+    }
+    long[] pathIds = new long[pathTotal];
+    int[] roleIds = new int[roleTotal];
+    int path = 0;
+    int role = 0;
+    for (int i = 0; i < n; ++i) {
+      Membership m = memberships.get(i);
+      layout[4 * i] = path;
+      layout[4 * i + 1] = m.node().depth();
+      layout[4 * i + 2] = role;
+      layout[4 * i + 3] = m.roles().size();
+      for (int j = 0; j < m.node().depth(); ++j) {
+        pathIds[path++] = segment(m.node(), j, true);
+      }
+      for (String r : m.roles()) {
+        roleIds[role++] = table.id(Table.ROLE, r);
+      }
+      nodeFlags[i] = table.flagMask(m.nodeFlags());
+    }
+    long address = nativeNew(k, mask, layout, nodeFlags, pathIds, roleIds);
+    if (address == 0) {
+      throw new OutOfMemoryError("cannot allocate a native principal");
+    }
+    handle = new Handle(address);
+    cleanable = Table.CLEANER.register(this, handle);
+  }
+
+  /** The table this principal was resolved against. */
+  public Table table() {
+    return table;
+  }
+
+  /** Decides this principal's request for permission on the target node. */
+  public Decision decide(String permission, NodePath target) {
+    int p = table.id(Table.PERMISSION, permission);
+    if (target.depth() == 0) {
+      throw new IllegalArgumentException("a target needs a node: a path of at least one id");
+    }
+    long[] ids = target.keys == null ? target.ids : new long[target.depth()];
+    if (target.keys != null) {
+      for (int i = 0; i < ids.length; ++i) {
+        ids[i] = segment(target, i, false);
+      }
+    }
+    long packed = nativeDecide(table.address(), handle.address, p, ids);
+    java.lang.ref.Reference.reachabilityFence(this);
+    return table.decision(packed);
+  }
+
+  @Override
+  public void close() {
+    cleanable.clean();
+  }
+
+  // Numbers as they are; strings interned from 2^63 up for memberships, looked up for a target
+  // (a string no membership uses gets an id no membership uses).
+  private long segment(NodePath path, int i, boolean intern) {
+    String key = path.keys == null ? null : path.keys[i];
+    if (key == null) {
+      return path.ids[i];
+    }
+    Long id = strings.get(key);
+    if (id != null) {
+      return id;
+    }
+    long next = FIRST_STRING_ID + strings.size();
+    if (intern) {
+      strings.put(key, next);
+    }
+    return next;
+  }
+
+  private static native long nativeNew(int kind, long flags, int[] layout, long[] nodeFlags,
+      long[] pathIds, int[] roleIds);
+
+  private static native void nativeFree(long principal);
+
+  private static native long nativeDecide(long table, long principal, int permission,
+      long[] target);
+}

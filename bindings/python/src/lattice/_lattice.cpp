@@ -1,0 +1,275 @@
+// _lattice.cpp - the Python extension (pybind11) over the runtime's C API: tables, principals and
+// decisions by name. lattice/__init__.py is the public module; names are resolved per table.
+#include "lattice_binding.hpp"
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace py = pybind11;
+using lattice::binding::Category;
+
+namespace {
+
+// The module's error classes, created in PYBIND11_MODULE (subclasses of lattice.Error). Handles,
+// not objects: the module holds the references, and nothing is released at interpreter exit.
+py::handle errorType, loadErrorType, unknownNameType;
+
+[[noreturn]] void throwLoadError(lattice_load_status status, const std::string &what) {
+  std::string message = what + ": " + lattice_load_status_message(status);
+  py::object error = loadErrorType(message);
+  error.attr("status") = lattice::binding::loadStatusName(status);
+  error.attr("code") = uint32_t(status);
+  PyErr_SetObject(loadErrorType.ptr(), error.ptr());
+  throw py::error_already_set();
+}
+
+// A loaded table and, for tables loaded from bytes, the copy of the bytes it reads.
+struct PyTable {
+  std::unique_ptr<std::string> bytes;
+  std::optional<lattice::Table> table;
+  const lattice::Table &get() const { return *table; }
+};
+
+struct PyDecision {
+  bool allowed;
+  std::string reason;
+  std::optional<std::string> decidingRole;
+  std::optional<uint32_t> decidingMembership;
+};
+
+PyDecision toPy(const lattice::Table &table, const lattice::AccessDecision &d) {
+  PyDecision out{d.allowed, lattice::binding::reasonName(d.reason), std::nullopt, std::nullopt};
+  if (d.decidingRole != LATTICE_NO_ID)
+    out.decidingRole = std::string(table.roleName(d.decidingRole));
+  if (d.decidingMembership != LATTICE_NO_ID)
+    out.decidingMembership = d.decidingMembership;
+  return out;
+}
+
+// One segment of a node path: a non-negative int or a str.
+template <typename Add, typename AddString> void addSegment(py::handle s, Add add, AddString str) {
+  if (py::isinstance<py::str>(s)) {
+    str(s.cast<std::string>());
+    return;
+  }
+  if (py::isinstance<py::bool_>(s) || !py::isinstance<py::int_>(s))
+    throw py::type_error("a node path segment must be an int or a str, not " +
+                         std::string(py::str(s.get_type().attr("__name__"))));
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(s.ptr(), &overflow);
+  if (overflow != 0 || v < 0)
+    throw lattice::binding::InvalidArgument(
+        "a node id must be a non-negative integer below 2^63, not " + std::string(py::str(s)));
+  add(int64_t(v));
+}
+
+py::sequence asSequence(py::handle h, const char *what) {
+  if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || !py::isinstance<py::sequence>(h))
+    throw py::type_error(std::string(what) + " must be a list or tuple");
+  return py::reinterpret_borrow<py::sequence>(h);
+}
+
+// A principal of one table; keeps its table object alive (Python reference) so its ids are
+// never used with another table.
+struct PyPrincipal {
+  py::object owner; // the Table
+  std::unique_ptr<lattice::binding::Principal> principal;
+};
+
+std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::Table &table,
+                                                            const std::string &kind,
+                                                            py::handle memberships,
+                                                            py::handle flags) {
+  auto p = std::make_unique<lattice::binding::Principal>(table);
+  p->setKind(kind);
+  for (py::handle f : asSequence(flags, "flags"))
+    p->addFlag(f.cast<std::string>());
+  for (py::handle m : asSequence(memberships, "memberships")) {
+    // A lattice.Membership, or any (node, roles[, node_flags]) sequence.
+    py::sequence parts = asSequence(m, "a membership");
+    if (parts.size() < 2 || parts.size() > 3)
+      throw py::type_error("a membership is (node, roles) or (node, roles, node_flags)");
+    p->beginMembership();
+    for (py::handle s : asSequence(parts[0], "a membership's node"))
+      addSegment(
+          s, [&](int64_t v) { p->addNodeNumber(v); },
+          [&](const std::string &v) { p->addNodeString(v); });
+    for (py::handle r : asSequence(parts[1], "a membership's roles"))
+      p->addRole(r.cast<std::string>());
+    if (parts.size() == 3)
+      for (py::handle f : asSequence(parts[2], "a membership's node_flags"))
+        p->addNodeFlag(f.cast<std::string>());
+  }
+  p->finish();
+  return p;
+}
+
+PyDecision decideAs(const lattice::binding::Principal &p, const std::string &permission,
+                    py::handle target) {
+  lattice::binding::Principal::Target t(p);
+  for (py::handle s : asSequence(target, "target"))
+    addSegment(
+        s, [&](int64_t v) { t.addNumber(v); }, [&](const std::string &v) { t.addString(v); });
+  return toPy(p.owner(), p.decide(permission, t));
+}
+
+py::tuple namesOf(const PyTable &t, Category c) {
+  auto names = lattice::binding::names(t.get(), c);
+  py::tuple out(names.size());
+  for (size_t i = 0; i < names.size(); ++i)
+    out[i] = py::str(names[i].data(), names[i].size());
+  return out;
+}
+
+} // namespace
+
+PYBIND11_MODULE(_lattice, m) {
+  m.doc() = "Lattice runtime binding: load compiled tables, decide requests by name";
+
+  errorType = PyErr_NewException("lattice.Error", PyExc_Exception, nullptr);
+  loadErrorType = PyErr_NewException("lattice.LoadError", errorType.ptr(), nullptr);
+  py::tuple unknownBases = py::make_tuple(errorType, py::handle(PyExc_LookupError));
+  unknownNameType = PyErr_NewException("lattice.UnknownNameError", unknownBases.ptr(), nullptr);
+  if (!errorType || !loadErrorType || !unknownNameType)
+    throw py::error_already_set();
+  m.attr("Error") = errorType;
+  m.attr("LoadError") = loadErrorType;
+  m.attr("UnknownNameError") = unknownNameType;
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p)
+        std::rethrow_exception(p);
+    } catch (const lattice::binding::UnknownName &e) {
+      py::object error = unknownNameType(e.what());
+      error.attr("category") = lattice::binding::categoryName(e.category);
+      error.attr("name") = e.name;
+      PyErr_SetObject(unknownNameType.ptr(), error.ptr());
+    } catch (const lattice::binding::InvalidArgument &e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  py::class_<PyDecision>(m, "Decision", "The outcome of a request")
+      .def_readonly("allowed", &PyDecision::allowed)
+      .def_readonly("reason", &PyDecision::reason, "why: allowed, denied_by_rule, no_allow, ...")
+      .def_readonly("deciding_role", &PyDecision::decidingRole,
+                    "the role that allowed or denied, or None")
+      .def_readonly("deciding_membership", &PyDecision::decidingMembership,
+                    "index of the membership the deciding role was held through, or None")
+      .def("__bool__", [](const PyDecision &d) { return d.allowed; })
+      .def("__repr__", [](const PyDecision &d) {
+        std::string s = "Decision(allowed=" + std::string(d.allowed ? "True" : "False") +
+                        ", reason='" + d.reason + "'";
+        if (d.decidingRole)
+          s += ", deciding_role='" + *d.decidingRole + "'";
+        if (d.decidingMembership)
+          s += ", deciding_membership=" + std::to_string(*d.decidingMembership);
+        return s + ")";
+      });
+
+  py::class_<PyTable>(m, "Table", "A loaded, immutable decision table")
+      .def_static(
+          "load_file",
+          [](const std::string &path, std::optional<size_t> maxBytes) {
+            auto t = std::make_unique<PyTable>();
+            lattice_load_status status = LATTICE_LOAD_OK;
+            t->table = lattice::Table::loadFile(
+                path.c_str(), &status, maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES));
+            if (!t->table)
+              throwLoadError(status, "cannot load table `" + path + "`");
+            return t;
+          },
+          py::arg("path"), py::arg("max_bytes") = py::none(),
+          "Reads and validates a table file; raises LoadError")
+      .def_static(
+          "from_bytes",
+          [](py::buffer data) {
+            py::buffer_info info = data.request();
+            auto t = std::make_unique<PyTable>();
+            t->bytes = std::make_unique<std::string>(static_cast<const char *>(info.ptr),
+                                                     size_t(info.size * info.itemsize));
+            lattice_load_status status = LATTICE_LOAD_OK;
+            t->table = lattice::Table::load(t->bytes->data(), t->bytes->size(), &status);
+            if (!t->table)
+              throwLoadError(status, "cannot load table from bytes");
+            return t;
+          },
+          py::arg("data"), "Validates a copy of table bytes; raises LoadError")
+      .def_property_readonly("policy_name",
+                             [](const PyTable &t) { return std::string(t.get().policyName()); })
+      .def_property_readonly("kinds", [](const PyTable &t) { return namesOf(t, Category::Kind); })
+      .def_property_readonly("roles", [](const PyTable &t) { return namesOf(t, Category::Role); })
+      .def_property_readonly("permissions",
+                             [](const PyTable &t) { return namesOf(t, Category::Permission); })
+      .def_property_readonly("flags", [](const PyTable &t) { return namesOf(t, Category::Flag); })
+      .def(
+          "principal",
+          [](py::object self, const std::string &kind, py::handle memberships, py::handle flags) {
+            PyPrincipal p{self, buildPrincipal(self.cast<const PyTable &>().get(), kind,
+                                               memberships, flags)};
+            return p;
+          },
+          py::kw_only(), py::arg("kind"), py::arg("memberships"),
+          py::arg("flags") = py::tuple(),
+          "A principal resolved against this table, to decide many requests")
+      .def(
+          "decide",
+          [](const PyTable &self, const std::string &kind, py::handle memberships,
+             const std::string &permission, py::handle target, py::handle flags) {
+            auto p = buildPrincipal(self.get(), kind, memberships, flags);
+            return decideAs(*p, permission, target);
+          },
+          py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("permission"),
+          py::arg("target"), py::arg("flags") = py::tuple(),
+          "Decides one request of a principal with memberships")
+      .def(
+          "decide_at",
+          [](const PyTable &self, const std::string &kind, py::handle roles,
+             const std::string &permission, const std::string &relation, py::handle flags) {
+            const lattice::Table &t = self.get();
+            std::vector<uint32_t> ids;
+            for (py::handle r : asSequence(roles, "roles"))
+              ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
+            uint64_t mask = 0;
+            for (py::handle f : asSequence(flags, "flags"))
+              mask |= lattice::binding::flagBit(t, f.cast<std::string>());
+            lattice::Decision d =
+                t.decide(lattice::binding::resolve(t, Category::Kind, kind), ids.data(),
+                         ids.size(), lattice::binding::resolve(t, Category::Permission, permission),
+                         lattice::binding::relationFromName(relation), mask);
+            return toPy(t, lattice::AccessDecision(lattice_access_decision{
+                               d.allowed, d.reason, d.decidingRole, LATTICE_NO_ID}));
+          },
+          py::kw_only(), py::arg("kind"), py::arg("roles"), py::arg("permission"),
+          py::arg("relation") = "self", py::arg("flags") = py::tuple(),
+          "Decides for roles held at one node, given the relation of the target to it")
+      .def(
+          "can_assign",
+          [](const PyTable &self, py::handle roles, const std::string &target) {
+            const lattice::Table &t = self.get();
+            std::vector<uint32_t> ids;
+            for (py::handle r : asSequence(roles, "roles"))
+              ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
+            return t.canAssign(ids.data(), ids.size(),
+                               lattice::binding::resolve(t, Category::Role, target));
+          },
+          py::arg("roles"), py::arg("target"),
+          "Whether a principal holding `roles` may assign the role `target`")
+      .def("__repr__", [](const PyTable &t) {
+        return "<lattice.Table policy='" + std::string(t.get().policyName()) + "'>";
+      });
+
+  py::class_<PyPrincipal>(m, "Principal", "A principal resolved against one table")
+      .def_property_readonly("table", [](const PyPrincipal &p) { return p.owner; })
+      .def(
+          "decide",
+          [](const PyPrincipal &p, const std::string &permission, py::handle target) {
+            return decideAs(*p.principal, permission, target);
+          },
+          py::arg("permission"), py::arg("target"), "Decides one request of this principal");
+}
