@@ -199,16 +199,12 @@ func (t *Table) DecideAt(kind string, roles []string, permission string, relatio
 	if relation > RelationNone {
 		return denied, &InvalidRequestError{"unknown relation " + relation.String()}
 	}
-	var r C.lattice_request
-	r.kind = C.uint32_t(k)
+	var rolesPtr *C.uint32_t
 	if len(ids) > 0 {
-		r.roles = &ids[0]
+		rolesPtr = &ids[0]
 	}
-	r.role_count = C.uint32_t(len(ids))
-	r.permission = C.uint32_t(perm)
-	r.relation = C.uint32_t(relation)
-	r.flags = C.uint64_t(mask)
-	d := C.lattice_decide(t.handle, &r)
+	d := C.lattice_go_decide_at(t.handle, C.uint32_t(k), rolesPtr, C.uint32_t(len(ids)),
+		C.uint32_t(perm), C.uint32_t(relation), C.uint64_t(mask))
 	runtime.KeepAlive(t)
 	return t.decision(C.lattice_access_decision{allowed: d.allowed, reason: d.reason,
 		deciding_role: d.deciding_role, deciding_membership: C.LATTICE_NO_ID}), nil

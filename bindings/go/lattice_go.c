@@ -1,5 +1,5 @@
 /* lattice_go.c - the Go binding's C helper (lattice_go.h): one lattice_decide_access call from
- * flat arrays. */
+ * flat arrays, and one lattice_decide call. */
 #include "lattice_go.h"
 
 #include <stdlib.h>
@@ -38,4 +38,18 @@ lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t k
   if (m != stack)
     free(m);
   return d;
+}
+
+lattice_decision lattice_go_decide_at(const lattice_table *table, uint32_t kind,
+                                      const uint32_t *roles, uint32_t role_count,
+                                      uint32_t permission, uint32_t relation, uint64_t flags) {
+  lattice_request r;
+  memset(&r, 0, sizeof r);
+  r.kind = kind;
+  r.roles = roles;
+  r.role_count = role_count;
+  r.permission = permission;
+  r.relation = relation;
+  r.flags = flags;
+  return lattice_decide(table, &r);
 }

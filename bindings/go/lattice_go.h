@@ -13,4 +13,9 @@ lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t k
                                           const uint32_t *role_ids, uint32_t permission,
                                           const uint64_t *target, uint32_t depth);
 
+/* lattice_decide for roles held at one node, the request built here (it holds a pointer). */
+lattice_decision lattice_go_decide_at(const lattice_table *table, uint32_t kind,
+                                      const uint32_t *roles, uint32_t role_count,
+                                      uint32_t permission, uint32_t relation, uint64_t flags);
+
 #endif

@@ -138,7 +138,7 @@ func TestAllowAndDenyByRelation(t *testing.T) {
 
 func TestDecidingMembershipAndFlags(t *testing.T) {
 	table := load(t, v1Path)
-	two := []lattice.Membership{{Node: lattice.IDs(1, 11), Roles: []string{"driver"}},
+	two := []lattice.Membership{{Node: lattice.IDs(1, 11), Roles: []string{"account_station_admin"}},
 		{Node: lattice.IDs(1, 10), Roles: []string{"account_admin"}}}
 	d := decide(t, table, lattice.Request{Kind: "account_user", Memberships: two,
 		Permission: "station.view", Target: lattice.IDs(1, 10)})
@@ -288,7 +288,7 @@ func TestCorruptTablesFailClosed(t *testing.T) {
 		bytes  []byte
 		status string
 	}{{data[:len(data)/2], "bad_size"}, {flipped, "bad_checksum"}, {data[:10], "too_small"},
-		{[]byte(strings.Repeat("not a table", 10)), "bad_magic"}} {
+		{[]byte(strings.Repeat("not a table", 100)), "bad_magic"}} {
 		table, err := lattice.Load(c.bytes)
 		var loadErr *lattice.LoadError
 		if table != nil || !errors.As(err, &loadErr) || loadErr.Status.String() != c.status {

@@ -61,7 +61,7 @@ test('allows and denies by the relation of each membership', () => {
 });
 
 test('the deciding membership, principal flags and node flags', () => {
-  const two = [{ node: [1, 11], roles: ['driver'] }, { node: [1, 10], roles: ['account_admin'] }];
+  const two = [{ node: [1, 11], roles: ['account_station_admin'] }, { node: [1, 10], roles: ['account_admin'] }];
   const d = table.decide(request({ memberships: two }));
   assert.equal(d.allowed, true);
   assert.equal(d.decidingMembership, 1);
@@ -131,7 +131,7 @@ test('bad paths and misused objects are refused', () => {
   assert.throws(() => table.decide(request({ memberships: [{ node: [], roles: ['account_admin'] }] })),
                 /needs a node/);
   const p = table.principal({ kind: 'account_user', memberships: adminAtAccount });
-  assert.throws(() => Table.prototype.decide.call(p, request()), /not a lattice Table/);
+  assert.throws(() => Table.prototype.decide.call(p, request()), TypeError);
   assert.throws(() => new lattice.Principal(p, { kind: 'account_user', memberships: [] }),
                 /needs a lattice Table/);
   assert.throws(() => new Table(), TypeError);
@@ -142,7 +142,7 @@ test('corrupt tables fail closed', () => {
   const flipped = Buffer.from(data);
   flipped[data.length >> 1] ^= 1;
   const cases = [[data.subarray(0, data.length >> 1), 'bad_size'], [flipped, 'bad_checksum'],
-                 [data.subarray(0, 10), 'too_small'], [Buffer.from('not a table'.repeat(10)), 'bad_magic']];
+                 [data.subarray(0, 10), 'too_small'], [Buffer.from('not a table'.repeat(100)), 'bad_magic']];
   for (const [bytes, status] of cases) {
     assert.throws(() => Table.fromBuffer(bytes), (e) => e instanceof LoadError && e.status === status);
     const file = path.join(work, `${status}.ltab`);
