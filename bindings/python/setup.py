@@ -10,7 +10,9 @@ from setuptools import setup
 here = os.path.dirname(os.path.abspath(__file__))
 source = os.environ.get("LATTICE_SOURCE", os.path.join(here, "..", ".."))
 runtime = os.path.join(source, "runtime")
-sources = ["src/lattice/_lattice.cpp"] + sorted(glob.glob(os.path.join(runtime, "src", "*.cpp")))
+# setuptools takes sources relative to this folder only.
+sources = ["src/lattice/_lattice.cpp"] + sorted(
+    os.path.relpath(p, here) for p in glob.glob(os.path.join(runtime, "src", "*.cpp")))
 if len(sources) == 1:
     raise SystemExit("no runtime sources under %s: set LATTICE_SOURCE to the Lattice tree" % runtime)
 
