@@ -40,9 +40,9 @@ inline const char *reasonName(uint32_t reason) noexcept {
 
 /// The lattice_load_status numbers as words (the message comes from the runtime).
 inline const char *loadStatusName(uint32_t status) noexcept {
-  static const char *const names[] = {"ok",         "io_error",     "too_small",  "bad_magic",
-                                      "bad_version", "bad_size",     "bad_checksum",
-                                      "bad_layout", "out_of_memory", "not_a_file", "too_large"};
+  static const char *const names[] = {
+      "ok",           "io_error",   "too_small",     "bad_magic",  "bad_version", "bad_size",
+      "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large"};
   return status < sizeof names / sizeof names[0] ? names[status] : "unknown";
 }
 

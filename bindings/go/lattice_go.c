@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t kind,
-                                          uint64_t flags, uint32_t count, const uint32_t *layout,
+lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t kind, uint64_t flags,
+                                          uint32_t count, const uint32_t *layout,
                                           const uint64_t *node_flags, const uint64_t *path_ids,
                                           const uint32_t *role_ids, uint32_t permission,
                                           const uint64_t *target, uint32_t depth) {

@@ -7,8 +7,8 @@
 
 /* layout holds 4 numbers per membership: path start, path length, role start, role count (into
  * path_ids and role_ids). The membership structs are built on the C stack (heap beyond 16). */
-lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t kind,
-                                          uint64_t flags, uint32_t count, const uint32_t *layout,
+lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t kind, uint64_t flags,
+                                          uint32_t count, const uint32_t *layout,
                                           const uint64_t *node_flags, const uint64_t *path_ids,
                                           const uint32_t *role_ids, uint32_t permission,
                                           const uint64_t *target, uint32_t depth);

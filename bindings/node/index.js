@@ -28,14 +28,71 @@ class UnknownNameError extends LatticeError {
   }
 }
 
-const addonPath = process.env.LATTICE_NODE_ADDON || path.join(__dirname, 'build', 'lattice.node');
+const addonPath = process.env.LATTICE_NODE_ADDON
+  ? path.resolve(process.env.LATTICE_NODE_ADDON)
+  : path.join(__dirname, 'build', 'lattice.node');
 const addon = require(addonPath);
 addon.setErrorClasses(LoadError, UnknownNameError);
+const { Table, Principal } = addon;
 
-module.exports = {
-  Table: addon.Table,
-  Principal: addon.Principal,
-  LatticeError,
-  LoadError,
-  UnknownNameError,
-};
+// The addon leaves each decision in four numbers (allowed, reason, deciding role id, deciding
+// membership); the object is built here, with the names of the table that decided.
+const out = addon.decision;
+const NONE = 0xffffffff;
+const REASONS = ['allowed', 'denied_by_rule', 'no_allow', 'bad_request', 'other_tree',
+                 'role_not_for_kind', 'exclusive', 'not_applicable', 'requirement', 'no_table'];
+
+// Per table: its role names by id and its permission ids by name, read once.
+const vocabularies = new WeakMap();
+function vocabularyOf(table) {
+  let v = vocabularies.get(table);
+  if (v === undefined) {
+    v = { policy: table.policyName, roles: table.roles,
+          permissions: new Map(table.permissions.map((name, id) => [name, id])) };
+    vocabularies.set(table, v);
+  }
+  return v;
+}
+
+function readDecision(v) {
+  return {
+    allowed: out[0] === 1,
+    reason: REASONS[out[1]] ?? 'unknown',
+    decidingRole: out[2] === NONE ? null : v.roles[out[2]] ?? null,
+    decidingMembership: out[3] === NONE ? null : out[3],
+  };
+}
+
+Object.defineProperties(Table.prototype, {
+  /** Decides one request of a principal with memberships. */
+  decide: { value: function decide(request) {
+    this._decide(request);
+    return readDecision(vocabularyOf(this));
+  } },
+  /** Decides for roles held at one node, given the target's relation to it. */
+  decideAt: { value: function decideAt(request) {
+    this._decideAt(request);
+    return readDecision(vocabularyOf(this));
+  } },
+  /** A principal resolved once against this table; it keeps the table alive. */
+  principal: { value: function principal(spec) {
+    const p = this._principal(spec);
+    Object.defineProperty(p, 'table', { value: this, enumerable: true });
+    return p;
+  } },
+});
+
+Object.defineProperty(Principal.prototype, 'decide', { value: function decide(permission, target) {
+  if (!(this.table instanceof Table)) throw new TypeError('use table.principal(...)');
+  if (typeof permission !== 'string') throw new TypeError('permission must be a string');
+  const v = vocabularyOf(this.table);
+  const id = v.permissions.get(permission);
+  if (id === undefined) {
+    throw new UnknownNameError(`unknown permission \`${permission}\` in policy \`${v.policy}\``,
+                               'permission', permission);
+  }
+  this._decide(id, target);
+  return readDecision(v);
+} });
+
+module.exports = { Table, Principal, LatticeError, LoadError, UnknownNameError };

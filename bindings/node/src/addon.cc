@@ -2,9 +2,8 @@
 // decisions by name. index.js is the public module and gives this addon its error classes.
 #include "lattice_binding.hpp"
 
-#include <napi.h>
-
 #include <memory>
+#include <napi.h>
 #include <optional>
 #include <string>
 
@@ -17,6 +16,8 @@ using lattice::binding::Category;
 struct AddonData {
   Napi::FunctionReference table, principal;
   Napi::FunctionReference load, unknownName;
+  Napi::Reference<Napi::Uint32Array> decision; // exported to index.js as `decision`
+  uint32_t *out = nullptr;                     // its four numbers (writeDecision)
 };
 
 AddonData &errorClasses(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
@@ -39,7 +40,8 @@ void expectThis(const Napi::CallbackInfo &info, const napi_type_tag &tag, const 
                                  const std::string &what) {
   std::string message = what + ": " + lattice_load_status_message(status);
   Napi::Object error = errorClasses(env).load.New(
-      {Napi::String::New(env, message), Napi::String::New(env, lattice::binding::loadStatusName(status))});
+      {Napi::String::New(env, message),
+       Napi::String::New(env, lattice::binding::loadStatusName(status))});
   throw Napi::Error(env, error);
 }
 
@@ -105,21 +107,17 @@ void segment(const Napi::Value &v, Number number, Text text) {
   throw Napi::TypeError::New(v.Env(), "a node path segment must be a number, bigint or string");
 }
 
-Napi::Object decisionObject(Napi::Env env, const lattice::Table &table,
-                            const lattice::AccessDecision &d) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("allowed", Napi::Boolean::New(env, d.allowed));
-  o.Set("reason", Napi::String::New(env, lattice::binding::reasonName(d.reason)));
-  if (d.decidingRole != LATTICE_NO_ID) {
-    std::string_view role = table.roleName(d.decidingRole);
-    o.Set("decidingRole", Napi::String::New(env, role.data(), role.size()));
-  } else {
-    o.Set("decidingRole", env.Null());
-  }
-  o.Set("decidingMembership", d.decidingMembership != LATTICE_NO_ID
-                                  ? Napi::Value(Napi::Number::New(env, d.decidingMembership))
-                                  : env.Null());
-  return o;
+// A decision goes back through the four numbers of AddonData::out (allowed, reason, deciding
+// role id, deciding membership; LATTICE_NO_ID for none), which index.js reads and words with the
+// table's names: a JavaScript object built by Node-API calls would cost several times the
+// decision.
+Napi::Value writeDecision(Napi::Env env, const lattice::AccessDecision &d) {
+  uint32_t *out = env.GetInstanceData<AddonData>()->out;
+  out[0] = d.allowed ? 1 : 0;
+  out[1] = d.reason;
+  out[2] = d.decidingRole;
+  out[3] = d.decidingMembership;
+  return env.Undefined();
 }
 
 std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::Table &table,
@@ -152,22 +150,27 @@ std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::Table
   return p;
 }
 
-Napi::Object decideAs(Napi::Env env, const lattice::binding::Principal &p,
-                      const Napi::Value &permission, const Napi::Value &target) {
+// The principal's decision for a permission (a name, or an id index.js resolved against the same
+// table) on a target path.
+Napi::Value decideAs(Napi::Env env, const lattice::binding::Principal &p,
+                     const Napi::Value &permission, const Napi::Value &target) {
   lattice::binding::Principal::Target t(p);
   Napi::Array path = arrayArg(target, "target");
   for (uint32_t i = 0; i < path.Length(); ++i)
     segment(
         path.Get(i), [&](uint64_t n) { t.addNumber(n); },
         [&](const std::string &s) { t.addString(s); });
-  return decisionObject(env, p.owner(), p.decide(stringArg(permission, "permission"), t));
+  if (permission.IsNumber())
+    return writeDecision(env, p.decide(permission.As<Napi::Number>().Uint32Value(), t));
+  return writeDecision(env, p.decide(stringArg(permission, "permission"), t));
 }
 
 std::vector<uint32_t> roleIds(const lattice::Table &table, const Napi::Value &v) {
   Napi::Array roles = arrayArg(v, "roles");
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < roles.Length(); ++i)
-    ids.push_back(lattice::binding::resolve(table, Category::Role, stringArg(roles.Get(i), "a role")));
+    ids.push_back(
+        lattice::binding::resolve(table, Category::Role, stringArg(roles.Get(i), "a role")));
   return ids;
 }
 
@@ -184,8 +187,8 @@ public:
          InstanceAccessor<&Table::names<Category::Role>>("roles"),
          InstanceAccessor<&Table::names<Category::Permission>>("permissions"),
          InstanceAccessor<&Table::names<Category::Flag>>("flags"),
-         InstanceMethod<&Table::decide>("decide"), InstanceMethod<&Table::decideAt>("decideAt"),
-         InstanceMethod<&Table::principal>("principal"),
+         InstanceMethod<&Table::decide>("_decide"), InstanceMethod<&Table::decideAt>("_decideAt"),
+         InstanceMethod<&Table::principal>("_principal"),
          InstanceMethod<&Table::canAssign>("canAssign")});
   }
 
@@ -209,8 +212,7 @@ private:
   };
 
   static Napi::Value construct(Napi::Env env, Loaded &loaded) {
-    return env.GetInstanceData<AddonData>()->table.New(
-        {Napi::External<Loaded>::New(env, &loaded)});
+    return env.GetInstanceData<AddonData>()->table.New({Napi::External<Loaded>::New(env, &loaded)});
   }
 
   static Napi::Value loadFile(const Napi::CallbackInfo &info) {
@@ -240,7 +242,8 @@ private:
     Loaded loaded;
     if (info[0].IsArrayBuffer()) {
       Napi::ArrayBuffer b = info[0].As<Napi::ArrayBuffer>();
-      loaded.bytes = std::make_unique<std::string>(static_cast<const char *>(b.Data()), b.ByteLength());
+      loaded.bytes =
+          std::make_unique<std::string>(static_cast<const char *>(b.Data()), b.ByteLength());
     } else {
       Napi::TypedArray a = info[0].As<Napi::TypedArray>();
       const char *base = static_cast<const char *>(a.ArrayBuffer().Data()) + a.ByteOffset();
@@ -288,22 +291,22 @@ private:
     Napi::Object spec = info[0].As<Napi::Object>();
     return translated(env, [&]() -> Napi::Value {
       const lattice::Table &t = *table;
-      uint32_t kind = lattice::binding::resolve(t, Category::Kind, stringArg(spec.Get("kind"), "kind"));
+      uint32_t kind =
+          lattice::binding::resolve(t, Category::Kind, stringArg(spec.Get("kind"), "kind"));
       std::vector<uint32_t> roles = roleIds(t, spec.Get("roles"));
       uint32_t permission = lattice::binding::resolve(
           t, Category::Permission, stringArg(spec.Get("permission"), "permission"));
       Napi::Value rel = spec.Get("relation");
-      lattice_relation relation = rel.IsUndefined()
-                                      ? LATTICE_REL_SAME
-                                      : lattice::binding::relationFromName(stringArg(rel, "relation"));
+      lattice_relation relation =
+          rel.IsUndefined() ? LATTICE_REL_SAME
+                            : lattice::binding::relationFromName(stringArg(rel, "relation"));
       uint64_t flags = 0;
       if (auto list = optionalArray(spec, "flags"))
         for (uint32_t i = 0; i < list->Length(); ++i)
           flags |= lattice::binding::flagBit(t, stringArg(list->Get(i), "a flag"));
       lattice::Decision d = t.decide(kind, roles.data(), roles.size(), permission, relation, flags);
-      return decisionObject(env, t,
-                            lattice::AccessDecision(lattice_access_decision{
-                                d.allowed, d.reason, d.decidingRole, LATTICE_NO_ID}));
+      return writeDecision(env, lattice::AccessDecision(lattice_access_decision{
+                                    d.allowed, d.reason, d.decidingRole, LATTICE_NO_ID}));
     });
   }
 
@@ -329,9 +332,7 @@ private:
 class Principal : public Napi::ObjectWrap<Principal> {
 public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, "Principal",
-                       {InstanceMethod<&Principal::decide>("decide"),
-                        InstanceAccessor<&Principal::tableObject>("table")});
+    return DefineClass(env, "Principal", {InstanceMethod<&Principal::decide>("_decide")});
   }
 
   explicit Principal(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Principal>(info) {
@@ -343,7 +344,8 @@ public:
     Table *t = Napi::ObjectWrap<Table>::Unwrap(tableObj);
     info.This().As<Napi::Object>().TypeTag(&kPrincipalTag);
     owner = Napi::Persistent(tableObj);
-    principal = translated(info.Env(), [&] { return buildPrincipal(t->get(), info[1].As<Napi::Object>()); });
+    principal = translated(info.Env(),
+                           [&] { return buildPrincipal(t->get(), info[1].As<Napi::Object>()); });
   }
 
 private:
@@ -351,10 +353,6 @@ private:
     expectThis(info, kPrincipalTag, "Principal");
     Napi::Env env = info.Env();
     return translated(env, [&] { return decideAs(env, *principal, info[0], info[1]); });
-  }
-  Napi::Value tableObject(const Napi::CallbackInfo &info) {
-    expectThis(info, kPrincipalTag, "Principal");
-    return owner.Value();
   }
 
   Napi::ObjectReference owner;
@@ -383,6 +381,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   Napi::Function principal = Principal::define(env);
   data->table = Napi::Persistent(table);
   data->principal = Napi::Persistent(principal);
+  Napi::Uint32Array decision = Napi::Uint32Array::New(env, 4);
+  data->out = decision.Data(); // the backing store of a typed array never moves
+  data->decision = Napi::Persistent(decision);
+  exports.Set("decision", decision);
   exports.Set("Table", table);
   exports.Set("Principal", principal);
   exports.Set("setErrorClasses", Napi::Function::New<setErrorClasses>(env, "setErrorClasses"));

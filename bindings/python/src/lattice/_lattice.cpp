@@ -2,11 +2,10 @@
 // decisions by name. lattice/__init__.py is the public module; names are resolved per table.
 #include "lattice_binding.hpp"
 
-#include <pybind11/pybind11.h>
-#include <pybind11/stl.h>
-
 #include <memory>
 #include <optional>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 #include <string>
 
 namespace py = pybind11;
@@ -68,7 +67,8 @@ template <typename Add, typename AddString> void addSegment(py::handle s, Add ad
 }
 
 py::sequence asSequence(py::handle h, const char *what) {
-  if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) || !py::isinstance<py::sequence>(h))
+  if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) ||
+      !py::isinstance<py::sequence>(h))
     throw py::type_error(std::string(what) + " must be a list or tuple");
   return py::reinterpret_borrow<py::sequence>(h);
 }
@@ -178,8 +178,8 @@ PYBIND11_MODULE(_lattice, m) {
           [](const std::string &path, std::optional<size_t> maxBytes) {
             auto t = std::make_unique<PyTable>();
             lattice_load_status status = LATTICE_LOAD_OK;
-            t->table = lattice::Table::loadFile(
-                path.c_str(), &status, maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES));
+            t->table = lattice::Table::loadFile(path.c_str(), &status,
+                                                maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES));
             if (!t->table)
               throwLoadError(status, "cannot load table `" + path + "`");
             return t;
@@ -210,12 +210,11 @@ PYBIND11_MODULE(_lattice, m) {
       .def(
           "principal",
           [](py::object self, const std::string &kind, py::handle memberships, py::handle flags) {
-            PyPrincipal p{self, buildPrincipal(self.cast<const PyTable &>().get(), kind,
-                                               memberships, flags)};
+            PyPrincipal p{
+                self, buildPrincipal(self.cast<const PyTable &>().get(), kind, memberships, flags)};
             return p;
           },
-          py::kw_only(), py::arg("kind"), py::arg("memberships"),
-          py::arg("flags") = py::tuple(),
+          py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("flags") = py::tuple(),
           "A principal resolved against this table, to decide many requests")
       .def(
           "decide",
@@ -239,8 +238,8 @@ PYBIND11_MODULE(_lattice, m) {
             for (py::handle f : asSequence(flags, "flags"))
               mask |= lattice::binding::flagBit(t, f.cast<std::string>());
             lattice::Decision d =
-                t.decide(lattice::binding::resolve(t, Category::Kind, kind), ids.data(),
-                         ids.size(), lattice::binding::resolve(t, Category::Permission, permission),
+                t.decide(lattice::binding::resolve(t, Category::Kind, kind), ids.data(), ids.size(),
+                         lattice::binding::resolve(t, Category::Permission, permission),
                          lattice::binding::relationFromName(relation), mask);
             return toPy(t, lattice::AccessDecision(lattice_access_decision{
                                d.allowed, d.reason, d.decidingRole, LATTICE_NO_ID}));

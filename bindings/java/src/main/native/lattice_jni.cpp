@@ -13,9 +13,9 @@
 
 namespace {
 
-const char *const kStatusWords[] = {"ok",         "io_error",      "too_small",  "bad_magic",
-                                    "bad_version", "bad_size",      "bad_checksum",
-                                    "bad_layout", "out_of_memory", "not_a_file", "too_large"};
+const char *const kStatusWords[] = {
+    "ok",           "io_error",   "too_small",     "bad_magic",  "bad_version", "bad_size",
+    "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large"};
 
 struct NativeTable {
   std::string bytes; // the copy a table loaded from bytes reads
@@ -120,8 +120,8 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeLoadBytes(JNIEn
     env->GetByteArrayRegion(data, 0, jsize(t->bytes.size()),
                             reinterpret_cast<jbyte *>(t->bytes.data()));
   }
-  lattice_load_status status = lattice_table_load(data ? t->bytes.data() : nullptr,
-                                                  t->bytes.size(), &t->table);
+  lattice_load_status status =
+      lattice_table_load(data ? t->bytes.data() : nullptr, t->bytes.size(), &t->table);
   return adopt(env, std::move(t), status, "cannot load table from bytes");
 }
 
