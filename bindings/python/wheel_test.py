@@ -42,7 +42,8 @@ def main():
         sys.exit("expected one wheel in %s, found %s" % (dist, os.listdir(dist)))
     with zipfile.ZipFile(wheels[0]) as wheel:
         names = wheel.namelist()
-        for required in ("lattice/__init__.py", "lattice/_lattice"):
+        for required in ("lattice/__init__.py", "lattice/_lattice", "lattice/py.typed",
+                         "lattice/_lattice.pyi"):
             if not any(n.startswith(required) for n in names):
                 sys.exit("the wheel has no %s: %s" % (required, names))
         # What `pip install --target` does for a pure folder of modules: unpack the wheel.
