@@ -238,6 +238,17 @@ private:
   PathInterner interner;
 };
 
+/// The relation of a target node to a node, both as paths of one interner's ids: a relation word
+/// of docs/language.md, computed by the runtime (lattice_relation_of_paths).
+inline const char *relationOfPaths(const std::vector<uint64_t> &node,
+                                   const std::vector<uint64_t> &target) {
+  if (node.empty() || target.empty())
+    throw InvalidArgument("a node needs a path of at least one id");
+  lattice_node_path a{node.data(), uint32_t(node.size())};
+  lattice_node_path b{target.data(), uint32_t(target.size())};
+  return relationName(lattice_relation_of_paths(a, b));
+}
+
 /// The single-node decision (lattice_decide) by names and a relation word.
 inline lattice_relation relationFromName(std::string_view word) {
   for (uint32_t r = 0; r < 5; ++r)

@@ -53,3 +53,10 @@ lattice_decision lattice_go_decide_at(const lattice_table *table, uint32_t kind,
   r.flags = flags;
   return lattice_decide(table, &r);
 }
+
+uint32_t lattice_go_relation(const uint64_t *node, uint32_t node_depth, const uint64_t *target,
+                             uint32_t target_depth) {
+  lattice_node_path a = {node, node_depth};
+  lattice_node_path b = {target, target_depth};
+  return lattice_relation_of_paths(a, b);
+}

@@ -18,4 +18,8 @@ lattice_decision lattice_go_decide_at(const lattice_table *table, uint32_t kind,
                                       const uint32_t *roles, uint32_t role_count,
                                       uint32_t permission, uint32_t relation, uint64_t flags);
 
+/* lattice_relation_of_paths on two id arrays. */
+uint32_t lattice_go_relation(const uint64_t *node, uint32_t node_depth, const uint64_t *target,
+                             uint32_t target_depth);
+
 #endif

@@ -205,6 +205,26 @@ func TestPrincipalDecidesManyRequests(t *testing.T) {
 	}
 }
 
+func TestRelationOf(t *testing.T) {
+	for _, c := range []struct {
+		node, target lattice.Path
+		want         lattice.Relation
+	}{{lattice.IDs(1, 10), lattice.IDs(1, 10), lattice.RelationSelf},
+		{lattice.IDs(1, 10), lattice.IDs(1, 10, 100), lattice.RelationDescendants},
+		{lattice.IDs(1, 10), lattice.IDs(1), lattice.RelationAncestors},
+		{lattice.IDs(1, 10), lattice.IDs(1, 11), lattice.RelationElsewhere},
+		{lattice.IDs(1, 10), lattice.IDs(2, 10), lattice.RelationNone},
+		{lattice.Keys("acme", "eu"), lattice.Path{lattice.Key("acme"), lattice.Key("eu"), lattice.ID(7)}, lattice.RelationDescendants},
+		{lattice.IDs(1), lattice.Keys("1"), lattice.RelationNone}} {
+		if got, err := lattice.RelationOf(c.node, c.target); err != nil || got != c.want {
+			t.Errorf("RelationOf(%v, %v) = %v, %v; want %v", c.node, c.target, got, err, c.want)
+		}
+	}
+	if _, err := lattice.RelationOf(nil, lattice.IDs(1)); err == nil {
+		t.Error("an empty path was accepted")
+	}
+}
+
 func TestDecideAtAndCanAssign(t *testing.T) {
 	table := load(t, v1Path)
 	d, err := table.DecideAt("account_user", []string{"account_admin"}, "station.view", lattice.RelationDescendants, nil)

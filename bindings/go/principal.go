@@ -124,3 +124,24 @@ func (p *Principal) Decide(permission string, target Path) (Decision, error) {
 	runtime.KeepAlive(t)
 	return t.decision(d), nil
 }
+
+// RelationOf is the relation of the target node to a node, both as paths (RelationNone for
+// another tree), as the runtime computes it per membership.
+func RelationOf(node, target Path) (Relation, error) {
+	if len(node) == 0 || len(target) == 0 {
+		return RelationNone, &InvalidRequestError{"a node needs a path of at least one id"}
+	}
+	var p Principal // its string interning, shared by both paths
+	ids := [2][]C.uint64_t{}
+	for i, path := range [2]Path{node, target} {
+		for _, s := range path {
+			id, err := p.segment(s, true)
+			if err != nil {
+				return RelationNone, err
+			}
+			ids[i] = append(ids[i], C.uint64_t(id))
+		}
+	}
+	r := C.lattice_go_relation(&ids[0][0], C.uint32_t(len(ids[0])), &ids[1][0], C.uint32_t(len(ids[1])))
+	return Relation(r), nil
+}

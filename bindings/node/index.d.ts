@@ -75,6 +75,9 @@ export class Principal {
   decide(permission: string, target: NodePath): Decision;
 }
 
+/** The relation of the target node to a node, both as paths (another tree: 'none'). */
+export function relation(node: NodePath, target: NodePath): Relation;
+
 export class LatticeError extends Error {}
 export class LoadError extends LatticeError {
   readonly status: string;

@@ -95,4 +95,8 @@ Object.defineProperty(Principal.prototype, 'decide', { value: function decide(pe
   return readDecision(v);
 } });
 
-module.exports = { Table, Principal, LatticeError, LoadError, UnknownNameError };
+/** The relation of the target node to a node, both as paths: self, descendants, ancestors,
+ * elsewhere or none (another tree). */
+const relation = addon.relation;
+
+module.exports = { Table, Principal, LatticeError, LoadError, UnknownNameError, relation };

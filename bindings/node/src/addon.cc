@@ -366,6 +366,24 @@ Napi::Value Table::principal(const Napi::CallbackInfo &info) {
   return info.Env().GetInstanceData<AddonData>()->principal.New({Value(), info[0]});
 }
 
+// relation(node, target): the relation word of two paths.
+Napi::Value relation(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  return translated(env, [&]() -> Napi::Value {
+    lattice::binding::PathInterner interner;
+    std::vector<uint64_t> paths[2];
+    for (int i = 0; i < 2; ++i) {
+      Napi::Array path = arrayArg(info[i], "a node path");
+      for (uint32_t j = 0; j < path.Length(); ++j)
+        segment(
+            path.Get(j),
+            [&](uint64_t n) { paths[i].push_back(lattice::binding::PathInterner::number(n)); },
+            [&](const std::string &s) { paths[i].push_back(interner.intern(s)); });
+    }
+    return Napi::String::New(env, lattice::binding::relationOfPaths(paths[0], paths[1]));
+  });
+}
+
 void setErrorClasses(const Napi::CallbackInfo &info) {
   if (!info[0].IsFunction() || !info[1].IsFunction())
     throw Napi::TypeError::New(info.Env(), "setErrorClasses(LoadError, UnknownNameError)");
@@ -387,6 +405,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("decision", decision);
   exports.Set("Table", table);
   exports.Set("Principal", principal);
+  exports.Set("relation", Napi::Function::New<relation>(env, "relation"));
   exports.Set("setErrorClasses", Napi::Function::New<setErrorClasses>(env, "setErrorClasses"));
   return exports;
 }

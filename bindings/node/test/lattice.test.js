@@ -91,6 +91,17 @@ test('a principal is built once and decided many times', () => {
   assert.equal(p.decide('station.view', [1, 12]).reason, 'no_allow');
 });
 
+test('relation of paths', () => {
+  assert.equal(lattice.relation([1, 10], [1, 10]), 'self');
+  assert.equal(lattice.relation([1, 10], [1, 10, 100]), 'descendants');
+  assert.equal(lattice.relation([1, 10], [1]), 'ancestors');
+  assert.equal(lattice.relation([1, 10], [1, 11]), 'elsewhere');
+  assert.equal(lattice.relation([1, 10], [2, 10]), 'none');
+  assert.equal(lattice.relation(['acme', 'eu'], ['acme', 'eu', 7]), 'descendants');
+  assert.equal(lattice.relation([1], ['1']), 'none');
+  assert.throws(() => lattice.relation([], [1]), RangeError);
+});
+
 test('decideAt and canAssign', () => {
   const at = (relation) => table.decideAt({ kind: 'account_user', roles: ['account_admin'],
                                             permission: 'station.view', relation });

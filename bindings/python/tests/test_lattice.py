@@ -96,6 +96,18 @@ def test_decide_at_one_node_with_a_relation(table):
                         relation="below")
 
 
+def test_relation_of_paths():
+    assert lattice.relation([1, 10], [1, 10]) == "self"
+    assert lattice.relation([1, 10], [1, 10, 100]) == "descendants"
+    assert lattice.relation([1, 10], [1]) == "ancestors"
+    assert lattice.relation([1, 10], [1, 11]) == "elsewhere"
+    assert lattice.relation([1, 10], [2, 10]) == "none"
+    assert lattice.relation(["acme", "eu"], ["acme", "eu", 7]) == "descendants"
+    assert lattice.relation([1], ["1"]) == "none"
+    with pytest.raises(ValueError):
+        lattice.relation([], [1])
+
+
 def test_can_assign(table):
     assert table.can_assign(["account_owner"], "driver")
     assert not table.can_assign(["driver"], "driver")

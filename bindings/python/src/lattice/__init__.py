@@ -12,10 +12,10 @@ replacing the reference to the old one.
 """
 from typing import NamedTuple, Sequence, Union
 
-from ._lattice import Decision, Error, LoadError, Principal, Table, UnknownNameError
+from ._lattice import Decision, Error, LoadError, Principal, Table, UnknownNameError, relation
 
 __all__ = ["Decision", "Error", "LoadError", "Membership", "Principal", "Table",
-           "UnknownNameError"]
+           "UnknownNameError", "relation"]
 __version__ = "0.1.0"
 
 NodeId = Union[int, str]

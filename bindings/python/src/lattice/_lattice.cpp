@@ -154,6 +154,24 @@ PYBIND11_MODULE(_lattice, m) {
     }
   });
 
+  m.def(
+      "relation",
+      [](py::handle node, py::handle target) {
+        lattice::binding::PathInterner interner;
+        std::vector<uint64_t> paths[2];
+        py::handle given[2] = {node, target};
+        for (int i = 0; i < 2; ++i)
+          for (py::handle s : asSequence(given[i], "a node path"))
+            addSegment(
+                s,
+                [&](int64_t v) { paths[i].push_back(lattice::binding::PathInterner::number(v)); },
+                [&](const std::string &v) { paths[i].push_back(interner.intern(v)); });
+        return std::string(lattice::binding::relationOfPaths(paths[0], paths[1]));
+      },
+      py::arg("node"), py::arg("target"),
+      "The relation of the target node to a node, both as paths: self, descendants, ancestors, "
+      "elsewhere or none (another tree)");
+
   py::class_<PyDecision>(m, "Decision", "The outcome of a request")
       .def_readonly("allowed", &PyDecision::allowed)
       .def_readonly("reason", &PyDecision::reason, "why: allowed, denied_by_rule, no_allow, ...")

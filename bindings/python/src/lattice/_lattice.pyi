@@ -49,3 +49,6 @@ class Table:
     def decide_at(self, *, kind: str, roles: Sequence[str], permission: str,
                   relation: str = "self", flags: Sequence[str] = ()) -> Decision: ...
     def can_assign(self, roles: Sequence[str], target: str) -> bool: ...
+
+def relation(node: Sequence[NodeId], target: Sequence[NodeId]) -> str:
+    """self, descendants, ancestors, elsewhere or none (another tree)."""

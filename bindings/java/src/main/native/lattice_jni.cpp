@@ -198,6 +198,25 @@ JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(JN
              : JNI_FALSE;
 }
 
+JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv *env, jclass,
+                                                                         jlongArray node,
+                                                                         jlongArray target) {
+  std::vector<uint64_t> ids[2];
+  jlongArray given[2] = {node, target};
+  try {
+    for (int i = 0; i < 2; ++i) {
+      ids[i].resize(size_t(env->GetArrayLength(given[i])));
+      env->GetLongArrayRegion(given[i], 0, jsize(ids[i].size()),
+                              reinterpret_cast<jlong *>(ids[i].data()));
+    }
+  } catch (const std::bad_alloc &) {
+    return LATTICE_REL_NONE;
+  }
+  lattice_node_path a{ids[0].data(), uint32_t(ids[0].size())};
+  lattice_node_path b{ids[1].data(), uint32_t(ids[1].size())};
+  return jint(lattice_relation_of_paths(a, b));
+}
+
 JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeNew(
     JNIEnv *env, jclass, jint kind, jlong flags, jintArray layout, jlongArray nodeFlags,
     jlongArray pathIds, jintArray roleIds) {

@@ -111,9 +111,13 @@ public final class Principal implements AutoCloseable {
     cleanable.clean();
   }
 
+  private long segment(NodePath path, int i, boolean intern) {
+    return segment(path, i, strings, intern);
+  }
+
   // Numbers as they are; strings interned from 2^63 up for memberships, looked up for a target
   // (a string no membership uses gets an id no membership uses).
-  private long segment(NodePath path, int i, boolean intern) {
+  static long segment(NodePath path, int i, Map<String, Long> strings, boolean intern) {
     String key = path.keys == null ? null : path.keys[i];
     if (key == null) {
       return path.ids[i];
@@ -127,6 +131,15 @@ public final class Principal implements AutoCloseable {
       strings.put(key, next);
     }
     return next;
+  }
+
+  /** A path's ids, interning its strings into `strings`. */
+  static long[] ids(NodePath path, Map<String, Long> strings, boolean intern) {
+    long[] out = new long[path.depth()];
+    for (int i = 0; i < out.length; ++i) {
+      out[i] = segment(path, i, strings, intern);
+    }
+    return out;
   }
 
   private static native long nativeNew(int kind, long flags, int[] layout, long[] nodeFlags,

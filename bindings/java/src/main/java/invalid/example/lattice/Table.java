@@ -140,6 +140,19 @@ public final class Table implements AutoCloseable {
     return ok;
   }
 
+  /**
+   * The relation of the target node to a node, both as paths (NONE for another tree), as the
+   * runtime computes it per membership.
+   */
+  public static Relation relation(NodePath node, NodePath target) {
+    if (node.depth() == 0 || target.depth() == 0) {
+      throw new IllegalArgumentException("a node needs a path of at least one id");
+    }
+    Map<String, Long> strings = new HashMap<>();
+    return Relation.values()[nativeRelation(Principal.ids(node, strings, true),
+        Principal.ids(target, strings, true))];
+  }
+
   /** Frees the native table; later requests are denied (NO_TABLE). */
   @Override
   public void close() {
@@ -219,4 +232,6 @@ public final class Table implements AutoCloseable {
       int relation, long flags);
 
   private static native boolean nativeCanAssign(long table, int[] roles, int target);
+
+  private static native int nativeRelation(long[] node, long[] target);
 }

@@ -133,6 +133,20 @@ class TableTest {
   }
 
   @Test
+  void relationOfPaths() {
+    assertEquals(Relation.SELF, Table.relation(NodePath.of(1, 10), NodePath.of(1, 10)));
+    assertEquals(Relation.DESCENDANTS, Table.relation(NodePath.of(1, 10), NodePath.of(1, 10, 100)));
+    assertEquals(Relation.ANCESTORS, Table.relation(NodePath.of(1, 10), NodePath.of(1)));
+    assertEquals(Relation.ELSEWHERE, Table.relation(NodePath.of(1, 10), NodePath.of(1, 11)));
+    assertEquals(Relation.NONE, Table.relation(NodePath.of(1, 10), NodePath.of(2, 10)));
+    assertEquals(Relation.DESCENDANTS,
+        Table.relation(NodePath.of("acme", "eu"), NodePath.mixed("acme", "eu", 7)));
+    assertEquals(Relation.NONE, Table.relation(NodePath.of(1), NodePath.of("1")));
+    assertThrows(IllegalArgumentException.class,
+        () -> Table.relation(NodePath.of(new long[0]), NodePath.of(1)));
+  }
+
+  @Test
   void decideAtAndCanAssign() {
     assertTrue(table.decideAt("account_user", List.of("account_admin"), "station.view",
         Relation.DESCENDANTS, List.of()).allowed());
