@@ -24,7 +24,7 @@ cc -O2 -I runtime/include bench/bindings/decide_c.c "$build/runtime/liblattice_r
 PYTHONPATH=$build/bindings/python /usr/bin/python3 bench/bindings/decide.py "$table" "$n" \
   >> "$results"
 (cd bench/bindings/go && PKG_CONFIG_PATH=$build/bindings/go/pkgconfig GOPROXY=off \
-  go build -o "$work/decide_go" . )
+  GOCACHE=$build/bindings/go/cache GOPATH=$build/bindings/go/gopath go build -o "$work/decide_go" . )
 "$work/decide_go" "$table" "$n" >> "$results"
 LATTICE_NODE_ADDON=$build/bindings/node/lattice.node node bench/bindings/decide.js "$table" "$n" \
   >> "$results"
