@@ -1,10 +1,13 @@
-// lattice_binding.hpp - what the Python, Node and Java bindings share: names resolved per table
-// (an unknown name is an error, never an id), node paths of numbers or strings, principals.
+// lattice_binding.hpp - what the Python and Node bindings share, over the C API alone: tables,
+// names resolved per table (an unknown name is an error, never an id), node paths of numbers or
+// strings, principals.
 #pragma once
 
-#include "lattice/lattice.hpp"
+#include "lattice/lattice.h"
 
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,6 +32,84 @@ inline const char *categoryName(Category c) noexcept {
   }
   return "name";
 }
+
+/// A loaded table (and, when loaded from bytes, its copy of them). Not movable: principals and the
+/// binding objects point to it.
+class Table {
+public:
+  /// Reads and validates a table file; nullptr with `*status` on failure.
+  static std::unique_ptr<Table> loadFile(const std::string &path, size_t maxBytes,
+                                         lattice_load_status *status) {
+    std::unique_ptr<Table> t(new Table());
+    *status = lattice_table_load_file_max(path.c_str(), maxBytes, &t->handle);
+    return *status == LATTICE_LOAD_OK && t->handle ? std::move(t) : nullptr;
+  }
+  /// Validates a copy of `size` bytes; nullptr with `*status` on failure.
+  static std::unique_ptr<Table> fromBytes(const void *data, size_t size,
+                                          lattice_load_status *status) {
+    std::unique_ptr<Table> t(new Table());
+    t->bytes.assign(static_cast<const char *>(data), size);
+    *status = lattice_table_load(t->bytes.data(), t->bytes.size(), &t->handle);
+    return *status == LATTICE_LOAD_OK && t->handle ? std::move(t) : nullptr;
+  }
+  Table(const Table &) = delete;
+  Table &operator=(const Table &) = delete;
+  ~Table() { lattice_table_free(handle); }
+
+  const lattice_table *get() const noexcept { return handle; }
+  std::string_view policyName() const noexcept { return view(lattice_policy_name(handle)); }
+
+  uint32_t count(Category c) const noexcept {
+    switch (c) {
+    case Category::Kind:
+      return lattice_kind_count(handle);
+    case Category::Role:
+      return lattice_role_count(handle);
+    case Category::Permission:
+      return lattice_permission_count(handle);
+    case Category::Flag:
+      return lattice_flag_count(handle);
+    }
+    return 0;
+  }
+  /// The name of an id; empty for an id out of range.
+  std::string_view name(Category c, uint32_t id) const noexcept {
+    switch (c) {
+    case Category::Kind:
+      return view(lattice_kind_name(handle, id));
+    case Category::Role:
+      return view(lattice_role_name(handle, id));
+    case Category::Permission:
+      return view(lattice_permission_name(handle, id));
+    case Category::Flag:
+      return view(lattice_flag_name(handle, id));
+    }
+    return {};
+  }
+  /// The id of a name; LATTICE_NO_ID if the table does not have it.
+  uint32_t lookup(Category c, const std::string &name) const noexcept {
+    if (name.find('\0') != std::string::npos) // the C API reads up to a NUL: no such name
+      return LATTICE_NO_ID;
+    switch (c) {
+    case Category::Kind:
+      return lattice_kind_id(handle, name.c_str());
+    case Category::Role:
+      return lattice_role_id(handle, name.c_str());
+    case Category::Permission:
+      return lattice_permission_id(handle, name.c_str());
+    case Category::Flag:
+      return lattice_flag_id(handle, name.c_str());
+    }
+    return LATTICE_NO_ID;
+  }
+
+private:
+  Table() = default;
+  static std::string_view view(const char *s) noexcept { return s ? s : ""; }
+
+  lattice_table *handle = nullptr;
+  std::string bytes;
+};
 
 /// The lattice_reason numbers as the words docs/runtime.md uses.
 inline const char *reasonName(uint32_t reason) noexcept {
@@ -71,32 +152,18 @@ public:
   using std::invalid_argument::invalid_argument;
 };
 
-inline uint32_t resolve(const Table &table, Category category, std::string_view name) {
-  uint32_t id = LATTICE_NO_ID;
-  switch (category) {
-  case Category::Kind:
-    id = table.kindId(name);
-    break;
-  case Category::Role:
-    id = table.roleId(name);
-    break;
-  case Category::Permission:
-    id = table.permissionId(name);
-    break;
-  case Category::Flag:
-    id = table.flagId(name);
-    break;
-  }
+inline uint32_t resolve(const Table &table, Category category, const std::string &name) {
+  uint32_t id = table.lookup(category, name);
   if (id == LATTICE_NO_ID)
-    throw UnknownName(category, std::string(name), table.policyName());
+    throw UnknownName(category, name, table.policyName());
   return id;
 }
 
 /// The bit of a flag in a 64-bit flag word; a flag id beyond 63 cannot be passed at all.
-inline uint64_t flagBit(const Table &table, std::string_view name) {
+inline uint64_t flagBit(const Table &table, const std::string &name) {
   uint32_t id = resolve(table, Category::Flag, name);
   if (id >= 64)
-    throw InvalidArgument("flag `" + std::string(name) + "` has id " + std::to_string(id) +
+    throw InvalidArgument("flag `" + name + "` has id " + std::to_string(id) +
                           ", beyond the 64 flags a request carries");
   return uint64_t(1) << id;
 }
@@ -146,19 +213,19 @@ public:
   Principal(const Principal &) = delete;
   Principal &operator=(const Principal &) = delete;
 
-  void setKind(std::string_view name) { kind = resolve(*table, Category::Kind, name); }
-  void addFlag(std::string_view name) { flags |= flagBit(*table, name); }
+  void setKind(const std::string &name) { kind = resolve(*table, Category::Kind, name); }
+  void addFlag(const std::string &name) { flags |= flagBit(*table, name); }
 
   /// Starts a membership; the calls below fill in the last one started.
   void beginMembership() { parts.push_back(Part{pathIds.size(), 0, roleIds.size(), 0, 0}); }
   void addNodeNumber(int64_t id) { pushSegment(PathInterner::number(id)); }
   void addNodeNumber(uint64_t id) { pushSegment(PathInterner::number(id)); }
   void addNodeString(std::string_view id) { pushSegment(interner.intern(id)); }
-  void addRole(std::string_view name) {
+  void addRole(const std::string &name) {
     roleIds.push_back(resolve(*table, Category::Role, name));
     ++last().roleCount;
   }
-  void addNodeFlag(std::string_view name) { last().nodeFlags |= flagBit(*table, name); }
+  void addNodeFlag(const std::string &name) { last().nodeFlags |= flagBit(*table, name); }
 
   /// Fixes the memberships' pointers into the id storage; call once after the last membership.
   void finish() {
@@ -197,7 +264,7 @@ public:
     std::vector<uint64_t> ids;
   };
 
-  AccessDecision decide(uint32_t permission, const Target &target) const {
+  lattice_access_decision decide(uint32_t permission, const Target &target) const {
     lattice_access_request r{};
     r.kind = kind;
     r.flags = flags;
@@ -205,9 +272,9 @@ public:
     r.membership_count = uint32_t(memberships.size());
     r.permission = permission;
     r.target = target.ref();
-    return table->decideAccess(r);
+    return lattice_decide_access(table->get(), &r);
   }
-  AccessDecision decide(std::string_view permission, const Target &target) const {
+  lattice_access_decision decide(const std::string &permission, const Target &target) const {
     return decide(resolve(*table, Category::Permission, permission), target);
   }
 
@@ -260,18 +327,30 @@ inline lattice_relation relationFromName(std::string_view word) {
 
 /// Names of a category in id order (for listing a table's vocabulary).
 inline std::vector<std::string_view> names(const Table &table, Category category) {
-  std::vector<std::string_view> out;
-  uint32_t n = category == Category::Kind         ? table.kindCount()
-               : category == Category::Role       ? table.roleCount()
-               : category == Category::Permission ? table.permissionCount()
-                                                  : table.flagCount();
-  out.reserve(n);
-  for (uint32_t i = 0; i < n; ++i)
-    out.push_back(category == Category::Kind         ? table.kindName(i)
-                  : category == Category::Role       ? table.roleName(i)
-                  : category == Category::Permission ? table.permissionName(i)
-                                                     : table.flagName(i));
+  std::vector<std::string_view> out(table.count(category));
+  for (uint32_t i = 0; i < out.size(); ++i)
+    out[i] = table.name(category, i);
   return out;
+}
+
+/// The single-node decision (lattice_decide) for roles held at one node; as an access decision
+/// with no deciding membership.
+inline lattice_access_decision decideAt(const Table &table, uint32_t kind,
+                                        const std::vector<uint32_t> &roles, uint32_t permission,
+                                        lattice_relation relation, uint64_t flags) {
+  lattice_request r{};
+  r.kind = kind;
+  r.roles = roles.data();
+  r.role_count = uint32_t(roles.size());
+  r.permission = permission;
+  r.relation = relation;
+  r.flags = flags;
+  lattice_decision d = lattice_decide(table.get(), &r);
+  return lattice_access_decision{d.allowed, d.reason, d.deciding_role, LATTICE_NO_ID};
+}
+
+inline bool canAssign(const Table &table, const std::vector<uint32_t> &roles, uint32_t target) {
+  return lattice_can_assign(table.get(), roles.data(), uint32_t(roles.size()), target) != 0;
 }
 
 } // namespace lattice::binding

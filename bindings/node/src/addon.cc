@@ -111,16 +111,16 @@ void segment(const Napi::Value &v, Number number, Text text) {
 // role id, deciding membership; LATTICE_NO_ID for none), which index.js reads and words with the
 // table's names: a JavaScript object built by Node-API calls would cost several times the
 // decision.
-Napi::Value writeDecision(Napi::Env env, const lattice::AccessDecision &d) {
+Napi::Value writeDecision(Napi::Env env, const lattice_access_decision &d) {
   uint32_t *out = env.GetInstanceData<AddonData>()->out;
   out[0] = d.allowed ? 1 : 0;
   out[1] = d.reason;
-  out[2] = d.decidingRole;
-  out[3] = d.decidingMembership;
+  out[2] = d.deciding_role;
+  out[3] = d.deciding_membership;
   return env.Undefined();
 }
 
-std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::Table &table,
+std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::binding::Table &table,
                                                             const Napi::Object &spec) {
   auto p = std::make_unique<lattice::binding::Principal>(table);
   p->setKind(stringArg(spec.Get("kind"), "kind"));
@@ -165,7 +165,7 @@ Napi::Value decideAs(Napi::Env env, const lattice::binding::Principal &p,
   return writeDecision(env, p.decide(stringArg(permission, "permission"), t));
 }
 
-std::vector<uint32_t> roleIds(const lattice::Table &table, const Napi::Value &v) {
+std::vector<uint32_t> roleIds(const lattice::binding::Table &table, const Napi::Value &v) {
   Napi::Array roles = arrayArg(v, "roles");
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < roles.Length(); ++i)
@@ -196,20 +196,15 @@ public:
     // Only loadFile and fromBuffer make tables: they pass the loaded table as an External.
     if (info.Length() != 1 || !info[0].IsExternal())
       throw Napi::TypeError::New(info.Env(), "use Table.loadFile or Table.fromBuffer");
-    Loaded *loaded = info[0].As<Napi::External<Loaded>>().Data();
+    table = std::move(*info[0].As<Napi::External<Loaded>>().Data());
     info.This().As<Napi::Object>().TypeTag(&kTableTag);
-    bytes = std::move(loaded->bytes);
-    table = std::move(loaded->table);
   }
 
-  const lattice::Table &get() const { return *table; }
+  const lattice::binding::Table &get() const { return *table; }
 
 private:
   friend class Principal;
-  struct Loaded {
-    std::unique_ptr<std::string> bytes;
-    std::optional<lattice::Table> table;
-  };
+  using Loaded = std::unique_ptr<lattice::binding::Table>;
 
   static Napi::Value construct(Napi::Env env, Loaded &loaded) {
     return env.GetInstanceData<AddonData>()->table.New({Napi::External<Loaded>::New(env, &loaded)});
@@ -227,10 +222,9 @@ private:
         max = size_t(m.As<Napi::Number>().DoubleValue());
       }
     }
-    Loaded loaded;
     lattice_load_status status = LATTICE_LOAD_OK;
-    loaded.table = lattice::Table::loadFile(path.c_str(), &status, max);
-    if (!loaded.table)
+    Loaded loaded = lattice::binding::Table::loadFile(path, max, &status);
+    if (!loaded)
       throwLoadError(env, status, "cannot load table `" + path + "`");
     return construct(env, loaded);
   }
@@ -239,19 +233,20 @@ private:
     Napi::Env env = info.Env();
     if (!info[0].IsTypedArray() && !info[0].IsArrayBuffer())
       throw Napi::TypeError::New(env, "fromBuffer takes a Buffer, Uint8Array or ArrayBuffer");
-    Loaded loaded;
+    const void *data;
+    size_t size;
     if (info[0].IsArrayBuffer()) {
       Napi::ArrayBuffer b = info[0].As<Napi::ArrayBuffer>();
-      loaded.bytes =
-          std::make_unique<std::string>(static_cast<const char *>(b.Data()), b.ByteLength());
+      data = b.Data();
+      size = b.ByteLength();
     } else {
       Napi::TypedArray a = info[0].As<Napi::TypedArray>();
-      const char *base = static_cast<const char *>(a.ArrayBuffer().Data()) + a.ByteOffset();
-      loaded.bytes = std::make_unique<std::string>(base, a.ByteLength());
+      data = static_cast<const char *>(a.ArrayBuffer().Data()) + a.ByteOffset();
+      size = a.ByteLength();
     }
     lattice_load_status status = LATTICE_LOAD_OK;
-    loaded.table = lattice::Table::load(loaded.bytes->data(), loaded.bytes->size(), &status);
-    if (!loaded.table)
+    Loaded loaded = lattice::binding::Table::fromBytes(data, size, &status);
+    if (!loaded)
       throwLoadError(env, status, "cannot load table from bytes");
     return construct(env, loaded);
   }
@@ -290,7 +285,7 @@ private:
       throw Napi::TypeError::New(env, "decideAt takes {kind, roles, permission, relation}");
     Napi::Object spec = info[0].As<Napi::Object>();
     return translated(env, [&]() -> Napi::Value {
-      const lattice::Table &t = *table;
+      const lattice::binding::Table &t = *table;
       uint32_t kind =
           lattice::binding::resolve(t, Category::Kind, stringArg(spec.Get("kind"), "kind"));
       std::vector<uint32_t> roles = roleIds(t, spec.Get("roles"));
@@ -304,9 +299,8 @@ private:
       if (auto list = optionalArray(spec, "flags"))
         for (uint32_t i = 0; i < list->Length(); ++i)
           flags |= lattice::binding::flagBit(t, stringArg(list->Get(i), "a flag"));
-      lattice::Decision d = t.decide(kind, roles.data(), roles.size(), permission, relation, flags);
-      return writeDecision(env, lattice::AccessDecision(lattice_access_decision{
-                                    d.allowed, d.reason, d.decidingRole, LATTICE_NO_ID}));
+      return writeDecision(env,
+                           lattice::binding::decideAt(t, kind, roles, permission, relation, flags));
     });
   }
 
@@ -317,14 +311,13 @@ private:
       std::vector<uint32_t> roles = roleIds(*table, info[0]);
       uint32_t target =
           lattice::binding::resolve(*table, Category::Role, stringArg(info[1], "target"));
-      return Napi::Boolean::New(env, table->canAssign(roles.data(), roles.size(), target));
+      return Napi::Boolean::New(env, lattice::binding::canAssign(*table, roles, target));
     });
   }
 
   Napi::Value principal(const Napi::CallbackInfo &info);
 
-  std::unique_ptr<std::string> bytes; // the copy a table loaded from a buffer reads
-  std::optional<lattice::Table> table;
+  std::unique_ptr<lattice::binding::Table> table;
 };
 
 // A principal of one table: holds a reference to its Table object, so the table outlives it and

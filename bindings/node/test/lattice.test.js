@@ -120,6 +120,8 @@ test('unknown names are refused with an error naming them', () => {
     [() => table.decide(request({ kind: 'robot' })), 'kind', 'robot'],
     [() => table.decide(request({ flags: ['vip'] })), 'flag', 'vip'],
     [() => table.canAssign(['account_owner'], 'agent'), 'role', 'agent'],
+    // The C API reads names up to a NUL: a name with one is unknown, not its prefix.
+    [() => table.canAssign(['account_owner\0x'], 'driver'), 'role', 'account_owner\0x'],
     [() => table.principal({ kind: 'account_user', memberships: adminAtAccount })
       .decide('station.fly', [1]), 'permission', 'station.fly'],
   ];

@@ -26,11 +26,10 @@ py::handle errorType, loadErrorType, unknownNameType;
   throw py::error_already_set();
 }
 
-// A loaded table and, for tables loaded from bytes, the copy of the bytes it reads.
+// A loaded table (lattice_binding.hpp; a table loaded from bytes reads its own copy).
 struct PyTable {
-  std::unique_ptr<std::string> bytes;
-  std::optional<lattice::Table> table;
-  const lattice::Table &get() const { return *table; }
+  std::unique_ptr<lattice::binding::Table> table;
+  const lattice::binding::Table &get() const { return *table; }
 };
 
 struct PyDecision {
@@ -40,12 +39,13 @@ struct PyDecision {
   std::optional<uint32_t> decidingMembership;
 };
 
-PyDecision toPy(const lattice::Table &table, const lattice::AccessDecision &d) {
-  PyDecision out{d.allowed, lattice::binding::reasonName(d.reason), std::nullopt, std::nullopt};
-  if (d.decidingRole != LATTICE_NO_ID)
-    out.decidingRole = std::string(table.roleName(d.decidingRole));
-  if (d.decidingMembership != LATTICE_NO_ID)
-    out.decidingMembership = d.decidingMembership;
+PyDecision toPy(const lattice::binding::Table &table, const lattice_access_decision &d) {
+  PyDecision out{d.allowed != 0, lattice::binding::reasonName(d.reason), std::nullopt,
+                 std::nullopt};
+  if (d.deciding_role != LATTICE_NO_ID)
+    out.decidingRole = std::string(table.name(Category::Role, d.deciding_role));
+  if (d.deciding_membership != LATTICE_NO_ID)
+    out.decidingMembership = d.deciding_membership;
   return out;
 }
 
@@ -80,7 +80,7 @@ struct PyPrincipal {
   std::unique_ptr<lattice::binding::Principal> principal;
 };
 
-std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::Table &table,
+std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::binding::Table &table,
                                                             const std::string &kind,
                                                             py::handle memberships,
                                                             py::handle flags) {
@@ -196,8 +196,8 @@ PYBIND11_MODULE(_lattice, m) {
           [](const std::string &path, std::optional<size_t> maxBytes) {
             auto t = std::make_unique<PyTable>();
             lattice_load_status status = LATTICE_LOAD_OK;
-            t->table = lattice::Table::loadFile(path.c_str(), &status,
-                                                maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES));
+            t->table = lattice::binding::Table::loadFile(
+                path, maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES), &status);
             if (!t->table)
               throwLoadError(status, "cannot load table `" + path + "`");
             return t;
@@ -209,10 +209,9 @@ PYBIND11_MODULE(_lattice, m) {
           [](py::buffer data) {
             py::buffer_info info = data.request();
             auto t = std::make_unique<PyTable>();
-            t->bytes = std::make_unique<std::string>(static_cast<const char *>(info.ptr),
-                                                     size_t(info.size * info.itemsize));
             lattice_load_status status = LATTICE_LOAD_OK;
-            t->table = lattice::Table::load(t->bytes->data(), t->bytes->size(), &status);
+            t->table = lattice::binding::Table::fromBytes(
+                info.ptr, size_t(info.size * info.itemsize), &status);
             if (!t->table)
               throwLoadError(status, "cannot load table from bytes");
             return t;
@@ -248,19 +247,17 @@ PYBIND11_MODULE(_lattice, m) {
           "decide_at",
           [](const PyTable &self, const std::string &kind, py::handle roles,
              const std::string &permission, const std::string &relation, py::handle flags) {
-            const lattice::Table &t = self.get();
+            const lattice::binding::Table &t = self.get();
             std::vector<uint32_t> ids;
             for (py::handle r : asSequence(roles, "roles"))
               ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
             uint64_t mask = 0;
             for (py::handle f : asSequence(flags, "flags"))
               mask |= lattice::binding::flagBit(t, f.cast<std::string>());
-            lattice::Decision d =
-                t.decide(lattice::binding::resolve(t, Category::Kind, kind), ids.data(), ids.size(),
-                         lattice::binding::resolve(t, Category::Permission, permission),
-                         lattice::binding::relationFromName(relation), mask);
-            return toPy(t, lattice::AccessDecision(lattice_access_decision{
-                               d.allowed, d.reason, d.decidingRole, LATTICE_NO_ID}));
+            return toPy(t, lattice::binding::decideAt(
+                               t, lattice::binding::resolve(t, Category::Kind, kind), ids,
+                               lattice::binding::resolve(t, Category::Permission, permission),
+                               lattice::binding::relationFromName(relation), mask));
           },
           py::kw_only(), py::arg("kind"), py::arg("roles"), py::arg("permission"),
           py::arg("relation") = "self", py::arg("flags") = py::tuple(),
@@ -268,12 +265,12 @@ PYBIND11_MODULE(_lattice, m) {
       .def(
           "can_assign",
           [](const PyTable &self, py::handle roles, const std::string &target) {
-            const lattice::Table &t = self.get();
+            const lattice::binding::Table &t = self.get();
             std::vector<uint32_t> ids;
             for (py::handle r : asSequence(roles, "roles"))
               ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
-            return t.canAssign(ids.data(), ids.size(),
-                               lattice::binding::resolve(t, Category::Role, target));
+            return lattice::binding::canAssign(
+                t, ids, lattice::binding::resolve(t, Category::Role, target));
           },
           py::arg("roles"), py::arg("target"),
           "Whether a principal holding `roles` may assign the role `target`")
