@@ -138,11 +138,26 @@ inline const char *relationName(uint32_t relation) noexcept {
 class UnknownName : public std::runtime_error {
 public:
   UnknownName(Category category, std::string name, std::string_view policy)
-      : std::runtime_error("unknown " + std::string(categoryName(category)) + " `" + name +
-                           "` in policy `" + std::string(policy) + "`"),
+      : std::runtime_error("unknown " + std::string(categoryName(category)) + " `" +
+                           printable(name) + "` in policy `" + std::string(policy) + "`"),
         category(category), name(std::move(name)) {}
   Category category;
-  std::string name;
+  std::string name; // as given; the message shows control characters as \xNN
+
+  static std::string printable(const std::string &text) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : text) {
+      if (c < 0x20 || c == 0x7f) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += char(c);
+      }
+    }
+    return out;
+  }
 };
 
 /// A request the binding refuses before the runtime sees it (a bad path segment, a bad relation

@@ -130,7 +130,8 @@ test('unknown names are refused with an error naming them', () => {
       assert.ok(e instanceof UnknownNameError && e instanceof LatticeError);
       assert.equal(e.category, category);
       assert.equal(e.unknownName, name);
-      assert.equal(e.message, `unknown ${category} \`${name}\` in policy \`ev_charging\``);
+      const shown = name.replace('\0', '\\x00'); // control characters are escaped in the message
+      assert.equal(e.message, `unknown ${category} \`${shown}\` in policy \`ev_charging\``);
       return true;
     });
   }

@@ -133,7 +133,8 @@ def test_unknown_names_are_refused_with_an_error_naming_them(table, call, catego
     with pytest.raises(lattice.UnknownNameError) as error:
         call(table)
     assert error.value.category == category and error.value.name == name
-    assert "unknown %s `%s` in policy `ev_charging`" % (category, name) in str(error.value)
+    shown = name.replace("\0", "\\x00")  # control characters are escaped in the message
+    assert "unknown %s `%s` in policy `ev_charging`" % (category, shown) in str(error.value)
     assert isinstance(error.value, LookupError) and isinstance(error.value, lattice.Error)
 
 
