@@ -4,8 +4,11 @@
 import glob
 import os
 
-from pybind11.setup_helpers import Pybind11Extension
+from pybind11.setup_helpers import ParallelCompile, Pybind11Extension
 from setuptools import setup
+
+# Compile the sources in parallel (LATTICE_BUILD_JOBS jobs, default one per core).
+ParallelCompile("LATTICE_BUILD_JOBS", default=0).install()
 
 here = os.path.dirname(os.path.abspath(__file__))
 source = os.environ.get("LATTICE_SOURCE", os.path.join(here, "..", ".."))
