@@ -125,6 +125,9 @@ func (t *Table) Permissions() []string {
 func (t *Table) Flags() []string { return append([]string(nil), t.vocab[flagCategory].names...) }
 
 func (t *Table) id(c category, name string) (uint32, error) {
+	if t == nil {
+		return 0, errNoTable
+	}
 	if id, ok := t.vocab[c].ids[name]; ok {
 		return id, nil
 	}

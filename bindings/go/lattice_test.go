@@ -392,6 +392,18 @@ func TestClosedTableDenies(t *testing.T) {
 	}
 }
 
+func TestZeroValuesDeny(t *testing.T) {
+	var nilTable *lattice.Table
+	if d, err := nilTable.Decide(lattice.Request{Kind: "account_user", Permission: "station.view",
+		Target: lattice.IDs(1)}); err == nil || d.Allowed {
+		t.Errorf("nil table: %+v, %v", d, err)
+	}
+	var p lattice.Principal
+	if d, err := p.Decide("station.view", lattice.IDs(1)); err == nil || d.Allowed {
+		t.Errorf("zero principal: %+v, %v", d, err)
+	}
+}
+
 func indexOf(names []string, name string) int {
 	for i, n := range names {
 		if n == name {

@@ -91,6 +91,9 @@ func (p *Principal) segment(s Segment, intern bool) (uint64, error) {
 
 // Decide decides the principal's request for permission on the target node.
 func (p *Principal) Decide(permission string, target Path) (Decision, error) {
+	if p == nil || p.table == nil {
+		return denied, errNoTable
+	}
 	t := p.table
 	perm, err := t.id(permissionCategory, permission)
 	if err != nil {

@@ -158,6 +158,9 @@ type InvalidRequestError struct{ msg string }
 
 func (e *InvalidRequestError) Error() string { return e.msg }
 
+// errNoTable: a nil Table, or a Principal not made by Table.NewPrincipal.
+var errNoTable = &InvalidRequestError{"no table: load one with LoadFile or Load, and make principals with NewPrincipal"}
+
 type category int
 
 const (
