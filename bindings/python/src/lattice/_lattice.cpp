@@ -7,6 +7,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <string>
+#include <structmember.h>
 
 namespace py = pybind11;
 using lattice::binding::Category;
@@ -26,27 +27,93 @@ py::handle errorType, loadErrorType, unknownNameType;
   throw py::error_already_set();
 }
 
-// A loaded table (lattice_binding.hpp; a table loaded from bytes reads its own copy).
+// A loaded table (lattice_binding.hpp; a table loaded from bytes reads its own copy), and its
+// role names as Python strings, made once for the decisions that name them.
 struct PyTable {
   std::unique_ptr<lattice::binding::Table> table;
+  std::vector<py::object> roleNames;
   const lattice::binding::Table &get() const { return *table; }
+
+  explicit PyTable(std::unique_ptr<lattice::binding::Table> loaded) : table(std::move(loaded)) {
+    for (std::string_view name : lattice::binding::names(*table, Category::Role))
+      roleNames.push_back(py::str(name.data(), name.size()));
+  }
 };
 
-struct PyDecision {
-  bool allowed;
-  std::string reason;
-  std::optional<std::string> decidingRole;
-  std::optional<uint32_t> decidingMembership;
+// lattice.Decision: a small immutable type written against the C API rather than a pybind11
+// class, because a request's cost is mostly the result's: it is made with one allocation, and
+// its fields are member descriptors (reading `allowed` through a pybind11 property costs as much
+// as the decision). bool(decision) is decision.allowed.
+struct DecisionObject {
+  PyObject_HEAD char allowed;
+  PyObject *reason;     // an interned word
+  PyObject *role;       // a str, or NULL (read as None)
+  PyObject *membership; // an int, or NULL (read as None)
 };
 
-PyDecision toPy(const lattice::binding::Table &table, const lattice_access_decision &d) {
-  PyDecision out{d.allowed != 0, lattice::binding::reasonName(d.reason), std::nullopt,
-                 std::nullopt};
-  if (d.deciding_role != LATTICE_NO_ID)
-    out.decidingRole = std::string(table.name(Category::Role, d.deciding_role));
+PyTypeObject *decisionType = nullptr;
+PyObject *reasonWords[LATTICE_REASON_NO_TABLE + 1];
+
+void decisionDealloc(PyObject *self) {
+  auto *d = reinterpret_cast<DecisionObject *>(self);
+  Py_XDECREF(d->reason);
+  Py_XDECREF(d->role);
+  Py_XDECREF(d->membership);
+  PyTypeObject *type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+int decisionBool(PyObject *self) { return reinterpret_cast<DecisionObject *>(self)->allowed; }
+
+PyObject *decisionRepr(PyObject *self) {
+  auto *d = reinterpret_cast<DecisionObject *>(self);
+  return PyUnicode_FromFormat("Decision(allowed=%s, reason=%R, deciding_role=%R, "
+                              "deciding_membership=%R)",
+                              d->allowed ? "True" : "False", d->reason, d->role ? d->role : Py_None,
+                              d->membership ? d->membership : Py_None);
+}
+
+PyMemberDef decisionMembers[] = {
+    {"allowed", T_BOOL, offsetof(DecisionObject, allowed), READONLY, "whether it is allowed"},
+    {"reason", T_OBJECT, offsetof(DecisionObject, reason), READONLY,
+     "why: allowed, denied_by_rule, no_allow, other_tree, requirement, ..."},
+    {"deciding_role", T_OBJECT, offsetof(DecisionObject, role), READONLY,
+     "the role that allowed or denied, or None"},
+    {"deciding_membership", T_OBJECT, offsetof(DecisionObject, membership), READONLY,
+     "index of the membership the deciding role was held through, or None"},
+    {nullptr, 0, 0, 0, nullptr}};
+
+PyType_Slot decisionSlots[] = {{Py_tp_dealloc, reinterpret_cast<void *>(decisionDealloc)},
+                               {Py_nb_bool, reinterpret_cast<void *>(decisionBool)},
+                               {Py_tp_repr, reinterpret_cast<void *>(decisionRepr)},
+                               {Py_tp_members, decisionMembers},
+                               {Py_tp_doc, const_cast<char *>("The outcome of a request")},
+                               {0, nullptr}};
+
+PyType_Spec decisionSpec = {"lattice.Decision", sizeof(DecisionObject), 0,
+                            Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, decisionSlots};
+
+py::object toPy(const PyTable &table, const lattice_access_decision &d) {
+  PyObject *o = decisionType->tp_alloc(decisionType, 0);
+  if (!o)
+    throw py::error_already_set();
+  auto *out = reinterpret_cast<DecisionObject *>(o);
+  out->allowed = d.allowed != 0;
+  PyObject *reason = d.reason <= LATTICE_REASON_NO_TABLE
+                         ? reasonWords[d.reason]
+                         : PyUnicode_InternFromString(lattice::binding::reasonName(d.reason));
+  if (d.reason <= LATTICE_REASON_NO_TABLE)
+    Py_INCREF(reason);
+  out->reason = reason;
+  if (d.deciding_role < table.roleNames.size())
+    out->role = table.roleNames[d.deciding_role].inc_ref().ptr();
   if (d.deciding_membership != LATTICE_NO_ID)
-    out.decidingMembership = d.deciding_membership;
-  return out;
+    out->membership = PyLong_FromUnsignedLong(d.deciding_membership);
+  py::object result = py::reinterpret_steal<py::object>(o);
+  if (!out->reason || (d.deciding_membership != LATTICE_NO_ID && !out->membership))
+    throw py::error_already_set();
+  return result;
 }
 
 // One segment of a node path: a non-negative int or a str.
@@ -76,7 +143,8 @@ py::sequence asSequence(py::handle h, const char *what) {
 // A principal of one table; keeps its table object alive (Python reference) so its ids are
 // never used with another table.
 struct PyPrincipal {
-  py::object owner; // the Table
+  py::object owner;     // the Table object
+  const PyTable *table; // the same table, kept alive by `owner`
   std::unique_ptr<lattice::binding::Principal> principal;
 };
 
@@ -108,13 +176,13 @@ std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::bindi
   return p;
 }
 
-PyDecision decideAs(const lattice::binding::Principal &p, const std::string &permission,
-                    py::handle target) {
+py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
+                    const std::string &permission, py::handle target) {
   lattice::binding::Principal::Target t(p);
   for (py::handle s : asSequence(target, "target"))
     addSegment(
         s, [&](int64_t v) { t.addNumber(v); }, [&](const std::string &v) { t.addString(v); });
-  return toPy(p.owner(), p.decide(permission, t));
+  return toPy(table, p.decide(permission, t));
 }
 
 py::tuple namesOf(const PyTable &t, Category c) {
@@ -172,35 +240,26 @@ PYBIND11_MODULE(_lattice, m) {
       "The relation of the target node to a node, both as paths: self, descendants, ancestors, "
       "elsewhere or none (another tree)");
 
-  py::class_<PyDecision>(m, "Decision", "The outcome of a request")
-      .def_readonly("allowed", &PyDecision::allowed)
-      .def_readonly("reason", &PyDecision::reason, "why: allowed, denied_by_rule, no_allow, ...")
-      .def_readonly("deciding_role", &PyDecision::decidingRole,
-                    "the role that allowed or denied, or None")
-      .def_readonly("deciding_membership", &PyDecision::decidingMembership,
-                    "index of the membership the deciding role was held through, or None")
-      .def("__bool__", [](const PyDecision &d) { return d.allowed; })
-      .def("__repr__", [](const PyDecision &d) {
-        std::string s = "Decision(allowed=" + std::string(d.allowed ? "True" : "False") +
-                        ", reason='" + d.reason + "'";
-        if (d.decidingRole)
-          s += ", deciding_role='" + *d.decidingRole + "'";
-        if (d.decidingMembership)
-          s += ", deciding_membership=" + std::to_string(*d.decidingMembership);
-        return s + ")";
-      });
+  for (uint32_t r = 0; r <= LATTICE_REASON_NO_TABLE; ++r) {
+    reasonWords[r] = PyUnicode_InternFromString(lattice::binding::reasonName(r));
+    if (!reasonWords[r])
+      throw py::error_already_set();
+  }
+  decisionType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&decisionSpec));
+  if (!decisionType)
+    throw py::error_already_set();
+  m.attr("Decision") = py::handle(reinterpret_cast<PyObject *>(decisionType));
 
   py::class_<PyTable>(m, "Table", "A loaded, immutable decision table")
       .def_static(
           "load_file",
           [](const std::string &path, std::optional<size_t> maxBytes) {
-            auto t = std::make_unique<PyTable>();
             lattice_load_status status = LATTICE_LOAD_OK;
-            t->table = lattice::binding::Table::loadFile(
+            auto loaded = lattice::binding::Table::loadFile(
                 path, maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES), &status);
-            if (!t->table)
+            if (!loaded)
               throwLoadError(status, "cannot load table `" + path + "`");
-            return t;
+            return std::make_unique<PyTable>(std::move(loaded));
           },
           py::arg("path"), py::arg("max_bytes") = py::none(),
           "Reads and validates a table file; raises LoadError")
@@ -208,13 +267,12 @@ PYBIND11_MODULE(_lattice, m) {
           "from_bytes",
           [](py::buffer data) {
             py::buffer_info info = data.request();
-            auto t = std::make_unique<PyTable>();
             lattice_load_status status = LATTICE_LOAD_OK;
-            t->table = lattice::binding::Table::fromBytes(
+            auto loaded = lattice::binding::Table::fromBytes(
                 info.ptr, size_t(info.size * info.itemsize), &status);
-            if (!t->table)
+            if (!loaded)
               throwLoadError(status, "cannot load table from bytes");
-            return t;
+            return std::make_unique<PyTable>(std::move(loaded));
           },
           py::arg("data"), "Validates a copy of table bytes; raises LoadError")
       .def_property_readonly("policy_name",
@@ -227,9 +285,8 @@ PYBIND11_MODULE(_lattice, m) {
       .def(
           "principal",
           [](py::object self, const std::string &kind, py::handle memberships, py::handle flags) {
-            PyPrincipal p{
-                self, buildPrincipal(self.cast<const PyTable &>().get(), kind, memberships, flags)};
-            return p;
+            const PyTable &table = self.cast<const PyTable &>();
+            return PyPrincipal{self, &table, buildPrincipal(table.get(), kind, memberships, flags)};
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("flags") = py::tuple(),
           "A principal resolved against this table, to decide many requests")
@@ -238,7 +295,7 @@ PYBIND11_MODULE(_lattice, m) {
           [](const PyTable &self, const std::string &kind, py::handle memberships,
              const std::string &permission, py::handle target, py::handle flags) {
             auto p = buildPrincipal(self.get(), kind, memberships, flags);
-            return decideAs(*p, permission, target);
+            return decideAs(self, *p, permission, target);
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("permission"),
           py::arg("target"), py::arg("flags") = py::tuple(),
@@ -254,10 +311,10 @@ PYBIND11_MODULE(_lattice, m) {
             uint64_t mask = 0;
             for (py::handle f : asSequence(flags, "flags"))
               mask |= lattice::binding::flagBit(t, f.cast<std::string>());
-            return toPy(t, lattice::binding::decideAt(
-                               t, lattice::binding::resolve(t, Category::Kind, kind), ids,
-                               lattice::binding::resolve(t, Category::Permission, permission),
-                               lattice::binding::relationFromName(relation), mask));
+            return toPy(self, lattice::binding::decideAt(
+                                  t, lattice::binding::resolve(t, Category::Kind, kind), ids,
+                                  lattice::binding::resolve(t, Category::Permission, permission),
+                                  lattice::binding::relationFromName(relation), mask));
           },
           py::kw_only(), py::arg("kind"), py::arg("roles"), py::arg("permission"),
           py::arg("relation") = "self", py::arg("flags") = py::tuple(),
@@ -283,7 +340,7 @@ PYBIND11_MODULE(_lattice, m) {
       .def(
           "decide",
           [](const PyPrincipal &p, const std::string &permission, py::handle target) {
-            return decideAs(*p.principal, permission, target);
+            return decideAs(*p.table, *p.principal, permission, target);
           },
           py::arg("permission"), py::arg("target"), "Decides one request of this principal");
 }
