@@ -11,8 +11,10 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	lattice "example.invalid/lattice/bindings/go"
 )
@@ -373,6 +375,57 @@ func TestReloadNeverReinterpretsARole(t *testing.T) {
 		Target:      lattice.IDs(1, 10)})
 	if !sup.Allowed || sup.DecidingRole != "supervisor" {
 		t.Errorf("supervisor: %+v", sup)
+	}
+}
+
+// Goroutines decide on whichever table is current while another swaps v1 and v2 back and
+// forth: every decision for support_agent is support_agent's, whatever the table.
+func TestConcurrentReload(t *testing.T) {
+	v1, v2 := load(t, v1Path), load(t, v2Path)
+	var current atomic.Pointer[lattice.Table]
+	current.Store(v1)
+	agent := []lattice.Membership{{Node: lattice.IDs(1), Roles: []string{"support_agent"}}}
+	done := make(chan struct{})
+	errs := make(chan string, 4)
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				table := current.Load()
+				for _, c := range []struct {
+					permission string
+					allowed    bool
+				}{{"card.deactivate_now", false}, {"card.view", true}} {
+					d, err := table.Decide(lattice.Request{Kind: "tenant_user", Memberships: agent,
+						Permission: c.permission, Target: lattice.IDs(1, 10)})
+					if err != nil || d.Allowed != c.allowed {
+						errs <- fmt.Sprintf("%s: %+v, %v", c.permission, d, err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	for i := 0; i < 200; i++ { // about 0.1 s: each goroutine decides across many swaps
+		if i%2 == 0 {
+			current.Store(v2)
+		} else {
+			current.Store(v1)
+		}
+		time.Sleep(500 * time.Microsecond)
+	}
+	close(done)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
 

@@ -249,6 +249,46 @@ class TableTest {
     }
   }
 
+  // Threads decide on whichever table is current while the test thread swaps v1 and v2 back and
+  // forth: every decision for support_agent is support_agent's, whatever the table.
+  @Test
+  void concurrentReload() throws InterruptedException {
+    try (Table v1 = Table.loadFile(v1Path.toString());
+        Table v2 = Table.loadFile(v2Path.toString())) {
+      AtomicReference<Table> current = new AtomicReference<>(v1);
+      List<Membership> agent = List.of(new Membership(NodePath.of(1), List.of("support_agent")));
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      java.util.Queue<String> errors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      List<Thread> threads = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; ++i) {
+        Thread thread = new Thread(() -> {
+          while (!done.get()) {
+            Table t = current.get();
+            Decision deny = t.decide("tenant_user", List.of(), agent, "card.deactivate_now",
+                NodePath.of(1, 10));
+            Decision allow = t.decide("tenant_user", List.of(), agent, "card.view",
+                NodePath.of(1, 10));
+            if (deny.allowed() || !allow.allowed() || !"support_agent".equals(allow.decidingRole())) {
+              errors.add(deny + " " + allow);
+              return;
+            }
+          }
+        });
+        thread.start();
+        threads.add(thread);
+      }
+      for (int i = 0; i < 100; ++i) { // about 0.1 s: each thread decides across many swaps
+        current.set(i % 2 == 0 ? v2 : v1);
+        Thread.sleep(1);
+      }
+      done.set(true);
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      assertTrue(errors.isEmpty(), errors.toString());
+    }
+  }
+
   @Test
   void aClosedTableDenies() {
     Table t = Table.loadFile(v1Path.toString());
