@@ -58,6 +58,10 @@ public:
 
   const lattice_table *get() const noexcept { return handle; }
   std::string_view policyName() const noexcept { return view(lattice_policy_name(handle)); }
+  /// The vocabulary fingerprint: equal in two tables iff every name has the same id in both.
+  uint64_t fingerprint() const noexcept { return lattice_table_fingerprint(handle); }
+  /// What `lattice build --revision` recorded ("" when nothing was given).
+  std::string_view revision() const noexcept { return view(lattice_table_revision(handle)); }
 
   uint32_t count(Category c) const noexcept {
     switch (c) {
@@ -121,9 +125,10 @@ inline const char *reasonName(uint32_t reason) noexcept {
 
 /// The lattice_load_status numbers as words (the message comes from the runtime).
 inline const char *loadStatusName(uint32_t status) noexcept {
-  static const char *const names[] = {
-      "ok",           "io_error",   "too_small",     "bad_magic",  "bad_version", "bad_size",
-      "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large"};
+  static const char *const names[] = {"ok",           "io_error",    "too_small",
+                                      "bad_magic",    "bad_version", "bad_size",
+                                      "bad_checksum", "bad_layout",  "out_of_memory",
+                                      "not_a_file",   "too_large",   "bad_fingerprint"};
   return status < sizeof names / sizeof names[0] ? names[status] : "unknown";
 }
 
@@ -174,9 +179,25 @@ inline uint32_t resolve(const Table &table, Category category, const std::string
   return id;
 }
 
-/// The bit of a flag in a 64-bit flag word; a flag id beyond 63 cannot be passed at all.
-inline uint64_t flagBit(const Table &table, const std::string &name) {
+/// Where a flag is given: a principal's own flags (declared on user types), a membership's node
+/// flags (declared on scope kinds), or either (decideAt: one node, one flag word).
+enum class FlagSide { Principal, Node, Any };
+
+/// The bit of a flag in a 64-bit flag word; a flag id beyond 63 cannot be passed at all, and a
+/// flag of the other side is refused here, with the side it belongs to, rather than denied as a
+/// bad request by the runtime.
+inline uint64_t flagBit(const Table &table, const std::string &name,
+                        FlagSide side = FlagSide::Any) {
   uint32_t id = resolve(table, Category::Flag, name);
+  uint32_t actual = lattice_flag_side(table.get(), id);
+  if (side == FlagSide::Principal && actual == LATTICE_FLAG_NODE)
+    throw InvalidArgument("flag `" + name +
+                          "` is a node flag (declared on scope kinds): give it in a "
+                          "membership's node flags");
+  if (side == FlagSide::Node && actual == LATTICE_FLAG_PRINCIPAL)
+    throw InvalidArgument("flag `" + name +
+                          "` is a principal flag (declared on user types): give it in the "
+                          "principal's flags");
   if (id >= 64)
     throw InvalidArgument("flag `" + name + "` has id " + std::to_string(id) +
                           ", beyond the 64 flags a request carries");
@@ -229,7 +250,7 @@ public:
   Principal &operator=(const Principal &) = delete;
 
   void setKind(const std::string &name) { kind = resolve(*table, Category::Kind, name); }
-  void addFlag(const std::string &name) { flags |= flagBit(*table, name); }
+  void addFlag(const std::string &name) { flags |= flagBit(*table, name, FlagSide::Principal); }
 
   /// Starts a membership; the calls below fill in the last one started.
   void beginMembership() { parts.push_back(Part{pathIds.size(), 0, roleIds.size(), 0, 0}); }
@@ -240,7 +261,9 @@ public:
     roleIds.push_back(resolve(*table, Category::Role, name));
     ++last().roleCount;
   }
-  void addNodeFlag(const std::string &name) { last().nodeFlags |= flagBit(*table, name); }
+  void addNodeFlag(const std::string &name) {
+    last().nodeFlags |= flagBit(*table, name, FlagSide::Node);
+  }
 
   /// Fixes the memberships' pointers into the id storage; call once after the last membership.
   void finish() {

@@ -23,11 +23,14 @@ import (
 // goroutines at once. The table is freed by Close or, once unreachable, by the garbage
 // collector.
 type Table struct {
-	mu     sync.Mutex // guards Close against a second Close
-	handle *C.lattice_table
-	bytes  unsafe.Pointer // the C copy of the bytes given to Load, or nil
-	policy string
-	vocab  [4]vocabulary
+	mu          sync.Mutex // guards Close against a second Close
+	handle      *C.lattice_table
+	bytes       unsafe.Pointer // the C copy of the bytes given to Load, or nil
+	policy      string
+	fingerprint uint64
+	revision    string
+	vocab       [4]vocabulary
+	flagSides   []uint32 // per flag id: C.LATTICE_FLAG_PRINCIPAL or C.LATTICE_FLAG_NODE
 }
 
 type vocabulary struct {
@@ -69,7 +72,9 @@ func Load(data []byte) (*Table, error) {
 }
 
 func newTable(h *C.lattice_table, buf unsafe.Pointer) *Table {
-	t := &Table{handle: h, bytes: buf, policy: C.GoString(C.lattice_policy_name(h))}
+	t := &Table{handle: h, bytes: buf, policy: C.GoString(C.lattice_policy_name(h)),
+		fingerprint: uint64(C.lattice_table_fingerprint(h)),
+		revision:    C.GoString(C.lattice_table_revision(h))}
 	counts := [4]C.uint32_t{C.lattice_kind_count(h), C.lattice_role_count(h),
 		C.lattice_permission_count(h), C.lattice_flag_count(h)}
 	for c := range t.vocab {
@@ -90,6 +95,10 @@ func newTable(h *C.lattice_table, buf unsafe.Pointer) *Table {
 			v.ids[v.names[i]] = uint32(i)
 		}
 		t.vocab[c] = v
+	}
+	t.flagSides = make([]uint32, len(t.vocab[flagCategory].names))
+	for i := range t.flagSides {
+		t.flagSides[i] = uint32(C.lattice_flag_side(h, C.uint32_t(i)))
 	}
 	runtime.SetFinalizer(t, (*Table).Close)
 	return t
@@ -116,6 +125,13 @@ func (t *Table) Close() error {
 // PolicyName is the name the policy declares.
 func (t *Table) PolicyName() string { return t.policy }
 
+// Fingerprint is the table's vocabulary fingerprint: equal in two tables iff every name has the
+// same id in both (for the host's logs; the binding never lets ids cross tables anyway).
+func (t *Table) Fingerprint() uint64 { return t.fingerprint }
+
+// Revision is what `lattice build --revision` recorded ("" when nothing was given).
+func (t *Table) Revision() string { return t.revision }
+
 // Kinds, Roles, Permissions and Flags list the table's names in id order.
 func (t *Table) Kinds() []string { return append([]string(nil), t.vocab[kindCategory].names...) }
 func (t *Table) Roles() []string { return append([]string(nil), t.vocab[roleCategory].names...) }
@@ -134,12 +150,31 @@ func (t *Table) id(c category, name string) (uint32, error) {
 	return 0, &UnknownNameError{Category: c.String(), Name: name, Policy: t.policy}
 }
 
-func (t *Table) flagMask(names []string) (uint64, error) {
+// Where a flag is given (flag sides): the principal's flags, a membership's node flags, or
+// either (DecideAt: one node, one flag word).
+type flagSide int
+
+const (
+	principalSide flagSide = iota
+	nodeSide
+	anySide
+)
+
+// flagMask maps flag names to a mask; a flag of the other side is refused with the side it
+// belongs to, rather than denied as a bad request by the runtime.
+func (t *Table) flagMask(names []string, side flagSide) (uint64, error) {
 	var mask uint64
 	for _, name := range names {
 		id, err := t.id(flagCategory, name)
 		if err != nil {
 			return 0, err
+		}
+		actual := t.flagSides[id]
+		if side == principalSide && actual == C.LATTICE_FLAG_NODE {
+			return 0, &InvalidRequestError{"flag `" + name + "` is a node flag (declared on scope kinds): give it in a membership's NodeFlags"}
+		}
+		if side == nodeSide && actual == C.LATTICE_FLAG_PRINCIPAL {
+			return 0, &InvalidRequestError{"flag `" + name + "` is a principal flag (declared on user types): give it in the principal's Flags"}
 		}
 		if id >= 64 {
 			return 0, &InvalidRequestError{"flag `" + name + "` has an id beyond the 64 flags a request carries"}
@@ -195,7 +230,7 @@ func (t *Table) DecideAt(kind string, roles []string, permission string, relatio
 	if err != nil {
 		return denied, err
 	}
-	mask, err := t.flagMask(flags)
+	mask, err := t.flagMask(flags, anySide)
 	if err != nil {
 		return denied, err
 	}

@@ -65,10 +65,12 @@ func buildTables(dir string) error {
 		return err
 	}
 	v1Path, v2Path = filepath.Join(dir, "v1.ltab"), filepath.Join(dir, "v2.ltab")
-	for _, b := range [][2]string{{source, v1Path}, {v2Source, v2Path}} {
-		out, err := exec.Command(bin, "build", "--color", "never", b[0], "-o", b[1]).CombinedOutput()
+	for _, b := range [][]string{{"--revision", "test-v1", source, v1Path}, {v2Source, v2Path}} {
+		n := len(b)
+		args := append([]string{"build", "--color", "never"}, b[:n-1]...)
+		out, err := exec.Command(bin, append(args, "-o", b[n-1])...).CombinedOutput()
 		if err != nil {
-			return fmt.Errorf("lattice build %s: %v\n%s", b[0], err, out)
+			return fmt.Errorf("lattice build %s: %v\n%s", b[n-2], err, out)
 		}
 	}
 	return nil
@@ -116,6 +118,40 @@ func TestLoadFromFileAndBytes(t *testing.T) {
 		Permission: "station.view", Target: lattice.IDs(1, 10)})
 	if !d.Allowed {
 		t.Fatalf("from bytes: %+v", d)
+	}
+}
+
+func TestFingerprintAndRevision(t *testing.T) {
+	v1, v2 := load(t, v1Path), load(t, v2Path)
+	data, err := os.ReadFile(v1Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromBytes, err := lattice.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fromBytes.Close()
+	if fromBytes.Fingerprint() != v1.Fingerprint() || v2.Fingerprint() == v1.Fingerprint() {
+		t.Errorf("fingerprints %x %x %x", v1.Fingerprint(), fromBytes.Fingerprint(), v2.Fingerprint())
+	}
+	if v1.Revision() != "test-v1" || v2.Revision() != "" {
+		t.Errorf("revisions %q %q", v1.Revision(), v2.Revision())
+	}
+}
+
+func TestFlagsOnTheWrongSideAreRefused(t *testing.T) {
+	table := load(t, v1Path)
+	_, err := table.Decide(lattice.Request{Kind: "account_user", Flags: []string{"business"},
+		Memberships: adminAtAccount, Permission: "station.view", Target: lattice.IDs(1, 10)})
+	if err == nil || !strings.Contains(err.Error(), "`business` is a node flag") {
+		t.Errorf("business as a principal flag: %v", err)
+	}
+	_, err = table.Decide(lattice.Request{Kind: "account_user", Permission: "station.view",
+		Memberships: []lattice.Membership{{Node: lattice.IDs(1, 10), Roles: []string{"account_admin"},
+			NodeFlags: []string{"blocked"}}}, Target: lattice.IDs(1, 10)})
+	if err == nil || !strings.Contains(err.Error(), "`blocked` is a principal flag") {
+		t.Errorf("blocked as a node flag: %v", err)
 	}
 }
 

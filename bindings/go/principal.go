@@ -29,7 +29,7 @@ func (t *Table) NewPrincipal(kind string, flags []string, memberships []Membersh
 	if err != nil {
 		return nil, err
 	}
-	mask, err := t.flagMask(flags)
+	mask, err := t.flagMask(flags, principalSide)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (t *Table) NewPrincipal(kind string, flags []string, memberships []Membersh
 			}
 			p.roleIDs = append(p.roleIDs, C.uint32_t(id))
 		}
-		nf, err := t.flagMask(m.NodeFlags)
+		nf, err := t.flagMask(m.NodeFlags, nodeSide)
 		if err != nil {
 			return nil, err
 		}

@@ -118,7 +118,8 @@ func (r Relation) String() string {
 type LoadStatus uint32
 
 var loadStatusNames = [...]string{"ok", "io_error", "too_small", "bad_magic", "bad_version",
-	"bad_size", "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large"}
+	"bad_size", "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large",
+	"bad_fingerprint"}
 
 func (s LoadStatus) String() string {
 	if int(s) < len(loadStatusNames) {

@@ -50,6 +50,10 @@ export class Table {
   /** Validates a copy of table bytes; throws LoadError. */
   static fromBuffer(data: Uint8Array | ArrayBuffer): Table;
   readonly policyName: string;
+  /** The vocabulary fingerprint: equal in two tables iff every name has the same id in both. */
+  readonly fingerprint: bigint;
+  /** What `lattice build --revision` recorded ('' when nothing was given). */
+  readonly revision: string;
   /** Names in id order. */
   readonly kinds: string[];
   readonly roles: string[];

@@ -183,6 +183,8 @@ public:
         env, "Table",
         {StaticMethod<&Table::loadFile>("loadFile"), StaticMethod<&Table::fromBuffer>("fromBuffer"),
          InstanceAccessor<&Table::policyName>("policyName"),
+         InstanceAccessor<&Table::fingerprint>("fingerprint"),
+         InstanceAccessor<&Table::revision>("revision"),
          InstanceAccessor<&Table::names<Category::Kind>>("kinds"),
          InstanceAccessor<&Table::names<Category::Role>>("roles"),
          InstanceAccessor<&Table::names<Category::Permission>>("permissions"),
@@ -255,6 +257,17 @@ private:
     expectThis(info, kTableTag, "Table");
     std::string_view n = table->policyName();
     return Napi::String::New(info.Env(), n.data(), n.size());
+  }
+
+  Napi::Value fingerprint(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    return Napi::BigInt::New(info.Env(), table->fingerprint());
+  }
+
+  Napi::Value revision(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    std::string_view r = table->revision();
+    return Napi::String::New(info.Env(), r.data(), r.size());
   }
 
   template <Category C> Napi::Value names(const Napi::CallbackInfo &info) {

@@ -30,8 +30,9 @@ before(() => {
   v1Path = path.join(work, 'v1.ltab');
   v2Path = path.join(work, 'v2.ltab');
   const bin = process.env.LATTICE_BIN || 'lattice';
-  for (const [src, out] of [[source, v1Path], [v2Source, v2Path]])
-    execFileSync(bin, ['build', '--color', 'never', src, '-o', out], { stdio: 'pipe' });
+  execFileSync(bin, ['build', '--color', 'never', '--revision', 'test-v1', source, '-o', v1Path],
+               { stdio: 'pipe' });
+  execFileSync(bin, ['build', '--color', 'never', v2Source, '-o', v2Path], { stdio: 'pipe' });
   table = Table.loadFile(v1Path);
 });
 
@@ -50,6 +51,22 @@ test('loads a table from a file and from a buffer', () => {
   assert.deepEqual(fromBuffer.roles, table.roles);
   assert.ok(table.permissions.includes('station.view'));
   assert.equal(fromBuffer.decide(request()).allowed, true);
+});
+
+test('fingerprint and revision', () => {
+  assert.equal(Table.fromBuffer(fs.readFileSync(v1Path)).fingerprint, table.fingerprint);
+  const v2 = Table.loadFile(v2Path);
+  assert.equal(typeof table.fingerprint, 'bigint');
+  assert.notEqual(v2.fingerprint, table.fingerprint);
+  assert.equal(table.revision, 'test-v1');
+  assert.equal(v2.revision, '');
+});
+
+test('flags on the wrong side are refused', () => {
+  assert.throws(() => table.decide(request({ flags: ['business'] })), /`business` is a node flag/);
+  assert.throws(() => table.decide(request({
+    memberships: [{ node: [1, 10], roles: ['account_admin'], nodeFlags: ['blocked'] }] })),
+  /`blocked` is a principal flag/);
 });
 
 test('allows and denies by the relation of each membership', () => {

@@ -13,6 +13,8 @@ const reason: 'allowed' | 'no_allow' | string = p.decide('station.view', [7, 42]
 const r: 'self' | 'descendants' | 'ancestors' | 'elsewhere' | 'none' = relation([7], [7, 42]);
 const ok: boolean = table.canAssign(['account_owner'], 'driver');
 const at = table.decideAt({ kind: 'account_user', roles: ['account_admin'], permission: 'station.view', relation: 'descendants' });
+const fingerprint: bigint = table.fingerprint;
+const revision: string = table.revision;
 const names: string[] = [...table.kinds, ...table.roles, ...table.permissions, ...table.flags, table.policyName];
 try {
   Table.fromBuffer(new Uint8Array(0));
@@ -28,4 +30,4 @@ p.decide('station.view', '7/42');
 table.principal({ kind: 'account_user' });
 // @ts-expect-error: tables are made by loadFile or fromBuffer
 new Table();
-console.log(allowed, role, same, reason, r, ok, at, names);
+console.log(allowed, role, same, reason, r, ok, at, names, fingerprint, revision);

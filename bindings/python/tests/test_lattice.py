@@ -23,6 +23,23 @@ def test_loads_a_table_from_a_file_and_from_bytes(tables, table):
     assert table.kinds == from_bytes.kinds and table.flags == from_bytes.flags
 
 
+def test_fingerprint_and_revision(tables, table):
+    with open(tables["v1"], "rb") as f:
+        assert lattice.Table.from_bytes(f.read()).fingerprint == table.fingerprint
+    v2 = lattice.Table.load_file(tables["v2"])
+    assert isinstance(table.fingerprint, int) and v2.fingerprint != table.fingerprint
+    assert table.revision == "test-v1" and v2.revision == ""
+
+
+def test_flags_on_the_wrong_side_are_refused(table):
+    with pytest.raises(ValueError, match="`business` is a node flag"):
+        table.decide(kind="account_user", memberships=ADMIN_AT_ACCOUNT,
+                     permission="station.view", target=[1, 10], flags=["business"])
+    with pytest.raises(ValueError, match="`blocked` is a principal flag"):
+        table.decide(kind="account_user", memberships=[([1, 10], ["account_admin"], ["blocked"])],
+                     permission="station.view", target=[1, 10])
+
+
 def test_allows_and_denies_by_the_relation_of_each_membership(table):
     below = table.decide(kind="account_user", memberships=ADMIN_AT_ACCOUNT,
                          permission="station.view", target=[1, 10, 100])

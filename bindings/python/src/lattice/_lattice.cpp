@@ -277,6 +277,12 @@ PYBIND11_MODULE(_lattice, m) {
           py::arg("data"), "Validates a copy of table bytes; raises LoadError")
       .def_property_readonly("policy_name",
                              [](const PyTable &t) { return std::string(t.get().policyName()); })
+      .def_property_readonly(
+          "fingerprint", [](const PyTable &t) { return t.get().fingerprint(); },
+          "the vocabulary fingerprint: equal in two tables iff every name has the same id")
+      .def_property_readonly(
+          "revision", [](const PyTable &t) { return std::string(t.get().revision()); },
+          "what `lattice build --revision` recorded ('' when nothing was given)")
       .def_property_readonly("kinds", [](const PyTable &t) { return namesOf(t, Category::Kind); })
       .def_property_readonly("roles", [](const PyTable &t) { return namesOf(t, Category::Role); })
       .def_property_readonly("permissions",

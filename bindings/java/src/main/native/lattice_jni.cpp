@@ -15,7 +15,7 @@ namespace {
 
 const char *const kStatusWords[] = {
     "ok",           "io_error",   "too_small",     "bad_magic",  "bad_version", "bad_size",
-    "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large"};
+    "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large",   "bad_fingerprint"};
 
 struct NativeTable {
   std::string bytes; // the copy a table loaded from bytes reads
@@ -134,6 +134,29 @@ JNIEXPORT jstring JNICALL Java_invalid_example_lattice_Table_nativePolicyName(JN
                                                                               jlong table) {
   const char *name = lattice_policy_name(tableOf(table));
   return env->NewStringUTF(name ? name : "");
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeFingerprint(JNIEnv *, jclass,
+                                                                             jlong table) {
+  return jlong(lattice_table_fingerprint(tableOf(table)));
+}
+
+JNIEXPORT jstring JNICALL Java_invalid_example_lattice_Table_nativeRevision(JNIEnv *env, jclass,
+                                                                            jlong table) {
+  const char *revision = lattice_table_revision(tableOf(table));
+  return env->NewStringUTF(revision ? revision : "");
+}
+
+JNIEXPORT jintArray JNICALL Java_invalid_example_lattice_Table_nativeFlagSides(JNIEnv *env, jclass,
+                                                                               jlong table) {
+  const lattice_table *t = tableOf(table);
+  uint32_t n = lattice_flag_count(t);
+  jintArray out = env->NewIntArray(jsize(n));
+  for (uint32_t i = 0; out && i < n; ++i) {
+    jint side = jint(lattice_flag_side(t, i));
+    env->SetIntArrayRegion(out, jsize(i), 1, &side);
+  }
+  return out;
 }
 
 JNIEXPORT jobjectArray JNICALL Java_invalid_example_lattice_Table_nativeNames(JNIEnv *env, jclass,

@@ -45,7 +45,7 @@ public final class Principal implements AutoCloseable {
       throw new IllegalArgumentException("more than " + MAX_MEMBERSHIPS + " memberships");
     }
     int k = table.id(Table.KIND, kind);
-    long mask = table.flagMask(flags);
+    long mask = table.flagMask(flags, Table.PRINCIPAL_SIDE);
     int n = memberships.size();
     int[] layout = new int[4 * n];
     long[] nodeFlags = new long[n];
@@ -74,7 +74,7 @@ public final class Principal implements AutoCloseable {
       for (String r : m.roles()) {
         roleIds[role++] = table.id(Table.ROLE, r);
       }
-      nodeFlags[i] = table.flagMask(m.nodeFlags());
+      nodeFlags[i] = table.flagMask(m.nodeFlags(), Table.NODE_SIDE);
     }
     long address = nativeNew(k, mask, layout, nodeFlags, pathIds, roleIds);
     if (address == 0) {

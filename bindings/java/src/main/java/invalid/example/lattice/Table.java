@@ -22,6 +22,9 @@ public final class Table implements AutoCloseable {
   private final Handle handle;
   private final Cleaner.Cleanable cleanable;
   private final String policyName;
+  private final long fingerprint;
+  private final String revision;
+  private final int[] flagSides; // per flag id: 1 principal (user types), 2 node (scope kinds)
   private final List<List<String>> names; // per category, in id order
   private final List<Map<String, Integer>> ids;
 
@@ -56,6 +59,9 @@ public final class Table implements AutoCloseable {
     handle = new Handle(address);
     cleanable = CLEANER.register(this, handle);
     policyName = nativePolicyName(address);
+    fingerprint = nativeFingerprint(address);
+    revision = nativeRevision(address);
+    flagSides = nativeFlagSides(address);
     List<List<String>> n = new java.util.ArrayList<>();
     List<Map<String, Integer>> m = new java.util.ArrayList<>();
     for (int c = 0; c < 4; ++c) {
@@ -88,6 +94,19 @@ public final class Table implements AutoCloseable {
 
   public String policyName() {
     return policyName;
+  }
+
+  /**
+   * The vocabulary fingerprint (64 bits; print it with Long.toUnsignedString): equal in two tables
+   * iff every name has the same id in both.
+   */
+  public long fingerprint() {
+    return fingerprint;
+  }
+
+  /** What `lattice build --revision` recorded ("" when nothing was given). */
+  public String revision() {
+    return revision;
   }
 
   /** Names in id order. */
@@ -126,7 +145,7 @@ public final class Table implements AutoCloseable {
     int k = id(KIND, kind);
     int[] roleIds = roleIds(roles);
     int p = id(PERMISSION, permission);
-    long mask = flagMask(flags);
+    long mask = flagMask(flags, ANY_SIDE);
     long packed = nativeDecideAt(address(), k, roleIds, p, relation.ordinal(), mask);
     java.lang.ref.Reference.reachabilityFence(this);
     return decision(packed);
@@ -191,10 +210,23 @@ public final class Table implements AutoCloseable {
     return out;
   }
 
-  long flagMask(List<String> flags) {
+  static final int PRINCIPAL_SIDE = 1; // LATTICE_FLAG_PRINCIPAL: declared on user types
+  static final int NODE_SIDE = 2;      // LATTICE_FLAG_NODE: declared on scope kinds
+  static final int ANY_SIDE = 3;       // decideAt: one node, one flag word
+
+  /** The mask of flag names; a flag of the other side is refused with the side it belongs to. */
+  long flagMask(List<String> flags, int side) {
     long mask = 0;
     for (String f : flags) {
       int id = id(FLAG, f);
+      if (side == PRINCIPAL_SIDE && flagSides[id] == NODE_SIDE) {
+        throw new IllegalArgumentException("flag `" + f
+            + "` is a node flag (declared on scope kinds): give it in a membership's node flags");
+      }
+      if (side == NODE_SIDE && flagSides[id] == PRINCIPAL_SIDE) {
+        throw new IllegalArgumentException("flag `" + f
+            + "` is a principal flag (declared on user types): give it in the principal's flags");
+      }
       if (id >= 64) {
         throw new IllegalArgumentException(
             "flag `" + f + "` has an id beyond the 64 flags a request carries");
@@ -227,6 +259,12 @@ public final class Table implements AutoCloseable {
   private static native String nativePolicyName(long table);
 
   private static native String[] nativeNames(long table, int category);
+
+  private static native long nativeFingerprint(long table);
+
+  private static native String nativeRevision(long table);
+
+  private static native int[] nativeFlagSides(long table);
 
   private static native long nativeDecideAt(long table, int kind, int[] roles, int permission,
       int relation, long flags);

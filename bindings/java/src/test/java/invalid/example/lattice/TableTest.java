@@ -46,7 +46,7 @@ class TableTest {
     Files.writeString(v2Source, text.replace(ANCHOR, INSERTED + ANCHOR), StandardCharsets.UTF_8);
     v1Path = work.resolve("v1.ltab");
     v2Path = work.resolve("v2.ltab");
-    build(source, v1Path);
+    build(source, v1Path, "--revision", "test-v1");
     build(v2Source, v2Path);
     table = Table.loadFile(v1Path.toString());
   }
@@ -58,10 +58,13 @@ class TableTest {
     }
   }
 
-  private static void build(Path source, Path out) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(System.getProperty("lattice.bin", "lattice"), "build",
-        "--color", "never", source.toString(), "-o", out.toString())
-        .redirectErrorStream(true).start();
+  private static void build(Path source, Path out, String... options)
+      throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        System.getProperty("lattice.bin", "lattice"), "build", "--color", "never"));
+    command.addAll(List.of(options));
+    command.addAll(List.of(source.toString(), "-o", out.toString()));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), "lattice build " + source + ":\n" + output);
   }
@@ -81,6 +84,29 @@ class TableTest {
       assertTrue(table.permissions().contains("station.view"));
       assertTrue(decide(fromBytes, ADMIN_AT_ACCOUNT, "station.view", NodePath.of(1, 10)).allowed());
     }
+  }
+
+  @Test
+  void fingerprintAndRevision() throws IOException {
+    try (Table fromBytes = Table.fromBytes(Files.readAllBytes(v1Path));
+        Table v2 = Table.loadFile(v2Path.toString())) {
+      assertEquals(table.fingerprint(), fromBytes.fingerprint());
+      assertTrue(v2.fingerprint() != table.fingerprint());
+      assertEquals("test-v1", table.revision());
+      assertEquals("", v2.revision());
+    }
+  }
+
+  @Test
+  void flagsOnTheWrongSideAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> table.decide("account_user", List.of("business"), ADMIN_AT_ACCOUNT, "station.view",
+            NodePath.of(1, 10)));
+    assertTrue(e.getMessage().contains("`business` is a node flag"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> decide(table,
+        List.of(new Membership(NodePath.of(1, 10), List.of("account_admin"), List.of("blocked"))),
+        "station.view", NodePath.of(1, 10)));
+    assertTrue(e.getMessage().contains("`blocked` is a principal flag"), e.getMessage());
   }
 
   @Test
