@@ -243,11 +243,20 @@ private:
 /// A principal resolved against one table: its ids and paths, in storage it owns. Built once,
 /// decided many times; it keeps no pointer to the names it was built from. The binding object
 /// that owns it also keeps its table alive, so its ids are only ever used with that table.
+///
+/// finish(Handle::Make) validates and precomputes it once in a runtime principal handle
+/// (lattice_principal_new), which every request then uses (lattice_decide_as); a principal for
+/// one request (finish(Handle::None)) is decided by lattice_decide_access without one.
 class Principal {
 public:
+  enum class Handle { None, Make };
+
   explicit Principal(const Table &table) : table(&table) {}
   Principal(const Principal &) = delete;
   Principal &operator=(const Principal &) = delete;
+  // The handle borrows the table, which the owning binding object keeps alive; freeing it reads
+  // nothing of the table, so a collector may free the two in either order.
+  ~Principal() { lattice_principal_free(handle); }
 
   void setKind(const std::string &name) { kind = resolve(*table, Category::Kind, name); }
   void addFlag(const std::string &name) { flags |= flagBit(*table, name, FlagSide::Principal); }
@@ -265,8 +274,9 @@ public:
     last().nodeFlags |= flagBit(*table, name, FlagSide::Node);
   }
 
-  /// Fixes the memberships' pointers into the id storage; call once after the last membership.
-  void finish() {
+  /// Fixes the memberships' pointers into the id storage and, with Handle::Make, builds the
+  /// runtime's principal handle; call once after the last membership.
+  void finish(Handle make) {
     memberships.clear();
     for (const Part &p : parts) {
       if (p.pathLength == 0)
@@ -279,6 +289,15 @@ public:
       m.node_flags = p.nodeFlags;
       memberships.push_back(m);
     }
+    if (make == Handle::None)
+      return;
+    lattice_principal_status status = lattice_principal_new(
+        table->get(), kind, flags, memberships.data(), uint32_t(memberships.size()), &handle);
+    if (status == LATTICE_PRINCIPAL_OUT_OF_MEMORY)
+      throw std::bad_alloc();
+    if (status != LATTICE_PRINCIPAL_OK || !handle)
+      throw InvalidArgument(std::string("cannot build the principal: ") +
+                            lattice_principal_status_message(status));
   }
 
   /// A target path, built per request with this principal's interned strings.
@@ -303,6 +322,8 @@ public:
   };
 
   lattice_access_decision decide(uint32_t permission, const Target &target) const {
+    if (handle)
+      return lattice_decide_as(handle, permission, target.ref(), 0);
     lattice_access_request r{};
     r.kind = kind;
     r.flags = flags;
@@ -341,6 +362,7 @@ private:
   std::vector<uint32_t> roleIds;
   std::vector<lattice_membership> memberships;
   PathInterner interner;
+  lattice_principal *handle = nullptr;
 };
 
 /// The relation of a target node to a node, both as paths of one interner's ids: a relation word

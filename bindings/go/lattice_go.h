@@ -22,4 +22,18 @@ lattice_decision lattice_go_decide_at(const lattice_table *table, uint32_t kind,
 uint32_t lattice_go_relation(const uint64_t *node, uint32_t node_depth, const uint64_t *target,
                              uint32_t target_depth);
 
+/* lattice_principal_new from the same flat arrays as lattice_go_decide. */
+lattice_principal_status lattice_go_principal_new(const lattice_table *table, uint32_t kind,
+                                                  uint64_t flags, uint32_t count,
+                                                  const uint32_t *layout,
+                                                  const uint64_t *node_flags,
+                                                  const uint64_t *path_ids,
+                                                  const uint32_t *role_ids,
+                                                  lattice_principal **out);
+
+/* lattice_decide_as on a target path given as an id array. */
+lattice_access_decision lattice_go_decide_as(const lattice_principal *principal,
+                                             uint32_t permission, const uint64_t *target,
+                                             uint32_t depth);
+
 #endif

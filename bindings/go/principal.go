@@ -8,10 +8,15 @@ import (
 	"runtime"
 )
 
-// Principal is a principal (kind, flags, memberships) resolved against one Table. It keeps that
-// table alive and is only ever decided against it; build principals again after a reload.
+// Principal is a principal (kind, flags, memberships) resolved against one Table and validated
+// and precomputed once in a runtime principal handle (lattice_principal_new); each request then
+// costs the relations to the target and a few bit tests (lattice_decide_as). It keeps its table
+// alive and is only ever decided against it; build principals again after a reload. Safe for
+// concurrent use. Its handle is freed by the garbage collector (before its table's, whose
+// finalizer cannot run while the principal refers to it).
 type Principal struct {
 	table     *Table
+	handle    *C.lattice_principal // nil for the one-request principals of Table.Decide
 	kind      C.uint32_t
 	flags     C.uint64_t
 	layout    []C.uint32_t // per membership: path start, path length, role start, role count
@@ -23,8 +28,45 @@ type Principal struct {
 
 const firstStringID = uint64(1) << 63
 
-// NewPrincipal resolves a principal's names against the table.
+// NewPrincipal resolves a principal's names against the table and builds its runtime handle.
 func (t *Table) NewPrincipal(kind string, flags []string, memberships []Membership) (*Principal, error) {
+	p, err := t.resolvePrincipal(kind, flags, memberships)
+	if err != nil {
+		return nil, err
+	}
+	layout, nodeFlags, pathIDs, roleIDs := p.arrays()
+	t.mu.Lock() // not while Close frees the table
+	defer t.mu.Unlock()
+	if t.handle == nil {
+		return nil, errNoTable
+	}
+	status := C.lattice_go_principal_new(t.handle, p.kind, p.flags, C.uint32_t(len(p.nodeFlags)),
+		layout, nodeFlags, pathIDs, roleIDs, &p.handle)
+	if status != C.LATTICE_PRINCIPAL_OK || p.handle == nil {
+		return nil, &InvalidRequestError{"cannot build the principal: " +
+			C.GoString(C.lattice_principal_status_message(status))}
+	}
+	p.layout, p.nodeFlags, p.pathIDs, p.roleIDs = nil, nil, nil, nil // the handle has its copy
+	runtime.SetFinalizer(p, func(p *Principal) { C.lattice_principal_free(p.handle) })
+	return p, nil
+}
+
+// arrays gives the flat arrays' first elements for C (nil for empty ones).
+func (p *Principal) arrays() (layout *C.uint32_t, nodeFlags, pathIDs *C.uint64_t, roleIDs *C.uint32_t) {
+	if len(p.nodeFlags) > 0 {
+		layout, nodeFlags = &p.layout[0], &p.nodeFlags[0]
+	}
+	if len(p.pathIDs) > 0 {
+		pathIDs = &p.pathIDs[0]
+	}
+	if len(p.roleIDs) > 0 {
+		roleIDs = &p.roleIDs[0]
+	}
+	return
+}
+
+// resolvePrincipal resolves the names into ids and interned paths, without a runtime handle.
+func (t *Table) resolvePrincipal(kind string, flags []string, memberships []Membership) (*Principal, error) {
 	k, err := t.id(kindCategory, kind)
 	if err != nil {
 		return nil, err
@@ -111,18 +153,18 @@ func (p *Principal) Decide(permission string, target Path) (Decision, error) {
 		}
 		ids = append(ids, C.uint64_t(id))
 	}
-	n := len(p.nodeFlags)
-	var layout *C.uint32_t
-	var nodeFlags, pathIDs *C.uint64_t
-	var roleIDs *C.uint32_t
-	if n > 0 {
-		layout, nodeFlags, pathIDs = &p.layout[0], &p.nodeFlags[0], &p.pathIDs[0]
+	var d C.lattice_access_decision
+	switch {
+	case t.handle == nil: // closed: a handle would read a freed table
+		d = C.lattice_access_decision{reason: C.LATTICE_REASON_NO_TABLE,
+			deciding_role: C.LATTICE_NO_ID, deciding_membership: C.LATTICE_NO_ID}
+	case p.handle != nil:
+		d = C.lattice_go_decide_as(p.handle, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)))
+	default:
+		layout, nodeFlags, pathIDs, roleIDs := p.arrays()
+		d = C.lattice_go_decide(t.handle, p.kind, p.flags, C.uint32_t(len(p.nodeFlags)), layout,
+			nodeFlags, pathIDs, roleIDs, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)))
 	}
-	if len(p.roleIDs) > 0 {
-		roleIDs = &p.roleIDs[0]
-	}
-	d := C.lattice_go_decide(t.handle, p.kind, p.flags, C.uint32_t(n), layout, nodeFlags, pathIDs,
-		roleIDs, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)))
 	runtime.KeepAlive(p)
 	runtime.KeepAlive(t)
 	return t.decision(d), nil

@@ -120,8 +120,9 @@ Napi::Value writeDecision(Napi::Env env, const lattice_access_decision &d) {
   return env.Undefined();
 }
 
-std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::binding::Table &table,
-                                                            const Napi::Object &spec) {
+std::unique_ptr<lattice::binding::Principal>
+buildPrincipal(const lattice::binding::Table &table, const Napi::Object &spec,
+               lattice::binding::Principal::Handle make) {
   auto p = std::make_unique<lattice::binding::Principal>(table);
   p->setKind(stringArg(spec.Get("kind"), "kind"));
   if (auto flags = optionalArray(spec, "flags"))
@@ -146,7 +147,7 @@ std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::bindi
       for (uint32_t j = 0; j < nodeFlags->Length(); ++j)
         p->addNodeFlag(stringArg(nodeFlags->Get(j), "a node flag"));
   }
-  p->finish();
+  p->finish(make);
   return p;
 }
 
@@ -286,7 +287,7 @@ private:
       throw Napi::TypeError::New(env, "decide takes {kind, memberships, permission, target}");
     Napi::Object spec = info[0].As<Napi::Object>();
     return translated(env, [&] {
-      auto p = buildPrincipal(*table, spec);
+      auto p = buildPrincipal(*table, spec, lattice::binding::Principal::Handle::None);
       return decideAs(env, *p, spec.Get("permission"), spec.Get("target"));
     });
   }
@@ -350,8 +351,10 @@ public:
     Table *t = Napi::ObjectWrap<Table>::Unwrap(tableObj);
     info.This().As<Napi::Object>().TypeTag(&kPrincipalTag);
     owner = Napi::Persistent(tableObj);
-    principal = translated(info.Env(),
-                           [&] { return buildPrincipal(t->get(), info[1].As<Napi::Object>()); });
+    principal = translated(info.Env(), [&] {
+      return buildPrincipal(t->get(), info[1].As<Napi::Object>(),
+                            lattice::binding::Principal::Handle::Make);
+    });
   }
 
 private:

@@ -148,10 +148,9 @@ struct PyPrincipal {
   std::unique_ptr<lattice::binding::Principal> principal;
 };
 
-std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::binding::Table &table,
-                                                            const std::string &kind,
-                                                            py::handle memberships,
-                                                            py::handle flags) {
+std::unique_ptr<lattice::binding::Principal>
+buildPrincipal(const lattice::binding::Table &table, const std::string &kind,
+               py::handle memberships, py::handle flags, lattice::binding::Principal::Handle make) {
   auto p = std::make_unique<lattice::binding::Principal>(table);
   p->setKind(kind);
   for (py::handle f : asSequence(flags, "flags"))
@@ -172,7 +171,7 @@ std::unique_ptr<lattice::binding::Principal> buildPrincipal(const lattice::bindi
       for (py::handle f : asSequence(parts[2], "a membership's node_flags"))
         p->addNodeFlag(f.cast<std::string>());
   }
-  p->finish();
+  p->finish(make);
   return p;
 }
 
@@ -292,7 +291,9 @@ PYBIND11_MODULE(_lattice, m) {
           "principal",
           [](py::object self, const std::string &kind, py::handle memberships, py::handle flags) {
             const PyTable &table = self.cast<const PyTable &>();
-            return PyPrincipal{self, &table, buildPrincipal(table.get(), kind, memberships, flags)};
+            return PyPrincipal{self, &table,
+                               buildPrincipal(table.get(), kind, memberships, flags,
+                                              lattice::binding::Principal::Handle::Make)};
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("flags") = py::tuple(),
           "A principal resolved against this table, to decide many requests")
@@ -300,7 +301,8 @@ PYBIND11_MODULE(_lattice, m) {
           "decide",
           [](const PyTable &self, const std::string &kind, py::handle memberships,
              const std::string &permission, py::handle target, py::handle flags) {
-            auto p = buildPrincipal(self.get(), kind, memberships, flags);
+            auto p = buildPrincipal(self.get(), kind, memberships, flags,
+                                    lattice::binding::Principal::Handle::None);
             return decideAs(self, *p, permission, target);
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("permission"),

@@ -23,12 +23,39 @@ struct NativeTable {
   ~NativeTable() { lattice_table_free(table); }
 };
 
-struct NativePrincipal {
-  uint32_t kind;
-  uint64_t flags;
+// The membership structs of the flat arrays Principal.Resolved makes (4 numbers per membership
+// in `layout`: path start, path length, role start, role count), with the ids they point into.
+// Principal.java builds the layout from the arrays it passes, so every range lies inside them.
+// Throws std::bad_alloc.
+struct Memberships {
   std::vector<uint64_t> pathIds;
   std::vector<uint32_t> roleIds;
-  std::vector<lattice_membership> memberships;
+  std::vector<lattice_membership> list;
+
+  Memberships(JNIEnv *env, jintArray layout, jlongArray nodeFlags, jlongArray pathArray,
+              jintArray roleArray) {
+    size_t n = size_t(env->GetArrayLength(nodeFlags));
+    std::vector<uint32_t> l(4 * n);
+    std::vector<uint64_t> nf(n);
+    pathIds.resize(size_t(env->GetArrayLength(pathArray)));
+    roleIds.resize(size_t(env->GetArrayLength(roleArray)));
+    env->GetIntArrayRegion(layout, 0, jsize(l.size()), reinterpret_cast<jint *>(l.data()));
+    env->GetLongArrayRegion(nodeFlags, 0, jsize(n), reinterpret_cast<jlong *>(nf.data()));
+    env->GetLongArrayRegion(pathArray, 0, jsize(pathIds.size()),
+                            reinterpret_cast<jlong *>(pathIds.data()));
+    env->GetIntArrayRegion(roleArray, 0, jsize(roleIds.size()),
+                           reinterpret_cast<jint *>(roleIds.data()));
+    list.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      lattice_membership &m = list[i];
+      std::memset(&m, 0, sizeof m);
+      m.node.path.ids = pathIds.data() + l[4 * i];
+      m.node.path.depth = l[4 * i + 1];
+      m.roles = roleIds.data() + l[4 * i + 2];
+      m.role_count = l[4 * i + 3];
+      m.node_flags = nf[i];
+    }
+  }
 };
 
 lattice_table *tableOf(jlong address) {
@@ -240,53 +267,67 @@ JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv 
   return jint(lattice_relation_of_paths(a, b));
 }
 
-JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeNew(
-    JNIEnv *env, jclass, jint kind, jlong flags, jintArray layout, jlongArray nodeFlags,
-    jlongArray pathIds, jintArray roleIds) {
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
+    JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
+    jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds, jint permission,
+    jlongArray target) {
   try {
-    auto p = std::make_unique<NativePrincipal>();
-    p->kind = uint32_t(kind);
-    p->flags = uint64_t(flags);
-    size_t n = size_t(env->GetArrayLength(nodeFlags));
-    std::vector<uint32_t> l(4 * n);
-    std::vector<uint64_t> nf(n);
-    p->pathIds.resize(size_t(env->GetArrayLength(pathIds)));
-    p->roleIds.resize(size_t(env->GetArrayLength(roleIds)));
-    env->GetIntArrayRegion(layout, 0, jsize(l.size()), reinterpret_cast<jint *>(l.data()));
-    env->GetLongArrayRegion(nodeFlags, 0, jsize(n), reinterpret_cast<jlong *>(nf.data()));
-    env->GetLongArrayRegion(pathIds, 0, jsize(p->pathIds.size()),
-                            reinterpret_cast<jlong *>(p->pathIds.data()));
-    env->GetIntArrayRegion(roleIds, 0, jsize(p->roleIds.size()),
-                           reinterpret_cast<jint *>(p->roleIds.data()));
+    Memberships m(env, layout, nodeFlags, pathIds, roleIds);
+    std::vector<uint64_t> ids(size_t(env->GetArrayLength(target)));
+    env->GetLongArrayRegion(target, 0, jsize(ids.size()), reinterpret_cast<jlong *>(ids.data()));
+    if (env->ExceptionCheck())
+      return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+    lattice_access_request r{};
+    r.kind = uint32_t(kind);
+    r.flags = uint64_t(flags);
+    r.memberships = m.list.data();
+    r.membership_count = uint32_t(m.list.size());
+    r.permission = uint32_t(permission);
+    r.target.path.ids = ids.data();
+    r.target.path.depth = uint32_t(ids.size());
+    lattice_access_decision d = lattice_decide_access(tableOf(table), &r);
+    return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
+  } catch (const std::bad_alloc &) {
+    return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+  }
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeNew(
+    JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
+    jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds) {
+  lattice_principal *p = nullptr;
+  lattice_principal_status status = LATTICE_PRINCIPAL_OUT_OF_MEMORY;
+  try {
+    Memberships m(env, layout, nodeFlags, pathIds, roleIds);
     if (env->ExceptionCheck())
       return 0;
-    p->memberships.resize(n);
-    for (size_t i = 0; i < n; ++i) {
-      // Principal.java builds the layout from the arrays it passes: every range lies inside.
-      lattice_membership &m = p->memberships[i];
-      std::memset(&m, 0, sizeof m);
-      m.node.path.ids = p->pathIds.data() + l[4 * i];
-      m.node.path.depth = l[4 * i + 1];
-      m.roles = p->roleIds.data() + l[4 * i + 2];
-      m.role_count = l[4 * i + 3];
-      m.node_flags = nf[i];
-    }
-    return reinterpret_cast<jlong>(p.release());
+    status = lattice_principal_new(tableOf(table), uint32_t(kind), uint64_t(flags), m.list.data(),
+                                   uint32_t(m.list.size()), &p);
   } catch (const std::bad_alloc &) {
+  }
+  if (status == LATTICE_PRINCIPAL_OK && p)
+    return reinterpret_cast<jlong>(p);
+  if (status == LATTICE_PRINCIPAL_OUT_OF_MEMORY) {
+    throwOutOfMemory(env);
     return 0;
   }
+  jclass cls = env->FindClass("java/lang/IllegalArgumentException");
+  std::string message =
+      std::string("cannot build the principal: ") + lattice_principal_status_message(status);
+  if (cls)
+    env->ThrowNew(cls, message.c_str());
+  return 0;
 }
 
 JNIEXPORT void JNICALL Java_invalid_example_lattice_Principal_nativeFree(JNIEnv *, jclass,
                                                                          jlong principal) {
-  delete reinterpret_cast<NativePrincipal *>(principal);
+  lattice_principal_free(reinterpret_cast<lattice_principal *>(principal));
 }
 
-JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(
-    JNIEnv *env, jclass, jlong table, jlong principal, jint permission, jlongArray target) {
-  const auto *p = reinterpret_cast<const NativePrincipal *>(principal);
-  if (!p)
-    return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(JNIEnv *env, jclass,
+                                                                            jlong principal,
+                                                                            jint permission,
+                                                                            jlongArray target) {
   uint64_t stack[16];
   std::vector<uint64_t> heap;
   size_t depth = size_t(env->GetArrayLength(target));
@@ -300,15 +341,12 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(
     ids = heap.data();
   }
   env->GetLongArrayRegion(target, 0, jsize(depth), reinterpret_cast<jlong *>(ids));
-  lattice_access_request r{};
-  r.kind = p->kind;
-  r.flags = p->flags;
-  r.memberships = p->memberships.data();
-  r.membership_count = uint32_t(p->memberships.size());
-  r.permission = uint32_t(permission);
-  r.target.path.ids = ids;
-  r.target.path.depth = uint32_t(depth);
-  lattice_access_decision d = lattice_decide_access(tableOf(table), &r);
+  lattice_node_ref ref{};
+  ref.path.ids = ids;
+  ref.path.depth = uint32_t(depth);
+  // A NULL (closed) principal is BAD_REQUEST.
+  lattice_access_decision d = lattice_decide_as(
+      reinterpret_cast<const lattice_principal *>(principal), uint32_t(permission), ref, 0);
   return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
 }
 

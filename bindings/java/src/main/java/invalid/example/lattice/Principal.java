@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A principal (kind, flags, memberships) resolved against one Table. It keeps that table
- * reachable and is only ever decided against it; build principals again after a reload. Safe to
- * share between threads. Freed by {@link #close} or, once unreachable, by a Cleaner.
+ * A principal (kind, flags, memberships) resolved against one Table, then validated and
+ * precomputed once in a runtime principal handle (lattice_principal_new); each request costs the
+ * relations to the target and a few bit tests (lattice_decide_as). It keeps its table reachable
+ * and is only ever decided against it; build principals again after a reload. Safe to share
+ * between threads. Freed by {@link #close} or, once unreachable, by a Cleaner (freeing a handle
+ * reads nothing of its table, so the two may be freed in either order).
  */
 public final class Principal implements AutoCloseable {
   /** The most memberships a principal may have: the deciding index is packed in 23 bits. */
@@ -20,7 +23,7 @@ public final class Principal implements AutoCloseable {
   private final Table table;
   private final Handle handle;
   private final Cleaner.Cleanable cleanable;
-  private final Map<String, Long> strings = new HashMap<>(); // string path segments interned
+  private final Map<String, Long> strings; // string path segments interned
 
   static final class Handle implements Runnable {
     volatile long address;
@@ -39,47 +42,71 @@ public final class Principal implements AutoCloseable {
     }
   }
 
+  /** A principal's names resolved to ids and its paths interned, as flat arrays for JNI. */
+  static final class Resolved {
+    int kind;
+    long flags;
+    int[] layout; // per membership: path start, path length, role start, role count
+    long[] nodeFlags;
+    long[] pathIds;
+    int[] roleIds;
+    final Map<String, Long> strings = new HashMap<>();
+
+    Resolved(Table table, String kind, List<String> flags, List<Membership> memberships) {
+      if (memberships.size() > MAX_MEMBERSHIPS) {
+        throw new IllegalArgumentException("more than " + MAX_MEMBERSHIPS + " memberships");
+      }
+      this.kind = table.id(Table.KIND, kind);
+      this.flags = table.flagMask(flags, Table.PRINCIPAL_SIDE);
+      int n = memberships.size();
+      layout = new int[4 * n];
+      nodeFlags = new long[n];
+      int pathTotal = 0;
+      int roleTotal = 0;
+      for (Membership m : memberships) {
+        if (Objects.requireNonNull(m.node(), "a membership's node").depth() == 0) {
+          throw new IllegalArgumentException(
+              "a membership needs a node: a path of at least one id");
+        }
+        pathTotal += m.node().depth();
+        roleTotal += m.roles().size();
+      }
+      pathIds = new long[pathTotal];
+      roleIds = new int[roleTotal];
+      int path = 0;
+      int role = 0;
+      for (int i = 0; i < n; ++i) {
+        Membership m = memberships.get(i);
+        layout[4 * i] = path;
+        layout[4 * i + 1] = m.node().depth();
+        layout[4 * i + 2] = role;
+        layout[4 * i + 3] = m.roles().size();
+        for (int j = 0; j < m.node().depth(); ++j) {
+          pathIds[path++] = segment(m.node(), j, strings, true);
+        }
+        for (String r : m.roles()) {
+          roleIds[role++] = table.id(Table.ROLE, r);
+        }
+        nodeFlags[i] = table.flagMask(m.nodeFlags(), Table.NODE_SIDE);
+      }
+    }
+
+    /** A target's ids: strings no membership uses get an id no membership uses. */
+    long[] target(NodePath target) {
+      if (target.depth() == 0) {
+        throw new IllegalArgumentException("a target needs a node: a path of at least one id");
+      }
+      return target.keys == null ? target.ids : ids(target, strings, false);
+    }
+  }
+
   Principal(Table table, String kind, List<String> flags, List<Membership> memberships) {
     this.table = table;
-    if (memberships.size() > MAX_MEMBERSHIPS) {
-      throw new IllegalArgumentException("more than " + MAX_MEMBERSHIPS + " memberships");
-    }
-    int k = table.id(Table.KIND, kind);
-    long mask = table.flagMask(flags, Table.PRINCIPAL_SIDE);
-    int n = memberships.size();
-    int[] layout = new int[4 * n];
-    long[] nodeFlags = new long[n];
-    int pathTotal = 0;
-    int roleTotal = 0;
-    for (Membership m : memberships) {
-      if (Objects.requireNonNull(m.node(), "a membership's node").depth() == 0) {
-        throw new IllegalArgumentException("a membership needs a node: a path of at least one id");
-      }
-      pathTotal += m.node().depth();
-      roleTotal += m.roles().size();
-    }
-    long[] pathIds = new long[pathTotal];
-    int[] roleIds = new int[roleTotal];
-    int path = 0;
-    int role = 0;
-    for (int i = 0; i < n; ++i) {
-      Membership m = memberships.get(i);
-      layout[4 * i] = path;
-      layout[4 * i + 1] = m.node().depth();
-      layout[4 * i + 2] = role;
-      layout[4 * i + 3] = m.roles().size();
-      for (int j = 0; j < m.node().depth(); ++j) {
-        pathIds[path++] = segment(m.node(), j, true);
-      }
-      for (String r : m.roles()) {
-        roleIds[role++] = table.id(Table.ROLE, r);
-      }
-      nodeFlags[i] = table.flagMask(m.nodeFlags(), Table.NODE_SIDE);
-    }
-    long address = nativeNew(k, mask, layout, nodeFlags, pathIds, roleIds);
-    if (address == 0) {
-      throw new OutOfMemoryError("cannot allocate a native principal");
-    }
+    Resolved r = new Resolved(table, kind, flags, memberships);
+    strings = r.strings;
+    long address = nativeNew(table.address(), r.kind, r.flags, r.layout, r.nodeFlags, r.pathIds,
+        r.roleIds);
+    java.lang.ref.Reference.reachabilityFence(table);
     handle = new Handle(address);
     cleanable = Table.CLEANER.register(this, handle);
   }
@@ -95,24 +122,18 @@ public final class Principal implements AutoCloseable {
     if (target.depth() == 0) {
       throw new IllegalArgumentException("a target needs a node: a path of at least one id");
     }
-    long[] ids = target.keys == null ? target.ids : new long[target.depth()];
-    if (target.keys != null) {
-      for (int i = 0; i < ids.length; ++i) {
-        ids[i] = segment(target, i, false);
-      }
-    }
-    long packed = nativeDecide(table.address(), handle.address, p, ids);
+    long[] ids = target.keys == null ? target.ids : ids(target, strings, false);
+    // A closed table denies (its principals' handles would read freed memory).
+    long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
+        : nativeDecide(handle.address, p, ids);
     java.lang.ref.Reference.reachabilityFence(this);
+    java.lang.ref.Reference.reachabilityFence(table);
     return table.decision(packed);
   }
 
   @Override
   public void close() {
     cleanable.clean();
-  }
-
-  private long segment(NodePath path, int i, boolean intern) {
-    return segment(path, i, strings, intern);
   }
 
   // Numbers as they are; strings interned from 2^63 up for memberships, looked up for a target
@@ -142,11 +163,11 @@ public final class Principal implements AutoCloseable {
     return out;
   }
 
-  private static native long nativeNew(int kind, long flags, int[] layout, long[] nodeFlags,
-      long[] pathIds, int[] roleIds);
+  /** lattice_principal_new; throws IllegalArgumentException (status message) or OutOfMemoryError. */
+  private static native long nativeNew(long table, int kind, long flags, int[] layout,
+      long[] nodeFlags, long[] pathIds, int[] roleIds);
 
   private static native void nativeFree(long principal);
 
-  private static native long nativeDecide(long table, long principal, int permission,
-      long[] target);
+  private static native long nativeDecide(long principal, int permission, long[] target);
 }

@@ -126,12 +126,18 @@ public final class Table implements AutoCloseable {
     return names.get(FLAG);
   }
 
-  /** Decides one request of a principal with memberships; throws UnknownNameException. */
+  /**
+   * Decides one request of a principal with memberships (lattice_decide_access: no principal
+   * handle is built for one request); throws UnknownNameException.
+   */
   public Decision decide(String kind, List<String> flags, List<Membership> memberships,
       String permission, NodePath target) {
-    try (Principal p = principal(kind, flags, memberships)) {
-      return p.decide(permission, target);
-    }
+    Principal.Resolved r = new Principal.Resolved(this, kind, flags, memberships);
+    int p = id(PERMISSION, permission);
+    long packed = nativeDecideAccess(address(), r.kind, r.flags, r.layout, r.nodeFlags,
+        r.pathIds, r.roleIds, p, r.target(target));
+    java.lang.ref.Reference.reachabilityFence(this);
+    return decision(packed);
   }
 
   /** A principal resolved once against this table, to decide many requests. */
@@ -184,6 +190,9 @@ public final class Table implements AutoCloseable {
   }
 
   // --- for Principal -------------------------------------------------------------------------
+  /** A NO_TABLE deny, packed as decision() reads it (no role, no membership). */
+  static final long NO_TABLE_DECISION = ((long) Reason.NO_TABLE.ordinal() << 32) | 0xffffffffL;
+
   static final int KIND = 0;
   static final int ROLE = 1;
   static final int PERMISSION = 2;
@@ -270,6 +279,9 @@ public final class Table implements AutoCloseable {
       int relation, long flags);
 
   private static native boolean nativeCanAssign(long table, int[] roles, int target);
+
+  private static native long nativeDecideAccess(long table, int kind, long flags, int[] layout,
+      long[] nodeFlags, long[] pathIds, int[] roleIds, int permission, long[] target);
 
   private static native int nativeRelation(long[] node, long[] target);
 }

@@ -319,10 +319,15 @@ class TableTest {
   void aClosedTableDenies() {
     Table t = Table.loadFile(v1Path.toString());
     Principal p = t.principal("account_user", List.of(), ADMIN_AT_ACCOUNT);
+    Principal closed = t.principal("account_user", List.of(), ADMIN_AT_ACCOUNT);
+    closed.close();
+    assertEquals(Reason.BAD_REQUEST, closed.decide("station.view", NodePath.of(1, 10)).reason());
     t.close();
     t.close();
     assertEquals(Reason.NO_TABLE, p.decide("station.view", NodePath.of(1, 10)).reason());
+    assertEquals(Reason.NO_TABLE,
+        t.decide("account_user", List.of(), ADMIN_AT_ACCOUNT, "station.view", NodePath.of(1, 10))
+            .reason());
     p.close();
-    assertEquals(Reason.BAD_REQUEST, p.decide("station.view", NodePath.of(1, 10)).reason());
   }
 }
