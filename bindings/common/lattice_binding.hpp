@@ -1,0 +1,416 @@
+// lattice_binding.hpp - what the Python and Node bindings share, over the C API alone: tables,
+// names resolved per table (an unknown name is an error, never an id), node paths of numbers or
+// strings, principals.
+#pragma once
+
+#include "lattice/lattice.h"
+
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace lattice::binding {
+
+/// The name categories of a table, as words for messages and error fields.
+enum class Category { Kind, Role, Permission, Flag };
+
+inline const char *categoryName(Category c) noexcept {
+  switch (c) {
+  case Category::Kind:
+    return "kind";
+  case Category::Role:
+    return "role";
+  case Category::Permission:
+    return "permission";
+  case Category::Flag:
+    return "flag";
+  }
+  return "name";
+}
+
+/// A loaded table (and, when loaded from bytes, its copy of them). Not movable: principals and the
+/// binding objects point to it.
+class Table {
+public:
+  /// Reads and validates a table file; nullptr with `*status` on failure.
+  static std::unique_ptr<Table> loadFile(const std::string &path, size_t maxBytes,
+                                         lattice_load_status *status) {
+    std::unique_ptr<Table> t(new Table());
+    *status = lattice_table_load_file_max(path.c_str(), maxBytes, &t->handle);
+    return *status == LATTICE_LOAD_OK && t->handle ? std::move(t) : nullptr;
+  }
+  /// Validates a copy of `size` bytes; nullptr with `*status` on failure.
+  static std::unique_ptr<Table> fromBytes(const void *data, size_t size,
+                                          lattice_load_status *status) {
+    std::unique_ptr<Table> t(new Table());
+    t->bytes.assign(static_cast<const char *>(data), size);
+    *status = lattice_table_load(t->bytes.data(), t->bytes.size(), &t->handle);
+    return *status == LATTICE_LOAD_OK && t->handle ? std::move(t) : nullptr;
+  }
+  Table(const Table &) = delete;
+  Table &operator=(const Table &) = delete;
+  ~Table() { lattice_table_free(handle); }
+
+  const lattice_table *get() const noexcept { return handle; }
+  std::string_view policyName() const noexcept { return view(lattice_policy_name(handle)); }
+  /// The vocabulary fingerprint: equal in two tables iff every name has the same id in both.
+  uint64_t fingerprint() const noexcept { return lattice_table_fingerprint(handle); }
+  /// What `lattice build --revision` recorded ("" when nothing was given).
+  std::string_view revision() const noexcept { return view(lattice_table_revision(handle)); }
+
+  uint32_t count(Category c) const noexcept {
+    switch (c) {
+    case Category::Kind:
+      return lattice_kind_count(handle);
+    case Category::Role:
+      return lattice_role_count(handle);
+    case Category::Permission:
+      return lattice_permission_count(handle);
+    case Category::Flag:
+      return lattice_flag_count(handle);
+    }
+    return 0;
+  }
+  /// The name of an id; empty for an id out of range.
+  std::string_view name(Category c, uint32_t id) const noexcept {
+    switch (c) {
+    case Category::Kind:
+      return view(lattice_kind_name(handle, id));
+    case Category::Role:
+      return view(lattice_role_name(handle, id));
+    case Category::Permission:
+      return view(lattice_permission_name(handle, id));
+    case Category::Flag:
+      return view(lattice_flag_name(handle, id));
+    }
+    return {};
+  }
+  /// The id of a name; LATTICE_NO_ID if the table does not have it.
+  uint32_t lookup(Category c, const std::string &name) const noexcept {
+    if (name.find('\0') != std::string::npos) // the C API reads up to a NUL: no such name
+      return LATTICE_NO_ID;
+    switch (c) {
+    case Category::Kind:
+      return lattice_kind_id(handle, name.c_str());
+    case Category::Role:
+      return lattice_role_id(handle, name.c_str());
+    case Category::Permission:
+      return lattice_permission_id(handle, name.c_str());
+    case Category::Flag:
+      return lattice_flag_id(handle, name.c_str());
+    }
+    return LATTICE_NO_ID;
+  }
+
+private:
+  Table() = default;
+  static std::string_view view(const char *s) noexcept { return s ? s : ""; }
+
+  lattice_table *handle = nullptr;
+  std::string bytes;
+};
+
+/// The lattice_reason numbers as the words docs/runtime.md uses.
+inline const char *reasonName(uint32_t reason) noexcept {
+  static const char *const names[] = {
+      "allowed",           "denied_by_rule", "no_allow",       "bad_request", "other_tree",
+      "role_not_for_kind", "exclusive",      "not_applicable", "requirement", "no_table"};
+  return reason < sizeof names / sizeof names[0] ? names[reason] : "unknown";
+}
+
+/// The lattice_load_status numbers as words (the message comes from the runtime).
+inline const char *loadStatusName(uint32_t status) noexcept {
+  static const char *const names[] = {"ok",           "io_error",    "too_small",
+                                      "bad_magic",    "bad_version", "bad_size",
+                                      "bad_checksum", "bad_layout",  "out_of_memory",
+                                      "not_a_file",   "too_large",   "bad_fingerprint"};
+  return status < sizeof names / sizeof names[0] ? names[status] : "unknown";
+}
+
+/// Relations in the words of the language (docs/language.md, "Relations").
+inline const char *relationName(uint32_t relation) noexcept {
+  static const char *const names[] = {"self", "descendants", "ancestors", "elsewhere", "none"};
+  return relation < 5 ? names[relation] : "none";
+}
+
+/// A name the table does not have (or a flag that cannot be passed). Bindings turn it into their
+/// language's error, carrying the category and the name.
+class UnknownName : public std::runtime_error {
+public:
+  UnknownName(Category category, std::string name, std::string_view policy)
+      : std::runtime_error("unknown " + std::string(categoryName(category)) + " `" +
+                           printable(name) + "` in policy `" + std::string(policy) + "`"),
+        category(category), name(std::move(name)) {}
+  Category category;
+  std::string name; // as given; the message shows control characters as \xNN
+
+  static std::string printable(const std::string &text) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : text) {
+      if (c < 0x20 || c == 0x7f) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+      } else {
+        out += char(c);
+      }
+    }
+    return out;
+  }
+};
+
+/// A request the binding refuses before the runtime sees it (a bad path segment, a bad relation
+/// word): the language's argument error.
+class InvalidArgument : public std::invalid_argument {
+public:
+  using std::invalid_argument::invalid_argument;
+};
+
+inline uint32_t resolve(const Table &table, Category category, const std::string &name) {
+  uint32_t id = table.lookup(category, name);
+  if (id == LATTICE_NO_ID)
+    throw UnknownName(category, name, table.policyName());
+  return id;
+}
+
+/// Where a flag is given: a principal's own flags (declared on user types), a membership's node
+/// flags (declared on scope kinds), or either (decideAt: one node, one flag word).
+enum class FlagSide { Principal, Node, Any };
+
+/// The bit of a flag in a 64-bit flag word; a flag id beyond 63 cannot be passed at all, and a
+/// flag of the other side is refused here, with the side it belongs to, rather than denied as a
+/// bad request by the runtime.
+inline uint64_t flagBit(const Table &table, const std::string &name,
+                        FlagSide side = FlagSide::Any) {
+  uint32_t id = resolve(table, Category::Flag, name);
+  uint32_t actual = lattice_flag_side(table.get(), id);
+  if (side == FlagSide::Principal && actual == LATTICE_FLAG_NODE)
+    throw InvalidArgument("flag `" + name +
+                          "` is a node flag (declared on scope kinds): give it in a "
+                          "membership's node flags");
+  if (side == FlagSide::Node && actual == LATTICE_FLAG_PRINCIPAL)
+    throw InvalidArgument("flag `" + name +
+                          "` is a principal flag (declared on user types): give it in the "
+                          "principal's flags");
+  if (id >= 64)
+    throw InvalidArgument("flag `" + name + "` has id " + std::to_string(id) +
+                          ", beyond the 64 flags a request carries");
+  return uint64_t(1) << id;
+}
+
+/// Path segments: hosts name nodes by their own ids, numbers or strings. Numbers must be in
+/// [0, 2^63) and pass through unchanged; strings are interned to ids from 2^63 up, so a string
+/// never equals a number (the node "7" is not the node 7). Only equality of segments matters to
+/// the relation of two paths, so per-principal interning is exact.
+class PathInterner {
+public:
+  static constexpr uint64_t kFirstStringId = uint64_t(1) << 63;
+
+  static uint64_t number(int64_t value) {
+    if (value < 0)
+      throw InvalidArgument("a node id must be a non-negative integer below 2^63, not " +
+                            std::to_string(value));
+    return uint64_t(value);
+  }
+  static uint64_t number(uint64_t value) {
+    if (value >= kFirstStringId)
+      throw InvalidArgument("a node id must be a non-negative integer below 2^63, not " +
+                            std::to_string(value));
+    return value;
+  }
+  /// Interns a string of a membership's node.
+  uint64_t intern(std::string_view text) {
+    auto [it, added] = ids.try_emplace(std::string(text), kFirstStringId + ids.size());
+    return it->second;
+  }
+  /// A string of a target: its interned id, or one id no membership node uses (a target segment
+  /// is only ever compared with membership segments).
+  uint64_t lookup(std::string_view text) const {
+    auto it = ids.find(std::string(text));
+    return it == ids.end() ? kFirstStringId + ids.size() : it->second;
+  }
+
+private:
+  std::unordered_map<std::string, uint64_t> ids;
+};
+
+/// A principal resolved against one table: its ids and paths, in storage it owns. Built once,
+/// decided many times; it keeps no pointer to the names it was built from. The binding object
+/// that owns it also keeps its table alive, so its ids are only ever used with that table.
+///
+/// finish(Handle::Make) validates and precomputes it once in a runtime principal handle
+/// (lattice_principal_new), which every request then uses (lattice_decide_as); a principal for
+/// one request (finish(Handle::None)) is decided by lattice_decide_access without one.
+class Principal {
+public:
+  enum class Handle { None, Make };
+
+  explicit Principal(const Table &table) : table(&table) {}
+  Principal(const Principal &) = delete;
+  Principal &operator=(const Principal &) = delete;
+  // The handle borrows the table, which the owning binding object keeps alive; freeing it reads
+  // nothing of the table, so a collector may free the two in either order.
+  ~Principal() { lattice_principal_free(handle); }
+
+  void setKind(const std::string &name) { kind = resolve(*table, Category::Kind, name); }
+  void addFlag(const std::string &name) { flags |= flagBit(*table, name, FlagSide::Principal); }
+
+  /// Starts a membership; the calls below fill in the last one started.
+  void beginMembership() { parts.push_back(Part{pathIds.size(), 0, roleIds.size(), 0, 0}); }
+  void addNodeNumber(int64_t id) { pushSegment(PathInterner::number(id)); }
+  void addNodeNumber(uint64_t id) { pushSegment(PathInterner::number(id)); }
+  void addNodeString(std::string_view id) { pushSegment(interner.intern(id)); }
+  void addRole(const std::string &name) {
+    roleIds.push_back(resolve(*table, Category::Role, name));
+    ++last().roleCount;
+  }
+  void addNodeFlag(const std::string &name) {
+    last().nodeFlags |= flagBit(*table, name, FlagSide::Node);
+  }
+
+  /// Fixes the memberships' pointers into the id storage and, with Handle::Make, builds the
+  /// runtime's principal handle; call once after the last membership.
+  void finish(Handle make) {
+    memberships.clear();
+    for (const Part &p : parts) {
+      if (p.pathLength == 0)
+        throw InvalidArgument("a membership needs a node: a path of at least one id");
+      lattice_membership m{};
+      m.node.path.ids = pathIds.data() + p.pathStart;
+      m.node.path.depth = uint32_t(p.pathLength);
+      m.roles = roleIds.data() + p.roleStart;
+      m.role_count = uint32_t(p.roleCount);
+      m.node_flags = p.nodeFlags;
+      memberships.push_back(m);
+    }
+    if (make == Handle::None)
+      return;
+    lattice_principal_status status = lattice_principal_new(
+        table->get(), kind, flags, memberships.data(), uint32_t(memberships.size()), &handle);
+    if (status == LATTICE_PRINCIPAL_OUT_OF_MEMORY)
+      throw std::bad_alloc();
+    if (status != LATTICE_PRINCIPAL_OK || !handle)
+      throw InvalidArgument(std::string("cannot build the principal: ") +
+                            lattice_principal_status_message(status));
+  }
+
+  /// A target path, built per request with this principal's interned strings.
+  class Target {
+  public:
+    explicit Target(const Principal &principal) : principal(principal) {}
+    void addNumber(int64_t id) { ids.push_back(PathInterner::number(id)); }
+    void addNumber(uint64_t id) { ids.push_back(PathInterner::number(id)); }
+    void addString(std::string_view id) { ids.push_back(principal.interner.lookup(id)); }
+    lattice_node_ref ref() const {
+      if (ids.empty())
+        throw InvalidArgument("a target needs a node: a path of at least one id");
+      lattice_node_ref r{};
+      r.path.ids = ids.data();
+      r.path.depth = uint32_t(ids.size());
+      return r;
+    }
+
+  private:
+    const Principal &principal;
+    std::vector<uint64_t> ids;
+  };
+
+  lattice_access_decision decide(uint32_t permission, const Target &target) const {
+    if (handle)
+      return lattice_decide_as(handle, permission, target.ref(), 0);
+    lattice_access_request r{};
+    r.kind = kind;
+    r.flags = flags;
+    r.memberships = memberships.data();
+    r.membership_count = uint32_t(memberships.size());
+    r.permission = permission;
+    r.target = target.ref();
+    return lattice_decide_access(table->get(), &r);
+  }
+  lattice_access_decision decide(const std::string &permission, const Target &target) const {
+    return decide(resolve(*table, Category::Permission, permission), target);
+  }
+
+  const Table &owner() const noexcept { return *table; }
+
+private:
+  struct Part {
+    size_t pathStart, pathLength, roleStart, roleCount;
+    uint64_t nodeFlags;
+  };
+  Part &last() {
+    if (parts.empty())
+      throw InvalidArgument("beginMembership was not called");
+    return parts.back();
+  }
+  void pushSegment(uint64_t id) {
+    pathIds.push_back(id);
+    ++last().pathLength;
+  }
+
+  const Table *table;
+  uint32_t kind = LATTICE_NO_ID;
+  uint64_t flags = 0;
+  std::vector<Part> parts;
+  std::vector<uint64_t> pathIds;
+  std::vector<uint32_t> roleIds;
+  std::vector<lattice_membership> memberships;
+  PathInterner interner;
+  lattice_principal *handle = nullptr;
+};
+
+/// The relation of a target node to a node, both as paths of one interner's ids: a relation word
+/// of docs/language.md, computed by the runtime (lattice_relation_of_paths).
+inline const char *relationOfPaths(const std::vector<uint64_t> &node,
+                                   const std::vector<uint64_t> &target) {
+  if (node.empty() || target.empty())
+    throw InvalidArgument("a node needs a path of at least one id");
+  lattice_node_path a{node.data(), uint32_t(node.size())};
+  lattice_node_path b{target.data(), uint32_t(target.size())};
+  return relationName(lattice_relation_of_paths(a, b));
+}
+
+/// The single-node decision (lattice_decide) by names and a relation word.
+inline lattice_relation relationFromName(std::string_view word) {
+  for (uint32_t r = 0; r < 5; ++r)
+    if (word == relationName(r))
+      return lattice_relation(r);
+  throw InvalidArgument("unknown relation `" + std::string(word) +
+                        "`: expected self, descendants, ancestors, elsewhere or none");
+}
+
+/// Names of a category in id order (for listing a table's vocabulary).
+inline std::vector<std::string_view> names(const Table &table, Category category) {
+  std::vector<std::string_view> out(table.count(category));
+  for (uint32_t i = 0; i < out.size(); ++i)
+    out[i] = table.name(category, i);
+  return out;
+}
+
+/// The single-node decision (lattice_decide) for roles held at one node; as an access decision
+/// with no deciding membership.
+inline lattice_access_decision decideAt(const Table &table, uint32_t kind,
+                                        const std::vector<uint32_t> &roles, uint32_t permission,
+                                        lattice_relation relation, uint64_t flags) {
+  lattice_request r{};
+  r.kind = kind;
+  r.roles = roles.data();
+  r.role_count = uint32_t(roles.size());
+  r.permission = permission;
+  r.relation = relation;
+  r.flags = flags;
+  lattice_decision d = lattice_decide(table.get(), &r);
+  return lattice_access_decision{d.allowed, d.reason, d.deciding_role, LATTICE_NO_ID};
+}
+
+inline bool canAssign(const Table &table, const std::vector<uint32_t> &roles, uint32_t target) {
+  return lattice_can_assign(table.get(), roles.data(), uint32_t(roles.size()), target) != 0;
+}
+
+} // namespace lattice::binding

@@ -1,0 +1,3 @@
+module example.invalid/lattice/bindings/go
+
+go 1.19

@@ -1,0 +1,173 @@
+// Principal.java - a principal resolved against one table: built once, decided many times.
+package invalid.example.lattice;
+
+import java.lang.ref.Cleaner;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A principal (kind, flags, memberships) resolved against one Table, then validated and
+ * precomputed once in a runtime principal handle (lattice_principal_new); each request costs the
+ * relations to the target and a few bit tests (lattice_decide_as). It keeps its table reachable
+ * and is only ever decided against it; build principals again after a reload. Safe to share
+ * between threads. Freed by {@link #close} or, once unreachable, by a Cleaner (freeing a handle
+ * reads nothing of its table, so the two may be freed in either order).
+ */
+public final class Principal implements AutoCloseable {
+  /** The most memberships a principal may have: the deciding index is packed in 23 bits. */
+  public static final int MAX_MEMBERSHIPS = (1 << 23) - 2;
+  private static final long FIRST_STRING_ID = Long.MIN_VALUE; // 2^63 as an unsigned id
+
+  private final Table table;
+  private final Handle handle;
+  private final Cleaner.Cleanable cleanable;
+  private final Map<String, Long> strings; // string path segments interned
+
+  static final class Handle implements Runnable {
+    volatile long address;
+
+    Handle(long address) {
+      this.address = address;
+    }
+
+    @Override
+    public void run() {
+      long a = address;
+      address = 0;
+      if (a != 0) {
+        nativeFree(a);
+      }
+    }
+  }
+
+  /** A principal's names resolved to ids and its paths interned, as flat arrays for JNI. */
+  static final class Resolved {
+    int kind;
+    long flags;
+    int[] layout; // per membership: path start, path length, role start, role count
+    long[] nodeFlags;
+    long[] pathIds;
+    int[] roleIds;
+    final Map<String, Long> strings = new HashMap<>();
+
+    Resolved(Table table, String kind, List<String> flags, List<Membership> memberships) {
+      if (memberships.size() > MAX_MEMBERSHIPS) {
+        throw new IllegalArgumentException("more than " + MAX_MEMBERSHIPS + " memberships");
+      }
+      this.kind = table.id(Table.KIND, kind);
+      this.flags = table.flagMask(flags, Table.PRINCIPAL_SIDE);
+      int n = memberships.size();
+      layout = new int[4 * n];
+      nodeFlags = new long[n];
+      int pathTotal = 0;
+      int roleTotal = 0;
+      for (Membership m : memberships) {
+        if (Objects.requireNonNull(m.node(), "a membership's node").depth() == 0) {
+          throw new IllegalArgumentException(
+              "a membership needs a node: a path of at least one id");
+        }
+        pathTotal += m.node().depth();
+        roleTotal += m.roles().size();
+      }
+      pathIds = new long[pathTotal];
+      roleIds = new int[roleTotal];
+      int path = 0;
+      int role = 0;
+      for (int i = 0; i < n; ++i) {
+        Membership m = memberships.get(i);
+        layout[4 * i] = path;
+        layout[4 * i + 1] = m.node().depth();
+        layout[4 * i + 2] = role;
+        layout[4 * i + 3] = m.roles().size();
+        for (int j = 0; j < m.node().depth(); ++j) {
+          pathIds[path++] = segment(m.node(), j, strings, true);
+        }
+        for (String r : m.roles()) {
+          roleIds[role++] = table.id(Table.ROLE, r);
+        }
+        nodeFlags[i] = table.flagMask(m.nodeFlags(), Table.NODE_SIDE);
+      }
+    }
+
+    /** A target's ids: strings no membership uses get an id no membership uses. */
+    long[] target(NodePath target) {
+      if (target.depth() == 0) {
+        throw new IllegalArgumentException("a target needs a node: a path of at least one id");
+      }
+      return target.keys == null ? target.ids : ids(target, strings, false);
+    }
+  }
+
+  Principal(Table table, String kind, List<String> flags, List<Membership> memberships) {
+    this.table = table;
+    Resolved r = new Resolved(table, kind, flags, memberships);
+    strings = r.strings;
+    long address = nativeNew(table.address(), r.kind, r.flags, r.layout, r.nodeFlags, r.pathIds,
+        r.roleIds);
+    java.lang.ref.Reference.reachabilityFence(table);
+    handle = new Handle(address);
+    cleanable = Table.CLEANER.register(this, handle);
+  }
+
+  /** The table this principal was resolved against. */
+  public Table table() {
+    return table;
+  }
+
+  /** Decides this principal's request for permission on the target node. */
+  public Decision decide(String permission, NodePath target) {
+    int p = table.id(Table.PERMISSION, permission);
+    if (target.depth() == 0) {
+      throw new IllegalArgumentException("a target needs a node: a path of at least one id");
+    }
+    long[] ids = target.keys == null ? target.ids : ids(target, strings, false);
+    // A closed table denies (its principals' handles would read freed memory).
+    long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
+        : nativeDecide(handle.address, p, ids);
+    java.lang.ref.Reference.reachabilityFence(this);
+    java.lang.ref.Reference.reachabilityFence(table);
+    return table.decision(packed);
+  }
+
+  @Override
+  public void close() {
+    cleanable.clean();
+  }
+
+  // Numbers as they are; strings interned from 2^63 up for memberships, looked up for a target
+  // (a string no membership uses gets an id no membership uses).
+  static long segment(NodePath path, int i, Map<String, Long> strings, boolean intern) {
+    String key = path.keys == null ? null : path.keys[i];
+    if (key == null) {
+      return path.ids[i];
+    }
+    Long id = strings.get(key);
+    if (id != null) {
+      return id;
+    }
+    long next = FIRST_STRING_ID + strings.size();
+    if (intern) {
+      strings.put(key, next);
+    }
+    return next;
+  }
+
+  /** A path's ids, interning its strings into `strings`. */
+  static long[] ids(NodePath path, Map<String, Long> strings, boolean intern) {
+    long[] out = new long[path.depth()];
+    for (int i = 0; i < out.length; ++i) {
+      out[i] = segment(path, i, strings, intern);
+    }
+    return out;
+  }
+
+  /** lattice_principal_new; throws IllegalArgumentException (status message) or OutOfMemoryError. */
+  private static native long nativeNew(long table, int kind, long flags, int[] layout,
+      long[] nodeFlags, long[] pathIds, int[] roleIds);
+
+  private static native void nativeFree(long principal);
+
+  private static native long nativeDecide(long principal, int permission, long[] target);
+}

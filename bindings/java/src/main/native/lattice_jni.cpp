@@ -1,0 +1,353 @@
+// lattice_jni.cpp - the JNI side of the Java binding: loading, names, and decisions on ids the
+// Java side resolved against the same table (Table.java, Principal.java). Decisions come back
+// packed in a long (Table.decision), so a request allocates nothing on the Java heap.
+#include "invalid_example_lattice_Principal.h"
+#include "invalid_example_lattice_Table.h"
+#include "lattice/lattice.h"
+
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char *const kStatusWords[] = {
+    "ok",           "io_error",   "too_small",     "bad_magic",  "bad_version", "bad_size",
+    "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large",   "bad_fingerprint"};
+
+struct NativeTable {
+  std::string bytes; // the copy a table loaded from bytes reads
+  lattice_table *table = nullptr;
+  ~NativeTable() { lattice_table_free(table); }
+};
+
+// The membership structs of the flat arrays Principal.Resolved makes (4 numbers per membership
+// in `layout`: path start, path length, role start, role count), with the ids they point into.
+// Principal.java builds the layout from the arrays it passes, so every range lies inside them.
+// Throws std::bad_alloc.
+struct Memberships {
+  std::vector<uint64_t> pathIds;
+  std::vector<uint32_t> roleIds;
+  std::vector<lattice_membership> list;
+
+  Memberships(JNIEnv *env, jintArray layout, jlongArray nodeFlags, jlongArray pathArray,
+              jintArray roleArray) {
+    size_t n = size_t(env->GetArrayLength(nodeFlags));
+    std::vector<uint32_t> l(4 * n);
+    std::vector<uint64_t> nf(n);
+    pathIds.resize(size_t(env->GetArrayLength(pathArray)));
+    roleIds.resize(size_t(env->GetArrayLength(roleArray)));
+    env->GetIntArrayRegion(layout, 0, jsize(l.size()), reinterpret_cast<jint *>(l.data()));
+    env->GetLongArrayRegion(nodeFlags, 0, jsize(n), reinterpret_cast<jlong *>(nf.data()));
+    env->GetLongArrayRegion(pathArray, 0, jsize(pathIds.size()),
+                            reinterpret_cast<jlong *>(pathIds.data()));
+    env->GetIntArrayRegion(roleArray, 0, jsize(roleIds.size()),
+                           reinterpret_cast<jint *>(roleIds.data()));
+    list.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      lattice_membership &m = list[i];
+      std::memset(&m, 0, sizeof m);
+      m.node.path.ids = pathIds.data() + l[4 * i];
+      m.node.path.depth = l[4 * i + 1];
+      m.roles = roleIds.data() + l[4 * i + 2];
+      m.role_count = l[4 * i + 3];
+      m.node_flags = nf[i];
+    }
+  }
+};
+
+lattice_table *tableOf(jlong address) {
+  return address ? reinterpret_cast<NativeTable *>(address)->table : nullptr;
+}
+
+void throwLoad(JNIEnv *env, lattice_load_status status, const std::string &what) {
+  jclass cls = env->FindClass("invalid/example/lattice/LoadException");
+  if (!cls)
+    return;
+  jmethodID ctor = env->GetMethodID(cls, "<init>", "(Ljava/lang/String;Ljava/lang/String;)V");
+  if (!ctor)
+    return;
+  std::string message = what + ": " + lattice_load_status_message(status);
+  const char *word = uint32_t(status) < sizeof kStatusWords / sizeof *kStatusWords
+                         ? kStatusWords[status]
+                         : "unknown";
+  jstring m = env->NewStringUTF(message.c_str());
+  jstring w = env->NewStringUTF(word);
+  if (!m || !w)
+    return;
+  jobject error = env->NewObject(cls, ctor, m, w);
+  if (error)
+    env->Throw(static_cast<jthrowable>(error));
+}
+
+void throwOutOfMemory(JNIEnv *env) {
+  jclass cls = env->FindClass("java/lang/OutOfMemoryError");
+  if (cls)
+    env->ThrowNew(cls, "lattice: out of native memory");
+}
+
+jlong adopt(JNIEnv *env, std::unique_ptr<NativeTable> t, lattice_load_status status,
+            const std::string &what) {
+  if (status != LATTICE_LOAD_OK || !t->table) {
+    throwLoad(env, status, what);
+    return 0;
+  }
+  return reinterpret_cast<jlong>(t.release());
+}
+
+// bit 40 allowed, bits 32-39 reason, bits 0-31 deciding role, bits 41-63 membership + 1.
+jlong pack(int allowed, uint32_t reason, uint32_t role, uint32_t membership) {
+  uint64_t m = membership == LATTICE_NO_ID ? 0 : uint64_t(membership) + 1;
+  return jlong((m << 41) | (uint64_t(allowed ? 1 : 0) << 40) | (uint64_t(reason & 0xff) << 32) |
+               role);
+}
+
+} // namespace
+
+extern "C" {
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeLoadFile(JNIEnv *env, jclass,
+                                                                          jstring path,
+                                                                          jlong maxBytes) {
+  if (!path) {
+    throwLoad(env, LATTICE_LOAD_IO_ERROR, "cannot load table: no path");
+    return 0;
+  }
+  const char *p = env->GetStringUTFChars(path, nullptr);
+  if (!p)
+    return 0;
+  std::string name(p);
+  env->ReleaseStringUTFChars(path, p);
+  auto t = std::unique_ptr<NativeTable>(new (std::nothrow) NativeTable());
+  if (!t) {
+    throwOutOfMemory(env);
+    return 0;
+  }
+  lattice_load_status status =
+      lattice_table_load_file_max(name.c_str(), size_t(maxBytes < 0 ? 0 : maxBytes), &t->table);
+  return adopt(env, std::move(t), status, "cannot load table `" + name + "`");
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeLoadBytes(JNIEnv *env, jclass,
+                                                                           jbyteArray data) {
+  auto t = std::unique_ptr<NativeTable>(new (std::nothrow) NativeTable());
+  if (!t) {
+    throwOutOfMemory(env);
+    return 0;
+  }
+  if (data) {
+    try {
+      t->bytes.resize(size_t(env->GetArrayLength(data)));
+    } catch (const std::bad_alloc &) {
+      throwOutOfMemory(env);
+      return 0;
+    }
+    env->GetByteArrayRegion(data, 0, jsize(t->bytes.size()),
+                            reinterpret_cast<jbyte *>(t->bytes.data()));
+  }
+  lattice_load_status status =
+      lattice_table_load(data ? t->bytes.data() : nullptr, t->bytes.size(), &t->table);
+  return adopt(env, std::move(t), status, "cannot load table from bytes");
+}
+
+JNIEXPORT void JNICALL Java_invalid_example_lattice_Table_nativeFree(JNIEnv *, jclass,
+                                                                     jlong table) {
+  delete reinterpret_cast<NativeTable *>(table);
+}
+
+JNIEXPORT jstring JNICALL Java_invalid_example_lattice_Table_nativePolicyName(JNIEnv *env, jclass,
+                                                                              jlong table) {
+  const char *name = lattice_policy_name(tableOf(table));
+  return env->NewStringUTF(name ? name : "");
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeFingerprint(JNIEnv *, jclass,
+                                                                             jlong table) {
+  return jlong(lattice_table_fingerprint(tableOf(table)));
+}
+
+JNIEXPORT jstring JNICALL Java_invalid_example_lattice_Table_nativeRevision(JNIEnv *env, jclass,
+                                                                            jlong table) {
+  const char *revision = lattice_table_revision(tableOf(table));
+  return env->NewStringUTF(revision ? revision : "");
+}
+
+JNIEXPORT jintArray JNICALL Java_invalid_example_lattice_Table_nativeFlagSides(JNIEnv *env, jclass,
+                                                                               jlong table) {
+  const lattice_table *t = tableOf(table);
+  uint32_t n = lattice_flag_count(t);
+  jintArray out = env->NewIntArray(jsize(n));
+  for (uint32_t i = 0; out && i < n; ++i) {
+    jint side = jint(lattice_flag_side(t, i));
+    env->SetIntArrayRegion(out, jsize(i), 1, &side);
+  }
+  return out;
+}
+
+JNIEXPORT jobjectArray JNICALL Java_invalid_example_lattice_Table_nativeNames(JNIEnv *env, jclass,
+                                                                              jlong table,
+                                                                              jint category) {
+  const lattice_table *t = tableOf(table);
+  uint32_t (*count[])(const lattice_table *) = {lattice_kind_count, lattice_role_count,
+                                                lattice_permission_count, lattice_flag_count};
+  const char *(*name[])(const lattice_table *, uint32_t) = {
+      lattice_kind_name, lattice_role_name, lattice_permission_name, lattice_flag_name};
+  if (category < 0 || category > 3)
+    return nullptr;
+  uint32_t n = count[category](t);
+  jclass stringClass = env->FindClass("java/lang/String");
+  if (!stringClass)
+    return nullptr;
+  jobjectArray out = env->NewObjectArray(jsize(n), stringClass, nullptr);
+  for (uint32_t i = 0; out && i < n; ++i) {
+    jstring s = env->NewStringUTF(name[category](t, i));
+    if (!s)
+      return nullptr;
+    env->SetObjectArrayElement(out, jsize(i), s);
+    env->DeleteLocalRef(s);
+  }
+  return out;
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAt(
+    JNIEnv *env, jclass, jlong table, jint kind, jintArray roles, jint permission, jint relation,
+    jlong flags) {
+  std::vector<uint32_t> ids;
+  try {
+    ids.resize(size_t(env->GetArrayLength(roles)));
+  } catch (const std::bad_alloc &) {
+    return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+  }
+  env->GetIntArrayRegion(roles, 0, jsize(ids.size()), reinterpret_cast<jint *>(ids.data()));
+  lattice_request r{};
+  r.kind = uint32_t(kind);
+  r.roles = ids.data();
+  r.role_count = uint32_t(ids.size());
+  r.permission = uint32_t(permission);
+  r.relation = uint32_t(relation);
+  r.flags = uint64_t(flags);
+  lattice_decision d = lattice_decide(tableOf(table), &r);
+  return pack(d.allowed, d.reason, d.deciding_role, LATTICE_NO_ID);
+}
+
+JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(JNIEnv *env, jclass,
+                                                                              jlong table,
+                                                                              jintArray roles,
+                                                                              jint target) {
+  std::vector<uint32_t> ids;
+  try {
+    ids.resize(size_t(env->GetArrayLength(roles)));
+  } catch (const std::bad_alloc &) {
+    return JNI_FALSE;
+  }
+  env->GetIntArrayRegion(roles, 0, jsize(ids.size()), reinterpret_cast<jint *>(ids.data()));
+  return lattice_can_assign(tableOf(table), ids.data(), uint32_t(ids.size()), uint32_t(target))
+             ? JNI_TRUE
+             : JNI_FALSE;
+}
+
+JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv *env, jclass,
+                                                                         jlongArray node,
+                                                                         jlongArray target) {
+  std::vector<uint64_t> ids[2];
+  jlongArray given[2] = {node, target};
+  try {
+    for (int i = 0; i < 2; ++i) {
+      ids[i].resize(size_t(env->GetArrayLength(given[i])));
+      env->GetLongArrayRegion(given[i], 0, jsize(ids[i].size()),
+                              reinterpret_cast<jlong *>(ids[i].data()));
+    }
+  } catch (const std::bad_alloc &) {
+    return LATTICE_REL_NONE;
+  }
+  lattice_node_path a{ids[0].data(), uint32_t(ids[0].size())};
+  lattice_node_path b{ids[1].data(), uint32_t(ids[1].size())};
+  return jint(lattice_relation_of_paths(a, b));
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
+    JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
+    jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds, jint permission,
+    jlongArray target) {
+  try {
+    Memberships m(env, layout, nodeFlags, pathIds, roleIds);
+    std::vector<uint64_t> ids(size_t(env->GetArrayLength(target)));
+    env->GetLongArrayRegion(target, 0, jsize(ids.size()), reinterpret_cast<jlong *>(ids.data()));
+    if (env->ExceptionCheck())
+      return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+    lattice_access_request r{};
+    r.kind = uint32_t(kind);
+    r.flags = uint64_t(flags);
+    r.memberships = m.list.data();
+    r.membership_count = uint32_t(m.list.size());
+    r.permission = uint32_t(permission);
+    r.target.path.ids = ids.data();
+    r.target.path.depth = uint32_t(ids.size());
+    lattice_access_decision d = lattice_decide_access(tableOf(table), &r);
+    return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
+  } catch (const std::bad_alloc &) {
+    return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+  }
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeNew(
+    JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
+    jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds) {
+  lattice_principal *p = nullptr;
+  lattice_principal_status status = LATTICE_PRINCIPAL_OUT_OF_MEMORY;
+  try {
+    Memberships m(env, layout, nodeFlags, pathIds, roleIds);
+    if (env->ExceptionCheck())
+      return 0;
+    status = lattice_principal_new(tableOf(table), uint32_t(kind), uint64_t(flags), m.list.data(),
+                                   uint32_t(m.list.size()), &p);
+  } catch (const std::bad_alloc &) {
+  }
+  if (status == LATTICE_PRINCIPAL_OK && p)
+    return reinterpret_cast<jlong>(p);
+  if (status == LATTICE_PRINCIPAL_OUT_OF_MEMORY) {
+    throwOutOfMemory(env);
+    return 0;
+  }
+  jclass cls = env->FindClass("java/lang/IllegalArgumentException");
+  std::string message =
+      std::string("cannot build the principal: ") + lattice_principal_status_message(status);
+  if (cls)
+    env->ThrowNew(cls, message.c_str());
+  return 0;
+}
+
+JNIEXPORT void JNICALL Java_invalid_example_lattice_Principal_nativeFree(JNIEnv *, jclass,
+                                                                         jlong principal) {
+  lattice_principal_free(reinterpret_cast<lattice_principal *>(principal));
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(JNIEnv *env, jclass,
+                                                                            jlong principal,
+                                                                            jint permission,
+                                                                            jlongArray target) {
+  uint64_t stack[16];
+  std::vector<uint64_t> heap;
+  size_t depth = size_t(env->GetArrayLength(target));
+  uint64_t *ids = stack;
+  if (depth > 16) {
+    try {
+      heap.resize(depth);
+    } catch (const std::bad_alloc &) {
+      return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
+    }
+    ids = heap.data();
+  }
+  env->GetLongArrayRegion(target, 0, jsize(depth), reinterpret_cast<jlong *>(ids));
+  lattice_node_ref ref{};
+  ref.path.ids = ids;
+  ref.path.depth = uint32_t(depth);
+  // A NULL (closed) principal is BAD_REQUEST.
+  lattice_access_decision d = lattice_decide_as(
+      reinterpret_cast<const lattice_principal *>(principal), uint32_t(permission), ref, 0);
+  return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
+}
+
+} // extern "C"

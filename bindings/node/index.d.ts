@@ -1,0 +1,92 @@
+// index.d.ts - TypeScript declarations of the Lattice runtime for Node.js (index.js).
+
+/** One id of a node path: a non-negative safe integer, a bigint below 2^63, or a string. A string
+ * never equals a number: "7" and 7 are different nodes. */
+export type NodeId = number | bigint | string;
+
+/** A node as its ancestor path: the ids from its tree's root down to the node itself. */
+export type NodePath = readonly NodeId[];
+
+/** Roles held at one node, with that node's flags (flags declared on scope kinds). */
+export interface Membership {
+  node: NodePath;
+  roles: readonly string[];
+  nodeFlags?: readonly string[];
+}
+
+/** A principal by name: its kind (user type), its own flags and its memberships. */
+export interface PrincipalSpec {
+  kind: string;
+  flags?: readonly string[];
+  memberships: readonly Membership[];
+}
+
+export interface Request extends PrincipalSpec {
+  permission: string;
+  /** The resource's own node if its kind is a scope, else its owner node. */
+  target: NodePath;
+}
+
+export type Reason =
+  | 'allowed' | 'denied_by_rule' | 'no_allow' | 'bad_request' | 'other_tree'
+  | 'role_not_for_kind' | 'exclusive' | 'not_applicable' | 'requirement' | 'no_table';
+
+export type Relation = 'self' | 'descendants' | 'ancestors' | 'elsewhere' | 'none';
+
+export interface Decision {
+  allowed: boolean;
+  reason: Reason;
+  /** The role that allowed or denied, or null. */
+  decidingRole: string | null;
+  /** Index of the membership the deciding role was held through, or null. */
+  decidingMembership: number | null;
+}
+
+/** A loaded, immutable decision table. Names are resolved against this table only. */
+export class Table {
+  private constructor();
+  /** Reads and validates a table file; throws LoadError. */
+  static loadFile(path: string, options?: { maxBytes?: number }): Table;
+  /** Validates a copy of table bytes; throws LoadError. */
+  static fromBuffer(data: Uint8Array | ArrayBuffer): Table;
+  readonly policyName: string;
+  /** The vocabulary fingerprint: equal in two tables iff every name has the same id in both. */
+  readonly fingerprint: bigint;
+  /** What `lattice build --revision` recorded ('' when nothing was given). */
+  readonly revision: string;
+  /** Names in id order. */
+  readonly kinds: string[];
+  readonly roles: string[];
+  readonly permissions: string[];
+  readonly flags: string[];
+  /** Decides one request; throws UnknownNameError for a name the table lacks. */
+  decide(request: Request): Decision;
+  /** A principal resolved once against this table, to decide many requests. */
+  principal(spec: PrincipalSpec): Principal;
+  /** Decides for roles held at one node, given the target's relation to it (default self). */
+  decideAt(request: {
+    kind: string; roles: readonly string[]; permission: string; relation?: Relation;
+    flags?: readonly string[];
+  }): Decision;
+  /** Whether a principal holding `roles` may assign the role `target`. */
+  canAssign(roles: readonly string[], target: string): boolean;
+}
+
+/** A principal of one table; it keeps that table alive and decides only against it. */
+export class Principal {
+  private constructor();
+  readonly table: Table;
+  decide(permission: string, target: NodePath): Decision;
+}
+
+/** The relation of the target node to a node, both as paths (another tree: 'none'). */
+export function relation(node: NodePath, target: NodePath): Relation;
+
+export class LatticeError extends Error {}
+export class LoadError extends LatticeError {
+  readonly status: string;
+}
+export class UnknownNameError extends LatticeError {
+  readonly category: 'kind' | 'role' | 'permission' | 'flag';
+  readonly unknownName: string;
+}

@@ -1,0 +1,102 @@
+// index.js - the Lattice runtime for Node.js: decide requests from compiled Lattice decision
+// tables, by name. The addon (src/addon.cc) is found at LATTICE_NODE_ADDON, else beside this file
+// in build/ (CMake: the lattice_node target; see docs/bindings.md).
+'use strict';
+
+const path = require('node:path');
+
+/** Base class of the errors this module throws. */
+class LatticeError extends Error {}
+
+/** A table that did not load (corrupt, truncated, unreadable, too large): no Table exists. */
+class LoadError extends LatticeError {
+  constructor(message, status) {
+    super(message);
+    this.name = 'LoadError';
+    /** the runtime's load status as a word: bad_checksum, bad_size, io_error, ... */
+    this.status = status;
+  }
+}
+
+/** A name (kind, role, permission, flag) the table does not have: nothing is decided. */
+class UnknownNameError extends LatticeError {
+  constructor(message, category, name) {
+    super(message);
+    this.name = 'UnknownNameError';
+    this.category = category;
+    this.unknownName = name;
+  }
+}
+
+const addonPath = process.env.LATTICE_NODE_ADDON
+  ? path.resolve(process.env.LATTICE_NODE_ADDON)
+  : path.join(__dirname, 'build', 'lattice.node');
+const addon = require(addonPath);
+addon.setErrorClasses(LoadError, UnknownNameError);
+const { Table, Principal } = addon;
+
+// The addon leaves each decision in four numbers (allowed, reason, deciding role id, deciding
+// membership); the object is built here, with the names of the table that decided.
+const out = addon.decision;
+const NONE = 0xffffffff;
+const REASONS = ['allowed', 'denied_by_rule', 'no_allow', 'bad_request', 'other_tree',
+                 'role_not_for_kind', 'exclusive', 'not_applicable', 'requirement', 'no_table'];
+
+// Per table: its role names by id and its permission ids by name, read once.
+const vocabularies = new WeakMap();
+function vocabularyOf(table) {
+  let v = vocabularies.get(table);
+  if (v === undefined) {
+    v = { policy: table.policyName, roles: table.roles,
+          permissions: new Map(table.permissions.map((name, id) => [name, id])) };
+    vocabularies.set(table, v);
+  }
+  return v;
+}
+
+function readDecision(v) {
+  return {
+    allowed: out[0] === 1,
+    reason: REASONS[out[1]] ?? 'unknown',
+    decidingRole: out[2] === NONE ? null : v.roles[out[2]] ?? null,
+    decidingMembership: out[3] === NONE ? null : out[3],
+  };
+}
+
+Object.defineProperties(Table.prototype, {
+  /** Decides one request of a principal with memberships. */
+  decide: { value: function decide(request) {
+    this._decide(request);
+    return readDecision(vocabularyOf(this));
+  } },
+  /** Decides for roles held at one node, given the target's relation to it. */
+  decideAt: { value: function decideAt(request) {
+    this._decideAt(request);
+    return readDecision(vocabularyOf(this));
+  } },
+  /** A principal resolved once against this table; it keeps the table alive. */
+  principal: { value: function principal(spec) {
+    const p = this._principal(spec);
+    Object.defineProperty(p, 'table', { value: this, enumerable: true });
+    return p;
+  } },
+});
+
+Object.defineProperty(Principal.prototype, 'decide', { value: function decide(permission, target) {
+  if (!(this.table instanceof Table)) throw new TypeError('use table.principal(...)');
+  if (typeof permission !== 'string') throw new TypeError('permission must be a string');
+  const v = vocabularyOf(this.table);
+  const id = v.permissions.get(permission);
+  if (id === undefined) {
+    throw new UnknownNameError(`unknown permission \`${permission}\` in policy \`${v.policy}\``,
+                               'permission', permission);
+  }
+  this._decide(id, target);
+  return readDecision(v);
+} });
+
+/** The relation of the target node to a node, both as paths: self, descendants, ancestors,
+ * elsewhere or none (another tree). */
+const relation = addon.relation;
+
+module.exports = { Table, Principal, LatticeError, LoadError, UnknownNameError, relation };

@@ -1,0 +1,33 @@
+// types.test.ts - index.d.ts checked by the TypeScript compiler (bindings.node.types): typical
+// uses compile under --strict, and misuses are errors (each @ts-expect-error must be one).
+import { Decision, LoadError, Membership, Principal, Table, UnknownNameError, relation } from '..';
+
+const table: Table = Table.loadFile('policy.ltab', { maxBytes: 1 << 20 });
+const memberships: Membership[] = [{ node: [7, 'eu', 42n], roles: ['account_admin'], nodeFlags: ['business'] }];
+const d: Decision = table.decide({ kind: 'account_user', memberships, permission: 'station.view', target: [7] });
+const allowed: boolean = d.allowed;
+const role: string | null = d.decidingRole;
+const p: Principal = table.principal({ kind: 'account_user', flags: [], memberships });
+const same: Table = p.table;
+const reason: 'allowed' | 'no_allow' | string = p.decide('station.view', [7, 42]).reason;
+const r: 'self' | 'descendants' | 'ancestors' | 'elsewhere' | 'none' = relation([7], [7, 42]);
+const ok: boolean = table.canAssign(['account_owner'], 'driver');
+const at = table.decideAt({ kind: 'account_user', roles: ['account_admin'], permission: 'station.view', relation: 'descendants' });
+const fingerprint: bigint = table.fingerprint;
+const revision: string = table.revision;
+const names: string[] = [...table.kinds, ...table.roles, ...table.permissions, ...table.flags, table.policyName];
+try {
+  Table.fromBuffer(new Uint8Array(0));
+} catch (e) {
+  if (e instanceof LoadError) console.log(e.status);
+  if (e instanceof UnknownNameError) console.log(e.category, e.unknownName);
+}
+// @ts-expect-error: a relation word is one of five
+table.decideAt({ kind: 'account_user', roles: [], permission: 'x', relation: 'below' });
+// @ts-expect-error: a target is a path, not a string
+p.decide('station.view', '7/42');
+// @ts-expect-error: memberships are required
+table.principal({ kind: 'account_user' });
+// @ts-expect-error: tables are made by loadFile or fromBuffer
+new Table();
+console.log(allowed, role, same, reason, r, ok, at, names, fingerprint, revision);

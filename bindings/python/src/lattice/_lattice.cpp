@@ -1,0 +1,354 @@
+// _lattice.cpp - the Python extension (pybind11) over the runtime's C API: tables, principals and
+// decisions by name. lattice/__init__.py is the public module; names are resolved per table.
+#include "lattice_binding.hpp"
+
+#include <memory>
+#include <optional>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <string>
+#include <structmember.h>
+
+namespace py = pybind11;
+using lattice::binding::Category;
+
+namespace {
+
+// The module's error classes, created in PYBIND11_MODULE (subclasses of lattice.Error). Handles,
+// not objects: the module holds the references, and nothing is released at interpreter exit.
+py::handle errorType, loadErrorType, unknownNameType;
+
+[[noreturn]] void throwLoadError(lattice_load_status status, const std::string &what) {
+  std::string message = what + ": " + lattice_load_status_message(status);
+  py::object error = loadErrorType(message);
+  error.attr("status") = lattice::binding::loadStatusName(status);
+  error.attr("code") = uint32_t(status);
+  PyErr_SetObject(loadErrorType.ptr(), error.ptr());
+  throw py::error_already_set();
+}
+
+// A loaded table (lattice_binding.hpp; a table loaded from bytes reads its own copy), and its
+// role names as Python strings, made once for the decisions that name them.
+struct PyTable {
+  std::unique_ptr<lattice::binding::Table> table;
+  std::vector<py::object> roleNames;
+  const lattice::binding::Table &get() const { return *table; }
+
+  explicit PyTable(std::unique_ptr<lattice::binding::Table> loaded) : table(std::move(loaded)) {
+    for (std::string_view name : lattice::binding::names(*table, Category::Role))
+      roleNames.push_back(py::str(name.data(), name.size()));
+  }
+};
+
+// lattice.Decision: a small immutable type written against the C API rather than a pybind11
+// class, because a request's cost is mostly the result's: it is made with one allocation, and
+// its fields are member descriptors (reading `allowed` through a pybind11 property costs as much
+// as the decision). bool(decision) is decision.allowed.
+struct DecisionObject {
+  PyObject_HEAD char allowed;
+  PyObject *reason;     // an interned word
+  PyObject *role;       // a str, or NULL (read as None)
+  PyObject *membership; // an int, or NULL (read as None)
+};
+
+PyTypeObject *decisionType = nullptr;
+PyObject *reasonWords[LATTICE_REASON_NO_TABLE + 1];
+
+void decisionDealloc(PyObject *self) {
+  auto *d = reinterpret_cast<DecisionObject *>(self);
+  Py_XDECREF(d->reason);
+  Py_XDECREF(d->role);
+  Py_XDECREF(d->membership);
+  PyTypeObject *type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);
+}
+
+int decisionBool(PyObject *self) { return reinterpret_cast<DecisionObject *>(self)->allowed; }
+
+PyObject *decisionRepr(PyObject *self) {
+  auto *d = reinterpret_cast<DecisionObject *>(self);
+  return PyUnicode_FromFormat("Decision(allowed=%s, reason=%R, deciding_role=%R, "
+                              "deciding_membership=%R)",
+                              d->allowed ? "True" : "False", d->reason, d->role ? d->role : Py_None,
+                              d->membership ? d->membership : Py_None);
+}
+
+PyMemberDef decisionMembers[] = {
+    {"allowed", T_BOOL, offsetof(DecisionObject, allowed), READONLY, "whether it is allowed"},
+    {"reason", T_OBJECT, offsetof(DecisionObject, reason), READONLY,
+     "why: allowed, denied_by_rule, no_allow, other_tree, requirement, ..."},
+    {"deciding_role", T_OBJECT, offsetof(DecisionObject, role), READONLY,
+     "the role that allowed or denied, or None"},
+    {"deciding_membership", T_OBJECT, offsetof(DecisionObject, membership), READONLY,
+     "index of the membership the deciding role was held through, or None"},
+    {nullptr, 0, 0, 0, nullptr}};
+
+PyType_Slot decisionSlots[] = {{Py_tp_dealloc, reinterpret_cast<void *>(decisionDealloc)},
+                               {Py_nb_bool, reinterpret_cast<void *>(decisionBool)},
+                               {Py_tp_repr, reinterpret_cast<void *>(decisionRepr)},
+                               {Py_tp_members, decisionMembers},
+                               {Py_tp_doc, const_cast<char *>("The outcome of a request")},
+                               {0, nullptr}};
+
+PyType_Spec decisionSpec = {"lattice.Decision", sizeof(DecisionObject), 0,
+                            Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, decisionSlots};
+
+py::object toPy(const PyTable &table, const lattice_access_decision &d) {
+  PyObject *o = decisionType->tp_alloc(decisionType, 0);
+  if (!o)
+    throw py::error_already_set();
+  auto *out = reinterpret_cast<DecisionObject *>(o);
+  out->allowed = d.allowed != 0;
+  PyObject *reason = d.reason <= LATTICE_REASON_NO_TABLE
+                         ? reasonWords[d.reason]
+                         : PyUnicode_InternFromString(lattice::binding::reasonName(d.reason));
+  if (d.reason <= LATTICE_REASON_NO_TABLE)
+    Py_INCREF(reason);
+  out->reason = reason;
+  if (d.deciding_role < table.roleNames.size())
+    out->role = table.roleNames[d.deciding_role].inc_ref().ptr();
+  if (d.deciding_membership != LATTICE_NO_ID)
+    out->membership = PyLong_FromUnsignedLong(d.deciding_membership);
+  py::object result = py::reinterpret_steal<py::object>(o);
+  if (!out->reason || (d.deciding_membership != LATTICE_NO_ID && !out->membership))
+    throw py::error_already_set();
+  return result;
+}
+
+// One segment of a node path: a non-negative int or a str.
+template <typename Add, typename AddString> void addSegment(py::handle s, Add add, AddString str) {
+  if (py::isinstance<py::str>(s)) {
+    str(s.cast<std::string>());
+    return;
+  }
+  if (py::isinstance<py::bool_>(s) || !py::isinstance<py::int_>(s))
+    throw py::type_error("a node path segment must be an int or a str, not " +
+                         std::string(py::str(s.get_type().attr("__name__"))));
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(s.ptr(), &overflow);
+  if (overflow != 0 || v < 0)
+    throw lattice::binding::InvalidArgument(
+        "a node id must be a non-negative integer below 2^63, not " + std::string(py::str(s)));
+  add(int64_t(v));
+}
+
+py::sequence asSequence(py::handle h, const char *what) {
+  if (py::isinstance<py::str>(h) || py::isinstance<py::bytes>(h) ||
+      !py::isinstance<py::sequence>(h))
+    throw py::type_error(std::string(what) + " must be a list or tuple");
+  return py::reinterpret_borrow<py::sequence>(h);
+}
+
+// A principal of one table; keeps its table object alive (Python reference) so its ids are
+// never used with another table.
+struct PyPrincipal {
+  py::object owner;     // the Table object
+  const PyTable *table; // the same table, kept alive by `owner`
+  std::unique_ptr<lattice::binding::Principal> principal;
+};
+
+std::unique_ptr<lattice::binding::Principal>
+buildPrincipal(const lattice::binding::Table &table, const std::string &kind,
+               py::handle memberships, py::handle flags, lattice::binding::Principal::Handle make) {
+  auto p = std::make_unique<lattice::binding::Principal>(table);
+  p->setKind(kind);
+  for (py::handle f : asSequence(flags, "flags"))
+    p->addFlag(f.cast<std::string>());
+  for (py::handle m : asSequence(memberships, "memberships")) {
+    // A lattice.Membership, or any (node, roles[, node_flags]) sequence.
+    py::sequence parts = asSequence(m, "a membership");
+    if (parts.size() < 2 || parts.size() > 3)
+      throw py::type_error("a membership is (node, roles) or (node, roles, node_flags)");
+    p->beginMembership();
+    for (py::handle s : asSequence(parts[0], "a membership's node"))
+      addSegment(
+          s, [&](int64_t v) { p->addNodeNumber(v); },
+          [&](const std::string &v) { p->addNodeString(v); });
+    for (py::handle r : asSequence(parts[1], "a membership's roles"))
+      p->addRole(r.cast<std::string>());
+    if (parts.size() == 3)
+      for (py::handle f : asSequence(parts[2], "a membership's node_flags"))
+        p->addNodeFlag(f.cast<std::string>());
+  }
+  p->finish(make);
+  return p;
+}
+
+py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
+                    const std::string &permission, py::handle target) {
+  lattice::binding::Principal::Target t(p);
+  for (py::handle s : asSequence(target, "target"))
+    addSegment(
+        s, [&](int64_t v) { t.addNumber(v); }, [&](const std::string &v) { t.addString(v); });
+  return toPy(table, p.decide(permission, t));
+}
+
+py::tuple namesOf(const PyTable &t, Category c) {
+  auto names = lattice::binding::names(t.get(), c);
+  py::tuple out(names.size());
+  for (size_t i = 0; i < names.size(); ++i)
+    out[i] = py::str(names[i].data(), names[i].size());
+  return out;
+}
+
+} // namespace
+
+PYBIND11_MODULE(_lattice, m) {
+  m.doc() = "Lattice runtime binding: load compiled tables, decide requests by name";
+
+  errorType = PyErr_NewException("lattice.Error", PyExc_Exception, nullptr);
+  loadErrorType = PyErr_NewException("lattice.LoadError", errorType.ptr(), nullptr);
+  py::tuple unknownBases = py::make_tuple(errorType, py::handle(PyExc_LookupError));
+  unknownNameType = PyErr_NewException("lattice.UnknownNameError", unknownBases.ptr(), nullptr);
+  if (!errorType || !loadErrorType || !unknownNameType)
+    throw py::error_already_set();
+  m.attr("Error") = errorType;
+  m.attr("LoadError") = loadErrorType;
+  m.attr("UnknownNameError") = unknownNameType;
+
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p)
+        std::rethrow_exception(p);
+    } catch (const lattice::binding::UnknownName &e) {
+      py::object error = unknownNameType(e.what());
+      error.attr("category") = lattice::binding::categoryName(e.category);
+      error.attr("name") = e.name;
+      PyErr_SetObject(unknownNameType.ptr(), error.ptr());
+    } catch (const lattice::binding::InvalidArgument &e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    }
+  });
+
+  m.def(
+      "relation",
+      [](py::handle node, py::handle target) {
+        lattice::binding::PathInterner interner;
+        std::vector<uint64_t> paths[2];
+        py::handle given[2] = {node, target};
+        for (int i = 0; i < 2; ++i)
+          for (py::handle s : asSequence(given[i], "a node path"))
+            addSegment(
+                s,
+                [&](int64_t v) { paths[i].push_back(lattice::binding::PathInterner::number(v)); },
+                [&](const std::string &v) { paths[i].push_back(interner.intern(v)); });
+        return std::string(lattice::binding::relationOfPaths(paths[0], paths[1]));
+      },
+      py::arg("node"), py::arg("target"),
+      "The relation of the target node to a node, both as paths: self, descendants, ancestors, "
+      "elsewhere or none (another tree)");
+
+  for (uint32_t r = 0; r <= LATTICE_REASON_NO_TABLE; ++r) {
+    reasonWords[r] = PyUnicode_InternFromString(lattice::binding::reasonName(r));
+    if (!reasonWords[r])
+      throw py::error_already_set();
+  }
+  decisionType = reinterpret_cast<PyTypeObject *>(PyType_FromSpec(&decisionSpec));
+  if (!decisionType)
+    throw py::error_already_set();
+  m.attr("Decision") = py::handle(reinterpret_cast<PyObject *>(decisionType));
+
+  py::class_<PyTable>(m, "Table", "A loaded, immutable decision table")
+      .def_static(
+          "load_file",
+          [](const std::string &path, std::optional<size_t> maxBytes) {
+            lattice_load_status status = LATTICE_LOAD_OK;
+            auto loaded = lattice::binding::Table::loadFile(
+                path, maxBytes.value_or(LATTICE_DEFAULT_MAX_TABLE_BYTES), &status);
+            if (!loaded)
+              throwLoadError(status, "cannot load table `" + path + "`");
+            return std::make_unique<PyTable>(std::move(loaded));
+          },
+          py::arg("path"), py::arg("max_bytes") = py::none(),
+          "Reads and validates a table file; raises LoadError")
+      .def_static(
+          "from_bytes",
+          [](py::buffer data) {
+            py::buffer_info info = data.request();
+            lattice_load_status status = LATTICE_LOAD_OK;
+            auto loaded = lattice::binding::Table::fromBytes(
+                info.ptr, size_t(info.size * info.itemsize), &status);
+            if (!loaded)
+              throwLoadError(status, "cannot load table from bytes");
+            return std::make_unique<PyTable>(std::move(loaded));
+          },
+          py::arg("data"), "Validates a copy of table bytes; raises LoadError")
+      .def_property_readonly("policy_name",
+                             [](const PyTable &t) { return std::string(t.get().policyName()); })
+      .def_property_readonly(
+          "fingerprint", [](const PyTable &t) { return t.get().fingerprint(); },
+          "the vocabulary fingerprint: equal in two tables iff every name has the same id")
+      .def_property_readonly(
+          "revision", [](const PyTable &t) { return std::string(t.get().revision()); },
+          "what `lattice build --revision` recorded ('' when nothing was given)")
+      .def_property_readonly("kinds", [](const PyTable &t) { return namesOf(t, Category::Kind); })
+      .def_property_readonly("roles", [](const PyTable &t) { return namesOf(t, Category::Role); })
+      .def_property_readonly("permissions",
+                             [](const PyTable &t) { return namesOf(t, Category::Permission); })
+      .def_property_readonly("flags", [](const PyTable &t) { return namesOf(t, Category::Flag); })
+      .def(
+          "principal",
+          [](py::object self, const std::string &kind, py::handle memberships, py::handle flags) {
+            const PyTable &table = self.cast<const PyTable &>();
+            return PyPrincipal{self, &table,
+                               buildPrincipal(table.get(), kind, memberships, flags,
+                                              lattice::binding::Principal::Handle::Make)};
+          },
+          py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("flags") = py::tuple(),
+          "A principal resolved against this table, to decide many requests")
+      .def(
+          "decide",
+          [](const PyTable &self, const std::string &kind, py::handle memberships,
+             const std::string &permission, py::handle target, py::handle flags) {
+            auto p = buildPrincipal(self.get(), kind, memberships, flags,
+                                    lattice::binding::Principal::Handle::None);
+            return decideAs(self, *p, permission, target);
+          },
+          py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("permission"),
+          py::arg("target"), py::arg("flags") = py::tuple(),
+          "Decides one request of a principal with memberships")
+      .def(
+          "decide_at",
+          [](const PyTable &self, const std::string &kind, py::handle roles,
+             const std::string &permission, const std::string &relation, py::handle flags) {
+            const lattice::binding::Table &t = self.get();
+            std::vector<uint32_t> ids;
+            for (py::handle r : asSequence(roles, "roles"))
+              ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
+            uint64_t mask = 0;
+            for (py::handle f : asSequence(flags, "flags"))
+              mask |= lattice::binding::flagBit(t, f.cast<std::string>());
+            return toPy(self, lattice::binding::decideAt(
+                                  t, lattice::binding::resolve(t, Category::Kind, kind), ids,
+                                  lattice::binding::resolve(t, Category::Permission, permission),
+                                  lattice::binding::relationFromName(relation), mask));
+          },
+          py::kw_only(), py::arg("kind"), py::arg("roles"), py::arg("permission"),
+          py::arg("relation") = "self", py::arg("flags") = py::tuple(),
+          "Decides for roles held at one node, given the relation of the target to it")
+      .def(
+          "can_assign",
+          [](const PyTable &self, py::handle roles, const std::string &target) {
+            const lattice::binding::Table &t = self.get();
+            std::vector<uint32_t> ids;
+            for (py::handle r : asSequence(roles, "roles"))
+              ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
+            return lattice::binding::canAssign(
+                t, ids, lattice::binding::resolve(t, Category::Role, target));
+          },
+          py::arg("roles"), py::arg("target"),
+          "Whether a principal holding `roles` may assign the role `target`")
+      .def("__repr__", [](const PyTable &t) {
+        return "<lattice.Table policy='" + std::string(t.get().policyName()) + "'>";
+      });
+
+  py::class_<PyPrincipal>(m, "Principal", "A principal resolved against one table")
+      .def_property_readonly("table", [](const PyPrincipal &p) { return p.owner; })
+      .def(
+          "decide",
+          [](const PyPrincipal &p, const std::string &permission, py::handle target) {
+            return decideAs(*p.table, *p.principal, permission, target);
+          },
+          py::arg("permission"), py::arg("target"), "Decides one request of this principal");
+}
