@@ -58,7 +58,9 @@ typedef enum lattice_reason LATTICE_ENUM_BASE {
   LATTICE_REASON_EXCLUSIVE = 6,         /* two held roles are mutually exclusive (deciding_role) */
   LATTICE_REASON_NOT_APPLICABLE = 7,    /* the permission does not apply to this kind */
   LATTICE_REASON_REQUIREMENT = 8,       /* a `require` statement does not hold */
-  LATTICE_REASON_NO_TABLE = 9           /* no table was given */
+  LATTICE_REASON_NO_TABLE = 9,          /* no table was given */
+  LATTICE_REASON_DENIED_BY_POLICY = 10  /* a policy-wide deny (a `deny` at the top level) denies
+                                           it, and no held role's deny does (no deciding_role) */
 } lattice_reason;
 
 #define LATTICE_NO_ID UINT32_MAX
