@@ -53,14 +53,15 @@ std::string relationWords(const sema::Model &model) {
 }
 
 /// The roles a role may give (`assigns`), by label, with the condition of a conditional one:
-/// "Driver (when `business`)".
-std::string assignsText(const sema::Model &model, const sema::Role &role) {
+/// "Driver (when `business`)", or without the backticks (`code` false) for an HTML attribute.
+std::string assignsText(const sema::Model &model, const sema::Role &role, bool code = true) {
   std::string text;
   for (size_t i = 0; i < role.assigns.size(); ++i) {
     const sema::Role &target = model.roles[role.assigns[i]];
     text += (text.empty() ? "" : ", ") + (target.label.empty() ? target.name : target.label);
     if (!role.assignGuards[i].isAlways())
-      text += fmt::format(" (when `{}`)", conditionText(model, role.assignGuards[i]));
+      text += fmt::format(fmt::runtime(code ? " (when `{}`)" : " (when {})"),
+                          conditionText(model, role.assignGuards[i]));
   }
   return text;
 }
@@ -517,7 +518,7 @@ std::string renderHtml(const Matrix &matrix) {
                        : role.deprecated ? " (deprecated)"
                                          : "",
                        htmlEscape(role.name), htmlEscape(kindsText(model, role.kinds)),
-                       htmlEscape(extends), htmlEscape(assignsText(model, role)));
+                       htmlEscape(extends), htmlText(assignsText(model, role)));
   }
   out += "</tbody>\n</table></div>\n</section>\n";
   for (const Section &section : matrix.sections) {
@@ -536,7 +537,7 @@ std::string renderHtml(const Matrix &matrix) {
       const sema::Role &first = model.roles[col.roles[0]];
       std::string title = columnName(model, col);
       if (!col.stacked() && !first.assigns.empty())
-        title += "; assigns " + assignsText(model, first);
+        title += "; assigns " + assignsText(model, first, false);
       out += fmt::format("<th data-role=\"{}\" title=\"{}\">{}{}</th>",
                          htmlEscape(columnName(model, col)), htmlEscape(title),
                          htmlEscape(columnLabel(model, col)),

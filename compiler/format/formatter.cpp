@@ -440,7 +440,7 @@ private:
   }
 
   /// `allow|deny PATTERNS [except PATTERNS] [in R] [when C] [for K, ...];`
-  static std::string ruleText(const ast::RuleDecl &r) {
+  std::string ruleText(const ast::RuleDecl &r) {
     std::string text = r.effect == ast::Effect::Deny ? "deny " : "allow ";
     text += patterns(r.patterns);
     if (!r.except.empty())
@@ -449,8 +449,8 @@ private:
       text += " in " + r.relation->name;
     if (r.when)
       text += " when " + condition(*r.when);
-    if (!r.kinds.empty())
-      text += " for " + list(r.kinds);
+    if (!r.kinds.empty()) // a rule too long for one line breaks before its `for`
+      text += std::string(1, kItemBreak) + "for " + list(r.kinds);
     return text + ";";
   }
 
