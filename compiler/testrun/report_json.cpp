@@ -71,6 +71,7 @@ Object caseJson(const sema::Model &model, const SourceManager &sources, const se
       {"failures", std::move(failures)}};
   if (c.assigns) {
     out["targets"] = roleNames(model, c.targets);
+    out["flags"] = flagNames(model, c.flags); // the assigner's
   } else if (c.principal) {
     out["principal"] = test.principals[*c.principal].name;
   } else {

@@ -553,8 +553,10 @@ private:
     }
   }
 
-  /// lattice_can_assign against the model: `target` is not locked and a held role (not the roles
-  /// it extends) lists it in `assigns`. Every set of 0-3 roles, every target.
+  /// lattice_can_assign and lattice_can_assign_with against the reference (reference::canAssign):
+  /// `target` is not locked and a held role (not the roles it extends) lists it in `assigns`,
+  /// unconditionally, or (with the assigner's flags) under a condition they satisfy. Every set
+  /// of 0-3 roles, every target, every flag set (up to 2^6 of them, else a sample).
   void checkDelegation(const lattice_table *table) {
     const uint32_t n = model.roles.size();
     std::vector<std::vector<uint32_t>> sets{{}};
@@ -566,23 +568,38 @@ private:
           sets.push_back({a, b, c});
       }
     }
+    const size_t flagCount = model.flags.size();
+    std::vector<sema::FlagMask> flagSets;
+    if (flagCount <= 6) {
+      for (sema::FlagMask m = 0; m < (sema::FlagMask{1} << flagCount); ++m)
+        flagSets.push_back(m);
+    } else {
+      Rng rng(seed ^ 0xA551);
+      const sema::FlagMask all = flagCount >= 64 ? ~0ull : (1ull << flagCount) - 1;
+      for (int i = 0; i < 64; ++i)
+        flagSets.push_back(rng.next() & all);
+    }
+    auto report = [&](const std::vector<uint32_t> &held, uint32_t target, const std::string &how,
+                      bool expected, int got) {
+      std::string names;
+      for (uint32_t role : held)
+        names += (names.empty() ? "" : ", ") + model.roles[role].name;
+      add(TableVsReference, how + "({" + names + "}, " + model.roles[target].name + "): model " +
+                                (expected ? "yes" : "no") + ", table " + (got ? "yes" : "no"));
+    };
     for (const auto &held : sets)
       for (uint32_t target = 0; target < n; ++target) {
-        bool expected = false;
-        for (uint32_t role : held) {
-          const auto &assigns = model.roles[role].assigns;
-          expected |= std::count(assigns.begin(), assigns.end(), target) != 0;
+        const bool expected = reference::canAssign(model, held, target, std::nullopt);
+        const int got = lattice_can_assign(table, held.data(), uint32_t(held.size()), target);
+        if ((got != 0) != expected)
+          report(held, target, "can_assign", expected, got);
+        for (sema::FlagMask flags : flagSets) {
+          const bool want = reference::canAssign(model, held, target, flags);
+          const int with =
+              lattice_can_assign_with(table, held.data(), uint32_t(held.size()), target, flags);
+          if ((with != 0) != want)
+            report(held, target, "can_assign_with flags " + std::to_string(flags), want, with);
         }
-        expected &= !model.roles[target].locked;
-        int got = lattice_can_assign(table, held.data(), uint32_t(held.size()), target);
-        if ((got != 0) == expected)
-          continue;
-        std::string names;
-        for (uint32_t role : held)
-          names += (names.empty() ? "" : ", ") + model.roles[role].name;
-        add(TableVsReference, "can_assign({" + names + "}, " + model.roles[target].name +
-                                  "): model " + (expected ? "yes" : "no") + ", table " +
-                                  (got ? "yes" : "no"));
       }
   }
 
