@@ -67,15 +67,25 @@ void collectRules(const SourceMap &map, const Holding &holding, uint32_t permiss
                 rule.permissions.end() ||
             !seen.insert({declaring, i}).second)
           continue;
-        out.push_back(ExplainedRule{rule.deny, declaring->name, held, {rule.at, rule.source},
-                                    mismatchOf(rule, holding), false, holding.membership});
+        out.push_back(ExplainedRule{rule.deny,
+                                    declaring->name,
+                                    held,
+                                    {rule.at, rule.source},
+                                    mismatchOf(rule, holding),
+                                    false,
+                                    holding.membership});
       }
   }
   for (const MapRule &rule : map.policyDenies) // their role names are empty
     if (std::find(rule.permissions.begin(), rule.permissions.end(), permission) !=
         rule.permissions.end())
-      out.push_back(ExplainedRule{true, "", "", {rule.at, rule.source}, mismatchOf(rule, holding),
-                                  false, holding.membership});
+      out.push_back(ExplainedRule{true,
+                                  "",
+                                  "",
+                                  {rule.at, rule.source},
+                                  mismatchOf(rule, holding),
+                                  false,
+                                  holding.membership});
 }
 
 /// Denies first; a matching deny (when no gate stopped the request) overrides every matching
