@@ -19,6 +19,7 @@ decl
   | roleDecl
   | exclusiveDecl
   | requireDecl
+  | policyRuleDecl
   | testDecl
   ;
 
@@ -47,11 +48,14 @@ flagDecl : FLAG names=identList ON targets=identList ';' ;
 roleDecl : roleModifier* ROLE ident label? FOR kinds=identList (EXTENDS parents=identList)? '{' roleItem* '}' ;
 roleModifier : DEPRECATED STRING? | LOCKED ;
 roleItem : ruleDecl | assignsDecl ;
+// allow station.* in subtree when business for partner_user;   (`for`: only principals of those
+// user types; the rule applies to every user type of the role without it)
 ruleDecl
   : effect=(ALLOW | DENY) patterns=permissionList (EXCEPT excluded=permissionList)?
-    (IN relation=ident)? (WHEN condition)? ';'
+    (IN relation=ident)? (WHEN condition)? (FOR kinds=identList)? ';'
   ;
-assignsDecl : ASSIGNS identList ';' ;
+// assigns driver, viewer when business;   (the condition reads the assigner's flags)
+assignsDecl : ASSIGNS identList (WHEN condition)? ';' ;
 
 permissionList : permissionPattern (',' permissionPattern)* ;
 permissionPattern
@@ -68,6 +72,10 @@ condition
   | '(' condition ')'              # parenCondition
   | ident                          # flagCondition
   ;
+
+// deny billing.* in tenant when suspended;   (at the top level: a policy-wide deny, whatever role
+// granted the access; sema refuses a top-level `allow`)
+policyRuleDecl : ruleDecl ;
 
 // exclusive support_agent, tenant_admin;
 exclusiveDecl : EXCLUSIVE identList ';' ;
@@ -87,11 +95,13 @@ testPrincipal
   : PRINCIPAL name=ident ':' kind=ident (WITH flags=identList)? '{' testMembership* '}' ;
 testMembership : roles=identList AT node=ident ';' ;
 // A decision case, or a delegation case: `assigns admin: agent;` (a holder of `admin` may give
-// `agent`), `not assigns admin: owner;` (it may not).
+// `agent`), `not assigns admin: owner;` (it may not), `assigns owner with business: driver;`
+// (with the assigner's flags, for conditional `assigns`).
 testCase
   : expect=(ALLOW | DENY) roles+=ident ('+' roles+=ident)* (AS kind=ident)? (WITH flags=identList)?
     ':' patterns=permissionList (EXCEPT excluded=permissionList)? ON relationList ';'
-  | negated=NOT? ASSIGNS roles+=ident ('+' roles+=ident)* ':' targets=identList ';'
+  | negated=NOT? ASSIGNS roles+=ident ('+' roles+=ident)* (WITH flags=identList)?
+    ':' targets=identList ';'
   ;
 relationList : '*' | ident | '{' identList '}' ;
 

@@ -117,9 +117,10 @@ private:
 
 /// The lattice_reason numbers as the words docs/runtime.md uses.
 inline const char *reasonName(uint32_t reason) noexcept {
-  static const char *const names[] = {
-      "allowed",           "denied_by_rule", "no_allow",       "bad_request", "other_tree",
-      "role_not_for_kind", "exclusive",      "not_applicable", "requirement", "no_table"};
+  static const char *const names[] = {"allowed",     "denied_by_rule",  "no_allow",
+                                      "bad_request", "other_tree",      "role_not_for_kind",
+                                      "exclusive",   "not_applicable",  "requirement",
+                                      "no_table",    "denied_by_policy"};
   return reason < sizeof names / sizeof names[0] ? names[reason] : "unknown";
 }
 
@@ -409,7 +410,14 @@ inline lattice_access_decision decideAt(const Table &table, uint32_t kind,
   return lattice_access_decision{d.allowed, d.reason, d.deciding_role, LATTICE_NO_ID};
 }
 
-inline bool canAssign(const Table &table, const std::vector<uint32_t> &roles, uint32_t target) {
+/// Delegation. Without the assigner's flags (its own and its node's) a conditional `assigns`
+/// never counts (lattice_can_assign); with them it counts when they satisfy its condition
+/// (lattice_can_assign_with).
+inline bool canAssign(const Table &table, const std::vector<uint32_t> &roles, uint32_t target,
+                      const uint64_t *flags = nullptr) {
+  if (flags)
+    return lattice_can_assign_with(table.get(), roles.data(), uint32_t(roles.size()), target,
+                                   *flags) != 0;
   return lattice_can_assign(table.get(), roles.data(), uint32_t(roles.size()), target) != 0;
 }
 

@@ -184,8 +184,22 @@ func (t *Table) flagMask(names []string, side flagSide) (uint64, error) {
 	return mask, nil
 }
 
-// CanAssign tells whether a principal holding roles may assign the role target.
+// CanAssign tells whether a principal holding roles may assign the role target. A conditional
+// `assigns` (`assigns driver when business;`) never counts here: see CanAssignWith.
 func (t *Table) CanAssign(roles []string, target string) (bool, error) {
+	return t.canAssign(roles, target, nil)
+}
+
+// CanAssignWith is CanAssign with the assigner's flags (its own and its node's, either side):
+// a conditional `assigns` counts when they satisfy its condition.
+func (t *Table) CanAssignWith(roles []string, target string, flags []string) (bool, error) {
+	if flags == nil {
+		flags = []string{}
+	}
+	return t.canAssign(roles, target, flags)
+}
+
+func (t *Table) canAssign(roles []string, target string, flags []string) (bool, error) {
 	ids, err := t.roleIDs(roles)
 	if err != nil {
 		return false, err
@@ -194,11 +208,23 @@ func (t *Table) CanAssign(roles []string, target string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	var mask uint64
+	if flags != nil {
+		if mask, err = t.flagMask(flags, anySide); err != nil {
+			return false, err
+		}
+	}
 	var p *C.uint32_t
 	if len(ids) > 0 {
 		p = &ids[0]
 	}
-	ok := C.lattice_can_assign(t.handle, p, C.uint32_t(len(ids)), C.uint32_t(targetID)) != 0
+	var ok bool
+	if flags == nil {
+		ok = C.lattice_can_assign(t.handle, p, C.uint32_t(len(ids)), C.uint32_t(targetID)) != 0
+	} else {
+		ok = C.lattice_can_assign_with(t.handle, p, C.uint32_t(len(ids)), C.uint32_t(targetID),
+			C.uint64_t(mask)) != 0
+	}
 	runtime.KeepAlive(t)
 	return ok, nil
 }

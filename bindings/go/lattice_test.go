@@ -277,11 +277,22 @@ func TestDecideAtAndCanAssign(t *testing.T) {
 		roles  []string
 		target string
 		want   bool
-	}{{[]string{"account_owner"}, "driver", true}, {[]string{"driver"}, "driver", false},
-		{[]string{"account_admin"}, "account_owner", false}} {
+	}{{[]string{"account_owner"}, "account_admin", true}, {[]string{"driver"}, "driver", false},
+		{[]string{"account_admin"}, "account_owner", false},
+		{[]string{"account_owner"}, "driver", false}} { // only from a BUSINESS account
 		if got, err := table.CanAssign(c.roles, c.target); err != nil || got != c.want {
 			t.Errorf("CanAssign(%v, %s) = %v, %v", c.roles, c.target, got, err)
 		}
+	}
+	// A conditional `assigns` reads the assigner's flags.
+	if got, err := table.CanAssignWith([]string{"account_owner"}, "driver", []string{"business"}); err != nil || !got {
+		t.Errorf("CanAssignWith(business) = %v, %v", got, err)
+	}
+	if got, err := table.CanAssignWith([]string{"account_owner"}, "driver", nil); err != nil || got {
+		t.Errorf("CanAssignWith(no flags) = %v, %v", got, err)
+	}
+	if _, err := table.CanAssignWith([]string{"account_owner"}, "driver", []string{"vip"}); err == nil {
+		t.Error("CanAssignWith an unknown flag")
 	}
 }
 

@@ -82,10 +82,13 @@ const (
 	ReasonNotApplicable
 	ReasonRequirement
 	ReasonNoTable
+	// ReasonDeniedByPolicy: a policy-wide deny (a `deny` at the top level) denied it; no role.
+	ReasonDeniedByPolicy
 )
 
 var reasonNames = [...]string{"allowed", "denied_by_rule", "no_allow", "bad_request",
-	"other_tree", "role_not_for_kind", "exclusive", "not_applicable", "requirement", "no_table"}
+	"other_tree", "role_not_for_kind", "exclusive", "not_applicable", "requirement", "no_table",
+	"denied_by_policy"}
 
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) {

@@ -29,7 +29,8 @@ export interface Request extends PrincipalSpec {
 
 export type Reason =
   | 'allowed' | 'denied_by_rule' | 'no_allow' | 'bad_request' | 'other_tree'
-  | 'role_not_for_kind' | 'exclusive' | 'not_applicable' | 'requirement' | 'no_table';
+  | 'role_not_for_kind' | 'exclusive' | 'not_applicable' | 'requirement' | 'no_table'
+  | 'denied_by_policy';
 
 export type Relation = 'self' | 'descendants' | 'ancestors' | 'elsewhere' | 'none';
 
@@ -68,8 +69,9 @@ export class Table {
     kind: string; roles: readonly string[]; permission: string; relation?: Relation;
     flags?: readonly string[];
   }): Decision;
-  /** Whether a principal holding `roles` may assign the role `target`. */
-  canAssign(roles: readonly string[], target: string): boolean;
+  /** Whether a principal holding `roles` may assign the role `target`; with `flags` (the
+   * assigner's own and its node's) a conditional `assigns` counts when they satisfy it. */
+  canAssign(roles: readonly string[], target: string, flags?: readonly string[]): boolean;
 }
 
 /** A principal of one table; it keeps that table alive and decides only against it. */

@@ -40,7 +40,8 @@ const { Table, Principal } = addon;
 const out = addon.decision;
 const NONE = 0xffffffff;
 const REASONS = ['allowed', 'denied_by_rule', 'no_allow', 'bad_request', 'other_tree',
-                 'role_not_for_kind', 'exclusive', 'not_applicable', 'requirement', 'no_table'];
+                 'role_not_for_kind', 'exclusive', 'not_applicable', 'requirement', 'no_table',
+                 'denied_by_policy'];
 
 // Per table: its role names by id and its permission ids by name, read once.
 const vocabularies = new WeakMap();

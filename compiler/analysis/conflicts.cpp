@@ -24,11 +24,32 @@ struct RuleFacts {
       : reach(sema::reachRelations(ctx.model.rules[rule].reach)),
         always(ctx.model.rules[rule].guard.isAlways()) {
     for (sema::RoleId role : ctx.inheritors[rule]) {
-      holderKinds |= ctx.model.roles[role].kinds;
+      holderKinds |= ctx.kindsOf(role);
       exclusiveFree &= ctx.exclusiveSetsOf[role].empty();
     }
+    holderKinds &= ctx.model.rules[rule].kinds; // a rule with `for` applies to those only
+    // A policy-wide deny is held wherever the allow's role is: exclusivity never separates them.
+    exclusiveFree |= ctx.model.rules[rule].policyWide();
   }
 };
+
+/// Calls f(denier, allower) for the pairs of roles holding `deny` and `allow` that may be held
+/// together, in (denier, allower) order, until f returns true. A policy-wide deny is held with
+/// every role (its implicit role is): its denier is the allower itself.
+template <typename F>
+bool forEachHolderPair(const Context &ctx, uint32_t deny, uint32_t allow, F &&f) {
+  if (ctx.model.rules[deny].policyWide()) {
+    for (sema::RoleId allower : ctx.inheritors[allow])
+      if (f(allower, allower))
+        return true;
+    return false;
+  }
+  for (sema::RoleId denier : ctx.inheritors[deny])
+    for (sema::RoleId allower : ctx.inheritors[allow])
+      if (ctx.coHoldable(denier, allower) && f(denier, allower))
+        return true;
+  return false;
+}
 
 /// Finds requests that one deny and each of many allows both match. The deny's side of every
 /// (seat, relation) is computed once per deny, and whether a pair of rules meets at a place does
@@ -42,7 +63,7 @@ public:
         whenAlways(seats.size()) {
     for (size_t s = 0; s < seats.size(); ++s)
       for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
-        if (!ctx.reaches(deny, rel))
+        if (!ctx.reaches(deny, rel) || !d.appliesTo(seats[s].kind))
           continue;
         PermSet &here = denied[s * sema::kRelationCount + rel];
         here = ctx.rulePerms[deny];
@@ -92,21 +113,18 @@ private:
 
   /// The search in witness order, over each pair of holders; sets `found`.
   bool search() {
-    for (sema::RoleId denier : ctx.inheritors[deny])
-      for (sema::RoleId allower : ctx.inheritors[allowRule]) {
-        if (!ctx.coHoldable(denier, allower))
+    return forEachHolderPair(ctx, deny, allowRule, [&](sema::RoleId denier, sema::RoleId allower) {
+      for (size_t s = 0; s < seats.size(); ++s) {
+        if (!ctx.roleHoldable(denier, seats[s].kind) || !ctx.roleHoldable(allower, seats[s].kind))
           continue;
-        for (size_t s = 0; s < seats.size(); ++s) {
-          if (!ctx.roleHoldable(denier, seats[s].kind) || !ctx.roleHoldable(allower, seats[s].kind))
-            continue;
-          for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
-            if (at(s, rel).state == Place::Met) {
-              found = {denier, allower, s, rel};
-              return true;
-            }
-        }
+        for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
+          if (at(s, rel).state == Place::Met) {
+            found = {denier, allower, s, rel};
+            return true;
+          }
       }
-    return false;
+      return false;
+    });
   }
 
   /// Whether both rules match a request at seat `s` and relation `rel`: the first permission
@@ -116,7 +134,8 @@ private:
     if (place.state != Place::NotComputed)
       return place;
     place.state = Place::Apart;
-    if (!((facts[allowRule].reach >> rel) & 1))
+    if (!((facts[allowRule].reach >> rel) & 1) ||
+        !ctx.model.rules[allowRule].appliesTo(seats[s].kind))
       return place;
     std::optional<size_t> p =
         ctx.rulePerms[allowRule].firstCommon(denied[s * sema::kRelationCount + rel]);
@@ -164,7 +183,7 @@ public:
         denied(seats.size() * sema::kRelationCount) {
     for (size_t s = 0; s < seats.size(); ++s)
       for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
-        if (!ctx.reaches(deny, rel))
+        if (!ctx.reaches(deny, rel) || !ctx.model.rules[deny].appliesTo(seats[s].kind))
           continue;
         PermSet &here = denied[s * sema::kRelationCount + rel];
         here = ctx.rulePerms[deny];
@@ -182,64 +201,65 @@ public:
     sat.assign(seats.size() * seats.size(), std::nullopt);
     const sema::Rule &allowRule = ctx.model.rules[allow];
     const sema::Rule &denyRule = ctx.model.rules[deny];
-    for (sema::RoleId denier : ctx.inheritors[deny])
-      for (sema::RoleId allower : ctx.inheritors[allow]) {
-        if (!ctx.coHoldable(denier, allower))
+    std::optional<Witness> found;
+    forEachHolderPair(ctx, deny, allow, [&](sema::RoleId denier, sema::RoleId allower) {
+      for (size_t sa = 0; sa < seats.size(); ++sa) {
+        const Seat &seatA = seats[sa];
+        if (!ctx.roleHoldable(denier, seatA.kind) || !ctx.roleHoldable(allower, seatA.kind) ||
+            !allowRule.appliesTo(seatA.kind))
           continue;
-        for (size_t sa = 0; sa < seats.size(); ++sa) {
-          const Seat &seatA = seats[sa];
-          if (!ctx.roleHoldable(denier, seatA.kind) || !ctx.roleHoldable(allower, seatA.kind))
+        for (unsigned ra = 0; ra < sema::kRelationCount; ++ra) {
+          const PermSet &deniedHere = denied[sa * sema::kRelationCount + ra];
+          if (!deniedHere.any())
             continue;
-          for (unsigned ra = 0; ra < sema::kRelationCount; ++ra) {
-            const PermSet &deniedHere = denied[sa * sema::kRelationCount + ra];
-            if (!deniedHere.any())
+          for (size_t sb = 0; sb < seats.size(); ++sb) {
+            const Seat &seatB = seats[sb];
+            if (seatB.kind != seatA.kind)
               continue;
-            for (size_t sb = 0; sb < seats.size(); ++sb) {
-              const Seat &seatB = seats[sb];
-              if (seatB.kind != seatA.kind)
+            for (unsigned rb = 0; rb < sema::kRelationCount; ++rb) {
+              if (!((a.reach >> rb) & 1))
                 continue;
-              for (unsigned rb = 0; rb < sema::kRelationCount; ++rb) {
-                if (!((a.reach >> rb) & 1))
-                  continue;
-                PermSet both = deniedHere;
-                both &= ctx.rulePerms[allow];
-                both &= ctx.feasibleAt(seatB.scope, rb);
-                std::optional<size_t> permission;
-                both.anyOf([&](size_t p) {
-                  if (!ctx.space.apart(ctx.resourceOf[p], seatA.scope, sema::Relation(ra),
-                                       seatB.scope, sema::Relation(rb)))
-                    return false;
-                  permission = p;
-                  return true;
-                });
-                if (!permission)
-                  continue;
-                std::optional<PairSatResult> &flags = sat[sa * seats.size() + sb];
-                if (!flags)
-                  flags =
-                      ctx.satisfiablePair(seatA.kind, seatA.scope, GuardSide{{&denyRule.guard}, {}},
-                                          seatB.scope, GuardSide{{&allowRule.guard}, {}});
-                if (flags->sat != Sat::Yes)
-                  continue;
-                Witness w;
-                w.kind = seatA.kind;
-                w.principalFlags = flags->principal;
-                w.permission = static_cast<sema::PermissionId>(*permission);
-                w.memberships = {{seatA.scope, {denier}, sema::Relation(ra), flags->nodeA},
-                                 {seatB.scope, {allower}, sema::Relation(rb), flags->nodeB}};
-                for (sema::ScopeKindId o : ctx.space.targetKinds(ctx.resourceOf[*permission]))
-                  if (ctx.space.apartAt(o, seatA.scope, sema::Relation(ra), seatB.scope,
-                                        sema::Relation(rb))) {
-                    w.target = o;
-                    break;
-                  }
-                return w;
-              }
+              PermSet both = deniedHere;
+              both &= ctx.rulePerms[allow];
+              both &= ctx.feasibleAt(seatB.scope, rb);
+              std::optional<size_t> permission;
+              both.anyOf([&](size_t p) {
+                if (!ctx.space.apart(ctx.resourceOf[p], seatA.scope, sema::Relation(ra),
+                                     seatB.scope, sema::Relation(rb)))
+                  return false;
+                permission = p;
+                return true;
+              });
+              if (!permission)
+                continue;
+              std::optional<PairSatResult> &flags = sat[sa * seats.size() + sb];
+              if (!flags)
+                flags =
+                    ctx.satisfiablePair(seatA.kind, seatA.scope, GuardSide{{&denyRule.guard}, {}},
+                                        seatB.scope, GuardSide{{&allowRule.guard}, {}});
+              if (flags->sat != Sat::Yes)
+                continue;
+              Witness w;
+              w.kind = seatA.kind;
+              w.principalFlags = flags->principal;
+              w.permission = static_cast<sema::PermissionId>(*permission);
+              w.memberships = {{seatA.scope, {denier}, sema::Relation(ra), flags->nodeA},
+                               {seatB.scope, {allower}, sema::Relation(rb), flags->nodeB}};
+              for (sema::ScopeKindId o : ctx.space.targetKinds(ctx.resourceOf[*permission]))
+                if (ctx.space.apartAt(o, seatA.scope, sema::Relation(ra), seatB.scope,
+                                      sema::Relation(rb))) {
+                  w.target = o;
+                  break;
+                }
+              found = std::move(w);
+              return true;
             }
           }
         }
       }
-    return std::nullopt;
+      return false;
+    });
+    return found;
   }
 
 private:
@@ -392,7 +412,11 @@ void findConflicts(const Context &ctx, std::vector<Finding> &out) {
           sema::relationName(witness.memberships[0].relation),
           both.isAlways() ? "" : fmt::format(" when `{}`", sema::conditionWords(m, both)));
       finding->notes.push_back({a.range, "the allow is here"});
-      finding->help = a.role == m.rules[deny].role
+      finding->help = m.rules[deny].policyWide()
+                          ? "a policy-wide deny overrides the allows of every role; if it is "
+                            "meant to here, suppress with `// lattice: allow(conflict) \"why\"`, "
+                            "else narrow the allow with `except`"
+                      : a.role == m.rules[deny].role
                           ? "if the exception is intended, write it as `except` in the allow"
                           : "if the override is intended, suppress with "
                             "`// lattice: allow(conflict) \"why\"`";

@@ -99,7 +99,9 @@ std::optional<size_t> PermSet::firstCommon(const PermSet &o) const {
   return std::nullopt;
 }
 
-Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.permissions.size()) {
+Context::Context(const sema::Model &m)
+    : model(m), space(m), permissionCount(m.permissions.size()),
+      policyRole(sema::RoleId(m.roles.size())), roleCount(m.roles.size() + 1) {
   const size_t P = permissionCount;
   for (const sema::Rule &rule : m.rules) {
     PermSet perms;
@@ -108,10 +110,14 @@ Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.p
     rulePerms.push_back(std::move(perms));
   }
   inheritors.resize(m.rules.size());
-  for (sema::RoleId r = 0; r < m.roles.size(); ++r) {
-    std::vector<uint32_t> rules = m.roles[r].rules;
-    for (sema::RoleId parent : m.roles[r].inherited)
-      rules.insert(rules.end(), m.roles[parent].rules.begin(), m.roles[parent].rules.end());
+  for (sema::RoleId r = 0; r < roleCount; ++r) {
+    // The policy role holds the policy-wide denies, and every role holds them too.
+    std::vector<uint32_t> rules = m.policyRules;
+    if (r != policyRole) {
+      rules.insert(rules.end(), m.roles[r].rules.begin(), m.roles[r].rules.end());
+      for (sema::RoleId parent : m.roles[r].inherited)
+        rules.insert(rules.end(), m.roles[parent].rules.begin(), m.roles[parent].rules.end());
+    }
     std::sort(rules.begin(), rules.end());
     rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
     for (uint32_t rule : rules)
@@ -135,10 +141,10 @@ Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.p
           set.set(p);
       feasible.push_back(std::move(set));
     }
-  const size_t slots = m.roles.size() * sema::kRelationCount;
+  const size_t slots = roleCount * sema::kRelationCount;
   for (auto *set : {&uncondDeny, &uncondDenyTwice, &uncondAllow, &uncondAllowTwice, &anyAllow})
     set->resize(slots);
-  for (sema::RoleId role = 0; role < m.roles.size(); ++role)
+  for (sema::RoleId role = 0; role < roleCount; ++role)
     summarizeRole(role);
   requirementsOf.resize(m.kinds.size());
   for (const sema::Requirement &requirement : m.requirements)
@@ -148,7 +154,7 @@ Context::Context(const sema::Model &m) : model(m), space(m), permissionCount(m.p
   seatFlags.assign(m.kinds.size() * m.scopeKinds.size(), 0);
   for (const Seat &seat : space.seats())
     seatFlags[seat.kind * m.scopeKinds.size() + seat.scope] = space.flags(seat);
-  exclusiveSetsOf.resize(m.roles.size());
+  exclusiveSetsOf.resize(roleCount); // the policy role is in none
   for (uint32_t set = 0; set < m.exclusives.size(); ++set)
     for (sema::RoleId role : m.exclusives[set].roles)
       exclusiveSetsOf[role].push_back(set);
@@ -160,16 +166,17 @@ void Context::summarizeRole(sema::RoleId role) {
     for (auto *set : {&uncondDeny, &uncondDenyTwice, &uncondAllow, &uncondAllowTwice, &anyAllow})
       (*set)[at] = PermSet();
   }
+  const sema::KindMask kinds = kindsOf(role);
   for (uint32_t rule : effectiveRules[role])
     for (unsigned r = 0; r < sema::kRelationCount; ++r) {
-      if (!reaches(rule, r))
-        continue;
       const sema::Rule &rl = model.rules[rule];
+      if (!reaches(rule, r) || (rl.kinds & kinds) == 0)
+        continue; // a rule whose `for` leaves out every user type of the role never applies
       size_t at = slot(role, r);
       bool deny = rl.effect == sema::Effect::Deny;
       if (!deny)
         anyAllow[at] |= rulePerms[rule];
-      if (!rl.guard.isAlways())
+      if (!unconditional(rule, role))
         continue;
       PermSet &once = deny ? uncondDeny[at] : uncondAllow[at];
       PermSet twice = once;
@@ -185,6 +192,22 @@ void Context::removeRule(uint32_t rule) {
     summarizeRole(role);
   }
   inheritors[rule].clear();
+}
+
+std::string Context::holdersOf(uint32_t rule) const {
+  const sema::Rule &r = model.rules[rule];
+  const sema::KindMask kinds = r.kinds & model.allKinds();
+  if (kinds != model.allKinds() && (r.policyWide() || (model.roles[r.role].kinds & ~kinds) != 0)) {
+    std::string names;
+    for (sema::KindId k = 0; k < model.kinds.size(); ++k)
+      if (kinds >> k & 1)
+        names += (names.empty() ? "`" : ", `") + model.kinds[k].name + "`";
+    return names + ((kinds & (kinds - 1)) == 0 ? ", the user type it is for"
+                                               : ", the user types it is for");
+  }
+  if (r.policyWide())
+    return "any user type";
+  return "the user types of `" + model.roles[r.role].name + "`";
 }
 
 bool Context::coHoldable(sema::RoleId a, sema::RoleId b) const {
@@ -235,6 +258,16 @@ SatResult Context::satisfiable(const Seat &seat, std::initializer_list<const sem
         std::none_of(none.begin(), none.end(), holds(flags)))
       return {Sat::Yes, flags};
   }
+  return {Sat::No, 0};
+}
+
+SatResult Context::satisfiableUnrequired(const Seat &seat, const sema::Guard &guard) const {
+  // A clause holds with exactly its required flags set when those can be set at the seat (the
+  // others stay clear, so its forbidden ones are clear too).
+  const sema::FlagMask settable = seatFlags[seat.kind * model.scopeKinds.size() + seat.scope];
+  for (const sema::Clause &clause : guard.clauses)
+    if ((clause.required & ~settable) == 0 && (clause.required & clause.forbidden) == 0)
+      return {Sat::Yes, clause.required};
   return {Sat::No, 0};
 }
 

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace lattice::analysis {
@@ -78,14 +79,20 @@ public:
   const sema::Model &model;
   RequestSpace space;
   size_t permissionCount = 0;
+  /// The implicit role every membership holds, whose rules are the policy-wide denies: an id
+  /// after the model's roles (model.roles.size()). Every role has its rules too, and it stands
+  /// alone for a membership that holds no role. Per-role tables below have roleCount entries.
+  sema::RoleId policyRole = 0;
+  size_t roleCount = 0;
 
   std::vector<PermSet> rulePerms;                    // per rule
-  std::vector<std::vector<uint32_t>> effectiveRules; // per role: own + inherited rules
+  std::vector<std::vector<uint32_t>> effectiveRules; // per role: own + inherited + policy rules
   std::vector<std::vector<sema::RoleId>> inheritors; // per rule: roles that hold it
   std::vector<PermSet> applicable;                   // per kind
   std::vector<PermSet> feasible;                     // per (scope kind * 4 + relation)
   std::vector<sema::ResourceId> resourceOf;          // per permission: its resource
-  // Per (role * 4 + relation): permissions of the role's unconditional denies / allows.
+  // Per (role * 4 + relation): permissions of the role's unconditional denies / allows (rules
+  // without a condition that apply to every user type of the role: see unconditional()).
   // "Twice": covered by at least two such rules (so removing one leaves it covered).
   std::vector<PermSet> uncondDeny, uncondDenyTwice, uncondAllow, uncondAllowTwice;
   std::vector<PermSet> anyAllow; // any allow, conditional or not
@@ -105,9 +112,26 @@ public:
   bool covers(uint32_t rule, sema::PermissionId p, unsigned relation) const {
     return reaches(rule, relation) && rulePerms[rule].test(p);
   }
-  bool roleHoldable(sema::RoleId role, sema::KindId kind) const {
-    return (model.roles[role].kinds >> kind) & 1;
+  /// The user types that may hold `role` (every one for the policy role).
+  sema::KindMask kindsOf(sema::RoleId role) const {
+    return role == policyRole ? model.allKinds() : model.roles[role].kinds;
   }
+  bool roleHoldable(sema::RoleId role, sema::KindId kind) const {
+    return (kindsOf(role) >> kind) & 1;
+  }
+  /// The role whose rules hold `rule`: its declaring role, or the policy role.
+  sema::RoleId ownerOf(uint32_t rule) const {
+    return model.rules[rule].policyWide() ? policyRole : model.rules[rule].role;
+  }
+  /// Whether `rule` holds for every holder of `role` whatever the flags: no condition, and no
+  /// `for` that leaves out a user type of the role. Other rules are searched with their guards.
+  bool unconditional(uint32_t rule, sema::RoleId role) const {
+    const sema::Rule &r = model.rules[rule];
+    return r.guard.isAlways() && r.appliesToAll(kindsOf(role));
+  }
+  /// "the user types of `editor`", "`partner_user`, the user type it is for", "any user type":
+  /// whose principals `rule` can apply to, for messages.
+  std::string holdersOf(uint32_t rule) const;
   /// Takes `rule` out of the policy (for cumulative redundancy): no role holds it any more.
   void removeRule(uint32_t rule);
 
@@ -119,6 +143,8 @@ public:
   /// are involved to decide exactly (callers then stay silent rather than guess).
   SatResult satisfiable(const Seat &seat, std::initializer_list<const sema::Guard *> all,
                         const std::vector<const sema::Guard *> &none) const;
+  /// The same without the `require`s: for delegation, which they do not gate.
+  SatResult satisfiableUnrequired(const Seat &seat, const sema::Guard &guard) const;
 
   /// Two memberships of one principal of kind `kind`, at distinct nodes of kinds `a` and `b`:
   /// is there a flag set of the principal and one of each node under which side A's guards

@@ -1,6 +1,7 @@
 // delegation.cpp - findings about `assigns`: L1401 privilege escalation (a role may give away a
 // right it does not hold itself, with the witness right) and L1601/L1602 lifecycle (assigning a
-// locked or deprecated role).
+// locked or deprecated role). A conditional `assigns` escalates only if its condition can hold
+// for a holder of the assigner (its own flags and its node's, under the `require`s).
 #include "analysis/passes.h"
 
 #include <fmt/format.h>
@@ -27,7 +28,16 @@ void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
         applicable |= ctx.applicable[k];
     PermSet held = anywhere(rights[assigner].maybe);
     for (const auto &[assigned, site] : m.roles[assigner].assignSites) {
-      if (assigned == assigner)
+      const sema::Guard *condition = m.roles[assigner].assignGuard(assigned);
+      if (assigned == assigner || !condition)
+        continue;
+      // Whether the assignment can happen: a seat of the assigner with flags it can have that
+      // satisfy the condition (`require`s do not gate delegation: lattice_can_assign_with).
+      bool possible = false;
+      for (const Seat &seat : ctx.space.seats())
+        possible = possible || (ctx.roleHoldable(assigner, seat.kind) &&
+                                ctx.satisfiableUnrequired(seat, *condition).sat == Sat::Yes);
+      if (!possible)
         continue;
       PermSet gained = anywhere(rights[assigned].sure);
       gained &= applicable;
@@ -45,9 +55,12 @@ void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
       f.kind = DiagKind::PrivilegeEscalation;
       f.range = site;
       f.message = fmt::format(
-          "role `{}` can assign `{}`, which holds `{}` (at relation `{}`); `{}` "
+          "role `{}` can assign `{}`{}, which holds `{}` (at relation `{}`); `{}` "
           "does not hold it anywhere",
-          m.roles[assigner].name, m.roles[assigned].name, m.permissions[witness->permission].name,
+          m.roles[assigner].name, m.roles[assigned].name,
+          condition->isAlways() ? std::string()
+                                : fmt::format(" when `{}`", sema::conditionWords(m, *condition)),
+          m.permissions[witness->permission].name,
           sema::relationName(witness->memberships[0].relation), m.roles[assigner].name);
       f.notes.push_back(
           {m.roles[assigned].decl, fmt::format("`{}` is declared here", m.roles[assigned].name)});

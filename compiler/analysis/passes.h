@@ -26,10 +26,12 @@ void findImpossibleTestCases(const Context &ctx, std::vector<Finding> &out);
 /// Shared by the passes: the tri-state outcome of a search for a request.
 enum class Search { Found, Unknown, NotFound };
 
-/// Guards of the conditional rules of `role`'s effective rules with `effect` that cover
-/// (p, relation), leaving out `skip`.
+/// Guards of the rules of `role`'s effective rules with `effect` that cover (p, relation) for a
+/// principal of user type `kind` and are not unconditional for the role (a condition, or a
+/// `for` that leaves out some user type of the role), leaving out `skip`.
 std::vector<const sema::Guard *> conditionalGuards(const Context &ctx, sema::RoleId role,
                                                    sema::Effect effect, sema::PermissionId p,
-                                                   unsigned relation, uint32_t skip);
+                                                   unsigned relation, uint32_t skip,
+                                                   sema::KindId kind);
 
 } // namespace lattice::analysis

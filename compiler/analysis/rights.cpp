@@ -14,11 +14,11 @@ SatResult allowedAt(const Context &ctx, sema::RoleId role, const Seat &seat, siz
                     unsigned rel) {
   if (ctx.uncondDeny[ctx.slot(role, rel)].test(p))
     return {Sat::No, 0};
-  auto denies = conditionalGuards(ctx, role, sema::Effect::Deny, p, rel, UINT32_MAX);
+  auto denies = conditionalGuards(ctx, role, sema::Effect::Deny, p, rel, UINT32_MAX, seat.kind);
   bool unknown = false;
   for (uint32_t rule : ctx.effectiveRules[role]) {
     const sema::Rule &r = ctx.model.rules[rule];
-    if (r.effect != sema::Effect::Allow || !ctx.covers(rule, p, rel))
+    if (r.effect != sema::Effect::Allow || !r.appliesTo(seat.kind) || !ctx.covers(rule, p, rel))
       continue;
     SatResult sat = ctx.satisfiable(seat, {&r.guard}, denies);
     if (sat.sat == Sat::Yes)

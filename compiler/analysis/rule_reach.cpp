@@ -14,11 +14,13 @@ namespace lattice::analysis {
 
 std::vector<const sema::Guard *> conditionalGuards(const Context &ctx, sema::RoleId role,
                                                    sema::Effect effect, sema::PermissionId p,
-                                                   unsigned relation, uint32_t skip) {
+                                                   unsigned relation, uint32_t skip,
+                                                   sema::KindId kind) {
   std::vector<const sema::Guard *> guards;
   for (uint32_t rule : ctx.effectiveRules[role]) {
     const sema::Rule &r = ctx.model.rules[rule];
-    if (rule != skip && r.effect == effect && !r.guard.isAlways() && ctx.covers(rule, p, relation))
+    if (rule != skip && r.effect == effect && r.appliesTo(kind) && !ctx.unconditional(rule, role) &&
+        ctx.covers(rule, p, relation))
       guards.push_back(&r.guard);
   }
   return guards;
@@ -28,13 +30,14 @@ namespace {
 
 using sema::Effect;
 
-/// All guards (conditional or not) of allows of `role` that cover (p, relation), but `skip`.
+/// All allows (conditional or not) of `role` that cover (p, relation) for a principal of user
+/// type `kind`, but `skip`.
 std::vector<uint32_t> allowsCovering(const Context &ctx, sema::RoleId role, sema::PermissionId p,
-                                     unsigned relation, uint32_t skip) {
+                                     unsigned relation, uint32_t skip, sema::KindId kind) {
   std::vector<uint32_t> rules;
   for (uint32_t rule : ctx.effectiveRules[role])
     if (rule != skip && ctx.model.rules[rule].effect == Effect::Allow &&
-        ctx.covers(rule, p, relation))
+        ctx.model.rules[rule].appliesTo(kind) && ctx.covers(rule, p, relation))
       rules.push_back(rule);
   return rules;
 }
@@ -64,7 +67,7 @@ public:
       }
       cand.subtract(ctx.uncondDeny[ctx.slot(role, rel)]);
       cand.anyOf([&](size_t p) {
-        auto denies = conditionalGuards(ctx, role, Effect::Deny, p, rel, UINT32_MAX);
+        auto denies = conditionalGuards(ctx, role, Effect::Deny, p, rel, UINT32_MAX, seat.kind);
         all.add(toSearch(ctx.satisfiable(seat, {&r.guard}, denies)));
         return all.result == Search::Found;
       });
@@ -78,19 +81,21 @@ public:
     Combined all;
     forEachPlace([&](sema::RoleId role, const Seat &seat, unsigned rel, PermSet cand) {
       size_t at = ctx.slot(role, rel);
+      const bool always = ctx.unconditional(rule, role);
       if (r.effect == Effect::Allow) {
         cand.subtract(ctx.uncondDeny[at]);
-        cand.subtract(r.guard.isAlways() ? ctx.uncondAllowTwice[at] : ctx.uncondAllow[at]);
+        cand.subtract(always ? ctx.uncondAllowTwice[at] : ctx.uncondAllow[at]);
         cand.anyOf([&](size_t p) {
-          auto negatives = conditionalGuards(ctx, role, Effect::Deny, p, rel, UINT32_MAX);
-          auto otherAllows = conditionalGuards(ctx, role, Effect::Allow, p, rel, rule);
+          auto negatives =
+              conditionalGuards(ctx, role, Effect::Deny, p, rel, UINT32_MAX, seat.kind);
+          auto otherAllows = conditionalGuards(ctx, role, Effect::Allow, p, rel, rule, seat.kind);
           negatives.insert(negatives.end(), otherAllows.begin(), otherAllows.end());
           all.add(toSearch(ctx.satisfiable(seat, {&r.guard}, negatives)));
           return all.result == Search::Found;
         });
         return all.result == Search::Found;
       }
-      cand.subtract(r.guard.isAlways() ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at]);
+      cand.subtract(always ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at]);
       cand.anyOf([&](size_t p) {
         all.add(denyRemovalMatters(role, seat, rel, p));
         return all.result == Search::Found;
@@ -101,11 +106,14 @@ public:
   }
 
   /// Calls f(role, seat, relation, candidate permissions) for every role holding the rule, every
-  /// seat of a kind that may hold it and every relation the rule reaches; stops when f says so.
+  /// seat of a kind that may hold it and that the rule applies to, and every relation the rule
+  /// reaches; stops when f says so. A policy-wide deny is looked at held by the policy role
+  /// alone: a membership holding no role is its best case (a role held there only adds rules).
   template <typename F> void forEachPlace(F &&f) const {
-    for (sema::RoleId role : ctx.inheritors[rule])
+    const std::vector<sema::RoleId> policyOnly{ctx.policyRole};
+    for (sema::RoleId role : r.policyWide() ? policyOnly : ctx.inheritors[rule])
       for (const Seat &seat : ctx.space.seats()) {
-        if (!ctx.roleHoldable(role, seat.kind))
+        if (!ctx.roleHoldable(role, seat.kind) || !r.appliesTo(seat.kind))
           continue;
         for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
           if (!ctx.reaches(rule, rel))
@@ -130,9 +138,9 @@ private:
   /// its node, or with one other membership?
   Search denyRemovalMatters(sema::RoleId role, const Seat &seat, unsigned rel, size_t p) const {
     Combined all;
-    auto ownDenies = conditionalGuards(ctx, role, Effect::Deny, p, rel, rule);
+    auto ownDenies = conditionalGuards(ctx, role, Effect::Deny, p, rel, rule, seat.kind);
     auto tryAllows = [&](sema::RoleId holder, const std::vector<const sema::Guard *> &denies) {
-      for (uint32_t allow : allowsCovering(ctx, holder, p, rel, UINT32_MAX)) {
+      for (uint32_t allow : allowsCovering(ctx, holder, p, rel, UINT32_MAX, seat.kind)) {
         all.add(toSearch(ctx.satisfiable(seat, {&r.guard, &ctx.model.rules[allow].guard}, denies)));
         if (all.result == Search::Found)
           return true;
@@ -147,13 +155,13 @@ private:
         continue;
       bool holdsThisDeny = std::binary_search(ctx.effectiveRules[other].begin(),
                                               ctx.effectiveRules[other].end(), rule);
-      const PermSet &blocked = holdsThisDeny && r.guard.isAlways()
+      const PermSet &blocked = holdsThisDeny && ctx.unconditional(rule, other)
                                    ? ctx.uncondDenyTwice[ctx.slot(other, rel)]
                                    : ctx.uncondDeny[ctx.slot(other, rel)];
       if (blocked.test(p))
         continue;
       auto denies = ownDenies;
-      auto more = conditionalGuards(ctx, other, Effect::Deny, p, rel, rule);
+      auto more = conditionalGuards(ctx, other, Effect::Deny, p, rel, rule, seat.kind);
       denies.insert(denies.end(), more.begin(), more.end());
       if (tryAllows(other, denies))
         return all.result;
@@ -184,14 +192,14 @@ private:
             continue;
           // Denied anyway at B by an unconditional deny other than this one (which counts in
           // the holder's unconditional denies at B only if it reaches B's relation too).
-          bool countsHere = r.guard.isAlways() && ctx.covers(rule, p, rb) &&
+          bool countsHere = ctx.unconditional(rule, holder) && ctx.covers(rule, p, rb) &&
                             std::binary_search(ctx.effectiveRules[holder].begin(),
                                                ctx.effectiveRules[holder].end(), rule);
           const PermSet &blocked = countsHere ? ctx.uncondDenyTwice[at] : ctx.uncondDeny[at];
           if (blocked.test(p))
             continue;
-          auto denies = conditionalGuards(ctx, holder, Effect::Deny, p, rb, rule);
-          for (uint32_t allow : allowsCovering(ctx, holder, p, rb, UINT32_MAX)) {
+          auto denies = conditionalGuards(ctx, holder, Effect::Deny, p, rb, rule, seat.kind);
+          for (uint32_t allow : allowsCovering(ctx, holder, p, rb, UINT32_MAX, seat.kind)) {
             PairSatResult sat = ctx.satisfiablePair(
                 seat.kind, seat.scope, GuardSide{{&r.guard}, ownDenies}, other.scope,
                 GuardSide{{&ctx.model.rules[allow].guard}, denies});
@@ -211,6 +219,14 @@ private:
   uint32_t rule;
   const sema::Rule &r;
 };
+
+/// "denied by this rule of `editor`", "denied by this policy-wide deny".
+std::string ruleOf(const Context &ctx, uint32_t rule, const char *effect) {
+  const sema::Rule &r = ctx.model.rules[rule];
+  if (r.policyWide())
+    return fmt::format("{} by this policy-wide deny", effect);
+  return fmt::format("{} by this rule of `{}`", effect, ctx.model.roles[r.role].name);
+}
 
 /// Says why a rule decides nothing, by the first check that fails everywhere: where its
 /// permissions can apply, whether a `require` can hold there, whether its condition can, and
@@ -274,7 +290,7 @@ std::string conditionReason(const Context &ctx, const sema::Guard &guard,
 std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearch &search,
                               Finding &finding) {
   const sema::Rule &r = ctx.model.rules[rule];
-  const sema::Role &role = ctx.model.roles[r.role];
+  const std::string holders = ctx.holdersOf(rule);
   bool applies = false, requirementHolds = false, conditionHolds = false;
   std::vector<Seat> seats; // where its permissions apply
   search.forEachPlace([&](sema::RoleId, const Seat &seat, unsigned, const PermSet &cand) {
@@ -292,25 +308,24 @@ std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearc
     const bool nodes = std::all_of(r.permissions.begin(), r.permissions.end(), [&](auto p) {
       return ctx.model.resources[ctx.resourceOf[p]].scope.has_value();
     });
-    return fmt::format("its permissions never apply at relation `{}` for the user types of `{}` "
-                       "({})",
-                       sema::reachName(r.reach), role.name,
+    return fmt::format("its permissions never apply at relation `{}` for {} ({})",
+                       sema::reachName(r.reach), holders,
                        nodes ? "where their resources' own nodes can be"
                              : "where their resources can be owned");
   }
   if (!requirementHolds)
-    return fmt::format("a `require` never holds for the user types of `{}`", role.name);
+    return fmt::format("a `require` never holds for {}", holders);
   if (!conditionHolds)
     return conditionReason(ctx, r.guard, seats);
   if (r.effect == sema::Effect::Deny || search.decidesSome(true) == Search::NotFound)
     return "its condition never holds where its permissions apply";
   // Shadowed: point at a deny of the role that covers one of its permissions.
-  for (uint32_t other : ctx.effectiveRules[r.role]) {
+  for (uint32_t other : ctx.effectiveRules[ctx.ownerOf(rule)]) {
     const sema::Rule &d = ctx.model.rules[other];
     if (d.effect == sema::Effect::Deny && ctx.rulePerms[other].intersects(ctx.rulePerms[rule]) &&
-        (sema::reachRelations(d.reach) & sema::reachRelations(r.reach)) != 0) {
-      finding.notes.push_back(
-          {d.range, fmt::format("denied by this rule of `{}`", ctx.model.roles[d.role].name)});
+        (sema::reachRelations(d.reach) & sema::reachRelations(r.reach)) != 0 &&
+        (d.kinds & r.kinds) != 0) {
+      finding.notes.push_back({d.range, ruleOf(ctx, other, "denied")});
       break;
     }
   }
@@ -320,16 +335,16 @@ std::string unreachableReason(const Context &ctx, uint32_t rule, const RuleSearc
 /// Adds a note at another rule of the role that also matches what `rule` matches.
 void noteCoveringRule(const Context &ctx, uint32_t rule, Finding &finding) {
   const sema::Rule &r = ctx.model.rules[rule];
-  for (uint32_t other : ctx.effectiveRules[r.role]) {
+  for (uint32_t other : ctx.effectiveRules[ctx.ownerOf(rule)]) {
     const sema::Rule &o = ctx.model.rules[other];
     if (other == rule || o.effect != r.effect ||
         !ctx.rulePerms[other].intersects(ctx.rulePerms[rule]) ||
-        (sema::reachRelations(o.reach) & sema::reachRelations(r.reach)) == 0)
+        (sema::reachRelations(o.reach) & sema::reachRelations(r.reach)) == 0 ||
+        (o.kinds & r.kinds) == 0)
       continue;
     finding.notes.push_back(
-        {o.range, fmt::format("also {} by this rule of `{}`",
-                              o.effect == sema::Effect::Allow ? "allowed" : "denied",
-                              ctx.model.roles[o.role].name)});
+        {o.range,
+         "also " + ruleOf(ctx, other, o.effect == sema::Effect::Allow ? "allowed" : "denied")});
     return;
   }
 }

@@ -28,11 +28,36 @@ std::string flagPlaces(const sema::Model &m, const sema::Flag &flag) {
   return out;
 }
 
+/// A delegation case with flags: they are the assigner's, its own and its node's, so they must
+/// all be settable at one seat of a user type that may hold every role of the case.
+void checkAssignCase(const Context &ctx, const sema::TestCase &c, std::vector<Finding> &out) {
+  if (c.flags == 0)
+    return;
+  for (const Seat &seat : ctx.space.seats()) {
+    bool holds = true;
+    for (sema::RoleId role : c.roles)
+      holds = holds && ctx.roleHoldable(role, seat.kind);
+    if (holds && (c.flags & ~ctx.space.flags(seat)) == 0)
+      return;
+  }
+  Finding f;
+  f.kind = DiagKind::ImpossibleTestCase;
+  f.range = c.flagSites.empty() ? c.range : c.flagSites.front().range;
+  f.message = "no principal holding these roles can have all of these flags (its own and its "
+              "node's), so this case checks an assignment that never occurs";
+  f.help = "give the flags of one user type that may hold the roles and of a scope kind it sits at";
+  out.push_back(std::move(f));
+}
+
 void checkCase(const Context &ctx, const sema::TestCase &c, std::vector<Finding> &out) {
   const sema::Model &m = ctx.model;
+  if (c.assigns) {
+    checkAssignCase(ctx, c, out);
+    return;
+  }
   // A case about a principal of the test names its target nodes, whose placement sema checks
-  // (L0236); a delegation case has no request at all.
-  if (c.principal || c.assigns)
+  // (L0236).
+  if (c.principal)
     return;
   if (c.permissions.empty())
     return; // already L0210

@@ -112,13 +112,15 @@ struct RuleDecl {
   Effect effect = Effect::Allow;
   std::vector<PermissionPattern> patterns;
   std::vector<PermissionPattern> except;
-  std::optional<Ident> relation; // absent: `self`
+  std::optional<Ident> relation; // absent: `self` (a policy-wide deny: `tenant`)
   std::unique_ptr<Condition> when;
+  std::vector<Ident> kinds; // `for`: only principals of these user types; empty: every one
   SourceRange range;
 };
 
 struct AssignsDecl {
   std::vector<Ident> roles;
+  std::unique_ptr<Condition> when; // read with the assigner's flags; absent: always
   SourceRange range;
 };
 
@@ -152,7 +154,7 @@ struct TestCase {
   std::vector<Ident> roles;
   std::vector<Ident> targets; // assigns cases: the roles the holder may (not) give
   std::optional<Ident> kind;
-  std::vector<Ident> flags;
+  std::vector<Ident> flags; // assigns cases: the assigner's flags
   std::vector<PermissionPattern> patterns;
   std::vector<PermissionPattern> except;
   std::vector<Ident> relations; // empty: all four (`*`)
@@ -211,6 +213,7 @@ struct File {
   std::vector<RoleDecl> roles;
   std::vector<ExclusiveDecl> exclusives;
   std::vector<RequireDecl> requireClauses;
+  std::vector<RuleDecl> policyRules; // rules at the top level: policy-wide denies
   std::vector<TestDecl> tests;
 };
 

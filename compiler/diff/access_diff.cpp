@@ -86,6 +86,9 @@ public:
 private:
   void compareSingleRoles();
   void compareRemovedDenies();
+  /// compareRemovedDenies for one denier (a role, or kNoRoleName for the policy-wide denies).
+  void compareRemovedDeniesOf(const std::string &denier, const std::vector<std::string> &kinds,
+                              const std::vector<std::string> &permissions);
   void compareRemovedRequirements();
   void compareRemovedExclusives();
   void compareDelegation();
@@ -302,69 +305,89 @@ void Comparison::compareRemovedDenies() {
   // A deny of role D (held through a membership at relation rd) that no longer applies gives new
   // access to a principal holding D there and a role S (through a membership at relation rs,
   // maybe S = D at another node) that allows the request, beyond what S or D gained on their
-  // own (reported with them). Both memberships read their own node flags.
+  // own (reported with them). Both memberships read their own node flags. A policy-wide deny
+  // holds through every membership: its D is a membership holding no role (kNoRoleName).
   for (const sema::Role &role : now.model().roles) {
-    const std::string &denier = role.name;
-    if (!old.role(denier))
+    if (!old.role(role.name))
       continue;
-    const std::vector<std::string> permissions =
-        inPermissionOrder(named(old, denier, sema::Effect::Deny));
-    for (const std::string &kind : now.kindsOf(*now.role(denier))) {
-      if (!old.holdable(denier, kind))
+    std::vector<std::string> kinds;
+    for (const std::string &kind : now.kindsOf(*now.role(role.name)))
+      if (old.holdable(role.name, kind))
+        kinds.push_back(kind);
+    compareRemovedDeniesOf(role.name, kinds,
+                           inPermissionOrder(named(old, role.name, sema::Effect::Deny)));
+  }
+  std::set<std::string> policyDenied;
+  for (uint32_t rule : old.model().policyRules)
+    for (sema::PermissionId p : old.model().rules[rule].permissions)
+      policyDenied.insert(old.model().permissions[p].name);
+  if (policyDenied.empty())
+    return;
+  std::vector<std::string> kinds;
+  for (const sema::PrincipalKind &kind : now.model().kinds)
+    if (old.kind(kind.name))
+      kinds.push_back(kind.name);
+  compareRemovedDeniesOf(kNoRoleName, kinds, inPermissionOrder(policyDenied));
+}
+
+void Comparison::compareRemovedDeniesOf(const std::string &denier,
+                                        const std::vector<std::string> &kinds,
+                                        const std::vector<std::string> &permissions) {
+  const std::vector<std::string> denierRoles =
+      denier == kNoRoleName ? std::vector<std::string>{} : std::vector<std::string>{denier};
+  for (const std::string &kind : kinds) {
+    for (const std::string &permission : permissions) {
+      if (!now.permission(permission))
         continue;
-      for (const std::string &permission : permissions) {
-        if (!now.permission(permission))
-          continue;
-        // Per co-held role: the union of the gains over both memberships' relations, the
-        // relations each membership takes in some gain, and the first gain as the witness
-        // (equal relations first: a single-node request when one exists).
-        struct Gain {
-          Bdd region = kFalse;
-          std::set<Relation> holderAt, denierAt;
-          std::optional<Witness> witness;
-        };
-        std::map<std::string, Gain> gains;
-        for (int pass = 0; pass < 2; ++pass)
-          for (Relation rd : kRelations) {
-            const HeldAt deniedAt{{denier}, rd, 1};
-            const Verdict before = old.decide(kind, {deniedAt}, permission);
-            const Verdict after = now.decide(kind, {deniedAt}, permission);
-            if (before.gate != Verdict::Gate::Open || after.gate != Verdict::Gate::Open ||
-                bdds.conjoinNot(before.deny, after.deny) == kFalse)
-              continue;
-            const Bdd denierGain = bdds.conjoinNot(now.allowed(after), old.allowed(before));
-            for (const std::string &holder : allowersOf(permission))
-              for (Relation rs : kRelations) {
-                if ((pass == 0) != (rs == rd) || !now.holdable(holder, kind) ||
-                    now.exclusive(holder, denier))
-                  continue;
-                const std::vector<HeldAt> pair{HeldAt{{holder}, rs, 0}, deniedAt};
-                Bdd gained = bdds.conjoinNot(now.allowed(kind, pair, permission),
-                                             old.allowed(kind, pair, permission));
-                gained = bdds.conjoinNot(gained, denierGain);
-                gained = bdds.conjoinNot(gained,
-                                         bdds.conjoinNot(now.allowed(kind, {pair[0]}, permission),
-                                                         old.allowed(kind, {pair[0]}, permission)));
-                if (gained == kFalse)
-                  continue;
-                Gain &gain = gains[holder];
-                gain.region = bdds.disjoin(gain.region, gained);
-                gain.holderAt.insert(rs);
-                gain.denierAt.insert(rd);
-                if (!gain.witness)
-                  gain.witness = witness(kind, {holder, denier}, {rs, rd}, permission, gained);
-              }
-          }
-        for (const std::string &holder : allowersOf(permission))
-          if (auto it = gains.find(holder); it != gains.end())
-            recordCombination(
-                {holder, denier},
-                {std::vector<Relation>(it->second.holderAt.begin(), it->second.holderAt.end()),
-                 std::vector<Relation>(it->second.denierAt.begin(), it->second.denierAt.end())},
-                kind, permission, Category::RemovedDeny, it->second.region, *it->second.witness);
-      }
-      checkLimits();
+      // Per co-held role: the union of the gains over both memberships' relations, the
+      // relations each membership takes in some gain, and the first gain as the witness
+      // (equal relations first: a single-node request when one exists).
+      struct Gain {
+        Bdd region = kFalse;
+        std::set<Relation> holderAt, denierAt;
+        std::optional<Witness> witness;
+      };
+      std::map<std::string, Gain> gains;
+      for (int pass = 0; pass < 2; ++pass)
+        for (Relation rd : kRelations) {
+          const HeldAt deniedAt{denierRoles, rd, 1};
+          const Verdict before = old.decide(kind, {deniedAt}, permission);
+          const Verdict after = now.decide(kind, {deniedAt}, permission);
+          if (before.gate != Verdict::Gate::Open || after.gate != Verdict::Gate::Open ||
+              bdds.conjoinNot(before.deny, after.deny) == kFalse)
+            continue;
+          const Bdd denierGain = bdds.conjoinNot(now.allowed(after), old.allowed(before));
+          for (const std::string &holder : allowersOf(permission))
+            for (Relation rs : kRelations) {
+              if ((pass == 0) != (rs == rd) || !now.holdable(holder, kind) ||
+                  now.exclusive(holder, denier))
+                continue;
+              const std::vector<HeldAt> pair{HeldAt{{holder}, rs, 0}, deniedAt};
+              Bdd gained = bdds.conjoinNot(now.allowed(kind, pair, permission),
+                                           old.allowed(kind, pair, permission));
+              gained = bdds.conjoinNot(gained, denierGain);
+              gained = bdds.conjoinNot(gained,
+                                       bdds.conjoinNot(now.allowed(kind, {pair[0]}, permission),
+                                                       old.allowed(kind, {pair[0]}, permission)));
+              if (gained == kFalse)
+                continue;
+              Gain &gain = gains[holder];
+              gain.region = bdds.disjoin(gain.region, gained);
+              gain.holderAt.insert(rs);
+              gain.denierAt.insert(rd);
+              if (!gain.witness)
+                gain.witness = witness(kind, {holder, denier}, {rs, rd}, permission, gained);
+            }
+        }
+      for (const std::string &holder : allowersOf(permission))
+        if (auto it = gains.find(holder); it != gains.end())
+          recordCombination(
+              {holder, denier},
+              {std::vector<Relation>(it->second.holderAt.begin(), it->second.holderAt.end()),
+               std::vector<Relation>(it->second.denierAt.begin(), it->second.denierAt.end())},
+              kind, permission, Category::RemovedDeny, it->second.region, *it->second.witness);
     }
+    checkLimits();
   }
 }
 
@@ -497,21 +520,42 @@ void Comparison::compareRemovedExclusives() {
 
 void Comparison::compareDelegation() {
   // Roles reachable through `assigns` from a role: its holders give them to someone, whose
-  // holders give theirs, ... A locked role cannot be given.
-  auto reach = [](SymbolicPolicy &side, const std::string &start) {
-    std::vector<std::pair<std::string, std::string>> order; // role, the role that gives it
+  // holders give theirs, ... A locked role cannot be given. The first step reads the flags of the
+  // holder of the starting role (its own and its node's: node copy 0); later steps are taken by
+  // whoever holds the roles given, with any flags, so each needs only a condition that can hold.
+  struct Reached {
+    Bdd when = kFalse;
+    std::string giver; // the role that gives it on the first path found
+  };
+  auto reach = [&](SymbolicPolicy &side, const std::string &start) {
+    std::vector<std::pair<std::string, Reached>> order; // in discovery order
     std::optional<sema::RoleId> id = side.role(start);
     if (!id)
       return order;
-    std::set<sema::RoleId> seen;
-    std::vector<sema::RoleId> queue{*id};
+    const sema::Model &model = side.model();
+    std::map<sema::RoleId, size_t> at;
+    std::vector<sema::RoleId> queue;
+    auto give = [&](sema::RoleId giver, sema::RoleId target, Bdd when) {
+      if (model.roles[target].locked || when == kFalse)
+        return;
+      auto [it, added] = at.emplace(target, order.size());
+      if (added)
+        order.emplace_back(model.roles[target].name, Reached{kFalse, model.roles[giver].name});
+      Bdd &known = order[it->second].second.when;
+      const Bdd more = bdds.disjoin(known, when);
+      if (more != known) {
+        known = more;
+        queue.push_back(target);
+      }
+    };
+    for (sema::RoleId target : model.roles[*id].assigns)
+      give(*id, target, side.assignCondition(*id, target));
     for (size_t i = 0; i < queue.size(); ++i) {
-      const sema::Role &giver = side.model().roles[queue[i]];
-      for (sema::RoleId target : giver.assigns)
-        if (!side.model().roles[target].locked && seen.insert(target).second) {
-          queue.push_back(target);
-          order.emplace_back(side.model().roles[target].name, giver.name);
-        }
+      const sema::RoleId giver = queue[i];
+      const Bdd when = order[at.at(giver)].second.when;
+      for (sema::RoleId target : model.roles[giver].assigns)
+        if (side.assignCondition(giver, target) != kFalse)
+          give(giver, target, when);
     }
     return order;
   };
@@ -532,24 +576,45 @@ void Comparison::compareDelegation() {
     return it->second;
   };
   for (const sema::Role &role : now.model().roles) {
-    std::set<std::string> before;
-    for (const auto &entry : reach(old, role.name))
-      before.insert(entry.first);
-    const std::vector<std::pair<std::string, std::string>> after = reach(now, role.name);
-    std::map<std::string, std::string> giverOf(after.begin(), after.end());
-    for (const auto &[target, giver] : after) {
-      if (before.count(target))
+    std::map<std::string, Bdd> before;
+    for (const auto &[target, reached] : reach(old, role.name))
+      before.emplace(target, reached.when);
+    const std::vector<std::pair<std::string, Reached>> after = reach(now, role.name);
+    std::map<std::string, std::string> giverOf;
+    for (const auto &[target, reached] : after)
+      giverOf.emplace(target, reached.giver);
+    for (const auto &[target, reached] : after) {
+      auto was = before.find(target);
+      const Bdd gained =
+          was == before.end() ? reached.when : bdds.conjoinNot(reached.when, was->second);
+      if (gained == kFalse)
         continue;
       const std::optional<Witness> &grant = firstGrant(target);
       if (!grant)
         continue; // a role that allows nothing gives nothing
       DelegationChange change;
       change.assigner = role.name;
-      for (std::string step = target; step != role.name; step = giverOf.at(step))
+      std::set<std::string> onPath; // a giver reached again closes a cycle: stop there
+      for (std::string step = target; step != role.name && onPath.insert(step).second;
+           step = giverOf.at(step))
         change.chain.insert(change.chain.begin(), step);
       change.chain.insert(change.chain.begin(), role.name);
       std::optional<sema::RoleId> oldTarget = old.role(target);
       change.unlocked = oldTarget && old.model().roles[*oldTarget].locked;
+      if (gained != logic::kTrue) {
+        std::optional<std::vector<logic::Cube>> cubes =
+            bdds.sumOfProducts(gained, kMaxConditionClauses);
+        change.conditionTooLarge = !cubes;
+        for (const logic::Cube &cube : cubes ? *cubes : std::vector<logic::Cube>{}) {
+          NamedClause clause;
+          for (const logic::Literal &literal : cube)
+            (literal.positive ? clause.required : clause.forbidden)
+                .push_back(flags.name(literal.variable));
+          std::sort(clause.required.begin(), clause.required.end());
+          std::sort(clause.forbidden.begin(), clause.forbidden.end());
+          change.condition.push_back(std::move(clause));
+        }
+      }
       change.witness = *grant;
       diff.delegations.push_back(std::move(change));
     }
@@ -580,11 +645,19 @@ PolicyDiff Comparison::run() {
     change.kinds = compareNames(old.kindsOf(*id), now.kindsOf(*now.role(newRole.name)));
     change.assigns =
         compareNames(roleNames(before, oldRole.assigns), roleNames(after, newRole.assigns));
+    for (size_t i = 0; i < newRole.assigns.size(); ++i) {
+      std::optional<sema::RoleId> oldTarget = old.role(after.roles[newRole.assigns[i]].name);
+      const sema::Guard *was = oldTarget ? oldRole.assignGuard(*oldTarget) : nullptr;
+      const std::string is = sema::conditionWords(after, newRole.assignGuards[i]);
+      if (was && sema::conditionWords(before, *was) != is)
+        change.assignConditions.emplace_back(after.roles[newRole.assigns[i]].name, is);
+    }
     if (oldRole.locked != newRole.locked)
       change.locked = newRole.locked;
     if (oldRole.deprecated != newRole.deprecated)
       change.deprecated = newRole.deprecated;
-    if (!change.kinds.empty() || !change.assigns.empty() || change.locked || change.deprecated)
+    if (!change.kinds.empty() || !change.assigns.empty() || !change.assignConditions.empty() ||
+        change.locked || change.deprecated)
       diff.roleChanges.push_back(std::move(change));
   }
 

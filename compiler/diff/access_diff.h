@@ -21,6 +21,10 @@ std::string describeCondition(const std::vector<NamedClause> &clauses); // "" wh
 
 enum class Change : uint8_t { Gained, Lost };
 
+/// The name witnesses and positions give a membership that holds no role: policy-wide denies
+/// apply through it (no role is named so; names are identifiers).
+inline constexpr const char *kNoRoleName = "(no role)";
+
 /// Why new access is new: what the old policy had that denied the request. The review gate
 /// (`--fail-on`) selects by these; docs/ci.md defines each.
 enum class Category : uint8_t {
@@ -84,11 +88,15 @@ struct CombinationChange {
 };
 
 /// A role that holders of `assigner` can now obtain for someone through `assigns` (directly or
-/// through a chain), with one request it allows.
+/// through a chain), with one request it allows: under `condition`, the assigner's flags (its
+/// own and its node's) for which it could not before (empty: whatever its flags), e.g. when a
+/// conditional `assigns` was weakened.
 struct DelegationChange {
   std::string assigner;
   std::vector<std::string> chain; // assigner, ..., assigned role
   bool unlocked = false;          // the assigned role was locked before
+  std::vector<NamedClause> condition;
+  bool conditionTooLarge = false;
   Witness witness;
 };
 
@@ -101,8 +109,11 @@ struct NameChanges {
 /// Changes to a role present in both policies, other than its access.
 struct RoleChange {
   std::string role;
-  NameChanges kinds;              // `for`
-  NameChanges assigns;            // `assigns`
+  NameChanges kinds;   // `for`
+  NameChanges assigns; // `assigns`
+  /// Roles it assigns in both versions under another condition: (role, the new condition in
+  /// the language's words, "always" for none).
+  std::vector<std::pair<std::string, std::string>> assignConditions;
   std::optional<bool> locked;     // the new value, when it changed
   std::optional<bool> deprecated; // the new value, when it changed
 };

@@ -89,9 +89,12 @@ std::vector<std::string> newGrants(const PolicyDiff &diff, const char *open, con
     for (size_t i = 0; i + 1 < change.chain.size(); ++i)
       chain += fmt::format("{}{}{}{} assigns {}{}{}", chain.empty() ? "" : ", ", open,
                            change.chain[i], close, open, change.chain[i + 1], close);
+    std::string when = change.conditionTooLarge   ? " under a condition too large to print"
+                       : change.condition.empty() ? std::string()
+                                                  : " when " + describeCondition(change.condition);
     lines.push_back(fmt::format(
-        "{}{}{} can now give {}{}{}{} ({}) [{}]: e.g. {}{}{}", open, change.assigner, close, open,
-        change.chain.back(), close, change.unlocked ? ", no longer locked" : "", chain,
+        "{}{}{} can now give {}{}{}{}{} ({}) [{}]: e.g. {}{}{}", open, change.assigner, close, open,
+        change.chain.back(), close, change.unlocked ? ", no longer locked" : "", when, chain,
         categoryName(Category::NewDelegation), open, describeWitness(change.witness, true), close));
   }
   return lines;
@@ -126,6 +129,10 @@ std::vector<std::string> otherChanges(const PolicyDiff &diff) {
       parts.push_back("now assigns " + quoted(change.assigns.added));
     if (!change.assigns.removed.empty())
       parts.push_back("no longer assigns " + quoted(change.assigns.removed));
+    for (const auto &[target, condition] : change.assignConditions)
+      parts.push_back(condition == "always"
+                          ? fmt::format("now assigns `{}` whatever its flags", target)
+                          : fmt::format("now assigns `{}` when `{}`", target, condition));
     if (change.locked)
       parts.push_back(*change.locked ? "now locked" : "no longer locked");
     if (change.deprecated)
@@ -333,12 +340,18 @@ std::string renderJson(const PolicyDiff &diff) {
                            {"allowedRequests", static_cast<int64_t>(change.allowedRequests)},
                            {"witness", witness(change.witness)}});
   llvm::json::Array delegations;
-  for (const DelegationChange &change : diff.delegations)
-    delegations.push_back(llvm::json::Object{{"assigner", change.assigner},
-                                             {"chain", strings(change.chain)},
-                                             {"unlocked", change.unlocked},
-                                             {"category", categoryName(Category::NewDelegation)},
-                                             {"witness", witness(change.witness)}});
+  for (const DelegationChange &change : diff.delegations) {
+    llvm::json::Object item{{"assigner", change.assigner},
+                            {"chain", strings(change.chain)},
+                            {"unlocked", change.unlocked},
+                            {"category", categoryName(Category::NewDelegation)},
+                            {"witness", witness(change.witness)}};
+    if (!change.condition.empty())
+      item["condition"] = describeCondition(change.condition);
+    if (change.conditionTooLarge)
+      item["conditionTooLarge"] = true;
+    delegations.push_back(std::move(item));
+  }
   llvm::json::Array categories;
   for (Category category : diff.newAccessCategories())
     categories.push_back(categoryName(category));
@@ -347,6 +360,12 @@ std::string renderJson(const PolicyDiff &diff) {
     llvm::json::Object object{{"role", change.role},
                               {"userTypes", names(change.kinds)},
                               {"assigns", names(change.assigns)}};
+    if (!change.assignConditions.empty()) {
+      llvm::json::Object conditions;
+      for (const auto &[target, condition] : change.assignConditions)
+        conditions[target] = condition;
+      object["assignConditions"] = std::move(conditions);
+    }
     if (change.locked)
       object["locked"] = *change.locked;
     if (change.deprecated)

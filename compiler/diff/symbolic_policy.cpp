@@ -171,16 +171,21 @@ Verdict SymbolicPolicy::decide(const std::string &kindName, const std::vector<He
   for (size_t m = 0; m < memberships.size(); ++m) {
     const unsigned relationBit = 1u << static_cast<unsigned>(memberships[m].relation);
     std::set<uint32_t> seen; // a rule reached through two roles of one membership counts once
+    auto match = [&](uint32_t index) {
+      const sema::Rule &rule = policy.rules[index];
+      if (!rule.appliesTo(*k) || !(sema::reachRelations(rule.reach) & relationBit) ||
+          !std::binary_search(rule.permissions.begin(), rule.permissions.end(), *p) ||
+          !seen.insert(index).second)
+        return;
+      Bdd &part = rule.effect == sema::Effect::Deny ? verdict.deny : verdict.allow;
+      part = bdds.disjoin(part, ruleGuard(index, memberships[m].node));
+    };
+    // Policy-wide denies hold through every membership, whatever roles it holds.
+    for (uint32_t index : policy.policyRules)
+      match(index);
     for (sema::RoleId r : held[m])
-      for (uint32_t index : roleRules[r]) {
-        const sema::Rule &rule = policy.rules[index];
-        if (!(sema::reachRelations(rule.reach) & relationBit) ||
-            !std::binary_search(rule.permissions.begin(), rule.permissions.end(), *p) ||
-            !seen.insert(index).second)
-          continue;
-        Bdd &part = rule.effect == sema::Effect::Deny ? verdict.deny : verdict.allow;
-        part = bdds.disjoin(part, ruleGuard(index, memberships[m].node));
-      }
+      for (uint32_t index : roleRules[r])
+        match(index);
   }
   return verdict;
 }

@@ -103,6 +103,12 @@ public:
     std::optional<sema::KindId> k = kind(kindName);
     return k ? requirement(*k, node) : logic::kTrue;
   }
+  /// The flag assignments (the assigner's own and its node's, node copy 0) under which a holder
+  /// of `assigner` may give `target` by its `assigns`; false when it does not assign it.
+  logic::Bdd assignCondition(sema::RoleId assigner, sema::RoleId target) {
+    const sema::Guard *condition = policy.roles[assigner].assignGuard(target);
+    return condition ? guard(*condition, 0) : logic::kFalse;
+  }
   /// Verdict's result: the flag assignments under which the request is allowed.
   logic::Bdd allowed(const Verdict &verdict);
   logic::Bdd allowed(const std::string &kindName, const std::vector<HeldAt> &memberships,

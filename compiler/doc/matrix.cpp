@@ -131,6 +131,12 @@ bool computeKind(const sema::Model &model, const std::vector<sema::RoleId> &role
       if (std::binary_search(rule.permissions.begin(), rule.permissions.end(), permission))
         addGuardFlags(rule.guard, relevant);
     }
+  for (uint32_t index : model.policyRules) { // policy-wide denies hold whatever role is held
+    const sema::Rule &rule = model.rules[index];
+    if (rule.appliesTo(kind) &&
+        std::binary_search(rule.permissions.begin(), rule.permissions.end(), permission))
+      addGuardFlags(rule.guard, relevant);
+  }
   for (const sema::Requirement &requirement : model.requirements)
     if ((requirement.kinds >> kind) & 1)
       addGuardFlags(requirement.guard, relevant);

@@ -52,14 +52,42 @@ std::string relationWords(const sema::Model &model) {
                      roots.empty() ? "" : " (one tree per " + roots + ")");
 }
 
-/// The roles a role may give (`assigns`), by label.
-std::string assignsText(const sema::Model &model, const sema::Role &role) {
+/// The roles a role may give (`assigns`), by label, with the condition of a conditional one:
+/// "Driver (when `business`)", or without the backticks (`code` false) for an HTML attribute.
+std::string assignsText(const sema::Model &model, const sema::Role &role, bool code = true) {
   std::string text;
-  for (sema::RoleId id : role.assigns) {
-    const sema::Role &target = model.roles[id];
+  for (size_t i = 0; i < role.assigns.size(); ++i) {
+    const sema::Role &target = model.roles[role.assigns[i]];
     text += (text.empty() ? "" : ", ") + (target.label.empty() ? target.name : target.label);
+    if (!role.assignGuards[i].isAlways())
+      text += fmt::format(fmt::runtime(code ? " (when `{}`)" : " (when {})"),
+                          conditionText(model, role.assignGuards[i]));
   }
   return text;
+}
+
+/// The policy-wide denies in words: "`station.update_firmware` is denied whatever role allows
+/// it (whole tenant), when `not certified`" (every cell already shows their effect).
+std::vector<std::string> policyDenyLines(const sema::Model &model) {
+  std::vector<std::string> lines;
+  for (uint32_t index : model.policyRules) {
+    const sema::Rule &rule = model.rules[index];
+    std::string permissions;
+    for (size_t i = 0; i < rule.permissions.size() && i < 8; ++i)
+      permissions += (i ? ", `" : "`") + model.permissions[rule.permissions[i]].name + "`";
+    if (rule.permissions.size() > 8)
+      permissions += fmt::format(" and {} more", rule.permissions.size() - 8);
+    std::string line = fmt::format("{} {} denied whatever role allows {} ({})", permissions,
+                                   rule.permissions.size() == 1 ? "is" : "are",
+                                   rule.permissions.size() == 1 ? "it" : "them",
+                                   relationsText(sema::reachRelations(rule.reach)));
+    if ((rule.kinds & model.allKinds()) != model.allKinds())
+      line += ", to " + kindsText(model, rule.kinds);
+    if (!rule.guard.isAlways())
+      line += fmt::format(", when `{}`", conditionText(model, rule.guard));
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 std::string mdEscape(const std::string &text) {
@@ -140,6 +168,8 @@ std::string renderMarkdown(const Matrix &matrix) {
   out += ".\n";
   for (const std::string &line : requirementLines(model))
     out += fmt::format("\nEvery cell also assumes that {}.\n", line);
+  for (const std::string &line : policyDenyLines(model))
+    out += fmt::format("\nPolicy-wide: {}.\n", line);
   out += "\n## Roles\n\n| Role | Name | User types | Extends | Assigns |\n|---|---|---|---|---|\n";
   for (const Column &col : matrix.columns) {
     if (col.stacked())
@@ -274,14 +304,22 @@ std::string renderJson(const Matrix &matrix) {
       Array extends, assigns;
       for (sema::RoleId e : role.extends)
         extends.push_back(model.roles[e].name);
-      for (sema::RoleId a : role.assigns)
-        assigns.push_back(model.roles[a].name);
-      roles.push_back(Object{{"name", role.name},
-                             {"label", role.label},
-                             {"extends", std::move(extends)},
-                             {"assigns", std::move(assigns)},
-                             {"locked", role.locked},
-                             {"deprecated", role.deprecated}});
+      Object assignsWhen; // the conditional ones: role name -> condition
+      for (size_t i = 0; i < role.assigns.size(); ++i) {
+        assigns.push_back(model.roles[role.assigns[i]].name);
+        if (!role.assignGuards[i].isAlways())
+          assignsWhen[model.roles[role.assigns[i]].name] =
+              conditionText(model, role.assignGuards[i]);
+      }
+      Object item{{"name", role.name},
+                  {"label", role.label},
+                  {"extends", std::move(extends)},
+                  {"assigns", std::move(assigns)},
+                  {"locked", role.locked},
+                  {"deprecated", role.deprecated}};
+      if (!assignsWhen.empty())
+        item["assignsWhen"] = std::move(assignsWhen);
+      roles.push_back(std::move(item));
     }
     Object item{{"kinds", kindNames(group.kinds)}, {"roles", std::move(roles)}};
     if (group.stacked)
@@ -340,6 +378,11 @@ std::string renderJson(const Matrix &matrix) {
               {"kinds", std::move(kinds)},
               {"column_groups", std::move(groups)},
               {"resources", std::move(resources)}};
+  Array policyDenies; // in words; every cell already shows their effect
+  for (const std::string &line : policyDenyLines(model))
+    policyDenies.push_back(line);
+  if (!policyDenies.empty())
+    root["policy_denies"] = std::move(policyDenies);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
@@ -455,6 +498,8 @@ std::string renderHtml(const Matrix &matrix) {
                      htmlEscape(relationWords(model)));
   for (const std::string &line : requirementLines(model))
     out += fmt::format("<p class=\"notes\">Every cell also assumes that {}.</p>\n", htmlText(line));
+  for (const std::string &line : policyDenyLines(model))
+    out += fmt::format("<p class=\"notes\">Policy-wide: {}.</p>\n", htmlText(line));
   out += "</header>\n<main>\n";
   out += "<section class=\"roles\" id=\"roles\">\n<h2>Roles</h2>\n<div class=\"wrap\"><table>\n"
          "<thead><tr><th>Role</th><th>Name</th><th>User types</th><th>Extends</th>"
@@ -473,7 +518,7 @@ std::string renderHtml(const Matrix &matrix) {
                        : role.deprecated ? " (deprecated)"
                                          : "",
                        htmlEscape(role.name), htmlEscape(kindsText(model, role.kinds)),
-                       htmlEscape(extends), htmlEscape(assignsText(model, role)));
+                       htmlEscape(extends), htmlText(assignsText(model, role)));
   }
   out += "</tbody>\n</table></div>\n</section>\n";
   for (const Section &section : matrix.sections) {
@@ -492,7 +537,7 @@ std::string renderHtml(const Matrix &matrix) {
       const sema::Role &first = model.roles[col.roles[0]];
       std::string title = columnName(model, col);
       if (!col.stacked() && !first.assigns.empty())
-        title += "; assigns " + assignsText(model, first);
+        title += "; assigns " + assignsText(model, first, false);
       out += fmt::format("<th data-role=\"{}\" title=\"{}\">{}{}</th>",
                          htmlEscape(columnName(model, col)), htmlEscape(title),
                          htmlEscape(columnLabel(model, col)),

@@ -86,19 +86,22 @@ int answerAccess(const lattice_table *table, const Args &args) {
   return ExitOk;
 }
 
-/// `--can-assign ROLE --roles R1,R2`: lattice_can_assign, in the words of a decision.
+/// `--can-assign ROLE --roles R1,R2 [--flags F1,F2]`: lattice_can_assign_with with the
+/// assigner's flags (its own and its node's; none without `--flags`), in the words of a decision.
 int answerCanAssign(const lattice_table *table, const Args &args, const std::string &target) {
   std::vector<uint32_t> roles;
   uint32_t targetId = 0;
+  uint64_t flags = 0;
   std::string error;
-  if (!query::resolveAssign(table, splitList(args.get("--roles").value_or("")), target, roles,
-                            targetId, error)) {
+  if (!query::resolveAssign(table, splitList(args.get("--roles").value_or("")), target,
+                            splitList(args.get("--flags").value_or("")), roles, targetId, flags,
+                            error)) {
     fmt::print("deny\n");
     std::fflush(stdout);
     fmt::print(stderr, "lattice query: error: {}\n", error);
     return ExitErrors;
   }
-  query::AssignAnswer answer = query::canAssign(table, roles, targetId);
+  query::AssignAnswer answer = query::canAssign(table, roles, targetId, flags);
   fmt::print("{}\n  {}\n", answer.allowed ? "allow" : "deny",
              query::describeAssign(table, answer, targetId));
   return ExitOk;
@@ -114,7 +117,8 @@ int runQuery(const Argv &argv) {
                "--relation REL [--flags F1,F2]\n       lattice query TABLE --kind K --membership "
                "R1,R2@PATH[+F...] ... --target PATH --permission RES.ACTION [--flags F1,F2]\n"
                "       lattice query TABLE --requests "
-               "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE\n\nAnswers "
+               "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE [--flags "
+               "F1,F2]\n\nAnswers "
                "requests from a compiled table and says which role "
                "decided.\n\nOptions:\n{}",
                describeOptions(kQueryOptions));
@@ -123,10 +127,10 @@ int runQuery(const Argv &argv) {
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
   else if (args && args->has("--can-assign")) {
-    for (const char *other : {"--kind", "--permission", "--relation", "--flags", "--requests",
-                              "--membership", "--target"})
+    for (const char *other :
+         {"--kind", "--permission", "--relation", "--requests", "--membership", "--target"})
       if (args->has(other))
-        error = fmt::format("`--can-assign` takes only `--roles`, not `{}`", other);
+        error = fmt::format("`--can-assign` takes only `--roles` and `--flags`, not `{}`", other);
   } else if (args && !args->has("--requests"))
     error = requestUsageError(*args).value_or("");
   if (!args || !error.empty()) {

@@ -116,6 +116,31 @@ std::string guardText(const sema::Model &model, const sema::Guard &guard) {
 
 namespace {
 
+/// One rule: where it is, its effect, permissions (ids), reach and relations, condition, the
+/// user types it applies to when it names them (`for`), and its text.
+void ruleObject(llvm::json::OStream &json, const sema::Model &model, const SourceManager &sources,
+                const sema::Rule &rule) {
+  json.object([&] {
+    json.attribute("at", location(sources, rule.range));
+    attribute(json, "clauses", [&] { clauses(json, model, rule.guard); });
+    json.attribute("condition", guardText(model, rule.guard));
+    json.attribute("effect", rule.effect == sema::Effect::Deny ? "deny" : "allow");
+    if ((rule.kinds & model.allKinds()) != model.allKinds())
+      attribute(json, "kinds", [&] { kindNames(json, model, rule.kinds); });
+    json.attributeArray("permissions", [&] {
+      for (sema::PermissionId id : rule.permissions)
+        json.value(static_cast<int64_t>(id));
+    });
+    json.attribute("reach", sema::reachName(rule.reach));
+    json.attributeArray("relations", [&] {
+      for (uint32_t r = 0; r < sema::kRelationCount; ++r)
+        if (sema::reachRelations(rule.reach) & (1u << r))
+          json.value(sema::relationName(static_cast<sema::Relation>(r)));
+    });
+    json.attribute("source", sourceText(sources, rule.range));
+  });
+}
+
 void roleObject(llvm::json::OStream &json, const sema::Model &model, const SourceManager &sources,
                 const sema::Role &role) {
   json.object([&] {
@@ -125,26 +150,8 @@ void roleObject(llvm::json::OStream &json, const sema::Model &model, const Sourc
     attribute(json, "kinds", [&] { kindNames(json, model, role.kinds); });
     json.attribute("name", llvm::StringRef(role.name));
     json.attributeArray("rules", [&] {
-      for (uint32_t index : role.rules) {
-        const sema::Rule &rule = model.rules[index];
-        json.object([&] {
-          json.attribute("at", location(sources, rule.range));
-          attribute(json, "clauses", [&] { clauses(json, model, rule.guard); });
-          json.attribute("condition", guardText(model, rule.guard));
-          json.attribute("effect", rule.effect == sema::Effect::Deny ? "deny" : "allow");
-          json.attributeArray("permissions", [&] {
-            for (sema::PermissionId id : rule.permissions)
-              json.value(static_cast<int64_t>(id));
-          });
-          json.attribute("reach", sema::reachName(rule.reach));
-          json.attributeArray("relations", [&] {
-            for (uint32_t r = 0; r < sema::kRelationCount; ++r)
-              if (sema::reachRelations(rule.reach) & (1u << r))
-                json.value(sema::relationName(static_cast<sema::Relation>(r)));
-          });
-          json.attribute("source", sourceText(sources, rule.range));
-        });
-      }
+      for (uint32_t index : role.rules)
+        ruleObject(json, model, sources, model.rules[index]);
     });
   });
 }
@@ -194,6 +201,10 @@ std::string writeSourceMap(const sema::Model &model, const SourceManager &source
         });
     });
     json.attribute("policy", model.policyName);
+    json.attributeArray("policyDenies", [&] {
+      for (uint32_t index : model.policyRules)
+        ruleObject(json, model, sources, model.rules[index]);
+    });
     json.attributeArray("requires", [&] {
       for (const sema::Requirement &requirement : model.requirements)
         json.object([&] {

@@ -11,7 +11,9 @@ namespace lattice::emit {
 
 /// The map's format version; `lattice explain` refuses any other. Version 2: relations and
 /// reaches are written in the one vocabulary (`self`, `descendants`, ..., `elsewhere`).
-inline constexpr int kSourceMapVersion = 2;
+/// Version 3: the policy-wide denies (`policyDenies`), and the user types of a rule with `for`
+/// (a rule's `kinds`; absent: every user type), which an older reader would not explain.
+inline constexpr int kSourceMapVersion = 3;
 
 /// The table's identity as the map records it: the checksum field (bytes 8..16) and the size.
 struct TableIdentity {

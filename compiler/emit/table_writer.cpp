@@ -13,9 +13,12 @@
 namespace lattice::emit {
 namespace {
 
+using lower::AssignCondition;
 using lower::RequireClause;
 using lower::SparseRule;
 using lower::Tables;
+
+static_assert(lower::kEveryRole == format::kEveryRole);
 
 static_assert(lower::kRelationCount == format::kRelationCount);
 static_assert(uint32_t(lower::RoleDeprecated) == format::kRoleDeprecated);
@@ -123,6 +126,15 @@ std::vector<std::vector<uint32_t>> canonicalSets(const std::vector<std::vector<u
   return out;
 }
 
+/// The sparse rules with their kind masks cut to the declared kinds (`~0`, every kind, becomes
+/// exactly the declared ones), sorted and deduplicated.
+std::vector<SparseRule> canonicalSparseRules(const Tables &t) {
+  std::vector<SparseRule> rules = t.sparseRules;
+  for (SparseRule &g : rules)
+    g.kindMask &= lowBits(t.kindNames.size());
+  return sortedUnique(std::move(rules), lower::sparseRuleKey);
+}
+
 std::string join(const std::vector<std::string> &items, const char *separator) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i)
@@ -203,9 +215,16 @@ std::optional<std::string> verifyTables(const Tables &t) {
         return "a bitset has a bit for a role id out of range";
   }
   for (const SparseRule &g : t.sparseRules)
-    if (g.permission >= perms || g.role >= roles || g.relationMask > 0xF ||
-        ((g.requiredFlags | g.forbiddenFlags) & ~flagMask))
-      return "a sparse rule has an id, relation or flag out of range";
+    if (g.permission >= perms || (g.role >= roles && g.role != lower::kEveryRole) ||
+        g.relationMask > 0xF || ((g.requiredFlags | g.forbiddenFlags) & ~flagMask) ||
+        (g.kindMask & kindMask) == 0)
+      return "a sparse rule has an id, relation or flag out of range, or applies to no kind";
+    else if (g.role == lower::kEveryRole && !g.deny)
+      return "a sparse rule of every role is an allow (only policy-wide denies are)";
+  for (const AssignCondition &c : t.assignConditions)
+    if (c.assigner >= roles || c.target >= roles ||
+        ((c.requiredFlags | c.forbiddenFlags) & ~flagMask))
+      return "a conditional assigns has a role or flag out of range";
   for (const auto &set : t.exclusiveSets)
     for (uint32_t role : set)
       if (role >= roles)
@@ -219,7 +238,7 @@ std::optional<std::string> verifyTables(const Tables &t) {
       return "clauses of one require statement have different kind masks";
   }
   if (t.sparseRules.size() > UINT32_MAX || t.exclusiveSets.size() > UINT32_MAX ||
-      t.requireClauses.size() > UINT32_MAX)
+      t.requireClauses.size() > UINT32_MAX || t.assignConditions.size() > UINT32_MAX)
     return "too many entries";
   return std::nullopt;
 }
@@ -229,9 +248,10 @@ std::vector<uint8_t> writeTable(const Tables &t) {
     return {};
   const uint32_t roles = uint32_t(t.roleNames.size()), perms = uint32_t(t.permissionNames.size());
   const uint32_t words = t.wordsPerBitset;
-  const auto sparseRules = sortedUnique(t.sparseRules, lower::sparseRuleKey);
+  const auto sparseRules = canonicalSparseRules(t);
   const auto requireClauses = sortedUnique(t.requireClauses, requireKey);
   const auto exclusiveSets = canonicalSets(t.exclusiveSets);
+  const auto assignConditions = sortedUnique(t.assignConditions, lower::assignConditionKey);
 
   std::array<Bytes, format::kSectionCount> sections;
   StringTable strings;
@@ -275,9 +295,17 @@ std::vector<uint8_t> writeTable(const Tables &t) {
     out.u32(g.role);
     out.u64(g.requiredFlags);
     out.u64(g.forbiddenFlags);
+    out.u64(g.kindMask);
     out.u8(g.relationMask);
     out.u8(g.deny ? 1 : 0);
     out.zeros(6); // reserved
+  }
+  for (const AssignCondition &c : assignConditions) {
+    Bytes &out = sections[format::kAssignConditions];
+    out.u32(c.assigner);
+    out.u32(c.target);
+    out.u64(c.requiredFlags);
+    out.u64(c.forbiddenFlags);
   }
 
   sections[format::kAllowBits] = bitsets(t.allowBits);
@@ -332,6 +360,7 @@ std::vector<uint8_t> writeTable(const Tables &t) {
       {format::hdr::kAssignCount, assignCount},
       {format::hdr::kPolicyName, policyName},
       {format::hdr::kRevision, revision},
+      {format::hdr::kAssignConditionCount, uint32_t(assignConditions.size())},
   };
   for (auto [offset, value] : counts)
     format::storeU32(h + offset, value);
@@ -430,13 +459,20 @@ std::string dumpTables(const Tables &t) {
                idNames(t.roleNames, allow) + "\n";
     }
   }
-  for (const SparseRule &g : sortedUnique(t.sparseRules, lower::sparseRuleKey)) {
+  const uint64_t allKinds = lowBits(t.kindNames.size());
+  for (const SparseRule &g : canonicalSparseRules(t)) {
     out += "sparse " + name(t.permissionNames, g.permission) + (g.deny ? " deny " : " allow ") +
-           name(t.roleNames, g.role) + " on " + relations(g.relationMask);
+           (g.role == lower::kEveryRole ? std::string("(every role)") : name(t.roleNames, g.role)) +
+           " on " + relations(g.relationMask);
     if (g.requiredFlags | g.forbiddenFlags)
       out += " when " + condition(g.requiredFlags, g.forbiddenFlags);
+    if ((g.kindMask & allKinds) != allKinds)
+      out += " for " + maskNames(t.kindNames, g.kindMask);
     out += "\n";
   }
+  for (const AssignCondition &c : sortedUnique(t.assignConditions, lower::assignConditionKey))
+    out += "assigns " + name(t.roleNames, c.assigner) + " gives " + name(t.roleNames, c.target) +
+           " when " + condition(c.requiredFlags, c.forbiddenFlags) + "\n";
   for (const auto &set : canonicalSets(t.exclusiveSets))
     out += "exclusive " + idNames(t.roleNames, sortedUnique(set)) + "\n";
   for (const RequireClause &c : sortedUnique(t.requireClauses, requireKey))

@@ -40,6 +40,7 @@ struct TopItem {
     Role,
     Exclusive,
     Require,
+    PolicyRule,
     Test
   };
   Kind kind;
@@ -349,6 +350,8 @@ private:
       items.push_back({K::Exclusive, d.range.begin, &d});
     for (const auto &d : file.requireClauses)
       items.push_back({K::Require, d.range.begin, &d});
+    for (const auto &d : file.policyRules)
+      items.push_back({K::PolicyRule, d.range.begin, &d});
     for (const auto &d : file.tests)
       items.push_back({K::Test, d.range.begin, &d});
     std::sort(items.begin(), items.end(),
@@ -425,10 +428,30 @@ private:
       simple(d.range, text + ";", before);
       break;
     }
+    case K::PolicyRule: {
+      auto &d = *static_cast<const ast::RuleDecl *>(item.node);
+      simple(d.range, ruleText(d), before);
+      break;
+    }
     case K::Test:
       test(*static_cast<const ast::TestDecl *>(item.node), before);
       break;
     }
+  }
+
+  /// `allow|deny PATTERNS [except PATTERNS] [in R] [when C] [for K, ...];`
+  std::string ruleText(const ast::RuleDecl &r) {
+    std::string text = r.effect == ast::Effect::Deny ? "deny " : "allow ";
+    text += patterns(r.patterns);
+    if (!r.except.empty())
+      text += " except " + patterns(r.except);
+    if (r.relation)
+      text += " in " + r.relation->name;
+    if (r.when)
+      text += " when " + condition(*r.when);
+    if (!r.kinds.empty()) // a rule too long for one line breaks before its `for`
+      text += std::string(1, kItemBreak) + "for " + list(r.kinds);
+    return text + ";";
   }
 
   void simple(SourceRange range, const std::string &text, Blank before, unsigned indent = 0) {
@@ -531,19 +554,13 @@ private:
     emitBlock(0, d.range, opener, before, children.size(), [&](size_t i) {
       const Child &c = children[i];
       if (c.assigns) {
-        simple(c.assigns->range, "assigns " + list(c.assigns->roles) + ";", takeChildBlank(), 1);
+        std::string text = "assigns " + list(c.assigns->roles);
+        if (c.assigns->when)
+          text += " when " + condition(*c.assigns->when);
+        simple(c.assigns->range, text + ";", takeChildBlank(), 1);
         return;
       }
-      const ast::RuleDecl &r = *c.rule;
-      std::string text = r.effect == ast::Effect::Deny ? "deny " : "allow ";
-      text += patterns(r.patterns);
-      if (!r.except.empty())
-        text += " except " + patterns(r.except);
-      if (r.relation)
-        text += " in " + r.relation->name;
-      if (r.when)
-        text += " when " + condition(*r.when);
-      simple(r.range, text + ";", takeChildBlank(), 1);
+      simple(c.rule->range, ruleText(*c.rule), takeChildBlank(), 1);
     });
   }
 
@@ -595,6 +612,8 @@ private:
       for (size_t k = 0; k < c.roles.size(); ++k)
         text += (k ? " + " : "") + c.roles[k].name;
       if (c.assigns) {
+        if (!c.flags.empty())
+          text += " with " + list(c.flags);
         simple(c.range, text + ": " + list(c.targets) + ";", takeChildBlank(), 1);
         return;
       }

@@ -12,11 +12,16 @@ namespace lattice::lower {
 /// Number of scope relations a request can be in (same, descendant, ancestor, tenant).
 inline constexpr uint32_t kRelationCount = 4;
 
-/// A rule that is not a dense allow bit: one DNF clause of a conditional rule, or an
-/// unconditional deny (no flags required or forbidden). Denies are rare, so keeping them here
+/// The role of a policy-wide deny: it holds through every membership (format::kEveryRole).
+inline constexpr uint32_t kEveryRole = 0xFFFFFFFFu;
+
+/// A rule that is not a dense allow bit: one DNF clause of a conditional rule, a rule that
+/// holds for some user types of its role only, an unconditional deny (no flags required or
+/// forbidden), or a policy-wide deny (role kEveryRole). Denies are rare, so keeping them here
 /// instead of in a second dense bitset halves the dense part of the table.
-/// It applies when the role is held, the relation is in `relationMask`, every flag of
-/// `requiredFlags` is set and no flag of `forbiddenFlags` is set.
+/// It applies when the role is held (any membership for kEveryRole), the principal's kind is in
+/// `kindMask`, the relation is in `relationMask`, every flag of `requiredFlags` is set and no
+/// flag of `forbiddenFlags` is set.
 struct SparseRule {
   uint32_t permission = 0;
   uint32_t role = 0;
@@ -24,13 +29,29 @@ struct SparseRule {
   bool deny = false;
   uint64_t requiredFlags = 0;
   uint64_t forbiddenFlags = 0;
+  uint64_t kindMask = ~uint64_t(0); // principal kinds; the writer keeps the declared kinds' bits
   friend bool operator==(const SparseRule &, const SparseRule &) = default;
 };
 
 /// The canonical order of sparse rules: by permission (the format groups them so), then by role
 /// (the runtime relies on it), then the rest, so that equal lists are written identically.
 inline auto sparseRuleKey(const SparseRule &r) {
-  return std::tie(r.permission, r.role, r.deny, r.relationMask, r.requiredFlags, r.forbiddenFlags);
+  return std::tie(r.permission, r.role, r.deny, r.relationMask, r.requiredFlags, r.forbiddenFlags,
+                  r.kindMask);
+}
+
+/// One clause of a conditional `assigns`: a holder of `assigner` with flags satisfying it may
+/// give `target`.
+struct AssignCondition {
+  uint32_t assigner = 0;
+  uint32_t target = 0;
+  uint64_t requiredFlags = 0;
+  uint64_t forbiddenFlags = 0;
+  friend bool operator==(const AssignCondition &, const AssignCondition &) = default;
+};
+
+inline auto assignConditionKey(const AssignCondition &c) {
+  return std::tie(c.assigner, c.target, c.requiredFlags, c.forbiddenFlags);
 }
 
 /// One conjunction of a `require` statement. A statement holds when any of its clauses holds;
@@ -61,7 +82,10 @@ struct Tables {
   std::vector<uint64_t> roleKindMask;             // per role: kinds that may hold it
   std::vector<uint32_t> roleAttributes;           // per role: RoleAttribute bits
   std::vector<std::vector<uint32_t>> roleAssigns; // per role: roles it may assign, sorted
-  std::vector<uint64_t> permissionKindMask;       // per permission: kinds it applies to
+  /// Conditional assigns, one entry per clause (the roles given unconditionally are in
+  /// roleAssigns only).
+  std::vector<AssignCondition> assignConditions;
+  std::vector<uint64_t> permissionKindMask; // per permission: kinds it applies to
 
   /// Dense role bitsets, `wordsPerBitset` 64-bit words each, indexed
   /// [(permission * kRelationCount + relation) * wordsPerBitset + word]; bit r%64 of word r/64

@@ -88,6 +88,8 @@ private:
       out.exclusives.push_back({identList(d->identList()), range(d)});
     else if (auto *d = ctx->requireDecl())
       out.requireClauses.push_back({condition(d->condition()), identList(d->kinds), range(d)});
+    else if (auto *d = ctx->policyRuleDecl())
+      out.policyRules.push_back(ruleDecl(d->ruleDecl()));
     else if (auto *d = ctx->testDecl())
       out.tests.push_back(test(d));
   }
@@ -147,7 +149,9 @@ private:
       if (auto *rule = item->ruleDecl())
         result.rules.push_back(ruleDecl(rule));
       else if (auto *assigns = item->assignsDecl())
-        result.assigns.push_back({identList(assigns->identList()), range(assigns)});
+        result.assigns.push_back({identList(assigns->identList()),
+                                  assigns->condition() ? condition(assigns->condition()) : nullptr,
+                                  range(assigns)});
     }
     return result;
   }
@@ -161,6 +165,7 @@ private:
       result.relation = ident(ctx->relation);
     if (ctx->condition())
       result.when = condition(ctx->condition());
+    result.kinds = identList(ctx->kinds);
     result.range = range(ctx);
     return result;
   }
@@ -247,6 +252,7 @@ private:
         out.assigns = true;
         out.expect = c->negated != nullptr ? ast::Effect::Deny : ast::Effect::Allow;
         out.targets = identList(c->targets);
+        out.flags = identList(c->flags);
         result.cases.push_back(std::move(out));
         continue;
       }

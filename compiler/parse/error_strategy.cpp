@@ -169,6 +169,21 @@ void ErrorStrategy::reportUnwantedToken(antlr4::Parser *parser) {
          keywordSuggestion(parser, getExpectedTokens(parser), at));
 }
 
+void ErrorStrategy::consumeUntil(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) {
+  size_t depth = 0;
+  for (antlr4::Token *token = parser->getCurrentToken(); token->getType() != antlr4::Token::EOF;
+       token = parser->getCurrentToken()) {
+    const std::string text = token->getText();
+    if (depth == 0 && set.contains(token->getType()))
+      return;
+    if (text == "{")
+      ++depth;
+    else if (text == "}" && depth > 0)
+      --depth;
+    parser->consume();
+  }
+}
+
 void ErrorStrategy::reportMissingToken(antlr4::Parser *parser) {
   if (inErrorRecoveryMode(parser))
     return;

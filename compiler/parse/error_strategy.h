@@ -30,6 +30,10 @@ protected:
                              const antlr4::FailedPredicateException &e) override;
   void reportUnwantedToken(antlr4::Parser *parser) override;
   void reportMissingToken(antlr4::Parser *parser) override;
+  /// Skips to a token of `set`, but never stops inside braces opened while skipping: a broken
+  /// declaration's `{ ... }` body is skipped whole, so its rules (`allow`, `deny`, which may also
+  /// start a policy-wide deny at the top level) are not read as declarations of their own.
+  void consumeUntil(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) override;
 
 private:
   void report(antlr4::Token *at, std::string message, std::string help = {});

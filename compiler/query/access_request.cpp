@@ -164,8 +164,11 @@ std::string describeAccessDecision(const lattice_table *table,
     return "no membership is in the target's tree";
   std::string text = describeDecision(
       table, lattice_decision{decision.allowed, decision.reason, decision.deciding_role});
+  // A policy-wide deny is held by no role: it matched through that membership.
   if (std::optional<size_t> m = decidingMembership(decision, nodes.size()))
-    text += fmt::format(" held at `{}` (membership {})", nodes[*m - 1], *m);
+    text += fmt::format(" {} `{}` (membership {})",
+                        decision.reason == LATTICE_REASON_DENIED_BY_POLICY ? "through" : "held at",
+                        nodes[*m - 1], *m);
   return text;
 }
 

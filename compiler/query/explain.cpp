@@ -27,14 +27,28 @@ std::string quotedList(const std::vector<std::string> &names) {
 /// The roles and flags one set of rules is asked with: the request at one node, or one membership
 /// (the principal's flags with that node's).
 struct Holding {
+  const std::string &kind; // the principal's user type
   const std::vector<std::string> &roles;
   const std::string &relation;
   std::vector<std::string> flags;
   size_t membership = 0;
 };
 
+/// Why `rule` does not match the holding (empty when it does): its user types (`for`), its
+/// reach, its condition.
+std::string mismatchOf(const MapRule &rule, const Holding &holding) {
+  if (!rule.kinds.empty() && !contains(rule.kinds, holding.kind))
+    return fmt::format("it is for {}, not `{}`", quotedList(rule.kinds), holding.kind);
+  if (!contains(rule.relations, holding.relation))
+    return fmt::format("reach `{}` does not cover relation `{}`", rule.reach, holding.relation);
+  if (!clausesHold(rule.clauses, holding.flags))
+    return fmt::format("condition `{}` is false", rule.condition);
+  return {};
+}
+
 /// Every rule of the held roles (and the roles they extend) naming the permission, each once per
-/// holding, in map order; whether it matches the holding's relation and flags.
+/// holding, in map order, then every policy-wide deny naming it (held by every holding, whatever
+/// its roles); whether it matches the holding's user type, relation and flags.
 void collectRules(const SourceMap &map, const Holding &holding, uint32_t permission,
                   std::vector<ExplainedRule> &out) {
   std::set<std::pair<const MapRole *, size_t>> seen;
@@ -53,16 +67,25 @@ void collectRules(const SourceMap &map, const Holding &holding, uint32_t permiss
                 rule.permissions.end() ||
             !seen.insert({declaring, i}).second)
           continue;
-        ExplainedRule explained{rule.deny, declaring->name,   held, {rule.at, rule.source}, "",
-                                false,     holding.membership};
-        if (!contains(rule.relations, holding.relation))
-          explained.mismatch =
-              fmt::format("reach `{}` does not cover relation `{}`", rule.reach, holding.relation);
-        else if (!clausesHold(rule.clauses, holding.flags))
-          explained.mismatch = fmt::format("condition `{}` is false", rule.condition);
-        out.push_back(std::move(explained));
+        out.push_back(ExplainedRule{rule.deny,
+                                    declaring->name,
+                                    held,
+                                    {rule.at, rule.source},
+                                    mismatchOf(rule, holding),
+                                    false,
+                                    holding.membership});
       }
   }
+  for (const MapRule &rule : map.policyDenies) // their role names are empty
+    if (std::find(rule.permissions.begin(), rule.permissions.end(), permission) !=
+        rule.permissions.end())
+      out.push_back(ExplainedRule{true,
+                                  "",
+                                  "",
+                                  {rule.at, rule.source},
+                                  mismatchOf(rule, holding),
+                                  false,
+                                  holding.membership});
 }
 
 /// Denies first; a matching deny (when no gate stopped the request) overrides every matching
@@ -188,6 +211,8 @@ std::string gateText(const Gate &gate) {
 }
 
 std::string ruleText(const ExplainedRule &rule) {
+  if (rule.role.empty())
+    return fmt::format("deny  {}: policy-wide: {}", rule.place.at, rule.place.source);
   std::string via = rule.role == rule.heldRole ? "" : fmt::format(" via `{}`", rule.heldRole);
   return fmt::format("{} {}: role `{}`{}: {}", rule.deny ? "deny " : "allow", rule.place.at,
                      rule.role, via, rule.place.source);
@@ -277,8 +302,8 @@ Explanation explain(const SourceMap &map, const NamedRequest &request,
   out.decisionText = describeDecision(table, decision);
   describeDeciding(out, table);
   out.gate = gateOf(map, out, permission);
-  collectRules(map, Holding{request.roles, request.relation, request.flags, 0}, permission,
-               out.rules);
+  collectRules(map, Holding{request.kind, request.roles, request.relation, request.flags, 0},
+               permission, out.rules);
   orderAndMarkOverridden(out);
   return out;
 }
@@ -305,8 +330,8 @@ Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &reques
       continue; // never consulted: the runtime takes no rule through another tree
     std::vector<std::string> flags = request.flags;
     flags.insert(flags.end(), m.flags.begin(), m.flags.end());
-    collectRules(map, Holding{m.roles, m.relation, std::move(flags), m.number}, permission,
-                 out.rules);
+    collectRules(map, Holding{request.kind, m.roles, m.relation, std::move(flags), m.number},
+                 permission, out.rules);
   }
   orderAndMarkOverridden(out);
   return out;
@@ -362,11 +387,15 @@ llvm::json::Value explanationJson(const Explanation &e) {
   }
   llvm::json::Array matching, notMatching;
   for (const ExplainedRule &r : e.rules) {
+    // A policy-wide deny belongs to no role: `"role": null`, `"policyWide": true`.
     llvm::json::Object rule{{"effect", r.deny ? "deny" : "allow"},
-                            {"role", r.role},
-                            {"heldRole", r.heldRole},
+                            {"role", r.role.empty() ? llvm::json::Value(nullptr) : r.role},
+                            {"heldRole", r.heldRole.empty() ? llvm::json::Value(nullptr)
+                                                            : llvm::json::Value(r.heldRole)},
                             {"at", r.place.at},
                             {"source", r.place.source}};
+    if (r.role.empty())
+      rule["policyWide"] = true;
     if (e.access)
       rule["membership"] = static_cast<int64_t>(r.membership);
     if (r.mismatch.empty()) {

@@ -39,10 +39,10 @@ struct ExplainedMembership {
   std::string relation; // self | descendants | ancestors | elsewhere | none (another tree)
 };
 
-/// A rule reached through a held role.
+/// A rule reached through a held role, or a policy-wide deny (whose role names are empty).
 struct ExplainedRule {
   bool deny = false;
-  std::string role;     // the role that declares it
+  std::string role;     // the role that declares it; empty for a policy-wide deny
   std::string heldRole; // the held role it comes through (== role when held directly)
   Place place;
   std::string mismatch;    // empty: the rule matches the request; else why it does not

@@ -115,9 +115,10 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
 }
 
 const char *reasonKey(uint32_t reason) {
-  static const char *const keys[] = {
-      "allowed",           "denied_by_rule", "no_allow",       "bad_request", "other_tree",
-      "role_not_for_kind", "exclusive",      "not_applicable", "requirement", "no_table"};
+  static const char *const keys[] = {"allowed",     "denied_by_rule",  "no_allow",
+                                     "bad_request", "other_tree",      "role_not_for_kind",
+                                     "exclusive",   "not_applicable",  "requirement",
+                                     "no_table",    "denied_by_policy"};
   return reason < sizeof(keys) / sizeof(keys[0]) ? keys[reason] : "unknown";
 }
 
@@ -131,6 +132,8 @@ std::string describeDecision(const lattice_table *table, const lattice_decision 
     return fmt::format("granted by {}", roleText);
   case LATTICE_REASON_DENIED_BY_RULE:
     return fmt::format("denied by a rule of {}", roleText);
+  case LATTICE_REASON_DENIED_BY_POLICY:
+    return "denied by a policy-wide deny";
   case LATTICE_REASON_NO_ALLOW:
     return "no held role allows it";
   case LATTICE_REASON_BAD_REQUEST:

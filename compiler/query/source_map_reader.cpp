@@ -98,25 +98,29 @@ std::optional<std::string> parseSourceMap(const std::string &text, const std::st
   objects(*root, "permissions", [&](const llvm::json::Object &p) {
     map.permissions.push_back({str(p, "name"), str(p, "at"), strings(p, "kinds")});
   });
+  auto readRule = [](const llvm::json::Object &u) {
+    MapRule rule;
+    rule.deny = str(u, "effect") == "deny";
+    if (const llvm::json::Array *ids = u.getArray("permissions"))
+      for (const llvm::json::Value &id : *ids)
+        if (auto n = id.getAsInteger(); n && *n >= 0 && *n <= UINT32_MAX)
+          rule.permissions.push_back(static_cast<uint32_t>(*n));
+    rule.reach = str(u, "reach");
+    rule.relations = strings(u, "relations");
+    rule.condition = str(u, "condition");
+    rule.clauses = readClauses(u);
+    rule.kinds = strings(u, "kinds");
+    rule.source = str(u, "source");
+    rule.at = str(u, "at");
+    return rule;
+  };
   objects(*root, "roles", [&](const llvm::json::Object &r) {
     MapRole role{str(r, "name"), str(r, "at"), strings(r, "kinds"), strings(r, "inherited"), {}};
-    objects(r, "rules", [&](const llvm::json::Object &u) {
-      MapRule rule;
-      rule.deny = str(u, "effect") == "deny";
-      if (const llvm::json::Array *ids = u.getArray("permissions"))
-        for (const llvm::json::Value &id : *ids)
-          if (auto n = id.getAsInteger(); n && *n >= 0 && *n <= UINT32_MAX)
-            rule.permissions.push_back(static_cast<uint32_t>(*n));
-      rule.reach = str(u, "reach");
-      rule.relations = strings(u, "relations");
-      rule.condition = str(u, "condition");
-      rule.clauses = readClauses(u);
-      rule.source = str(u, "source");
-      rule.at = str(u, "at");
-      role.rules.push_back(std::move(rule));
-    });
+    objects(r, "rules", [&](const llvm::json::Object &u) { role.rules.push_back(readRule(u)); });
     map.roles.push_back(std::move(role));
   });
+  objects(*root, "policyDenies",
+          [&](const llvm::json::Object &u) { map.policyDenies.push_back(readRule(u)); });
   objects(*root, "exclusive", [&](const llvm::json::Object &e) {
     map.exclusives.push_back({strings(e, "roles"), str(e, "source"), str(e, "at")});
   });

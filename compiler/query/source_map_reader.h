@@ -25,7 +25,8 @@ struct MapRule {
   std::vector<std::string> relations;
   std::string condition;
   std::vector<MapClause> clauses;
-  std::string source, at; // the rule as written, and FILE:LINE:COLUMN
+  std::vector<std::string> kinds; // its `for`; empty: every user type
+  std::string source, at;         // the rule as written, and FILE:LINE:COLUMN
 };
 struct MapRole {
   std::string name, at;
@@ -49,6 +50,7 @@ struct MapRequire {
 struct SourceMap {
   std::vector<MapPermission> permissions;
   std::vector<MapRole> roles;
+  std::vector<MapRule> policyDenies; // the `deny` statements at the top level
   std::vector<MapExclusive> exclusives;
   std::vector<MapRequire> requires_;
 

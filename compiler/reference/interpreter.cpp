@@ -1,6 +1,7 @@
 // interpreter.cpp - the decision by definition: gates (kind, exclusivity, applicability,
-// requirements), then every matching rule of every held role and of the roles they extend;
-// any matching deny wins, else any matching allow. Written for clarity, not speed.
+// requirements), then every matching rule of every held role and of the roles they extend, and
+// every policy-wide deny, through each membership; any matching deny wins, else any matching
+// allow. A rule with `for` matches only principals of those user types. Written for clarity.
 #include "reference/interpreter.h"
 
 #include <algorithm>
@@ -66,7 +67,8 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
       continue;
     const unsigned relationBit = 1u << static_cast<unsigned>(*membership.relation);
     const sema::FlagMask flags = request.flags | membership.nodeFlags;
-    std::set<uint32_t> rules;
+    // Policy-wide denies are rules of an implicit role every membership holds.
+    std::set<uint32_t> rules(model.policyRules.begin(), model.policyRules.end());
     for (sema::RoleId held : membership.roles) {
       std::vector<sema::RoleId> sources = model.roles[held].inherited;
       sources.push_back(held);
@@ -77,7 +79,8 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
       if ((index < excluded.size() && excluded[index]) || matched.count(index))
         continue;
       const sema::Rule &rule = model.rules[index];
-      bool matches = std::binary_search(rule.permissions.begin(), rule.permissions.end(),
+      bool matches = rule.appliesTo(request.kind) &&
+                     std::binary_search(rule.permissions.begin(), rule.permissions.end(),
                                         request.permission) &&
                      (sema::reachRelations(rule.reach) & relationBit) != 0 &&
                      rule.guard.holds(flags);
@@ -89,13 +92,27 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
       (isDeny ? decision.denyMemberships : decision.allowMemberships).push_back(m);
     }
   }
-  if (!decision.matchingDenies.empty())
-    return deny(Outcome::DeniedByRule);
+  if (!decision.matchingDenies.empty()) {
+    const bool byRole = std::any_of(decision.matchingDenies.begin(), decision.matchingDenies.end(),
+                                    [&](uint32_t r) { return !model.rules[r].policyWide(); });
+    return deny(byRole ? Outcome::DeniedByRule : Outcome::DeniedByPolicy);
+  }
   if (decision.matchingAllows.empty())
     return deny(Outcome::NoAllow);
   decision.allowed = true;
   decision.outcome = Outcome::Allowed;
   return decision;
+}
+
+bool canAssign(const sema::Model &model, const std::vector<sema::RoleId> &roles,
+               sema::RoleId target, std::optional<sema::FlagMask> flags) {
+  if (model.roles[target].locked)
+    return false;
+  for (sema::RoleId held : roles)
+    if (const sema::Guard *guard = model.roles[held].assignGuard(target))
+      if (flags ? guard->holds(*flags) : guard->isAlways())
+        return true;
+  return false;
 }
 
 } // namespace lattice::reference

@@ -38,7 +38,8 @@ struct PrincipalRequest {
 
 enum class Outcome {
   Allowed,
-  DeniedByRule,
+  DeniedByRule,   // a rule of a held role denies (whether or not a policy-wide deny does too)
+  DeniedByPolicy, // only policy-wide denies deny
   NoAllow,
   RoleNotForKind,
   Exclusive,
@@ -71,5 +72,12 @@ Decision decide(const sema::Model &model, const Request &request,
 /// Decides a request with memberships; `excluded` as above (empty: no rule excluded).
 Decision decide(const sema::Model &model, const PrincipalRequest &request,
                 const std::vector<bool> &excluded = {});
+
+/// Delegation by definition: a principal holding `roles`, with `flags` (its own and those of the
+/// node where it assigns), may give `target` iff the target is not locked and one of the held
+/// roles lists it in its own `assigns` with a condition the flags satisfy. Without flags
+/// (lattice_can_assign), only unconditional `assigns` count: a condition is never taken to hold.
+bool canAssign(const sema::Model &model, const std::vector<sema::RoleId> &roles,
+               sema::RoleId target, std::optional<sema::FlagMask> flags);
 
 } // namespace lattice::reference

@@ -45,7 +45,7 @@ std::optional<Model> check(const std::vector<ast::File> &files, const SourceMana
   bool empty = std::all_of(files.begin(), files.end(), [](const ast::File &f) {
     return f.scopes.empty() && f.resources.empty() && f.actionSets.empty() && f.userTypes.empty() &&
            f.flags.empty() && f.roles.empty() && f.exclusives.empty() && f.requireClauses.empty() &&
-           f.tests.empty();
+           f.policyRules.empty() && f.tests.empty();
   });
   if (empty) {
     SourceRange at = files.empty() ? SourceRange{} : SourceRange{files.back().fileId, 0, 0};

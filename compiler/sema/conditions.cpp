@@ -92,6 +92,12 @@ Guard conjoin(const Guard &a, const Guard &b) {
   return Guard{simplify(std::move(product))};
 }
 
+Guard disjoin(const Guard &a, const Guard &b) {
+  std::vector<Clause> clauses = a.clauses;
+  clauses.insert(clauses.end(), b.clauses.begin(), b.clauses.end());
+  return Guard{simplify(std::move(clauses))};
+}
+
 std::optional<Guard> toGuard(const ast::Condition &condition, Context &context,
                              const std::function<bool(FlagId, const ast::Ident &)> &flagUsable) {
   Converter converter(context, flagUsable);

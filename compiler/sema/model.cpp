@@ -58,6 +58,13 @@ RelationMask reachRelations(Reach reach) {
   return 0;
 }
 
+const Guard *Role::assignGuard(RoleId target) const {
+  auto it = std::lower_bound(assigns.begin(), assigns.end(), target);
+  if (it == assigns.end() || *it != target)
+    return nullptr;
+  return &assignGuards[size_t(it - assigns.begin())];
+}
+
 bool aboutNodeOf(const Model &model, PermissionId permission, ScopeKindId kind) {
   const Resource &resource = model.resources[model.permissions[permission].resource];
   if (resource.scope)

@@ -59,6 +59,8 @@ struct Guard {
 /// Both conditions: the clauses of `a` and `b` combined pairwise, contradictions and subsumed
 /// clauses dropped (sema/conditions.cpp).
 Guard conjoin(const Guard &a, const Guard &b);
+/// Either condition: the clauses of both, subsumed ones dropped.
+Guard disjoin(const Guard &a, const Guard &b);
 
 struct ScopeKind {
   std::string name;
@@ -119,13 +121,24 @@ struct Permission {
 
 enum class Effect : uint8_t { Allow, Deny };
 
+/// The `role` of a policy-wide deny (a `deny` at the top level): it belongs to no role, and
+/// applies through every membership, as a rule of an implicit role every membership holds.
+inline constexpr RoleId kPolicyRole = UINT32_MAX;
+
 struct Rule {
-  RoleId role = 0; // the role that declares it
+  RoleId role = 0; // the role that declares it, or kPolicyRole
   Effect effect = Effect::Allow;
   std::vector<PermissionId> permissions; // sorted, unique, `except` already removed
   Reach reach = Reach::Self;
   Guard guard;
+  /// The user types whose principals it applies to: its `for` list, or every user type
+  /// (Model::allKinds()) without one. A holder of a kind outside it does not have the rule.
+  KindMask kinds = ~KindMask{0};
   SourceRange range;
+  bool policyWide() const { return role == kPolicyRole; }
+  bool appliesTo(KindId kind) const { return (kinds >> kind) & 1; }
+  /// Whether it applies to every principal that may hold a role of kinds `holders`.
+  bool appliesToAll(KindMask holders) const { return (holders & ~kinds) == 0; }
 };
 
 struct Role {
@@ -137,8 +150,14 @@ struct Role {
   std::vector<RoleId> inherited; // transitive closure of extends, excluding itself, sorted
   std::vector<uint32_t> rules;   // indexes into Model::rules declared by this role
   std::vector<RoleId> assigns;   // sorted, unique
+  /// Per entry of `assigns`: the condition on the assigner's flags (its own and its node's)
+  /// under which it may give that role; Guard::always() for an unconditional `assigns`.
+  std::vector<Guard> assignGuards;
   /// Where each assigned role is named, in source order (first mention of each role).
   std::vector<std::pair<RoleId, SourceRange>> assignSites;
+  /// The condition under which a holder with `flags` may give `target` (never when it does not
+  /// assign it): the `assigns` statement alone, not the target's lock.
+  const Guard *assignGuard(RoleId target) const;
   bool deprecated = false;
   std::string deprecationNote;
   bool locked = false;
@@ -163,7 +182,7 @@ struct TestCase {
   std::vector<RoleId> targets;
   std::vector<RoleId> roles;
   KindId kind = 0;
-  FlagMask flags = 0;
+  FlagMask flags = 0; // assigns cases: the assigner's flags (`with`)
   std::vector<PermissionId> permissions;
   RelationMask relations = 0;
   /// A case about a principal of the test (`allow alice: ... on a;`): its index in
@@ -230,6 +249,8 @@ struct Model {
   std::vector<Permission> permissions;
   std::vector<Role> roles;
   std::vector<Rule> rules;
+  /// Indexes into `rules` of the policy-wide denies, in declaration order.
+  std::vector<uint32_t> policyRules;
   std::vector<ExclusiveSet> exclusives;
   std::vector<Requirement> requirements;
   std::vector<Test> tests;

@@ -1,8 +1,11 @@
 // roles.cpp - declares roles and checks their kinds, extends (acyclic, kind-compatible), rules,
 // assigns, exclusive sets and requirements. Rules are stored once, on the declaring role.
+#include "diagnostics/suggest.h"
 #include "sema/context.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 namespace lattice::sema {
 namespace {
@@ -85,6 +88,10 @@ public:
     for (RoleId id = 0; id < model.roles.size(); ++id)
       for (const ast::RuleDecl &rule : decls[id]->rules)
         checkRule(id, rule);
+    // Policy-wide denies: rules of no role, after every role's (the analyzer's rule order).
+    for (const ast::File &file : files)
+      for (const ast::RuleDecl &rule : file.policyRules)
+        checkRule(kPolicyRole, rule);
     for (const ast::File &file : files) {
       for (const ast::ExclusiveDecl &decl : file.exclusives)
         checkExclusive(decl);
@@ -122,17 +129,30 @@ private:
     for (const ast::AssignsDecl &assigns : decls[id]->assigns)
       assigned.insert(assigned.end(), assigns.roles.begin(), assigns.roles.end());
     reportDuplicates(assigned);
-    for (const ast::AssignsDecl &assigns : decls[id]->assigns)
+    // Each target with its condition; a target named twice may be given when either holds.
+    std::map<RoleId, Guard> guards;
+    std::set<RoleId> named;
+    for (const ast::AssignsDecl &assigns : decls[id]->assigns) {
+      std::optional<Guard> guard = Guard::always();
+      if (assigns.when)
+        guard = toGuard(*assigns.when, ctx, [&](FlagId flag, const ast::Ident &name) {
+          return flagUsable(flag, name, id, role.kinds, RuleSubject::AssignsOfRole);
+        });
       for (const ast::Ident &target : assigns.roles)
         if (std::optional<RoleId> targetId = ctx.role(target)) {
-          if (std::find(role.assigns.begin(), role.assigns.end(), *targetId) == role.assigns.end())
+          if (named.insert(*targetId).second)
             role.assignSites.emplace_back(*targetId, target.range);
-          role.assigns.push_back(*targetId);
+          if (!guard)
+            continue; // the condition named something unknown (reported): give nothing
+          auto [it, added] = guards.emplace(*targetId, *guard);
+          if (!added)
+            it->second = disjoin(it->second, *guard);
         }
-    std::vector<RoleId> sorted = role.assigns;
-    std::sort(sorted.begin(), sorted.end());
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    role.assigns = std::move(sorted);
+    }
+    for (auto &[target, guard] : guards) {
+      role.assigns.push_back(target);
+      role.assignGuards.push_back(std::move(guard));
+    }
   }
 
   /// Warns about names listed more than once (`for a, a`, `assigns x; assigns x;`).
@@ -205,29 +225,94 @@ private:
     }
   }
 
+  /// Who a condition belongs to, for the wording of L0205.
+  enum class RuleSubject { RuleOfRole, RuleForKinds, PolicyRule, AssignsOfRole };
+
+  /// Whether `flag`, named in a condition of `role` (kPolicyRole: a policy-wide deny) read by
+  /// principals of `kinds`, can be set for one of them; reports L0205 otherwise.
+  bool flagUsable(FlagId flag, const ast::Ident &name, RoleId role, KindMask kinds,
+                  RuleSubject subject) {
+    if (kindsCarrying(model, flag, kinds) != 0 || unknownWhere(flag, role, kinds))
+      return true;
+    std::string whose;
+    switch (subject) {
+    case RuleSubject::RuleOfRole:
+    case RuleSubject::AssignsOfRole:
+      whose = fmt::format("{}, {} of role `{}`", kindList(model, kinds), userTypes(kinds),
+                          model.roles[role].name);
+      break;
+    case RuleSubject::RuleForKinds:
+      whose = fmt::format("{}, {} this rule is for", kindList(model, kinds), userTypes(kinds));
+      break;
+    case RuleSubject::PolicyRule:
+      whose = kinds == model.allKinds() ? std::string("any user type")
+                                        : fmt::format("{}, {} this rule is for",
+                                                      kindList(model, kinds), userTypes(kinds));
+      break;
+    }
+    Diagnostic &diag =
+        ctx.diags.report(DiagKind::FlagNotAvailable, name.range,
+                         fmt::format("flag `{}` can never be set for {}", name.name, whose));
+    diag.notes.push_back({model.flags[flag].decl, "flag declared here"});
+    if (subject == RuleSubject::AssignsOfRole)
+      diag.help = "the condition of `assigns` reads the assigner's flags and its node's";
+    return false;
+  }
+
+  /// A rule of role `id`, or a policy-wide deny (`id` = kPolicyRole, a rule at the top level).
   void checkRule(RoleId id, const ast::RuleDecl &decl) {
-    const Role &role = model.roles[id];
+    const bool policy = id == kPolicyRole;
     Rule rule;
     rule.role = id;
     rule.effect = decl.effect == ast::Effect::Deny ? Effect::Deny : Effect::Allow;
     rule.range = decl.range;
     rule.guard = Guard::always();
+    rule.kinds = model.allKinds();
     bool ok = true;
+    if (policy && rule.effect == Effect::Allow) {
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::PolicyWideAllow, decl.range,
+          "an `allow` outside a role grants nothing: only a `deny` applies policy-wide");
+      diag.help = "put the allow in a role, or write `deny` to forbid the permissions whatever "
+                  "role grants them";
+      ok = false;
+    }
+    // The user types whose principals the rule can apply to: its role's (every one for a
+    // policy-wide deny), narrowed by its `for`.
+    KindMask holders = policy ? model.allKinds() : model.roles[id].kinds;
+    bool roleKnown = policy || !ctx.incomplete(ctx.incompleteRoles, id);
+    bool holdersKnown = roleKnown && !ctx.anyIncompleteKind(holders);
+    if (!decl.kinds.empty()) {
+      reportDuplicates(decl.kinds);
+      bool complete = true;
+      KindMask listed = ctx.kindMask(decl.kinds, &complete);
+      if (!complete)
+        ok = false; // an unknown user type (reported): who the rule is for is not known
+      if (!policy && roleKnown)
+        for (const ast::Ident &name : decl.kinds)
+          if (std::optional<uint32_t> k = ctx.kindNames.find(name.name);
+              k && !(model.roles[id].kinds >> *k & 1)) {
+            reportKindNotOfRole(id, name);
+            ok = false;
+          }
+      rule.kinds = listed;
+      holders &= listed;
+      roleKnown &= complete;
+      holdersKnown &= complete;
+    }
+    const RuleSubject subject = policy               ? RuleSubject::PolicyRule
+                                : decl.kinds.empty() ? RuleSubject::RuleOfRole
+                                                     : RuleSubject::RuleForKinds;
     if (decl.relation) {
       const RelationWord *word = ctx.relationWord(*decl.relation, DiagKind::UnknownRelation);
       ok &= word != nullptr;
       rule.reach = word ? word->reach : Reach::Self;
+    } else if (policy) {
+      rule.reach = Reach::Tenant; // whatever node the principal acts from (see language.md)
     }
     if (decl.when) {
       auto usable = [&](FlagId flag, const ast::Ident &name) {
-        if (kindsCarrying(model, flag, role.kinds) != 0 || unknownWhere(flag, id, role.kinds))
-          return true;
-        Diagnostic &diag = ctx.diags.report(
-            DiagKind::FlagNotAvailable, name.range,
-            fmt::format("flag `{}` can never be set for {}, {} of role `{}`", name.name,
-                        kindList(model, role.kinds), userTypes(role.kinds), role.name));
-        diag.notes.push_back({model.flags[flag].decl, "flag declared here"});
-        return false;
+        return !holdersKnown || flagUsable(flag, name, id, holders, subject);
       };
       std::optional<Guard> guard = toGuard(*decl.when, ctx, usable);
       ok &= guard.has_value();
@@ -241,17 +326,42 @@ private:
     rule.permissions = std::move(*permissions);
     if (rule.permissions.empty())
       ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this rule matches no permission");
-    checkApplicability(id, role, decl);
-    if (!ctx.incomplete(ctx.incompleteRoles, id) && !ctx.anyIncompleteKind(role.kinds))
-      checkReach(role, decl, rule.reach);
-    model.roles[id].rules.push_back(model.rules.size());
+    if (roleKnown)
+      checkApplicability(id, holders, subject, decl);
+    if (holdersKnown)
+      checkReach(holders, decl, rule.reach);
+    if (policy)
+      model.policyRules.push_back(model.rules.size());
+    else
+      model.roles[id].rules.push_back(model.rules.size());
     model.rules.push_back(std::move(rule));
   }
 
-  /// Every action or group a rule names explicitly must apply to some kind of the role. Only
-  /// explicit names are checked: `*` and `res.*` naturally span permissions of other kinds.
-  void checkApplicability(RoleId id, const Role &role, const ast::RuleDecl &decl) {
-    if (role.kinds == 0 || ctx.incomplete(ctx.incompleteRoles, id))
+  /// L0237: a rule of role `id` says `for` a user type the role is not for.
+  void reportKindNotOfRole(RoleId id, const ast::Ident &name) {
+    const Role &role = model.roles[id];
+    Diagnostic &diag = ctx.diags.report(
+        DiagKind::RuleKindNotOfRole, name.range,
+        fmt::format("role `{}` is not for user type `{}`, so this rule can never apply to it",
+                    role.name, name.name));
+    diag.notes.push_back(
+        {role.decl, fmt::format("`{}` is for {}", role.name, kindList(model, role.kinds))});
+    NameSuggester suggester(name.name);
+    for (KindId k = 0; k < model.kinds.size(); ++k)
+      if (role.kinds >> k & 1)
+        suggester.consider(model.kinds[k].name);
+    diag.help = suggester.best() ? suggester.didYouMean()
+                                 : fmt::format("name a user type of the role, or add `{}` to its "
+                                               "`for`",
+                                               name.name);
+  }
+
+  /// Every action or group a rule names explicitly must apply to some user type the rule can
+  /// apply to (`holders`). Only explicit names are checked: `*` and `res.*` naturally span
+  /// permissions of other kinds.
+  void checkApplicability(RoleId id, KindMask holders, RuleSubject subject,
+                          const ast::RuleDecl &decl) {
+    if (holders == 0)
       return;
     for (const ast::PermissionPattern &pattern : decl.patterns) {
       if (pattern.form != ast::PermissionPattern::Form::Actions)
@@ -267,17 +377,21 @@ private:
         KindMask applicable = 0;
         for (PermissionId pid : members->second)
           applicable |= model.permissions[pid].applicableKinds;
-        if ((applicable & role.kinds) != 0)
+        if ((applicable & holders) != 0)
           continue;
         std::string qualified = res.name + "." + name.name;
         bool isGroup = members->second.size() != 1 ||
                        model.permissions[members->second[0]].action != name.name;
+        std::string whose = subject == RuleSubject::RuleOfRole
+                                ? fmt::format("{}, {} of role `{}`", kindList(model, holders),
+                                              userTypes(holders), model.roles[id].name)
+                                : fmt::format("{}, {} this rule is for", kindList(model, holders),
+                                              userTypes(holders));
         Diagnostic &diag = ctx.diags.report(
             DiagKind::PermissionNotApplicable, name.range,
-            fmt::format(fmt::runtime(isGroup
-                                         ? "no action of group `{}` applies to {}, {} of role `{}`"
-                                         : "`{}` does not apply to {}, {} of role `{}`"),
-                        qualified, kindList(model, role.kinds), userTypes(role.kinds), role.name));
+            fmt::format(fmt::runtime(isGroup ? "no action of group `{}` applies to {}"
+                                             : "`{}` does not apply to {}"),
+                        qualified, whose));
         if (!isGroup)
           diag.notes.push_back(
               {model.permissions[members->second[0]].decl,
@@ -286,23 +400,24 @@ private:
     }
   }
 
-  void checkReach(const Role &role, const ast::RuleDecl &decl, Reach reach) {
-    if (reach != Reach::Descendants && reach != Reach::Ancestors && reach != Reach::Elsewhere)
+  void checkReach(KindMask holders, const ast::RuleDecl &decl, Reach reach) {
+    if (!decl.relation ||
+        (reach != Reach::Descendants && reach != Reach::Ancestors && reach != Reach::Elsewhere))
       return;
     bool possible = false;
     for (KindId k = 0; k < model.kinds.size(); ++k) {
-      if (!(role.kinds >> k & 1))
+      if (!(holders >> k & 1))
         continue;
       // Elsewhere in the tree needs a node that is not the root, like an ancestor does.
       for (ScopeKindId scope : model.kinds[k].scopes)
         possible |= reach == Reach::Descendants ? shape.hasChildren[scope] : shape.hasParent[scope];
     }
-    if (possible || role.kinds == 0)
+    if (possible || holders == 0)
       return;
     Diagnostic &diag = ctx.diags.report(
         DiagKind::RelationNeverReached, decl.relation->range,
         fmt::format("`{}` never applies: {} can only sit at scope kinds with no {}",
-                    reachName(reach), kindList(model, role.kinds),
+                    reachName(reach), kindList(model, holders),
                     reach == Reach::Descendants ? "children" : "parents"));
     diag.help = "use `self`, or place the user type at a scope kind that has them";
   }

@@ -24,8 +24,9 @@ std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Cont
   return ok ? std::optional(mask) : std::nullopt;
 }
 
-/// `[not] assigns ROLES: TARGETS;`: only names to resolve. Whether the roles can be held together
-/// does not matter: lattice_can_assign looks at the held roles' `assigns` and the target's lock.
+/// `[not] assigns ROLES [with FLAGS]: TARGETS;`: only names to resolve. Whether the roles can be
+/// held together does not matter: lattice_can_assign_with looks at the held roles' `assigns`
+/// (their conditions read with FLAGS, the assigner's own and its node's) and the target's lock.
 std::optional<TestCase> checkAssignCase(const ast::TestCase &decl, Context &ctx) {
   TestCase result;
   result.assigns = true;
@@ -43,6 +44,14 @@ std::optional<TestCase> checkAssignCase(const ast::TestCase &decl, Context &ctx)
     ok &= role.has_value();
     if (role)
       result.targets.push_back(*role);
+  }
+  for (const ast::Ident &name : decl.flags) {
+    std::optional<FlagId> flag = ctx.flag(name);
+    ok &= flag.has_value();
+    if (flag) {
+      result.flags |= FlagMask{1} << *flag;
+      result.flagSites.push_back({*flag, name.range});
+    }
   }
   return ok ? std::optional(result) : std::nullopt;
 }

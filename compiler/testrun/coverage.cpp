@@ -40,6 +40,7 @@ Coverage computeCoverage(const sema::Model &model) {
                 decision.matchingDenies.empty() ? decision.matchingAllows : decision.matchingDenies;
             if (decision.outcome == reference::Outcome::Allowed ||
                 decision.outcome == reference::Outcome::DeniedByRule ||
+                decision.outcome == reference::Outcome::DeniedByPolicy ||
                 decision.outcome == reference::Outcome::NoAllow)
               for (uint32_t rule : deciding)
                 coverage.exercised[rule] = true;
@@ -55,6 +56,7 @@ Coverage computeCoverage(const sema::Model &model) {
           reference::Decision decision = reference::decide(model, request);
           bool reachedRules = decision.outcome == reference::Outcome::Allowed ||
                               decision.outcome == reference::Outcome::DeniedByRule ||
+                              decision.outcome == reference::Outcome::DeniedByPolicy ||
                               decision.outcome == reference::Outcome::NoAllow;
           if (!reachedRules)
             continue;

@@ -71,6 +71,7 @@ Object caseJson(const sema::Model &model, const SourceManager &sources, const se
       {"failures", std::move(failures)}};
   if (c.assigns) {
     out["targets"] = roleNames(model, c.targets);
+    out["flags"] = flagNames(model, c.flags); // the assigner's
   } else if (c.principal) {
     out["principal"] = test.principals[*c.principal].name;
   } else {
@@ -105,9 +106,12 @@ Object coverageJson(const sema::Model &model, const SourceManager &sources,
     if (coverage.exercised[r])
       continue;
     const sema::Rule &rule = model.rules[r];
-    unexercised.push_back(Object{{"role", model.roles[rule.role].name},
-                                 {"text", sourceText(sources, rule.range)},
-                                 {"location", location(sources, rule.range)}});
+    // A policy-wide deny belongs to no role: `"role": null`.
+    unexercised.push_back(
+        Object{{"role", rule.policyWide() ? llvm::json::Value(nullptr)
+                                          : llvm::json::Value(model.roles[rule.role].name)},
+               {"text", sourceText(sources, rule.range)},
+               {"location", location(sources, rule.range)}});
   }
   Array roles;
   for (const RoleCells &cells : coverage.roles) {

@@ -115,8 +115,10 @@ std::string coverageText(const sema::Model &model, const SourceManager &sources,
       if (coverage.exercised[r])
         continue;
       const sema::Rule &rule = model.rules[r];
-      out += fmt::format("  {}: role `{}`: {}\n", location(sources, rule.range),
-                         model.roles[rule.role].name, sourceText(sources, rule.range));
+      out += fmt::format("  {}: {}: {}\n", location(sources, rule.range),
+                         rule.policyWide() ? std::string("policy-wide")
+                                           : fmt::format("role `{}`", model.roles[rule.role].name),
+                         sourceText(sources, rule.range));
     }
   }
   out += "cells pinned by single-role cases:\n";

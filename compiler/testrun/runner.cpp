@@ -65,14 +65,21 @@ void runAssignCase(const lattice_table *table, const sema::Model &model, const s
   bool expected = c.expect == sema::Effect::Allow;
   for (sema::RoleId target : c.targets) {
     ++result.checks;
-    query::AssignAnswer answer = query::canAssign(table, c.roles, target);
+    query::AssignAnswer answer = query::canAssign(table, c.roles, target, c.flags);
     if (answer.allowed == expected)
       continue;
     const sema::Role &role = model.roles[target];
     // The model says precisely why the runtime refused: the table has no "locked" query.
-    std::string because = answer.allowed ? query::describeAssign(table, answer, target)
-                          : role.locked  ? fmt::format("`{}` is locked", role.name)
-                                         : fmt::format("no held role assigns `{}`", role.name);
+    bool conditional = false; // some held role assigns it, under a condition these flags fail
+    for (sema::RoleId held : c.roles)
+      conditional |= model.roles[held].assignGuard(target) != nullptr;
+    std::string because =
+        answer.allowed ? query::describeAssign(table, answer, target)
+        : role.locked  ? fmt::format("`{}` is locked", role.name)
+        : conditional  ? fmt::format("a held role assigns `{}` only when its condition holds, "
+                                      "and it does not with {}",
+                                     role.name, c.flags ? "these flags" : "no flags set")
+                       : fmt::format("no held role assigns `{}`", role.name);
     result.failures.push_back(
         Failure{0, sema::Relation::Same, target, std::nullopt, answer.allowed, because});
   }

@@ -425,7 +425,10 @@ customer`), or remove them from the extending role.""", 1)
 section("L0205", "flag not available", "Error", """
 A rule's `when` condition uses a flag that none of the role's user types can ever carry: the
 flag is on other user types, or on scope kinds where none of them sit. The condition could
-never be true for a holder of the role. A note points at the flag's declaration.""",
+never be true for a holder of the role. A note points at the flag's declaration. The same holds
+for the user types a rule is `for` (a per-user-type rule), for any user type (a policy-wide
+deny without `for`), and for the condition of a conditional `assigns`, which reads the
+assigner's own flags and those of its node.""",
     example("L0205", [("policy.lat", TEN + "usertype staff at tenant;\nflag business on account;\nresource doc { read; }\nrole viewer for staff { allow doc.read when business; }\n")]),
     """declare the flag `on` something the role's user types have (here `flag business on
 account, tenant;`), drop the condition, or move the rule to a role for user types that carry the
@@ -613,6 +616,23 @@ node of one of its `owned_by` kinds, or, for a resource that is a scope, about i
     example("L0236", [("policy.lat", fixture_test("  node acme: tenant;\n  node a: account under acme;\n  principal alice: account_user { admin at a; }\n  allow alice: station.view on acme;\n"))]),
     """name a node of a kind the resource can be owned by.""", 1)
 
+section("L0237", "rule kind not of role", "Error", """
+A rule's `for` (a per-user-type rule: `allow ... for partner_user;`) names a user type its role is
+not for. No principal of that user type can hold the role, so the rule could never apply to it.
+The note shows the user types the role is for; a near-miss among them is offered as `did you
+mean`. A name that is no user type at all is [L0105](#l0105-unknown-user-type).""",
+    example("L0237", [("policy.lat", TEN + "usertype partner_user at tenant;\nusertype customer_user at account;\nusertype auditor at tenant;\nresource station owned_by tenant, account { view; reset; }\nrole operator for partner_user, customer_user {\n  allow station.view in subtree;\n  allow station.reset in subtree for auditor;\n}\n")]),
+    """name user types of the role (`for partner_user`), or add the user type to the role's
+`for`.""", 1)
+
+section("L0238", "policy-wide allow", "Error", """
+An `allow` at the top level of a policy, outside any role. A rule at the top level is a
+policy-wide deny, which applies whatever role granted the access (Cedar's `forbid`); only a role
+grants, so a top-level `allow` would grant nothing to anyone.""",
+    example("L0238", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read; }\nrole reader for staff { allow doc.read; }\nallow doc.read in tenant;\n")]),
+    """put the allow in a role, or write `deny` to forbid the permissions whatever role grants
+them.""", 1)
+
 # ---------------------------------------------------------------- L1xxx
 # The static analyzer (compiler/analysis). Each section also says how to keep a finding that is
 # intended: the warning's group, for `// lattice: allow(GROUP) "reason"` and `-Wno-GROUP`.
@@ -641,7 +661,10 @@ when either rule has a condition, the condition under which the two meet: at one
 conditions together, in the language's syntax (``both match `doc.write` at relation `self` when
 `member and frozen` ``); through two memberships each rule's relation and condition, and a note
 with the example request in tree words. A carve-out inside one role (`allow doc.*; deny
-doc.write;`) is a conflict too: the help line then suggests `except`.""",
+doc.write;`) is a conflict too: the help line then suggests `except`. A policy-wide deny (a
+`deny` at the top level) is held with every role, so it meets each allow it overrides; it is
+reported like any deny (one finding per deny, the first allow as the witness), with a help line
+that says so: keep the override with a suppression, or narrow the allow.""",
     two_examples(
         example("L1001", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole editor for staff { allow doc.*; }\nrole readonly for staff { allow doc.read; deny doc.write; }\n")]),
         "Through two memberships: an auditor's deny reaches the accounts below its tenant,\n"
@@ -721,7 +744,9 @@ admin makes someone maintainer of one repository), so rights are compared by per
 wherever held: an allow `in descendants` at the organization covers what the maintainer holds
 `in self` at the repository. The message names one such permission with the relation at which
 the assigned role holds it (the witness); the diagnostic is at the role's name in `assigns`,
-with a note at the assigned role.""",
+with a note at the assigned role. A conditional `assigns` (`assigns driver when business;`) is
+looked at only if its condition can hold for a holder of the assigning role (its own flags and
+its node's), and the message then names the condition.""",
     example("L1401", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, delete; }\nrole manager for staff { allow doc.read in subtree; assigns editor; }\nrole editor for staff { allow doc.*; }\n")]),
     """give the assigning role the right too (often by extending the role it assigns), or stop
 it assigning that role. If handing out the right is intended (an admin who assigns a role it must

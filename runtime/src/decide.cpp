@@ -1,4 +1,5 @@
-// decide.cpp - lattice_decide and lattice_can_assign: the hot path, allocation-free and total.
+// decide.cpp - lattice_decide and lattice_can_assign(_with): the hot path, allocation-free and
+// total.
 // The order of the checks is the contract of docs/runtime.md; every doubt ends in a deny.
 #include "decide_steps.h"
 
@@ -111,19 +112,86 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     for (uint32_t e = begin; e < end; ++e) {
       const uint8_t *g = t.section[kSparseRules] + sparse::kSize * size_t(e);
       const uint32_t role = loadU32(g + sparse::kRole);
-      if (!((g[sparse::kRelationMask] >> q->relation) & 1) || !held(role) ||
+      // A policy-wide deny (kEveryRole) holds whatever roles are held; a rule with `for` only
+      // for the kinds of its mask.
+      const bool everyRole = role == kEveryRole;
+      if (!((g[sparse::kRelationMask] >> q->relation) & 1) ||
+          !(loadU64(g + sparse::kKindMask) & kindBit) || (!everyRole && !held(role)) ||
           !flagsMatch(q->flags, loadU64(g + sparse::kRequired), loadU64(g + sparse::kForbidden)))
         continue;
       // The range is sorted by role (checked at load), so the first matching deny names the
-      // lowest denying role, and it wins over every allow.
+      // lowest denying role, and it wins over every allow; kEveryRole sorts last, so a
+      // policy-wide deny decides only when no held role's deny matches.
       if (g[sparse::kDeny])
-        return deny(LATTICE_REASON_DENIED_BY_RULE, role);
+        return everyRole ? deny(LATTICE_REASON_DENIED_BY_POLICY)
+                         : deny(LATTICE_REASON_DENIED_BY_RULE, role);
       allower = minId(allower, role);
     }
   }
   if (allower != LATTICE_NO_ID)
     return {LATTICE_REASON_ALLOWED, allower};
   return deny(LATTICE_REASON_NO_ALLOW);
+}
+
+/// Delegation: the held roles' unconditional assigns (binary search in each role's slice), and,
+/// given the assigner's flags, the conditional ones whose clause they satisfy. Without flags
+/// (lattice_can_assign) a conditional assigns never counts: fail closed.
+int canAssign(const lattice_table *table, const uint32_t *roles, uint32_t roleCount,
+              uint32_t target, const uint64_t *flags) noexcept {
+  if (!table || (!roles && roleCount > 0) || target >= table->roleCount)
+    return 0;
+  const lattice_table &t = *table;
+  if (flags && (*flags & ~t.flagMask) != 0)
+    return 0; // a flag the table does not declare: a malformed request
+  if (loadU32(t.section[kRoleInfo] + role::kSize * size_t(target) + role::kAttributes) &
+      kRoleLocked)
+    return 0;
+  for (uint32_t i = 0; i < roleCount; ++i)
+    if (roles[i] >= t.roleCount)
+      return 0;
+  for (uint32_t i = 0; i < roleCount; ++i) {
+    const uint8_t *rec = t.section[kRoleInfo] + role::kSize * size_t(roles[i]);
+    // Each role's slice of the assigns list is strictly ascending: binary search it.
+    uint32_t lo = loadU32(rec + role::kAssignsBegin), hi = loadU32(rec + role::kAssignsEnd);
+    while (lo < hi) {
+      uint32_t mid = lo + (hi - lo) / 2;
+      uint32_t value = loadU32(t.section[kAssigns] + 4 * size_t(mid));
+      if (value == target)
+        return 1;
+      if (value < target)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  }
+  if (!flags || t.assignConditionCount == 0)
+    return 0;
+  // Conditional assigns are sorted by (assigner, target): find each held role's first entry.
+  const uint8_t *conditions = t.section[kAssignConditions];
+  auto at = [&](uint32_t e) { return conditions + assigncond::kSize * size_t(e); };
+  for (uint32_t i = 0; i < roleCount; ++i) {
+    uint32_t lo = 0, hi = t.assignConditionCount;
+    while (lo < hi) {
+      const uint32_t mid = lo + (hi - lo) / 2;
+      const uint8_t *c = at(mid);
+      const uint32_t assigner = loadU32(c + assigncond::kAssigner);
+      if (assigner < roles[i] ||
+          (assigner == roles[i] && loadU32(c + assigncond::kTarget) < target))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    for (uint32_t e = lo; e < t.assignConditionCount; ++e) {
+      const uint8_t *c = at(e);
+      if (loadU32(c + assigncond::kAssigner) != roles[i] ||
+          loadU32(c + assigncond::kTarget) != target)
+        break;
+      if (flagsMatch(*flags, loadU64(c + assigncond::kRequired),
+                     loadU64(c + assigncond::kForbidden)))
+        return 1;
+    }
+  }
+  return 0;
 }
 
 } // namespace
@@ -146,31 +214,12 @@ lattice_decision lattice_decide(const lattice_table *table, const lattice_reques
 
 int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
                        uint32_t target) {
-  if (!table || (!roles && role_count > 0) || target >= table->roleCount)
-    return 0;
-  const lattice_table &t = *table;
-  if (loadU32(t.section[kRoleInfo] + role::kSize * size_t(target) + role::kAttributes) &
-      kRoleLocked)
-    return 0;
-  for (uint32_t i = 0; i < role_count; ++i)
-    if (roles[i] >= t.roleCount)
-      return 0;
-  for (uint32_t i = 0; i < role_count; ++i) {
-    const uint8_t *rec = t.section[kRoleInfo] + role::kSize * size_t(roles[i]);
-    // Each role's slice of the assigns list is strictly ascending: binary search it.
-    uint32_t lo = loadU32(rec + role::kAssignsBegin), hi = loadU32(rec + role::kAssignsEnd);
-    while (lo < hi) {
-      uint32_t mid = lo + (hi - lo) / 2;
-      uint32_t value = loadU32(t.section[kAssigns] + 4 * size_t(mid));
-      if (value == target)
-        return 1;
-      if (value < target)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  }
-  return 0;
+  return canAssign(table, roles, role_count, target, nullptr);
+}
+
+int lattice_can_assign_with(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
+                            uint32_t target, uint64_t flags) {
+  return canAssign(table, roles, role_count, target, &flags);
 }
 
 } // extern "C"

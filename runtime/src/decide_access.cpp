@@ -125,11 +125,16 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   auto allowBitsAt = [&](uint32_t relation) {
     return t.section[format::kAllowBits] + 8 * (permissionRow + relation) * t.words;
   };
-  // Whether sparse entry `g` of `role` matches through membership m.
+  // Whether sparse entry `g` applies to the principal's kind (a rule with `for` names some).
+  auto forKind = [&](const uint8_t *g) {
+    return (format::loadU64(g + format::sparse::kKindMask) & kindBit) != 0;
+  };
+  // Whether sparse entry `g` of `role` matches through membership m: a policy-wide deny
+  // (kEveryRole) through every membership, whatever roles it holds.
   auto matchesThrough = [&](const uint8_t *g, uint32_t role, uint32_t m) {
     const uint32_t relation = relationAt(m);
     return relation != LATTICE_REL_NONE && ((g[format::sparse::kRelationMask] >> relation) & 1) &&
-           holds(ms[m], role) &&
+           forKind(g) && (role == format::kEveryRole || holds(ms[m], role)) &&
            flagsMatch(q->flags | ms[m].node_flags, format::loadU64(g + format::sparse::kRequired),
                       format::loadU64(g + format::sparse::kForbidden));
   };
@@ -154,7 +159,8 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   // otherwise each entry asks the memberships one by one.
   const uint32_t begin = format::loadU32(permInfo + format::perm::kSparseBegin);
   const uint32_t end = format::loadU32(permInfo + format::perm::kSparseEnd);
-  uint32_t denier = LATTICE_NO_ID;
+  uint32_t denier = LATTICE_NO_ID; // kEveryRole (== LATTICE_NO_ID) for a policy-wide deny
+  bool denied = false;
   if (begin != end) {
     uint64_t held[format::kRelationCount][kStackWords];
     uint64_t nodeFlags[format::kRelationCount] = {};
@@ -183,9 +189,10 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
       if (indexed && !(relations & mixed)) {
         const uint64_t required = format::loadU64(g + format::sparse::kRequired);
         const uint64_t forbidden = format::loadU64(g + format::sparse::kForbidden);
+        const bool everyRole = role == format::kEveryRole;
         for (uint8_t r = relations & present; r != 0; r &= uint8_t(r - 1)) {
           const uint32_t relation = uint32_t(__builtin_ctz(r));
-          if (((held[relation][role / 64] >> (role % 64)) & 1) &&
+          if ((everyRole || ((held[relation][role / 64] >> (role % 64)) & 1)) &&
               flagsMatch(q->flags | nodeFlags[relation], required, forbidden))
             return true;
         }
@@ -199,10 +206,11 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
     for (uint32_t e = begin; e < end; ++e) {
       const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
       const uint32_t role = format::loadU32(g + format::sparse::kRole);
-      if (!matches(g, role))
+      if (!forKind(g) || !matches(g, role))
         continue;
       if (g[format::sparse::kDeny]) {
         denier = role;
+        denied = true;
         break;
       }
       allower = minId(allower, role);
@@ -210,21 +218,27 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   }
 
   // The deciding membership: the first one through which the deciding role's rule of the
-  // deciding effect matches (a dense allow bit, or one of the role's sparse entries).
-  const uint32_t decider = denier != LATTICE_NO_ID ? denier : allower;
-  if (decider == LATTICE_NO_ID)
+  // deciding effect matches (a dense allow bit, or one of the role's sparse entries); for a
+  // policy-wide deny (denier kEveryRole, sorted after every role: no held role's deny matched),
+  // the first one it matches through, and no role.
+  static_assert(format::kEveryRole == LATTICE_NO_ID, "a policy-wide deny is told by `denied`");
+  const uint32_t decider = denied ? denier : allower;
+  if (!denied && decider == LATTICE_NO_ID)
     return refuse(LATTICE_REASON_NO_ALLOW);
-  const uint8_t wantDeny = denier != LATTICE_NO_ID;
+  const uint8_t wantDeny = denied;
+  const bool byPolicy = denied && decider == format::kEveryRole;
   for (uint32_t m = 0; m < count; ++m) {
     const uint32_t relation = relationAt(m);
-    if (relation == LATTICE_REL_NONE || !holds(ms[m], decider))
+    if (relation == LATTICE_REL_NONE || (!byPolicy && !holds(ms[m], decider)))
       continue;
-    bool through = !wantDeny && testBit(allowBitsAt(relation), decider);
+    bool through = !wantDeny && testBit(allowBitsAt(relation), decider); // never kEveryRole
     for (uint32_t e = begin; e < end && !through; ++e) {
       const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
       through = format::loadU32(g + format::sparse::kRole) == decider &&
                 g[format::sparse::kDeny] == wantDeny && matchesThrough(g, decider, m);
     }
+    if (through && byPolicy)
+      return refuse(LATTICE_REASON_DENIED_BY_POLICY, LATTICE_NO_ID, m);
     if (through)
       return {wantDeny ? uint32_t(LATTICE_REASON_DENIED_BY_RULE) : uint32_t(LATTICE_REASON_ALLOWED),
               decider, m};

@@ -15,7 +15,7 @@ struct lattice_table {
   uint8_t *owned = nullptr; // the file buffer for lattice_table_load_file, else null
   uint32_t kindCount = 0, roleCount = 0, permissionCount = 0, flagCount = 0, words = 0;
   uint32_t sparseCount = 0, exclusiveCount = 0, requireCount = 0, stringCount = 0;
-  uint32_t assignCount = 0, policyName = 0, revision = 0;
+  uint32_t assignCount = 0, policyName = 0, revision = 0, assignConditionCount = 0;
   uint64_t fingerprint = 0; // the vocabulary fingerprint, recomputed and checked at load
   uint64_t flagMask = 0;    // the flag bits a request may set
   uint64_t principalFlags = 0, nodeFlags = 0; // the flags of each side (FlagInfo), a partition

@@ -54,7 +54,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
   uint64_t sections = loadU32(d + hdr::kSectionCount);
   uint64_t headerEnd = hdr::kDirectory + hdr::kDirectoryEntrySize * sections;
   if (n % kAlignment != 0 || sections < kSectionCount || headerEnd > n ||
-      loadU32(d + hdr::kReserved) != 0 || loadU32(d + hdr::kRelationCount) != kRelationCount)
+      loadU32(d + hdr::kRelationCount) != kRelationCount)
     return LATTICE_LOAD_BAD_LAYOUT;
   t.kindCount = loadU32(d + hdr::kKindCount);
   t.roleCount = loadU32(d + hdr::kRoleCount);
@@ -68,6 +68,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
   t.assignCount = loadU32(d + hdr::kAssignCount);
   t.policyName = loadU32(d + hdr::kPolicyName);
   t.revision = loadU32(d + hdr::kRevision);
+  t.assignConditionCount = loadU32(d + hdr::kAssignConditionCount);
   t.fingerprint = loadU64(d + hdr::kFingerprint);
   t.flagMask = lowBits(t.flagCount);
   if (t.kindCount > kMaxKinds || t.flagCount > kMaxFlags ||
@@ -102,6 +103,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
       mulSat(uint64_t(t.exclusiveCount) * 8, t.words),
       require::kSize * t.requireCount,
       flaginfo::kSize * t.flagCount,
+      assigncond::kSize * uint64_t(t.assignConditionCount),
   };
   for (uint32_t i = 0; i < kSectionCount; ++i)
     if (t.sectionSize[i] != expected[i])
@@ -183,7 +185,12 @@ bool validSparseRules(const lattice_table &t) noexcept {
     for (uint32_t i = begin; i < end; ++i) {
       const uint8_t *g = t.section[kSparseRules] + sparse::kSize * size_t(i);
       const uint32_t role = loadU32(g + sparse::kRole);
-      if (loadU32(g + sparse::kPermission) != p || role >= t.roleCount ||
+      const uint64_t kindMask = loadU64(g + sparse::kKindMask);
+      // A role id, or kEveryRole for a policy-wide deny (only denies hold for every role); it
+      // sorts after every role id, so the first matching deny is still the lowest role's.
+      const bool everyRole = role == kEveryRole;
+      if (loadU32(g + sparse::kPermission) != p || (role >= t.roleCount && !everyRole) ||
+          (everyRole && g[sparse::kDeny] != 1) || kindMask == 0 || (kindMask & ~kinds) != 0 ||
           (i > begin && role < loadU32(g - sparse::kSize + sparse::kRole)) ||
           g[sparse::kRelationMask] > 0xF || g[sparse::kDeny] > 1 ||
           ((loadU64(g + sparse::kRequired) | loadU64(g + sparse::kForbidden)) & ~t.flagMask) ||
@@ -193,6 +200,27 @@ bool validSparseRules(const lattice_table &t) noexcept {
     expectedBegin = end;
   }
   return expectedBegin == t.sparseCount;
+}
+
+/// Conditional assigns: role ids in range, flags within flagCount, sorted by (assigner, target)
+/// (can_assign_with binary-searches the assigner's entries).
+bool validAssignConditions(const lattice_table &t) noexcept {
+  for (uint32_t i = 0; i < t.assignConditionCount; ++i) {
+    const uint8_t *c = t.section[kAssignConditions] + assigncond::kSize * size_t(i);
+    const uint32_t assigner = loadU32(c + assigncond::kAssigner);
+    const uint32_t target = loadU32(c + assigncond::kTarget);
+    if (assigner >= t.roleCount || target >= t.roleCount ||
+        ((loadU64(c + assigncond::kRequired) | loadU64(c + assigncond::kForbidden)) & ~t.flagMask))
+      return false;
+    if (i == 0)
+      continue;
+    const uint8_t *prev = c - assigncond::kSize;
+    const uint32_t prevAssigner = loadU32(prev + assigncond::kAssigner);
+    if (assigner < prevAssigner ||
+        (assigner == prevAssigner && target < loadU32(prev + assigncond::kTarget)))
+      return false;
+  }
+  return true;
 }
 
 /// Bits for role ids >= roleCount must be clear in every bitset of a section.
@@ -266,7 +294,8 @@ lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexc
   for (uint32_t c = Category::kKinds; ok && c <= Category::kFlags; ++c)
     ok = validNames(t, c);
   ok = ok && validRoles(t) && validSparseRules(t) && validBitsets(t, kAllowBits) &&
-       validBitsets(t, kExclusive) && validRequires(t) && validFlagInfo(t);
+       validBitsets(t, kExclusive) && validRequires(t) && validFlagInfo(t) &&
+       validAssignConditions(t);
   if (!ok)
     return LATTICE_LOAD_BAD_LAYOUT;
   return vocabularyFingerprint(t) == t.fingerprint ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_FINGERPRINT;

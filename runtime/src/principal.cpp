@@ -146,9 +146,11 @@ uint32_t exclusiveRole(const lattice_table &t, const lattice_principal &p, const
   return LATTICE_NO_ID;
 }
 
-/// The permission byte of a profile (see kDenyShift).
+/// The permission byte of a profile (see kDenyShift), for a principal of the kind `kindBit`:
+/// its roles' rules that apply to the kind, and the policy-wide denies (deny bits too, whatever
+/// the roles: decider tells them apart).
 uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n, uint64_t flags,
-                       uint32_t permission) noexcept {
+                       uint64_t kindBit, uint32_t permission) noexcept {
   uint8_t byte = 0;
   for (uint32_t relation = 0; relation < format::kRelationCount; ++relation) {
     const uint8_t *row = t.section[format::kAllowBits] +
@@ -159,21 +161,34 @@ uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n
   }
   const uint8_t *info =
       t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
+  const uint32_t begin = format::loadU32(info + format::perm::kSparseBegin);
   const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
+  auto entry = [&](uint32_t e) {
+    return t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+  };
+  auto matches = [&](const uint8_t *g) {
+    return (format::loadU64(g + format::sparse::kKindMask) & kindBit) &&
+           flagsMatch(flags, format::loadU64(g + format::sparse::kRequired),
+                      format::loadU64(g + format::sparse::kForbidden));
+  };
   // Entries are sorted by role, the roles too: one merged pass.
   uint32_t i = 0;
-  for (uint32_t e = format::loadU32(info + format::perm::kSparseBegin); e < end && i < n; ++e) {
-    const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+  for (uint32_t e = begin; e < end && i < n; ++e) {
+    const uint8_t *g = entry(e);
     const uint32_t role = format::loadU32(g + format::sparse::kRole);
     while (i < n && roles[i] < role)
       ++i;
-    if (i == n || roles[i] != role ||
-        !flagsMatch(flags, format::loadU64(g + format::sparse::kRequired),
-                    format::loadU64(g + format::sparse::kForbidden)))
+    if (i == n || roles[i] != role || !matches(g))
       continue;
     byte |=
         uint8_t(g[format::sparse::kRelationMask] << (g[format::sparse::kDeny] ? kDenyShift : 0));
   }
+  // Policy-wide denies (every role, sorted last) hold whatever roles the profile has.
+  for (uint32_t e = end;
+       e > begin && format::loadU32(entry(e - 1) + format::sparse::kRole) == format::kEveryRole;
+       --e)
+    if (matches(entry(e - 1)))
+      byte |= uint8_t(entry(e - 1)[format::sparse::kRelationMask] << kDenyShift);
   return byte;
 }
 
@@ -203,6 +218,7 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
       const uint8_t *g = entry(f);
       if (g[format::sparse::kDeny] == uint8_t(deny) &&
           ((g[format::sparse::kRelationMask] >> relation) & 1) &&
+          (format::loadU64(g + format::sparse::kKindMask) & p.kindBit) &&
           flagsMatch(profile.flags, format::loadU64(g + format::sparse::kRequired),
                      format::loadU64(g + format::sparse::kForbidden)))
         return role;
@@ -282,8 +298,19 @@ inline uint32_t relationTo(const Member &m, const Group &g,
       membership = x.index;
     }
   }
-  return decision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED, role,
-                  membership);
+  if (!wantDeny || role != LATTICE_NO_ID)
+    return decision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED, role,
+                    membership);
+  // A deny bit that no role's deny explains is a policy-wide deny: it names no role, and the
+  // first member (in the caller's order) it denies through.
+  for (uint32_t m = 0; m < g.count; ++m) {
+    const Member &x = members[m];
+    const uint32_t relation =
+        m < kCachedRelations ? uint32_t(relations[m]) : relationTo(x, g, target);
+    if (relation != LATTICE_REL_NONE && ((column[x.profile] >> (kDenyShift + relation)) & 1))
+      return decision(LATTICE_REASON_DENIED_BY_POLICY, LATTICE_NO_ID, x.index);
+  }
+  return refuse(LATTICE_REASON_BAD_REQUEST); // unreachable: a deny bit was set
 }
 
 /// What one pass over the target's group finds: how many members are in the target's tree,
@@ -518,7 +545,7 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   for (uint32_t perm = 0; perm < t.permissionCount; ++perm)
     for (uint32_t k = 0; k < profiles; ++k)
       bytes[size_t(perm) * profiles + k] = permissionByte(
-          t, roles + profile[k].firstRole, profile[k].roleCount, profile[k].flags, perm);
+          t, roles + profile[k].firstRole, profile[k].roleCount, profile[k].flags, kindBit, perm);
 
   // Members by group, paths copied, `require` per node; then each group's exclusive outcome.
   uint64_t nextId = 0;

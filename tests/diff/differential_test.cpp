@@ -43,6 +43,7 @@ const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss
 /// per policy (where the policy allows building one) to the analyzer's output.
 /// `ConflictMemberships` claims a conflict whose two memberships stand where no tree puts them;
 /// `RedundantMemberships` claims redundant a deny that decides only beside another membership.
+/// `EscalationCondition` claims an escalation through an `assigns` whose condition never holds.
 enum class Mutation {
   None,
   Table,
@@ -52,7 +53,8 @@ enum class Mutation {
   Conflict,
   Escalation,
   ConflictMemberships,
-  RedundantMemberships
+  RedundantMemberships,
+  EscalationCondition
 };
 const char *const kMutationNames[] = {"none",
                                       "table",
@@ -62,7 +64,8 @@ const char *const kMutationNames[] = {"none",
                                       "conflict",
                                       "escalation",
                                       "conflict-memberships",
-                                      "redundant-memberships"};
+                                      "redundant-memberships",
+                                      "escalation-condition"};
 
 struct Options {
   Mutation mutation = Mutation::None;
@@ -163,18 +166,19 @@ private:
   std::string rule(uint32_t index) const {
     const sema::Rule &r = model.rules[index];
     LineColumn lc = compiled.sources.lineColumn(r.range.file, r.range.begin);
-    return "rule #" + std::to_string(index) + " (role " + model.roles[r.role].name + ", line " +
-           std::to_string(lc.line) + ")";
+    return "rule #" + std::to_string(index) + " (" +
+           (r.policyWide() ? std::string("policy-wide") : "role " + model.roles[r.role].name) +
+           ", line " + std::to_string(lc.line) + ")";
   }
 
   /// The role the runtime names for an allow/deny: the lowest held role whose flattened rules
-  /// include one of `matching`.
+  /// include one of `matching` (policy-wide denies belong to no role).
   uint32_t decidingRole(const reference::Request &request,
                         const std::vector<uint32_t> &matching) const {
     uint32_t best = LATTICE_NO_ID;
     for (sema::RoleId held : request.roles)
       for (uint32_t index : matching)
-        if (closure[held][model.rules[index].role])
+        if (!model.rules[index].policyWide() && closure[held][model.rules[index].role])
           best = std::min(best, held);
     return best;
   }
@@ -185,6 +189,8 @@ private:
       return LATTICE_REASON_ALLOWED;
     case Outcome::DeniedByRule:
       return LATTICE_REASON_DENIED_BY_RULE;
+    case Outcome::DeniedByPolicy:
+      return LATTICE_REASON_DENIED_BY_POLICY;
     case Outcome::NoAllow:
       return LATTICE_REASON_NO_ALLOW;
     case Outcome::RoleNotForKind:
@@ -404,6 +410,22 @@ private:
                 wantRole = std::min(wantRole, r);
         } else if (d.outcome == Outcome::Exclusive) {
           compareRole = false; // a role of the first conflicting set, as for one node
+        } else if (d.outcome == Outcome::DeniedByPolicy) {
+          // No role; the first membership a policy-wide deny matches through.
+          for (uint32_t m = 0; m < count && wantMembership == LATTICE_NO_ID; ++m) {
+            const reference::Membership &membership = expected.memberships[m];
+            if (!membership.relation)
+              continue;
+            for (uint32_t index : model.policyRules) {
+              const sema::Rule &rule = model.rules[index];
+              if (rule.appliesTo(expected.kind) &&
+                  std::binary_search(rule.permissions.begin(), rule.permissions.end(),
+                                     expected.permission) &&
+                  (sema::reachRelations(rule.reach) >> unsigned(*membership.relation) & 1) &&
+                  rule.guard.holds(expected.flags | membership.nodeFlags))
+                wantMembership = m;
+            }
+          }
         } else if (d.outcome == Outcome::Allowed || d.outcome == Outcome::DeniedByRule) {
           // The lowest held role through which a rule of the deciding effect matches, and the
           // first membership it matches through.
@@ -416,7 +438,8 @@ private:
             for (sema::RoleId h : membership.roles)
               for (uint32_t index = 0; index < model.rules.size(); ++index) {
                 const sema::Rule &rule = model.rules[index];
-                if (rule.effect != effect || !closure[h][rule.role] ||
+                if (rule.effect != effect || rule.policyWide() || !closure[h][rule.role] ||
+                    !rule.appliesTo(expected.kind) ||
                     !std::binary_search(rule.permissions.begin(), rule.permissions.end(),
                                         expected.permission) ||
                     !(sema::reachRelations(rule.reach) >> unsigned(*membership.relation) & 1) ||
@@ -530,8 +553,10 @@ private:
     }
   }
 
-  /// lattice_can_assign against the model: `target` is not locked and a held role (not the roles
-  /// it extends) lists it in `assigns`. Every set of 0-3 roles, every target.
+  /// lattice_can_assign and lattice_can_assign_with against the reference (reference::canAssign):
+  /// `target` is not locked and a held role (not the roles it extends) lists it in `assigns`,
+  /// unconditionally, or (with the assigner's flags) under a condition they satisfy. Every set
+  /// of 0-3 roles, every target, every flag set (up to 2^6 of them, else a sample).
   void checkDelegation(const lattice_table *table) {
     const uint32_t n = model.roles.size();
     std::vector<std::vector<uint32_t>> sets{{}};
@@ -543,23 +568,38 @@ private:
           sets.push_back({a, b, c});
       }
     }
+    const size_t flagCount = model.flags.size();
+    std::vector<sema::FlagMask> flagSets;
+    if (flagCount <= 6) {
+      for (sema::FlagMask m = 0; m < (sema::FlagMask{1} << flagCount); ++m)
+        flagSets.push_back(m);
+    } else {
+      Rng rng(seed ^ 0xA551);
+      const sema::FlagMask all = flagCount >= 64 ? ~0ull : (1ull << flagCount) - 1;
+      for (int i = 0; i < 64; ++i)
+        flagSets.push_back(rng.next() & all);
+    }
+    auto report = [&](const std::vector<uint32_t> &held, uint32_t target, const std::string &how,
+                      bool expected, int got) {
+      std::string names;
+      for (uint32_t role : held)
+        names += (names.empty() ? "" : ", ") + model.roles[role].name;
+      add(TableVsReference, how + "({" + names + "}, " + model.roles[target].name + "): model " +
+                                (expected ? "yes" : "no") + ", table " + (got ? "yes" : "no"));
+    };
     for (const auto &held : sets)
       for (uint32_t target = 0; target < n; ++target) {
-        bool expected = false;
-        for (uint32_t role : held) {
-          const auto &assigns = model.roles[role].assigns;
-          expected |= std::count(assigns.begin(), assigns.end(), target) != 0;
+        const bool expected = reference::canAssign(model, held, target, std::nullopt);
+        const int got = lattice_can_assign(table, held.data(), uint32_t(held.size()), target);
+        if ((got != 0) != expected)
+          report(held, target, "can_assign", expected, got);
+        for (sema::FlagMask flags : flagSets) {
+          const bool want = reference::canAssign(model, held, target, flags);
+          const int with =
+              lattice_can_assign_with(table, held.data(), uint32_t(held.size()), target, flags);
+          if ((with != 0) != want)
+            report(held, target, "can_assign_with flags " + std::to_string(flags), want, with);
         }
-        expected &= !model.roles[target].locked;
-        int got = lattice_can_assign(table, held.data(), uint32_t(held.size()), target);
-        if ((got != 0) == expected)
-          continue;
-        std::string names;
-        for (uint32_t role : held)
-          names += (names.empty() ? "" : ", ") + model.roles[role].name;
-        add(TableVsReference, "can_assign({" + names + "}, " + model.roles[target].name +
-                                  "): model " + (expected ? "yes" : "no") + ", table " +
-                                  (got ? "yes" : "no"));
       }
   }
 
@@ -719,7 +759,7 @@ private:
             !deprecatedAssigned.count({a, b}))
           add(Miss,
               "unreported: " + model.roles[a].name + " assigns deprecated " + model.roles[b].name);
-        if (escalations.count({a, b}))
+        if (escalations.count({a, b}) || !assignPossible(a, b))
           continue;
         // A right is a permission held at some relation; it counts only where the permission
         // applies to a user type of the assigner (see analyzer.h).
@@ -819,6 +859,24 @@ private:
           return;
         f.kind = DiagKind::Conflict;
         break;
+      }
+      if (!f.witness)
+        return;
+      break;
+    case Mutation::EscalationCondition:
+      // A role that is allowed something alone, assigned by a role under a condition that never
+      // holds for its holders: a delegation that cannot happen, claimed as an escalation.
+      for (size_t i = 0; i < requests.size() && !f.witness; ++i) {
+        const reference::Request &q = requests[i].request;
+        if (!isInSpace(i) || !decisions[i].allowed || q.roles.size() != 1)
+          continue;
+        for (sema::RoleId a = 0; a < model.roles.size() && !f.witness; ++a)
+          if (model.roles[a].assignGuard(q.roles[0]) && !assignPossible(a, q.roles[0])) {
+            f.witness = analysis::Witness::single(space, requests[i].seat, q.roles, q.permission,
+                                                  q.relation, q.flags);
+            f.kind = DiagKind::PrivilegeEscalation;
+            f.roles = {a, q.roles[0]};
+          }
       }
       if (!f.witness)
         return;
@@ -1002,7 +1060,7 @@ private:
       pairFacts.outcomes.try_emplace({d.allows, d.denies}, q);
       if (d.allowed()) {
         pairFacts.allowed[q.permission] = true;
-        if (q.a.role == q.b.role)
+        if (q.a.role == q.b.role && q.a.role != PairRequest::kNoRole)
           pairFacts.allowedAlone[q.a.role * perms + q.permission] = true;
       }
     });
@@ -1011,7 +1069,7 @@ private:
   void verifyPair(const PairRequest &q, const PairDecision &composed) {
     const Decision d = reference::decide(model, q.toReference());
     const bool gates = d.outcome == Outcome::Allowed || d.outcome == Outcome::DeniedByRule ||
-                       d.outcome == Outcome::NoAllow;
+                       d.outcome == Outcome::DeniedByPolicy || d.outcome == Outcome::NoAllow;
     uint64_t allows = 0, denies = 0;
     for (uint32_t r : d.matchingAllows)
       allows |= uint64_t{1} << r;
@@ -1120,6 +1178,26 @@ private:
                           rule(f.rules[1]));
   }
 
+  /// Whether a holder of `assigner` can have flags (its own and its node's, at a seat of a user
+  /// type that may hold it) under which its `assigns` gives `assigned`, by brute force.
+  bool assignPossible(sema::RoleId assigner, sema::RoleId assigned) const {
+    const sema::Guard *guard = model.roles[assigner].assignGuard(assigned);
+    if (!guard)
+      return false;
+    for (const analysis::Seat &seat : space.seats()) {
+      if (!(model.roles[assigner].kinds >> seat.kind & 1))
+        continue;
+      const sema::FlagMask settable = space.flags(seat);
+      sema::FlagMask sub = 0;
+      do {
+        if (guard->holds(sub))
+          return true;
+        sub = (sub - settable) & settable;
+      } while (sub != 0);
+    }
+    return false;
+  }
+
   void checkEscalation(const analysis::Finding &f, const std::vector<bool> &allowedAlone) {
     if (f.roles.size() != 2 || !f.witness) {
       add(FalseAlarm, "escalation without two roles and a witness: " + f.message);
@@ -1130,6 +1208,9 @@ private:
     if (!std::count(assigns.begin(), assigns.end(), assigned))
       add(FalseAlarm, "escalation: " + model.roles[assigner].name + " does not assign " +
                           model.roles.at(assigned).name);
+    else if (!assignPossible(assigner, assigned))
+      add(FalseAlarm, "escalation: the condition under which " + model.roles[assigner].name +
+                          " assigns " + model.roles[assigned].name + " never holds");
     const analysis::Witness &w = *f.witness;
     if (std::string why = outsideSpace(w); !why.empty()) {
       add(FalseAlarm, "escalation witness outside the space (" + why + "): " + witnessText(w));
@@ -1278,7 +1359,8 @@ int usage() {
                "  --no-miss-checks  do not count analyzer misses as failures\n"
                "  --mutate KIND   self-test: inject a known bug (table, unreachable, redundant,\n"
                "                  dead, conflict, escalation, conflict-memberships,\n"
-               "                  redundant-memberships); succeeds iff the checks catch it\n");
+               "                  redundant-memberships, escalation-condition); succeeds iff\n"
+               "                  the checks catch it\n");
   return 2;
 }
 

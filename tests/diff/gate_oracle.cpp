@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <vector>
@@ -95,11 +96,12 @@ struct NamedDecider {
         continue;
       }
       std::string name = flag.substr(0, at), owner = flag.substr(at + 1);
-      size_t index = w.roles.size();
-      if (size_t open = owner.find('('); open != std::string::npos)
-        index = std::stoul(owner.substr(open + 1)) - 1;
-      else
-        index = size_t(std::find(w.roles.begin(), w.roles.end(), owner) - w.roles.begin());
+      // `f@role`, `f@(no role)` (a membership holding none), or `f@role(n)`: the n-th membership.
+      size_t index = size_t(std::find(w.roles.begin(), w.roles.end(), owner) - w.roles.begin());
+      const size_t open = owner.rfind('(');
+      if (index == w.roles.size() && open != std::string::npos && open > 0 &&
+          owner.size() > open + 2 && owner.back() == ')')
+        index = std::strtoul(owner.c_str() + open + 1, nullptr, 10) - 1;
       if (index >= memberships.size())
         return false; // a malformed witness is not allowed anywhere
       memberships[index].nodeFlags.insert(name);
@@ -127,20 +129,43 @@ struct NamedDecider {
     return out;
   }
 
-  /// Roles reachable through `assigns` from `role`, locked roles excluded.
-  std::set<std::string> reach(const std::string &role) const {
+  /// Whether some assignment of this model's flags satisfies `guard`, by brute force.
+  bool satisfiable(const sema::Guard &guard) const {
+    for (uint64_t m = 0; m < (uint64_t{1} << model.flags.size()); ++m)
+      if (guard.holds(m))
+        return true;
+    return false;
+  }
+
+  /// Roles reachable through `assigns` from `role`, locked roles excluded, for a holder of
+  /// `role` with `assignerFlags` (its own and its node's): its first step needs a condition those
+  /// flags satisfy, each later step (by whoever holds the role given, with any flags) one that
+  /// some flags satisfy.
+  std::set<std::string> reach(const std::string &role,
+                              const std::set<std::string> &assignerFlags) const {
     std::set<std::string> out;
     auto it = roles.find(role);
     if (it == roles.end())
       return out;
-    std::vector<uint32_t> queue{it->second};
+    const sema::FlagMask flagsNow = mask(assignerFlags, false) | mask(assignerFlags, true);
+    std::vector<uint32_t> queue;
     std::set<uint32_t> seen;
-    for (size_t i = 0; i < queue.size(); ++i)
-      for (sema::RoleId target : model.roles[queue[i]].assigns)
-        if (!model.roles[target].locked && seen.insert(target).second) {
-          queue.push_back(target);
-          out.insert(model.roles[target].name);
-        }
+    auto give = [&](sema::RoleId target) {
+      if (!model.roles[target].locked && seen.insert(target).second) {
+        queue.push_back(target);
+        out.insert(model.roles[target].name);
+      }
+    };
+    const sema::Role &start = model.roles[it->second];
+    for (size_t i = 0; i < start.assigns.size(); ++i)
+      if (start.assignGuards[i].holds(flagsNow))
+        give(start.assigns[i]);
+    for (size_t q = 0; q < queue.size(); ++q) {
+      const sema::Role &giver = model.roles[queue[q]];
+      for (size_t i = 0; i < giver.assigns.size(); ++i)
+        if (satisfiable(giver.assignGuards[i]))
+          give(giver.assigns[i]);
+    }
     return out;
   }
 };
@@ -225,13 +250,29 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
   const bool exhaustive = 3 * n <= 9;
   const uint32_t assignments = exhaustive ? (1u << (3 * n)) : 128;
   std::mt19937_64 rng(n * 31 + after.roles.size());
+  // Memberships hold one role each, or none when a version has policy-wide denies (they apply
+  // through a membership that holds nothing).
+  std::vector<std::optional<std::string>> members;
+  for (const sema::Role &role : after.roles)
+    members.push_back(role.name);
+  if (!before.policyRules.empty() || !after.policyRules.empty())
+    members.push_back(std::nullopt);
+  auto holds = [&](const std::optional<std::string> &role, const std::string &kind) {
+    return !role || ((after.roles[now.roles.at(*role)].kinds >> now.kinds.at(kind)) & 1);
+  };
+  auto rolesOf = [](const std::optional<std::string> &role) {
+    return role ? std::vector<std::string>{*role} : std::vector<std::string>{};
+  };
   for (const sema::PrincipalKind &kind : after.kinds)
-    for (const sema::Role &r1 : after.roles)
-      for (const sema::Role &r2 : after.roles) {
-        if (bruteGain || !((r1.kinds >> now.kinds.at(kind.name)) & 1) ||
-            !((r2.kinds >> now.kinds.at(kind.name)) & 1))
+    for (const std::optional<std::string> &r1 : members)
+      for (const std::optional<std::string> &r2 : members) {
+        if (bruteGain || !holds(r1, kind.name) || !holds(r2, kind.name))
           continue;
-        std::set<std::string> perms = now.allowNamed(r1.name), more = now.allowNamed(r2.name);
+        std::set<std::string> perms, more;
+        if (r1)
+          perms = now.allowNamed(*r1);
+        if (r2)
+          more = now.allowNamed(*r2);
         perms.insert(more.begin(), more.end());
         for (const std::string &permission : perms)
           for (sema::Relation rel1 : kRelations)
@@ -247,13 +288,14 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
                   if ((bits >> (2 * n + i)) & 1)
                     node2.insert(flagNames[i]);
                 }
-                const std::vector<NamedMembership> pair{{{r1.name}, rel1, node1},
-                                                        {{r2.name}, rel2, node2}};
+                const std::vector<NamedMembership> pair{{rolesOf(r1), rel1, node1},
+                                                        {rolesOf(r2), rel2, node2}};
                 if (now.allowed(kind.name, pair, principal, permission) &&
                     !old.allowed(kind.name, pair, principal, permission)) {
                   bruteGain = true;
-                  example = kind.name + " " + r1.name + " on " + sema::relationName(rel1) + " + " +
-                            r2.name + " on " + sema::relationName(rel2) + " " + permission;
+                  example = kind.name + " " + r1.value_or(diff::kNoRoleName) + " on " +
+                            sema::relationName(rel1) + " + " + r2.value_or(diff::kNoRoleName) +
+                            " on " + sema::relationName(rel2) + " " + permission;
                 }
               }
       }
@@ -281,13 +323,25 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
   for (const diff::CombinationChange &change : d.combinations)
     checkWitness(change.witness, true);
 
-  // Delegation: roles newly reachable through assigns that allow something, exactly.
+  // Delegation: roles newly reachable through assigns that allow something, exactly, for some
+  // flags of the assigner (its own and its node's: one set of names, as the diff's node copy 0).
+  auto flagSet = [&](uint32_t m) {
+    std::set<std::string> set;
+    for (size_t i = 0; i < flagNames.size(); ++i)
+      if ((m >> i) & 1)
+        set.insert(flagNames[i]);
+    return set;
+  };
   std::set<std::pair<std::string, std::string>> bruteDelegations, reportedDelegations;
   for (const sema::Role &role : after.roles) {
-    std::set<std::string> was = old.reach(role.name);
-    for (const std::string &target : now.reach(role.name)) {
-      if (was.count(target))
-        continue;
+    std::set<std::string> newly;
+    for (uint32_t m = 0; m < (1u << flagNames.size()); ++m) {
+      const std::set<std::string> was = old.reach(role.name, flagSet(m));
+      for (const std::string &target : now.reach(role.name, flagSet(m)))
+        if (!was.count(target))
+          newly.insert(target);
+    }
+    for (const std::string &target : newly) {
       bool grants = false;
       for (const sema::PrincipalKind &kind : after.kinds)
         for (const sema::Permission &permission : after.permissions)
@@ -306,6 +360,16 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
   for (const diff::DelegationChange &change : d.delegations) {
     reportedDelegations.emplace(change.assigner, change.chain.back());
     checkWitness(change.witness, false);
+    // The condition it reports: its first clause (the flags it requires, no other) gives the
+    // delegation now and did not before.
+    std::set<std::string> assigner;
+    if (!change.condition.empty())
+      assigner.insert(change.condition[0].required.begin(), change.condition[0].required.end());
+    if (!change.conditionTooLarge &&
+        (!now.reach(change.assigner, assigner).count(change.chain.back()) ||
+         old.reach(change.assigner, assigner).count(change.chain.back())))
+      fail("delegation " + change.assigner + " -> " + change.chain.back() +
+           " is not new with the flags its condition names");
   }
   if (bruteDelegations != reportedDelegations)
     fail("delegations differ: brute force finds " + std::to_string(bruteDelegations.size()) +

@@ -38,6 +38,22 @@ std::string withoutLine(const std::string &text, uint64_t index) {
   return out;
 }
 
+/// The policy text with the condition (` when ...`) of its `index`-th line that has one removed:
+/// a weakened allow, deny, policy-wide deny or `assigns` (e.g. a new delegation).
+std::string withoutCondition(const std::string &text, uint64_t index) {
+  std::vector<size_t> starts; // where each ` when ` begins
+  for (size_t at = text.find(" when "); at != std::string::npos; at = text.find(" when ", at + 1))
+    starts.push_back(at);
+  if (starts.empty())
+    return text;
+  const size_t begin = starts[index % starts.size()];
+  size_t end = text.find(';', begin);
+  const size_t forAt = text.find(" for ", begin);
+  if (forAt != std::string::npos && forAt < end)
+    end = forAt; // keep a rule's `for`
+  return text.substr(0, begin) + text.substr(end);
+}
+
 /// The oracle cost of the pairs --write-pairs keeps: fuzz_diff skips pairs above 10^6.
 constexpr double kSeedCost = 2e5;
 
@@ -83,8 +99,11 @@ int main(int argc, char **argv) {
     Rng rng(s * 7919);
     const std::string a = generatePolicy(s);
     // Half the pairs are two random policies (same names, other content), half a policy and
-    // the same policy with one statement removed, in either direction.
-    std::string b = rng.chance(50) ? generatePolicy(s + 1000003) : withoutLine(a, rng.next());
+    // the same policy with one statement removed (or, one time in four, one condition), in
+    // either direction.
+    std::string b = rng.chance(50)   ? generatePolicy(s + 1000003)
+                    : rng.chance(25) ? withoutCondition(a, rng.next())
+                                     : withoutLine(a, rng.next());
     std::string before = a, after = b;
     if (rng.chance(50))
       std::swap(before, after);

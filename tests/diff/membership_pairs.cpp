@@ -33,7 +33,9 @@ reference::PrincipalRequest PairRequest::toReference() const {
   request.flags = principalFlags;
   request.permission = permission;
   for (const Side *side : {&a, &b})
-    request.memberships.push_back({{side->role}, side->relation, side->nodeFlags});
+    request.memberships.push_back({side->role == kNoRole ? std::vector<sema::RoleId>{}
+                                                         : std::vector<sema::RoleId>{side->role},
+                                   side->relation, side->nodeFlags});
   return request;
 }
 
@@ -42,9 +44,10 @@ std::string PairRequest::describe(const sema::Model &model) const {
                      model.permissions[permission].name + " on " + model.scopeKinds[target].name +
                      ":";
   for (const Side *side : {&a, &b})
-    text += std::string(side == &a ? " " : ", ") + model.roles[side->role].name + "@" +
-            model.scopeKinds[side->scope].name + " " + sema::relationName(side->relation) + " " +
-            flagList(model, side->nodeFlags);
+    text += std::string(side == &a ? " " : ", ") +
+            (side->role == kNoRole ? std::string("(no role)") : model.roles[side->role].name) +
+            "@" + model.scopeKinds[side->scope].name + " " + sema::relationName(side->relation) +
+            " " + flagList(model, side->nodeFlags);
   return text;
 }
 
@@ -58,12 +61,14 @@ PairRequests::PairRequests(const sema::Model &m, const analysis::RequestSpace &s
   }
 }
 
-uint64_t PairRequests::matches(sema::RoleId role, sema::PermissionId permission,
+uint64_t PairRequests::matches(sema::KindId kind, sema::RoleId role, sema::PermissionId permission,
                                sema::Relation relation, sema::FlagMask flags) const {
   uint64_t mask = 0;
   for (uint32_t i = 0; i < model.rules.size(); ++i) {
     const sema::Rule &rule = model.rules[i];
-    if (carries[role][rule.role] &&
+    const bool held =
+        rule.policyWide() || (role != PairRequest::kNoRole && carries[role][rule.role]);
+    if (held && rule.appliesTo(kind) &&
         std::binary_search(rule.permissions.begin(), rule.permissions.end(), permission) &&
         (sema::reachRelations(rule.reach) >> unsigned(relation) & 1) && rule.guard.holds(flags))
       mask |= uint64_t{1} << i;
@@ -79,8 +84,9 @@ bool PairRequests::requirementsHold(sema::KindId kind, sema::FlagMask flags) con
 }
 
 PairDecision PairRequests::decide(const PairRequest &q) const {
-  return compose(q, matches(q.a.role, q.permission, q.a.relation, q.principalFlags | q.a.nodeFlags),
-                 matches(q.b.role, q.permission, q.b.relation, q.principalFlags | q.b.nodeFlags));
+  return compose(
+      q, matches(q.kind, q.a.role, q.permission, q.a.relation, q.principalFlags | q.a.nodeFlags),
+      matches(q.kind, q.b.role, q.permission, q.b.relation, q.principalFlags | q.b.nodeFlags));
 }
 
 PairDecision PairRequests::compose(const PairRequest &q, uint64_t atA, uint64_t atB) const {
@@ -92,8 +98,10 @@ PairDecision PairRequests::compose(const PairRequest &q, uint64_t atA, uint64_t 
     exclusive |= q.a.role != q.b.role &&
                  std::binary_search(set.roles.begin(), set.roles.end(), q.a.role) &&
                  std::binary_search(set.roles.begin(), set.roles.end(), q.b.role);
-  d.gatesPass = (model.roles[q.a.role].kinds >> q.kind & 1) &&
-                (model.roles[q.b.role].kinds >> q.kind & 1) && !exclusive &&
+  auto holdable = [&](sema::RoleId role) {
+    return role == PairRequest::kNoRole || (model.roles[role].kinds >> q.kind & 1);
+  };
+  d.gatesPass = holdable(q.a.role) && holdable(q.b.role) && !exclusive &&
                 (model.permissions[q.permission].applicableKinds >> q.kind & 1) &&
                 requirementsHold(q.kind, flagsA) && requirementsHold(q.kind, flagsB);
   if (!d.gatesPass)
@@ -121,11 +129,13 @@ void PairRequests::forEach(
     for (sema::RoleId r = 0; r < model.roles.size(); ++r)
       if (model.roles[r].kinds >> k & 1)
         holdable.push_back(r);
+    if (!model.policyRules.empty()) // a membership holding no role meets policy-wide denies
+      holdable.push_back(PairRequest::kNoRole);
     // The roles of `holdable` that match something at one membership.
     auto matching = [&](sema::PermissionId p, sema::Relation rel, sema::FlagMask flags) {
       std::vector<Matching> out;
       for (sema::RoleId r : holdable)
-        if (uint64_t rules = matches(r, p, rel, flags))
+        if (uint64_t rules = matches(k, r, p, rel, flags))
           out.push_back({r, rules});
       return out;
     };

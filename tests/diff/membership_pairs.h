@@ -14,8 +14,10 @@
 
 namespace lattice::difftest {
 
-/// Two memberships, one role each, at distinct nodes (the request space's apartAt()).
+/// Two memberships, one role each, at distinct nodes (the request space's apartAt()). A side
+/// whose role is kNoRole holds no role: policy-wide denies still apply through it.
 struct PairRequest {
+  static constexpr sema::RoleId kNoRole = UINT32_MAX;
   struct Side {
     sema::ScopeKindId scope = 0;
     sema::RoleId role = 0;
@@ -51,9 +53,10 @@ public:
 
   bool usable() const { return model.rules.size() <= 64; }
   void forEach(const std::function<void(const PairRequest &, const PairDecision &)> &f) const;
-  /// Rules matched by one membership holding `role` at `relation` with `flags` for `permission`.
-  uint64_t matches(sema::RoleId role, sema::PermissionId permission, sema::Relation relation,
-                   sema::FlagMask flags) const;
+  /// Rules matched by one membership of a principal of `kind` holding `role` (or no role:
+  /// PairRequest::kNoRole) at `relation` with `flags` for `permission`.
+  uint64_t matches(sema::KindId kind, sema::RoleId role, sema::PermissionId permission,
+                   sema::Relation relation, sema::FlagMask flags) const;
   /// The composed decision of `request`.
   PairDecision decide(const PairRequest &request) const;
 

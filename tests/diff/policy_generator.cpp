@@ -1,7 +1,8 @@
 // policy_generator.cpp - builds a random policy's shape first (trees, kinds, actions, flags,
 // roles), then prints it as .lat text; every choice respects the checks of compiler/sema.
-// Recursive scopes and resources that are scopes are drawn from a second stream, so that adding
-// them left the rest of each seed's policy as it was.
+// Recursive scopes and resources that are scopes are drawn from a second stream, and the rules
+// of issue 12 (per-user-type rules, policy-wide denies, conditional assigns) from a third, so
+// that adding them left the rest of each seed's policy as it was where they are not drawn.
 #include "policy_generator.h"
 
 #include <algorithm>
@@ -39,7 +40,8 @@ struct RoleShape {
 
 class Generator {
 public:
-  explicit Generator(uint64_t seed) : rng(seed), extra(seed ^ 0x5DEECE66Dull) {}
+  explicit Generator(uint64_t seed)
+      : rng(seed), extra(seed ^ 0x5DEECE66Dull), rules12(seed ^ 0xC0FFEE1234567ull) {}
 
   std::string run() {
     makeScopes();
@@ -56,6 +58,7 @@ public:
     printRoles();
     printExclusives();
     printRequirements();
+    printPolicyDenies();
     return out;
   }
 
@@ -219,15 +222,18 @@ private:
   }
 
   std::string condition(const std::vector<uint32_t> &usable, int depth) {
-    if (depth == 0 || rng.chance(40)) {
-      std::string name = flagName(usable[rng.between(0, usable.size() - 1)]);
-      return rng.chance(25) ? "not " + name : name;
+    return condition(usable, depth, rng);
+  }
+  std::string condition(const std::vector<uint32_t> &usable, int depth, Rng &random) {
+    if (depth == 0 || random.chance(40)) {
+      std::string name = flagName(usable[random.between(0, usable.size() - 1)]);
+      return random.chance(25) ? "not " + name : name;
     }
     auto sub = [&] {
-      std::string text = condition(usable, depth - 1);
+      std::string text = condition(usable, depth - 1, random);
       return text.find(' ') == std::string::npos ? text : "(" + text + ")";
     };
-    switch (rng.between(0, 2)) {
+    switch (random.between(0, 2)) {
     case 0:
       return "not " + sub();
     case 1:
@@ -340,35 +346,85 @@ private:
     return names;
   }
 
-  std::string pattern(Mask kinds, bool anyName) {
-    if (rng.chance(anyName ? 5 : 12))
+  std::string pattern(Mask kinds, bool anyName, Rng &random) {
+    if (random.chance(anyName ? 5 : 12))
       return "*";
-    uint32_t r = rng.between(0, resources.size() - 1);
+    uint32_t r = random.between(0, resources.size() - 1);
     std::string res = "r" + std::to_string(r);
     std::vector<std::string> names = explicitNames(r, kinds, anyName);
-    if (names.empty() || rng.chance(25))
+    if (names.empty() || random.chance(25))
       return res + ".*";
-    std::vector<uint32_t> chosen = pick(names.size(), rng.chance(35) ? rng.between(2, 3) : 1);
-    if (chosen.size() == 1 && rng.chance(80))
+    std::vector<uint32_t> chosen =
+        pickFrom(random, names.size(), random.chance(35) ? random.between(2, 3) : 1);
+    if (chosen.size() == 1 && random.chance(80))
       return res + "." + names[chosen[0]];
     return res + ".{" + list(chosen, [&](uint32_t i) { return names[i]; }) + "}";
   }
 
+  /// A rule of a role for `role.kinds`; some rules of a role of several user types hold for a
+  /// part of them only (`for`), names and flags then those of that part.
   std::string rule(const RoleShape &role) {
+    Mask kinds = role.kinds;
+    if ((kinds & (kinds - 1)) != 0 && rules12.chance(25)) {
+      std::vector<uint32_t> ids = bits(kinds);
+      std::vector<uint32_t> chosen;
+      for (uint32_t i :
+           pickFrom(rules12, uint32_t(ids.size()), rules12.between(1, uint32_t(ids.size()) - 1)))
+        chosen.push_back(ids[i]);
+      std::sort(chosen.begin(), chosen.end());
+      kinds = maskOf(chosen);
+    }
     std::string text = rng.chance(65) ? "allow " : "deny ";
-    uint32_t patterns = rng.chance(25) ? 2 : 1;
+    text += ruleBody(kinds, rng);
+    if (kinds != role.kinds)
+      text += " for " + list(bits(kinds), userName);
+    return text + ";";
+  }
+
+  /// PATTERNS [except PATTERNS] [in R] [when C] of a rule applying to user types `kinds`.
+  std::string ruleBody(Mask kinds, Rng &random) {
+    std::string text;
+    uint32_t patterns = random.chance(25) ? 2 : 1;
     for (uint32_t p = 0; p < patterns; ++p)
-      text += (p ? ", " : "") + pattern(role.kinds, false);
-    if (rng.chance(20))
-      text += " except " + pattern(role.kinds, true);
+      text += (p ? ", " : "") + pattern(kinds, false, random);
+    if (random.chance(20))
+      text += " except " + pattern(kinds, true, random);
     static const char *const reaches[] = {"self",      "descendants", "subtree",
                                           "ancestors", "tenant",      "elsewhere"};
-    if (rng.chance(75))
-      text += std::string(" in ") + reaches[rng.between(0, 5)];
-    std::vector<uint32_t> usable = usableFlags(role.kinds);
-    if (!usable.empty() && rng.chance(35))
-      text += " when " + condition(usable, 2);
-    return text + ";";
+    if (random.chance(75))
+      text += std::string(" in ") + reaches[random.between(0, 5)];
+    std::vector<uint32_t> usable = usableFlags(kinds);
+    if (!usable.empty() && random.chance(35))
+      text += " when " + condition(usable, 2, random);
+    return text;
+  }
+
+  /// `count` distinct indexes from [0, n) drawn from `random`.
+  static std::vector<uint32_t> pickFrom(Rng &random, uint32_t n, uint32_t count) {
+    std::vector<uint32_t> all(n);
+    std::iota(all.begin(), all.end(), 0);
+    for (uint32_t i = 0; i + 1 < n; ++i)
+      std::swap(all[i], all[random.between(i, n - 1)]);
+    all.resize(std::min(count, n));
+    return all;
+  }
+
+  /// Policy-wide denies (`deny ...` at the top level), some for a part of the user types only.
+  void printPolicyDenies() {
+    if (!rules12.chance(30))
+      return;
+    uint32_t count = rules12.between(1, 2);
+    for (uint32_t i = 0; i < count; ++i) {
+      Mask kinds = allUsers();
+      bool forSome = users.size() > 1 && rules12.chance(30);
+      if (forSome)
+        kinds = maskOf(pickFrom(rules12, uint32_t(users.size()),
+                                rules12.between(1, uint32_t(users.size()) - 1)));
+      out += "deny " + ruleBody(kinds, rules12);
+      if (forSome)
+        out += " for " + list(bits(kinds), userName);
+      out += ";\n";
+    }
   }
 
   void printRoles() {
@@ -391,8 +447,14 @@ private:
       uint32_t rules = rng.between(0, 4);
       for (uint32_t i = 0; i < rules; ++i)
         out += "  " + rule(role) + "\n";
-      if (rng.chance(30))
-        out += "  assigns " + list(pick(roles.size(), rng.between(1, 2)), roleName) + ";\n";
+      if (rng.chance(30)) {
+        out += "  assigns " + list(pick(roles.size(), rng.between(1, 2)), roleName);
+        // Conditional delegation: the condition reads the assigner's flags.
+        std::vector<uint32_t> usable = usableFlags(role.kinds);
+        if (!usable.empty() && rules12.chance(40))
+          out += " when " + condition(usable, 1, rules12);
+        out += ";\n";
+      }
       out += "}\n";
     }
   }
@@ -424,7 +486,8 @@ private:
   }
 
   Rng rng;
-  Rng extra; // recursion and resources that are scopes
+  Rng extra;   // recursion and resources that are scopes
+  Rng rules12; // per-user-type rules, policy-wide denies, conditional assigns
   std::string out;
   uint32_t scopeCount = 0;                    // declared with `scope`
   std::vector<uint32_t> scopeResource;        // per further scope kind: its resource

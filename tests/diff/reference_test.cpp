@@ -42,8 +42,9 @@ require active for tenant_user;
 
 class Reference : public ::testing::Test {
 protected:
+  virtual const char *policyText() const { return kPolicy; }
   void SetUp() override {
-    compiled = testing::compile(kPolicy);
+    compiled = testing::compile(policyText());
     ASSERT_TRUE(compiled->model) << compiled->describe();
   }
   const sema::Model &model() const { return *compiled->model; }
@@ -564,6 +565,81 @@ TEST_F(Reference, OneMembershipDecidesAsTheSingleNodeRequest) {
             ASSERT_EQ(a.matchingAllows, b.matchingAllows);
             ASSERT_EQ(a.matchingDenies, b.matchingDenies);
           }
+}
+
+// Issue 12: policy-wide denies, per-user-type rules, conditional assigns.
+const char *const kRules12 = R"(
+policy rules12;
+scope partner;
+scope customer under partner;
+resource station owned_by partner, customer { view; reset; }
+flag business on customer;
+flag suspended on customer;
+usertype partner_user at partner;
+usertype customer_user at customer;
+role operator for partner_user, customer_user {
+  allow station.* in subtree;
+  deny station.reset for customer_user;
+  assigns viewer when business;
+  assigns driver;
+}
+role viewer for customer_user { allow station.view; deny station.view in ancestors; }
+locked role driver for customer_user { allow station.view; }
+deny station.reset in descendants when suspended;
+deny station.view in ancestors;
+)";
+
+class Rules12 : public Reference {
+protected:
+  const char *policyText() const override { return kRules12; }
+  uint32_t policyRule(size_t n) const { return model().policyRules.at(n); }
+};
+
+TEST_F(Rules12, ARuleWithForHoldsForThoseUserTypesOnly) {
+  EXPECT_TRUE(decide("partner_user", {"operator"}, "station.reset", Relation::Same).allowed);
+  Decision d = decide("customer_user", {"operator"}, "station.reset", Relation::Same);
+  EXPECT_EQ(d.outcome, Outcome::DeniedByRule);
+  EXPECT_EQ(d.matchingDenies, std::vector<uint32_t>{rule("operator", 1)});
+}
+
+TEST_F(Rules12, APolicyWideDenyHoldsWhateverRoleAllows) {
+  Decision d =
+      decide("partner_user", {"operator"}, "station.reset", Relation::Descendant, {"suspended"});
+  EXPECT_EQ(d.outcome, Outcome::DeniedByPolicy);
+  EXPECT_EQ(d.matchingDenies, std::vector<uint32_t>{policyRule(0)});
+  EXPECT_TRUE(decide("partner_user", {"operator"}, "station.reset", Relation::Descendant).allowed);
+  // Its reach is taken per membership: `in descendants` does not cover the node itself.
+  EXPECT_TRUE(
+      decide("partner_user", {"operator"}, "station.reset", Relation::Same, {"suspended"}).allowed);
+  // A deny of a held role is named before a policy-wide one (both match here).
+  Decision both = decide("customer_user", {"viewer"}, "station.view", Relation::Ancestor);
+  EXPECT_EQ(both.outcome, Outcome::DeniedByRule);
+  EXPECT_EQ(both.matchingDenies.size(), 2u);
+}
+
+TEST_F(Rules12, APolicyWideDenyHoldsThroughAMembershipWithoutRoles) {
+  // The operator membership at the station's own node allows; a membership holding nothing,
+  // at a node below the station's, meets `deny station.view in ancestors`.
+  Decision d = decideMemberships(
+      "customer_user", {{{"operator"}, Relation::Same}, {{}, Relation::Ancestor}}, "station.view");
+  EXPECT_EQ(d.outcome, Outcome::DeniedByPolicy);
+  EXPECT_EQ(d.denyMemberships, std::vector<uint32_t>{1});
+  // In another tree a membership reaches nothing, policy-wide denies included.
+  EXPECT_TRUE(decideMemberships("customer_user",
+                                {{{"operator"}, Relation::Same}, {{}, std::nullopt}},
+                                "station.view")
+                  .allowed);
+}
+
+TEST_F(Rules12, ConditionalAssignsReadTheAssignersFlags) {
+  const std::vector<sema::RoleId> op{role("operator")};
+  EXPECT_TRUE(reference::canAssign(model(), op, role("viewer"), flags({"business"})));
+  EXPECT_FALSE(reference::canAssign(model(), op, role("viewer"), flags({})));
+  // Without flags (lattice_can_assign) a condition is never taken to hold: fail closed.
+  EXPECT_FALSE(reference::canAssign(model(), op, role("viewer"), std::nullopt));
+  // A locked role is never given, whatever `assigns` says.
+  EXPECT_FALSE(reference::canAssign(model(), op, role("driver"), flags({"business"})));
+  EXPECT_FALSE(reference::canAssign(model(), {role("viewer")}, role("viewer"), flags({})));
 }
 
 } // namespace

@@ -109,6 +109,8 @@ const char *outcomeName(reference::Outcome outcome) {
     return "allowed";
   case reference::Outcome::DeniedByRule:
     return "denied-by-rule";
+  case reference::Outcome::DeniedByPolicy:
+    return "denied-by-policy";
   case reference::Outcome::NoAllow:
     return "no-allow";
   case reference::Outcome::RoleNotForKind:

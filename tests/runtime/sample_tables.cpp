@@ -51,8 +51,20 @@ void TablesBuilder::deny(uint32_t role, uint32_t permission, uint8_t relations) 
 }
 
 void TablesBuilder::guarded(uint32_t role, uint32_t permission, uint8_t relations, bool deny,
-                            uint64_t requiredFlags, uint64_t forbiddenFlags) {
-  tables.sparseRules.push_back({permission, role, relations, deny, requiredFlags, forbiddenFlags});
+                            uint64_t requiredFlags, uint64_t forbiddenFlags, uint64_t kindMask) {
+  tables.sparseRules.push_back(
+      {permission, role, relations, deny, requiredFlags, forbiddenFlags, kindMask});
+}
+
+void TablesBuilder::policyDeny(uint32_t permission, uint8_t relations, uint64_t requiredFlags,
+                               uint64_t forbiddenFlags, uint64_t kindMask) {
+  tables.sparseRules.push_back(
+      {permission, lower::kEveryRole, relations, true, requiredFlags, forbiddenFlags, kindMask});
+}
+
+void TablesBuilder::assignsWhen(uint32_t role, uint32_t target, uint64_t requiredFlags,
+                                uint64_t forbiddenFlags) {
+  tables.assignConditions.push_back({role, target, requiredFlags, forbiddenFlags});
 }
 
 void TablesBuilder::exclusive(std::vector<uint32_t> roles) {

@@ -36,9 +36,15 @@ public:
   void allow(uint32_t role, uint32_t permission, uint8_t relations);
   /// An unconditional deny (a sparse rule without flags).
   void deny(uint32_t role, uint32_t permission, uint8_t relations);
-  /// A conditional rule (a sparse rule).
+  /// A conditional rule (a sparse rule), for the principal kinds in `kindMask` (every kind
+  /// without it: a rule with `for` names some).
   void guarded(uint32_t role, uint32_t permission, uint8_t relations, bool deny,
-               uint64_t requiredFlags, uint64_t forbiddenFlags);
+               uint64_t requiredFlags, uint64_t forbiddenFlags, uint64_t kindMask = ~0ull);
+  /// A policy-wide deny (a `deny` at the top level): a sparse deny of every role.
+  void policyDeny(uint32_t permission, uint8_t relations, uint64_t requiredFlags = 0,
+                  uint64_t forbiddenFlags = 0, uint64_t kindMask = ~0ull);
+  /// A conditional `assigns` clause: `role` gives `target` when the flags satisfy it.
+  void assignsWhen(uint32_t role, uint32_t target, uint64_t requiredFlags, uint64_t forbiddenFlags);
   void exclusive(std::vector<uint32_t> roles);
   void require(uint32_t statement, uint64_t kindMask, uint64_t requiredFlags,
                uint64_t forbiddenFlags);

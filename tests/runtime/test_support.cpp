@@ -116,35 +116,46 @@ lattice_decision referenceDecide(const lower::Tables &t, const lattice_request &
 
   auto ruleHolds = [&](uint32_t role, bool deny) {
     size_t row = (size_t(q.permission) * 4 + q.relation) * t.wordsPerBitset;
-    if (!deny && (t.allowBits[row + role / 64] >> (role % 64)) & 1)
+    if (role != lower::kEveryRole && !deny && (t.allowBits[row + role / 64] >> (role % 64)) & 1)
       return true;
     for (const auto &g : t.sparseRules)
       if (g.permission == q.permission && g.role == role && g.deny == deny &&
-          ((g.relationMask >> q.relation) & 1) &&
+          ((g.relationMask >> q.relation) & 1) && ((g.kindMask >> q.kind) & 1) &&
           flagsHold(q.flags, g.requiredFlags, g.forbiddenFlags))
         return true;
     return false;
   };
+  // A deny of a held role is named first; a policy-wide deny (every role's) has no role.
   for (uint32_t r : held)
     if (ruleHolds(r, true))
       return decision(false, LATTICE_REASON_DENIED_BY_RULE, r);
+  if (ruleHolds(lower::kEveryRole, true))
+    return decision(false, LATTICE_REASON_DENIED_BY_POLICY);
   for (uint32_t r : held)
     if (ruleHolds(r, false))
       return decision(true, LATTICE_REASON_ALLOWED, r);
   return decision(false, LATTICE_REASON_NO_ALLOW);
 }
 
-bool referenceCanAssign(const lower::Tables &t, const std::vector<uint32_t> &roles,
-                        uint32_t target) {
-  if (target >= t.roleNames.size() || (t.roleAttributes[target] & lower::RoleLocked))
+bool referenceCanAssign(const lower::Tables &t, const std::vector<uint32_t> &roles, uint32_t target,
+                        std::optional<uint64_t> flags) {
+  const uint64_t flagMask =
+      t.flagNames.size() >= 64 ? ~uint64_t(0) : (uint64_t(1) << t.flagNames.size()) - 1;
+  if (target >= t.roleNames.size() || (t.roleAttributes[target] & lower::RoleLocked) ||
+      (flags && (*flags & ~flagMask)))
     return false;
   for (uint32_t r : roles)
     if (r >= t.roleNames.size())
       return false;
-  for (uint32_t r : roles)
+  for (uint32_t r : roles) {
     for (uint32_t a : t.roleAssigns[r])
       if (a == target)
         return true;
+    for (const lower::AssignCondition &c : t.assignConditions)
+      if (flags && c.assigner == r && c.target == target &&
+          flagsHold(*flags, c.requiredFlags, c.forbiddenFlags))
+        return true;
+  }
   return false;
 }
 

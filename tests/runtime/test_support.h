@@ -42,8 +42,9 @@ void patchU64(std::vector<uint8_t> &bytes, size_t at, uint64_t value);
 /// with none of the runtime's data structures: the oracle for randomized comparisons.
 lattice_decision referenceDecide(const lower::Tables &tables, const lattice_request &request);
 
-/// Same for delegation.
+/// Same for delegation; with the assigner's `flags` a conditional assigns counts when they
+/// satisfy one of its clauses (lattice_can_assign_with), without them never.
 bool referenceCanAssign(const lower::Tables &tables, const std::vector<uint32_t> &roles,
-                        uint32_t target);
+                        uint32_t target, std::optional<uint64_t> flags = std::nullopt);
 
 } // namespace lattice::testing

@@ -52,12 +52,27 @@ TEST(VerifyTables, RejectsMalformedTables) {
       {"allow bitsets do not have permissions * 4 * wordsPerBitset words",
        [](T &t) { t.allowBits.pop_back(); }},
       {"a bitset has a bit for a role id out of range", [](T &t) { t.allowBits[3] |= 1 << 6; }},
-      {"a sparse rule has an id, relation or flag out of range",
+      {"a sparse rule has an id, relation or flag out of range, or applies to no kind",
        [](T &t) { t.sparseRules[0].relationMask = 0x10; }},
-      {"a sparse rule has an id, relation or flag out of range",
+      {"a sparse rule has an id, relation or flag out of range, or applies to no kind",
        [](T &t) { t.sparseRules[0].requiredFlags = 1 << 4; }},
-      {"a sparse rule has an id, relation or flag out of range",
+      {"a sparse rule has an id, relation or flag out of range, or applies to no kind",
        [](T &t) { t.sparseRules[0].role = 6; }},
+      {"a sparse rule has an id, relation or flag out of range, or applies to no kind",
+       [](T &t) { t.sparseRules[0].kindMask = 1 << 2; }}, // a kind the table does not declare
+      {"a sparse rule of every role is an allow (only policy-wide denies are)",
+       [](T &t) {
+         t.sparseRules[0].role = lower::kEveryRole;
+         t.sparseRules[0].deny = false;
+       }},
+      {"a conditional assigns has a role or flag out of range",
+       [](T &t) {
+         t.assignConditions.push_back({0, 6, 0, 0});
+       }},
+      {"a conditional assigns has a role or flag out of range",
+       [](T &t) {
+         t.assignConditions.push_back({0, 1, 1 << 4, 0});
+       }},
       {"an exclusive set has an unknown role id", [](T &t) { t.exclusiveSets[0].push_back(6); }},
       {"a require clause has a kind or flag bit out of range",
        [](T &t) { t.requireClauses[0].forbiddenFlags = 1 << 5; }},

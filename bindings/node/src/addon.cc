@@ -325,7 +325,16 @@ private:
       std::vector<uint32_t> roles = roleIds(*table, info[0]);
       uint32_t target =
           lattice::binding::resolve(*table, Category::Role, stringArg(info[1], "target"));
-      return Napi::Boolean::New(env, lattice::binding::canAssign(*table, roles, target));
+      // The assigner's flags (its own and its node's), which a conditional `assigns` reads.
+      if (info.Length() < 3 || info[2].IsUndefined())
+        return Napi::Boolean::New(env, lattice::binding::canAssign(*table, roles, target));
+      if (!info[2].IsArray())
+        throw Napi::TypeError::New(env, "canAssign's flags are an array of flag names");
+      Napi::Array list = info[2].As<Napi::Array>();
+      uint64_t flags = 0;
+      for (uint32_t i = 0; i < list.Length(); ++i)
+        flags |= lattice::binding::flagBit(*table, stringArg(list.Get(i), "a flag"));
+      return Napi::Boolean::New(env, lattice::binding::canAssign(*table, roles, target, &flags));
     });
   }
 

@@ -125,9 +125,13 @@ test('decideAt and canAssign', () => {
   assert.equal(at('descendants').allowed, true);
   assert.equal(at('elsewhere').reason, 'no_allow');
   assert.throws(() => at('below'), RangeError);
-  assert.equal(table.canAssign(['account_owner'], 'driver'), true);
+  assert.equal(table.canAssign(['account_owner'], 'account_admin'), true);
   assert.equal(table.canAssign(['driver'], 'driver'), false);
   assert.equal(table.canAssign(['account_admin'], 'account_owner'), false);
+  // Drivers only from a BUSINESS account: a conditional `assigns` needs the assigner's flags.
+  assert.equal(table.canAssign(['account_owner'], 'driver'), false);
+  assert.equal(table.canAssign(['account_owner'], 'driver', []), false);
+  assert.equal(table.canAssign(['account_owner'], 'driver', ['business']), true);
 });
 
 test('unknown names are refused with an error naming them', () => {

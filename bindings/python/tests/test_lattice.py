@@ -126,9 +126,13 @@ def test_relation_of_paths():
 
 
 def test_can_assign(table):
-    assert table.can_assign(["account_owner"], "driver")
+    assert table.can_assign(["account_owner"], "account_admin")
     assert not table.can_assign(["driver"], "driver")
     assert not table.can_assign(["account_admin"], "account_owner")
+    # Drivers only from a BUSINESS account: a conditional `assigns` needs the assigner's flags.
+    assert not table.can_assign(["account_owner"], "driver")
+    assert not table.can_assign(["account_owner"], "driver", flags=[])
+    assert table.can_assign(["account_owner"], "driver", flags=["business"])
 
 
 @pytest.mark.parametrize("call, category, name", [
@@ -141,6 +145,7 @@ def test_can_assign(table):
     (lambda t: t.decide(kind="account_user", memberships=ADMIN_AT_ACCOUNT,
                         permission="station.view", target=[1], flags=["vip"]), "flag", "vip"),
     (lambda t: t.can_assign(["account_owner"], "agent"), "role", "agent"),
+    (lambda t: t.can_assign(["account_owner"], "driver", flags=["vip"]), "flag", "vip"),
     # The C API reads names up to a NUL: a name with one is unknown, not its prefix.
     (lambda t: t.can_assign(["account_owner\0x"], "driver"), "role", "account_owner\0x"),
     (lambda t: t.principal(kind="account_user", memberships=ADMIN_AT_ACCOUNT)

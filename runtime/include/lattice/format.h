@@ -35,7 +35,9 @@ inline constexpr uint8_t kMagic[8] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'
 /// information that cannot change a decision, so ignoring them is safe (see versioning policy).
 /// 2.0 dropped 1.x's dense deny bitsets: denies became sparse rules, so a 1.x file is refused.
 /// 3.0 added the vocabulary fingerprint, the revision and the flag sides (FlagInfo): a request's
-/// flags are checked against their side, which 2.x tables do not record.
+/// flags are checked against their side, which 2.x tables do not record; and the rules of issue
+/// 12: a kind mask per sparse rule (per-user-type rules), policy-wide denies (the role
+/// kEveryRole) and conditional assigns (AssignConditions).
 inline constexpr uint16_t kVersionMajor = 3;
 inline constexpr uint16_t kVersionMinor = 0;
 inline constexpr uint32_t kAlignment = 8; // of every section and of the file size
@@ -45,6 +47,9 @@ inline constexpr uint32_t kMaxFlags = 64;
 inline constexpr uint32_t kRoleDeprecated = 1u << 0; // RoleInfo attribute bits
 inline constexpr uint32_t kRoleLocked = 1u << 1;     // nobody may be given the role
 inline constexpr uint32_t kKnownRoleAttributes = kRoleDeprecated | kRoleLocked;
+/// The role of a SparseRule that is a policy-wide deny (a `deny` at the top level): it holds
+/// through every membership, whatever roles it holds. Sorts after every role id.
+inline constexpr uint32_t kEveryRole = 0xFFFFFFFFu;
 
 /// Where a flag's value comes from: the FlagInfo side, exactly one bit. Requests give principal
 /// flags and node flags (per membership) in separate masks; the runtime refuses a bit of the
@@ -78,30 +83,31 @@ inline constexpr size_t kStringCount = 68;     //
 inline constexpr size_t kAssignCount = 72;     // total length of the assigns list
 inline constexpr size_t kPolicyName = 76;      // u32 string id
 inline constexpr size_t kRevision = 80;        // u32 string id (the empty string: none given)
-inline constexpr size_t kReserved = 84;        // u32, must be 0
-inline constexpr size_t kFingerprint = 88;     // u64: vocabularyFingerprint(names, sides)
-inline constexpr size_t kDirectory = 96;       // sectionCount x {u64 offset, u64 size}
+inline constexpr size_t kAssignConditionCount = 84; // u32: records of AssignConditions
+inline constexpr size_t kFingerprint = 88;          // u64: vocabularyFingerprint(names, sides)
+inline constexpr size_t kDirectory = 96;            // sectionCount x {u64 offset, u64 size}
 inline constexpr size_t kDirectoryEntrySize = 16;
 } // namespace hdr
 
 /// Section ids = index into the directory. Readers of 3.x require ids < kSectionCount and
 /// bounds-check but ignore any further entries a later minor version adds.
 enum SectionId : uint32_t {
-  kStringData = 0,      // concatenated NUL-terminated UTF-8 strings; last byte is NUL
-  kStringOffsets = 1,   // u32 per string: offset into kStringData
-  kKindNames = 2,       // name table (see NameTable below), one per category
-  kRoleNames = 3,       //
-  kPermissionNames = 4, //
-  kFlagNames = 5,       //
-  kRoleInfo = 6,        // RoleInfo record per role
-  kAssigns = 7,         // u32 role ids; each role's [begin, end) slice is strictly ascending
-  kPermissionInfo = 8,  // PermissionInfo record per permission
-  kAllowBits = 9,       // u64 words [(permission * 4 + relation) * wordsPerBitset + role / 64]
-  kSparseRules = 10,    // SparseRule record per entry, grouped by permission, then by role
-  kExclusive = 11,      // one role bitset (wordsPerBitset u64 words) per exclusive set
-  kRequire = 12,        // Require record per clause, sorted by statement
-  kFlagInfo = 13,       // FlagInfo record per flag
-  kSectionCount = 14,
+  kStringData = 0,        // concatenated NUL-terminated UTF-8 strings; last byte is NUL
+  kStringOffsets = 1,     // u32 per string: offset into kStringData
+  kKindNames = 2,         // name table (see NameTable below), one per category
+  kRoleNames = 3,         //
+  kPermissionNames = 4,   //
+  kFlagNames = 5,         //
+  kRoleInfo = 6,          // RoleInfo record per role
+  kAssigns = 7,           // u32 role ids; each role's [begin, end) slice is strictly ascending
+  kPermissionInfo = 8,    // PermissionInfo record per permission
+  kAllowBits = 9,         // u64 words [(permission * 4 + relation) * wordsPerBitset + role / 64]
+  kSparseRules = 10,      // SparseRule record per entry, grouped by permission, then by role
+  kExclusive = 11,        // one role bitset (wordsPerBitset u64 words) per exclusive set
+  kRequire = 12,          // Require record per clause, sorted by statement
+  kFlagInfo = 13,         // FlagInfo record per flag
+  kAssignConditions = 14, // AssignCondition record per clause of a conditional `assigns`
+  kSectionCount = 15,
 };
 
 /// A name table for n names: u32 stringId[n] (by id), then u32 sortedIds[n], the ids ordered
@@ -126,18 +132,20 @@ inline constexpr size_t kSparseEnd = 12;  // u32
 inline constexpr size_t kSize = 16;
 } // namespace perm
 
-/// A rule that is not an allow bit: a conditional rule (one per DNF clause) or any deny
-/// (unconditional ones have required = forbidden = 0). Denies are rare, so keeping them sparse
-/// halves the dense part of the table.
-namespace sparse {                          // SparseRule, 32 bytes
+/// A rule that is not an allow bit: a conditional rule (one per DNF clause), a rule that holds
+/// for some of its role's user types only (`for`), any deny (unconditional ones have required =
+/// forbidden = 0), and the policy-wide denies (role kEveryRole). Denies are rare, so keeping them
+/// sparse halves the dense part of the table.
+namespace sparse {                          // SparseRule, 40 bytes
 inline constexpr size_t kPermission = 0;    // u32
-inline constexpr size_t kRole = 4;          // u32
+inline constexpr size_t kRole = 4;          // u32: a role id, or kEveryRole (a deny)
 inline constexpr size_t kRequired = 8;      // u64 flags that must be set
 inline constexpr size_t kForbidden = 16;    // u64 flags that must be clear
-inline constexpr size_t kRelationMask = 24; // u8, bits 0..3
-inline constexpr size_t kDeny = 25;         // u8, 0 = allow, 1 = deny
-inline constexpr size_t kReserved = 26;     // u8[6], must be 0
-inline constexpr size_t kSize = 32;
+inline constexpr size_t kKindMask = 24;     // u64 principal kinds it applies to, never 0
+inline constexpr size_t kRelationMask = 32; // u8, bits 0..3
+inline constexpr size_t kDeny = 33;         // u8, 0 = allow, 1 = deny
+inline constexpr size_t kReserved = 34;     // u8[6], must be 0
+inline constexpr size_t kSize = 40;
 } // namespace sparse
 
 namespace require {                      // Require, 32 bytes
@@ -148,6 +156,18 @@ inline constexpr size_t kRequired = 16;  // u64
 inline constexpr size_t kForbidden = 24; // u64
 inline constexpr size_t kSize = 32;
 } // namespace require
+
+/// One clause of a conditional `assigns`: a holder of `assigner` whose flags (its own and its
+/// node's) satisfy it may give `target`. Sorted by (assigner, target, required, forbidden).
+/// Unconditional assigns are in Assigns only, so lattice_can_assign, which takes no flags,
+/// never honours these (fail closed).
+namespace assigncond {                   // AssignCondition, 24 bytes
+inline constexpr size_t kAssigner = 0;   // u32 role id
+inline constexpr size_t kTarget = 4;     // u32 role id
+inline constexpr size_t kRequired = 8;   // u64
+inline constexpr size_t kForbidden = 16; // u64
+inline constexpr size_t kSize = 24;
+} // namespace assigncond
 
 namespace flaginfo {                   // FlagInfo, 8 bytes
 inline constexpr size_t kSide = 0;     // u32: exactly one bit of kKnownSides

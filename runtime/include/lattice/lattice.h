@@ -58,7 +58,9 @@ typedef enum lattice_reason LATTICE_ENUM_BASE {
   LATTICE_REASON_EXCLUSIVE = 6,         /* two held roles are mutually exclusive (deciding_role) */
   LATTICE_REASON_NOT_APPLICABLE = 7,    /* the permission does not apply to this kind */
   LATTICE_REASON_REQUIREMENT = 8,       /* a `require` statement does not hold */
-  LATTICE_REASON_NO_TABLE = 9           /* no table was given */
+  LATTICE_REASON_NO_TABLE = 9,          /* no table was given */
+  LATTICE_REASON_DENIED_BY_POLICY = 10  /* a policy-wide deny (a `deny` at the top level) denies
+                                           it, and no held role's deny does (no deciding_role) */
 } lattice_reason;
 
 #define LATTICE_NO_ID UINT32_MAX
@@ -115,9 +117,17 @@ const char *lattice_policy_name(const lattice_table *table);
 lattice_decision lattice_decide(const lattice_table *table, const lattice_request *request);
 
 /* Delegation: 1 if a principal holding `roles` may assign `target` (not locked, assignable by a
- * held role), else 0. */
+ * held role), else 0. A conditional `assigns` (`assigns driver when business;`) never counts
+ * here: it needs the assigner's flags (lattice_can_assign_with); without them it fails closed. */
 int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
                        uint32_t target);
+
+/* Delegation with the assigner's flags (its own and those of the node where it assigns, one
+ * mask as for lattice_decide): 1 if `target` is not locked and a held role assigns it
+ * unconditionally, or under a condition `flags` satisfy, else 0 (also for a flag the table does
+ * not declare). Allocation-free. */
+int lattice_can_assign_with(const lattice_table *table, const uint32_t *roles,
+                            uint32_t role_count, uint32_t target, uint64_t flags);
 
 /* Scope labels: the host stores per tree node the tree's id, the node's pre-order number `pre`
  * and `last`, the largest pre-order number in its subtree (== pre for a leaf). The subtree of a

@@ -337,10 +337,18 @@ public:
   }
 
   /// Delegation: whether a principal holding `roles` may assign `target`. False for ids of
-  /// another vocabulary.
+  /// another vocabulary. Without the assigner's flags a conditional `assigns` never counts.
   bool canAssign(const RoleSet &roles, RoleId target) const noexcept {
     return roles.fits(vocabulary) && resolves(target) && roles.size() <= UINT32_MAX &&
            lattice_can_assign(handle, roles.data(), uint32_t(roles.size()), target.value()) != 0;
+  }
+  /// Delegation with the assigner's flags (its own and its node's), which the condition of a
+  /// conditional `assigns` reads (lattice_can_assign_with).
+  bool canAssign(const RoleSet &roles, RoleId target, const FlagSet &flags) const noexcept {
+    return roles.fits(vocabulary) && resolves(target) && flags.fits(vocabulary) &&
+           roles.size() <= UINT32_MAX &&
+           lattice_can_assign_with(handle, roles.data(), uint32_t(roles.size()), target.value(),
+                                   flags.mask()) != 0;
   }
 
 private:

@@ -52,7 +52,7 @@ struct DecisionObject {
 };
 
 PyTypeObject *decisionType = nullptr;
-PyObject *reasonWords[LATTICE_REASON_NO_TABLE + 1];
+PyObject *reasonWords[LATTICE_REASON_DENIED_BY_POLICY + 1];
 
 void decisionDealloc(PyObject *self) {
   auto *d = reinterpret_cast<DecisionObject *>(self);
@@ -100,10 +100,10 @@ py::object toPy(const PyTable &table, const lattice_access_decision &d) {
     throw py::error_already_set();
   auto *out = reinterpret_cast<DecisionObject *>(o);
   out->allowed = d.allowed != 0;
-  PyObject *reason = d.reason <= LATTICE_REASON_NO_TABLE
+  PyObject *reason = d.reason <= LATTICE_REASON_DENIED_BY_POLICY
                          ? reasonWords[d.reason]
                          : PyUnicode_InternFromString(lattice::binding::reasonName(d.reason));
-  if (d.reason <= LATTICE_REASON_NO_TABLE)
+  if (d.reason <= LATTICE_REASON_DENIED_BY_POLICY)
     Py_INCREF(reason);
   out->reason = reason;
   if (d.deciding_role < table.roleNames.size())
@@ -239,7 +239,7 @@ PYBIND11_MODULE(_lattice, m) {
       "The relation of the target node to a node, both as paths: self, descendants, ancestors, "
       "elsewhere or none (another tree)");
 
-  for (uint32_t r = 0; r <= LATTICE_REASON_NO_TABLE; ++r) {
+  for (uint32_t r = 0; r <= LATTICE_REASON_DENIED_BY_POLICY; ++r) {
     reasonWords[r] = PyUnicode_InternFromString(lattice::binding::reasonName(r));
     if (!reasonWords[r])
       throw py::error_already_set();
@@ -329,16 +329,22 @@ PYBIND11_MODULE(_lattice, m) {
           "Decides for roles held at one node, given the relation of the target to it")
       .def(
           "can_assign",
-          [](const PyTable &self, py::handle roles, const std::string &target) {
+          [](const PyTable &self, py::handle roles, const std::string &target, py::handle flags) {
             const lattice::binding::Table &t = self.get();
             std::vector<uint32_t> ids;
             for (py::handle r : asSequence(roles, "roles"))
               ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
-            return lattice::binding::canAssign(
-                t, ids, lattice::binding::resolve(t, Category::Role, target));
+            const uint32_t targetId = lattice::binding::resolve(t, Category::Role, target);
+            if (flags.is_none())
+              return lattice::binding::canAssign(t, ids, targetId);
+            uint64_t mask = 0;
+            for (py::handle f : asSequence(flags, "flags"))
+              mask |= lattice::binding::flagBit(t, f.cast<std::string>());
+            return lattice::binding::canAssign(t, ids, targetId, &mask);
           },
-          py::arg("roles"), py::arg("target"),
-          "Whether a principal holding `roles` may assign the role `target`")
+          py::arg("roles"), py::arg("target"), py::arg("flags") = py::none(),
+          "Whether a principal holding `roles` may assign the role `target`; with `flags`, the "
+          "assigner's own and its node's, a conditional `assigns` counts when they satisfy it")
       .def("__repr__", [](const PyTable &t) {
         return "<lattice.Table policy='" + std::string(t.get().policyName()) + "'>";
       });

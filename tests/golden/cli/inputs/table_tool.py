@@ -7,7 +7,9 @@
       rather than checked in as binaries);
   table_tool.py read IN
       checks the checksum and recomputes the vocabulary fingerprint of a 3.x table, and prints
-      `checksum ok`, `fingerprint ok` (or what differs), the revision and the flags with sides.
+      `checksum ok`, `fingerprint ok` (or what differs), the revision, the flags with sides, the
+      sparse rules (their kinds, and `every role` for a policy-wide deny) and the conditional
+      assigns.
 
 For tests/golden/cli/table_versions.test and build_revision.test: if the page and the C++
 reader/writer drift apart, these tests fail.
@@ -72,6 +74,20 @@ def read(path):
     for i in range(counts[3]):
         name = string(u32(section(5) + 4 * i)).decode()
         print("flag", name, SIDES.get(u32(section(13) + 8 * i), "?"))
+    names = lambda c, i: string(u32(section(2 + c) + 4 * i)).decode()
+    kinds = lambda mask: ",".join(names(0, k) for k in range(counts[0]) if mask >> k & 1)
+    flags = lambda mask: ",".join(names(3, f) for f in range(counts[3]) if mask >> f & 1)
+    for e in range(u32(56)):  # SparseRule records, 40 bytes
+        at = section(10) + 40 * e
+        role = u32(at + 4)
+        print("sparse", names(2, u32(at)), "deny" if t[at + 33] else "allow",
+              "every role" if role == 0xFFFFFFFF else names(1, role),
+              "relations=%d" % t[at + 32], "kinds=" + kinds(u64(at + 24)),
+              "required=" + flags(u64(at + 8)), "forbidden=" + flags(u64(at + 16)))
+    for e in range(u32(84)):  # AssignCondition records, 24 bytes
+        at = section(14) + 24 * e
+        print("assigns", names(1, u32(at)), "gives", names(1, u32(at + 4)),
+              "required=" + flags(u64(at + 8)), "forbidden=" + flags(u64(at + 16)))
 
 
 def main():

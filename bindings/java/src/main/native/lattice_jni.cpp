@@ -232,10 +232,9 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAt(
   return pack(d.allowed, d.reason, d.deciding_role, LATTICE_NO_ID);
 }
 
-JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(JNIEnv *env, jclass,
-                                                                              jlong table,
-                                                                              jintArray roles,
-                                                                              jint target) {
+JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(
+    JNIEnv *env, jclass, jlong table, jintArray roles, jint target, jboolean withFlags,
+    jlong flags) {
   std::vector<uint32_t> ids;
   try {
     ids.resize(size_t(env->GetArrayLength(roles)));
@@ -243,9 +242,13 @@ JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(JN
     return JNI_FALSE;
   }
   env->GetIntArrayRegion(roles, 0, jsize(ids.size()), reinterpret_cast<jint *>(ids.data()));
-  return lattice_can_assign(tableOf(table), ids.data(), uint32_t(ids.size()), uint32_t(target))
-             ? JNI_TRUE
-             : JNI_FALSE;
+  // With the assigner's flags a conditional `assigns` counts (lattice_can_assign_with).
+  const int ok =
+      withFlags
+          ? lattice_can_assign_with(tableOf(table), ids.data(), uint32_t(ids.size()),
+                                    uint32_t(target), uint64_t(flags))
+          : lattice_can_assign(tableOf(table), ids.data(), uint32_t(ids.size()), uint32_t(target));
+  return ok ? JNI_TRUE : JNI_FALSE;
 }
 
 JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv *env, jclass,

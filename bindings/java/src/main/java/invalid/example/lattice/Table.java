@@ -157,10 +157,26 @@ public final class Table implements AutoCloseable {
     return decision(packed);
   }
 
-  /** Whether a principal holding roles may assign the role target. */
+  /**
+   * Whether a principal holding roles may assign the role target. A conditional {@code assigns}
+   * ({@code assigns driver when business;}) never counts here: pass the assigner's flags.
+   */
   public boolean canAssign(List<String> roles, String target) {
     int[] roleIds = roleIds(roles);
-    boolean ok = nativeCanAssign(address(), roleIds, id(ROLE, target));
+    boolean ok = nativeCanAssign(address(), roleIds, id(ROLE, target), false, 0);
+    java.lang.ref.Reference.reachabilityFence(this);
+    return ok;
+  }
+
+  /**
+   * Whether a principal holding roles, with these flags (its own and its node's), may assign the
+   * role target: a conditional {@code assigns} counts when the flags satisfy its condition.
+   */
+  public boolean canAssign(List<String> roles, String target, List<String> flags) {
+    int[] roleIds = roleIds(roles);
+    int t = id(ROLE, target);
+    long mask = flagMask(flags, ANY_SIDE);
+    boolean ok = nativeCanAssign(address(), roleIds, t, true, mask);
     java.lang.ref.Reference.reachabilityFence(this);
     return ok;
   }
@@ -278,7 +294,8 @@ public final class Table implements AutoCloseable {
   private static native long nativeDecideAt(long table, int kind, int[] roles, int permission,
       int relation, long flags);
 
-  private static native boolean nativeCanAssign(long table, int[] roles, int target);
+  private static native boolean nativeCanAssign(long table, int[] roles, int target,
+      boolean withFlags, long flags);
 
   private static native long nativeDecideAccess(long table, int kind, long flags, int[] layout,
       long[] nodeFlags, long[] pathIds, int[] roleIds, int permission, long[] target);

@@ -180,9 +180,13 @@ class TableTest {
         Relation.ELSEWHERE, List.of());
     assertEquals(Reason.NO_ALLOW, elsewhere.reason());
     assertNull(elsewhere.decidingRole());
-    assertTrue(table.canAssign(List.of("account_owner"), "driver"));
+    assertTrue(table.canAssign(List.of("account_owner"), "account_admin"));
     assertFalse(table.canAssign(List.of("driver"), "driver"));
     assertFalse(table.canAssign(List.of("account_admin"), "account_owner"));
+    // Drivers only from a BUSINESS account: a conditional `assigns` needs the assigner's flags.
+    assertFalse(table.canAssign(List.of("account_owner"), "driver"));
+    assertFalse(table.canAssign(List.of("account_owner"), "driver", List.of()));
+    assertTrue(table.canAssign(List.of("account_owner"), "driver", List.of("business")));
   }
 
   private static void assertUnknown(String category, String name, Executable call) {
