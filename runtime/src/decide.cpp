@@ -12,27 +12,6 @@ namespace {
 
 using namespace lattice::detail;
 
-/// The lowest-numbered held role that is in two-or-more-role conflict with another held role of
-/// one exclusive set (first such set by index, from `firstSet` on), or LATTICE_NO_ID. Duplicate
-/// ids count once.
-uint32_t exclusiveConflict(const lattice_table &t, const uint32_t *roles, uint32_t n,
-                           uint32_t firstSet) noexcept {
-  for (uint32_t s = firstSet; s < t.exclusiveCount; ++s) {
-    const uint8_t *set = t.section[kExclusive] + 8 * size_t(s) * t.words;
-    uint32_t lowest = LATTICE_NO_ID;
-    bool conflict = false;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (!testBit(set, roles[i]))
-        continue;
-      conflict = conflict || (lowest != LATTICE_NO_ID && roles[i] != lowest);
-      lowest = minId(lowest, roles[i]);
-    }
-    if (conflict)
-      return lowest;
-  }
-  return LATTICE_NO_ID;
-}
-
 Outcome decide(const lattice_table *table, const lattice_request *request) noexcept {
   if (!table)
     return deny(LATTICE_REASON_NO_TABLE);
@@ -51,9 +30,7 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
   const uint32_t *roles = q->roles;
   const uint32_t n = q->role_count;
   const uint64_t kindBit = uint64_t(1) << q->kind;
-  const size_t row =
-      8 * (size_t(q->permission) * kRelationCount + (q->relation & (kRelationCount - 1))) * t.words;
-  const uint8_t *allowBits = t.section[kAllowBits] + row;
+  const uint8_t *allowBits = allowRow(t, q->permission, q->relation & (kRelationCount - 1));
   uint32_t wrongKind = LATTICE_NO_ID, allower = LATTICE_NO_ID;
   uint64_t heldSets = 0;
   bool shared = false;
@@ -62,7 +39,7 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     const uint32_t r = roles[i];
     if (r >= t.roleCount)
       return deny(LATTICE_REASON_BAD_REQUEST);
-    if (!(loadU64(t.section[kRoleInfo] + role::kSize * size_t(r)) & kindBit))
+    if (!(roleKinds(t, r) & kindBit))
       wrongKind = minId(wrongKind, r);
     if (exclusive) {
       const uint64_t sets = t.exclusiveSets[r];
@@ -78,10 +55,15 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
     return deny(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
   // Without sharing no set below 64 has a conflict: only the sets from 64 on need the scan.
   const uint32_t firstSet = shared ? 0 : lattice::detail::kMaskedExclusiveSets;
-  if (exclusive && (shared || t.exclusiveCount > firstSet))
-    if (uint32_t role = exclusiveConflict(t, roles, n, firstSet); role != LATTICE_NO_ID)
+  if (exclusive && (shared || t.exclusiveCount > firstSet)) {
+    const uint32_t role = exclusiveConflict(t, firstSet, [&](auto visit) {
+      for (uint32_t i = 0; i < n; ++i)
+        visit(roles[i]);
+    });
+    if (role != LATTICE_NO_ID)
       return deny(LATTICE_REASON_EXCLUSIVE, role);
-  const uint8_t *permInfo = t.section[kPermissionInfo] + perm::kSize * size_t(q->permission);
+  }
+  const uint8_t *permInfo = permissionInfo(t, q->permission);
   if (!(loadU64(permInfo + perm::kKindMask) & kindBit))
     return deny(LATTICE_REASON_NOT_APPLICABLE);
   if (!requirementsHold(t, kindBit, q->flags))
@@ -110,14 +92,13 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
       return false;
     };
     for (uint32_t e = begin; e < end; ++e) {
-      const uint8_t *g = t.section[kSparseRules] + sparse::kSize * size_t(e);
+      const uint8_t *g = sparseEntry(t, e);
       const uint32_t role = loadU32(g + sparse::kRole);
       // A policy-wide deny (kEveryRole) holds whatever roles are held; a rule with `for` only
       // for the kinds of its mask.
       const bool everyRole = role == kEveryRole;
-      if (!((g[sparse::kRelationMask] >> q->relation) & 1) ||
-          !(loadU64(g + sparse::kKindMask) & kindBit) || (!everyRole && !held(role)) ||
-          !flagsMatch(q->flags, loadU64(g + sparse::kRequired), loadU64(g + sparse::kForbidden)))
+      if (!((g[sparse::kRelationMask] >> q->relation) & 1) || (!everyRole && !held(role)) ||
+          !sparseApplies(g, kindBit, q->flags))
         continue;
       // The range is sorted by role (checked at load), so the first matching deny names the
       // lowest denying role, and it wins over every allow; kEveryRole sorts last, so a

@@ -14,13 +14,9 @@ namespace format = lattice::format;
 /// are recomputed where needed (O(depth) each), so no count is refused.
 constexpr uint32_t kCachedRelations = 64;
 
-struct AccessOutcome {
-  uint32_t reason, role, membership;
-};
-
-AccessOutcome refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID,
-                     uint32_t membership = LATTICE_NO_ID) noexcept {
-  return {uint32_t(reason), role, membership};
+lattice_access_decision refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID,
+                               uint32_t membership = LATTICE_NO_ID) noexcept {
+  return accessDecision(reason, role, membership);
 }
 
 bool holds(const lattice_membership &m, uint32_t role) noexcept {
@@ -30,7 +26,8 @@ bool holds(const lattice_membership &m, uint32_t role) noexcept {
   return false;
 }
 
-AccessOutcome decideAccess(const lattice_table *table, const lattice_access_request *q) noexcept {
+lattice_access_decision decideAccess(const lattice_table *table,
+                                     const lattice_access_request *q) noexcept {
   if (!table)
     return refuse(LATTICE_REASON_NO_TABLE);
   const lattice_table &t = *table;
@@ -67,51 +64,25 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
   if (!inTree)
     return refuse(LATTICE_REASON_OTHER_TREE);
 
-  // Kinds over every membership; exclusive sets over the memberships in the target's tree. The
-  // first 64 sets are summarised per role (lattice_table::exclusiveSets): a set shared by two
-  // different held roles is a conflict; one role held at several nodes is not.
+  // Kinds over every membership; exclusive sets over the memberships in the target's tree (one
+  // role held at several nodes is not a conflict).
   const uint64_t kindBit = uint64_t(1) << q->kind;
   uint32_t wrongKind = LATTICE_NO_ID;
-  uint64_t heldSets = 0;
-  uint32_t firstInSet[kMaskedExclusiveSets];
-  bool shared = false;
-  for (uint32_t m = 0; m < count; ++m) {
-    const bool counts = relationAt(m) != LATTICE_REL_NONE;
-    for (uint32_t i = 0; i < ms[m].role_count; ++i) {
-      const uint32_t role = ms[m].roles[i];
-      if (!(format::loadU64(t.section[format::kRoleInfo] + format::role::kSize * size_t(role)) &
-            kindBit))
-        wrongKind = minId(wrongKind, role);
-      const uint64_t sets = counts ? t.exclusiveSets[role] : 0;
-      for (uint64_t common = sets & heldSets; common != 0 && !shared; common &= common - 1)
-        shared = firstInSet[__builtin_ctzll(common)] != role;
-      for (uint64_t fresh = sets & ~heldSets; fresh != 0; fresh &= fresh - 1)
-        firstInSet[__builtin_ctzll(fresh)] = role;
-      heldSets |= sets;
-    }
-  }
+  for (uint32_t m = 0; m < count; ++m)
+    for (uint32_t i = 0; i < ms[m].role_count; ++i)
+      if (!(roleKinds(t, ms[m].roles[i]) & kindBit))
+        wrongKind = minId(wrongKind, ms[m].roles[i]);
   if (wrongKind != LATTICE_NO_ID)
     return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
-  for (uint32_t s = shared ? 0 : kMaskedExclusiveSets; s < t.exclusiveCount; ++s) {
-    const uint8_t *set = t.section[format::kExclusive] + 8 * size_t(s) * t.words;
-    uint32_t lowest = LATTICE_NO_ID;
-    bool conflict = false;
-    for (uint32_t m = 0; m < count; ++m) {
-      if (relationAt(m) == LATTICE_REL_NONE)
-        continue;
-      for (uint32_t i = 0; i < ms[m].role_count; ++i) {
-        const uint32_t role = ms[m].roles[i];
-        if (!testBit(set, role))
-          continue;
-        conflict = conflict || (lowest != LATTICE_NO_ID && role != lowest);
-        lowest = minId(lowest, role);
-      }
-    }
-    if (conflict)
-      return refuse(LATTICE_REASON_EXCLUSIVE, lowest);
-  }
-  const uint8_t *permInfo =
-      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(q->permission);
+  const uint32_t exclusive = exclusiveConflict(t, [&](auto visit) {
+    for (uint32_t m = 0; m < count; ++m)
+      if (relationAt(m) != LATTICE_REL_NONE)
+        for (uint32_t i = 0; i < ms[m].role_count; ++i)
+          visit(ms[m].roles[i]);
+  });
+  if (exclusive != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
+  const uint8_t *permInfo = permissionInfo(t, q->permission);
   if (!(format::loadU64(permInfo + format::perm::kKindMask) & kindBit))
     return refuse(LATTICE_REASON_NOT_APPLICABLE);
   // `require` holds for the principal at each of its nodes in the target's tree: its flags with
@@ -121,22 +92,14 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
         !requirementsHold(t, kindBit, q->flags | ms[m].node_flags))
       return refuse(LATTICE_REASON_REQUIREMENT);
 
-  const size_t permissionRow = size_t(q->permission) * format::kRelationCount;
-  auto allowBitsAt = [&](uint32_t relation) {
-    return t.section[format::kAllowBits] + 8 * (permissionRow + relation) * t.words;
-  };
-  // Whether sparse entry `g` applies to the principal's kind (a rule with `for` names some).
-  auto forKind = [&](const uint8_t *g) {
-    return (format::loadU64(g + format::sparse::kKindMask) & kindBit) != 0;
-  };
+  auto allowBitsAt = [&](uint32_t relation) { return allowRow(t, q->permission, relation); };
   // Whether sparse entry `g` of `role` matches through membership m: a policy-wide deny
   // (kEveryRole) through every membership, whatever roles it holds.
   auto matchesThrough = [&](const uint8_t *g, uint32_t role, uint32_t m) {
     const uint32_t relation = relationAt(m);
     return relation != LATTICE_REL_NONE && ((g[format::sparse::kRelationMask] >> relation) & 1) &&
-           forKind(g) && (role == format::kEveryRole || holds(ms[m], role)) &&
-           flagsMatch(q->flags | ms[m].node_flags, format::loadU64(g + format::sparse::kRequired),
-                      format::loadU64(g + format::sparse::kForbidden));
+           (role == format::kEveryRole || holds(ms[m], role)) &&
+           sparseApplies(g, kindBit, q->flags | ms[m].node_flags);
   };
 
   // Unconditional allows: the lowest allowing role (its membership is found at the end).
@@ -204,9 +167,9 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
       return false;
     };
     for (uint32_t e = begin; e < end; ++e) {
-      const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+      const uint8_t *g = sparseEntry(t, e);
       const uint32_t role = format::loadU32(g + format::sparse::kRole);
-      if (!forKind(g) || !matches(g, role))
+      if (!(format::loadU64(g + format::sparse::kKindMask) & kindBit) || !matches(g, role))
         continue;
       if (g[format::sparse::kDeny]) {
         denier = role;
@@ -233,15 +196,15 @@ AccessOutcome decideAccess(const lattice_table *table, const lattice_access_requ
       continue;
     bool through = !wantDeny && testBit(allowBitsAt(relation), decider); // never kEveryRole
     for (uint32_t e = begin; e < end && !through; ++e) {
-      const uint8_t *g = t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
+      const uint8_t *g = sparseEntry(t, e);
       through = format::loadU32(g + format::sparse::kRole) == decider &&
                 g[format::sparse::kDeny] == wantDeny && matchesThrough(g, decider, m);
     }
     if (through && byPolicy)
       return refuse(LATTICE_REASON_DENIED_BY_POLICY, LATTICE_NO_ID, m);
     if (through)
-      return {wantDeny ? uint32_t(LATTICE_REASON_DENIED_BY_RULE) : uint32_t(LATTICE_REASON_ALLOWED),
-              decider, m};
+      return accessDecision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED,
+                            decider, m);
   }
   return refuse(LATTICE_REASON_BAD_REQUEST); // unreachable: the decider matched through one
 }
@@ -256,13 +219,7 @@ lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_re
 
 lattice_access_decision lattice_decide_access(const lattice_table *table,
                                               const lattice_access_request *request) {
-  const AccessOutcome o = decideAccess(table, request);
-  lattice_access_decision d;
-  d.allowed = o.reason == LATTICE_REASON_ALLOWED;
-  d.reason = o.reason;
-  d.deciding_role = o.role;
-  d.deciding_membership = o.membership;
-  return d;
+  return decideAccess(table, request);
 }
 
 } // extern "C"

@@ -4,6 +4,7 @@
 #include "decide_steps.h"
 #include "relations.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
@@ -47,41 +48,8 @@ constexpr uint32_t kDenyShift = 4;
 /// Relations of up to this many members of a group are kept on the stack between the passes.
 constexpr uint32_t kCachedRelations = 64;
 
-/// The decision built from two 64-bit halves: field by field, GCC stores 4 bytes and reloads 8
-/// to return them in registers, which stalls store forwarding on every call.
-lattice_access_decision decision(uint32_t reason, uint32_t role, uint32_t membership) noexcept {
-  const uint64_t halves[2] = {uint64_t(reason == LATTICE_REASON_ALLOWED) | uint64_t(reason) << 32,
-                              uint64_t(role) | uint64_t(membership) << 32};
-  lattice_access_decision d;
-  std::memcpy(&d, halves, sizeof d);
-  return d;
-}
-
 lattice_access_decision refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
-  return decision(reason, role, LATTICE_NO_ID);
-}
-
-/// In-place heap sort of `n` items by `less` (a strict total order): no recursion, no allocation.
-template <class T, class Less> void heapSort(T *items, size_t n, Less less) noexcept {
-  auto siftDown = [&](size_t root, size_t end) {
-    for (size_t child; (child = 2 * root + 1) < end; root = child) {
-      if (child + 1 < end && less(items[child], items[child + 1]))
-        ++child;
-      if (!less(items[root], items[child]))
-        return;
-      T tmp = items[root];
-      items[root] = items[child];
-      items[child] = tmp;
-    }
-  };
-  for (size_t i = n / 2; i-- > 0;)
-    siftDown(i, n);
-  for (size_t end = n; end > 1; --end) {
-    T tmp = items[0];
-    items[0] = items[end - 1];
-    items[end - 1] = tmp;
-    siftDown(0, end - 1);
-  }
+  return accessDecision(reason, role, LATTICE_NO_ID);
 }
 
 } // namespace
@@ -101,49 +69,20 @@ struct lattice_principal {
 
 namespace {
 
-/// The EXCLUSIVE deciding role over the roles of `members` that `counts` keeps, or NO_ID: the
-/// lowest held role of the first set two different held roles share (lattice_decide_access's
-/// check 5, with the first 64 sets summarised per role as there).
+/// The EXCLUSIVE deciding role over the roles of `members` that `counts` keeps, or NO_ID, as
+/// lattice_decide_access's check 5 computes it.
 template <class Counts>
 uint32_t exclusiveRole(const lattice_table &t, const lattice_principal &p, const Member *members,
                        uint32_t count, Counts counts) noexcept {
-  uint64_t heldSets = 0;
-  uint32_t firstInSet[kMaskedExclusiveSets];
-  bool shared = false;
-  for (uint32_t m = 0; m < count; ++m) {
-    if (!counts(m))
-      continue;
-    const Profile &profile = p.profiles[members[m].profile];
-    for (uint32_t i = 0; i < profile.roleCount; ++i) {
-      const uint32_t role = p.roles[profile.firstRole + i];
-      const uint64_t sets = t.exclusiveSets[role];
-      for (uint64_t common = sets & heldSets; common != 0 && !shared; common &= common - 1)
-        shared = firstInSet[__builtin_ctzll(common)] != role;
-      for (uint64_t fresh = sets & ~heldSets; fresh != 0; fresh &= fresh - 1)
-        firstInSet[__builtin_ctzll(fresh)] = role;
-      heldSets |= sets;
-    }
-  }
-  for (uint32_t s = shared ? 0 : kMaskedExclusiveSets; s < t.exclusiveCount; ++s) {
-    const uint8_t *set = t.section[format::kExclusive] + 8 * size_t(s) * t.words;
-    uint32_t lowest = LATTICE_NO_ID;
-    bool conflict = false;
+  return exclusiveConflict(t, [&](auto visit) {
     for (uint32_t m = 0; m < count; ++m) {
       if (!counts(m))
         continue;
       const Profile &profile = p.profiles[members[m].profile];
-      for (uint32_t i = 0; i < profile.roleCount; ++i) {
-        const uint32_t role = p.roles[profile.firstRole + i];
-        if (!testBit(set, role))
-          continue;
-        conflict = conflict || (lowest != LATTICE_NO_ID && role != lowest);
-        lowest = minId(lowest, role);
-      }
+      for (uint32_t i = 0; i < profile.roleCount; ++i)
+        visit(p.roles[profile.firstRole + i]);
     }
-    if (conflict)
-      return lowest;
-  }
-  return LATTICE_NO_ID;
+  });
 }
 
 /// The permission byte of a profile (see kDenyShift), for a principal of the kind `kindBit`:
@@ -153,24 +92,16 @@ uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n
                        uint64_t kindBit, uint32_t permission) noexcept {
   uint8_t byte = 0;
   for (uint32_t relation = 0; relation < format::kRelationCount; ++relation) {
-    const uint8_t *row = t.section[format::kAllowBits] +
-                         8 * (size_t(permission) * format::kRelationCount + relation) * t.words;
+    const uint8_t *row = allowRow(t, permission, relation);
     for (uint32_t i = 0; i < n && !((byte >> relation) & 1); ++i)
       if (testBit(row, roles[i]))
         byte |= uint8_t(1u << relation);
   }
-  const uint8_t *info =
-      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
+  const uint8_t *info = permissionInfo(t, permission);
   const uint32_t begin = format::loadU32(info + format::perm::kSparseBegin);
   const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
-  auto entry = [&](uint32_t e) {
-    return t.section[format::kSparseRules] + format::sparse::kSize * size_t(e);
-  };
-  auto matches = [&](const uint8_t *g) {
-    return (format::loadU64(g + format::sparse::kKindMask) & kindBit) &&
-           flagsMatch(flags, format::loadU64(g + format::sparse::kRequired),
-                      format::loadU64(g + format::sparse::kForbidden));
-  };
+  auto entry = [&](uint32_t e) { return sparseEntry(t, e); };
+  auto matches = [&](const uint8_t *g) { return sparseApplies(g, kindBit, flags); };
   // Entries are sorted by role, the roles too: one merged pass.
   uint32_t i = 0;
   for (uint32_t e = begin; e < end && i < n; ++e) {
@@ -198,15 +129,11 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
                             const Profile &profile, uint32_t permission, uint32_t relation,
                             bool deny, uint32_t bound) noexcept {
   const uint32_t *roles = p.roles + profile.firstRole;
-  const uint8_t *row = t.section[format::kAllowBits] +
-                       8 * (size_t(permission) * format::kRelationCount + relation) * t.words;
-  const uint8_t *info =
-      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
+  const uint8_t *row = allowRow(t, permission, relation);
+  const uint8_t *info = permissionInfo(t, permission);
   uint32_t e = format::loadU32(info + format::perm::kSparseBegin);
   const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
-  auto entry = [&](uint32_t at) {
-    return t.section[format::kSparseRules] + format::sparse::kSize * size_t(at);
-  };
+  auto entry = [&](uint32_t at) { return sparseEntry(t, at); };
   for (uint32_t i = 0; i < profile.roleCount && roles[i] < bound; ++i) {
     const uint32_t role = roles[i];
     if (!deny && testBit(row, role))
@@ -218,9 +145,7 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
       const uint8_t *g = entry(f);
       if (g[format::sparse::kDeny] == uint8_t(deny) &&
           ((g[format::sparse::kRelationMask] >> relation) & 1) &&
-          (format::loadU64(g + format::sparse::kKindMask) & p.kindBit) &&
-          flagsMatch(profile.flags, format::loadU64(g + format::sparse::kRequired),
-                     format::loadU64(g + format::sparse::kForbidden)))
+          sparseApplies(g, p.kindBit, profile.flags))
         return role;
     }
   }
@@ -299,8 +224,8 @@ inline uint32_t relationTo(const Member &m, const Group &g,
     }
   }
   if (!wantDeny || role != LATTICE_NO_ID)
-    return decision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED, role,
-                    membership);
+    return accessDecision(wantDeny ? LATTICE_REASON_DENIED_BY_RULE : LATTICE_REASON_ALLOWED, role,
+                          membership);
   // A deny bit that no role's deny explains is a policy-wide deny: it names no role, and the
   // first member (in the caller's order) it denies through.
   for (uint32_t m = 0; m < g.count; ++m) {
@@ -308,7 +233,7 @@ inline uint32_t relationTo(const Member &m, const Group &g,
     const uint32_t relation =
         m < kCachedRelations ? uint32_t(relations[m]) : relationTo(x, g, target);
     if (relation != LATTICE_REL_NONE && ((column[x.profile] >> (kDenyShift + relation)) & 1))
-      return decision(LATTICE_REASON_DENIED_BY_POLICY, LATTICE_NO_ID, x.index);
+      return accessDecision(LATTICE_REASON_DENIED_BY_POLICY, LATTICE_NO_ID, x.index);
   }
   return refuse(LATTICE_REASON_BAD_REQUEST); // unreachable: a deny bit was set
 }
@@ -366,9 +291,7 @@ lattice_access_decision decideAs(const lattice_principal *principal, uint32_t pe
       s.inTree == group->count ? group->exclusive : exclusiveInTree(p, *group, target);
   if (exclusive != LATTICE_NO_ID)
     return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
-  const uint8_t *info =
-      t.section[format::kPermissionInfo] + format::perm::kSize * size_t(permission);
-  if (!(format::loadU64(info + format::perm::kKindMask) & p.kindBit))
+  if (!(format::loadU64(permissionInfo(t, permission) + format::perm::kKindMask) & p.kindBit))
     return refuse(LATTICE_REASON_NOT_APPLICABLE);
   if (s.requireFails)
     return refuse(LATTICE_REASON_REQUIREMENT);
@@ -449,11 +372,10 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
     const uint32_t n = ms[m].role_count;
     for (uint32_t i = 0; i < n; ++i) {
       roles[i] = ms[m].roles[i];
-      if (!(format::loadU64(t.section[format::kRoleInfo] + format::role::kSize * size_t(roles[i])) &
-            kindBit))
+      if (!(roleKinds(t, roles[i]) & kindBit))
         wrongKind = minId(wrongKind, roles[i]);
     }
-    heapSort(roles, n, [](uint32_t a, uint32_t b) { return a < b; });
+    std::sort(roles, roles + n);
     uint32_t distinct = 0;
     for (uint32_t i = 0; i < n; ++i)
       if (distinct == 0 || roles[distinct - 1] != roles[i])
@@ -474,7 +396,7 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
         return s.roles[s.offset[a] + i] < s.roles[s.offset[b] + i] ? -1 : 1;
     return 0;
   };
-  heapSort(s.byProfile, count, [&](uint32_t a, uint32_t b) {
+  std::sort(s.byProfile, s.byProfile + count, [&](uint32_t a, uint32_t b) {
     const int c = compareProfiles(a, b);
     return c != 0 ? c < 0 : a < b;
   });
@@ -496,7 +418,7 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   auto sameGroup = [&](uint32_t a, uint32_t b) {
     return byPath(a) == byPath(b) && groupKey(a) == groupKey(b);
   };
-  heapSort(s.byGroup, count, [&](uint32_t a, uint32_t b) {
+  std::sort(s.byGroup, s.byGroup + count, [&](uint32_t a, uint32_t b) {
     if (byPath(a) != byPath(b))
       return byPath(a) < byPath(b);
     if (groupKey(a) != groupKey(b))
