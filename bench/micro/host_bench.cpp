@@ -235,8 +235,14 @@ World &world(uint32_t accounts, std::string &problem) {
     for (User &u : w->users) {
       if (!w->problem.empty())
         break;
-      const lattice_membership m{{{nullptr, 0}, w->label[u.node]}, u.roles, u.roleCount, 0};
-      if (lattice_principal_new(t, u.kind, u.flags, &m, 1, &u.principal) != LATTICE_PRINCIPAL_OK)
+      // u.flags are the user's and its node's together (one word for lattice_decide); a handle
+      // takes the principal's in `flags` and the node's in its membership.
+      const lattice_membership m{{{nullptr, 0}, w->label[u.node]},
+                                 u.roles,
+                                 u.roleCount,
+                                 u.flags & lattice_flag_mask(t, LATTICE_FLAG_NODE)};
+      if (lattice_principal_new(t, u.kind, u.flags & lattice_flag_mask(t, LATTICE_FLAG_PRINCIPAL),
+                                &m, 1, &u.principal) != LATTICE_PRINCIPAL_OK)
         w->problem = "a principal was refused";
     }
     for (const Request &q : w->requests) {
