@@ -1,9 +1,9 @@
 // access_bench.cpp - principals with memberships per call: lattice_decide_access and principal
 // handles (lattice_decide_as) with 1/2/4/8 memberships of 3 roles, nodes by ancestor path (up to
 // depth 8) and by label; and lattice_relation_of_paths at depth 8.
-#include "alloc_counter.h"
 #include "decide_table.h"
 #include "lattice/lattice.hpp"
+#include "time_without_allocations.h"
 
 #include <benchmark/benchmark.h>
 #include <memory>
@@ -115,9 +115,8 @@ AccessWorkload makeAccessWorkload(uint32_t count, bool byPath) {
       const uint32_t node = randomNode();
       if (m == 0)
         firstNode.push_back(node);
-      ms.push_back(
-          {f.ref(node, byPath), w.roles.back().data(), uint32_t(w.roles.back().size()),
-           base.requests[i].flags & nodeFlags});
+      ms.push_back({f.ref(node, byPath), w.roles.back().data(), uint32_t(w.roles.back().size()),
+                    base.requests[i].flags & nodeFlags});
     }
     w.memberships.push_back(std::move(ms));
   }
@@ -139,24 +138,6 @@ AccessWorkload makeAccessWorkload(uint32_t count, bool byPath) {
     w.requests.push_back(request);
   }
   return w;
-}
-
-/// Times `body` once per iteration and proves it allocated nothing: the allocations during the
-/// timed loop, per call, become `counter`, and any allocation fails the benchmark.
-template <class Body>
-void timeWithoutAllocations(benchmark::State &state, const char *counter, Body body) {
-  if (!allocationCountingWorks()) {
-    state.SkipWithError("the allocation counter sees no allocations: it would prove nothing");
-    return;
-  }
-  const uint64_t before = allocationCount();
-  for (auto _ : state)
-    body();
-  const uint64_t allocations = allocationCount() - before;
-  state.counters[counter] = double(allocations) / double(state.iterations());
-  state.SetItemsProcessed(int64_t(state.iterations()));
-  if (allocations != 0)
-    state.SkipWithError("the timed loop allocated on the heap");
 }
 
 /// lattice_decide_access: a principal with `memberships` memberships of 3 roles each, nodes by

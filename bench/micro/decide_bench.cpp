@@ -1,7 +1,7 @@
 // decide_bench.cpp - lattice_decide and lattice_relation_of per call: held roles 1/3/8, with and
 // without conditional rules, and labels -> relation -> decide as a host does per request.
-#include "alloc_counter.h"
 #include "decide_table.h"
+#include "time_without_allocations.h"
 
 #include <benchmark/benchmark.h>
 
@@ -9,24 +9,6 @@ namespace lattice::bench {
 namespace {
 
 constexpr size_t kRequests = 4096; // cycled through; a power of two so that wrapping is a mask
-
-/// Times `body` once per iteration and proves it allocated nothing: the allocations during the
-/// timed loop, per call, become `counter`, and any allocation fails the benchmark.
-template <class Body>
-void timeWithoutAllocations(benchmark::State &state, const char *counter, Body body) {
-  if (!allocationCountingWorks()) {
-    state.SkipWithError("the allocation counter sees no allocations: it would prove nothing");
-    return;
-  }
-  const uint64_t before = allocationCount();
-  for (auto _ : state)
-    body();
-  const uint64_t allocations = allocationCount() - before;
-  state.counters[counter] = double(allocations) / double(state.iterations());
-  state.SetItemsProcessed(int64_t(state.iterations()));
-  if (allocations != 0)
-    state.SkipWithError("the timed loop allocated on the heap");
-}
 
 void decide(benchmark::State &state, PermissionSet permissions) {
   const Workload w = makeWorkload(uint32_t(state.range(0)), permissions, kRequests);

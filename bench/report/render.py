@@ -56,10 +56,7 @@ WORKLOADS = [("full", "the bench policy (denies, conditions, `require`, `exclusi
 
 
 def ratio_text(value, base):
-    if value is None or not base:
-        return ""
-    r = value / base
-    return "%s×" % ("{:,}".format(round(r)) if r >= 10 else "%.1f" % r)
+    return "" if value is None or not base else targets.times(value / base)
 
 
 def peers_section(peers):

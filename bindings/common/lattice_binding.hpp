@@ -1,6 +1,6 @@
-// lattice_binding.hpp - what the Python and Node bindings share, over the C API alone: tables,
-// names resolved per table (an unknown name is an error, never an id), node paths of numbers or
-// strings, principals.
+// lattice_binding.hpp - what the bindings' C++ sides share, over the C API alone: tables (Java's
+// JNI too), the runtime's numbers as words; for Python and Node also names resolved per table (an
+// unknown name is an error, never an id), node paths of numbers or strings, principals.
 #pragma once
 
 #include "lattice/lattice.h"
@@ -47,8 +47,12 @@ public:
   /// Validates a copy of `size` bytes; nullptr with `*status` on failure.
   static std::unique_ptr<Table> fromBytes(const void *data, size_t size,
                                           lattice_load_status *status) {
+    return fromBytes(std::string(static_cast<const char *>(data), size), status);
+  }
+  /// Validates `bytes`, which the table keeps; nullptr with `*status` on failure.
+  static std::unique_ptr<Table> fromBytes(std::string bytes, lattice_load_status *status) {
     std::unique_ptr<Table> t(new Table());
-    t->bytes.assign(static_cast<const char *>(data), size);
+    t->bytes = std::move(bytes);
     *status = lattice_table_load(t->bytes.data(), t->bytes.size(), &t->handle);
     return *status == LATTICE_LOAD_OK && t->handle ? std::move(t) : nullptr;
   }
@@ -337,8 +341,6 @@ public:
   lattice_access_decision decide(const std::string &permission, const Target &target) const {
     return decide(resolve(*table, Category::Permission, permission), target);
   }
-
-  const Table &owner() const noexcept { return *table; }
 
 private:
   struct Part {

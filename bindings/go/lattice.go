@@ -187,19 +187,16 @@ func (t *Table) flagMask(names []string, side flagSide) (uint64, error) {
 // CanAssign tells whether a principal holding roles may assign the role target. A conditional
 // `assigns` (`assigns driver when business;`) never counts here: see CanAssignWith.
 func (t *Table) CanAssign(roles []string, target string) (bool, error) {
-	return t.canAssign(roles, target, nil)
+	return t.canAssign(roles, target, nil, false)
 }
 
 // CanAssignWith is CanAssign with the assigner's flags (its own and its node's, either side):
 // a conditional `assigns` counts when they satisfy its condition.
 func (t *Table) CanAssignWith(roles []string, target string, flags []string) (bool, error) {
-	if flags == nil {
-		flags = []string{}
-	}
-	return t.canAssign(roles, target, flags)
+	return t.canAssign(roles, target, flags, true)
 }
 
-func (t *Table) canAssign(roles []string, target string, flags []string) (bool, error) {
+func (t *Table) canAssign(roles []string, target string, flags []string, withFlags bool) (bool, error) {
 	ids, err := t.roleIDs(roles)
 	if err != nil {
 		return false, err
@@ -208,25 +205,27 @@ func (t *Table) canAssign(roles []string, target string, flags []string) (bool, 
 	if err != nil {
 		return false, err
 	}
-	var mask uint64
-	if flags != nil {
-		if mask, err = t.flagMask(flags, anySide); err != nil {
+	held, count := first(ids), C.uint32_t(len(ids))
+	var ok C.int
+	if withFlags {
+		mask, err := t.flagMask(flags, anySide)
+		if err != nil {
 			return false, err
 		}
-	}
-	var p *C.uint32_t
-	if len(ids) > 0 {
-		p = &ids[0]
-	}
-	var ok bool
-	if flags == nil {
-		ok = C.lattice_can_assign(t.handle, p, C.uint32_t(len(ids)), C.uint32_t(targetID)) != 0
+		ok = C.lattice_can_assign_with(t.handle, held, count, C.uint32_t(targetID), C.uint64_t(mask))
 	} else {
-		ok = C.lattice_can_assign_with(t.handle, p, C.uint32_t(len(ids)), C.uint32_t(targetID),
-			C.uint64_t(mask)) != 0
+		ok = C.lattice_can_assign(t.handle, held, count, C.uint32_t(targetID))
 	}
 	runtime.KeepAlive(t)
-	return ok, nil
+	return ok != 0, nil
+}
+
+// first is a pointer to a slice's first element for C, or nil for an empty slice.
+func first[T any](s []T) *T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
 }
 
 func (t *Table) roleIDs(roles []string) ([]C.uint32_t, error) {
@@ -263,11 +262,7 @@ func (t *Table) DecideAt(kind string, roles []string, permission string, relatio
 	if relation > RelationNone {
 		return denied, &InvalidRequestError{"unknown relation " + relation.String()}
 	}
-	var rolesPtr *C.uint32_t
-	if len(ids) > 0 {
-		rolesPtr = &ids[0]
-	}
-	d := C.lattice_go_decide_at(t.handle, C.uint32_t(k), rolesPtr, C.uint32_t(len(ids)),
+	d := C.lattice_go_decide_at(t.handle, C.uint32_t(k), first(ids), C.uint32_t(len(ids)),
 		C.uint32_t(perm), C.uint32_t(relation), C.uint64_t(mask))
 	runtime.KeepAlive(t)
 	return t.decision(C.lattice_access_decision{allowed: d.allowed, reason: d.reason,

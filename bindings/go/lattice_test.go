@@ -86,6 +86,21 @@ func load(t *testing.T, path string) *lattice.Table {
 	return table
 }
 
+// loadBytes loads the table file at path through Load, and returns the bytes it gave Load too.
+func loadBytes(t *testing.T, path string) (*lattice.Table, []byte) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := lattice.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { table.Close() })
+	return table, data
+}
+
 var adminAtAccount = []lattice.Membership{{Node: lattice.IDs(1, 10), Roles: []string{"account_admin"}}}
 
 func decide(t *testing.T, table *lattice.Table, r lattice.Request) lattice.Decision {
@@ -99,15 +114,7 @@ func decide(t *testing.T, table *lattice.Table, r lattice.Request) lattice.Decis
 
 func TestLoadFromFileAndBytes(t *testing.T) {
 	table := load(t, v1Path)
-	data, err := os.ReadFile(v1Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromBytes, err := lattice.Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fromBytes.Close()
+	fromBytes, data := loadBytes(t, v1Path)
 	for i := range data {
 		data[i] = 0 // the table keeps its own copy
 	}
@@ -123,15 +130,7 @@ func TestLoadFromFileAndBytes(t *testing.T) {
 
 func TestFingerprintAndRevision(t *testing.T) {
 	v1, v2 := load(t, v1Path), load(t, v2Path)
-	data, err := os.ReadFile(v1Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fromBytes, err := lattice.Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fromBytes.Close()
+	fromBytes, _ := loadBytes(t, v1Path)
 	if fromBytes.Fingerprint() != v1.Fingerprint() || v2.Fingerprint() == v1.Fingerprint() {
 		t.Errorf("fingerprints %x %x %x", v1.Fingerprint(), fromBytes.Fingerprint(), v2.Fingerprint())
 	}

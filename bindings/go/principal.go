@@ -53,16 +53,7 @@ func (t *Table) NewPrincipal(kind string, flags []string, memberships []Membersh
 
 // arrays gives the flat arrays' first elements for C (nil for empty ones).
 func (p *Principal) arrays() (layout *C.uint32_t, nodeFlags, pathIDs *C.uint64_t, roleIDs *C.uint32_t) {
-	if len(p.nodeFlags) > 0 {
-		layout, nodeFlags = &p.layout[0], &p.nodeFlags[0]
-	}
-	if len(p.pathIDs) > 0 {
-		pathIDs = &p.pathIDs[0]
-	}
-	if len(p.roleIDs) > 0 {
-		roleIDs = &p.roleIDs[0]
-	}
-	return
+	return first(p.layout), first(p.nodeFlags), first(p.pathIDs), first(p.roleIDs)
 }
 
 // resolvePrincipal resolves the names into ids and interned paths, without a runtime handle.

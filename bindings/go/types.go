@@ -90,12 +90,7 @@ var reasonNames = [...]string{"allowed", "denied_by_rule", "no_allow", "bad_requ
 	"other_tree", "role_not_for_kind", "exclusive", "not_applicable", "requirement", "no_table",
 	"denied_by_policy"}
 
-func (r Reason) String() string {
-	if int(r) < len(reasonNames) {
-		return reasonNames[r]
-	}
-	return "reason(" + strconv.Itoa(int(r)) + ")"
-}
+func (r Reason) String() string { return word(reasonNames[:], uint32(r), "reason") }
 
 // Relation is the relation of a target to the node where roles are held (DecideAt).
 type Relation uint32
@@ -110,12 +105,7 @@ const (
 
 var relationNames = [...]string{"self", "descendants", "ancestors", "elsewhere", "none"}
 
-func (r Relation) String() string {
-	if int(r) < len(relationNames) {
-		return relationNames[r]
-	}
-	return "relation(" + strconv.Itoa(int(r)) + ")"
-}
+func (r Relation) String() string { return word(relationNames[:], uint32(r), "relation") }
 
 // LoadStatus says why a table did not load (the runtime's lattice_load_status).
 type LoadStatus uint32
@@ -124,11 +114,14 @@ var loadStatusNames = [...]string{"ok", "io_error", "too_small", "bad_magic", "b
 	"bad_size", "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large",
 	"bad_fingerprint"}
 
-func (s LoadStatus) String() string {
-	if int(s) < len(loadStatusNames) {
-		return loadStatusNames[s]
+func (s LoadStatus) String() string { return word(loadStatusNames[:], uint32(s), "status") }
+
+// word is the name of number n, or kind(n) for a number without one (a newer runtime's).
+func word(names []string, n uint32, kind string) string {
+	if int(n) < len(names) {
+		return names[n]
 	}
-	return "status(" + strconv.Itoa(int(s)) + ")"
+	return kind + "(" + strconv.FormatUint(uint64(n), 10) + ")"
 }
 
 // LoadError is a table that did not load: corrupt, truncated, unreadable or too large.

@@ -39,9 +39,7 @@ const { Table, Principal } = addon;
 // membership); the object is built here, with the names of the table that decided.
 const out = addon.decision;
 const NONE = 0xffffffff;
-const REASONS = ['allowed', 'denied_by_rule', 'no_allow', 'bad_request', 'other_tree',
-                 'role_not_for_kind', 'exclusive', 'not_applicable', 'requirement', 'no_table',
-                 'denied_by_policy'];
+const REASONS = addon.reasons; // the runtime's reasons as words, by number
 
 // Per table: its role names by id and its permission ids by name, read once.
 const vocabularies = new WeakMap();

@@ -62,43 +62,33 @@ export async function loadEntities({ v1, db }, { nodes, users, resources }, { va
   const HAS = v1.CheckPermissionResponse_Permissionship.HAS_PERMISSION;
   // Requests name `type.action`; the resource's type is the part before the dot.
   const actionOf = (permission) => permission.slice(permission.indexOf('.') + 1);
+  const checkOf = (q) => ({
+    resource: resourceRef[q.resource], permission: actionOf(q.permission),
+    subject: subjects[q.user],
+  });
 
-  if (variant === 'bulk') {
-    const BULK_HAS = v1.CheckPermissionResponse_Permissionship.HAS_PERMISSION;
-    return {
-      batch: async (requests, begin, end, answers) => {
-        const items = [];
-        for (let i = begin; i < end; ++i) {
-          const q = requests[i];
-          items.push(v1.CheckBulkPermissionsRequestItem.create({
-            resource: resourceRef[q.resource], permission: actionOf(q.permission),
-            subject: subjects[q.user],
-          }));
-        }
-        const response = await permissions.checkBulkPermissions(
-          v1.CheckBulkPermissionsRequest.create({ consistency, items }));
-        if (response.pairs.length !== items.length)
-          throw new Error(`spicedb: ${response.pairs.length} answers for ${items.length} checks`);
-        response.pairs.forEach((pair, k) => {
-          if (pair.response.oneofKind !== 'item')
-            throw new Error(`spicedb: check ${begin + k + 1} failed: ${JSON.stringify(pair)}`);
-          answers[begin + k] = pair.response.item.permissionship === BULK_HAS ? 1 : 0;
-        });
-      },
-      close: () => db.close(),
-    };
-  }
-  return {
-    batch: async (requests, begin, end, answers) => {
-      for (let i = begin; i < end; ++i) {
-        const q = requests[i];
-        const response = await permissions.checkPermission(v1.CheckPermissionRequest.create({
-          consistency, resource: resourceRef[q.resource], permission: actionOf(q.permission),
-          subject: subjects[q.user],
-        }));
-        answers[i] = response.permissionship === HAS ? 1 : 0;
-      }
-    },
-    close: () => db.close(),
+  // One CheckBulkPermissions per batch.
+  const bulk = async (requests, begin, end, answers) => {
+    const items = [];
+    for (let i = begin; i < end; ++i)
+      items.push(v1.CheckBulkPermissionsRequestItem.create(checkOf(requests[i])));
+    const response = await permissions.checkBulkPermissions(
+      v1.CheckBulkPermissionsRequest.create({ consistency, items }));
+    if (response.pairs.length !== items.length)
+      throw new Error(`spicedb: ${response.pairs.length} answers for ${items.length} checks`);
+    response.pairs.forEach((pair, k) => {
+      if (pair.response.oneofKind !== 'item')
+        throw new Error(`spicedb: check ${begin + k + 1} failed: ${JSON.stringify(pair)}`);
+      answers[begin + k] = pair.response.item.permissionship === HAS ? 1 : 0;
+    });
   };
+  // One CheckPermission per request.
+  const check = async (requests, begin, end, answers) => {
+    for (let i = begin; i < end; ++i) {
+      const response = await permissions.checkPermission(
+        v1.CheckPermissionRequest.create({ consistency, ...checkOf(requests[i]) }));
+      answers[i] = response.permissionship === HAS ? 1 : 0;
+    }
+  };
+  return { batch: variant === 'bulk' ? bulk : check, close: () => db.close() };
 }

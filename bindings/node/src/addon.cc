@@ -20,7 +20,7 @@ struct AddonData {
   uint32_t *out = nullptr;                     // its four numbers (writeDecision)
 };
 
-AddonData &errorClasses(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+AddonData &addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 
 // Type tags: Node-API does not check what a wrapped object is, so a method called on another
 // object (`Table.prototype.decide.call(principal)`) is refused before it reads anything.
@@ -39,9 +39,9 @@ void expectThis(const Napi::CallbackInfo &info, const napi_type_tag &tag, const 
 [[noreturn]] void throwLoadError(Napi::Env env, lattice_load_status status,
                                  const std::string &what) {
   std::string message = what + ": " + lattice_load_status_message(status);
-  Napi::Object error = errorClasses(env).load.New(
-      {Napi::String::New(env, message),
-       Napi::String::New(env, lattice::binding::loadStatusName(status))});
+  Napi::Object error =
+      addonData(env).load.New({Napi::String::New(env, message),
+                               Napi::String::New(env, lattice::binding::loadStatusName(status))});
   throw Napi::Error(env, error);
 }
 
@@ -50,7 +50,7 @@ template <typename F> auto translated(Napi::Env env, F body) -> decltype(body())
   try {
     return body();
   } catch (const lattice::binding::UnknownName &e) {
-    Napi::Object error = errorClasses(env).unknownName.New(
+    Napi::Object error = addonData(env).unknownName.New(
         {Napi::String::New(env, e.what()),
          Napi::String::New(env, lattice::binding::categoryName(e.category)),
          Napi::String::New(env, e.name)});
@@ -112,7 +112,7 @@ void segment(const Napi::Value &v, Number number, Text text) {
 // table's names: a JavaScript object built by Node-API calls would cost several times the
 // decision.
 Napi::Value writeDecision(Napi::Env env, const lattice_access_decision &d) {
-  uint32_t *out = env.GetInstanceData<AddonData>()->out;
+  uint32_t *out = addonData(env).out;
   out[0] = d.allowed ? 1 : 0;
   out[1] = d.reason;
   out[2] = d.deciding_role;
@@ -175,6 +175,14 @@ std::vector<uint32_t> roleIds(const lattice::binding::Table &table, const Napi::
   return ids;
 }
 
+// The flag word of flag names of either side (decideAt, canAssign: one node, one word).
+uint64_t flagMask(const lattice::binding::Table &table, const Napi::Array &names) {
+  uint64_t mask = 0;
+  for (uint32_t i = 0; i < names.Length(); ++i)
+    mask |= lattice::binding::flagBit(table, stringArg(names.Get(i), "a flag"));
+  return mask;
+}
+
 class Principal;
 
 class Table : public Napi::ObjectWrap<Table> {
@@ -210,7 +218,7 @@ private:
   using Loaded = std::unique_ptr<lattice::binding::Table>;
 
   static Napi::Value construct(Napi::Env env, Loaded &loaded) {
-    return env.GetInstanceData<AddonData>()->table.New({Napi::External<Loaded>::New(env, &loaded)});
+    return addonData(env).table.New({Napi::External<Loaded>::New(env, &loaded)});
   }
 
   static Napi::Value loadFile(const Napi::CallbackInfo &info) {
@@ -309,10 +317,8 @@ private:
       lattice_relation relation =
           rel.IsUndefined() ? LATTICE_REL_SAME
                             : lattice::binding::relationFromName(stringArg(rel, "relation"));
-      uint64_t flags = 0;
-      if (auto list = optionalArray(spec, "flags"))
-        for (uint32_t i = 0; i < list->Length(); ++i)
-          flags |= lattice::binding::flagBit(t, stringArg(list->Get(i), "a flag"));
+      std::optional<Napi::Array> list = optionalArray(spec, "flags");
+      uint64_t flags = list ? flagMask(t, *list) : 0;
       return writeDecision(env,
                            lattice::binding::decideAt(t, kind, roles, permission, relation, flags));
     });
@@ -330,10 +336,7 @@ private:
         return Napi::Boolean::New(env, lattice::binding::canAssign(*table, roles, target));
       if (!info[2].IsArray())
         throw Napi::TypeError::New(env, "canAssign's flags are an array of flag names");
-      Napi::Array list = info[2].As<Napi::Array>();
-      uint64_t flags = 0;
-      for (uint32_t i = 0; i < list.Length(); ++i)
-        flags |= lattice::binding::flagBit(*table, stringArg(list.Get(i), "a flag"));
+      uint64_t flags = flagMask(*table, info[2].As<Napi::Array>());
       return Napi::Boolean::New(env, lattice::binding::canAssign(*table, roles, target, &flags));
     });
   }
@@ -381,7 +384,7 @@ Napi::Value Table::principal(const Napi::CallbackInfo &info) {
   expectThis(info, kTableTag, "Table");
   if (!info[0].IsObject())
     throw Napi::TypeError::New(info.Env(), "principal takes {kind, memberships, flags}");
-  return info.Env().GetInstanceData<AddonData>()->principal.New({Value(), info[0]});
+  return addonData(info.Env()).principal.New({Value(), info[0]});
 }
 
 // relation(node, target): the relation word of two paths.
@@ -405,9 +408,9 @@ Napi::Value relation(const Napi::CallbackInfo &info) {
 void setErrorClasses(const Napi::CallbackInfo &info) {
   if (!info[0].IsFunction() || !info[1].IsFunction())
     throw Napi::TypeError::New(info.Env(), "setErrorClasses(LoadError, UnknownNameError)");
-  AddonData *data = info.Env().GetInstanceData<AddonData>();
-  data->load = Napi::Persistent(info[0].As<Napi::Function>());
-  data->unknownName = Napi::Persistent(info[1].As<Napi::Function>());
+  AddonData &data = addonData(info.Env());
+  data.load = Napi::Persistent(info[0].As<Napi::Function>());
+  data.unknownName = Napi::Persistent(info[1].As<Napi::Function>());
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -421,6 +424,11 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   data->out = decision.Data(); // the backing store of a typed array never moves
   data->decision = Napi::Persistent(decision);
   exports.Set("decision", decision);
+  // The reason words by number (lattice_binding.hpp), for the decisions index.js builds.
+  Napi::Array reasons = Napi::Array::New(env);
+  for (uint32_t r = 0; r <= LATTICE_REASON_DENIED_BY_POLICY; ++r)
+    reasons.Set(r, Napi::String::New(env, lattice::binding::reasonName(r)));
+  exports.Set("reasons", reasons);
   exports.Set("Table", table);
   exports.Set("Principal", principal);
   exports.Set("relation", Napi::Function::New<relation>(env, "relation"));

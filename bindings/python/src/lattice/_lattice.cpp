@@ -127,7 +127,7 @@ template <typename Add, typename AddString> void addSegment(py::handle s, Add ad
                          std::string(py::str(s.get_type().attr("__name__"))));
   int overflow = 0;
   long long v = PyLong_AsLongLongAndOverflow(s.ptr(), &overflow);
-  if (overflow != 0 || v < 0)
+  if (overflow != 0) // a negative id in range is refused by PathInterner::number, in these words
     throw lattice::binding::InvalidArgument(
         "a node id must be a non-negative integer below 2^63, not " + std::string(py::str(s)));
   add(int64_t(v));
@@ -173,6 +173,22 @@ buildPrincipal(const lattice::binding::Table &table, const std::string &kind,
   }
   p->finish(make);
   return p;
+}
+
+// The ids of role names (decide_at, can_assign).
+std::vector<uint32_t> roleIds(const lattice::binding::Table &table, py::handle roles) {
+  std::vector<uint32_t> ids;
+  for (py::handle r : asSequence(roles, "roles"))
+    ids.push_back(lattice::binding::resolve(table, Category::Role, r.cast<std::string>()));
+  return ids;
+}
+
+// The flag word of flag names of either side (decide_at, can_assign: one node, one word).
+uint64_t flagMask(const lattice::binding::Table &table, py::handle flags) {
+  uint64_t mask = 0;
+  for (py::handle f : asSequence(flags, "flags"))
+    mask |= lattice::binding::flagBit(table, f.cast<std::string>());
+  return mask;
 }
 
 py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
@@ -313,12 +329,8 @@ PYBIND11_MODULE(_lattice, m) {
           [](const PyTable &self, const std::string &kind, py::handle roles,
              const std::string &permission, const std::string &relation, py::handle flags) {
             const lattice::binding::Table &t = self.get();
-            std::vector<uint32_t> ids;
-            for (py::handle r : asSequence(roles, "roles"))
-              ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
-            uint64_t mask = 0;
-            for (py::handle f : asSequence(flags, "flags"))
-              mask |= lattice::binding::flagBit(t, f.cast<std::string>());
+            std::vector<uint32_t> ids = roleIds(t, roles);
+            uint64_t mask = flagMask(t, flags);
             return toPy(self, lattice::binding::decideAt(
                                   t, lattice::binding::resolve(t, Category::Kind, kind), ids,
                                   lattice::binding::resolve(t, Category::Permission, permission),
@@ -331,15 +343,11 @@ PYBIND11_MODULE(_lattice, m) {
           "can_assign",
           [](const PyTable &self, py::handle roles, const std::string &target, py::handle flags) {
             const lattice::binding::Table &t = self.get();
-            std::vector<uint32_t> ids;
-            for (py::handle r : asSequence(roles, "roles"))
-              ids.push_back(lattice::binding::resolve(t, Category::Role, r.cast<std::string>()));
+            std::vector<uint32_t> ids = roleIds(t, roles);
             const uint32_t targetId = lattice::binding::resolve(t, Category::Role, target);
             if (flags.is_none())
               return lattice::binding::canAssign(t, ids, targetId);
-            uint64_t mask = 0;
-            for (py::handle f : asSequence(flags, "flags"))
-              mask |= lattice::binding::flagBit(t, f.cast<std::string>());
+            uint64_t mask = flagMask(t, flags);
             return lattice::binding::canAssign(t, ids, targetId, &mask);
           },
           py::arg("roles"), py::arg("target"), py::arg("flags") = py::none(),

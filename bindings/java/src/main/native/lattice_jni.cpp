@@ -3,7 +3,7 @@
 // packed in a long (Table.decision), so a request allocates nothing on the Java heap.
 #include "invalid_example_lattice_Principal.h"
 #include "invalid_example_lattice_Table.h"
-#include "lattice/lattice.h"
+#include "lattice_binding.hpp"
 
 #include <cstring>
 #include <memory>
@@ -13,15 +13,21 @@
 
 namespace {
 
-const char *const kStatusWords[] = {
-    "ok",           "io_error",   "too_small",     "bad_magic",  "bad_version", "bad_size",
-    "bad_checksum", "bad_layout", "out_of_memory", "not_a_file", "too_large",   "bad_fingerprint"};
+using lattice::binding::Category;
+// A Java Table's native address: the shared layer's table (with its copy of loaded bytes).
+using NativeTable = lattice::binding::Table;
 
-struct NativeTable {
-  std::string bytes; // the copy a table loaded from bytes reads
-  lattice_table *table = nullptr;
-  ~NativeTable() { lattice_table_free(table); }
-};
+// The elements of a Java int[] or long[] (ids are unsigned on this side). Throws std::bad_alloc.
+std::vector<uint32_t> elements(JNIEnv *env, jintArray array) {
+  std::vector<uint32_t> out(size_t(env->GetArrayLength(array)));
+  env->GetIntArrayRegion(array, 0, jsize(out.size()), reinterpret_cast<jint *>(out.data()));
+  return out;
+}
+std::vector<uint64_t> elements(JNIEnv *env, jlongArray array) {
+  std::vector<uint64_t> out(size_t(env->GetArrayLength(array)));
+  env->GetLongArrayRegion(array, 0, jsize(out.size()), reinterpret_cast<jlong *>(out.data()));
+  return out;
+}
 
 // The membership structs of the flat arrays Principal.Resolved makes (4 numbers per membership
 // in `layout`: path start, path length, role start, role count), with the ids they point into.
@@ -33,18 +39,11 @@ struct Memberships {
   std::vector<lattice_membership> list;
 
   Memberships(JNIEnv *env, jintArray layout, jlongArray nodeFlags, jlongArray pathArray,
-              jintArray roleArray) {
-    size_t n = size_t(env->GetArrayLength(nodeFlags));
-    std::vector<uint32_t> l(4 * n);
-    std::vector<uint64_t> nf(n);
-    pathIds.resize(size_t(env->GetArrayLength(pathArray)));
-    roleIds.resize(size_t(env->GetArrayLength(roleArray)));
-    env->GetIntArrayRegion(layout, 0, jsize(l.size()), reinterpret_cast<jint *>(l.data()));
-    env->GetLongArrayRegion(nodeFlags, 0, jsize(n), reinterpret_cast<jlong *>(nf.data()));
-    env->GetLongArrayRegion(pathArray, 0, jsize(pathIds.size()),
-                            reinterpret_cast<jlong *>(pathIds.data()));
-    env->GetIntArrayRegion(roleArray, 0, jsize(roleIds.size()),
-                           reinterpret_cast<jint *>(roleIds.data()));
+              jintArray roleArray)
+      : pathIds(elements(env, pathArray)), roleIds(elements(env, roleArray)) {
+    const std::vector<uint32_t> l = elements(env, layout);
+    const std::vector<uint64_t> nf = elements(env, nodeFlags);
+    const size_t n = nf.size();
     list.resize(n);
     for (size_t i = 0; i < n; ++i) {
       lattice_membership &m = list[i];
@@ -58,8 +57,9 @@ struct Memberships {
   }
 };
 
-lattice_table *tableOf(jlong address) {
-  return address ? reinterpret_cast<NativeTable *>(address)->table : nullptr;
+// The C table of a Java Table's address; NULL for a closed table (0), which the C API denies.
+const lattice_table *tableOf(jlong address) {
+  return address ? reinterpret_cast<const NativeTable *>(address)->get() : nullptr;
 }
 
 void throwLoad(JNIEnv *env, lattice_load_status status, const std::string &what) {
@@ -70,11 +70,8 @@ void throwLoad(JNIEnv *env, lattice_load_status status, const std::string &what)
   if (!ctor)
     return;
   std::string message = what + ": " + lattice_load_status_message(status);
-  const char *word = uint32_t(status) < sizeof kStatusWords / sizeof *kStatusWords
-                         ? kStatusWords[status]
-                         : "unknown";
   jstring m = env->NewStringUTF(message.c_str());
-  jstring w = env->NewStringUTF(word);
+  jstring w = env->NewStringUTF(lattice::binding::loadStatusName(status));
   if (!m || !w)
     return;
   jobject error = env->NewObject(cls, ctor, m, w);
@@ -88,9 +85,10 @@ void throwOutOfMemory(JNIEnv *env) {
     env->ThrowNew(cls, "lattice: out of native memory");
 }
 
+// A loaded table's address for Java, or 0 with a LoadException thrown.
 jlong adopt(JNIEnv *env, std::unique_ptr<NativeTable> t, lattice_load_status status,
             const std::string &what) {
-  if (status != LATTICE_LOAD_OK || !t->table) {
+  if (!t) {
     throwLoad(env, status, what);
     return 0;
   }
@@ -118,38 +116,37 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeLoadFile(JNIEnv
   const char *p = env->GetStringUTFChars(path, nullptr);
   if (!p)
     return 0;
-  std::string name(p);
-  env->ReleaseStringUTFChars(path, p);
-  auto t = std::unique_ptr<NativeTable>(new (std::nothrow) NativeTable());
-  if (!t) {
+  try {
+    std::string name(p);
+    env->ReleaseStringUTFChars(path, p);
+    p = nullptr;
+    lattice_load_status status = LATTICE_LOAD_OK;
+    std::unique_ptr<NativeTable> t =
+        NativeTable::loadFile(name, size_t(maxBytes < 0 ? 0 : maxBytes), &status);
+    return adopt(env, std::move(t), status, "cannot load table `" + name + "`");
+  } catch (const std::bad_alloc &) {
+    if (p)
+      env->ReleaseStringUTFChars(path, p);
     throwOutOfMemory(env);
     return 0;
   }
-  lattice_load_status status =
-      lattice_table_load_file_max(name.c_str(), size_t(maxBytes < 0 ? 0 : maxBytes), &t->table);
-  return adopt(env, std::move(t), status, "cannot load table `" + name + "`");
 }
 
 JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeLoadBytes(JNIEnv *env, jclass,
                                                                            jbyteArray data) {
-  auto t = std::unique_ptr<NativeTable>(new (std::nothrow) NativeTable());
-  if (!t) {
+  try {
+    std::string bytes; // copied once, into the table's own storage
+    if (data) {
+      bytes.resize(size_t(env->GetArrayLength(data)));
+      env->GetByteArrayRegion(data, 0, jsize(bytes.size()), reinterpret_cast<jbyte *>(&bytes[0]));
+    }
+    lattice_load_status status = LATTICE_LOAD_OK;
+    std::unique_ptr<NativeTable> t = NativeTable::fromBytes(std::move(bytes), &status);
+    return adopt(env, std::move(t), status, "cannot load table from bytes");
+  } catch (const std::bad_alloc &) {
     throwOutOfMemory(env);
     return 0;
   }
-  if (data) {
-    try {
-      t->bytes.resize(size_t(env->GetArrayLength(data)));
-    } catch (const std::bad_alloc &) {
-      throwOutOfMemory(env);
-      return 0;
-    }
-    env->GetByteArrayRegion(data, 0, jsize(t->bytes.size()),
-                            reinterpret_cast<jbyte *>(t->bytes.data()));
-  }
-  lattice_load_status status =
-      lattice_table_load(data ? t->bytes.data() : nullptr, t->bytes.size(), &t->table);
-  return adopt(env, std::move(t), status, "cannot load table from bytes");
 }
 
 JNIEXPORT void JNICALL Java_invalid_example_lattice_Table_nativeFree(JNIEnv *, jclass,
@@ -189,24 +186,26 @@ JNIEXPORT jintArray JNICALL Java_invalid_example_lattice_Table_nativeFlagSides(J
 JNIEXPORT jobjectArray JNICALL Java_invalid_example_lattice_Table_nativeNames(JNIEnv *env, jclass,
                                                                               jlong table,
                                                                               jint category) {
-  const lattice_table *t = tableOf(table);
-  uint32_t (*count[])(const lattice_table *) = {lattice_kind_count, lattice_role_count,
-                                                lattice_permission_count, lattice_flag_count};
-  const char *(*name[])(const lattice_table *, uint32_t) = {
-      lattice_kind_name, lattice_role_name, lattice_permission_name, lattice_flag_name};
-  if (category < 0 || category > 3)
+  if (!table || category < 0 || category > 3) // Java's categories are Category's numbers
     return nullptr;
-  uint32_t n = count[category](t);
+  const NativeTable &t = *reinterpret_cast<const NativeTable *>(table);
+  const Category c = Category(category);
+  const uint32_t n = t.count(c);
   jclass stringClass = env->FindClass("java/lang/String");
   if (!stringClass)
     return nullptr;
   jobjectArray out = env->NewObjectArray(jsize(n), stringClass, nullptr);
-  for (uint32_t i = 0; out && i < n; ++i) {
-    jstring s = env->NewStringUTF(name[category](t, i));
-    if (!s)
-      return nullptr;
-    env->SetObjectArrayElement(out, jsize(i), s);
-    env->DeleteLocalRef(s);
+  try {
+    for (uint32_t i = 0; out && i < n; ++i) {
+      jstring s = env->NewStringUTF(std::string(t.name(c, i)).c_str());
+      if (!s)
+        return nullptr;
+      env->SetObjectArrayElement(out, jsize(i), s);
+      env->DeleteLocalRef(s);
+    }
+  } catch (const std::bad_alloc &) {
+    throwOutOfMemory(env);
+    return nullptr;
   }
   return out;
 }
@@ -216,11 +215,10 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAt(
     jlong flags) {
   std::vector<uint32_t> ids;
   try {
-    ids.resize(size_t(env->GetArrayLength(roles)));
+    ids = elements(env, roles);
   } catch (const std::bad_alloc &) {
     return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
   }
-  env->GetIntArrayRegion(roles, 0, jsize(ids.size()), reinterpret_cast<jint *>(ids.data()));
   lattice_request r{};
   r.kind = uint32_t(kind);
   r.roles = ids.data();
@@ -237,11 +235,10 @@ JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(
     jlong flags) {
   std::vector<uint32_t> ids;
   try {
-    ids.resize(size_t(env->GetArrayLength(roles)));
+    ids = elements(env, roles);
   } catch (const std::bad_alloc &) {
     return JNI_FALSE;
   }
-  env->GetIntArrayRegion(roles, 0, jsize(ids.size()), reinterpret_cast<jint *>(ids.data()));
   // With the assigner's flags a conditional `assigns` counts (lattice_can_assign_with).
   const int ok =
       withFlags
@@ -254,20 +251,13 @@ JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_Table_nativeCanAssign(
 JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv *env, jclass,
                                                                          jlongArray node,
                                                                          jlongArray target) {
-  std::vector<uint64_t> ids[2];
-  jlongArray given[2] = {node, target};
   try {
-    for (int i = 0; i < 2; ++i) {
-      ids[i].resize(size_t(env->GetArrayLength(given[i])));
-      env->GetLongArrayRegion(given[i], 0, jsize(ids[i].size()),
-                              reinterpret_cast<jlong *>(ids[i].data()));
-    }
+    const std::vector<uint64_t> a = elements(env, node), b = elements(env, target);
+    return jint(
+        lattice_relation_of_paths({a.data(), uint32_t(a.size())}, {b.data(), uint32_t(b.size())}));
   } catch (const std::bad_alloc &) {
     return LATTICE_REL_NONE;
   }
-  lattice_node_path a{ids[0].data(), uint32_t(ids[0].size())};
-  lattice_node_path b{ids[1].data(), uint32_t(ids[1].size())};
-  return jint(lattice_relation_of_paths(a, b));
 }
 
 JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
@@ -276,8 +266,7 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
     jlongArray target) {
   try {
     Memberships m(env, layout, nodeFlags, pathIds, roleIds);
-    std::vector<uint64_t> ids(size_t(env->GetArrayLength(target)));
-    env->GetLongArrayRegion(target, 0, jsize(ids.size()), reinterpret_cast<jlong *>(ids.data()));
+    const std::vector<uint64_t> ids = elements(env, target);
     if (env->ExceptionCheck())
       return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
     lattice_access_request r{};

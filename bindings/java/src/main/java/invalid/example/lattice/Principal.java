@@ -21,26 +21,9 @@ public final class Principal implements AutoCloseable {
   private static final long FIRST_STRING_ID = Long.MIN_VALUE; // 2^63 as an unsigned id
 
   private final Table table;
-  private final Handle handle;
+  private final NativeHandle handle;
   private final Cleaner.Cleanable cleanable;
   private final Map<String, Long> strings; // string path segments interned
-
-  static final class Handle implements Runnable {
-    volatile long address;
-
-    Handle(long address) {
-      this.address = address;
-    }
-
-    @Override
-    public void run() {
-      long a = address;
-      address = 0;
-      if (a != 0) {
-        nativeFree(a);
-      }
-    }
-  }
 
   /** A principal's names resolved to ids and its paths interned, as flat arrays for JNI. */
   static final class Resolved {
@@ -90,14 +73,6 @@ public final class Principal implements AutoCloseable {
         nodeFlags[i] = table.flagMask(m.nodeFlags(), Table.NODE_SIDE);
       }
     }
-
-    /** A target's ids: strings no membership uses get an id no membership uses. */
-    long[] target(NodePath target) {
-      if (target.depth() == 0) {
-        throw new IllegalArgumentException("a target needs a node: a path of at least one id");
-      }
-      return target.keys == null ? target.ids : ids(target, strings, false);
-    }
   }
 
   Principal(Table table, String kind, List<String> flags, List<Membership> memberships) {
@@ -107,7 +82,7 @@ public final class Principal implements AutoCloseable {
     long address = nativeNew(table.address(), r.kind, r.flags, r.layout, r.nodeFlags, r.pathIds,
         r.roleIds);
     java.lang.ref.Reference.reachabilityFence(table);
-    handle = new Handle(address);
+    handle = new NativeHandle(address, Principal::nativeFree);
     cleanable = Table.CLEANER.register(this, handle);
   }
 
@@ -119,10 +94,7 @@ public final class Principal implements AutoCloseable {
   /** Decides this principal's request for permission on the target node. */
   public Decision decide(String permission, NodePath target) {
     int p = table.id(Table.PERMISSION, permission);
-    if (target.depth() == 0) {
-      throw new IllegalArgumentException("a target needs a node: a path of at least one id");
-    }
-    long[] ids = target.keys == null ? target.ids : ids(target, strings, false);
+    long[] ids = targetIds(target, strings);
     // A closed table denies (its principals' handles would read freed memory).
     long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
         : nativeDecide(handle.address, p, ids);
@@ -152,6 +124,14 @@ public final class Principal implements AutoCloseable {
       strings.put(key, next);
     }
     return next;
+  }
+
+  /** A target's ids: strings no membership uses get an id no membership uses. */
+  static long[] targetIds(NodePath target, Map<String, Long> strings) {
+    if (target.depth() == 0) {
+      throw new IllegalArgumentException("a target needs a node: a path of at least one id");
+    }
+    return target.keys == null ? target.ids : ids(target, strings, false);
   }
 
   /** A path's ids, interning its strings into `strings`. */

@@ -19,7 +19,7 @@ public final class Table implements AutoCloseable {
 
   static final Cleaner CLEANER = Cleaner.create();
 
-  private final Handle handle;
+  private final NativeHandle handle;
   private final Cleaner.Cleanable cleanable;
   private final String policyName;
   private final long fingerprint;
@@ -37,26 +37,8 @@ public final class Table implements AutoCloseable {
     }
   }
 
-  /** The native pointer, shared with the Cleaner (which must not reach the Table). */
-  static final class Handle implements Runnable {
-    volatile long address;
-
-    Handle(long address) {
-      this.address = address;
-    }
-
-    @Override
-    public void run() {
-      long a = address;
-      address = 0;
-      if (a != 0) {
-        nativeFree(a);
-      }
-    }
-  }
-
   private Table(long address) {
-    handle = new Handle(address);
+    handle = new NativeHandle(address, Table::nativeFree);
     cleanable = CLEANER.register(this, handle);
     policyName = nativePolicyName(address);
     fingerprint = nativeFingerprint(address);
@@ -135,7 +117,7 @@ public final class Table implements AutoCloseable {
     Principal.Resolved r = new Principal.Resolved(this, kind, flags, memberships);
     int p = id(PERMISSION, permission);
     long packed = nativeDecideAccess(address(), r.kind, r.flags, r.layout, r.nodeFlags,
-        r.pathIds, r.roleIds, p, r.target(target));
+        r.pathIds, r.roleIds, p, Principal.targetIds(target, r.strings));
     java.lang.ref.Reference.reachabilityFence(this);
     return decision(packed);
   }
@@ -162,10 +144,7 @@ public final class Table implements AutoCloseable {
    * ({@code assigns driver when business;}) never counts here: pass the assigner's flags.
    */
   public boolean canAssign(List<String> roles, String target) {
-    int[] roleIds = roleIds(roles);
-    boolean ok = nativeCanAssign(address(), roleIds, id(ROLE, target), false, 0);
-    java.lang.ref.Reference.reachabilityFence(this);
-    return ok;
+    return canAssign(roleIds(roles), id(ROLE, target), false, 0);
   }
 
   /**
@@ -173,10 +152,11 @@ public final class Table implements AutoCloseable {
    * role target: a conditional {@code assigns} counts when the flags satisfy its condition.
    */
   public boolean canAssign(List<String> roles, String target, List<String> flags) {
-    int[] roleIds = roleIds(roles);
-    int t = id(ROLE, target);
-    long mask = flagMask(flags, ANY_SIDE);
-    boolean ok = nativeCanAssign(address(), roleIds, t, true, mask);
+    return canAssign(roleIds(roles), id(ROLE, target), true, flagMask(flags, ANY_SIDE));
+  }
+
+  private boolean canAssign(int[] roleIds, int target, boolean withFlags, long flags) {
+    boolean ok = nativeCanAssign(address(), roleIds, target, withFlags, flags);
     java.lang.ref.Reference.reachabilityFence(this);
     return ok;
   }
