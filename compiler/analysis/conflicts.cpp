@@ -51,6 +51,24 @@ bool forEachHolderPair(const Context &ctx, uint32_t deny, uint32_t allow, F &&f)
   return false;
 }
 
+/// Per (seat, relation), `s * kRelationCount + rel`: the permissions `deny` matches there, those
+/// of its permissions that apply to the seat's user type and can be asked at that relation
+/// (none where it does not reach, or is not for the seat's user type).
+std::vector<PermSet> deniedPerPlace(const Context &ctx, uint32_t deny) {
+  const std::vector<Seat> &seats = ctx.space.seats();
+  std::vector<PermSet> denied(seats.size() * sema::kRelationCount);
+  for (size_t s = 0; s < seats.size(); ++s)
+    for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
+      if (!ctx.reaches(deny, rel) || !ctx.model.rules[deny].appliesTo(seats[s].kind))
+        continue;
+      PermSet &here = denied[s * sema::kRelationCount + rel];
+      here = ctx.rulePerms[deny];
+      here &= ctx.applicable[seats[s].kind];
+      here &= ctx.feasibleAt(seats[s].scope, rel);
+    }
+  return denied;
+}
+
 /// Finds requests that one deny and each of many allows both match. The deny's side of every
 /// (seat, relation) is computed once per deny, and whether a pair of rules meets at a place does
 /// not depend on which roles hold them, so that is computed at most once per pair; the roles
@@ -59,18 +77,7 @@ class MeetingSearch {
 public:
   MeetingSearch(const Context &ctx, const std::vector<RuleFacts> &facts, uint32_t deny)
       : ctx(ctx), facts(facts), deny(deny), d(ctx.model.rules[deny]), seats(ctx.space.seats()),
-        denied(seats.size() * sema::kRelationCount), places(denied.size()),
-        whenAlways(seats.size()) {
-    for (size_t s = 0; s < seats.size(); ++s)
-      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
-        if (!ctx.reaches(deny, rel) || !d.appliesTo(seats[s].kind))
-          continue;
-        PermSet &here = denied[s * sema::kRelationCount + rel];
-        here = ctx.rulePerms[deny];
-        here &= ctx.applicable[seats[s].kind];
-        here &= ctx.feasibleAt(seats[s].scope, rel);
-      }
-  }
+        denied(deniedPerPlace(ctx, deny)), places(denied.size()), whenAlways(seats.size()) {}
 
   /// Whether `allow` and the deny both match some request (then witness() says which).
   bool meets(uint32_t allow) {
@@ -180,17 +187,7 @@ class ApartSearch {
 public:
   ApartSearch(const Context &ctx, const std::vector<RuleFacts> &facts, uint32_t deny)
       : ctx(ctx), facts(facts), deny(deny), seats(ctx.space.seats()),
-        denied(seats.size() * sema::kRelationCount) {
-    for (size_t s = 0; s < seats.size(); ++s)
-      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel) {
-        if (!ctx.reaches(deny, rel) || !ctx.model.rules[deny].appliesTo(seats[s].kind))
-          continue;
-        PermSet &here = denied[s * sema::kRelationCount + rel];
-        here = ctx.rulePerms[deny];
-        here &= ctx.applicable[seats[s].kind];
-        here &= ctx.feasibleAt(seats[s].scope, rel);
-      }
-  }
+        denied(deniedPerPlace(ctx, deny)) {}
 
   /// The first request (in denier, allower, deny's seat and relation, allow's seat and relation,
   /// permission order) that `allow` and the deny both match through two memberships, if any.

@@ -230,10 +230,7 @@ SatResult Context::satisfiable(const Seat &seat, std::initializer_list<const sem
       std::any_of(required.begin(), required.end(), isNever))
     return {Sat::No, 0};
   sema::FlagMask relevant = 0;
-  auto addFlags = [&](const sema::Guard *guard) {
-    for (const sema::Clause &clause : guard->clauses)
-      relevant |= clause.required | clause.forbidden;
-  };
+  auto addFlags = [&](const sema::Guard *guard) { relevant |= guard->flagsRead(); };
   std::for_each(all.begin(), all.end(), addFlags);
   std::for_each(required.begin(), required.end(), addFlags);
   std::for_each(none.begin(), none.end(), addFlags);
@@ -280,24 +277,19 @@ PairSatResult Context::satisfiablePair(sema::KindId kind, sema::ScopeKindId a,
       std::any_of(sideB.all.begin(), sideB.all.end(), isNever) ||
       std::any_of(required.begin(), required.end(), isNever))
     return {Sat::No};
-  auto flagsOf = [](const GuardSide &side) {
+  auto flagsOf = [](const std::vector<const sema::Guard *> &guards) {
     sema::FlagMask mask = 0;
-    auto add = [&](const sema::Guard *guard) {
-      for (const sema::Clause &clause : guard->clauses)
-        mask |= clause.required | clause.forbidden;
-    };
-    std::for_each(side.all.begin(), side.all.end(), add);
-    std::for_each(side.none.begin(), side.none.end(), add);
+    for (const sema::Guard *guard : guards)
+      mask |= guard->flagsRead();
     return mask;
   };
-  sema::FlagMask requiredFlags = 0;
-  for (const sema::Guard *guard : required)
-    for (const sema::Clause &clause : guard->clauses)
-      requiredFlags |= clause.required | clause.forbidden;
+  const sema::FlagMask requiredFlags = flagsOf(required);
   const sema::FlagMask principal = space.principalFlags(kind);
   // The flags each side reads, among those that can be set there (others stay clear).
-  const sema::FlagMask readA = (flagsOf(sideA) | requiredFlags) & (principal | space.nodeFlags(a));
-  const sema::FlagMask readB = (flagsOf(sideB) | requiredFlags) & (principal | space.nodeFlags(b));
+  const sema::FlagMask readA =
+      (flagsOf(sideA.all) | flagsOf(sideA.none) | requiredFlags) & (principal | space.nodeFlags(a));
+  const sema::FlagMask readB =
+      (flagsOf(sideB.all) | flagsOf(sideB.none) | requiredFlags) & (principal | space.nodeFlags(b));
   // One variable per node flag a side reads, and one per principal flag unless every side that
   // reads it has its own node variable for it (then the principal's adds no combination).
   const sema::FlagMask varsA = readA & space.nodeFlags(a);

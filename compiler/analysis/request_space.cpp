@@ -40,12 +40,8 @@ RequestSpace::RequestSpace(const sema::Model &m) : model(m) {
   targets.resize(resourceCount);
   for (sema::ResourceId r = 0; r < resourceCount; ++r) {
     // A request for a resource that is a scope is about the instance's own node.
-    const sema::Resource &resource = m.resources[r];
-    if (resource.scope)
-      targets[r] = {*resource.scope};
-    else if (!resource.owners.empty())
-      targets[r] = resource.owners;
-    else
+    targets[r] = m.resources[r].aboutKinds();
+    if (targets[r].empty()) // owned by any kind
       for (ScopeKindId o = 0; o < scopeCount; ++o)
         targets[r].push_back(o);
   }

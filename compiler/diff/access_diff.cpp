@@ -107,6 +107,10 @@ private:
   /// A flag variable's name in a position's output: `f`, or `f@role` for the node flag of a
   /// membership when the position has several.
   std::string flagName(uint32_t variable, const std::vector<std::string> &roles) const;
+  /// `region` as clauses of flag names (flagName's), each clause's names sorted, in the order
+  /// of the diagram's irredundant cover; nothing when it has more than kMaxConditionClauses.
+  std::optional<std::vector<NamedClause>> clausesOf(Bdd region,
+                                                    const std::vector<std::string> &roles);
   /// One request of `region` for the memberships (role i at relations[i], node copy i).
   Witness witness(const std::string &kind, const std::vector<std::string> &roles,
                   const std::vector<Relation> &relations, const std::string &permission,
@@ -186,6 +190,24 @@ std::string Comparison::flagName(uint32_t variable, const std::vector<std::strin
   if (std::count(roles.begin(), roles.end(), roles[copy]) > 1)
     name += "(" + std::to_string(copy + 1) + ")";
   return name;
+}
+
+std::optional<std::vector<NamedClause>>
+Comparison::clausesOf(Bdd region, const std::vector<std::string> &roles) {
+  std::optional<std::vector<logic::Cube>> cubes = bdds.sumOfProducts(region, kMaxConditionClauses);
+  if (!cubes)
+    return std::nullopt;
+  std::vector<NamedClause> clauses;
+  for (const logic::Cube &cube : *cubes) {
+    NamedClause clause;
+    for (const logic::Literal &literal : cube)
+      (literal.positive ? clause.required : clause.forbidden)
+          .push_back(flagName(literal.variable, roles));
+    std::sort(clause.required.begin(), clause.required.end());
+    std::sort(clause.forbidden.begin(), clause.forbidden.end());
+    clauses.push_back(std::move(clause));
+  }
+  return clauses;
 }
 
 Witness Comparison::witness(const std::string &kind, const std::vector<std::string> &roles,
@@ -602,18 +624,10 @@ void Comparison::compareDelegation() {
       std::optional<sema::RoleId> oldTarget = old.role(target);
       change.unlocked = oldTarget && old.model().roles[*oldTarget].locked;
       if (gained != logic::kTrue) {
-        std::optional<std::vector<logic::Cube>> cubes =
-            bdds.sumOfProducts(gained, kMaxConditionClauses);
-        change.conditionTooLarge = !cubes;
-        for (const logic::Cube &cube : cubes ? *cubes : std::vector<logic::Cube>{}) {
-          NamedClause clause;
-          for (const logic::Literal &literal : cube)
-            (literal.positive ? clause.required : clause.forbidden)
-                .push_back(flags.name(literal.variable));
-          std::sort(clause.required.begin(), clause.required.end());
-          std::sort(clause.forbidden.begin(), clause.forbidden.end());
-          change.condition.push_back(std::move(clause));
-        }
+        std::optional<std::vector<NamedClause>> condition = clausesOf(gained, {role.name});
+        change.conditionTooLarge = !condition;
+        if (condition)
+          change.condition = std::move(*condition);
       }
       change.witness = *grant;
       diff.delegations.push_back(std::move(change));
@@ -686,21 +700,12 @@ PolicyDiff Comparison::run() {
     }
     section.lines = std::move(merged);
     for (Section::Line &line : section.lines) {
-      std::optional<std::vector<logic::Cube>> cubes =
-          bdds.sumOfProducts(line.region, kMaxConditionClauses);
-      if (!cubes) {
+      std::optional<std::vector<NamedClause>> condition = clausesOf(line.region, line.change.roles);
+      if (!condition) {
         line.change.conditionTooLarge = true;
         continue;
       }
-      for (const logic::Cube &cube : *cubes) {
-        NamedClause clause;
-        for (const logic::Literal &literal : cube)
-          (literal.positive ? clause.required : clause.forbidden)
-              .push_back(flagName(literal.variable, line.change.roles));
-        std::sort(clause.required.begin(), clause.required.end());
-        std::sort(clause.forbidden.begin(), clause.forbidden.end());
-        line.change.condition.push_back(std::move(clause));
-      }
+      line.change.condition = std::move(*condition);
       std::sort(line.change.condition.begin(), line.change.condition.end(),
                 [](const NamedClause &a, const NamedClause &b) {
                   size_t la = a.required.size() + a.forbidden.size();

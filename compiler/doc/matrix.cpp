@@ -14,11 +14,6 @@ namespace {
 
 constexpr size_t kMaxCellFlags = 12;
 
-void addGuardFlags(const sema::Guard &guard, sema::FlagMask &flags) {
-  for (const sema::Clause &clause : guard.clauses)
-    flags |= clause.required | clause.forbidden;
-}
-
 /// A cube over the relevant flags: bits of `care` are fixed to the bits of `value`.
 struct Cube {
   uint32_t care = 0;
@@ -129,17 +124,17 @@ bool computeKind(const sema::Model &model, const std::vector<sema::RoleId> &role
     for (uint32_t index : model.roles[source].rules) {
       const sema::Rule &rule = model.rules[index];
       if (std::binary_search(rule.permissions.begin(), rule.permissions.end(), permission))
-        addGuardFlags(rule.guard, relevant);
+        relevant |= rule.guard.flagsRead();
     }
   for (uint32_t index : model.policyRules) { // policy-wide denies hold whatever role is held
     const sema::Rule &rule = model.rules[index];
     if (rule.appliesTo(kind) &&
         std::binary_search(rule.permissions.begin(), rule.permissions.end(), permission))
-      addGuardFlags(rule.guard, relevant);
+      relevant |= rule.guard.flagsRead();
   }
   for (const sema::Requirement &requirement : model.requirements)
     if ((requirement.kinds >> kind) & 1)
-      addGuardFlags(requirement.guard, relevant);
+      relevant |= requirement.guard.flagsRead();
   std::vector<sema::FlagId> flagBits;
   for (sema::FlagId flag = 0; flag < 64; ++flag)
     if (relevant >> flag & 1)

@@ -1,13 +1,11 @@
 // cmd_explain.cpp - `lattice explain TABLE ...`: answer one request like `query`, then say why,
 // naming the deciding rules with file:line from the table's sidecar source map (`TABLE.map`).
 // The explaining is query/explain.h's; this file reads the options and prints.
-#include "base/input_file.h"
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
 #include "driver/request.h"
 #include "query/explain.h"
-#include "query/table_load.h"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -59,70 +57,33 @@ int runExplain(const Argv &argv) {
     return ExitUsage;
   }
   const std::string &path = args->positional()[0];
-  std::string bytes;
-  if (!readWholeFile(path, LATTICE_DEFAULT_MAX_TABLE_BYTES, bytes, error)) {
-    fmt::print(stderr, "lattice explain: error: cannot load `{}`: {}\n", path, error);
-    return ExitUsage;
-  }
-  lattice_table *raw = nullptr;
-  lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &raw);
-  TablePtr table(raw);
-  if (status != LATTICE_LOAD_OK) {
-    fmt::print(stderr, "lattice explain: error: {}\n",
-               query::tableLoadError(path, status, bytes.data(), bytes.size()));
-    return ExitUsage;
-  }
-  query::SourceMap map;
-  std::string mapPath = args->get("--map").value_or(path + ".map");
-  if (auto problem = query::loadSourceMap(
-          mapPath, path, emit::tableIdentity(llvm::arrayRefFromStringRef(bytes)), map)) {
+  query::ExplainedTable loaded;
+  if (auto problem =
+          query::loadExplainedTable(path, args->get("--map").value_or(path + ".map"), loaded)) {
     fmt::print(stderr, "lattice explain: error: {}\n", *problem);
     return ExitUsage;
   }
-  auto refuse = [&](const std::string &why) {
-    if (format == "json")
-      printJson(llvm::json::Object{{"decision", "deny"}, {"error", why}});
-    else
-      fmt::print("deny\n");
-    std::fflush(stdout);
-    fmt::print(stderr, "lattice explain: error: {}\n", why);
-    return ExitErrors;
-  };
-  auto inMap = [&](const std::string &name) {
-    std::optional<uint32_t> permission = map.permission(name);
-    if (!permission)
-      error = fmt::format("unknown permission `{}`", name);
-    return permission;
-  };
   std::optional<query::Explanation> explained;
   if (isAccessRequest(*args)) {
-    std::optional<NamedAccessRequest> named = namedAccessRequest(*args, error);
-    query::ResolvedAccessRequest resolved;
-    if (!named || !query::resolveAccessRequest(table.get(), *named, resolved, error))
-      return refuse(error);
-    std::optional<uint32_t> permission = inMap(named->permission);
-    if (!permission)
-      return refuse(error);
-    explained = query::explainAccess(map, *named, resolved,
-                                     lattice_decide_access(table.get(), &resolved.request()),
-                                     table.get(), *permission);
+    std::optional<query::NamedAccessRequest> named = namedAccessRequest(*args, error);
+    if (named)
+      explained = query::explainAccessRequest(loaded.table.get(), loaded.map, *named, error);
   } else {
-    NamedRequest named = namedRequest(*args);
-    std::vector<uint32_t> roles;
-    lattice_request request;
-    if (!resolveRequest(table.get(), named, roles, request, error))
-      return refuse(error);
-    std::optional<uint32_t> permission = inMap(named.permission);
-    if (!permission)
-      return refuse(error);
-    explained =
-        query::explain(map, named, lattice_decide(table.get(), &request), table.get(), *permission);
+    explained = query::explainRequest(loaded.table.get(), loaded.map, namedRequest(*args), error);
   }
-  const query::Explanation &explanation = *explained;
+  if (!explained) {
+    if (format == "json")
+      printJson(llvm::json::Object{{"decision", "deny"}, {"error", error}});
+    else
+      fmt::print("deny\n");
+    std::fflush(stdout); // the answer first, then why
+    fmt::print(stderr, "lattice explain: error: {}\n", error);
+    return ExitErrors;
+  }
   if (format == "json")
-    printJson(query::explanationJson(explanation));
+    printJson(query::explanationJson(*explained));
   else
-    std::fputs(query::explanationText(explanation).c_str(), stdout);
+    std::fputs(query::explanationText(*explained).c_str(), stdout);
   return ExitOk;
 }
 

@@ -76,7 +76,7 @@ int refuse(const std::string &error) {
 /// `--membership ... --target PATH`: lattice_decide_access, naming the deciding membership.
 int answerAccess(const lattice_table *table, const Args &args) {
   std::string error;
-  std::optional<NamedAccessRequest> named = namedAccessRequest(args, error);
+  std::optional<query::NamedAccessRequest> named = namedAccessRequest(args, error);
   query::ResolvedAccessRequest resolved;
   if (!named || !query::resolveAccessRequest(table, *named, resolved, error))
     return refuse(error);
@@ -95,12 +95,8 @@ int answerCanAssign(const lattice_table *table, const Args &args, const std::str
   std::string error;
   if (!query::resolveAssign(table, splitList(args.get("--roles").value_or("")), target,
                             splitList(args.get("--flags").value_or("")), roles, targetId, flags,
-                            error)) {
-    fmt::print("deny\n");
-    std::fflush(stdout);
-    fmt::print(stderr, "lattice query: error: {}\n", error);
-    return ExitErrors;
-  }
+                            error))
+    return refuse(error);
   query::AssignAnswer answer = query::canAssign(table, roles, targetId, flags);
   fmt::print("{}\n  {}\n", answer.allowed ? "allow" : "deny",
              query::describeAssign(table, answer, targetId));
@@ -140,7 +136,7 @@ int runQuery(const Argv &argv) {
   const std::string &path = args->positional()[0];
   lattice_table *raw = nullptr;
   lattice_load_status status = lattice_table_load_file(path.c_str(), &raw);
-  TablePtr table(raw);
+  query::TablePtr table(raw);
   if (status != LATTICE_LOAD_OK) {
     fmt::print(stderr, "lattice query: error: {}\n", query::tableLoadError(path, status));
     return ExitUsage;
@@ -160,14 +156,13 @@ int runQuery(const Argv &argv) {
   }
   if (isAccessRequest(*args))
     return answerAccess(table.get(), *args);
-  NamedRequest named = namedRequest(*args);
   std::vector<uint32_t> roles;
   lattice_request request;
-  if (!resolveRequest(table.get(), named, roles, request, error))
+  if (!query::resolveRequest(table.get(), namedRequest(*args), roles, request, error))
     return refuse(error);
   lattice_decision decision = lattice_decide(table.get(), &request);
   fmt::print("{}\n  {}\n", decision.allowed ? "allow" : "deny",
-             describeDecision(table.get(), decision));
+             query::describeDecision(table.get(), decision));
   return ExitOk;
 }
 

@@ -4,7 +4,6 @@
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
-#include "driver/request.h"
 #include "testrun/coverage.h"
 #include "testrun/report.h"
 #include "testrun/runner.h"
@@ -99,7 +98,7 @@ int runTest(const Argv &commandLine) {
   }
   const sema::Model &model = *frontend.model;
   std::string error;
-  std::optional<testrun::Report> report = testrun::runTests(model, describeDecision, error);
+  std::optional<testrun::Report> report = testrun::runTests(model, error);
   if (!report) {
     fmt::print(stderr, "lattice test: internal error: {}\n", error);
     return ExitErrors;

@@ -44,10 +44,10 @@ std::optional<std::string> requestUsageError(const Args &args) {
   return std::nullopt;
 }
 
-NamedRequest namedRequest(const Args &args) {
-  NamedRequest named{*args.get("--kind"), splitList(args.get("--roles").value_or("")),
-                     *args.get("--permission"), *args.get("--relation"),
-                     splitList(args.get("--flags").value_or(""))};
+query::NamedRequest namedRequest(const Args &args) {
+  query::NamedRequest named{*args.get("--kind"), splitList(args.get("--roles").value_or("")),
+                            *args.get("--permission"), *args.get("--relation"),
+                            splitList(args.get("--flags").value_or(""))};
   // An old spelling still answers, in the one vocabulary's word from here on.
   std::string_view replacement;
   std::string error;
@@ -61,8 +61,8 @@ NamedRequest namedRequest(const Args &args) {
   return named;
 }
 
-std::optional<NamedAccessRequest> namedAccessRequest(const Args &args, std::string &error) {
-  NamedAccessRequest named;
+std::optional<query::NamedAccessRequest> namedAccessRequest(const Args &args, std::string &error) {
+  query::NamedAccessRequest named;
   named.kind = *args.get("--kind");
   named.flags = splitList(args.get("--flags").value_or(""));
   named.permission = *args.get("--permission");

@@ -13,13 +13,6 @@
 
 namespace lattice::driver {
 
-using query::describeDecision;
-using query::NamedAccessRequest;
-using query::NamedRequest;
-using query::reasonKey;
-using query::resolveRequest;
-using query::TablePtr;
-
 /// The options that spell one request (--kind, --roles, --permission, --relation, --flags, and
 /// --membership, --target), followed by a command's own `extra` options.
 std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra);
@@ -30,10 +23,10 @@ bool isAccessRequest(const Args &args);
 std::optional<std::string> requestUsageError(const Args &args);
 /// The request the options spell; call after missingRequestOption found nothing. A relation in
 /// an old spelling is replaced by its word, with a warning on stderr.
-NamedRequest namedRequest(const Args &args);
+query::NamedRequest namedRequest(const Args &args);
 /// The request with memberships the options spell, or nothing with `error` set for a malformed
 /// `--membership` or `--target` (the request is then answered "deny"). Call after
 /// requestUsageError found nothing.
-std::optional<NamedAccessRequest> namedAccessRequest(const Args &args, std::string &error);
+std::optional<query::NamedAccessRequest> namedAccessRequest(const Args &args, std::string &error);
 
 } // namespace lattice::driver

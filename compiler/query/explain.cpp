@@ -1,7 +1,10 @@
-// explain.cpp - building an Explanation from the source map and the runtime's decision, and its
-// two renderings. The decision itself always comes from the runtime: the map only says why.
+// explain.cpp - building an Explanation from the source map and the runtime's decision (the
+// table and its map loaded, the request resolved and decided), and its two renderings. The
+// decision itself always comes from the runtime: the map only says why.
 #include "query/explain.h"
 
+#include "base/input_file.h"
+#include "query/table_load.h"
 #include "sema/model.h"
 
 #include <algorithm>
@@ -101,6 +104,13 @@ void orderAndMarkOverridden(Explanation &e) {
       r.overridden = r.mismatch.empty() && !r.deny;
 }
 
+/// The flags the rules read through membership `m`: the principal's with its node's.
+std::vector<std::string> flagsAt(const NamedAccessRequest &request, const ExplainedMembership &m) {
+  std::vector<std::string> flags = request.flags;
+  flags.insert(flags.end(), m.flags.begin(), m.flags.end());
+  return flags;
+}
+
 /// "`acme/eu` (membership 2)"
 std::string membershipText(const ExplainedMembership &m) {
   return fmt::format("`{}` (membership {})", m.node, m.number);
@@ -180,8 +190,7 @@ std::optional<Gate> gateOf(const SourceMap &map, const Explanation &e, uint32_t 
     for (const ExplainedMembership &m : e.memberships) {
       if (m.relation == kOtherTree)
         continue;
-      std::vector<std::string> flags = e.access->flags;
-      flags.insert(flags.end(), m.flags.begin(), m.flags.end());
+      std::vector<std::string> flags = flagsAt(*e.access, m);
       std::vector<Place> places = failing(flags);
       if (!places.empty())
         return Gate{"requirement",
@@ -284,10 +293,17 @@ std::string relationWord(lattice_relation relation) {
   return sema::relationName(static_cast<sema::Relation>(relation));
 }
 
+/// The map's index of a permission the table knows; the map of another build may lack it.
+std::optional<uint32_t> permissionInMap(const SourceMap &map, const std::string &name,
+                                        std::string &error) {
+  std::optional<uint32_t> permission = map.permission(name);
+  if (!permission)
+    error = fmt::format("unknown permission `{}`", name);
+  return permission;
+}
+
 void describeDeciding(Explanation &out, const lattice_table *table) {
-  const char *deciding = out.decision.deciding_role == LATTICE_NO_ID
-                             ? nullptr
-                             : lattice_role_name(table, out.decision.deciding_role);
+  const char *deciding = lattice_role_name(table, out.decision.deciding_role); // NULL for NO_ID
   out.decidingRole = deciding ? deciding : "";
 }
 
@@ -328,13 +344,50 @@ Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &reques
   for (const ExplainedMembership &m : out.memberships) {
     if (m.relation == kOtherTree)
       continue; // never consulted: the runtime takes no rule through another tree
-    std::vector<std::string> flags = request.flags;
-    flags.insert(flags.end(), m.flags.begin(), m.flags.end());
-    collectRules(map, Holding{request.kind, m.roles, m.relation, std::move(flags), m.number},
+    collectRules(map, Holding{request.kind, m.roles, m.relation, flagsAt(request, m), m.number},
                  permission, out.rules);
   }
   orderAndMarkOverridden(out);
   return out;
+}
+
+std::optional<std::string> loadExplainedTable(const std::string &tablePath,
+                                              const std::string &mapPath, ExplainedTable &out) {
+  std::string error;
+  if (!readWholeFile(tablePath, LATTICE_DEFAULT_MAX_TABLE_BYTES, out.bytes, error))
+    return fmt::format("cannot load `{}`: {}", tablePath, error);
+  lattice_table *raw = nullptr;
+  lattice_load_status status = lattice_table_load(out.bytes.data(), out.bytes.size(), &raw);
+  out.table.reset(raw);
+  if (status != LATTICE_LOAD_OK)
+    return tableLoadError(tablePath, status, out.bytes.data(), out.bytes.size());
+  return loadSourceMap(mapPath, tablePath,
+                       emit::tableIdentity(llvm::arrayRefFromStringRef(out.bytes)), out.map);
+}
+
+std::optional<Explanation> explainRequest(const lattice_table *table, const SourceMap &map,
+                                          const NamedRequest &request, std::string &error) {
+  std::vector<uint32_t> roles;
+  lattice_request resolved;
+  if (!resolveRequest(table, request, roles, resolved, error))
+    return std::nullopt;
+  std::optional<uint32_t> permission = permissionInMap(map, request.permission, error);
+  if (!permission)
+    return std::nullopt;
+  return explain(map, request, lattice_decide(table, &resolved), table, *permission);
+}
+
+std::optional<Explanation> explainAccessRequest(const lattice_table *table, const SourceMap &map,
+                                                const NamedAccessRequest &request,
+                                                std::string &error) {
+  ResolvedAccessRequest resolved;
+  if (!resolveAccessRequest(table, request, resolved, error))
+    return std::nullopt;
+  std::optional<uint32_t> permission = permissionInMap(map, request.permission, error);
+  if (!permission)
+    return std::nullopt;
+  return explainAccess(map, request, resolved, lattice_decide_access(table, &resolved.request()),
+                       table, *permission);
 }
 
 std::string explanationText(const Explanation &e) {

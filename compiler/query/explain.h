@@ -77,6 +77,34 @@ Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &reques
                           const lattice_access_decision &decision, const lattice_table *table,
                           uint32_t permission);
 
+/// A table loaded with its source map. The runtime reads the table in place, in `bytes`, which
+/// therefore outlives `table` (members are destroyed in reverse order) and never moves.
+struct ExplainedTable {
+  std::string bytes;
+  TablePtr table;
+  SourceMap map;
+
+  ExplainedTable() = default;
+  ExplainedTable(ExplainedTable &&) = delete;
+};
+
+/// Loads the table at `tablePath` (at most LATTICE_DEFAULT_MAX_TABLE_BYTES) and the source map at
+/// `mapPath`, which must belong to it. On failure returns the error: the file unreadable
+/// ("cannot load `t.ltab`: ..."), the table refused (tableLoadError), or the map
+/// (loadSourceMap).
+std::optional<std::string> loadExplainedTable(const std::string &tablePath,
+                                              const std::string &mapPath, ExplainedTable &out);
+
+/// Resolves `request` against `table`, decides it (lattice_decide) and explains the decision.
+/// Nothing, with `error` set, when the table or the map does not know a name of the request
+/// (the request is then answered "deny").
+std::optional<Explanation> explainRequest(const lattice_table *table, const SourceMap &map,
+                                          const NamedRequest &request, std::string &error);
+/// The same for a request with memberships (lattice_decide_access).
+std::optional<Explanation> explainAccessRequest(const lattice_table *table, const SourceMap &map,
+                                                const NamedAccessRequest &request,
+                                                std::string &error);
+
 /// The text `lattice explain` prints (docs/cli.md), ending with a newline.
 std::string explanationText(const Explanation &explanation);
 /// The JSON document of `lattice explain --format json` (docs/cli.md).

@@ -11,57 +11,60 @@
 namespace lattice::query {
 namespace {
 
-/// "unknown role `x`", with the nearest name of that kind in the table when one is close: the
-/// request is still denied, the suggestion only says what was probably meant.
-std::string unknownName(const lattice_table *table, const char *what, const std::string &name,
-                        uint32_t (*count)(const lattice_table *),
-                        const char *(*nameOf)(const lattice_table *, uint32_t)) {
+/// One category of names in a table: how to find a name, how many there are, the name of an id.
+struct NameCategory {
+  const char *what; // "role", for messages
+  uint32_t (*find)(const lattice_table *, const char *);
+  uint32_t (*count)(const lattice_table *);
+  const char *(*nameOf)(const lattice_table *, uint32_t);
+};
+
+/// The id of `name`, or nothing with `error` set to "unknown role `x`", with the nearest name of
+/// that category in the table when one is close: the request is still denied, the suggestion
+/// only says what was probably meant.
+std::optional<uint32_t> lookup(const lattice_table *table, const NameCategory &category,
+                               const std::string &name, std::string &error) {
+  uint32_t id = category.find(table, name.c_str());
+  if (id != LATTICE_NO_ID)
+    return id;
   NameSuggester suggester(name);
-  for (uint32_t id = 0; id < count(table); ++id)
-    if (const char *candidate = nameOf(table, id))
+  for (uint32_t other = 0; other < category.count(table); ++other)
+    if (const char *candidate = category.nameOf(table, other))
       suggester.consider(candidate);
-  std::string error = fmt::format("unknown {} `{}`", what, quotedText(name));
+  error = fmt::format("unknown {} `{}`", category.what, quotedText(name));
   if (suggester.best())
     error += "; " + suggester.didYouMean();
-  return error;
+  return std::nullopt;
 }
 
 } // namespace
 
 std::optional<uint32_t> lookupKind(const lattice_table *table, const std::string &name,
                                    std::string &error) {
-  uint32_t id = lattice_kind_id(table, name.c_str());
-  if (id != LATTICE_NO_ID)
-    return id;
-  error = unknownName(table, "user type", name, lattice_kind_count, lattice_kind_name);
-  return std::nullopt;
+  static constexpr NameCategory kKinds{"user type", lattice_kind_id, lattice_kind_count,
+                                       lattice_kind_name};
+  return lookup(table, kKinds, name, error);
 }
 
 std::optional<uint32_t> lookupRole(const lattice_table *table, const std::string &name,
                                    std::string &error) {
-  uint32_t id = lattice_role_id(table, name.c_str());
-  if (id != LATTICE_NO_ID)
-    return id;
-  error = unknownName(table, "role", name, lattice_role_count, lattice_role_name);
-  return std::nullopt;
+  static constexpr NameCategory kRoles{"role", lattice_role_id, lattice_role_count,
+                                       lattice_role_name};
+  return lookup(table, kRoles, name, error);
 }
 
 std::optional<uint32_t> lookupPermission(const lattice_table *table, const std::string &name,
                                          std::string &error) {
-  uint32_t id = lattice_permission_id(table, name.c_str());
-  if (id != LATTICE_NO_ID)
-    return id;
-  error = unknownName(table, "permission", name, lattice_permission_count, lattice_permission_name);
-  return std::nullopt;
+  static constexpr NameCategory kPermissions{"permission", lattice_permission_id,
+                                             lattice_permission_count, lattice_permission_name};
+  return lookup(table, kPermissions, name, error);
 }
 
 std::optional<uint32_t> lookupFlag(const lattice_table *table, const std::string &name,
                                    std::string &error) {
-  uint32_t id = lattice_flag_id(table, name.c_str());
-  if (id != LATTICE_NO_ID)
-    return id;
-  error = unknownName(table, "flag", name, lattice_flag_count, lattice_flag_name);
-  return std::nullopt;
+  static constexpr NameCategory kFlags{"flag", lattice_flag_id, lattice_flag_count,
+                                       lattice_flag_name};
+  return lookup(table, kFlags, name, error);
 }
 
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,
@@ -86,23 +89,23 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
   out.permission = *permission;
   if (named.relation == kOtherTree) {
     out.relation = LATTICE_REL_NONE; // another tree: the runtime denies it (OTHER_TREE)
+  } else if (!sema::findRelationWord(named.relation)) {
+    // Not a word at all: name `none` too, which only a request can say.
+    NameSuggester suggester(named.relation);
+    for (std::string_view candidate : {"self", "descendants", "ancestors", "elsewhere", "none"})
+      suggester.consider(candidate);
+    error = fmt::format("unknown relation `{}`; expected `self`, `descendants`, `ancestors`, "
+                        "`elsewhere` or `none` (another tree)",
+                        quotedText(named.relation));
+    if (suggester.best())
+      error += "; " + suggester.didYouMean();
+    return false;
   } else {
     std::string_view replacement; // old spellings are accepted here without a word
     std::optional<sema::Relation> relation =
         sema::parseRequestRelation(named.relation, replacement, error);
-    if (!relation && !sema::findRelationWord(named.relation)) {
-      // Not a word at all: name `none` too, which only a request can say.
-      NameSuggester suggester(named.relation);
-      for (std::string_view candidate : {"self", "descendants", "ancestors", "elsewhere", "none"})
-        suggester.consider(candidate);
-      error = fmt::format("unknown relation `{}`; expected `self`, `descendants`, `ancestors`, "
-                          "`elsewhere` or `none` (another tree)",
-                          quotedText(named.relation));
-      if (suggester.best())
-        error += "; " + suggester.didYouMean();
-    }
     if (!relation)
-      return false;
+      return false; // a word of several relations (`subtree`)
     out.relation = static_cast<uint32_t>(*relation);
   }
   for (const std::string &flag : named.flags) {

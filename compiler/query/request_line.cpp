@@ -155,17 +155,15 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
     failed = true;
     return out;
   }
+  lattice_decision decision;
   if (parsed.access) {
-    lattice_access_decision decision = lattice_decide_access(table, &access.request());
-    out["decision"] = decision.allowed ? "allow" : "deny";
-    out["reason"] = reasonKey(decision.reason);
-    if (const char *role = lattice_role_name(table, decision.deciding_role))
-      out["role"] = role;
-    if (auto m = decidingMembership(decision, parsed.access->memberships.size()))
+    const lattice_access_decision d = lattice_decide_access(table, &access.request());
+    decision = lattice_decision{d.allowed, d.reason, d.deciding_role};
+    if (auto m = decidingMembership(d, parsed.access->memberships.size()))
       out["membership"] = static_cast<int64_t>(*m);
-    return out;
+  } else {
+    decision = lattice_decide(table, &request);
   }
-  lattice_decision decision = lattice_decide(table, &request);
   out["decision"] = decision.allowed ? "allow" : "deny";
   out["reason"] = reasonKey(decision.reason);
   if (const char *role = lattice_role_name(table, decision.deciding_role))

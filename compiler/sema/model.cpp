@@ -66,11 +66,9 @@ const Guard *Role::assignGuard(RoleId target) const {
 }
 
 bool aboutNodeOf(const Model &model, PermissionId permission, ScopeKindId kind) {
-  const Resource &resource = model.resources[model.permissions[permission].resource];
-  if (resource.scope)
-    return *resource.scope == kind;
-  return resource.owners.empty() ||
-         std::find(resource.owners.begin(), resource.owners.end(), kind) != resource.owners.end();
+  const std::vector<ScopeKindId> about =
+      model.resources[model.permissions[permission].resource].aboutKinds();
+  return about.empty() || std::find(about.begin(), about.end(), kind) != about.end();
 }
 
 } // namespace lattice::sema

@@ -54,6 +54,13 @@ struct Guard {
         return true;
     return false;
   }
+  /// The flags it reads: required or forbidden by some clause.
+  FlagMask flagsRead() const {
+    FlagMask flags = 0;
+    for (const Clause &clause : clauses)
+      flags |= clause.required | clause.forbidden;
+    return flags;
+  }
 };
 
 /// Both conditions: the clauses of `a` and `b` combined pairwise, contradictions and subsumed
@@ -108,6 +115,11 @@ struct Resource {
   /// `as scope`: the scope kind of the resource's own nodes (named like it, under `owners`);
   /// a request for one of its permissions is about the instance's node, not its owner's.
   std::optional<ScopeKindId> scope;
+  /// The scope kinds of the nodes a request for one of its permissions can be about: its own
+  /// kind for a resource that is a scope, else its owners' kinds (empty: any kind).
+  std::vector<ScopeKindId> aboutKinds() const {
+    return scope ? std::vector<ScopeKindId>{*scope} : owners;
+  }
 };
 
 struct Permission {

@@ -246,8 +246,7 @@ std::optional<TestCase> checkPrincipalCase(const ast::TestCase &decl, uint32_t p
     if (!any && !result.permissions.empty()) {
       const PermissionId first = result.permissions[0];
       const Resource &resource = model.resources[model.permissions[first].resource];
-      const std::vector<ScopeKindId> about =
-          resource.scope ? std::vector<ScopeKindId>{*resource.scope} : resource.owners;
+      const std::vector<ScopeKindId> about = resource.aboutKinds();
       Diagnostic &diag = ctx.diags.report(
           DiagKind::TestTargetPlacement, decl.relations[i].range,
           fmt::format("`{}` is about a node of {}; `{}` is a `{}`", model.permissions[first].name,

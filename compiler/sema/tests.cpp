@@ -24,6 +24,21 @@ std::optional<RelationMask> relations(const std::vector<ast::Ident> &names, Cont
   return ok ? std::optional(mask) : std::nullopt;
 }
 
+/// A case's flags (`with FLAGS`: the request's, or an assigns case's assigner's) into
+/// `result.flags`, with their sites; false when one is unknown (reported).
+bool resolveFlags(const std::vector<ast::Ident> &names, Context &ctx, TestCase &result) {
+  bool ok = true;
+  for (const ast::Ident &name : names) {
+    std::optional<FlagId> flag = ctx.flag(name);
+    ok &= flag.has_value();
+    if (flag) {
+      result.flags |= FlagMask{1} << *flag;
+      result.flagSites.push_back({*flag, name.range});
+    }
+  }
+  return ok;
+}
+
 /// `[not] assigns ROLES [with FLAGS]: TARGETS;`: only names to resolve. Whether the roles can be
 /// held together does not matter: lattice_can_assign_with looks at the held roles' `assigns`
 /// (their conditions read with FLAGS, the assigner's own and its node's) and the target's lock.
@@ -45,14 +60,7 @@ std::optional<TestCase> checkAssignCase(const ast::TestCase &decl, Context &ctx)
     if (role)
       result.targets.push_back(*role);
   }
-  for (const ast::Ident &name : decl.flags) {
-    std::optional<FlagId> flag = ctx.flag(name);
-    ok &= flag.has_value();
-    if (flag) {
-      result.flags |= FlagMask{1} << *flag;
-      result.flagSites.push_back({*flag, name.range});
-    }
-  }
+  ok &= resolveFlags(decl.flags, ctx, result);
   return ok ? std::optional(result) : std::nullopt;
 }
 
@@ -76,14 +84,7 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
     common &= model.roles[*role].kinds;
     kindsKnown &= !ctx.incomplete(ctx.incompleteRoles, *role);
   }
-  for (const ast::Ident &name : decl.flags) {
-    std::optional<FlagId> flag = ctx.flag(name);
-    ok &= flag.has_value();
-    if (flag) {
-      result.flags |= FlagMask{1} << *flag;
-      result.flagSites.push_back({*flag, name.range});
-    }
-  }
+  ok &= resolveFlags(decl.flags, ctx, result);
   std::optional<RelationMask> rel = relations(decl.relations, ctx, result.relationSites);
   std::optional<std::vector<PermissionId>> permissions =
       expandPatterns(decl.patterns, decl.except, ctx);

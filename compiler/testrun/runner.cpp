@@ -6,6 +6,7 @@
 #include "lower/lower.h"
 #include "query/access_request.h"
 #include "query/can_assign.h"
+#include "query/request.h"
 #include "testrun/principal_requests.h"
 
 #include <fmt/format.h>
@@ -13,12 +14,7 @@
 namespace lattice::testrun {
 namespace {
 
-struct TableDeleter {
-  void operator()(lattice_table *table) const { lattice_table_free(table); }
-};
-
-void runDecisionCase(const lattice_table *table, const sema::TestCase &c,
-                     const DescribeDecision &describe, CaseResult &result) {
+void runDecisionCase(const lattice_table *table, const sema::TestCase &c, CaseResult &result) {
   bool expected = c.expect == sema::Effect::Allow;
   for (sema::PermissionId permission : c.permissions)
     for (uint32_t relation = 0; relation < sema::kRelationCount; ++relation) {
@@ -32,7 +28,7 @@ void runDecisionCase(const lattice_table *table, const sema::TestCase &c,
         continue;
       result.failures.push_back(Failure{permission, static_cast<sema::Relation>(relation), 0,
                                         std::nullopt, decision.allowed != 0,
-                                        describe(table, decision)});
+                                        query::describeDecision(table, decision)});
     }
 }
 
@@ -94,12 +90,11 @@ size_t TestResult::failedCases() const {
   return failed;
 }
 
-std::optional<Report> runTests(const sema::Model &model, const DescribeDecision &describe,
-                               std::string &error) {
+std::optional<Report> runTests(const sema::Model &model, std::string &error) {
   std::vector<uint8_t> bytes = emit::writeTable(lower::lowerModel(model));
   lattice_table *raw = nullptr;
   lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &raw);
-  std::unique_ptr<lattice_table, TableDeleter> table(raw);
+  query::TablePtr table(raw);
   if (status != LATTICE_LOAD_OK) {
     error =
         fmt::format("the compiled table does not load: {}", lattice_load_status_message(status));
@@ -115,7 +110,7 @@ std::optional<Report> runTests(const sema::Model &model, const DescribeDecision 
       else if (c.principal)
         runPrincipalCase(table.get(), model, test, c, result);
       else
-        runDecisionCase(table.get(), c, describe, result);
+        runDecisionCase(table.get(), c, result);
       (result.passed() ? report.passed : report.failed) += 1;
       testResult.cases.push_back(std::move(result));
     }

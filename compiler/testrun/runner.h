@@ -5,7 +5,6 @@
 #include "lattice/lattice.h"
 #include "sema/model.h"
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,16 +39,11 @@ struct Report {
   size_t passed = 0, failed = 0; // cases
 };
 
-/// Words for a runtime decision ("granted by role `x`"); the driver's, so that `query` and
-/// `test` say the same. Principal cases are worded by query::describeAccessDecision, as `query`
-/// words a request with memberships ("... held at `b` (membership 2)").
-using DescribeDecision =
-    std::function<std::string(const lattice_table *, const lattice_decision &)>;
-
 /// Lowers and writes the model's table, loads it with the runtime and runs every case: decision
-/// cases through lattice_decide, `assigns` cases through lattice_can_assign. Returns nullopt and
-/// sets `error` only when the compiled table does not load (an internal error).
-std::optional<Report> runTests(const sema::Model &model, const DescribeDecision &describe,
-                               std::string &error);
+/// cases through lattice_decide, `assigns` cases through lattice_can_assign. Failures are worded
+/// as `query` words its answers (query::describeDecision, query::describeAccessDecision for
+/// principal cases: "... held at `b` (membership 2)"). Returns nullopt and sets `error` only when
+/// the compiled table does not load (an internal error).
+std::optional<Report> runTests(const sema::Model &model, std::string &error);
 
 } // namespace lattice::testrun

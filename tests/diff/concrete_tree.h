@@ -22,6 +22,8 @@ struct ConcreteTree {
   size_t size() const { return kind.size(); }
   /// The node's ancestor path, root first (ids are 1000 + node index), as the runtime takes it.
   std::vector<uint64_t> path(uint32_t node) const;
+  /// The node a path id names.
+  static uint32_t nodeOfId(uint64_t id) { return uint32_t(id - 1000); }
   /// The relation of `target` to `node` by walking parents; nullopt for another tree.
   std::optional<sema::Relation> relation(uint32_t node, uint32_t target) const;
 

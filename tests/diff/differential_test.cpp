@@ -279,43 +279,16 @@ private:
       // kinds, deeper paths), the others on a forest of up to 8 nodes, node i's parent an
       // earlier node or none (a root).
       const bool kinded = round % 2 == 1 && tree.size() > 0;
-      std::vector<int> parent;
+      ConcreteTree forest; // the kinds of its nodes matter on the universal tree only
       if (kinded) {
-        parent = tree.parent;
+        forest = tree;
       } else {
-        parent.resize(rng.between(1, 8));
-        for (uint32_t i = 0; i < parent.size(); ++i)
-          parent[i] = i == 0 || rng.chance(20) ? -1 : int(rng.between(0, i - 1));
+        forest.parent.resize(rng.between(1, 8));
+        for (uint32_t i = 0; i < forest.parent.size(); ++i)
+          forest.parent[i] = i == 0 || rng.chance(20) ? -1 : int(rng.between(0, i - 1));
+        forest.kind.assign(forest.parent.size(), 0);
       }
-      const uint32_t nodes = uint32_t(parent.size());
-      auto pathOf = [&](uint32_t node) {
-        std::vector<uint64_t> path;
-        for (int v = int(node); v != -1; v = parent[v])
-          path.insert(path.begin(), 100 + uint64_t(v));
-        return path;
-      };
-      auto relation = [&](uint32_t from, uint32_t to) -> std::optional<sema::Relation> {
-        auto rootOf = [&](uint32_t v) {
-          while (parent[v] != -1)
-            v = uint32_t(parent[v]);
-          return v;
-        };
-        auto above = [&](uint32_t a, uint32_t d) { // a strictly above d
-          for (int v = parent[d]; v != -1; v = parent[v])
-            if (uint32_t(v) == a)
-              return true;
-          return false;
-        };
-        if (rootOf(from) != rootOf(to))
-          return std::nullopt;
-        if (from == to)
-          return sema::Relation::Same;
-        if (above(from, to))
-          return sema::Relation::Descendant;
-        if (above(to, from))
-          return sema::Relation::Ancestor;
-        return sema::Relation::Tenant;
-      };
+      const uint32_t nodes = uint32_t(forest.size());
       // On the universal tree, mostly nodes of a kind that fits: a target kind of the
       // permission's resource, a scope kind of the principal's user type.
       auto pickNode = [&](auto fits) {
@@ -341,7 +314,7 @@ private:
         at.push_back(pickNode([&](sema::ScopeKindId k) {
           return std::find(seatKinds.begin(), seatKinds.end(), k) != seatKinds.end();
         }));
-        membership.relation = relation(at.back(), target);
+        membership.relation = forest.relation(at.back(), target);
         membership.nodeFlags = rng.next() & nodeFlags;
         const uint32_t n = rng.between(0, 3);
         for (uint32_t i = 0; i < n && roles > 0; ++i) {
@@ -373,8 +346,8 @@ private:
       }
       std::vector<std::vector<uint64_t>> paths;
       for (uint32_t m = 0; m < count; ++m)
-        paths.push_back(pathOf(at[m]));
-      const std::vector<uint64_t> targetPath = pathOf(target);
+        paths.push_back(forest.path(at[m]));
+      const std::vector<uint64_t> targetPath = forest.path(target);
       std::vector<lattice_membership> ms(count);
       for (uint32_t m = 0; m < count; ++m) {
         ms[m].node.path = {paths[m].data(), uint32_t(paths[m].size())};
@@ -390,7 +363,7 @@ private:
       request.permission = expected.permission;
       request.target.path = {targetPath.data(), uint32_t(targetPath.size())};
       const lattice_access_decision got = lattice_decide_access(table, &request);
-      checkPrincipal(table, request, parent, rng);
+      checkPrincipal(table, request, forest, rng);
 
       bool anyInTree = false;
       for (const reference::Membership &m : expected.memberships)
@@ -480,28 +453,24 @@ private:
   /// permissions of the same principal, with nodes by path and again by label (the labels of the
   /// same forest, from lattice_label_tree).
   void checkPrincipal(const lattice_table *table, const lattice_access_request &request,
-                      const std::vector<int> &parent, Rng &rng) {
-    const uint32_t nodes = uint32_t(parent.size());
-    std::vector<int64_t> parents(parent.begin(), parent.end());
+                      const ConcreteTree &forest, Rng &rng) {
+    const uint32_t nodes = uint32_t(forest.size());
+    std::vector<int64_t> parents(forest.parent.begin(), forest.parent.end());
     std::vector<lattice_node_label> labels(nodes);
     if (lattice_label_tree(parents.data(), nodes, labels.data(), nullptr) != LATTICE_LABEL_OK) {
       add(Setup, "the forest of a membership request does not label");
       return;
     }
-    // The node of a path: its last id is 100 + the node (checkMemberships' pathOf).
+    // The node of a path: the one its last id names (ConcreteTree::path).
     auto labelOf = [&](const uint64_t *ids, uint32_t depth) {
       lattice_node_ref ref{};
-      ref.label = labels[ids[depth - 1] - 100];
+      ref.label = labels[ConcreteTree::nodeOfId(ids[depth - 1])];
       return ref;
     };
     std::vector<lattice_access_request> asked{request};
     std::vector<std::vector<uint64_t>> otherTargets;
-    for (int extra = 0; extra < 3; ++extra) {
-      std::vector<uint64_t> path;
-      for (int v = int(rng.between(0, nodes - 1)); v != -1; v = parent[v])
-        path.insert(path.begin(), 100 + uint64_t(v));
-      otherTargets.push_back(std::move(path));
-    }
+    for (int extra = 0; extra < 3; ++extra)
+      otherTargets.push_back(forest.path(rng.between(0, nodes - 1)));
     for (const std::vector<uint64_t> &path : otherTargets) {
       lattice_access_request other = request;
       other.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
@@ -794,6 +763,26 @@ private:
     }
   }
 
+  /// The first rule, in rule order, not reported unreachable or redundant by `findings` for
+  /// which `chosen(rule, removed)` holds, `removed` marking the rules reported before it (the
+  /// cumulative definition of redundancy).
+  template <typename Chosen>
+  std::optional<uint32_t> firstUnreported(const std::vector<analysis::Finding> &findings,
+                                          Chosen chosen) {
+    std::vector<bool> removed(model.rules.size(), false);
+    for (uint32_t r = 0; r < model.rules.size(); ++r) {
+      bool reported = std::any_of(findings.begin(), findings.end(), [&](const auto &g) {
+        return (g.kind == DiagKind::RedundantRule || g.kind == DiagKind::UnreachableRule) &&
+               !g.rules.empty() && g.rules[0] == r;
+      });
+      if (reported)
+        removed[r] = true;
+      else if (chosen(r, removed))
+        return r;
+    }
+    return std::nullopt;
+  }
+
   /// Adds one false finding of the kind `mutation` names, if this policy has material for it.
   void inject(std::vector<analysis::Finding> &findings, const std::vector<bool> &decides,
               const std::vector<bool> &pivotal, const std::vector<bool> &allowedSomewhere) {
@@ -810,18 +799,10 @@ private:
     case Mutation::Redundant: {
       // A false claim under the cumulative definition: a rule whose removal, after the rules
       // really reported before it, changes a decision.
-      std::vector<bool> removed(model.rules.size(), false);
-      std::optional<uint32_t> pick;
-      for (uint32_t r = 0; r < model.rules.size() && !pick; ++r) {
-        bool reported = std::any_of(findings.begin(), findings.end(), [&](const auto &g) {
-          return (g.kind == DiagKind::RedundantRule || g.kind == DiagKind::UnreachableRule) &&
-                 !g.rules.empty() && g.rules[0] == r;
-        });
-        if (reported)
-          removed[r] = true;
-        else if (pivotal[r] && removalMatters(r, removed))
-          pick = r;
-      }
+      std::optional<uint32_t> pick =
+          firstUnreported(findings, [&](uint32_t r, const std::vector<bool> &removed) {
+            return pivotal[r] && removalMatters(r, removed);
+          });
       if (!pick)
         return;
       f.kind = DiagKind::RedundantRule;
@@ -899,19 +880,11 @@ private:
     }
     case Mutation::RedundantMemberships: {
       // A deny that changes a decision only beside another membership, claimed redundant.
-      std::vector<bool> removed(model.rules.size(), false);
-      std::optional<uint32_t> pick;
-      for (uint32_t r = 0; r < model.rules.size() && !pick; ++r) {
-        bool reported = std::any_of(findings.begin(), findings.end(), [&](const auto &g) {
-          return (g.kind == DiagKind::RedundantRule || g.kind == DiagKind::UnreachableRule) &&
-                 !g.rules.empty() && g.rules[0] == r;
-        });
-        if (reported)
-          removed[r] = true;
-        else if (model.rules[r].effect == sema::Effect::Deny && pairRemovalMatters(r, removed) &&
-                 !singleRemovalMatters(r, removed))
-          pick = r;
-      }
+      std::optional<uint32_t> pick =
+          firstUnreported(findings, [&](uint32_t r, const std::vector<bool> &removed) {
+            return model.rules[r].effect == sema::Effect::Deny && pairRemovalMatters(r, removed) &&
+                   !singleRemovalMatters(r, removed);
+          });
       if (!pick)
         return;
       f.kind = DiagKind::RedundantRule;

@@ -173,6 +173,13 @@ struct NamedDecider {
 constexpr sema::Relation kRelations[] = {sema::Relation::Same, sema::Relation::Descendant,
                                          sema::Relation::Ancestor, sema::Relation::Tenant};
 
+/// Whether the pair search tries every flag assignment of three sides (the principal's and two
+/// nodes') for `flags` flag names, up to 2^9 of them; else a fixed sample of 128.
+bool pairSearchExhaustive(size_t flags) { return 3 * flags <= 9; }
+uint32_t pairAssignments(size_t flags) {
+  return pairSearchExhaustive(flags) ? 1u << (3 * flags) : 128;
+}
+
 } // namespace
 
 double oracleCost(const sema::Model &before, const sema::Model &after) {
@@ -182,7 +189,7 @@ double oracleCost(const sema::Model &before, const sema::Model &after) {
       flagNames.insert(flag.name);
   const size_t n = flagNames.size();
   const double roles = double(after.roles.size());
-  const double assignments = 3 * n <= 9 ? double(1u << (3 * n)) : 128.0;
+  const double assignments = pairAssignments(n);
   const double single = double(after.kinds.size()) * std::pow(2.0, roles) *
                         double(after.permissions.size()) * 4 * std::pow(2.0, double(n));
   return single + double(after.kinds.size()) * roles * roles * double(after.permissions.size()) *
@@ -212,6 +219,14 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
   for (const auto &[name, id] : now.flags)
     if (!old.flags.count(name))
       flagNames.push_back(name);
+  // The names of assignment `m`'s set flags (bit i: flagNames[i]).
+  auto flagSet = [&](uint32_t m) {
+    std::set<std::string> set;
+    for (size_t i = 0; i < flagNames.size(); ++i)
+      if ((m >> i) & 1)
+        set.insert(flagNames[i]);
+    return set;
+  };
 
   // Brute force: any principal of the new version's user types holding any set of the roles it
   // may hold there; is some request allowed now that was not before?
@@ -230,10 +245,7 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
       for (const sema::Permission &permission : after.permissions)
         for (sema::Relation relation : kRelations)
           for (uint32_t m = 0; m < (1u << flagNames.size()) && !bruteGain; ++m) {
-            std::set<std::string> set;
-            for (size_t i = 0; i < flagNames.size(); ++i)
-              if ((m >> i) & 1)
-                set.insert(flagNames[i]);
+            const std::set<std::string> set = flagSet(m);
             if (now.allowed(kind.name, held, permission.name, relation, set) &&
                 !old.allowed(kind.name, held, permission.name, relation, set)) {
               bruteGain = true;
@@ -247,8 +259,8 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
   // every permission either allows, the principal's and both nodes' flags (every assignment up
   // to 2^9 of them, else a fixed sample of 128).
   const size_t n = flagNames.size();
-  const bool exhaustive = 3 * n <= 9;
-  const uint32_t assignments = exhaustive ? (1u << (3 * n)) : 128;
+  const uint32_t assignments = pairAssignments(n);
+  const bool exhaustive = pairSearchExhaustive(n);
   std::mt19937_64 rng(n * 31 + after.roles.size());
   // Memberships hold one role each, or none when a version has policy-wide denies (they apply
   // through a membership that holds nothing).
@@ -325,13 +337,6 @@ GateCheck checkGate(const sema::Model &before, const sema::Model &after, GateMut
 
   // Delegation: roles newly reachable through assigns that allow something, exactly, for some
   // flags of the assigner (its own and its node's: one set of names, as the diff's node copy 0).
-  auto flagSet = [&](uint32_t m) {
-    std::set<std::string> set;
-    for (size_t i = 0; i < flagNames.size(); ++i)
-      if ((m >> i) & 1)
-        set.insert(flagNames[i]);
-    return set;
-  };
   std::set<std::pair<std::string, std::string>> bruteDelegations, reportedDelegations;
   for (const sema::Role &role : after.roles) {
     std::set<std::string> newly;

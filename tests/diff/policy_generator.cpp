@@ -63,15 +63,8 @@ public:
   }
 
 private:
-  /// `count` distinct indexes from [0, n), in random order.
-  std::vector<uint32_t> pick(uint32_t n, uint32_t count) {
-    std::vector<uint32_t> all(n);
-    std::iota(all.begin(), all.end(), 0);
-    for (uint32_t i = 0; i + 1 < n; ++i)
-      std::swap(all[i], all[rng.between(i, n - 1)]);
-    all.resize(std::min(count, n));
-    return all;
-  }
+  /// `count` distinct indexes from [0, n), in random order (from the main stream).
+  std::vector<uint32_t> pick(uint32_t n, uint32_t count) { return pickFrom(rng, n, count); }
   Mask maskOf(const std::vector<uint32_t> &ids) {
     Mask mask = 0;
     for (uint32_t id : ids)

@@ -13,11 +13,6 @@ namespace {
 
 using namespace lattice::format;
 
-void store64(uint8_t *p, uint64_t v) {
-  for (int i = 0; i < 8; ++i)
-    p[i] = uint8_t(v >> (8 * i));
-}
-
 /// Asks the loaded table everything the API offers, with ids in and out of range.
 void exercise(const lattice_table *t) {
   const uint32_t kinds = lattice_kind_count(t), roles = lattice_role_count(t);
@@ -56,9 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::vector<uint8_t> bytes(data, data + size);
 #ifdef LATTICE_FUZZ_RESEAL
   if (bytes.size() >= hdr::kChecksumStart + 16) {
-    store64(&bytes[hdr::kFileSize], bytes.size());
-    store64(&bytes[hdr::kChecksum],
-            checksum(&bytes[hdr::kChecksumStart], bytes.size() - hdr::kChecksumStart));
+    storeU64(&bytes[hdr::kFileSize], bytes.size());
+    storeU64(&bytes[hdr::kChecksum],
+             checksum(&bytes[hdr::kChecksumStart], bytes.size() - hdr::kChecksumStart));
   }
 #endif
   lattice_table *table = nullptr;

@@ -9,27 +9,11 @@
 namespace lattice::testing {
 namespace {
 
-// Ids of the sample policy (declaration order, see sample_tables.cpp).
-enum : uint32_t { kTenantUser = 0, kAccountUser = 1 };
-enum : uint64_t { kBusiness = 1, kActive = 2 };
-enum : uint32_t { kTenantAdmin, kSupportAgent, kAccountAdmin, kDriver, kLegacy, kAuditor };
-enum : uint32_t { kView, kReset, kTerminal, kInvoices, kInvite };
+using namespace sample;
 
 // tenant 1 -> account A (2) -> sub-account (3);  tenant 1 -> account B (4);  tenant 9 (another
 // tree)
 const uint64_t kTenant[] = {1}, kA[] = {1, 2}, kSub[] = {1, 2, 3}, kB[] = {1, 4}, kOther[] = {9};
-
-lattice_node_ref path(const uint64_t *ids, uint32_t depth) {
-  lattice_node_ref ref{};
-  ref.path = {ids, depth};
-  return ref;
-}
-
-struct Member {
-  lattice_node_ref node;
-  std::vector<uint32_t> roles;
-  uint64_t nodeFlags = 0;
-};
 
 class AccessTest : public ::testing::Test {
 protected:
@@ -40,28 +24,11 @@ protected:
   lattice_access_decision decide(uint32_t kind, const std::vector<Member> &members,
                                  uint32_t permission, lattice_node_ref target,
                                  uint64_t flags = kActive) {
-    std::vector<lattice_membership> ms;
-    for (const Member &m : members)
-      ms.push_back({m.node, m.roles.data(), uint32_t(m.roles.size()), m.nodeFlags});
-    lattice_access_request request{};
-    request.kind = kind;
-    request.flags = flags;
-    request.memberships = ms.data();
-    request.membership_count = uint32_t(ms.size());
-    request.permission = permission;
-    request.target = target;
+    const std::vector<lattice_membership> ms = memberships(members);
+    const lattice_access_request request = accessRequest(kind, flags, ms, permission, target);
     return lattice_decide_access(table.get(), &request);
   }
 };
-
-#define EXPECT_ACCESS(d, isAllowed, why, role, membership)                                         \
-  do {                                                                                             \
-    lattice_access_decision d_ = (d);                                                              \
-    EXPECT_EQ(d_.allowed, isAllowed);                                                              \
-    EXPECT_EQ(d_.reason, uint32_t(why));                                                           \
-    EXPECT_EQ(d_.deciding_role, uint32_t(role));                                                   \
-    EXPECT_EQ(d_.deciding_membership, uint32_t(membership));                                       \
-  } while (0)
 
 // The example: admin of account A, a plain driver at account B. A's admin rights hold on
 // A's resources (and below), not on B's.
@@ -101,10 +68,7 @@ TEST_F(AccessTest, MembershipsInAnotherTreeDoNotCount) {
 
 TEST_F(AccessTest, LabelsWorkLikePathsAndDoNotMixWithThem) {
   // tenant [0,3], A [1,2], sub [2,2], B [3,3]
-  lattice_node_ref a{}, sub{}, b{};
-  a.label = {0, 1, 2};
-  sub.label = {0, 2, 2};
-  b.label = {0, 3, 3};
+  const lattice_node_ref a = label(0, 1, 2), sub = label(0, 2, 2), b = label(0, 3, 3);
   EXPECT_ACCESS(decide(kAccountUser, {{a, {kAccountAdmin}}}, kReset, sub), 1,
                 LATTICE_REASON_ALLOWED, kAccountAdmin, 0);
   EXPECT_ACCESS(decide(kAccountUser, {{a, {kAccountAdmin}}}, kReset, b), 0, LATTICE_REASON_NO_ALLOW,

@@ -126,24 +126,38 @@ TEST(Fingerprint, SpecifiedValues) {
   EXPECT_EQ(fp.value(), 0xaf63dc4c8601ec8cull); // FNV-1a 64 of "a", the published vector
 }
 
+/// The smallest table of an old format `major` (1.x or 2.x, whose headers both have 88 bytes
+/// before a directory of `sections` entries), as its spec gave it: a policy named "p", sealed.
+std::vector<uint8_t> smallestOldTable(uint16_t major, uint32_t sections) {
+  constexpr size_t kOldDirectory = 88;
+  const size_t strings = kOldDirectory + hdr::kDirectoryEntrySize * sections; // then the offsets
+  std::vector<uint8_t> bytes(strings + 16, 0);
+  std::copy(std::begin(kMagic), std::end(kMagic), bytes.begin());
+  storeU16(&bytes[hdr::kVersionMajor], major);
+  storeU32(&bytes[hdr::kSectionCount], sections);
+  storeU64(&bytes[hdr::kFileSize], bytes.size());
+  storeU32(&bytes[hdr::kRelationCount], 4);
+  storeU32(&bytes[hdr::kStringCount], 1);
+  for (uint32_t i = 0; i < sections; ++i) {
+    const uint64_t offset = i == 0   ? strings
+                            : i == 1 ? strings + 8
+                                     : strings + 16,
+                   size = i == 0   ? 2
+                          : i == 1 ? 4
+                                   : 0;
+    storeU64(&bytes[kOldDirectory + hdr::kDirectoryEntrySize * i], offset);
+    storeU64(&bytes[kOldDirectory + hdr::kDirectoryEntrySize * i + 8], size);
+  }
+  bytes[strings] = 'p';
+  reseal(bytes);
+  return bytes;
+}
+
 /// The smallest 1.0 table, as the 1.0 spec gave it (its checksum pins the bytes): this reader
 /// must refuse it by its version, since 1.x stored denies in a dense section 2.x no longer has.
 TEST(Format, RejectsVersion1Tables) {
-  constexpr size_t kV1Directory = 88; // 1.x and 2.x headers: 88 bytes before the directory
-  std::vector<uint8_t> v1(328, 0);
-  std::copy(std::begin(kMagic), std::end(kMagic), v1.begin());
-  storeU16(&v1[hdr::kVersionMajor], 1);
-  storeU32(&v1[hdr::kSectionCount], 14);
-  storeU64(&v1[hdr::kFileSize], v1.size());
-  storeU32(&v1[hdr::kRelationCount], 4);
-  storeU32(&v1[hdr::kStringCount], 1);
-  for (uint32_t i = 0; i < 14; ++i) {
-    const uint64_t offset = i == 0 ? 312 : i == 1 ? 320 : 328, size = i == 0 ? 2 : i == 1 ? 4 : 0;
-    storeU64(&v1[kV1Directory + hdr::kDirectoryEntrySize * i], offset);
-    storeU64(&v1[kV1Directory + hdr::kDirectoryEntrySize * i + 8], size);
-  }
-  v1[312] = 'p';
-  reseal(v1);
+  const std::vector<uint8_t> v1 = smallestOldTable(1, 14);
+  ASSERT_EQ(v1.size(), 328u);
   ASSERT_EQ(loadU64(&v1[hdr::kChecksum]), 0x6a2aa9566a49562eull) << "not the 1.0 golden table";
   EXPECT_EQ(loadStatus(v1), LATTICE_LOAD_BAD_VERSION);
 }
@@ -151,21 +165,8 @@ TEST(Format, RejectsVersion1Tables) {
 /// The smallest 2.0 table, byte for byte as the 2.0 spec gave it: refused by its version, since
 /// 2.x records no flag sides and no vocabulary fingerprint.
 TEST(Format, RejectsVersion2Tables) {
-  constexpr size_t kV2Directory = 88;
-  std::vector<uint8_t> v2(312, 0);
-  std::copy(std::begin(kMagic), std::end(kMagic), v2.begin());
-  storeU16(&v2[hdr::kVersionMajor], 2);
-  storeU32(&v2[hdr::kSectionCount], 13);
-  storeU64(&v2[hdr::kFileSize], v2.size());
-  storeU32(&v2[hdr::kRelationCount], 4);
-  storeU32(&v2[hdr::kStringCount], 1);
-  for (uint32_t i = 0; i < 13; ++i) {
-    const uint64_t offset = i == 0 ? 296 : i == 1 ? 304 : 312, size = i == 0 ? 2 : i == 1 ? 4 : 0;
-    storeU64(&v2[kV2Directory + hdr::kDirectoryEntrySize * i], offset);
-    storeU64(&v2[kV2Directory + hdr::kDirectoryEntrySize * i + 8], size);
-  }
-  v2[296] = 'p';
-  reseal(v2);
+  const std::vector<uint8_t> v2 = smallestOldTable(2, 13);
+  ASSERT_EQ(v2.size(), 312u);
   ASSERT_EQ(loadU64(&v2[hdr::kChecksum]), 0xf9a6851b650f6f43ull) << "not the 2.0 golden table";
   EXPECT_EQ(loadStatus(v2), LATTICE_LOAD_BAD_VERSION);
   uint16_t major = 0, minor = 9;

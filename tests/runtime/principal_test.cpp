@@ -11,40 +11,15 @@
 namespace lattice::testing {
 namespace {
 
-// Ids of the sample policy (declaration order, see sample_tables.cpp).
-enum : uint32_t { kTenantUser = 0, kAccountUser = 1 };
-enum : uint64_t { kBusiness = 1, kActive = 2, kSuspended = 4, kTrial = 8 };
-enum : uint32_t { kTenantAdmin, kSupportAgent, kAccountAdmin, kDriver, kLegacy, kAuditor };
-enum : uint32_t { kView, kReset, kTerminal, kInvoices, kInvite, kPermissions };
+using namespace sample;
 
 // Tree 1: tenant 1 -> account A (2) -> sub-account (3); tenant 1 -> account B (4). Tree 9.
 const uint64_t kTenant[] = {1}, kA[] = {1, 2}, kSub[] = {1, 2, 3}, kB[] = {1, 4}, kOther[] = {9},
                kOtherAccount[] = {9, 5};
 
-lattice_node_ref path(const uint64_t *ids, uint32_t depth) {
-  lattice_node_ref ref{};
-  ref.path = {ids, depth};
-  return ref;
-}
-
-lattice_node_ref label(uint64_t tree, uint32_t pre, uint32_t last) {
-  lattice_node_ref ref{};
-  ref.label = {tree, pre, last};
-  return ref;
-}
-
-struct Member {
-  lattice_node_ref node;
-  std::vector<uint32_t> roles;
-  uint64_t nodeFlags = 0;
-};
-
-std::vector<lattice_membership> memberships(const std::vector<Member> &members) {
-  std::vector<lattice_membership> ms;
-  for (const Member &m : members)
-    ms.push_back({m.node, m.roles.data(), uint32_t(m.roles.size()), m.nodeFlags});
-  return ms;
-}
+// Nodes of random principals: tree 1 as above, and an account of tree 9.
+const uint64_t kRandomNodes[][3] = {{1, 0, 0}, {1, 2, 0}, {1, 2, 3}, {1, 4, 0}, {9, 5, 0}};
+const uint32_t kRandomDepths[] = {1, 2, 3, 2, 2};
 
 /// A principal refused for a flag of the wrong side must be what lattice_decide_access calls a bad
 /// request; returns whether `status` is such a refusal (the caller then skips the principal).
@@ -52,12 +27,8 @@ bool refusedForSides(const lattice_table *table, lattice_principal_status status
                      uint64_t flags, const std::vector<lattice_membership> &ms) {
   if (status != LATTICE_PRINCIPAL_BAD_FLAGS && status != LATTICE_PRINCIPAL_BAD_NODE_FLAGS)
     return false;
-  lattice_access_request request{};
-  request.kind = kind;
-  request.flags = flags;
-  request.memberships = ms.data();
-  request.membership_count = uint32_t(ms.size());
-  request.target = ms.empty() ? lattice_node_ref{} : ms[0].node;
+  const lattice_access_request request =
+      accessRequest(kind, flags, ms, 0, ms.empty() ? lattice_node_ref{} : ms[0].node);
   EXPECT_EQ(lattice_decide_access(table, &request).reason, uint32_t(LATTICE_REASON_BAD_REQUEST));
   return true;
 }
@@ -85,14 +56,8 @@ protected:
                                  uint32_t permission, lattice_node_ref target,
                                  uint64_t flags = kActive, uint64_t facts = 0) {
     const std::vector<lattice_membership> ms = memberships(members);
-    lattice_access_request request{};
-    request.kind = kind;
-    request.flags = flags;
-    request.memberships = ms.data();
-    request.membership_count = uint32_t(ms.size());
-    request.permission = permission;
-    request.target = target;
-    request.facts = facts;
+    const lattice_access_request request =
+        accessRequest(kind, flags, ms, permission, target, facts);
     const lattice_access_decision want = lattice_decide_access(table.get(), &request);
     lattice_principal *principal = nullptr;
     EXPECT_EQ(
@@ -116,15 +81,6 @@ protected:
     return s;
   }
 };
-
-#define EXPECT_ACCESS(d, isAllowed, why, role, membership)                                         \
-  do {                                                                                             \
-    lattice_access_decision d_ = (d);                                                              \
-    EXPECT_EQ(d_.allowed, isAllowed);                                                              \
-    EXPECT_EQ(d_.reason, uint32_t(why));                                                           \
-    EXPECT_EQ(d_.deciding_role, uint32_t(role));                                                   \
-    EXPECT_EQ(d_.deciding_membership, uint32_t(membership));                                       \
-  } while (0)
 
 TEST_F(PrincipalTest, EveryStatus) {
   const uint32_t admin[] = {kAccountAdmin};
@@ -399,14 +355,11 @@ TEST_F(PrincipalTest, RandomPrincipalsDecideAsDecideAccess) {
       continue;
     ASSERT_EQ(status, LATTICE_PRINCIPAL_OK);
     for (int q = 0; q < 12; ++q) {
-      lattice_access_request request{};
-      request.kind = kind;
-      request.flags = flags;
-      request.memberships = ms.data();
-      request.membership_count = uint32_t(ms.size());
-      request.permission = pick(20) == 0 ? uint32_t(kPermissions) : uint32_t(pick(kPermissions));
-      request.target = randomNode();
-      request.facts = pick(50) == 0;
+      const uint32_t permission =
+          pick(20) == 0 ? uint32_t(kPermissions) : uint32_t(pick(kPermissions));
+      const lattice_node_ref target = randomNode();
+      const lattice_access_request request =
+          accessRequest(kind, flags, ms, permission, target, pick(50) == 0);
       const lattice_access_decision want = lattice_decide_access(table.get(), &request);
       const lattice_access_decision got =
           lattice_decide_as(principal, request.permission, request.target, request.facts);
@@ -469,15 +422,13 @@ TEST(PrincipalLargeTable, DecidesAsDecideAccess) {
   const std::vector<uint8_t> bytes = emit(b.build());
   Table table = mustLoad(bytes);
 
-  const uint64_t nodes[][3] = {{1, 0, 0}, {1, 2, 0}, {1, 2, 3}, {1, 4, 0}, {9, 5, 0}};
-  const uint32_t depths[] = {1, 2, 3, 2, 2};
   size_t allowed = 0, exclusive = 0, decisions = 0;
   for (int round = 0; round < 400; ++round) {
     const uint32_t kind = uint32_t(rng() % 8 == 0);
     std::vector<Member> members(1 + rng() % 4);
     for (Member &m : members) {
       const size_t n = rng() % 5;
-      m.node = path(nodes[n], depths[n]);
+      m.node = path(kRandomNodes[n], kRandomDepths[n]);
       for (uint64_t k = rng() % 4; k > 0; --k) {
         const uint64_t dice = rng() % 10;
         m.roles.push_back(dice == 0   ? uint32_t(rng() % kRoles)
@@ -501,13 +452,8 @@ TEST(PrincipalLargeTable, DecidesAsDecideAccess) {
     ASSERT_EQ(status, LATTICE_PRINCIPAL_OK);
     for (uint32_t p = 0; p < kPerms; ++p) {
       const size_t n = rng() % 5;
-      lattice_access_request request{};
-      request.kind = kind;
-      request.flags = flags;
-      request.memberships = ms.data();
-      request.membership_count = uint32_t(ms.size());
-      request.permission = p;
-      request.target = path(nodes[n], depths[n]);
+      const lattice_access_request request =
+          accessRequest(kind, flags, ms, p, path(kRandomNodes[n], kRandomDepths[n]));
       const lattice_access_decision want = lattice_decide_access(table.get(), &request);
       const lattice_access_decision got = lattice_decide_as(principal, p, request.target, 0);
       ASSERT_TRUE(same(got, want))
@@ -526,8 +472,6 @@ TEST(PrincipalLargeTable, DecidesAsDecideAccess) {
 // policy-wide denies (every role's, also through a membership holding no role), on random tables
 // and principals; every field equal to lattice_decide_access's, DENIED_BY_POLICY included.
 TEST(PrincipalRules12, DecidesAsDecideAccess) {
-  const uint64_t nodes[][3] = {{1, 0, 0}, {1, 2, 0}, {1, 2, 3}, {1, 4, 0}, {9, 5, 0}};
-  const uint32_t depths[] = {1, 2, 3, 2, 2};
   size_t decisions = 0, byPolicy = 0, byRule = 0, allowed = 0;
   for (uint32_t seed = 1; seed <= 30; ++seed) {
     std::mt19937_64 rng(seed * 7919);
@@ -562,7 +506,7 @@ TEST(PrincipalRules12, DecidesAsDecideAccess) {
       std::vector<Member> members(1 + rng() % 3);
       for (Member &m : members) {
         const size_t n = rng() % 5;
-        m.node = path(nodes[n], depths[n]);
+        m.node = path(kRandomNodes[n], kRandomDepths[n]);
         for (uint64_t k = rng() % 3; k > 0; --k) // none now and then: policy denies still hold
           m.roles.push_back(uint32_t(rng() % roles));
         m.nodeFlags = rng() % 2 ? nodeFlag : 0;
@@ -575,13 +519,8 @@ TEST(PrincipalRules12, DecidesAsDecideAccess) {
                 LATTICE_PRINCIPAL_OK);
       for (uint32_t p = 0; p < perms; ++p) {
         const size_t n = rng() % 5;
-        lattice_access_request request{};
-        request.kind = kind;
-        request.flags = flags;
-        request.memberships = ms.data();
-        request.membership_count = uint32_t(ms.size());
-        request.permission = p;
-        request.target = path(nodes[n], depths[n]);
+        const lattice_access_request request =
+            accessRequest(kind, flags, ms, p, path(kRandomNodes[n], kRandomDepths[n]));
         const lattice_access_decision want = lattice_decide_access(table.get(), &request);
         const lattice_access_decision got = lattice_decide_as(principal, p, request.target, 0);
         ASSERT_TRUE(same(got, want)) << "seed " << seed << " round " << round << ": principal "

@@ -56,11 +56,7 @@ protected:
     std::vector<uint32_t> held(roles);
     const lattice_request q{kind,       held.data(),        uint32_t(held.size()),
                             permission, uint32_t(relation), flags};
-    const lattice_decision d = lattice_decide(table.get(), &q);
-    const lattice_decision want = referenceDecide(tables, q);
-    EXPECT_EQ(d.reason, want.reason);
-    EXPECT_EQ(d.deciding_role, want.deciding_role);
-    return d;
+    return decideChecked(table, tables, q);
   }
 };
 
@@ -92,23 +88,13 @@ TEST_F(Rules12, APolicyWideDenyHoldsWhateverRoleAllows) {
 
 TEST_F(Rules12, APolicyWideDenyHoldsThroughEveryMembership) {
   const uint64_t tenant[] = {1}, account[] = {1, 2}, other[] = {9};
-  auto node = [](const uint64_t *ids, uint32_t depth) {
-    lattice_node_ref ref{};
-    ref.path = {ids, depth};
-    return ref;
-  };
   const uint32_t editor[] = {kEditor};
   // The editor at the tenant may write the account's document; a membership holding no role at
   // the account itself, whose node is suspended, brings the policy-wide deny.
-  lattice_membership ms[] = {{node(tenant, 1), editor, 1, 0},
-                             {node(other, 1), nullptr, 0, kSuspended},
-                             {node(account, 2), nullptr, 0, kSuspended}};
-  lattice_access_request q{};
-  q.kind = kStaff;
-  q.memberships = ms;
-  q.membership_count = 3;
-  q.permission = kWrite;
-  q.target = node(account, 2);
+  const std::vector<lattice_membership> ms = {{path(tenant, 1), editor, 1, 0},
+                                              {path(other, 1), nullptr, 0, kSuspended},
+                                              {path(account, 2), nullptr, 0, kSuspended}};
+  lattice_access_request q = accessRequest(kStaff, 0, ms, kWrite, path(account, 2));
   lattice_access_decision d = lattice_decide_access(table.get(), &q);
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reason, LATTICE_REASON_DENIED_BY_POLICY);
@@ -159,7 +145,8 @@ TEST(Rules12Random, AgreesWithReference) {
       b.flag("f" + std::to_string(f), rng() % 2 ? lower::FlagOfNode : lower::FlagOfPrincipal);
     const uint64_t allKinds = (1ull << kinds) - 1, allFlags = (1ull << flags) - 1;
     for (uint32_t r = 0; r < roles; ++r)
-      b.role("r" + std::to_string(r), 1 + rng() % allKinds, rng() % 8 == 0 ? lower::RoleLocked : 0);
+      b.role("r" + std::to_string(r), 1 + rng() % allKinds,
+             rng() % 8 == 0 ? uint32_t(lower::RoleLocked) : 0u);
     for (uint32_t p = 0; p < permissions; ++p)
       b.permission("p" + std::to_string(p), 1 + rng() % allKinds);
     for (uint32_t i = 0; i < roles * 3; ++i) {

@@ -69,6 +69,16 @@ private:
 ///        (account_user only). See sample_tables.cpp for the rules.
 lower::Tables sampleTables();
 
+/// The ids of sampleTables() (declaration order), for the tests that use it.
+namespace sample {
+enum : uint32_t { kTenantUser = 0, kAccountUser = 1 };
+/// Flag bits: business, suspended and trial are flags of nodes, active of principals.
+enum : uint64_t { kBusiness = 1, kActive = 2, kSuspended = 4, kTrial = 8 };
+enum : uint32_t { kTenantAdmin, kSupportAgent, kAccountAdmin, kDriver, kLegacy, kAuditor };
+/// Permissions; kPermissions, one past the last, is an id out of range.
+enum : uint32_t { kView, kReset, kTerminal, kInvoices, kInvite, kPermissions };
+} // namespace sample
+
 /// An EV-charging-shaped table for benchmarks: `tenantRoles` roles for tenant users and
 /// `accountRoles` for account users, `permissions` permissions, a fixed pseudo-random rule mix.
 /// Only permissions whose id is a multiple of `sparseEvery` get denies and conditional rules

@@ -45,6 +45,49 @@ Decision decideRaw(const Table &table, uint32_t kind, std::initializer_list<uint
   return decideRaw(table, request);
 }
 
+lattice_decision decideChecked(const Table &table, const lower::Tables &tables,
+                               const lattice_request &request) {
+  const lattice_decision got = lattice_decide(table.get(), &request);
+  const lattice_decision want = referenceDecide(tables, request);
+  EXPECT_EQ(got.allowed, want.allowed);
+  EXPECT_EQ(got.reason, want.reason);
+  EXPECT_EQ(got.deciding_role, want.deciding_role);
+  return got;
+}
+
+lattice_node_ref path(const uint64_t *ids, uint32_t depth) {
+  lattice_node_ref ref{};
+  ref.path = {ids, depth};
+  return ref;
+}
+
+lattice_node_ref label(uint64_t tree, uint32_t pre, uint32_t last) {
+  lattice_node_ref ref{};
+  ref.label = {tree, pre, last};
+  return ref;
+}
+
+std::vector<lattice_membership> memberships(const std::vector<Member> &members) {
+  std::vector<lattice_membership> ms;
+  for (const Member &m : members)
+    ms.push_back({m.node, m.roles.data(), uint32_t(m.roles.size()), m.nodeFlags});
+  return ms;
+}
+
+lattice_access_request accessRequest(uint32_t kind, uint64_t flags,
+                                     const std::vector<lattice_membership> &ms, uint32_t permission,
+                                     lattice_node_ref target, uint64_t facts) {
+  lattice_access_request request{};
+  request.kind = kind;
+  request.flags = flags;
+  request.memberships = ms.data();
+  request.membership_count = uint32_t(ms.size());
+  request.permission = permission;
+  request.target = target;
+  request.facts = facts;
+  return request;
+}
+
 void reseal(std::vector<uint8_t> &bytes) {
   using namespace format;
   storeU64(bytes.data() + hdr::kChecksum,
