@@ -65,8 +65,7 @@ int main(void) {
     CHECK(lattice_table_fingerprint(NULL) == 0 && lattice_table_revision(NULL) == NULL);
     CHECK(lattice_flag_side(NULL, 0) == 0 && lattice_flag_mask(NULL, LATTICE_FLAG_NODE) == 0);
     CHECK(lattice_flag_mask(NULL, LATTICE_FLAG_FACTS) == 0 &&
-          LATTICE_FLAG_FACTS ==
-              (LATTICE_FLAG_RESOURCE | LATTICE_FLAG_TARGET | LATTICE_FLAG_REQUEST));
+          LATTICE_FLAG_FACTS == (LATTICE_FLAG_RESOURCE | LATTICE_FLAG_TARGET | LATTICE_FLAG_REQUEST));
   }
 
   /* Principal handles: refused without a table, and a NULL handle decides BAD_REQUEST. */

@@ -25,17 +25,17 @@ typedef struct lattice_table lattice_table;
 /* Why loading failed (0 = success). Stable numbers: part of the ABI. */
 typedef enum lattice_load_status LATTICE_ENUM_BASE {
   LATTICE_LOAD_OK = 0,
-  LATTICE_LOAD_IO_ERROR = 1,     /* the file could not be read */
-  LATTICE_LOAD_TOO_SMALL = 2,    /* shorter than a header */
-  LATTICE_LOAD_BAD_MAGIC = 3,    /* not a Lattice table */
-  LATTICE_LOAD_BAD_VERSION = 4,  /* a format version this runtime does not read */
-  LATTICE_LOAD_BAD_SIZE = 5,     /* the size recorded in the header is not the data's size */
-  LATTICE_LOAD_BAD_CHECKSUM = 6, /* the content does not match its checksum */
-  LATTICE_LOAD_BAD_LAYOUT = 7,   /* a section, offset, count or id is out of bounds */
+  LATTICE_LOAD_IO_ERROR = 1,         /* the file could not be read */
+  LATTICE_LOAD_TOO_SMALL = 2,        /* shorter than a header */
+  LATTICE_LOAD_BAD_MAGIC = 3,        /* not a Lattice table */
+  LATTICE_LOAD_BAD_VERSION = 4,      /* a format version this runtime does not read */
+  LATTICE_LOAD_BAD_SIZE = 5,         /* the size recorded in the header is not the data's size */
+  LATTICE_LOAD_BAD_CHECKSUM = 6,     /* the content does not match its checksum */
+  LATTICE_LOAD_BAD_LAYOUT = 7,       /* a section, offset, count or id is out of bounds */
   LATTICE_LOAD_OUT_OF_MEMORY = 8,
-  LATTICE_LOAD_NOT_A_FILE = 9,      /* the path is not a regular file (directory, FIFO, device) */
-  LATTICE_LOAD_TOO_LARGE = 10,      /* the file is larger than the maximum the host allows */
-  LATTICE_LOAD_BAD_FINGERPRINT = 11 /* the vocabulary fingerprint does not match the names */
+  LATTICE_LOAD_NOT_A_FILE = 9,       /* the path is not a regular file (directory, FIFO, device) */
+  LATTICE_LOAD_TOO_LARGE = 10,       /* the file is larger than the maximum the host allows */
+  LATTICE_LOAD_BAD_FINGERPRINT = 11  /* the vocabulary fingerprint does not match the names */
 } lattice_load_status;
 
 /* The scope relation of the resource's owner node to the principal's node. */
@@ -49,31 +49,30 @@ typedef enum lattice_relation LATTICE_ENUM_BASE {
 
 /* Why a decision came out as it did. Stable numbers. */
 typedef enum lattice_reason LATTICE_ENUM_BASE {
-  LATTICE_REASON_ALLOWED = 0,        /* a held role allows it (see deciding_role) */
-  LATTICE_REASON_DENIED_BY_RULE = 1, /* a held role denies it (see deciding_role) */
-  LATTICE_REASON_NO_ALLOW = 2,       /* no held role allows it */
-  LATTICE_REASON_BAD_REQUEST = 3,    /* unknown kind/permission/role/flag id, bad relation */
-  LATTICE_REASON_OTHER_TREE = 4,     /* relation LATTICE_REL_NONE */
-  LATTICE_REASON_ROLE_NOT_FOR_KIND =
-      5,                             /* a held role may not be held by this kind (deciding_role) */
-  LATTICE_REASON_EXCLUSIVE = 6,      /* two held roles are mutually exclusive (deciding_role) */
-  LATTICE_REASON_NOT_APPLICABLE = 7, /* the permission does not apply to this kind */
-  LATTICE_REASON_REQUIREMENT = 8,    /* a `require` statement does not hold */
-  LATTICE_REASON_NO_TABLE = 9,       /* no table was given */
-  LATTICE_REASON_DENIED_BY_POLICY = 10 /* a policy-wide deny (a `deny` at the top level) denies
-                                          it, and no held role's deny does (no deciding_role) */
+  LATTICE_REASON_ALLOWED = 0,           /* a held role allows it (see deciding_role) */
+  LATTICE_REASON_DENIED_BY_RULE = 1,    /* a held role denies it (see deciding_role) */
+  LATTICE_REASON_NO_ALLOW = 2,          /* no held role allows it */
+  LATTICE_REASON_BAD_REQUEST = 3,       /* unknown kind/permission/role/flag id, bad relation */
+  LATTICE_REASON_OTHER_TREE = 4,        /* relation LATTICE_REL_NONE */
+  LATTICE_REASON_ROLE_NOT_FOR_KIND = 5, /* a held role may not be held by this kind (deciding_role) */
+  LATTICE_REASON_EXCLUSIVE = 6,         /* two held roles are mutually exclusive (deciding_role) */
+  LATTICE_REASON_NOT_APPLICABLE = 7,    /* the permission does not apply to this kind */
+  LATTICE_REASON_REQUIREMENT = 8,       /* a `require` statement does not hold */
+  LATTICE_REASON_NO_TABLE = 9,          /* no table was given */
+  LATTICE_REASON_DENIED_BY_POLICY = 10  /* a policy-wide deny (a `deny` at the top level) denies
+                                           it, and no held role's deny does (no deciding_role) */
 } lattice_reason;
 
 #define LATTICE_NO_ID UINT32_MAX
 
 typedef struct lattice_request {
-  uint32_t kind;         /* principal kind id */
-  const uint32_t *roles; /* held role ids */
+  uint32_t kind;          /* principal kind id */
+  const uint32_t *roles;  /* held role ids */
   uint32_t role_count;
-  uint32_t permission; /* permission id */
-  uint32_t relation;   /* a lattice_relation */
-  uint64_t flags;      /* bit f = flag id f is set: the principal's, its node's and the
-                          request's facts (resource.x, target.x, request.x), every side */
+  uint32_t permission;    /* permission id */
+  uint32_t relation;      /* a lattice_relation */
+  uint64_t flags;         /* bit f = flag id f is set: the principal's, its node's and the
+                             request's facts (resource.x, target.x, request.x), every side */
 } lattice_request;
 
 typedef struct lattice_decision {
@@ -128,8 +127,8 @@ int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32
  * mask as for lattice_decide): 1 if `target` is not locked and a held role assigns it
  * unconditionally, or under a condition `flags` satisfy, else 0 (also for a flag the table does
  * not declare). Allocation-free. */
-int lattice_can_assign_with(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
-                            uint32_t target, uint64_t flags);
+int lattice_can_assign_with(const lattice_table *table, const uint32_t *roles,
+                            uint32_t role_count, uint32_t target, uint64_t flags);
 
 /* Scope labels: the host stores per tree node the tree's id, the node's pre-order number `pre`
  * and `last`, the largest pre-order number in its subtree (== pre for a leaf). The subtree of a
@@ -148,10 +147,10 @@ lattice_relation lattice_relation_of(lattice_node_label principal_node,
                                      lattice_node_label owner_node);
 
 /* Labels a forest given as a parent index per node (-1 for a root, nodes in any order) into
- * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by
- * increasing node index; children are visited by increasing node index. Iterative, linear time;
- * uses malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not
- * NULL) is the offending node: a parent index out of range, or a node on a cycle. */
+ * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by increasing
+ * node index; children are visited by increasing node index. Iterative, linear time; uses
+ * malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not NULL)
+ * is the offending node: a parent index out of range, or a node on a cycle. */
 typedef enum lattice_label_status LATTICE_ENUM_BASE {
   LATTICE_LABEL_OK = 0,
   LATTICE_LABEL_PARENT_OUT_OF_RANGE = 1, /* a parent index < -1 or >= count */
