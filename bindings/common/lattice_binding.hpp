@@ -200,9 +200,9 @@ inline uint64_t flagBit(const Table &table, const std::string &name,
   if (side != FlagSide::Any && side != FlagSide::Fact && fact)
     throw InvalidArgument("flag `" + name + "` is a fact: give it in the request's facts");
   if (side == FlagSide::Fact && !fact)
-    throw InvalidArgument("flag `" + name + "` is not a fact: give it in the " +
-                          (actual == LATTICE_FLAG_NODE ? "membership's node flags"
-                                                       : "principal's flags"));
+    throw InvalidArgument(
+        "flag `" + name + "` is not a fact: give it in the " +
+        (actual == LATTICE_FLAG_NODE ? "membership's node flags" : "principal's flags"));
   if (side == FlagSide::Principal && actual == LATTICE_FLAG_NODE)
     throw InvalidArgument("flag `" + name +
                           "` is a node flag (declared on scope kinds): give it in a "

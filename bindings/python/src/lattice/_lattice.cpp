@@ -319,8 +319,7 @@ PYBIND11_MODULE(_lattice, m) {
       .def(
           "decide",
           [](const PyTable &self, const std::string &kind, py::handle memberships,
-             const std::string &permission, py::handle target, py::handle flags,
-             py::handle facts) {
+             const std::string &permission, py::handle target, py::handle flags, py::handle facts) {
             auto p = buildPrincipal(self.get(), kind, memberships, flags,
                                     lattice::binding::Principal::Handle::None);
             return decideAs(self, *p, permission, target, facts);
