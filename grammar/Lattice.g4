@@ -41,8 +41,11 @@ actionSetDecl : ACTIONS ident '{' actionDecl* '}' ;
 // usertype account_user at account, subaccount;
 userTypeDecl : USERTYPE ident label? AT identList ';' ;
 
-// flag business on account;
-flagDecl : FLAG names=identList ON targets=identList ';' ;
+// flag business on account;  flag active on account_user;   (principal and node flags)
+// flag archived on resource document, folder;               (a fact of the resource)
+// flag mfa_used on request;                                 (a fact of the request)
+flagDecl : FLAG names=identList ON flagTargets ';' ;
+flagTargets : RESOURCE resources=identList | REQUEST | targets=identList ;
 
 // locked role user "User" for partner_user extends viewer { allow ...; assigns ...; }
 roleDecl : roleModifier* ROLE ident label? FOR kinds=identList (EXTENDS parents=identList)? '{' roleItem* '}' ;
@@ -70,8 +73,11 @@ condition
   | condition AND condition        # andCondition
   | condition OR condition         # orCondition
   | '(' condition ')'              # parenCondition
-  | ident                          # flagCondition
+  | flagRef                        # flagCondition
   ;
+// `business`, or a fact with its side: `resource.archived`, `request.mfa_used`, `target.business`
+flagRef : ident ('.' ident)? ;
+flagList : flagRef (',' flagRef)* ;
 
 // deny billing.* in tenant when suspended;   (at the top level: a policy-wide deny, whatever role
 // granted the access; sema refuses a top-level `allow`)
@@ -98,9 +104,9 @@ testMembership : roles=identList AT node=ident ';' ;
 // `agent`), `not assigns admin: owner;` (it may not), `assigns owner with business: driver;`
 // (with the assigner's flags, for conditional `assigns`).
 testCase
-  : expect=(ALLOW | DENY) roles+=ident ('+' roles+=ident)* (AS kind=ident)? (WITH flags=identList)?
+  : expect=(ALLOW | DENY) roles+=ident ('+' roles+=ident)* (AS kind=ident)? (WITH flags=flagList)?
     ':' patterns=permissionList (EXCEPT excluded=permissionList)? ON relationList ';'
-  | negated=NOT? ASSIGNS roles+=ident ('+' roles+=ident)* (WITH flags=identList)?
+  | negated=NOT? ASSIGNS roles+=ident ('+' roles+=ident)* (WITH flags=flagList)?
     ':' targets=identList ';'
   ;
 relationList : '*' | ident | '{' identList '}' ;
@@ -114,7 +120,7 @@ ident
   | POLICY | MODULE | IMPORT | SCOPE | UNDER | RESOURCE | OWNED_BY | GROUP | INCLUDE | ACTIONS
   | USERTYPE | AT | FLAG | ON | ROLE | FOR | EXTENDS | DEPRECATED | LOCKED | ALLOW | DENY
   | EXCEPT | IN | WHEN | ASSIGNS | EXCLUSIVE | REQUIRE | TEST | AS | WITH | AND | OR | NOT
-  | NODE | PRINCIPAL
+  | NODE | PRINCIPAL | REQUEST
   ;
 
 POLICY : 'policy' ;
@@ -152,6 +158,7 @@ OR : 'or' ;
 NOT : 'not' ;
 NODE : 'node' ;
 PRINCIPAL : 'principal' ;
+REQUEST : 'request' ;
 
 ID : [a-zA-Z_] [a-zA-Z0-9_]* ;
 STRING : '"' (~["\\\r\n] | '\\' ["\\nt])* '"' ;

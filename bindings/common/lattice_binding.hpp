@@ -185,8 +185,9 @@ inline uint32_t resolve(const Table &table, Category category, const std::string
 }
 
 /// Where a flag is given: a principal's own flags (declared on user types), a membership's node
-/// flags (declared on scope kinds), or either (decideAt: one node, one flag word).
-enum class FlagSide { Principal, Node, Any };
+/// flags (declared on scope kinds), the request's facts (`resource.x`, `target.x`, `request.x`),
+/// or any (decideAt: one node, one flag word).
+enum class FlagSide { Principal, Node, Fact, Any };
 
 /// The bit of a flag in a 64-bit flag word; a flag id beyond 63 cannot be passed at all, and a
 /// flag of the other side is refused here, with the side it belongs to, rather than denied as a
@@ -195,6 +196,13 @@ inline uint64_t flagBit(const Table &table, const std::string &name,
                         FlagSide side = FlagSide::Any) {
   uint32_t id = resolve(table, Category::Flag, name);
   uint32_t actual = lattice_flag_side(table.get(), id);
+  const bool fact = (actual & LATTICE_FLAG_FACTS) != 0;
+  if (side != FlagSide::Any && side != FlagSide::Fact && fact)
+    throw InvalidArgument("flag `" + name + "` is a fact: give it in the request's facts");
+  if (side == FlagSide::Fact && !fact)
+    throw InvalidArgument(
+        "flag `" + name + "` is not a fact: give it in the " +
+        (actual == LATTICE_FLAG_NODE ? "membership's node flags" : "principal's flags"));
   if (side == FlagSide::Principal && actual == LATTICE_FLAG_NODE)
     throw InvalidArgument("flag `" + name +
                           "` is a node flag (declared on scope kinds): give it in a "
@@ -207,6 +215,15 @@ inline uint64_t flagBit(const Table &table, const std::string &name,
     throw InvalidArgument("flag `" + name + "` has id " + std::to_string(id) +
                           ", beyond the 64 flags a request carries");
   return uint64_t(1) << id;
+}
+
+/// The facts word of fact names (`resource.archived`, `target.business`, `request.mfa_used`);
+/// a name that is not a fact is refused, naming where it belongs.
+template <class Names> uint64_t factBits(const Table &table, const Names &names) {
+  uint64_t facts = 0;
+  for (const auto &name : names)
+    facts |= flagBit(table, std::string(name), FlagSide::Fact);
+  return facts;
 }
 
 /// Path segments: hosts name nodes by their own ids, numbers or strings. Numbers must be in
@@ -326,9 +343,11 @@ public:
     std::vector<uint64_t> ids;
   };
 
-  lattice_access_decision decide(uint32_t permission, const Target &target) const {
+  /// The decision with the request's `facts` (a word of factBits).
+  lattice_access_decision decide(uint32_t permission, const Target &target,
+                                 uint64_t facts = 0) const {
     if (handle)
-      return lattice_decide_as(handle, permission, target.ref(), 0);
+      return lattice_decide_as(handle, permission, target.ref(), facts);
     lattice_access_request r{};
     r.kind = kind;
     r.flags = flags;
@@ -336,10 +355,12 @@ public:
     r.membership_count = uint32_t(memberships.size());
     r.permission = permission;
     r.target = target.ref();
+    r.facts = facts;
     return lattice_decide_access(table->get(), &r);
   }
-  lattice_access_decision decide(const std::string &permission, const Target &target) const {
-    return decide(resolve(*table, Category::Permission, permission), target);
+  lattice_access_decision decide(const std::string &permission, const Target &target,
+                                 uint64_t facts = 0) const {
+    return decide(resolve(*table, Category::Permission, permission), target, facts);
   }
 
 private:

@@ -157,6 +157,7 @@ type flagSide int
 const (
 	principalSide flagSide = iota
 	nodeSide
+	factSide // the request's facts: resource.x, target.x, request.x
 	anySide
 )
 
@@ -170,6 +171,13 @@ func (t *Table) flagMask(names []string, side flagSide) (uint64, error) {
 			return 0, err
 		}
 		actual := t.flagSides[id]
+		isFact := actual&C.LATTICE_FLAG_FACTS != 0
+		if side == factSide && !isFact {
+			return 0, &InvalidRequestError{"flag `" + name + "` is not a fact: give it in the principal's Flags or a membership's NodeFlags"}
+		}
+		if (side == principalSide || side == nodeSide) && isFact {
+			return 0, &InvalidRequestError{"flag `" + name + "` is a fact: give it in the request's facts"}
+		}
 		if side == principalSide && actual == C.LATTICE_FLAG_NODE {
 			return 0, &InvalidRequestError{"flag `" + name + "` is a node flag (declared on scope kinds): give it in a membership's NodeFlags"}
 		}

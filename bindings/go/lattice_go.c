@@ -29,7 +29,7 @@ lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t k
                                           uint32_t count, const uint32_t *layout,
                                           const uint64_t *node_flags, const uint64_t *path_ids,
                                           const uint32_t *role_ids, uint32_t permission,
-                                          const uint64_t *target, uint32_t depth) {
+                                          const uint64_t *target, uint32_t depth, uint64_t facts) {
   lattice_membership stack[16];
   lattice_membership *m = memberships(stack, count, layout, node_flags, path_ids, role_ids);
   if (!m) {
@@ -45,6 +45,7 @@ lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t k
   r.permission = permission;
   r.target.path.ids = target;
   r.target.path.depth = depth;
+  r.facts = facts;
   lattice_access_decision d = lattice_decide_access(table, &r);
   if (m != stack)
     free(m);
@@ -91,10 +92,10 @@ lattice_principal_status lattice_go_principal_new(const lattice_table *table, ui
 
 lattice_access_decision lattice_go_decide_as(const lattice_principal *principal,
                                              uint32_t permission, const uint64_t *target,
-                                             uint32_t depth) {
+                                             uint32_t depth, uint64_t facts) {
   lattice_node_ref ref;
   memset(&ref, 0, sizeof ref);
   ref.path.ids = target;
   ref.path.depth = depth;
-  return lattice_decide_as(principal, permission, ref, 0);
+  return lattice_decide_as(principal, permission, ref, facts);
 }

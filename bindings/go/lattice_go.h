@@ -11,7 +11,7 @@ lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t k
                                           uint32_t count, const uint32_t *layout,
                                           const uint64_t *node_flags, const uint64_t *path_ids,
                                           const uint32_t *role_ids, uint32_t permission,
-                                          const uint64_t *target, uint32_t depth);
+                                          const uint64_t *target, uint32_t depth, uint64_t facts);
 
 /* lattice_decide for roles held at one node, the request built here (it holds a pointer). */
 lattice_decision lattice_go_decide_at(const lattice_table *table, uint32_t kind,
@@ -34,6 +34,6 @@ lattice_principal_status lattice_go_principal_new(const lattice_table *table, ui
 /* lattice_decide_as on a target path given as an id array. */
 lattice_access_decision lattice_go_decide_as(const lattice_principal *principal,
                                              uint32_t permission, const uint64_t *target,
-                                             uint32_t depth);
+                                             uint32_t depth, uint64_t facts);
 
 #endif

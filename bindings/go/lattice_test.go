@@ -511,3 +511,61 @@ func indexOf(names []string, name string) int {
 	}
 	return -1
 }
+
+// factsPolicy is a small policy with facts (docs/language.md, "Facts"): of the resource, of the
+// target's node and of the request.
+const factsPolicy = `policy facts;
+scope tenant;
+scope account under tenant;
+usertype staff at tenant, account;
+flag business on account;
+flag archived on resource document;
+flag mfa_used on request;
+resource document owned_by account { read, edit, delete; }
+role editor for staff {
+  allow document.{read, edit} in subtree;
+  deny document.edit in subtree when resource.archived;
+  allow document.delete in subtree when request.mfa_used and target.business;
+}
+`
+
+func TestFactsByName(t *testing.T) {
+	dir := t.TempDir()
+	source, out := filepath.Join(dir, "facts.lat"), filepath.Join(dir, "facts.ltab")
+	if err := os.WriteFile(source, []byte(factsPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := os.Getenv("LATTICE_BIN")
+	if bin == "" {
+		bin = "lattice"
+	}
+	if msg, err := exec.Command(bin, "build", "--color", "never", source, "-o", out).CombinedOutput(); err != nil {
+		t.Fatalf("lattice build: %v\n%s", err, msg)
+	}
+	table := load(t, out)
+	p, err := table.NewPrincipal("staff", nil, []lattice.Membership{{Node: lattice.Path{lattice.ID(1)}, Roles: []string{"editor"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := lattice.Path{lattice.ID(1), lattice.ID(2)}
+	cases := []struct {
+		permission string
+		facts      []string
+		allowed    bool
+	}{
+		{"document.edit", nil, true},
+		{"document.edit", []string{"resource.archived"}, false},
+		{"document.delete", []string{"request.mfa_used"}, false},
+		{"document.delete", []string{"request.mfa_used", "target.business"}, true},
+	}
+	for _, c := range cases {
+		d, err := p.DecideWithFacts(c.permission, target, c.facts)
+		if err != nil || d.Allowed != c.allowed {
+			t.Errorf("%s with %v: allowed %v (%v), want %v", c.permission, c.facts, d.Allowed, err, c.allowed)
+		}
+	}
+	if _, err := p.DecideWithFacts("document.delete", target, []string{"business"}); err == nil ||
+		!strings.Contains(err.Error(), "`business` is not a fact") {
+		t.Errorf("a node flag among the facts: %v", err)
+	}
+}

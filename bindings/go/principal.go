@@ -124,11 +124,22 @@ func (p *Principal) segment(s Segment, intern bool) (uint64, error) {
 
 // Decide decides the principal's request for permission on the target node.
 func (p *Principal) Decide(permission string, target Path) (Decision, error) {
+	return p.DecideWithFacts(permission, target, nil)
+}
+
+// DecideWithFacts decides the principal's request with the request's facts by name: facts of the
+// resource (`resource.archived`), of the target's node (`target.business`) and of the request
+// (`request.mfa_used`). A name that is not a fact is an InvalidRequestError.
+func (p *Principal) DecideWithFacts(permission string, target Path, facts []string) (Decision, error) {
 	if p == nil || p.table == nil {
 		return denied, errNoTable
 	}
 	t := p.table
 	perm, err := t.id(permissionCategory, permission)
+	if err != nil {
+		return denied, err
+	}
+	factMask, err := t.flagMask(facts, factSide)
 	if err != nil {
 		return denied, err
 	}
@@ -150,11 +161,13 @@ func (p *Principal) Decide(permission string, target Path) (Decision, error) {
 		d = C.lattice_access_decision{reason: C.LATTICE_REASON_NO_TABLE,
 			deciding_role: C.LATTICE_NO_ID, deciding_membership: C.LATTICE_NO_ID}
 	case p.handle != nil:
-		d = C.lattice_go_decide_as(p.handle, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)))
+		d = C.lattice_go_decide_as(p.handle, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)),
+			C.uint64_t(factMask))
 	default:
 		layout, nodeFlags, pathIDs, roleIDs := p.arrays()
 		d = C.lattice_go_decide(t.handle, p.kind, p.flags, C.uint32_t(len(p.nodeFlags)), layout,
-			nodeFlags, pathIDs, roleIDs, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)))
+			nodeFlags, pathIDs, roleIDs, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)),
+			C.uint64_t(factMask))
 	}
 	runtime.KeepAlive(p)
 	runtime.KeepAlive(t)

@@ -25,6 +25,8 @@ export interface Request extends PrincipalSpec {
   permission: string;
   /** The resource's own node if its kind is a scope, else its owner node. */
   target: NodePath;
+  /** The request's facts by name: `resource.x`, `target.x`, `request.x`. */
+  facts?: readonly string[];
 }
 
 export type Reason =
@@ -78,7 +80,8 @@ export class Table {
 export class Principal {
   private constructor();
   readonly table: Table;
-  decide(permission: string, target: NodePath): Decision;
+  /** With the request's facts by name: `resource.x`, `target.x`, `request.x`. */
+  decide(permission: string, target: NodePath, facts?: readonly string[]): Decision;
 }
 
 /** The relation of the target node to a node, both as paths (another tree: 'none'). */

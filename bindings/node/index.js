@@ -81,7 +81,7 @@ Object.defineProperties(Table.prototype, {
   } },
 });
 
-Object.defineProperty(Principal.prototype, 'decide', { value: function decide(permission, target) {
+Object.defineProperty(Principal.prototype, 'decide', { value: function decide(permission, target, facts) {
   if (!(this.table instanceof Table)) throw new TypeError('use table.principal(...)');
   if (typeof permission !== 'string') throw new TypeError('permission must be a string');
   const v = vocabularyOf(this.table);
@@ -90,7 +90,7 @@ Object.defineProperty(Principal.prototype, 'decide', { value: function decide(pe
     throw new UnknownNameError(`unknown permission \`${permission}\` in policy \`${v.policy}\``,
                                'permission', permission);
   }
-  this._decide(id, target);
+  this._decide(id, target, facts);
   return readDecision(v);
 } });
 

@@ -106,7 +106,10 @@ bool RequestSpace::apart(sema::ResourceId resource, ScopeKindId a, Relation ra, 
 }
 
 sema::FlagMask RequestSpace::principalFlags(sema::KindId kind) const {
-  sema::FlagMask mask = 0;
+  // Facts (of the resource, the target's node, the request) are free inputs that hold for the
+  // whole request, through every membership, as the principal's flags do: they are counted
+  // with them, so every finding holds whatever they are and a witness names those it needs.
+  sema::FlagMask mask = model.factMask();
   for (sema::FlagId f = 0; f < model.flags.size(); ++f)
     if ((model.flags[f].kinds >> kind) & 1)
       mask |= sema::FlagMask{1} << f;
@@ -117,7 +120,8 @@ sema::FlagMask RequestSpace::nodeFlags(ScopeKindId scope) const {
   sema::FlagMask mask = 0;
   for (sema::FlagId f = 0; f < model.flags.size(); ++f) {
     const auto &scopes = model.flags[f].scopes;
-    if (std::find(scopes.begin(), scopes.end(), scope) != scopes.end())
+    if (model.flags[f].side == sema::FlagSide::Node &&
+        std::find(scopes.begin(), scopes.end(), scope) != scopes.end())
       mask |= sema::FlagMask{1} << f;
   }
   return mask;

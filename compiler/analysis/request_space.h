@@ -66,7 +66,8 @@ public:
              sema::Relation rb) const;
   /// Flags that can be set at a membership of `seat`: the principal's and its node's.
   sema::FlagMask flags(const Seat &seat) const;
-  /// Flags of the principal (declared on user type `kind`), shared by all its memberships.
+  /// Flags of the principal (declared on user type `kind`), shared by all its memberships, and
+  /// the facts (free inputs of every request, shared by all memberships too).
   sema::FlagMask principalFlags(sema::KindId kind) const;
   /// Flags of a node of kind `scope`, one value per membership.
   sema::FlagMask nodeFlags(sema::ScopeKindId scope) const;

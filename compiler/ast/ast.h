@@ -85,15 +85,19 @@ struct UserTypeDecl {
 };
 
 struct FlagDecl {
+  /// Declared: on scope kinds or user types (node and principal flags); Resource: `on resource
+  /// R1, R2` (a fact of those resources); Request: `on request` (a fact of the request).
+  enum class Side { Declared, Resource, Request };
   std::vector<Ident> names;
-  std::vector<Ident> targets; // scope kinds or user types
+  std::vector<Ident> targets; // scope kinds or user types; resources for Side::Resource
+  Side side = Side::Declared;
   SourceRange range;
 };
 
 struct Condition {
   enum class Op { Flag, Not, And, Or };
   Op op = Op::Flag;
-  Ident flag;                          // for Op::Flag
+  Ident flag; // for Op::Flag: `name`, or `side.name` for a fact (`resource.archived`)
   std::unique_ptr<Condition> lhs, rhs; // Not uses lhs only
   SourceRange range;
 };

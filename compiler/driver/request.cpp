@@ -23,6 +23,8 @@ std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra) {
        "roles (R1,R2) held at the node PATH (a/b/c), with that node's flags (+F1+F2); "
        "repeatable, instead of --roles and --relation"},
       {"--target", true, "PATH", "the node the request is about (with --membership)"},
+      {"--facts", true, "F1,F2",
+       "facts that hold for the request: resource.X, target.X, request.X"},
   };
   options.insert(options.end(), extra.begin(), extra.end());
   return options;
@@ -45,9 +47,12 @@ std::optional<std::string> requestUsageError(const Args &args) {
 }
 
 query::NamedRequest namedRequest(const Args &args) {
-  query::NamedRequest named{*args.get("--kind"), splitList(args.get("--roles").value_or("")),
-                            *args.get("--permission"), *args.get("--relation"),
-                            splitList(args.get("--flags").value_or(""))};
+  query::NamedRequest named{*args.get("--kind"),
+                            splitList(args.get("--roles").value_or("")),
+                            *args.get("--permission"),
+                            *args.get("--relation"),
+                            splitList(args.get("--flags").value_or("")),
+                            splitList(args.get("--facts").value_or(""))};
   // An old spelling still answers, in the one vocabulary's word from here on.
   std::string_view replacement;
   std::string error;
@@ -65,6 +70,7 @@ std::optional<query::NamedAccessRequest> namedAccessRequest(const Args &args, st
   query::NamedAccessRequest named;
   named.kind = *args.get("--kind");
   named.flags = splitList(args.get("--flags").value_or(""));
+  named.facts = splitList(args.get("--facts").value_or(""));
   named.permission = *args.get("--permission");
   for (const std::string &spec : args.all("--membership")) {
     query::NamedMembership membership;

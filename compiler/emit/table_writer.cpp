@@ -25,6 +25,9 @@ static_assert(uint32_t(lower::RoleDeprecated) == format::kRoleDeprecated);
 static_assert(uint32_t(lower::RoleLocked) == format::kRoleLocked);
 static_assert(uint32_t(lower::FlagOfPrincipal) == format::kSidePrincipal);
 static_assert(uint32_t(lower::FlagOfNode) == format::kSideNode);
+static_assert(uint32_t(lower::FactOfResource) == format::kSideResource);
+static_assert(uint32_t(lower::FactOfTarget) == format::kSideTarget);
+static_assert(uint32_t(lower::FactOfRequest) == format::kSideRequest);
 
 uint64_t lowBits(size_t n) { return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) - 1; }
 
@@ -188,7 +191,8 @@ std::optional<std::string> verifyTables(const Tables &t) {
   if (t.flagSides.size() != flags)
     return "flag sides do not match the number of flags";
   for (size_t f = 0; f < flags; ++f)
-    if (t.flagSides[f] != lower::FlagOfPrincipal && t.flagSides[f] != lower::FlagOfNode)
+    if ((t.flagSides[f] & ~format::kKnownSides) != 0 || t.flagSides[f] == 0 ||
+        (t.flagSides[f] & (t.flagSides[f] - 1)) != 0)
       return "flag `" + t.flagNames[f] + "` has no single side";
   const uint64_t kindMask = lowBits(kinds), flagMask = lowBits(flags);
   for (size_t r = 0; r < roles; ++r) {
@@ -420,9 +424,12 @@ std::string dumpTables(const Tables &t) {
   for (size_t f = 0; f < t.flagNames.size(); ++f) {
     const uint32_t side = f < t.flagSides.size() ? t.flagSides[f] : 0;
     out += "flag " + std::to_string(f) + " " + t.flagNames[f] +
-           (side == lower::FlagOfPrincipal ? " of principals"
-            : side == lower::FlagOfNode    ? " of nodes"
-                                           : " of side #" + std::to_string(side)) +
+           (side == lower::FlagOfPrincipal  ? " of principals"
+            : side == lower::FlagOfNode     ? " of nodes"
+            : side == lower::FactOfResource ? " of the resource"
+            : side == lower::FactOfTarget   ? " of the target's node"
+            : side == lower::FactOfRequest  ? " of the request"
+                                            : " of side #" + std::to_string(side)) +
            "\n";
   }
   for (size_t r = 0; r < t.roleNames.size(); ++r) {

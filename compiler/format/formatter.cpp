@@ -409,7 +409,11 @@ private:
     }
     case K::Flag: {
       auto &d = *static_cast<const ast::FlagDecl *>(item.node);
-      simple(d.range, "flag " + list(d.names) + " on " + list(d.targets) + ";", before);
+      const std::string on = d.side == ast::FlagDecl::Side::Request ? "request"
+                             : d.side == ast::FlagDecl::Side::Resource
+                                 ? "resource " + list(d.targets)
+                                 : list(d.targets);
+      simple(d.range, "flag " + list(d.names) + " on " + on + ";", before);
       break;
     }
     case K::Role:

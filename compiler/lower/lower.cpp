@@ -8,6 +8,24 @@
 
 namespace lattice::lower {
 
+namespace {
+FlagSide sideOf(sema::FlagSide side) {
+  switch (side) {
+  case sema::FlagSide::Principal:
+    return FlagOfPrincipal;
+  case sema::FlagSide::Node:
+    return FlagOfNode;
+  case sema::FlagSide::Resource:
+    return FactOfResource;
+  case sema::FlagSide::Target:
+    return FactOfTarget;
+  case sema::FlagSide::Request:
+    return FactOfRequest;
+  }
+  return FlagOfPrincipal;
+}
+} // namespace
+
 Tables lowerModel(const sema::Model &model) {
   Tables t;
   t.policyName = model.policyName;
@@ -15,7 +33,7 @@ Tables lowerModel(const sema::Model &model) {
     t.kindNames.push_back(kind.name);
   for (const auto &flag : model.flags) {
     t.flagNames.push_back(flag.name);
-    t.flagSides.push_back(flag.onScope ? FlagOfNode : FlagOfPrincipal);
+    t.flagSides.push_back(sideOf(flag.side));
   }
   for (const auto &permission : model.permissions) {
     t.permissionNames.push_back(permission.name);

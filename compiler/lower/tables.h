@@ -66,9 +66,16 @@ struct RequireClause {
 
 enum RoleAttribute : uint32_t { RoleDeprecated = 1u << 0, RoleLocked = 1u << 1 };
 
-/// Where a flag's value comes from in a request: the principal (a flag declared on user types)
-/// or the node of a membership (declared on scope kinds). One bit each, as in the table.
-enum FlagSide : uint32_t { FlagOfPrincipal = 1u << 0, FlagOfNode = 1u << 1 };
+/// Where a flag's value comes from in a request: the principal (a flag declared on user types),
+/// the node of a membership (declared on scope kinds), or a fact the request carries about the
+/// resource, the target's node or itself. One bit each, as in the table.
+enum FlagSide : uint32_t {
+  FlagOfPrincipal = 1u << 0,
+  FlagOfNode = 1u << 1,
+  FactOfResource = 1u << 2,
+  FactOfTarget = 1u << 3,
+  FactOfRequest = 1u << 4,
+};
 
 struct Tables {
   std::string policyName;

@@ -43,6 +43,24 @@ private:
     return result;
   }
 
+  /// A flag as a condition or a test's `with` names it: `business`, or `side.name` for a fact
+  /// (`resource.archived`), kept as one name with the side in it; sema resolves the side.
+  ast::Ident flagRef(P::FlagRefContext *ctx) const {
+    std::string name;
+    for (auto *id : ctx->ident())
+      name += (name.empty() ? "" : ".") + id->getText();
+    return {name, range(ctx)};
+  }
+
+  std::vector<ast::Ident> flagList(P::FlagListContext *ctx) const {
+    std::vector<ast::Ident> result;
+    if (ctx == nullptr)
+      return result;
+    for (auto *ref : ctx->flagRef())
+      result.push_back(flagRef(ref));
+    return result;
+  }
+
   ast::QualifiedName qualifiedName(P::QualifiedNameContext *ctx) const {
     ast::QualifiedName result;
     for (auto *id : ctx->ident())
@@ -81,7 +99,7 @@ private:
       out.userTypes.push_back(
           {ident(d->ident()), label(d->label()), identList(d->identList()), range(d)});
     else if (auto *d = ctx->flagDecl())
-      out.flags.push_back({identList(d->names), identList(d->targets), range(d)});
+      out.flags.push_back(flagDecl(d));
     else if (auto *d = ctx->roleDecl())
       out.roles.push_back(role(d));
     else if (auto *d = ctx->exclusiveDecl())
@@ -92,6 +110,20 @@ private:
       out.policyRules.push_back(ruleDecl(d->ruleDecl()));
     else if (auto *d = ctx->testDecl())
       out.tests.push_back(test(d));
+  }
+
+  ast::FlagDecl flagDecl(P::FlagDeclContext *ctx) const {
+    P::FlagTargetsContext *targets = ctx->flagTargets();
+    ast::FlagDecl result{identList(ctx->names), {}, ast::FlagDecl::Side::Declared, range(ctx)};
+    if (targets->REQUEST()) {
+      result.side = ast::FlagDecl::Side::Request;
+    } else if (targets->resources) {
+      result.side = ast::FlagDecl::Side::Resource;
+      result.targets = identList(targets->resources);
+    } else {
+      result.targets = identList(targets->targets);
+    }
+    return result;
   }
 
   void actionDecl(P::ActionDeclContext *ctx, std::vector<ast::ActionDecl> &out) const {
@@ -204,7 +236,7 @@ private:
     }
     if (auto *flag = dynamic_cast<P::FlagConditionContext *>(ctx)) {
       result->op = ast::Condition::Op::Flag;
-      result->flag = ident(flag->ident());
+      result->flag = flagRef(flag->flagRef());
     } else if (auto *negation = dynamic_cast<P::NotConditionContext *>(ctx)) {
       result->op = ast::Condition::Op::Not;
       result->lhs = condition(negation->condition());
@@ -252,14 +284,14 @@ private:
         out.assigns = true;
         out.expect = c->negated != nullptr ? ast::Effect::Deny : ast::Effect::Allow;
         out.targets = identList(c->targets);
-        out.flags = identList(c->flags);
+        out.flags = flagList(c->flags);
         result.cases.push_back(std::move(out));
         continue;
       }
       out.expect = c->expect->getType() == P::DENY ? ast::Effect::Deny : ast::Effect::Allow;
       if (c->kind)
         out.kind = ident(c->kind);
-      out.flags = identList(c->flags);
+      out.flags = flagList(c->flags);
       out.patterns = patterns(c->patterns);
       out.except = patterns(c->excluded);
       auto *relations = c->relationList();

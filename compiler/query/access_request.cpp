@@ -27,10 +27,27 @@ bool splitNames(std::string_view text, char separator, const char *what,
   }
 }
 
-/// Resolves flags given on one side of the request (the principal's or a membership's node's).
-/// A flag the table records on the other side is an error naming where it goes: the runtime
-/// would refuse it (BAD_REQUEST), and moving it silently would guess.
-bool resolveFlags(const lattice_table *table, const std::vector<std::string> &names, uint32_t side,
+/// Where a flag of `side` is given, for the error of a flag given on another side.
+std::string whereGiven(const std::string &name, uint32_t side) {
+  if (side & LATTICE_FLAG_FACTS)
+    return fmt::format("`{}` is a fact of the {}: give it with the request's facts", name,
+                       side == LATTICE_FLAG_RESOURCE ? "resource"
+                       : side == LATTICE_FLAG_TARGET ? "target's node"
+                                                     : "request");
+  if (side == LATTICE_FLAG_NODE)
+    return fmt::format("flag `{}` is a flag of nodes (declared on scope kinds): give it with the "
+                       "membership whose node has it",
+                       name);
+  return fmt::format("flag `{}` is a flag of principals (declared on user types): give it with "
+                     "the principal's flags",
+                     name);
+}
+
+/// Resolves flags given on one side of the request (the principal's, a membership's node's, or
+/// the facts: `sides` is then every fact side). A flag the table records on another side is an
+/// error naming where it goes: the runtime would refuse it (BAD_REQUEST), and moving it silently
+/// would guess.
+bool resolveFlags(const lattice_table *table, const std::vector<std::string> &names, uint32_t sides,
                   uint64_t &mask, std::string &error) {
   if (names.size() > kMaxFlagNames) {
     error = fmt::format("{} flags named; at most {}", names.size(), kMaxFlagNames);
@@ -40,14 +57,8 @@ bool resolveFlags(const lattice_table *table, const std::vector<std::string> &na
     std::optional<uint32_t> id = lookupFlag(table, name, error);
     if (!id)
       return false;
-    if (lattice_flag_side(table, *id) != side) {
-      error = side == LATTICE_FLAG_PRINCIPAL
-                  ? fmt::format("flag `{}` is a flag of nodes (declared on scope kinds): give it "
-                                "with the membership whose node has it",
-                                name)
-                  : fmt::format("flag `{}` is a flag of principals (declared on user types): give "
-                                "it with the principal's flags",
-                                name);
+    if (const uint32_t side = lattice_flag_side(table, *id); !(side & sides)) {
+      error = whereGiven(name, side);
       return false;
     }
     mask |= uint64_t{1} << *id;
@@ -102,7 +113,8 @@ bool resolveAccessRequest(const lattice_table *table, const NamedAccessRequest &
   out.access.kind = *kind;
   // Top-level flags are the principal's, a membership's flags its node's; the table says on
   // which side each flag is declared (table format 3).
-  if (!resolveFlags(table, named.flags, LATTICE_FLAG_PRINCIPAL, out.access.flags, error))
+  if (!resolveFlags(table, named.flags, LATTICE_FLAG_PRINCIPAL, out.access.flags, error) ||
+      !resolveFlags(table, named.facts, LATTICE_FLAG_FACTS, out.access.facts, error))
     return false;
   NodePathInterner interner;
   out.roles.resize(named.memberships.size());

@@ -33,6 +33,8 @@ struct NamedAccessRequest {
   std::vector<NamedMembership> memberships;
   std::string permission;
   NodeName target; // the resource's own node when it is a scope, else its owner node
+  /// The request's facts: `resource.x`, `target.x`, `request.x` (the `facts` word).
+  std::vector<std::string> facts;
 };
 
 /// Parses the command line's spelling of a membership, `ROLE[,ROLE...]@PATH[+FLAG...]`

@@ -104,10 +104,19 @@ void orderAndMarkOverridden(Explanation &e) {
       r.overridden = r.mismatch.empty() && !r.deny;
 }
 
-/// The flags the rules read through membership `m`: the principal's with its node's.
+/// The flags the rules read through membership `m`: the principal's with its node's, and the
+/// request's facts.
 std::vector<std::string> flagsAt(const NamedAccessRequest &request, const ExplainedMembership &m) {
   std::vector<std::string> flags = request.flags;
   flags.insert(flags.end(), m.flags.begin(), m.flags.end());
+  flags.insert(flags.end(), request.facts.begin(), request.facts.end());
+  return flags;
+}
+
+/// The flags the rules of a request at one node read: its flags and its facts.
+std::vector<std::string> flagsOf(const NamedRequest &request) {
+  std::vector<std::string> flags = request.flags;
+  flags.insert(flags.end(), request.facts.begin(), request.facts.end());
   return flags;
 }
 
@@ -184,8 +193,8 @@ std::optional<Gate> gateOf(const SourceMap &map, const Explanation &e, uint32_t 
     if (!e.access)
       return Gate{"requirement",
                   fmt::format("requirement: a `require` for `{}` does not hold with flags {}", kind,
-                              quotedList(e.request.flags)),
-                  failing(e.request.flags)};
+                              quotedList(flagsOf(e.request))),
+                  failing(flagsOf(e.request))};
     // The runtime checks each membership in the target's tree in order: the first that fails.
     for (const ExplainedMembership &m : e.memberships) {
       if (m.relation == kOtherTree)
@@ -318,7 +327,7 @@ Explanation explain(const SourceMap &map, const NamedRequest &request,
   out.decisionText = describeDecision(table, decision);
   describeDeciding(out, table);
   out.gate = gateOf(map, out, permission);
-  collectRules(map, Holding{request.kind, request.roles, request.relation, request.flags, 0},
+  collectRules(map, Holding{request.kind, request.roles, request.relation, flagsOf(request), 0},
                permission, out.rules);
   orderAndMarkOverridden(out);
   return out;
@@ -431,12 +440,16 @@ llvm::json::Value explanationJson(const Explanation &e) {
                                  {"memberships", std::move(memberships)},
                                  {"permission", e.access->permission},
                                  {"target", nodePathText(e.access->target)}};
+    if (!e.access->facts.empty())
+      request["facts"] = strings(e.access->facts);
   } else {
     request = llvm::json::Object{{"kind", e.request.kind},
                                  {"roles", strings(e.request.roles)},
                                  {"permission", e.request.permission},
                                  {"relation", e.request.relation},
                                  {"flags", strings(e.request.flags)}};
+    if (!e.request.facts.empty())
+      request["facts"] = strings(e.request.facts);
   }
   llvm::json::Array matching, notMatching;
   for (const ExplainedRule &r : e.rules) {

@@ -114,6 +114,16 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
       return false;
     out.flags |= uint64_t{1} << *id;
   }
+  for (const std::string &fact : named.facts) {
+    std::optional<uint32_t> id = lookupFlag(table, fact, error);
+    if (!id)
+      return false;
+    if (!(lattice_flag_side(table, *id) & LATTICE_FLAG_FACTS)) {
+      error = fmt::format("`{}` is not a fact: give it with the flags", fact);
+      return false;
+    }
+    out.flags |= uint64_t{1} << *id;
+  }
   return true;
 }
 

@@ -17,6 +17,9 @@ struct NamedRequest {
   std::string permission;
   std::string relation; // self | descendants | ancestors | elsewhere (sema/relation_words.h), none
   std::vector<std::string> flags;
+  /// The request's facts (`resource.x`, `target.x`, `request.x`): lattice_decide takes them in
+  /// its one mask with the flags.
+  std::vector<std::string> facts = {};
 };
 
 /// A loaded table, freed with lattice_table_free.

@@ -126,6 +126,7 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
     NamedAccessRequest &access = out.access.emplace();
     return text("kind", access.kind) && text("permission", access.permission) &&
            readStringArray(*object, "flags", access.flags, error) &&
+           readStringArray(*object, "facts", access.facts, error) &&
            readMemberships(*object, access.memberships, error) &&
            readNode(*object, "target", access.target, error);
   }
@@ -133,7 +134,8 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
   return text("kind", request.kind) && text("permission", request.permission) &&
          text("relation", request.relation) &&
          readStringArray(*object, "roles", request.roles, error) &&
-         readStringArray(*object, "flags", request.flags, error);
+         readStringArray(*object, "flags", request.flags, error) &&
+         readStringArray(*object, "facts", request.facts, error);
 }
 
 llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,

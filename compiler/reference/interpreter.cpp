@@ -55,7 +55,7 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
   for (const Membership &membership : request.memberships)
     for (const sema::Requirement &requirement : model.requirements)
       if (membership.relation && ((requirement.kinds >> request.kind) & 1) &&
-          !requirement.guard.holds(request.flags | membership.nodeFlags))
+          !requirement.guard.holds(request.flags | request.facts | membership.nodeFlags))
         return deny(Outcome::Requirement);
 
   // Every rule reachable from the roles of a membership in the target's tree, matched with that
@@ -66,7 +66,7 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
     if (!membership.relation)
       continue;
     const unsigned relationBit = 1u << static_cast<unsigned>(*membership.relation);
-    const sema::FlagMask flags = request.flags | membership.nodeFlags;
+    const sema::FlagMask flags = request.flags | request.facts | membership.nodeFlags;
     // Policy-wide denies are rules of an implicit role every membership holds.
     std::set<uint32_t> rules(model.policyRules.begin(), model.policyRules.end());
     for (sema::RoleId held : membership.roles) {

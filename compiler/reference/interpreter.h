@@ -11,7 +11,8 @@
 namespace lattice::reference {
 
 /// A request of one principal at one node (docs/request-model.md): the same as a request with
-/// one membership at that node, `flags` holding both the principal's and the node's flags.
+/// one membership at that node, `flags` holding the principal's and the node's flags and the
+/// facts (lattice_decide's one mask).
 struct Request {
   sema::KindId kind = 0;
   std::vector<sema::RoleId> roles;
@@ -34,6 +35,9 @@ struct PrincipalRequest {
   sema::FlagMask flags = 0; // the principal's own flags
   std::vector<Membership> memberships;
   sema::PermissionId permission = 0;
+  /// The facts of the resource, the target's node (`target.x`) and the request: they hold
+  /// through every membership, as the principal's own flags do.
+  sema::FlagMask facts = 0;
 };
 
 enum class Outcome {

@@ -283,6 +283,26 @@ std::optional<RoleId> Context::role(const ast::Ident &name) {
   return std::nullopt;
 }
 
+namespace {
+
+const char *sideWords(FlagSide side) {
+  switch (side) {
+  case FlagSide::Principal:
+    return "a flag of principals";
+  case FlagSide::Node:
+    return "a flag of nodes";
+  case FlagSide::Resource:
+    return "a fact of the resource";
+  case FlagSide::Target:
+    return "a flag of the target's node";
+  case FlagSide::Request:
+    return "a fact of the request";
+  }
+  return "a flag";
+}
+
+} // namespace
+
 std::optional<FlagId> Context::flag(const ast::Ident &name) {
   if (auto id = flagNames.find(name.name)) {
     uses.push_back({NameSpace::Flag, *id, name.range.file});
@@ -290,9 +310,76 @@ std::optional<FlagId> Context::flag(const ast::Ident &name) {
   }
   if (flagLimitExceeded)
     return std::nullopt;
-  reportUnknown({NameSpace::Flag}, name, DiagKind::UnknownFlag,
-                fmt::format("unknown flag `{}`", name.name),
-                fmt::format("declare it with `flag {} on <scope kind or user type>;`", name.name));
+  const size_t dot = name.name.find('.');
+  const std::string side = dot == std::string::npos ? std::string() : name.name.substr(0, dot);
+  const std::string bare = dot == std::string::npos ? name.name : name.name.substr(dot + 1);
+  if (dot != std::string::npos && side != "resource" && side != "request" && side != "target") {
+    Diagnostic &diag = diags.report(DiagKind::UnknownFactSide, name.range,
+                                    fmt::format("unknown side `{}` in `{}`", side, name.name));
+    diag.help = fmt::format("a fact is written `resource.{0}`, `request.{0}` or `target.{0}`; a "
+                            "flag of principals or of their nodes has no prefix",
+                            bare);
+    return std::nullopt;
+  }
+  std::optional<FlagId> declared = flagDeclNames.find(bare);
+  if (declared && side == "target" && model.flags[*declared].side == FlagSide::Node) {
+    // `target.x`: the node flag x read at the target's node, its own flag (made on first use).
+    if (model.flags.size() == 64) {
+      diags.report(DiagKind::TooManyFlags, name.range,
+                   fmt::format("`{}` needs a flag of its own, and a policy may have at most 64 "
+                               "flags",
+                               name.name));
+      flagLimitExceeded = true;
+      return std::nullopt;
+    }
+    const Flag &node = model.flags[*declared];
+    Flag flag;
+    flag.name = "target." + node.name;
+    flag.decl = node.decl;
+    flag.side = FlagSide::Target;
+    flag.scopes = node.scopes;
+    flag.base = *declared;
+    const FlagId id = FlagId(model.flags.size());
+    flagNames.declare(ast::Ident{flag.name, node.decl}, id, diags);
+    model.flags.push_back(std::move(flag));
+    flagsRead.push_back(false);
+    incompleteFlags.push_back(incomplete(incompleteFlags, *declared));
+    if (*declared < flagsRead.size())
+      flagsRead[*declared] = true; // read at the target: the node flag is used
+    uses.push_back({NameSpace::Flag, *declared, name.range.file});
+    uses.push_back({NameSpace::Flag, id, name.range.file});
+    return id;
+  }
+  if (declared) {
+    // Declared, but named on another side: say which side it is and how to write it.
+    const Flag &flag = model.flags[*declared];
+    std::string message =
+        side.empty()
+            ? fmt::format("`{}` is {}: write `{}`", name.name, sideWords(flag.side), flag.name)
+            : fmt::format("`{}` is {}, not {}", bare, sideWords(flag.side),
+                          side == "resource"  ? "a fact of the resource"
+                          : side == "request" ? "a fact of the request"
+                                              : "a flag of nodes");
+    Diagnostic &diag = diags.report(DiagKind::FlagWrongSide, name.range, message);
+    diag.notes.push_back({flag.decl, "flag declared here"});
+    if (!side.empty() && flag.side == FlagSide::Node)
+      diag.help = fmt::format("write `{}` for the flag of the membership's node, `target.{}` for "
+                              "the target's",
+                              flag.name, flag.name);
+    else if (!side.empty())
+      diag.help = fmt::format("write `{}`", flag.name);
+    else
+      diag.help = "a fact is read with its side: `resource.x` for the resource, `request.x` for "
+                  "the request, `target.x` for a flag of the target's node";
+    return std::nullopt;
+  }
+  reportUnknown(
+      {NameSpace::Flag}, name, DiagKind::UnknownFlag, fmt::format("unknown flag `{}`", name.name),
+      side == "resource"  ? fmt::format("declare it with `flag {} on resource <resource>;`", bare)
+      : side == "request" ? fmt::format("declare it with `flag {} on request;`", bare)
+      : side == "target"
+          ? fmt::format("declare it on a scope kind with `flag {} on <scope kind>;`", bare)
+          : fmt::format("declare it with `flag {} on <scope kind or user type>;`", name.name));
   return std::nullopt;
 }
 

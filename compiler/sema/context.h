@@ -46,7 +46,10 @@ struct Context {
   SymbolTable kindNames{"user type"};
   SymbolTable resourceNames{"resource"};
   SymbolTable roleNames{"role"};
+  /// Flags by the name conditions use (`business`, `resource.archived`, `target.business`).
   SymbolTable flagNames{"flag"};
+  /// Flags by their declared name, whatever the side: one name, one flag.
+  SymbolTable flagDeclNames{"flag"};
   SymbolTable actionSetNames{"action set"};
   /// Set once more than 64 user types or flags were declared: names past the limit then stay
   /// undeclared, and their uses are not reported again as unknown.
@@ -87,6 +90,9 @@ struct Context {
   std::optional<ScopeKindId> scopeKind(const ast::Ident &name);
   std::optional<KindId> kind(const ast::Ident &name);
   std::optional<RoleId> role(const ast::Ident &name);
+  /// A flag as a condition or a test names it: `business`, or a fact with its side
+  /// (`resource.archived`, `request.mfa_used`, `target.business`, the latter made on first use).
+  /// Reports unknown names and names on the wrong side (L0250, L0251).
   std::optional<FlagId> flag(const ast::Ident &name);
   std::optional<uint32_t> resource(const ast::Ident &name);
   std::optional<uint32_t> actionSet(const ast::Ident &name);

@@ -90,12 +90,26 @@ struct PrincipalKind {
   std::vector<ScopeKindId> scopes;
 };
 
+/// Where a flag's value comes from (docs/request-model.md, "Facts"): the principal, the node of
+/// each membership, or a fact the request carries about the resource, the target's node
+/// (`target.x`, a node flag read at the target) or the request itself.
+enum class FlagSide : uint8_t { Principal, Node, Resource, Target, Request };
+
 struct Flag {
+  /// As conditions name it: `business`, or with its side for a fact (`resource.archived`,
+  /// `request.mfa_used`, `target.business`); the table and every output use this name.
   std::string name;
-  SourceRange decl;
-  bool onScope = false;            // a property of the principal's node, else of the principal
-  std::vector<ScopeKindId> scopes; // when onScope
-  KindMask kinds = 0;              // when !onScope
+  SourceRange decl; // of a `target.x` flag: its node flag's declaration
+  FlagSide side = FlagSide::Principal;
+  bool onScope = false;              // side == Node: a property of the principal's node
+  std::vector<ScopeKindId> scopes;   // when onScope, and for a Target flag (its node flag's)
+  KindMask kinds = 0;                // side == Principal
+  std::vector<ResourceId> resources; // side == Resource: the resources it describes
+  FlagId base = 0;                   // side == Target: the node flag it reads at the target
+  /// A fact: carried by the request (its `facts` word), not by the principal or a membership.
+  bool isFact() const {
+    return side == FlagSide::Resource || side == FlagSide::Target || side == FlagSide::Request;
+  }
 };
 
 struct Group {
@@ -201,6 +215,9 @@ struct TestCase {
   /// Test::principals, and the target nodes (indexes in Test::nodes) instead of relations.
   std::optional<uint32_t> principal;
   std::vector<uint32_t> targetNodes;
+  /// A case about a principal: the facts of the resource and the request its `with` gives (the
+  /// `target.x` flags come from each target node's flags). Other cases give facts in `flags`.
+  FlagMask facts = 0;
   SourceRange range;
   /// Where the case names its flags and its relation words (none for `*`), for findings.
   struct FlagSite {
@@ -267,6 +284,22 @@ struct Model {
   std::vector<Requirement> requirements;
   std::vector<Test> tests;
 
+  /// The facts: flags of the resource, the target's node and the request.
+  FlagMask factMask() const {
+    FlagMask mask = 0;
+    for (size_t f = 0; f < flags.size() && f < 64; ++f)
+      if (flags[f].isFact())
+        mask |= FlagMask{1} << f;
+    return mask;
+  }
+  /// The `target.x` facts of a target node whose flags are `nodeFlags`: target.x is set iff x is.
+  FlagMask targetFacts(FlagMask nodeFlags) const {
+    FlagMask mask = 0;
+    for (size_t f = 0; f < flags.size() && f < 64; ++f)
+      if (flags[f].side == FlagSide::Target && ((nodeFlags >> flags[f].base) & 1))
+        mask |= FlagMask{1} << f;
+    return mask;
+  }
   KindMask allKinds() const {
     return kinds.size() >= 64 ? ~KindMask{0} : (KindMask{1} << kinds.size()) - 1;
   }

@@ -232,6 +232,16 @@ private:
   /// principals of `kinds`, can be set for one of them; reports L0205 otherwise.
   bool flagUsable(FlagId flag, const ast::Ident &name, RoleId role, KindMask kinds,
                   RuleSubject subject) {
+    if (model.flags[flag].isFact()) {
+      // A rule may read every fact (checked against its permissions once they are known); the
+      // assigner's condition only the request's: no resource or target is asked about.
+      if (subject != RuleSubject::AssignsOfRole || model.flags[flag].side == FlagSide::Request)
+        return true;
+      reportFactNotAvailable(flag, name,
+                             "an `assigns` is about no resource: its condition reads "
+                             "the assigner's flags, its node's and the request's facts");
+      return false;
+    }
     if (kindsCarrying(model, flag, kinds) != 0 || unknownWhere(flag, role, kinds))
       return true;
     std::string whose;
@@ -257,6 +267,94 @@ private:
     if (subject == RuleSubject::AssignsOfRole)
       diag.help = "the condition of `assigns` reads the assigner's flags and its node's";
     return false;
+  }
+
+  /// L0254: a fact where nothing gives it (a resource or target fact in `require` or `assigns`).
+  void reportFactNotAvailable(FlagId flag, const ast::Ident &name, std::string help) {
+    Diagnostic &diag = ctx.diags.report(DiagKind::FactNotAvailable, name.range,
+                                        fmt::format("`{}` is never known here", name.name));
+    diag.notes.push_back({model.flags[flag].decl, "fact declared here"});
+    diag.help = std::move(help);
+  }
+
+  /// L0252 and L0253: every fact a rule reads must be one its permissions can have: a resource
+  /// fact of each permission's resource, a `target.x` flag some target node of each permission
+  /// can carry. Else the rule would read a fact no request for that permission gives.
+  bool checkFactsOfRule(const Rule &rule, const ast::RuleDecl &decl) {
+    bool ok = true;
+    const FlagMask facts = rule.guard.flagsRead() & model.factMask();
+    for (FlagId f = 0; f < model.flags.size() && f < 64; ++f) {
+      if (!((facts >> f) & 1))
+        continue;
+      const Flag &flag = model.flags[f];
+      if (flag.side == FlagSide::Request || ctx.incomplete(ctx.incompleteFlags, f))
+        continue;
+      for (PermissionId p : rule.permissions) {
+        const Permission &permission = model.permissions[p];
+        const Resource &resource = model.resources[permission.resource];
+        bool has = false;
+        if (flag.side == FlagSide::Resource) {
+          has =
+              std::binary_search(flag.resources.begin(), flag.resources.end(), permission.resource);
+        } else {
+          std::vector<ScopeKindId> about = resource.aboutKinds();
+          has = about.empty();
+          for (ScopeKindId kind : about)
+            has |= std::find(flag.scopes.begin(), flag.scopes.end(), kind) != flag.scopes.end();
+        }
+        if (has)
+          continue;
+        const ast::Ident *at = findFlagUse(*decl.when, flag.name);
+        const SourceRange where = at ? at->range : decl.range;
+        if (flag.side == FlagSide::Resource) {
+          Diagnostic &diag = ctx.diags.report(
+              DiagKind::FactNotOfResource, where,
+              fmt::format("`{}` is not a fact of `{}`, so it is never known for `{}`", flag.name,
+                          resource.name, permission.name));
+          diag.notes.push_back({flag.decl, fmt::format("`{}` is declared on {}", flag.name,
+                                                       resourceList(flag.resources))});
+          diag.help = fmt::format("limit the rule to the resources that have it, or add `{}` to "
+                                  "the resources of its declaration",
+                                  resource.name);
+        } else {
+          Diagnostic &diag = ctx.diags.report(
+              DiagKind::TargetFactNeverSet, where,
+              fmt::format("`{}` can never be set for `{}`: its target is {}", flag.name,
+                          permission.name, scopeList(resource.aboutKinds())));
+          diag.notes.push_back(
+              {flag.decl, fmt::format("`{}` is declared on {}", model.flags[flag.base].name,
+                                      scopeList(flag.scopes))});
+          diag.help = "a `target.x` flag is the flag of the node the request is about: limit "
+                      "the rule to permissions whose target can have it";
+        }
+        ok = false;
+        break; // one report per fact and rule
+      }
+    }
+    return ok;
+  }
+
+  static const ast::Ident *findFlagUse(const ast::Condition &c, const std::string &name) {
+    if (c.op == ast::Condition::Op::Flag)
+      return c.flag.name == name ? &c.flag : nullptr;
+    const ast::Ident *found = c.lhs ? findFlagUse(*c.lhs, name) : nullptr;
+    if (!found && c.rhs)
+      found = findFlagUse(*c.rhs, name);
+    return found;
+  }
+
+  std::string resourceList(const std::vector<ResourceId> &resources) const {
+    std::string result;
+    for (ResourceId r : resources)
+      result += (result.empty() ? "`" : ", `") + model.resources[r].name + "`";
+    return result.empty() ? "no resource" : result;
+  }
+
+  std::string scopeList(const std::vector<ScopeKindId> &scopes) const {
+    std::string result;
+    for (ScopeKindId s : scopes)
+      result += (result.empty() ? "`" : ", `") + model.scopeKinds[s].name + "`";
+    return result.empty() ? "any node" : result;
   }
 
   /// A rule of role `id`, or a policy-wide deny (`id` = kPolicyRole, a rule at the top level).
@@ -324,6 +422,8 @@ private:
     if (!permissions || !ok)
       return;
     rule.permissions = std::move(*permissions);
+    if (decl.when && !checkFactsOfRule(rule, decl))
+      return;
     if (rule.permissions.empty())
       ctx.diags.report(DiagKind::EmptyPermissionSet, decl.range, "this rule matches no permission");
     if (roleKnown)
@@ -457,6 +557,14 @@ private:
     bool complete = true;
     requirement.kinds = decl.kinds.empty() ? model.allKinds() : ctx.kindMask(decl.kinds, &complete);
     auto usable = [&](FlagId flag, const ast::Ident &name) {
+      if (model.flags[flag].side == FlagSide::Request)
+        return true; // `require request.mfa_used;`: every request must say so
+      if (model.flags[flag].isFact()) {
+        reportFactNotAvailable(flag, name,
+                               "a `require` holds for every permission, and only the request's "
+                               "facts are known for every one: read this fact in a rule instead");
+        return false;
+      }
       if (kindsCarrying(model, flag, requirement.kinds) != 0 || !complete ||
           ctx.incomplete(ctx.incompleteFlags, flag) || ctx.anyIncompleteKind(requirement.kinds))
         return true;

@@ -203,13 +203,27 @@ std::optional<TestCase> checkPrincipalCase(const ast::TestCase &decl, uint32_t p
                                            Fixtures &fixtures, const Test &test, Context &ctx) {
   const Model &model = ctx.model;
   const TestPrincipal &p = test.principals[principal];
-  if (decl.kind || !decl.flags.empty() || decl.relations.empty()) {
+  // `with` may give the request's facts about the resource and the request; the principal's
+  // flags, its nodes' and the target's (`target.x`) come from the test's tree.
+  FlagMask facts = 0;
+  bool flagsAreFacts = true;
+  for (const ast::Ident &name : decl.flags) {
+    std::optional<FlagId> flag = ctx.flag(name);
+    if (!flag)
+      return std::nullopt;
+    const FlagSide side = model.flags[*flag].side;
+    if (side != FlagSide::Resource && side != FlagSide::Request)
+      flagsAreFacts = false;
+    facts |= FlagMask{1} << *flag;
+  }
+  if (decl.kind || !flagsAreFacts || decl.relations.empty()) {
     Diagnostic &diag = ctx.diags.report(
         DiagKind::PrincipalCaseForm, decl.range,
         fmt::format("a case about principal `{}` names target nodes, and takes its user type and "
                     "flags from the principal",
                     p.name));
-    diag.help = fmt::format("write `{} {}: PERMISSIONS on NODE;` (or `on {{NODE, NODE}}`)",
+    diag.help = fmt::format("write `{} {}: PERMISSIONS on NODE;` (or `on {{NODE, NODE}}`); "
+                            "`with` gives only facts of the resource and the request",
                             decl.expect == ast::Effect::Deny ? "deny" : "allow", p.name);
     return std::nullopt;
   }
@@ -219,6 +233,7 @@ std::optional<TestCase> checkPrincipalCase(const ast::TestCase &decl, uint32_t p
   result.principal = principal;
   result.kind = p.kind;
   result.flags = p.flags;
+  result.facts = facts;
   std::optional<std::vector<PermissionId>> permissions =
       expandPatterns(decl.patterns, decl.except, ctx);
   bool ok = permissions.has_value();

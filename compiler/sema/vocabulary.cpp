@@ -141,36 +141,57 @@ bool reportMixedFlagTargets(const ast::FlagDecl &decl, Context &ctx) {
   return false;
 }
 
+/// The name conditions use for a flag declared as `name` on `side`: `resource.name` and
+/// `request.name` for facts, the bare name for principal and node flags.
+std::string flagNameOnSide(const std::string &name, ast::FlagDecl::Side side) {
+  switch (side) {
+  case ast::FlagDecl::Side::Resource:
+    return "resource." + name;
+  case ast::FlagDecl::Side::Request:
+    return "request." + name;
+  case ast::FlagDecl::Side::Declared:
+    break;
+  }
+  return name;
+}
+
 void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
   for (const ast::File &file : files)
     for (const ast::FlagDecl &decl : file.flags) {
       Flag shape;
       bool complete = true;
-      for (const ast::Ident &target : decl.targets) {
-        auto scope = ctx.scopeNames.find(target.name);
-        auto kind = ctx.kindNames.find(target.name);
-        if (scope && kind) {
-          ctx.diags.report(DiagKind::AmbiguousFlagTarget, target.range,
-                           fmt::format("`{}` is both a scope kind and a user type", target.name));
-          complete = false;
-          continue;
+      if (decl.side == ast::FlagDecl::Side::Request) {
+        shape.side = FlagSide::Request;
+      } else if (decl.side == ast::FlagDecl::Side::Resource) {
+        shape.side = FlagSide::Resource; // its resources: resolveFactResources
+      } else {
+        for (const ast::Ident &target : decl.targets) {
+          auto scope = ctx.scopeNames.find(target.name);
+          auto kind = ctx.kindNames.find(target.name);
+          if (scope && kind) {
+            ctx.diags.report(DiagKind::AmbiguousFlagTarget, target.range,
+                             fmt::format("`{}` is both a scope kind and a user type", target.name));
+            complete = false;
+            continue;
+          }
+          if (scope) {
+            shape.scopes.push_back(*scope);
+            ctx.uses.push_back({NameSpace::ScopeKind, *scope, target.range.file});
+          } else if (kind) {
+            shape.kinds |= KindMask{1} << *kind;
+            ctx.uses.push_back({NameSpace::UserType, *kind, target.range.file});
+          } else {
+            ctx.reportUnknown({NameSpace::ScopeKind, NameSpace::UserType}, target,
+                              DiagKind::UnknownScopeKind,
+                              fmt::format("unknown scope kind or user type `{}`", target.name));
+            complete = false;
+          }
         }
-        if (scope) {
-          shape.scopes.push_back(*scope);
-          ctx.uses.push_back({NameSpace::ScopeKind, *scope, target.range.file});
-        } else if (kind) {
-          shape.kinds |= KindMask{1} << *kind;
-          ctx.uses.push_back({NameSpace::UserType, *kind, target.range.file});
-        } else {
-          ctx.reportUnknown({NameSpace::ScopeKind, NameSpace::UserType}, target,
-                            DiagKind::UnknownScopeKind,
-                            fmt::format("unknown scope kind or user type `{}`", target.name));
-          complete = false;
-        }
+        shape.onScope = !shape.scopes.empty();
+        shape.side = shape.onScope ? FlagSide::Node : FlagSide::Principal;
+        if (shape.onScope && shape.kinds != 0)
+          complete = reportMixedFlagTargets(decl, ctx) && complete;
       }
-      shape.onScope = !shape.scopes.empty();
-      if (shape.onScope && shape.kinds != 0)
-        complete = reportMixedFlagTargets(decl, ctx) && complete;
       for (const ast::Ident &name : decl.names) {
         if (ctx.model.flags.size() == 64) {
           ctx.diags.report(DiagKind::TooManyFlags, name.range,
@@ -178,15 +199,50 @@ void declareFlags(const std::vector<ast::File> &files, Context &ctx) {
           ctx.flagLimitExceeded = true;
           return;
         }
-        if (!ctx.flagNames.declare(name, ctx.model.flags.size(), ctx.diags))
+        // One name is one flag whatever its side: `archived` and `resource.archived` both
+        // declared would make a reader guess which one a rule means.
+        if (!ctx.flagDeclNames.declare(name, ctx.model.flags.size(), ctx.diags))
           continue;
         Flag flag = shape;
-        flag.name = name.name;
+        flag.name = flagNameOnSide(name.name, decl.side);
         flag.decl = name.range;
+        ctx.flagNames.declare(ast::Ident{flag.name, name.range}, ctx.model.flags.size(), ctx.diags);
         ctx.model.flags.push_back(std::move(flag));
         ctx.flagsRead.push_back(false);
         ctx.incompleteFlags.push_back(!complete);
       }
+    }
+}
+
+/// The resources of each resource fact (`flag archived on resource document, folder;`), once
+/// resources are declared; flags were declared before them, so their ids follow the source.
+void resolveFactResources(const std::vector<ast::File> &files, Context &ctx) {
+  for (const ast::File &file : files)
+    for (const ast::FlagDecl &decl : file.flags) {
+      if (decl.side != ast::FlagDecl::Side::Resource)
+        continue;
+      std::vector<ResourceId> resources;
+      bool complete = true;
+      for (const ast::Ident &target : decl.targets) {
+        std::optional<uint32_t> resource = ctx.resource(target);
+        if (!resource) {
+          complete = false;
+          continue;
+        }
+        if (std::find(resources.begin(), resources.end(), *resource) != resources.end())
+          ctx.diags.report(DiagKind::DuplicateName, target.range,
+                           fmt::format("`{}` is listed twice", target.name));
+        else
+          resources.push_back(*resource);
+      }
+      std::sort(resources.begin(), resources.end());
+      for (const ast::Ident &name : decl.names)
+        if (std::optional<FlagId> id = ctx.flagNames.find("resource." + name.name);
+            id && ctx.model.flags[*id].decl == name.range) {
+          ctx.model.flags[*id].resources = resources;
+          if (!complete)
+            ctx.incompleteFlags[*id] = true;
+        }
     }
 }
 
@@ -338,6 +394,7 @@ void declareVocabulary(const std::vector<ast::File> &files, Context &ctx) {
   for (const ast::File &file : files)
     for (const ast::ResourceDecl &resource : file.resources)
       declareResource(resource, ctx);
+  resolveFactResources(files, ctx); // after resources: a resource fact names them
 }
 
 } // namespace lattice::sema

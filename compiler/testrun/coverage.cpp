@@ -35,7 +35,7 @@ Coverage computeCoverage(const sema::Model &model) {
             if (!sema::aboutNodeOf(model, permission, test.nodes[target].kind))
               continue;
             reference::Decision decision =
-                reference::decide(model, principalRequest(test, c, permission, target));
+                reference::decide(model, principalRequest(model, test, c, permission, target));
             const std::vector<uint32_t> &deciding =
                 decision.matchingDenies.empty() ? decision.matchingAllows : decision.matchingDenies;
             if (decision.outcome == reference::Outcome::Allowed ||

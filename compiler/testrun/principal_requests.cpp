@@ -38,12 +38,14 @@ std::optional<sema::Relation> relationInTree(const sema::Test &test, uint32_t no
   return sema::Relation::Tenant;
 }
 
-reference::PrincipalRequest principalRequest(const sema::Test &test, const sema::TestCase &c,
-                                             sema::PermissionId permission, uint32_t target) {
+reference::PrincipalRequest principalRequest(const sema::Model &model, const sema::Test &test,
+                                             const sema::TestCase &c, sema::PermissionId permission,
+                                             uint32_t target) {
   const sema::TestPrincipal &p = test.principals[*c.principal];
   reference::PrincipalRequest request;
   request.kind = p.kind;
   request.flags = p.flags;
+  request.facts = c.facts | model.targetFacts(test.nodes[target].flags);
   request.permission = permission;
   for (const sema::TestMembership &m : p.memberships)
     request.memberships.push_back(
@@ -51,8 +53,9 @@ reference::PrincipalRequest principalRequest(const sema::Test &test, const sema:
   return request;
 }
 
-lattice_access_request accessRequest(const sema::Test &test, const sema::TestCase &c,
-                                     sema::PermissionId permission, uint32_t target,
+lattice_access_request accessRequest(const sema::Model &model, const sema::Test &test,
+                                     const sema::TestCase &c, sema::PermissionId permission,
+                                     uint32_t target,
                                      const std::vector<std::vector<uint64_t>> &paths,
                                      std::vector<lattice_membership> &memberships) {
   const sema::TestPrincipal &p = test.principals[*c.principal];
@@ -72,6 +75,8 @@ lattice_access_request accessRequest(const sema::Test &test, const sema::TestCas
   request.membership_count = uint32_t(memberships.size());
   request.permission = permission;
   request.target.path = {paths[target].data(), uint32_t(paths[target].size())};
+  // The case's facts, and the target node's flags read at the target (`target.x`).
+  request.facts = c.facts | model.targetFacts(test.nodes[target].flags);
   return request;
 }
 

@@ -18,14 +18,16 @@ std::optional<sema::Relation> relationInTree(const sema::Test &test, uint32_t no
                                              uint32_t target);
 
 /// The reference interpreter's request for case `c` of `test` (a principal case), for one
-/// permission and target node.
-reference::PrincipalRequest principalRequest(const sema::Test &test, const sema::TestCase &c,
-                                             sema::PermissionId permission, uint32_t target);
+/// permission and target node; its facts are the case's and the target node's `target.x`.
+reference::PrincipalRequest principalRequest(const sema::Model &model, const sema::Test &test,
+                                             const sema::TestCase &c, sema::PermissionId permission,
+                                             uint32_t target);
 
 /// The runtime's request: memberships and target by path, pointing into `paths` and `c`'s
 /// principal (both must outlive the request); `memberships` receives the membership records.
-lattice_access_request accessRequest(const sema::Test &test, const sema::TestCase &c,
-                                     sema::PermissionId permission, uint32_t target,
+lattice_access_request accessRequest(const sema::Model &model, const sema::Test &test,
+                                     const sema::TestCase &c, sema::PermissionId permission,
+                                     uint32_t target,
                                      const std::vector<std::vector<uint64_t>> &paths,
                                      std::vector<lattice_membership> &memberships);
 

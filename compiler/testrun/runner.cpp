@@ -46,7 +46,7 @@ void runPrincipalCase(const lattice_table *table, const sema::Model &model, cons
         continue; // `res.* on {a, b}`: each permission where it can apply
       ++result.checks;
       const lattice_access_request request =
-          accessRequest(test, c, permission, target, paths, memberships);
+          accessRequest(model, test, c, permission, target, paths, memberships);
       const lattice_access_decision decision = lattice_decide_access(table, &request);
       if ((decision.allowed != 0) == expected)
         continue;

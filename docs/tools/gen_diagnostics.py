@@ -633,6 +633,48 @@ grants, so a top-level `allow` would grant nothing to anyone.""",
     """put the allow in a role, or write `deny` to forbid the permissions whatever role grants
 them.""", 1)
 
+FACTS = (TEN + "usertype staff at account;\nflag business on account;\nflag archived on resource doc;\n"
+         "flag mfa_used on request;\nresource doc owned_by account { read, edit; }\n")
+
+section("L0250", "flag on the wrong side", "Error", """
+A condition names a flag on a side its declaration does not give it. A fact is read with its
+side: `resource.x` for a fact of the resource (`flag x on resource doc;`), `request.x` for a
+fact of the request (`flag x on request;`), `target.x` for a node flag read at the node the
+request is about; a flag of principals or of their nodes has no prefix (`business` is the flag of
+the membership's node). The message says which side the flag is and how to write it.""",
+    example("L0250", [("policy.lat", FACTS + "role editor for staff {\n  allow doc.read when archived;\n  deny doc.edit when resource.business;\n}\n")]),
+    """write the flag as its declaration says: `resource.archived`, `target.business` for the
+target's node, `business` for the membership's.""", 1)
+
+section("L0251", "unknown fact side", "Error", """
+A flag is written with a prefix other than `resource`, `request` or `target` (`doc.archived`).
+Only facts have a prefix, and it names where the value comes from, not the resource.""",
+    example("L0251", [("policy.lat", FACTS + "role editor for staff { allow doc.read when not doc.archived; }\n")]),
+    """write `resource.archived` (or `request.x`, `target.x`).""", 1)
+
+section("L0252", "fact not of the resource", "Error", """
+A rule reads a resource fact for a permission of a resource the fact is not declared on (`flag
+archived on resource doc;` read by a rule that also names `station.*`, or by `*`). No request for
+that permission carries the fact, so the rule would read a value that is never known.""",
+    example("L0252", [("policy.lat", FACTS + "resource station owned_by account { view; }\nrole editor for staff {\n  allow doc.*, station.view;\n  deny * when resource.archived;\n}\n")]),
+    """limit the rule to the resources that have the fact (`deny doc.* when
+resource.archived;`), or declare the fact on the other resources too.""", 1)
+
+section("L0253", "target flag never set", "Error", """
+A rule reads `target.x` for a permission whose target node (the resource's owner, or its own node
+for a resource that is a scope) can never be of a scope kind that carries the node flag `x`.""",
+    example("L0253", [("policy.lat", TEN + "usertype operator at tenant;\nflag business on account;\nresource invoice owned_by tenant { read; }\nrole ops for operator { allow invoice.read when target.business; }\n")]),
+    """limit the rule to permissions whose target can carry the flag, or declare the flag on
+the target's scope kind.""", 1)
+
+section("L0254", "fact not available", "Error", """
+A `require` or an `assigns` reads a fact of the resource or of the target's node. A requirement
+holds for every permission of its user types and an `assigns` is about no resource, so only the
+request's facts (`request.x`) are known there: `require request.mfa_used;` is fine.""",
+    example("L0254", [("policy.lat", FACTS + "role editor for staff { allow doc.read; }\nrequire not resource.archived;\n")]),
+    """read the fact in a rule (`deny doc.* when resource.archived;`), or use a fact of the
+request.""", 1)
+
 # ---------------------------------------------------------------- L1xxx
 # The static analyzer (compiler/analysis). Each section also says how to keep a finding that is
 # intended: the warning's group, for `// lattice: allow(GROUP) "reason"` and `-Wno-GROUP`.

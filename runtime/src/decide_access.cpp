@@ -32,12 +32,15 @@ lattice_access_decision decideAccess(const lattice_table *table,
     return refuse(LATTICE_REASON_NO_TABLE);
   const lattice_table &t = *table;
   // Each flag mask holds only flags of its side (FlagInfo): a node flag given as the
-  // principal's, or the reverse, is a host error, refused rather than guessed. The two sides
-  // partition the table's flags, so this also refuses bits beyond them.
+  // principal's, a fact as a flag, or the reverse, is a host error, refused rather than guessed.
+  // The sides partition the table's flags, so this also refuses bits beyond them.
   if (!q || q->kind >= t.kindCount || q->permission >= t.permissionCount ||
       (!q->memberships && q->membership_count > 0) || (q->flags & ~t.principalFlags) != 0 ||
-      q->facts != 0)
+      (q->facts & ~t.factFlags) != 0)
     return refuse(LATTICE_REASON_BAD_REQUEST);
+  // Facts hold for the request whatever membership it is decided through: they join the
+  // principal's flags in every test below.
+  const uint64_t withFacts = q->flags | q->facts;
   const lattice_membership *ms = q->memberships;
   const uint32_t count = q->membership_count;
   for (uint32_t m = 0; m < count; ++m) {
@@ -89,7 +92,7 @@ lattice_access_decision decideAccess(const lattice_table *table,
   // that node's (for a requirement on principal flags only, the same answer every time).
   for (uint32_t m = 0; m < count; ++m)
     if (relationAt(m) != LATTICE_REL_NONE &&
-        !requirementsHold(t, kindBit, q->flags | ms[m].node_flags))
+        !requirementsHold(t, kindBit, withFacts | ms[m].node_flags))
       return refuse(LATTICE_REASON_REQUIREMENT);
 
   auto allowBitsAt = [&](uint32_t relation) { return allowRow(t, q->permission, relation); };
@@ -99,7 +102,7 @@ lattice_access_decision decideAccess(const lattice_table *table,
     const uint32_t relation = relationAt(m);
     return relation != LATTICE_REL_NONE && ((g[format::sparse::kRelationMask] >> relation) & 1) &&
            (role == format::kEveryRole || holds(ms[m], role)) &&
-           sparseApplies(g, kindBit, q->flags | ms[m].node_flags);
+           sparseApplies(g, kindBit, withFacts | ms[m].node_flags);
   };
 
   // Unconditional allows: the lowest allowing role (its membership is found at the end).
@@ -156,7 +159,7 @@ lattice_access_decision decideAccess(const lattice_table *table,
         for (uint8_t r = relations & present; r != 0; r &= uint8_t(r - 1)) {
           const uint32_t relation = uint32_t(__builtin_ctz(r));
           if ((everyRole || ((held[relation][role / 64] >> (role % 64)) & 1)) &&
-              flagsMatch(q->flags | nodeFlags[relation], required, forbidden))
+              flagsMatch(withFacts | nodeFlags[relation], required, forbidden))
             return true;
         }
         return false;

@@ -41,8 +41,11 @@ uint32_t lattice_flag_side(const lattice_table *t, uint32_t flag) {
 uint64_t lattice_flag_mask(const lattice_table *t, uint32_t side) {
   if (!t)
     return 0;
-  return ((side & kSidePrincipal) ? t->principalFlags : 0) |
-         ((side & kSideNode) ? t->nodeFlags : 0);
+  uint64_t mask = 0;
+  for (uint32_t f = 0; f < t->flagCount; ++f)
+    if (side & loadU32(t->section[kFlagInfo] + flaginfo::kSize * size_t(f) + flaginfo::kSide))
+      mask |= uint64_t(1) << f;
+  return mask;
 }
 
 } // extern "C"

@@ -19,6 +19,10 @@ struct lattice_table {
   uint64_t fingerprint = 0; // the vocabulary fingerprint, recomputed and checked at load
   uint64_t flagMask = 0;    // the flag bits a request may set
   uint64_t principalFlags = 0, nodeFlags = 0; // the flags of each side (FlagInfo), a partition
+  uint64_t factFlags = 0; // ... with the facts (resource, target, request): the `facts` word
+  /// Whether some `require` clause reads a fact: principal handles then check `require` per
+  /// request instead of once per node.
+  bool requireReadsFacts = false;
   /// Per role, bit s set iff exclusive set s (s < kMaskedExclusiveSets) lists the role: decide
   /// proves "no conflict there" with one OR per held role. Stored after the handle, in its block.
   const uint64_t *exclusiveSets = nullptr;

@@ -253,7 +253,8 @@ bool validRequires(const lattice_table &t) noexcept {
   return true;
 }
 
-/// Every flag has exactly one known side; sets the side masks, which then partition flagMask.
+/// Every flag has exactly one known side; sets the side masks (principal, node, the facts), which
+/// then partition flagMask.
 bool validFlagInfo(lattice_table &t) noexcept {
   for (uint32_t f = 0; f < t.flagCount; ++f) {
     const uint8_t *rec = t.section[kFlagInfo] + flaginfo::kSize * size_t(f);
@@ -264,6 +265,8 @@ bool validFlagInfo(lattice_table &t) noexcept {
       t.principalFlags |= uint64_t(1) << f;
     else if (side == kSideNode)
       t.nodeFlags |= uint64_t(1) << f;
+    else if (side == kSideResource || side == kSideTarget || side == kSideRequest)
+      t.factFlags |= uint64_t(1) << f;
     else // zero, several bits, or a side this reader does not know (reserved for later majors)
       return false;
   }
@@ -326,6 +329,9 @@ void deriveRequirements(lattice_table &t) noexcept {
       if (loadU32(c + require::kStatement) != statement)
         break;
       ++clauses;
+      t.requireReadsFacts =
+          t.requireReadsFacts ||
+          ((loadU64(c + require::kRequired) | loadU64(c + require::kForbidden)) & t.factFlags) != 0;
       for (uint64_t k = kinds; k != 0; k &= k - 1) {
         t.requireAll[__builtin_ctzll(k)] |= loadU64(c + require::kRequired);
         t.forbidAll[__builtin_ctzll(k)] |= loadU64(c + require::kForbidden);

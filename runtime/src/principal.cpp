@@ -65,6 +65,9 @@ struct lattice_principal {
   const Profile *profiles;
   const uint32_t *roles;
   const uint8_t *bytes; // [permission * profileCount + profile]
+  /// Bit p set iff a sparse rule of permission p reads a fact: its bytes (computed without
+  /// facts) are not used, the request's facts are tested on its rules. Null: no such rule.
+  const uint64_t *factPermissions;
 };
 
 namespace {
@@ -127,7 +130,7 @@ uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n
 /// `relation`, or `bound`: a dense allow bit, or a sparse entry whose condition holds.
 uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
                             const Profile &profile, uint32_t permission, uint32_t relation,
-                            bool deny, uint32_t bound) noexcept {
+                            bool deny, uint32_t bound, uint64_t facts) noexcept {
   const uint32_t *roles = p.roles + profile.firstRole;
   const uint8_t *row = allowRow(t, permission, relation);
   const uint8_t *info = permissionInfo(t, permission);
@@ -145,7 +148,7 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
       const uint8_t *g = entry(f);
       if (g[format::sparse::kDeny] == uint8_t(deny) &&
           ((g[format::sparse::kRelationMask] >> relation) & 1) &&
-          sparseApplies(g, p.kindBit, profile.flags))
+          sparseApplies(g, p.kindBit, profile.flags | facts))
         return role;
     }
   }
@@ -191,14 +194,15 @@ inline uint32_t relationTo(const Member &m, const Group &g,
   });
 }
 
-/// Who decided, among the members whose byte matches only: the lowest role of the deciding
-/// effect, and the first member it matches through (`relations` caches the first members').
-[[gnu::noinline]] lattice_access_decision decider(const lattice_principal &p, const Group &g,
-                                                  const lattice_node_ref &target,
-                                                  uint32_t permission, bool wantDeny,
-                                                  const uint8_t *relations) noexcept {
+/// Who decided, among the members whose byte (`byteOf(profile)`) matches only: the lowest role
+/// of the deciding effect, and the first member it matches through (`relations` caches the first
+/// members'); rules' conditions read each profile's flags with `facts`.
+template <class ByteOf>
+[[gnu::noinline]] lattice_access_decision
+decider(const lattice_principal &p, const Group &g, const lattice_node_ref &target,
+        uint32_t permission, bool wantDeny, const uint8_t *relations, uint64_t facts,
+        ByteOf byteOf) noexcept {
   const Member *members = p.members + g.first;
-  const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
   const uint32_t shift = wantDeny ? kDenyShift : 0;
   uint32_t role = LATTICE_NO_ID, membership = LATTICE_NO_ID;
   // A member whose (profile, relation) an earlier member had cannot decide: the earlier one
@@ -209,7 +213,7 @@ inline uint32_t relationTo(const Member &m, const Group &g,
     const Member &x = members[m];
     const uint32_t relation =
         m < kCachedRelations ? uint32_t(relations[m]) : relationTo(x, g, target);
-    if (relation == LATTICE_REL_NONE || !((column[x.profile] >> (shift + relation)) & 1))
+    if (relation == LATTICE_REL_NONE || !((byteOf(x.profile) >> (shift + relation)) & 1))
       continue;
     if (x.profile < kRemembered) {
       if ((seen[x.profile] >> relation) & 1)
@@ -217,7 +221,7 @@ inline uint32_t relationTo(const Member &m, const Group &g,
       seen[x.profile] |= uint8_t(1u << relation);
     }
     const uint32_t lowest = lowestMatchingRole(*p.table, p, p.profiles[x.profile], permission,
-                                               relation, wantDeny, role);
+                                               relation, wantDeny, role, facts);
     if (lowest < role) {
       role = lowest;
       membership = x.index;
@@ -232,7 +236,7 @@ inline uint32_t relationTo(const Member &m, const Group &g,
     const Member &x = members[m];
     const uint32_t relation =
         m < kCachedRelations ? uint32_t(relations[m]) : relationTo(x, g, target);
-    if (relation != LATTICE_REL_NONE && ((column[x.profile] >> (kDenyShift + relation)) & 1))
+    if (relation != LATTICE_REL_NONE && ((byteOf(x.profile) >> (kDenyShift + relation)) & 1))
       return accessDecision(LATTICE_REASON_DENIED_BY_POLICY, LATTICE_NO_ID, x.index);
   }
   return refuse(LATTICE_REASON_BAD_REQUEST); // unreachable: a deny bit was set
@@ -265,17 +269,75 @@ inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
   return s;
 }
 
+/// The generic path for a request whose facts matter: a permission with rules that read facts
+/// (its bytes are computed from the sparse rules with the facts) or a `require` that reads them
+/// (checked per member with the facts). The same gates in the same order as decideAs.
+[[gnu::noinline]] lattice_access_decision decideWithFacts(const lattice_principal &p,
+                                                          const Group &group, uint32_t permission,
+                                                          const lattice_node_ref &target,
+                                                          uint64_t facts) noexcept {
+  const lattice_table &t = *p.table;
+  const bool factRules =
+      p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1);
+  const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
+  auto byteOf = [&](uint32_t profile) -> uint8_t {
+    if (!factRules)
+      return column[profile];
+    const Profile &x = p.profiles[profile];
+    return permissionByte(t, p.roles + x.firstRole, x.roleCount, x.flags | facts, p.kindBit,
+                          permission);
+  };
+  const Member *members = p.members + group.first;
+  uint8_t relations[kCachedRelations];
+  uint32_t inTree = 0, requireFails = 0, bits = 0;
+  for (uint32_t m = 0; m < group.count; ++m) {
+    const Member &x = members[m];
+    const uint32_t relation = relationTo(x, group, target);
+    if (m < kCachedRelations)
+      relations[m] = uint8_t(relation);
+    if (relation == LATTICE_REL_NONE)
+      continue;
+    ++inTree;
+    requireFails |=
+        t.requireReadsFacts
+            ? uint32_t(!requirementsHold(t, p.kindBit, p.profiles[x.profile].flags | facts))
+            : x.requireFails;
+    bits |= uint32_t(byteOf(x.profile)) >> relation;
+  }
+  if (inTree == 0)
+    return refuse(LATTICE_REASON_OTHER_TREE);
+  if (p.wrongKind != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
+  const uint32_t exclusive =
+      inTree == group.count ? group.exclusive : exclusiveInTree(p, group, target);
+  if (exclusive != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
+  if (!(format::loadU64(permissionInfo(t, permission) + format::perm::kKindMask) & p.kindBit))
+    return refuse(LATTICE_REASON_NOT_APPLICABLE);
+  if (requireFails)
+    return refuse(LATTICE_REASON_REQUIREMENT);
+  const bool denied = (bits >> kDenyShift) & 1;
+  if (!denied && !(bits & 1))
+    return refuse(LATTICE_REASON_NO_ALLOW);
+  return decider(p, group, target, permission, denied, relations, facts, byteOf);
+}
+
 lattice_access_decision decideAs(const lattice_principal *principal, uint32_t permission,
                                  const lattice_node_ref &target, uint64_t facts) noexcept {
   if (!principal)
     return refuse(LATTICE_REASON_BAD_REQUEST);
   const lattice_principal &p = *principal;
   const lattice_table &t = *p.table;
-  if (permission >= t.permissionCount || facts != 0)
+  if (permission >= t.permissionCount || (facts & ~t.factFlags) != 0)
     return refuse(LATTICE_REASON_BAD_REQUEST);
   const Group *group = findGroup(p, target);
   if (!group)
     return refuse(LATTICE_REASON_OTHER_TREE);
+  // Facts matter only to a permission whose rules read them, or to a `require` that does; any
+  // other request is decided from the precomputed bytes, whatever its facts.
+  if ((p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1)) ||
+      t.requireReadsFacts)
+    return decideWithFacts(p, *group, permission, target, facts);
 
   // One pass over the target's tree: each member's relation, its `require`, and its byte.
   const Member *members = p.members + group->first;
@@ -298,7 +360,8 @@ lattice_access_decision decideAs(const lattice_principal *principal, uint32_t pe
   const bool denied = (s.bits >> kDenyShift) & 1;
   if (!denied && !(s.bits & 1))
     return refuse(LATTICE_REASON_NO_ALLOW);
-  return decider(p, *group, target, permission, denied, relations);
+  return decider(p, *group, target, permission, denied, relations, 0,
+                 [column](uint32_t profile) { return column[profile]; });
 }
 
 /// Scratch space of lattice_principal_new, released together.
@@ -432,14 +495,25 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   // One block, in the order a request reads it: the handle, groups, members, the permission
   // bytes; then what only the deciding-role search and construction read: profiles, roles, path
   // ids (a small principal's hot part spans three cache lines).
+  // Permissions with a sparse rule that reads a fact (none in a table without facts).
+  uint64_t factWords = 0;
+  if (t.factFlags != 0)
+    for (uint32_t e = 0; e < t.sparseCount && factWords == 0; ++e) {
+      const uint8_t *g = sparseEntry(t, e);
+      if ((format::loadU64(g + format::sparse::kRequired) |
+           format::loadU64(g + format::sparse::kForbidden)) &
+          t.factFlags)
+        factWords = (uint64_t(t.permissionCount) + 63) / 64;
+    }
   uint64_t size = sizeof(lattice_principal), atGroups, atMembers, atProfiles, atIds, atRoles,
-           atBytes;
+           atBytes, atFacts;
   if (!reserve<Group>(size, groups, atGroups) || !reserve<Member>(size, count, atMembers) ||
       (profiles != 0 && t.permissionCount > UINT64_MAX / 4 / profiles) ||
       !reserve<uint8_t>(size, uint64_t(t.permissionCount) * profiles, atBytes) ||
       !reserve<Profile>(size, profiles, atProfiles) ||
       !reserve<uint32_t>(size, profileRoles, atRoles) ||
-      !reserve<uint64_t>(size, totalIds, atIds) || uint64_t(size_t(size)) != size)
+      !reserve<uint64_t>(size, totalIds, atIds) || !reserve<uint64_t>(size, factWords, atFacts) ||
+      uint64_t(size_t(size)) != size)
     return LATTICE_PRINCIPAL_TOO_LARGE;
   uint8_t *block = static_cast<uint8_t *>(std::malloc(size_t(size)));
   if (!block)
@@ -450,8 +524,21 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   auto *ids = reinterpret_cast<uint64_t *>(block + atIds);
   auto *roles = reinterpret_cast<uint32_t *>(block + atRoles);
   uint8_t *bytes = block + atBytes;
-  auto *p = new (block) lattice_principal{&t,       kindBit, kind,   wrongKind, groups, count,
-                                          profiles, group,   member, profile,   roles,  bytes};
+  uint64_t *factPermissions = factWords ? reinterpret_cast<uint64_t *>(block + atFacts) : nullptr;
+  auto *p = new (block)
+      lattice_principal{&t,    kindBit, kind,    wrongKind, groups, count,          profiles,
+                        group, member,  profile, roles,     bytes,  factPermissions};
+  for (uint64_t w = 0; w < factWords; ++w)
+    factPermissions[w] = 0;
+  for (uint32_t e = 0; factWords && e < t.sparseCount; ++e) {
+    const uint8_t *g = sparseEntry(t, e);
+    if ((format::loadU64(g + format::sparse::kRequired) |
+         format::loadU64(g + format::sparse::kForbidden)) &
+        t.factFlags) {
+      const uint32_t perm = format::loadU32(g + format::sparse::kPermission);
+      factPermissions[perm / 64] |= uint64_t(1) << (perm % 64);
+    }
+  }
 
   // Profiles, in the order their first membership met them above.
   uint32_t nextRole = 0;

@@ -271,9 +271,13 @@ private:
     // Flags by side, as the table records them: principal flags in the request, node flags in
     // the memberships. Every fifth round one mask also gets a flag of the other side, which the
     // runtime must refuse (BAD_REQUEST) before anything else.
-    sema::FlagMask principalFlags = 0, nodeFlags = 0;
+    // Facts (resource, target, request) go in the request's `facts` word, drawn from their own
+    // stream so that the requests of policies without facts stay as they were.
+    sema::FlagMask principalFlags = 0, nodeFlags = 0, factFlags = model.factMask();
     for (uint32_t f = 0; f < model.flags.size(); ++f)
-      (model.flags[f].onScope ? nodeFlags : principalFlags) |= sema::FlagMask{1} << f;
+      if (!model.flags[f].isFact())
+        (model.flags[f].onScope ? nodeFlags : principalFlags) |= sema::FlagMask{1} << f;
+    Rng factRng(seed * 0x2545F4914F6CDD1Dull + 29);
     for (int round = 0; round < 40; ++round) {
       // Odd rounds on the universal tree of the policy's kinds (resource nodes, recursive
       // kinds, deeper paths), the others on a forest of up to 8 nodes, node i's parent an
@@ -301,6 +305,7 @@ private:
       expected.kind = rng.between(0, uint32_t(model.kinds.size()) - 1);
       expected.flags = rng.next() & principalFlags;
       expected.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
+      expected.facts = factRng.next() & factFlags;
       const auto &targetKinds = space.targetKinds(model.permissions[expected.permission].resource);
       const auto &seatKinds = model.kinds[expected.kind].scopes;
       const uint32_t target = pickNode([&](sema::ScopeKindId k) {
@@ -344,6 +349,14 @@ private:
           expected.memberships[rng.between(0, count - 1)].nodeFlags |= randomBit(principalFlags);
         wrongSide = true;
       }
+      // A fact given as a flag, or a flag given as a fact: refused as well.
+      if (round % 7 == 6 && factFlags != 0) {
+        if (factRng.chance(50) || (principalFlags | nodeFlags) == 0)
+          expected.flags |= randomBit(factFlags);
+        else
+          expected.facts |= randomBit(principalFlags | nodeFlags);
+        wrongSide = true;
+      }
       std::vector<std::vector<uint64_t>> paths;
       for (uint32_t m = 0; m < count; ++m)
         paths.push_back(forest.path(at[m]));
@@ -362,6 +375,7 @@ private:
       request.membership_count = count;
       request.permission = expected.permission;
       request.target.path = {targetPath.data(), uint32_t(targetPath.size())};
+      request.facts = expected.facts;
       const lattice_access_decision got = lattice_decide_access(table, &request);
       checkPrincipal(table, request, forest, rng);
 
@@ -395,7 +409,7 @@ private:
                   std::binary_search(rule.permissions.begin(), rule.permissions.end(),
                                      expected.permission) &&
                   (sema::reachRelations(rule.reach) >> unsigned(*membership.relation) & 1) &&
-                  rule.guard.holds(expected.flags | membership.nodeFlags))
+                  rule.guard.holds(expected.flags | expected.facts | membership.nodeFlags))
                 wantMembership = m;
             }
           }
@@ -416,7 +430,7 @@ private:
                     !std::binary_search(rule.permissions.begin(), rule.permissions.end(),
                                         expected.permission) ||
                     !(sema::reachRelations(rule.reach) >> unsigned(*membership.relation) & 1) ||
-                    !rule.guard.holds(expected.flags | membership.nodeFlags))
+                    !rule.guard.holds(expected.flags | expected.facts | membership.nodeFlags))
                   continue;
                 if (h < wantRole || (h == wantRole && m < wantMembership)) {
                   wantRole = h;
@@ -475,6 +489,9 @@ private:
       lattice_access_request other = request;
       other.permission = rng.between(0, uint32_t(model.permissions.size()) - 1);
       other.target.path = {path.data(), uint32_t(path.size())};
+      // Other facts for the same principal: the handle keeps nothing of a request's facts.
+      if (const sema::FlagMask facts = model.factMask(); facts != 0)
+        other.facts = (request.facts & ~facts) | (rng.next() & facts);
       asked.push_back(other);
     }
     for (const bool byLabel : {false, true}) {

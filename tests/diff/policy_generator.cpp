@@ -33,6 +33,12 @@ struct FlagShape {
   Mask kinds = 0;
 };
 
+/// A fact (issue 12): of the request (`flag x0 on request;`) or of some resources.
+struct FactShape {
+  bool request = false;
+  std::vector<uint32_t> resources; // sorted, when not of the request
+};
+
 struct RoleShape {
   Mask kinds = 0;
   uint32_t rank = 0; // extends only roles of lower rank: no cycles, any declaration order
@@ -41,7 +47,8 @@ struct RoleShape {
 class Generator {
 public:
   explicit Generator(uint64_t seed)
-      : rng(seed), extra(seed ^ 0x5DEECE66Dull), rules12(seed ^ 0xC0FFEE1234567ull) {}
+      : rng(seed), extra(seed ^ 0x5DEECE66Dull), rules12(seed ^ 0xC0FFEE1234567ull),
+        facts12(seed ^ 0xFAC75FAC75ull) {}
 
   std::string run() {
     makeScopes();
@@ -49,12 +56,14 @@ public:
     makeResources();
     makeResourceScopes();
     makeFlags();
+    makeFacts();
     makeRoles();
     out += "policy gen;\n";
     printScopes();
     printUserTypes();
     printResources();
     printFlags();
+    printFacts();
     printRoles();
     printExclusives();
     printRequirements();
@@ -165,6 +174,96 @@ private:
   }
 
   Mask allUsers() const { return (Mask{1} << users.size()) - 1; }
+
+  /// Facts, from their own stream (policies without them keep their text): of the request, or
+  /// of some resources.
+  void makeFacts() {
+    // Each fact doubles the flag sets the requests enumerate: facts in a third of the policies,
+    // a second one rarely, keep the run within CI's time (and its sanitizer build's).
+    if (!facts12.chance(33) || flags.size() >= 3)
+      return;
+    facts.resize(facts12.chance(25) ? 2 : 1);
+    for (FactShape &fact : facts) {
+      fact.request = facts12.chance(40);
+      if (!fact.request) {
+        fact.resources = pickFrom(facts12, uint32_t(resources.size()),
+                                  facts12.between(1, uint32_t(resources.size())));
+        std::sort(fact.resources.begin(), fact.resources.end());
+      }
+    }
+  }
+
+  void printFacts() {
+    for (uint32_t x = 0; x < facts.size(); ++x)
+      out += "flag x" + std::to_string(x) + " on " +
+             (facts[x].request
+                  ? std::string("request")
+                  : "resource " + list(facts[x].resources,
+                                       [](uint32_t r) { return "r" + std::to_string(r); })) +
+             ";\n";
+  }
+
+  /// The facts a rule about resource `r` may read: request facts, facts of `r`, and `target.f`
+  /// for a node flag f some target node of `r` can carry.
+  std::vector<std::string> factNames(uint32_t r) {
+    std::vector<std::string> names;
+    for (uint32_t x = 0; x < facts.size(); ++x)
+      if (facts[x].request)
+        names.push_back("request.x" + std::to_string(x));
+      else if (std::binary_search(facts[x].resources.begin(), facts[x].resources.end(), r))
+        names.push_back("resource.x" + std::to_string(x));
+    const Resource &res = resources[r];
+    std::vector<uint32_t> about =
+        res.kind >= 0 ? std::vector<uint32_t>{uint32_t(res.kind)} : res.owners;
+    // One node flag read at the target per resource (each is a flag of its own).
+    for (uint32_t f = 0; f < flags.size(); ++f) {
+      bool carried = about.empty() && !flags[f].scopes.empty();
+      for (uint32_t s : about)
+        carried |=
+            std::find(flags[f].scopes.begin(), flags[f].scopes.end(), s) != flags[f].scopes.end();
+      if (carried) {
+        names.push_back("target." + flagName(f));
+        break;
+      }
+    }
+    return names;
+  }
+
+  /// The request facts alone (for `require` and `assigns`).
+  std::vector<std::string> requestFacts() {
+    std::vector<std::string> names;
+    for (uint32_t x = 0; x < facts.size(); ++x)
+      if (facts[x].request)
+        names.push_back("request.x" + std::to_string(x));
+    return names;
+  }
+
+  /// A condition over `names` (facts) and, when `usable` is not empty, flags too.
+  std::string factCondition(const std::vector<std::string> &names,
+                            const std::vector<uint32_t> &usable) {
+    std::string fact = names[facts12.between(0, uint32_t(names.size()) - 1)];
+    if (facts12.chance(30))
+      fact = "not " + fact;
+    if (usable.empty() || facts12.chance(50))
+      return fact;
+    std::string flag = flagName(usable[facts12.between(0, uint32_t(usable.size()) - 1)]);
+    return facts12.chance(60) ? fact + " and " + flag : "(" + fact + " or " + flag + ")";
+  }
+
+  /// A rule reading facts, on the permissions of one resource (so that every fact it reads is
+  /// one its permissions have): `allow|deny rN.* [in R] when FACT ...`.
+  std::string factRuleBody(Mask kinds) {
+    uint32_t r = facts12.between(0, uint32_t(resources.size()) - 1);
+    std::vector<std::string> names = factNames(r);
+    if (names.empty())
+      return {};
+    static const char *const reaches[] = {"self",      "descendants", "subtree",
+                                          "ancestors", "tenant",      "elsewhere"};
+    std::string text = "r" + std::to_string(r) + ".*";
+    if (facts12.chance(75))
+      text += std::string(" in ") + reaches[facts12.between(0, 5)];
+    return text + " when " + factCondition(names, usableFlags(kinds));
+  }
 
   void makeFlags() {
     std::vector<uint32_t> seated;
@@ -404,6 +503,11 @@ private:
 
   /// Policy-wide denies (`deny ...` at the top level), some for a part of the user types only.
   void printPolicyDenies() {
+    if (!facts.empty() && facts12.chance(30)) {
+      std::string body = factRuleBody(allUsers());
+      if (!body.empty())
+        out += "deny " + body + ";\n";
+    }
     if (!rules12.chance(30))
       return;
     uint32_t count = rules12.between(1, 2);
@@ -440,12 +544,20 @@ private:
       uint32_t rules = rng.between(0, 4);
       for (uint32_t i = 0; i < rules; ++i)
         out += "  " + rule(role) + "\n";
+      if (!facts.empty() && facts12.chance(50)) {
+        std::string body = factRuleBody(role.kinds);
+        if (!body.empty())
+          out += std::string("  ") + (facts12.chance(55) ? "allow " : "deny ") + body + ";\n";
+      }
       if (rng.chance(30)) {
         out += "  assigns " + list(pick(roles.size(), rng.between(1, 2)), roleName);
         // Conditional delegation: the condition reads the assigner's flags.
         std::vector<uint32_t> usable = usableFlags(role.kinds);
+        std::vector<std::string> requestOnly = requestFacts();
         if (!usable.empty() && rules12.chance(40))
           out += " when " + condition(usable, 1, rules12);
+        else if (!requestOnly.empty() && facts12.chance(40))
+          out += " when " + factCondition(requestOnly, usable);
         out += ";\n";
       }
       out += "}\n";
@@ -464,6 +576,9 @@ private:
   }
 
   void printRequirements() {
+    std::vector<std::string> requestOnly = requestFacts();
+    if (!requestOnly.empty() && facts12.chance(25))
+      out += "require " + factCondition(requestOnly, usableFlags(allUsers())) + ";\n";
     uint32_t count = rng.chance(25) ? rng.between(1, 2) : 0;
     for (uint32_t i = 0; i < count; ++i) {
       bool forSome = rng.chance(50);
@@ -481,6 +596,8 @@ private:
   Rng rng;
   Rng extra;   // recursion and resources that are scopes
   Rng rules12; // per-user-type rules, policy-wide denies, conditional assigns
+  Rng facts12; // facts of the resource, the target's node and the request
+  std::vector<FactShape> facts;
   std::string out;
   uint32_t scopeCount = 0;                    // declared with `scope`
   std::vector<uint32_t> scopeResource;        // per further scope kind: its resource

@@ -28,8 +28,9 @@ private:
 };
 
 /// A random policy with 2-4 scope kinds in one or two trees, 1-3 user types, 1-3 resources,
-/// 0-3 flags, 1-5 roles with rules, extends, assigns, locked/deprecated roles, exclusive sets
-/// and requirements. Valid by construction: it must compile without errors (warnings are fine).
+/// 0-3 flags, 0-2 facts (of the request or of resources, and `target.f` of node flags), 1-5
+/// roles with rules, extends, assigns, locked/deprecated roles, exclusive sets and requirements.
+/// Valid by construction: it must compile without errors (warnings are fine).
 std::string generatePolicy(uint64_t seed);
 
 } // namespace lattice::difftest

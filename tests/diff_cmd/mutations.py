@@ -50,7 +50,10 @@ def statements(text):
             depth += 1
         elif c == "}":
             depth -= 1
-            if depth == 0:
+            # A brace closes a declaration's body, except in a top-level rule, whose patterns
+            # may use braces (`deny res.{a, b} when ...;`): that one ends at its `;`.
+            rule = re.match(r"\s*(//[^\n]*\n\s*)*(allow|deny)\b", text[start:i])
+            if depth == 0 and not rule:
                 out.append(text[start:i + 1])
                 start = i + 1
         elif c == ";" and depth == 0:

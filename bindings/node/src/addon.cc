@@ -154,16 +154,25 @@ buildPrincipal(const lattice::binding::Table &table, const Napi::Object &spec,
 // The principal's decision for a permission (a name, or an id index.js resolved against the same
 // table) on a target path.
 Napi::Value decideAs(Napi::Env env, const lattice::binding::Principal &p,
-                     const Napi::Value &permission, const Napi::Value &target) {
+                     const lattice::binding::Table &table, const Napi::Value &permission,
+                     const Napi::Value &target, const Napi::Value &facts) {
   lattice::binding::Principal::Target t(p);
   Napi::Array path = arrayArg(target, "target");
   for (uint32_t i = 0; i < path.Length(); ++i)
     segment(
         path.Get(i), [&](uint64_t n) { t.addNumber(n); },
         [&](const std::string &s) { t.addString(s); });
+  // The request's facts by name (`resource.archived`, ...): absent or undefined is none.
+  std::vector<std::string> names;
+  if (!facts.IsUndefined()) {
+    Napi::Array list = arrayArg(facts, "facts");
+    for (uint32_t i = 0; i < list.Length(); ++i)
+      names.push_back(stringArg(list.Get(i), "a fact"));
+  }
+  const uint64_t bits = lattice::binding::factBits(table, names);
   if (permission.IsNumber())
-    return writeDecision(env, p.decide(permission.As<Napi::Number>().Uint32Value(), t));
-  return writeDecision(env, p.decide(stringArg(permission, "permission"), t));
+    return writeDecision(env, p.decide(permission.As<Napi::Number>().Uint32Value(), t, bits));
+  return writeDecision(env, p.decide(stringArg(permission, "permission"), t, bits));
 }
 
 std::vector<uint32_t> roleIds(const lattice::binding::Table &table, const Napi::Value &v) {
@@ -296,7 +305,8 @@ private:
     Napi::Object spec = info[0].As<Napi::Object>();
     return translated(env, [&] {
       auto p = buildPrincipal(*table, spec, lattice::binding::Principal::Handle::None);
-      return decideAs(env, *p, spec.Get("permission"), spec.Get("target"));
+      return decideAs(env, *p, *table, spec.Get("permission"), spec.Get("target"),
+                      spec.Get("facts"));
     });
   }
 
@@ -373,7 +383,10 @@ private:
   Napi::Value decide(const Napi::CallbackInfo &info) {
     expectThis(info, kPrincipalTag, "Principal");
     Napi::Env env = info.Env();
-    return translated(env, [&] { return decideAs(env, *principal, info[0], info[1]); });
+    return translated(env, [&] {
+      const Table *t = Napi::ObjectWrap<Table>::Unwrap(owner.Value());
+      return decideAs(env, *principal, t->get(), info[0], info[1], info[2]);
+    });
   }
 
   Napi::ObjectReference owner;

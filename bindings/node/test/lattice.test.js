@@ -217,3 +217,32 @@ test('a reload never reinterprets a role', () => {
   assert.equal(sup.allowed, true);
   assert.equal(sup.decidingRole, 'supervisor');
 });
+
+// Facts (docs/language.md, "Facts"): of the resource, of the target's node and of the request,
+// given by name with the request, on a small policy built here.
+test('facts by name', () => {
+  const source = path.join(work, 'facts.lat');
+  fs.writeFileSync(source, [
+    'policy facts;', 'scope tenant;', 'scope account under tenant;',
+    'usertype staff at tenant, account;', 'flag business on account;',
+    'flag archived on resource document;', 'flag mfa_used on request;',
+    'resource document owned_by account { read, edit, delete; }',
+    'role editor for staff {', '  allow document.{read, edit} in subtree;',
+    '  deny document.edit in subtree when resource.archived;',
+    '  allow document.delete in subtree when request.mfa_used and target.business;', '}', '',
+  ].join('\n'));
+  const out = path.join(work, 'facts.ltab');
+  execFileSync(process.env.LATTICE_BIN || 'lattice', ['build', '--color', 'never', source, '-o', out],
+               { stdio: 'pipe' });
+  const t = Table.loadFile(out);
+  const editor = [{ node: [1], roles: ['editor'] }];
+  const p = t.principal({ kind: 'staff', memberships: editor });
+  assert.equal(p.decide('document.edit', [1, 2]).allowed, true);
+  assert.equal(p.decide('document.edit', [1, 2], ['resource.archived']).reason, 'denied_by_rule');
+  assert.equal(p.decide('document.delete', [1, 2], ['request.mfa_used']).allowed, false);
+  assert.equal(p.decide('document.delete', [1, 2], ['request.mfa_used', 'target.business']).allowed,
+               true);
+  assert.equal(t.decide({ kind: 'staff', memberships: editor, permission: 'document.edit',
+                          target: [1, 2], facts: ['resource.archived'] }).allowed, false);
+  assert.throws(() => p.decide('document.delete', [1, 2], ['business']), /`business` is not a fact/);
+});

@@ -37,3 +37,28 @@ def tables(tmp_path_factory):
                     "--revision", "test-v1"),
         "v2": build(str(v2), str(work / "v2.ltab")),
     }
+
+
+# A small policy with facts (docs/language.md, "Facts"): of the resource, the target's node and
+# the request.
+FACTS_POLICY = """policy facts;
+scope tenant;
+scope account under tenant;
+usertype staff at tenant, account;
+flag business on account;
+flag archived on resource document;
+flag mfa_used on request;
+resource document owned_by account { read, edit, delete; }
+role editor for staff {
+  allow document.{read, edit} in subtree;
+  deny document.edit in subtree when resource.archived;
+  allow document.delete in subtree when request.mfa_used and target.business;
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def facts_table_path(tmp_path_factory):
+    work = tmp_path_factory.mktemp("facts")
+    (work / "facts.lat").write_text(FACTS_POLICY, encoding="utf-8")
+    return build(str(work / "facts.lat"), str(work / "facts.ltab"))

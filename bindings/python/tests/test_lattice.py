@@ -237,3 +237,21 @@ def test_a_failed_reload_keeps_the_old_table(tables, tmp_path):
         pass
     assert current.decide(kind="account_user", memberships=ADMIN_AT_ACCOUNT,
                           permission="station.view", target=[1, 10]).allowed
+
+
+def test_facts_by_name(facts_table_path):
+    t = lattice.Table.load_file(facts_table_path)
+    editor = [lattice.Membership([1], ["editor"])]
+    assert "resource.archived" in t.flags and "target.business" in t.flags
+    principal = t.principal(kind="staff", memberships=editor)
+    assert principal.decide("document.edit", [1, 2]).allowed
+    assert not principal.decide("document.edit", [1, 2], facts=["resource.archived"]).allowed
+    assert not principal.decide("document.delete", [1, 2], facts=["request.mfa_used"]).allowed
+    assert principal.decide("document.delete", [1, 2],
+                            facts=["request.mfa_used", "target.business"]).allowed
+    assert t.decide(kind="staff", memberships=editor, permission="document.edit", target=[1, 2],
+                    facts=["resource.archived"]).reason == "denied_by_rule"
+    with pytest.raises(ValueError, match="`business` is not a fact"):
+        principal.decide("document.delete", [1, 2], facts=["business"])
+    with pytest.raises(ValueError, match="`request.mfa_used` is a fact"):
+        t.principal(kind="staff", memberships=editor, flags=["request.mfa_used"])

@@ -38,7 +38,9 @@ inline constexpr uint8_t kMagic[8] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'
 /// flags are checked against their side, which 2.x tables do not record; and the rules of issue
 /// 12: a kind mask per sparse rule (per-user-type rules), policy-wide denies (the role
 /// kEveryRole) and conditional assigns (AssignConditions).
-inline constexpr uint16_t kVersionMajor = 3;
+/// 4.0 (issue 12) gave the facts their sides (resource, target, request): a 3.x reader would
+/// refuse them, and a fact bit is given in the request's `facts` word, which 3.x kept 0.
+inline constexpr uint16_t kVersionMajor = 4;
 inline constexpr uint16_t kVersionMinor = 0;
 inline constexpr uint32_t kAlignment = 8; // of every section and of the file size
 inline constexpr uint32_t kRelationCount = 4;
@@ -52,13 +54,15 @@ inline constexpr uint32_t kKnownRoleAttributes = kRoleDeprecated | kRoleLocked;
 inline constexpr uint32_t kEveryRole = 0xFFFFFFFFu;
 
 /// Where a flag's value comes from: the FlagInfo side, exactly one bit. Requests give principal
-/// flags and node flags (per membership) in separate masks; the runtime refuses a bit of the
-/// wrong side. Reserved for the facts of issue 12 (a 3.x reader refuses them): 1u << 2 resource
-/// facts (resource.x), 1u << 3 node flags at the target (target.x), 1u << 4 request facts
-/// (request.x).
+/// flags, node flags (per membership) and facts in separate masks; the runtime refuses a bit of
+/// the wrong side. The three fact sides (4.0) are all given in the request's `facts` word.
 inline constexpr uint32_t kSidePrincipal = 1u << 0; // declared on user types
 inline constexpr uint32_t kSideNode = 1u << 1;      // declared on scope kinds
-inline constexpr uint32_t kKnownSides = kSidePrincipal | kSideNode;
+inline constexpr uint32_t kSideResource = 1u << 2;  // `flag x on resource R`: resource.x
+inline constexpr uint32_t kSideTarget = 1u << 3;    // a node flag read at the target: target.x
+inline constexpr uint32_t kSideRequest = 1u << 4;   // `flag x on request`: request.x
+inline constexpr uint32_t kFactSides = kSideResource | kSideTarget | kSideRequest;
+inline constexpr uint32_t kKnownSides = kSidePrincipal | kSideNode | kFactSides;
 
 /// Header fields: byte offsets from the start of the file. All counts are u32.
 namespace hdr {
@@ -89,7 +93,7 @@ inline constexpr size_t kDirectory = 96;            // sectionCount x {u64 offse
 inline constexpr size_t kDirectoryEntrySize = 16;
 } // namespace hdr
 
-/// Section ids = index into the directory. Readers of 3.x require ids < kSectionCount and
+/// Section ids = index into the directory. Readers of 4.x require ids < kSectionCount and
 /// bounds-check but ignore any further entries a later minor version adds.
 enum SectionId : uint32_t {
   kStringData = 0,        // concatenated NUL-terminated UTF-8 strings; last byte is NUL

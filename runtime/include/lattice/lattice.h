@@ -71,7 +71,8 @@ typedef struct lattice_request {
   uint32_t role_count;
   uint32_t permission;    /* permission id */
   uint32_t relation;      /* a lattice_relation */
-  uint64_t flags;         /* bit f = flag id f is set (principal's and its node's flags) */
+  uint64_t flags;         /* bit f = flag id f is set: the principal's, its node's and the
+                             request's facts (resource.x, target.x, request.x), every side */
 } lattice_request;
 
 typedef struct lattice_decision {
@@ -205,7 +206,10 @@ typedef struct lattice_access_request {
   /* The node the request is about: the resource's own node when its resource kind is a scope,
    * else the resource's owner node. */
   lattice_node_ref target;
-  uint64_t facts; /* reserved for facts of the resource and the request: must be 0 */
+  /* The facts that hold for this request: flags of the resource (LATTICE_FLAG_RESOURCE, e.g.
+   * `resource.archived`), of the target's node (LATTICE_FLAG_TARGET, `target.business`) and of
+   * the request (LATTICE_FLAG_REQUEST, `request.mfa_used`); only such flags (else BAD_REQUEST). */
+  uint64_t facts;
 } lattice_access_request;
 
 typedef struct lattice_access_decision {
@@ -233,7 +237,7 @@ int lattice_reachable_groups(const uint32_t *edge_from, const uint32_t *edge_to,
 /* The relation of `target` to `node` as lattice_decide_access computes it (path or label). */
 lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_ref target);
 
-/* --- Table identity: format version, vocabulary, revision, flag sides (table format 3) -------
+/* --- Table identity: format version, vocabulary, revision, flag sides (table format 4) -------
  * Ids follow declaration order, so a new table may give a cached id another meaning. The
  * vocabulary fingerprint identifies the names -> ids mapping (kinds, roles, permissions, flags
  * and the flags' sides); ids resolved in one table apply to another exactly when the
@@ -243,7 +247,7 @@ lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_re
  * fields, which every format version keeps in place. LATTICE_LOAD_OK with *major and *minor
  * set; LATTICE_LOAD_TOO_SMALL (fewer than 20 bytes or NULL data), LATTICE_LOAD_BAD_MAGIC, or
  * LATTICE_LOAD_IO_ERROR for NULL outputs. This runtime reads major LATTICE_TABLE_FORMAT_MAJOR. */
-#define LATTICE_TABLE_FORMAT_MAJOR 3
+#define LATTICE_TABLE_FORMAT_MAJOR 4
 lattice_load_status lattice_table_format_version(const void *data, size_t size, uint16_t *major,
                                                  uint16_t *minor);
 
@@ -254,11 +258,16 @@ uint64_t lattice_table_fingerprint(const lattice_table *table);
 const char *lattice_table_revision(const lattice_table *table);
 
 /* Flag sides: where a flag's value comes from. lattice_decide_access takes principal flags in
- * `flags` and node flags in each membership's `node_flags`, and refuses a bit of the other side
- * (BAD_REQUEST). lattice_flag_side gives one flag's side (0 for an id out of range);
- * lattice_flag_mask all flags of a side (0 for a NULL table). */
+ * `flags`, node flags in each membership's `node_flags` and the facts (the three fact sides) in
+ * `facts`, and refuses a bit of another side (BAD_REQUEST). lattice_flag_side gives one flag's
+ * side (0 for an id out of range); lattice_flag_mask all flags of the sides of a mask of sides
+ * (0 for a NULL table): LATTICE_FLAG_FACTS for everything `facts` may carry. */
 #define LATTICE_FLAG_PRINCIPAL 1u /* declared on user types */
 #define LATTICE_FLAG_NODE 2u      /* declared on scope kinds */
+#define LATTICE_FLAG_RESOURCE 4u  /* `flag x on resource R;`, named `resource.x` */
+#define LATTICE_FLAG_TARGET 8u    /* a node flag read at the target's node, named `target.x` */
+#define LATTICE_FLAG_REQUEST 16u  /* `flag x on request;`, named `request.x` */
+#define LATTICE_FLAG_FACTS (LATTICE_FLAG_RESOURCE | LATTICE_FLAG_TARGET | LATTICE_FLAG_REQUEST)
 uint32_t lattice_flag_side(const lattice_table *table, uint32_t flag);
 uint64_t lattice_flag_mask(const lattice_table *table, uint32_t side);
 
@@ -302,8 +311,11 @@ void lattice_principal_free(lattice_principal *principal);
 const char *lattice_principal_status_message(lattice_principal_status status);
 
 /* The decision for the principal asking `permission` on `target` (lattice_access_request's
- * target); `facts` is reserved and must be 0 (else BAD_REQUEST). A NULL principal is
- * BAD_REQUEST. Allocation-free. Equal to lattice_decide_access with the principal's request. */
+ * target) with `facts` (lattice_access_request's facts: only fact flags, else BAD_REQUEST). A
+ * NULL principal is BAD_REQUEST. Allocation-free. Equal to lattice_decide_access with the
+ * principal's request. Rules and requirements that read facts are not precomputed: a
+ * permission with such rules takes the generic scan of its sparse rules, the others keep the
+ * precomputed bytes whatever the facts. */
 lattice_access_decision lattice_decide_as(const lattice_principal *principal, uint32_t permission,
                                           lattice_node_ref target, uint64_t facts);
 

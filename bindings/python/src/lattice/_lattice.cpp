@@ -192,12 +192,15 @@ uint64_t flagMask(const lattice::binding::Table &table, py::handle flags) {
 }
 
 py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
-                    const std::string &permission, py::handle target) {
+                    const std::string &permission, py::handle target, py::handle facts) {
   lattice::binding::Principal::Target t(p);
   for (py::handle s : asSequence(target, "target"))
     addSegment(
         s, [&](int64_t v) { t.addNumber(v); }, [&](const std::string &v) { t.addString(v); });
-  return toPy(table, p.decide(permission, t));
+  std::vector<std::string> names;
+  for (py::handle f : asSequence(facts, "facts"))
+    names.push_back(f.cast<std::string>());
+  return toPy(table, p.decide(permission, t, lattice::binding::factBits(table.get(), names)));
 }
 
 py::tuple namesOf(const PyTable &t, Category c) {
@@ -316,13 +319,13 @@ PYBIND11_MODULE(_lattice, m) {
       .def(
           "decide",
           [](const PyTable &self, const std::string &kind, py::handle memberships,
-             const std::string &permission, py::handle target, py::handle flags) {
+             const std::string &permission, py::handle target, py::handle flags, py::handle facts) {
             auto p = buildPrincipal(self.get(), kind, memberships, flags,
                                     lattice::binding::Principal::Handle::None);
-            return decideAs(self, *p, permission, target);
+            return decideAs(self, *p, permission, target, facts);
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("permission"),
-          py::arg("target"), py::arg("flags") = py::tuple(),
+          py::arg("target"), py::arg("flags") = py::tuple(), py::arg("facts") = py::tuple(),
           "Decides one request of a principal with memberships")
       .def(
           "decide_at",
@@ -361,8 +364,10 @@ PYBIND11_MODULE(_lattice, m) {
       .def_property_readonly("table", [](const PyPrincipal &p) { return p.owner; })
       .def(
           "decide",
-          [](const PyPrincipal &p, const std::string &permission, py::handle target) {
-            return decideAs(*p.table, *p.principal, permission, target);
+          [](const PyPrincipal &p, const std::string &permission, py::handle target,
+             py::handle facts) {
+            return decideAs(*p.table, *p.principal, permission, target, facts);
           },
-          py::arg("permission"), py::arg("target"), "Decides one request of this principal");
+          py::arg("permission"), py::arg("target"), py::arg("facts") = py::tuple(),
+          "Decides one request of this principal, with the request's facts by name");
 }

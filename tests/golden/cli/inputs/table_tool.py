@@ -6,7 +6,7 @@
       that a reader gets past the checksum to the version (old tables are made from new ones
       rather than checked in as binaries);
   table_tool.py read IN
-      checks the checksum and recomputes the vocabulary fingerprint of a 3.x table, and prints
+      checks the checksum and recomputes the vocabulary fingerprint of a 4.x table, and prints
       `checksum ok`, `fingerprint ok` (or what differs), the revision, the flags with sides, the
       sparse rules (their kinds, and `every role` for a policy-wide deny) and the conditional
       assigns.
@@ -19,7 +19,7 @@ import sys
 
 MASK = (1 << 64) - 1
 K1, K2, SEED = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x4C41545449434531
-SIDES = {1: "principal", 2: "node"}
+SIDES = {1: "principal", 2: "node", 4: "resource", 8: "target", 16: "request"}
 
 
 def checksum(data):
@@ -54,7 +54,7 @@ def read(path):
     u64 = lambda at: struct.unpack_from("<Q", t, at)[0]
     print("version %d.%d" % struct.unpack_from("<HH", t, 16))
     print("checksum", "ok" if u64(8) == checksum(t[16:]) else "MISMATCH")
-    section = lambda i: u64(96 + 16 * i)  # the directory starts at 96 in 3.x
+    section = lambda i: u64(96 + 16 * i)  # the directory starts at 96 in 3.x and 4.x
 
     def string(i):
         start = section(0) + u32(section(1) + 4 * i)

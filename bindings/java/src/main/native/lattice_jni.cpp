@@ -262,8 +262,8 @@ JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv 
 
 JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
     JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
-    jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds, jint permission,
-    jlongArray target) {
+    jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds, jint permission, jlongArray target,
+    jlong facts) {
   try {
     Memberships m(env, layout, nodeFlags, pathIds, roleIds);
     const std::vector<uint64_t> ids = elements(env, target);
@@ -277,6 +277,7 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
     r.permission = uint32_t(permission);
     r.target.path.ids = ids.data();
     r.target.path.depth = uint32_t(ids.size());
+    r.facts = uint64_t(facts);
     lattice_access_decision d = lattice_decide_access(tableOf(table), &r);
     return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
   } catch (const std::bad_alloc &) {
@@ -316,10 +317,8 @@ JNIEXPORT void JNICALL Java_invalid_example_lattice_Principal_nativeFree(JNIEnv 
   lattice_principal_free(reinterpret_cast<lattice_principal *>(principal));
 }
 
-JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(JNIEnv *env, jclass,
-                                                                            jlong principal,
-                                                                            jint permission,
-                                                                            jlongArray target) {
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(
+    JNIEnv *env, jclass, jlong principal, jint permission, jlongArray target, jlong facts) {
   uint64_t stack[16];
   std::vector<uint64_t> heap;
   size_t depth = size_t(env->GetArrayLength(target));
@@ -337,8 +336,9 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(JNIE
   ref.path.ids = ids;
   ref.path.depth = uint32_t(depth);
   // A NULL (closed) principal is BAD_REQUEST.
-  lattice_access_decision d = lattice_decide_as(
-      reinterpret_cast<const lattice_principal *>(principal), uint32_t(permission), ref, 0);
+  lattice_access_decision d =
+      lattice_decide_as(reinterpret_cast<const lattice_principal *>(principal),
+                        uint32_t(permission), ref, uint64_t(facts));
   return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
 }
 

@@ -93,11 +93,20 @@ public final class Principal implements AutoCloseable {
 
   /** Decides this principal's request for permission on the target node. */
   public Decision decide(String permission, NodePath target) {
+    return decide(permission, target, List.of());
+  }
+
+  /**
+   * Decides this principal's request with the request's facts by name ({@code
+   * resource.archived}, {@code target.business}, {@code request.mfa_used}).
+   */
+  public Decision decide(String permission, NodePath target, List<String> facts) {
     int p = table.id(Table.PERMISSION, permission);
     long[] ids = targetIds(target, strings);
+    long factMask = table.flagMask(facts, Table.FACT_SIDES);
     // A closed table denies (its principals' handles would read freed memory).
     long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
-        : nativeDecide(handle.address, p, ids);
+        : nativeDecide(handle.address, p, ids, factMask);
     java.lang.ref.Reference.reachabilityFence(this);
     java.lang.ref.Reference.reachabilityFence(table);
     return table.decision(packed);
@@ -149,5 +158,6 @@ public final class Principal implements AutoCloseable {
 
   private static native void nativeFree(long principal);
 
-  private static native long nativeDecide(long principal, int permission, long[] target);
+  private static native long nativeDecide(long principal, int permission, long[] target,
+      long facts);
 }

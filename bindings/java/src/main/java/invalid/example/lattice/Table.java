@@ -114,10 +114,20 @@ public final class Table implements AutoCloseable {
    */
   public Decision decide(String kind, List<String> flags, List<Membership> memberships,
       String permission, NodePath target) {
+    return decide(kind, flags, memberships, permission, target, List.of());
+  }
+
+  /**
+   * Decides one request of a principal with memberships and the request's facts by name
+   * ({@code resource.archived}, {@code target.business}, {@code request.mfa_used}).
+   */
+  public Decision decide(String kind, List<String> flags, List<Membership> memberships,
+      String permission, NodePath target, List<String> facts) {
     Principal.Resolved r = new Principal.Resolved(this, kind, flags, memberships);
     int p = id(PERMISSION, permission);
+    long factMask = flagMask(facts, FACT_SIDES);
     long packed = nativeDecideAccess(address(), r.kind, r.flags, r.layout, r.nodeFlags,
-        r.pathIds, r.roleIds, p, Principal.targetIds(target, r.strings));
+        r.pathIds, r.roleIds, p, Principal.targetIds(target, r.strings), factMask);
     java.lang.ref.Reference.reachabilityFence(this);
     return decision(packed);
   }
@@ -218,12 +228,23 @@ public final class Table implements AutoCloseable {
   static final int PRINCIPAL_SIDE = 1; // LATTICE_FLAG_PRINCIPAL: declared on user types
   static final int NODE_SIDE = 2;      // LATTICE_FLAG_NODE: declared on scope kinds
   static final int ANY_SIDE = 3;       // decideAt: one node, one flag word
+  // LATTICE_FLAG_RESOURCE | LATTICE_FLAG_TARGET | LATTICE_FLAG_REQUEST: the request's facts
+  static final int FACT_SIDES = 4 | 8 | 16;
 
   /** The mask of flag names; a flag of the other side is refused with the side it belongs to. */
   long flagMask(List<String> flags, int side) {
     long mask = 0;
     for (String f : flags) {
       int id = id(FLAG, f);
+      boolean fact = (flagSides[id] & FACT_SIDES) != 0;
+      if (side == FACT_SIDES && !fact) {
+        throw new IllegalArgumentException("flag `" + f
+            + "` is not a fact: give it in the principal's flags or a membership's node flags");
+      }
+      if ((side == PRINCIPAL_SIDE || side == NODE_SIDE) && fact) {
+        throw new IllegalArgumentException(
+            "flag `" + f + "` is a fact: give it in the request's facts");
+      }
       if (side == PRINCIPAL_SIDE && flagSides[id] == NODE_SIDE) {
         throw new IllegalArgumentException("flag `" + f
             + "` is a node flag (declared on scope kinds): give it in a membership's node flags");
@@ -278,7 +299,7 @@ public final class Table implements AutoCloseable {
       boolean withFlags, long flags);
 
   private static native long nativeDecideAccess(long table, int kind, long flags, int[] layout,
-      long[] nodeFlags, long[] pathIds, int[] roleIds, int permission, long[] target);
+      long[] nodeFlags, long[] pathIds, int[] roleIds, int permission, long[] target, long facts);
 
   private static native int nativeRelation(long[] node, long[] target);
 }

@@ -334,4 +334,40 @@ class TableTest {
             .reason());
     p.close();
   }
+
+  // Facts (docs/language.md, "Facts"): of the resource, the target's node and the request, by
+  // name, on a small policy built here.
+  private static final String FACTS_POLICY = String.join("\n",
+      "policy facts;", "scope tenant;", "scope account under tenant;",
+      "usertype staff at tenant, account;", "flag business on account;",
+      "flag archived on resource document;", "flag mfa_used on request;",
+      "resource document owned_by account { read, edit, delete; }",
+      "role editor for staff {", "  allow document.{read, edit} in subtree;",
+      "  deny document.edit in subtree when resource.archived;",
+      "  allow document.delete in subtree when request.mfa_used and target.business;", "}", "");
+
+  @Test
+  void factsByName() throws IOException, InterruptedException {
+    Path source = work.resolve("facts.lat");
+    Path out = work.resolve("facts.ltab");
+    Files.writeString(source, FACTS_POLICY);
+    build(source, out);
+    try (Table t = Table.loadFile(out.toString())) {
+      List<Membership> editor = List.of(new Membership(NodePath.of(1), List.of("editor")));
+      NodePath target = NodePath.of(1, 2);
+      try (Principal p = t.principal("staff", List.of(), editor)) {
+        assertTrue(p.decide("document.edit", target).allowed());
+        assertEquals(Reason.DENIED_BY_RULE,
+            p.decide("document.edit", target, List.of("resource.archived")).reason());
+        assertFalse(p.decide("document.delete", target, List.of("request.mfa_used")).allowed());
+        assertTrue(p.decide("document.delete", target,
+            List.of("request.mfa_used", "target.business")).allowed());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> p.decide("document.delete", target, List.of("business")));
+        assertTrue(e.getMessage().contains("`business` is not a fact"), e.getMessage());
+      }
+      assertFalse(t.decide("staff", List.of(), editor, "document.edit", target,
+          List.of("resource.archived")).allowed());
+    }
+  }
 }
