@@ -51,6 +51,7 @@ Coverage computeCoverage(const sema::Model &model) {
         for (uint32_t r = 0; r < sema::kRelationCount; ++r) {
           if (!(c.relations >> r & 1))
             continue;
+          // One membership whose flags are the case's, every side (as reference::Request does).
           reference::PrincipalRequest request{
               c.kind, c.flags, {{c.roles, static_cast<sema::Relation>(r), 0}}, permission};
           // A ceiling named in the case is its widest custom role (sema::TestCase).

@@ -58,6 +58,8 @@ void runCustomCase(const lattice_table *table, const sema::Model &model, lattice
       request.membership_count = 1;
       request.permission = permission;
       request.target.path = {targets[relation], depths[relation]};
+      // A decision case gives every side in `flags`: the facts go to the request's facts word.
+      request.facts = c.flags & lattice_flag_mask(table, LATTICE_FLAG_FACTS);
       const lattice_access_decision decision = lattice_decide_access_custom(table, set, &request);
       if ((decision.allowed != 0) == expected)
         continue;

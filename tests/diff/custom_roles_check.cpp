@@ -170,9 +170,12 @@ CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
     }
     built.emplace_back(role, std::get<reference::CustomRole>(want));
   }
-  sema::FlagMask principalFlags = 0, nodeFlags = 0;
+  // Flags by side: the principal's, each membership's node's, and the request's facts.
+  sema::FlagMask principalFlags = 0, nodeFlags = 0, factFlags = 0;
   for (uint32_t f = 0; f < model.flags.size(); ++f)
-    (model.flags[f].onScope ? nodeFlags : principalFlags) |= sema::FlagMask{1} << f;
+    (model.flags[f].isFact()                       ? factFlags
+     : model.flags[f].side == sema::FlagSide::Node ? nodeFlags
+                                                   : principalFlags) |= sema::FlagMask{1} << f;
   // The target is [1, 2]; each membership's node gives its relation to it.
   static const uint64_t same[] = {1, 2}, above[] = {1}, below[] = {1, 2, 3}, beside[] = {1, 5},
                         other[] = {7};
@@ -190,6 +193,7 @@ CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
     reference::PrincipalRequest want;
     want.kind = rng.between(0, uint32_t(model.kinds.size()) - 1);
     want.flags = rng.next() & principalFlags;
+    want.facts = rng.next() & factFlags;
     want.permission = rng.between(0, permissions - 1);
     std::vector<std::vector<uint32_t>> roleIds;
     std::vector<lattice_membership> ms;
@@ -229,6 +233,7 @@ CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
     q.membership_count = count;
     q.permission = want.permission;
     q.target.path = {same, 2};
+    q.facts = want.facts;
     const reference::Decision expected = reference::decide(model, want);
     const lattice_access_decision got = lattice_decide_access_custom(table, set, &q);
     ++result.decisions;
@@ -248,7 +253,8 @@ CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
       result.mismatches.push_back("lattice_principal_new_custom refuses a valid principal");
       continue;
     }
-    const lattice_access_decision handle = lattice_decide_as(principal, q.permission, q.target, 0);
+    const lattice_access_decision handle =
+        lattice_decide_as(principal, q.permission, q.target, q.facts);
     lattice_principal_free(principal);
     if (handle.allowed != got.allowed || handle.reason != got.reason ||
         handle.deciding_role != got.deciding_role ||
