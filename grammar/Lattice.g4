@@ -48,9 +48,14 @@ flagDecl : FLAG names=identList ON flagTargets ';' ;
 flagTargets : RESOURCE resources=identList | REQUEST | targets=identList ;
 
 // locked role user "User" for partner_user extends viewer { allow ...; assigns ...; }
+// custom role api_key_role for api_key { allow station.* in subtree; created_by account_admin; }
+//   (a ceiling: what tenants' custom roles may hold at most, and who creates them; sema checks
+//   which modifiers and items each form takes)
 roleDecl : roleModifier* ROLE ident label? FOR kinds=identList (EXTENDS parents=identList)? '{' roleItem* '}' ;
-roleModifier : DEPRECATED STRING? | LOCKED ;
-roleItem : ruleDecl | assignsDecl ;
+roleModifier : DEPRECATED STRING? | LOCKED | CUSTOM ;
+roleItem : ruleDecl | assignsDecl | createdByDecl ;
+// created_by account_admin, tenant_admin;   (in a custom role: who may create and assign one)
+createdByDecl : CREATED_BY identList ';' ;
 // allow station.* in subtree when business for partner_user;   (`for`: only principals of those
 // user types; the rule applies to every user type of the role without it)
 ruleDecl
@@ -120,7 +125,7 @@ ident
   | POLICY | MODULE | IMPORT | SCOPE | UNDER | RESOURCE | OWNED_BY | GROUP | INCLUDE | ACTIONS
   | USERTYPE | AT | FLAG | ON | ROLE | FOR | EXTENDS | DEPRECATED | LOCKED | ALLOW | DENY
   | EXCEPT | IN | WHEN | ASSIGNS | EXCLUSIVE | REQUIRE | TEST | AS | WITH | AND | OR | NOT
-  | NODE | PRINCIPAL | REQUEST
+  | NODE | PRINCIPAL | REQUEST | CUSTOM | CREATED_BY
   ;
 
 POLICY : 'policy' ;
@@ -159,6 +164,8 @@ NOT : 'not' ;
 NODE : 'node' ;
 PRINCIPAL : 'principal' ;
 REQUEST : 'request' ;
+CUSTOM : 'custom' ;
+CREATED_BY : 'created_by' ;
 
 ID : [a-zA-Z_] [a-zA-Z0-9_]* ;
 STRING : '"' (~["\\\r\n] | '\\' ["\\nt])* '"' ;

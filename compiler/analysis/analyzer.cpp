@@ -38,6 +38,9 @@ std::vector<Finding> analyze(const sema::Model &model) {
     rights.push_back(rightsOf(ctx, role));
   findDeadPermissions(ctx, rights, findings);
   findEscalations(ctx, rights, findings);
+  findCustomRoleEscalations(ctx, rights, findings);
+  findCustomRolesSpanningExclusives(ctx, rights, findings);
+  findCustomRoleConflicts(ctx, findings);
   findLifecycleProblems(ctx, findings);
   findForcedExclusiveRoles(ctx, findings);
   findImpossibleTestCases(ctx, findings);

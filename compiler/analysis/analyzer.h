@@ -48,6 +48,9 @@ struct Finding {
 
   // The claim, in model terms (requests as docs/request-model.md defines them, within the
   // request space):
+  // - Conflict (L1001) of a ceiling: rules = {policy-wide deny}; permission = a cell of the
+  //   ceiling (in the note) the deny matches at a relation the ceiling reaches, for one of its
+  //   user types, with flags under which the deny's condition and the `require`s hold.
   // - Conflict (L1001): rules = {allow, deny}; witness = a request both match: one membership
   //   holding the roles of both, or two memberships at distinct nodes, the deny's role at the
   //   first, the allow's at the second.
@@ -59,7 +62,15 @@ struct Finding {
   //   assigned role alone (one membership) is allowed, for a permission that applies to a user
   //   type of the assigner and that no principal holding only the assigner (at any nodes) is
   //   ever allowed.
+  // - CustomRoleEscalation (L1410): roles = {creator}; permission = a permission of the
+  //   ceiling (at `range`, the creator's name in `created_by`) that applies to a user type of
+  //   the creator, that no principal holding only the creator is ever allowed, and that a custom
+  //   role of the ceiling is allowed in a request of the space (the relation and the flags in
+  //   the message: no `require` or policy-wide deny stops it there).
   // - ExclusiveRolesForced (L1501): roles = {role, first exclusive role, second}.
+  // - CustomRoleSpansExclusive (L1510): roles = {the two exclusive roles}; the ceiling (at
+  //   `range`) holds a permission the first grants and the second does not, and one the second
+  //   grants and the first does not, both for one of its user types.
   // - LockedRoleAssigned / DeprecatedRoleAssigned (L1601/L1602): roles = {assigner, assigned}.
   // - ImpossibleTestCase (L1701): a test case (at `range`) whose flags can never be set for its
   //   user type, or one of whose relation words names no relation that occurs for its user type

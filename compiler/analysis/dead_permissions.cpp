@@ -12,6 +12,10 @@ void findDeadPermissions(const Context &ctx, const std::vector<Rights> &rights,
   for (const Rights &r : rights)
     for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
       live |= r.maybe[rel];
+  // A permission in a custom role ceiling may be allowed to a role tenants build: not dead.
+  for (const sema::CustomRole &custom : ctx.model.customRoles)
+    for (const auto &[p, relations] : custom.cells)
+      live.set(p);
   for (sema::PermissionId p = 0; p < ctx.permissionCount; ++p) {
     if (live.test(p))
       continue;

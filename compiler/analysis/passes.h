@@ -20,6 +20,15 @@ void findDeadPermissions(const Context &ctx, const std::vector<Rights> &rights,
 void findEscalations(const Context &ctx, const std::vector<Rights> &rights,
                      std::vector<Finding> &out);
 void findLifecycleProblems(const Context &ctx, std::vector<Finding> &out);
+/// Custom role ceilings taken as the worst case, a role holding every cell (custom_roles.cpp):
+/// L1410, a creator that may build a custom role holding a permission it lacks; L1510, a ceiling
+/// holding rights that only the roles of one `exclusive` set split between them.
+void findCustomRoleEscalations(const Context &ctx, const std::vector<Rights> &rights,
+                               std::vector<Finding> &out);
+void findCustomRolesSpanningExclusives(const Context &ctx, const std::vector<Rights> &rights,
+                                       std::vector<Finding> &out);
+/// L1001 for ceilings: a policy-wide deny that overrides a cell of a ceiling for some request.
+void findCustomRoleConflicts(const Context &ctx, std::vector<Finding> &out);
 void findForcedExclusiveRoles(const Context &ctx, std::vector<Finding> &out);
 void findImpossibleTestCases(const Context &ctx, std::vector<Finding> &out);
 

@@ -349,6 +349,24 @@ void noteCoveringRule(const Context &ctx, uint32_t rule, Finding &finding) {
   }
 }
 
+/// Whether deny `rule` may match a request allowed by a custom role (one holding every cell of
+/// its ceiling, held beside the rule's role, or beside none for a policy-wide deny): its
+/// permission at a relation the ceiling reaches, for a user type of the ceiling the rule applies
+/// to. The searches here know compiled roles only, so such a deny is never called unreachable
+/// or redundant: removing it could let a custom role through.
+bool denyMeetsCeiling(const Context &ctx, uint32_t rule) {
+  const sema::Rule &r = ctx.model.rules[rule];
+  if (r.effect != sema::Effect::Deny)
+    return false;
+  const sema::KindMask kinds = r.kinds & ctx.kindsOf(ctx.ownerOf(rule));
+  for (const sema::CustomRole &custom : ctx.model.customRoles)
+    if (custom.kinds & kinds)
+      for (const auto &[p, relations] : custom.cells)
+        if ((relations & sema::reachRelations(r.reach)) != 0 && ctx.rulePerms[rule].test(p))
+          return true;
+  return false;
+}
+
 } // namespace
 
 void findUnreachableAndRedundantRules(Context ctx, std::vector<Finding> &out) {
@@ -356,6 +374,8 @@ void findUnreachableAndRedundantRules(Context ctx, std::vector<Finding> &out) {
     const sema::Rule &r = ctx.model.rules[rule];
     if (r.permissions.empty() || r.guard.isNever())
       continue; // already a front-end warning (L0210, L0214)
+    if (denyMeetsCeiling(ctx, rule))
+      continue;
     RuleSearch search(ctx, rule);
     Search decides = search.decidesSome();
     if (decides == Search::NotFound) {

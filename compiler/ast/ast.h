@@ -128,12 +128,23 @@ struct AssignsDecl {
   SourceRange range;
 };
 
+/// `created_by account_admin, tenant_admin;` in a custom role.
+struct CreatedByDecl {
+  std::vector<Ident> roles;
+  SourceRange range;
+};
+
+/// A role, or with `custom` a custom role ceiling (`custom role NAME for KINDS { allow ...;
+/// created_by ...; }`): sema keeps the two apart and says which items each takes.
 struct RoleDecl {
   Ident name;
   std::string label;
   bool deprecated = false;
   std::string deprecationNote;
   bool locked = false;
+  bool custom = false;
+  SourceRange customRange; // the `custom` modifier, when there
+  std::vector<CreatedByDecl> createdBy;
   std::vector<Ident> kinds;
   std::vector<Ident> extends;
   std::vector<RuleDecl> rules;

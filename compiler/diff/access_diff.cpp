@@ -92,6 +92,7 @@ private:
   void compareRemovedRequirements();
   void compareRemovedExclusives();
   void compareDelegation();
+  void compareCustomRoles(const sema::Model &before, const sema::Model &after);
 
   /// Permissions named by rules of `effect` of a role (and the roles it extends), by name.
   std::set<std::string> named(SymbolicPolicy &side, const std::string &role,
@@ -636,6 +637,80 @@ void Comparison::compareDelegation() {
   checkLimits();
 }
 
+/// Ceilings matched by name: what the new one lets tenants' roles hold, or who create them, that
+/// the old one did not (gains), and ceilings that hold less (losses, named only).
+void Comparison::compareCustomRoles(const sema::Model &before, const sema::Model &after) {
+  auto find = [](const sema::Model &model, const std::string &name) -> const sema::CustomRole * {
+    for (const sema::CustomRole &c : model.customRoles)
+      if (c.name == name)
+        return &c;
+    return nullptr;
+  };
+  auto reachOf = [&](const sema::Model &model, const sema::CustomRole *c,
+                     const std::string &permission) -> sema::RelationMask {
+    if (!c)
+      return 0;
+    for (const auto &[p, relations] : c->cells)
+      if (model.permissions[p].name == permission)
+        return relations;
+    return 0;
+  };
+  auto kindNames = [](const sema::Model &model, sema::KindMask mask) {
+    std::set<std::string> names;
+    for (sema::KindId k = 0; k < model.kinds.size(); ++k)
+      if (mask >> k & 1)
+        names.insert(model.kinds[k].name);
+    return names;
+  };
+  auto creatorNames = [](const sema::Model &model, const sema::CustomRole *c) {
+    std::set<std::string> names;
+    if (c)
+      for (sema::RoleId r : c->creators)
+        names.insert(model.roles[r].name);
+    return names;
+  };
+  for (const sema::CustomRole &now : after.customRoles) {
+    const sema::CustomRole *was = find(before, now.name);
+    CustomRoleChange change;
+    change.customRole = now.name;
+    change.added = !was;
+    for (const auto &[p, relations] : now.cells) {
+      const std::string &name = after.permissions[p].name;
+      const sema::RelationMask gained = relations & ~reachOf(before, was, name);
+      if (!gained)
+        continue;
+      std::vector<sema::Relation> list;
+      for (uint32_t r = 0; r < sema::kRelationCount; ++r)
+        if (gained >> r & 1)
+          list.push_back(static_cast<sema::Relation>(r));
+      change.cells.emplace_back(name, std::move(list));
+    }
+    const std::set<std::string> oldKinds =
+        was ? kindNames(before, was->kinds) : std::set<std::string>{};
+    for (const std::string &kind : kindNames(after, now.kinds))
+      if (!oldKinds.count(kind))
+        change.kinds.push_back(kind);
+    const std::set<std::string> oldCreators = creatorNames(before, was);
+    for (const std::string &creator : creatorNames(after, &now))
+      if (!oldCreators.count(creator))
+        change.creators.push_back(creator);
+    if (change.added || !change.cells.empty() || !change.kinds.empty() || !change.creators.empty())
+      diff.customRoles.push_back(std::move(change));
+  }
+  for (const sema::CustomRole &old : before.customRoles) {
+    const sema::CustomRole *is = find(after, old.name);
+    const std::set<std::string> creatorsNow = creatorNames(after, is);
+    const std::set<std::string> creatorsBefore = creatorNames(before, &old);
+    bool narrowed = !is || (old.kinds & ~is->kinds) != 0 ||
+                    !std::includes(creatorsNow.begin(), creatorsNow.end(), creatorsBefore.begin(),
+                                   creatorsBefore.end());
+    for (const auto &[p, relations] : old.cells)
+      narrowed |= (relations & ~reachOf(after, is, before.permissions[p].name)) != 0;
+    if (narrowed)
+      diff.customRolesNarrowed.push_back(old.name);
+  }
+}
+
 PolicyDiff Comparison::run() {
   const sema::Model &before = old.model(), &after = now.model();
   diff.roles = compareNames(namesOf(before.roles), namesOf(after.roles));
@@ -730,6 +805,8 @@ PolicyDiff Comparison::run() {
   }
   checkLimits();
 
+  compareCustomRoles(before, after);
+
   auto exclusiveSets = [](const sema::Model &model) {
     std::set<std::vector<std::string>> sets;
     for (const sema::ExclusiveSet &set : model.exclusives) {
@@ -773,6 +850,8 @@ const char *categoryName(Category category) {
     return "removed-exclusive";
   case Category::NewDelegation:
     return "new-delegation";
+  case Category::WidenedCustomRole:
+    return "widened-custom-role";
   }
   return "?";
 }
@@ -827,7 +906,8 @@ std::string describeWitness(const Witness &witness, bool allowed) {
 
 bool PolicyDiff::hasOtherChanges() const {
   return !roles.empty() || !userTypes.empty() || !permissions.empty() || !flags.empty() ||
-         !roleChanges.empty() || !exclusivesAdded.empty() || !exclusivesRemoved.empty();
+         !roleChanges.empty() || !exclusivesAdded.empty() || !exclusivesRemoved.empty() ||
+         !customRolesNarrowed.empty();
 }
 
 std::vector<Category> PolicyDiff::newAccessCategories() const {
@@ -839,6 +919,12 @@ std::vector<Category> PolicyDiff::newAccessCategories() const {
     seen[static_cast<size_t>(Category::RemovedExclusive)] = true;
   if (!delegations.empty())
     seen[static_cast<size_t>(Category::NewDelegation)] = true;
+  for (const CustomRoleChange &change : customRoles) {
+    if (change.added || !change.cells.empty() || !change.kinds.empty())
+      seen[static_cast<size_t>(Category::WidenedCustomRole)] = true;
+    if (!change.creators.empty())
+      seen[static_cast<size_t>(Category::NewDelegation)] = true;
+  }
   std::vector<Category> out;
   for (size_t i = 0; i < kCategoryCount; ++i)
     if (seen[i])

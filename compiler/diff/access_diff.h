@@ -36,9 +36,11 @@ enum class Category : uint8_t {
   RemovedDeny,        // a deny rule of a held role denied it
   NewAllow,           // no held role allowed it
   RemovedExclusive,   // the held roles were exclusive
-  NewDelegation,      // the role could not be obtained through `assigns`
+  NewDelegation,      // the role could not be obtained through `assigns` (or a custom role
+                      // created: a new `created_by`)
+  WidenedCustomRole,  // a custom role ceiling holds a permission, relation or user type more
 };
-inline constexpr size_t kCategoryCount = 9;
+inline constexpr size_t kCategoryCount = 10;
 const char *categoryName(Category category); // "new-role", ...
 std::optional<Category> parseCategory(const std::string &name);
 
@@ -100,6 +102,19 @@ struct DelegationChange {
   Witness witness;
 };
 
+/// A custom role ceiling that lets tenants' roles hold more (a new ceiling, a permission or a
+/// relation more, a user type more) or that more roles may create: custom roles are built at run
+/// time, so the ceiling, their worst case, is what is compared.
+struct CustomRoleChange {
+  std::string customRole;
+  bool added = false; // the ceiling did not exist
+  /// Permissions the ceiling's roles may now hold at relations they could not, with those
+  /// relations.
+  std::vector<std::pair<std::string, std::vector<sema::Relation>>> cells;
+  std::vector<std::string> kinds;    // user types that may now hold its roles
+  std::vector<std::string> creators; // roles that may now create them (`created_by`)
+};
+
 struct NameChanges {
   std::vector<std::string> added;
   std::vector<std::string> removed;
@@ -122,6 +137,9 @@ struct PolicyDiff {
   std::vector<AccessChange> access; // by position (single roles first), then resource
   std::vector<CombinationChange> combinations;
   std::vector<DelegationChange> delegations;
+  std::vector<CustomRoleChange> customRoles; // ceilings widened or with new creators
+  /// Ceilings removed or narrowed (a loss: no gate category), by name.
+  std::vector<std::string> customRolesNarrowed;
   /// Requests (position, user type, permission, relation) allowed under more (or fewer) flag
   /// assignments than before.
   size_t gainedRequests = 0;

@@ -97,6 +97,34 @@ std::vector<std::string> newGrants(const PolicyDiff &diff, const char *open, con
         change.chain.back(), close, change.unlocked ? ", no longer locked" : "", when, chain,
         categoryName(Category::NewDelegation), open, describeWitness(change.witness, true), close));
   }
+  for (const CustomRoleChange &change : diff.customRoles) {
+    std::vector<std::string> parts;
+    if (change.added)
+      parts.push_back("is new");
+    if (!change.cells.empty()) {
+      std::string cells;
+      for (const auto &[permission, relations] : change.cells) {
+        std::string where;
+        for (sema::Relation r : relations)
+          where += (where.empty() ? "" : ", ") + std::string(sema::relationName(r));
+        cells +=
+            fmt::format("{}{}{}{} ({})", cells.empty() ? "" : ", ", open, permission, close, where);
+      }
+      parts.push_back("may now hold " + cells);
+    }
+    if (!change.kinds.empty())
+      parts.push_back("is now for " + joinRoles(change.kinds, open, close));
+    std::string text;
+    for (const std::string &part : parts)
+      text += (text.empty() ? "" : "; ") + part;
+    if (!text.empty())
+      lines.push_back(fmt::format("custom role {}{}{} {} [{}]", open, change.customRole, close,
+                                  text, categoryName(Category::WidenedCustomRole)));
+    for (const std::string &creator : change.creators)
+      lines.push_back(fmt::format("{}{}{} can now create custom roles of {}{}{} [{}]", open,
+                                  creator, close, open, change.customRole, close,
+                                  categoryName(Category::NewDelegation)));
+  }
   return lines;
 }
 
@@ -146,6 +174,8 @@ std::vector<std::string> otherChanges(const PolicyDiff &diff) {
     lines.push_back("exclusive set added: " + quoted(set));
   for (const auto &set : diff.exclusivesRemoved)
     lines.push_back("exclusive set removed: " + quoted(set));
+  if (!diff.customRolesNarrowed.empty())
+    lines.push_back("custom roles removed or narrowed: " + quoted(diff.customRolesNarrowed));
   return lines;
 }
 
@@ -170,6 +200,8 @@ std::string summary(const PolicyDiff &diff) {
     text += "; " + plural(diff.combinations.size(), "new combination");
   if (!diff.delegations.empty())
     text += "; " + plural(diff.delegations.size(), "new delegation");
+  if (!diff.customRoles.empty())
+    text += "; " + plural(diff.customRoles.size(), "widened custom role");
   size_t others = otherChanges(diff).size();
   if (others > 0)
     text += "; " + plural(others, "other change");
@@ -397,6 +429,26 @@ std::string renderJson(const PolicyDiff &diff) {
       {"exclusive", llvm::json::Object{{"added", sets(diff.exclusivesAdded)},
                                        {"removed", sets(diff.exclusivesRemoved)}}},
   };
+  if (!diff.customRoles.empty() || !diff.customRolesNarrowed.empty()) { // only when there are
+    llvm::json::Array customRoles;
+    for (const CustomRoleChange &change : diff.customRoles) {
+      llvm::json::Array cells;
+      for (const auto &[permission, relations] : change.cells) {
+        llvm::json::Array where;
+        for (sema::Relation r : relations)
+          where.push_back(sema::relationName(r));
+        cells.push_back(
+            llvm::json::Object{{"permission", permission}, {"relations", std::move(where)}});
+      }
+      customRoles.push_back(llvm::json::Object{{"customRole", change.customRole},
+                                               {"added", change.added},
+                                               {"cells", std::move(cells)},
+                                               {"userTypes", strings(change.kinds)},
+                                               {"creators", strings(change.creators)}});
+    }
+    document["customRoles"] = std::move(customRoles);
+    document["customRolesNarrowed"] = strings(diff.customRolesNarrowed);
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(document)));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
+#include <map>
 
 namespace lattice::doc {
 namespace {
@@ -88,6 +89,43 @@ std::vector<std::string> policyDenyLines(const sema::Model &model) {
     lines.push_back(std::move(line));
   }
   return lines;
+}
+
+/// What a custom role ceiling may hold, permissions grouped by reach in the language's words:
+/// "`station.view`, `station.reset` in subtree; `billing.read` in self".
+std::string ceilingText(const sema::Model &model, const sema::CustomRole &custom) {
+  std::map<sema::RelationMask, std::vector<std::string>> byReach;
+  for (const auto &[permission, relations] : custom.cells)
+    byReach[relations].push_back("`" + model.permissions[permission].name + "`");
+  static const std::pair<sema::Reach, const char *> kWords[] = {
+      {sema::Reach::Self, "self"},       {sema::Reach::Descendants, "descendants"},
+      {sema::Reach::Subtree, "subtree"}, {sema::Reach::Ancestors, "ancestors"},
+      {sema::Reach::Tenant, "tenant"},   {sema::Reach::Elsewhere, "elsewhere"}};
+  std::string out;
+  for (const auto &[relations, names] : byReach) {
+    std::string where;
+    for (const auto &[reach, word] : kWords)
+      if (sema::reachRelations(reach) == relations)
+        where = word;
+    if (where.empty())
+      for (uint32_t r = 0; r < sema::kRelationCount; ++r)
+        if (relations >> r & 1)
+          where += (where.empty() ? "" : ", ") +
+                   std::string(sema::relationName(static_cast<sema::Relation>(r)));
+    std::string list;
+    for (const std::string &name : names)
+      list += (list.empty() ? "" : ", ") + name;
+    out += (out.empty() ? "" : "; ") + list + " in " + where;
+  }
+  return out;
+}
+
+/// The roles of `created_by`, by label.
+std::string creatorsText(const sema::Model &model, const sema::CustomRole &custom) {
+  std::string out;
+  for (sema::RoleId role : custom.creators)
+    out += (out.empty() ? "" : ", ") + roleLabel(model.roles[role]);
+  return out.empty() ? std::string("nobody (the platform builds them)") : out;
 }
 
 std::string mdEscape(const std::string &text) {
@@ -194,6 +232,17 @@ std::string renderMarkdown(const Matrix &matrix) {
       out += fmt::format("- {} (`{}`), as {}\n", mdEscape(columnLabel(model, col)),
                          columnName(model, col), mdEscape(kindsText(model, col.kinds)));
     }
+  if (!model.customRoles.empty()) {
+    out += "\n## Custom roles\n\nRoles that tenants compose at run time from permissions, each "
+           "within its ceiling: it may hold any of these permissions up to the reach shown, and "
+           "nothing else.\n\n| Custom role | Name | User types | Created by | May hold |\n"
+           "|---|---|---|---|---|\n";
+    for (const sema::CustomRole &custom : model.customRoles)
+      out += fmt::format("| {} | `{}` | {} | {} | {} |\n",
+                         mdEscape(custom.label.empty() ? custom.name : custom.label), custom.name,
+                         mdEscape(kindsText(model, custom.kinds)),
+                         mdEscape(creatorsText(model, custom)), ceilingText(model, custom));
+  }
   for (const Section &section : matrix.sections) {
     const sema::Resource &resource = model.resources[section.resource];
     out += fmt::format("\n## {} (`{}`)\n\n| Permission |", mdEscape(resourceLabel(resource)),
@@ -383,6 +432,27 @@ std::string renderJson(const Matrix &matrix) {
     policyDenies.push_back(line);
   if (!policyDenies.empty())
     root["policy_denies"] = std::move(policyDenies);
+  Array customRoles; // ceilings, only when the policy has some
+  for (const sema::CustomRole &custom : model.customRoles) {
+    Array cells, creators;
+    for (const auto &[permission, relations] : custom.cells) {
+      Array where;
+      for (uint32_t r = 0; r < sema::kRelationCount; ++r)
+        if (relations >> r & 1)
+          where.push_back(sema::relationName(static_cast<sema::Relation>(r)));
+      cells.push_back(Object{{"permission", model.permissions[permission].name},
+                             {"relations", std::move(where)}});
+    }
+    for (sema::RoleId role : custom.creators)
+      creators.push_back(model.roles[role].name);
+    customRoles.push_back(Object{{"name", custom.name},
+                                 {"label", custom.label},
+                                 {"kinds", kindNames(custom.kinds)},
+                                 {"created_by", std::move(creators)},
+                                 {"ceiling", std::move(cells)}});
+  }
+  if (!customRoles.empty())
+    root["custom_roles"] = std::move(customRoles);
   std::string text;
   llvm::raw_string_ostream os(text);
   os << llvm::formatv("{0:2}", llvm::json::Value(std::move(root)));
@@ -521,6 +591,21 @@ std::string renderHtml(const Matrix &matrix) {
                        htmlEscape(extends), htmlText(assignsText(model, role)));
   }
   out += "</tbody>\n</table></div>\n</section>\n";
+  if (!model.customRoles.empty()) {
+    out +=
+        "<section class=\"roles\" id=\"custom-roles\">\n<h2>Custom roles</h2>\n<p class=\"notes\">"
+        "Roles that tenants compose at run time from permissions, each within its ceiling."
+        "</p>\n<div class=\"wrap\"><table>\n<thead><tr><th>Custom role</th><th>Name</th>"
+        "<th>User types</th><th>Created by</th><th>May hold</th></tr></thead>\n<tbody>\n";
+    for (const sema::CustomRole &custom : model.customRoles)
+      out += fmt::format("<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td>"
+                         "<td>{}</td></tr>\n",
+                         htmlEscape(custom.label.empty() ? custom.name : custom.label),
+                         htmlEscape(custom.name), htmlEscape(kindsText(model, custom.kinds)),
+                         htmlEscape(creatorsText(model, custom)),
+                         htmlText(ceilingText(model, custom)));
+    out += "</tbody>\n</table></div>\n</section>\n";
+  }
   for (const Section &section : matrix.sections) {
     const sema::Resource &resource = model.resources[section.resource];
     out += fmt::format("<section class=\"resource\" id=\"res-{0}\" data-resource=\"{0}\">\n"

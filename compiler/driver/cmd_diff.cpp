@@ -48,7 +48,7 @@ means all its .lat files).
 
 Categories of new access (for --fail-on; `new-access` means all of them): new-role, new-holder,
 new-permission, widened-permission, removed-requirement, removed-deny, new-allow,
-removed-exclusive, new-delegation.
+removed-exclusive, new-delegation, widened-custom-role.
 
 Exit codes: 0 done, 1 a version does not compile, 2 usage or I/O error (or a comparison too
 large to compute exactly), 3 new access of a category named by --fail-on.

@@ -80,9 +80,9 @@ int answerAccess(const lattice_table *table, const Args &args) {
   query::ResolvedAccessRequest resolved;
   if (!named || !query::resolveAccessRequest(table, *named, resolved, error))
     return refuse(error);
-  lattice_access_decision decision = lattice_decide_access(table, &resolved.request());
+  lattice_access_decision decision = resolved.decide(table);
   fmt::print("{}\n  {}\n", decision.allowed ? "allow" : "deny",
-             query::describeAccessDecision(table, *named, decision));
+             query::describeAccessDecision(table, *named, decision, resolved.customRoles()));
   return ExitOk;
 }
 

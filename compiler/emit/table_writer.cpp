@@ -14,6 +14,7 @@ namespace lattice::emit {
 namespace {
 
 using lower::AssignCondition;
+using lower::Ceiling;
 using lower::RequireClause;
 using lower::SparseRule;
 using lower::Tables;
@@ -159,6 +160,13 @@ uint64_t vocabularyFingerprint(const Tables &t) {
         fp.u32(id < t.flagSides.size() ? t.flagSides[id] : 0);
     }
   }
+  // Custom role ceilings, a fifth category only when there are some: a table without them keeps
+  // the fingerprint of the same vocabulary in 3.x.
+  if (!t.ceilings.empty()) {
+    fp.u32(uint32_t(t.ceilings.size()));
+    for (uint32_t id = 0; id < t.ceilings.size(); ++id)
+      fp.name(id, t.ceilings[id].name.data(), t.ceilings[id].name.size());
+  }
   return fp.value();
 }
 
@@ -241,6 +249,21 @@ std::optional<std::string> verifyTables(const Tables &t) {
         statementKinds[c.statement] != c.kindMask)
       return "clauses of one require statement have different kind masks";
   }
+  std::vector<std::string> ceilingNames;
+  for (const Ceiling &c : t.ceilings) {
+    ceilingNames.push_back(c.name);
+    if (c.kindMask == 0 || (c.kindMask & ~kindMask))
+      return "custom role `" + c.name + "` has no kind or a kind bit out of range";
+    for (size_t i = 0; i < c.cells.size(); ++i)
+      if (c.cells[i].first >= perms || c.cells[i].second == 0 || c.cells[i].second > 0xF ||
+          (i > 0 && c.cells[i].first <= c.cells[i - 1].first))
+        return "custom role `" + c.name + "` has a bad or unsorted cell";
+    for (size_t i = 0; i < c.creators.size(); ++i)
+      if (c.creators[i] >= roles || (i > 0 && c.creators[i] <= c.creators[i - 1]))
+        return "custom role `" + c.name + "` has a bad or unsorted creator";
+  }
+  if (auto error = verifyNames(ceilingNames, "custom role"))
+    return error;
   if (t.sparseRules.size() > UINT32_MAX || t.exclusiveSets.size() > UINT32_MAX ||
       t.requireClauses.size() > UINT32_MAX || t.assignConditions.size() > UINT32_MAX)
     return "too many entries";
@@ -265,6 +288,8 @@ std::vector<uint8_t> writeTable(const Tables &t) {
   sections[format::kRoleNames] = nameTable(strings, t.roleNames);
   sections[format::kPermissionNames] = nameTable(strings, t.permissionNames);
   sections[format::kFlagNames] = nameTable(strings, t.flagNames);
+  for (const Ceiling &c : t.ceilings) // the ceilings' names come after the flags'
+    strings.intern(c.name);
   for (uint32_t offset : strings.offsets)
     sections[format::kStringOffsets].u32(offset);
   sections[format::kStringData] = strings.data;
@@ -332,6 +357,44 @@ std::vector<uint8_t> writeTable(const Tables &t) {
     sections[format::kFlagInfo].u32(0); // reserved
   }
 
+  {
+    // Ceilings: head, records, cells, creators, then the ids sorted by name.
+    Bytes &out = sections[format::kCeilings];
+    uint32_t cells = 0, creators = 0;
+    for (const Ceiling &c : t.ceilings) {
+      cells += uint32_t(c.cells.size());
+      creators += uint32_t(c.creators.size());
+    }
+    out.u32(uint32_t(t.ceilings.size()));
+    out.u32(cells);
+    out.u32(creators);
+    out.u32(0); // reserved
+    uint32_t cellAt = 0, creatorAt = 0;
+    for (const Ceiling &c : t.ceilings) {
+      out.u32(strings.intern(c.name));
+      out.u32(0); // reserved
+      out.u64(c.kindMask);
+      out.u32(cellAt);
+      out.u32(cellAt += uint32_t(c.cells.size()));
+      out.u32(creatorAt);
+      out.u32(creatorAt += uint32_t(c.creators.size()));
+    }
+    for (const Ceiling &c : t.ceilings)
+      for (auto [permission, relations] : c.cells) {
+        out.u32(permission);
+        out.u32(relations); // the u8 relation mask, then three reserved zero bytes
+      }
+    for (const Ceiling &c : t.ceilings)
+      for (uint32_t role : c.creators)
+        out.u32(role);
+    std::vector<uint32_t> sorted(t.ceilings.size());
+    for (uint32_t i = 0; i < sorted.size(); ++i)
+      sorted[i] = i;
+    std::sort(sorted.begin(), sorted.end(),
+              [&](uint32_t a, uint32_t b) { return t.ceilings[a].name < t.ceilings[b].name; });
+    for (uint32_t id : sorted)
+      out.u32(id);
+  }
   // Header, directory, then the sections in id order, each at the next 8-byte boundary.
   const size_t headerSize =
       format::hdr::kDirectory + format::hdr::kDirectoryEntrySize * format::kSectionCount;
@@ -485,6 +548,16 @@ std::string dumpTables(const Tables &t) {
   for (const RequireClause &c : sortedUnique(t.requireClauses, requireKey))
     out += "require " + std::to_string(c.statement) + " for " + maskNames(t.kindNames, c.kindMask) +
            ": " + condition(c.requiredFlags, c.forbiddenFlags) + "\n";
+  for (size_t i = 0; i < t.ceilings.size(); ++i) {
+    const Ceiling &c = t.ceilings[i];
+    out += "custom role " + std::to_string(i) + " " + c.name + " for " +
+           maskNames(t.kindNames, c.kindMask);
+    if (!c.creators.empty())
+      out += " created_by " + idNames(t.roleNames, c.creators);
+    out += "\n";
+    for (auto [permission, mask] : c.cells)
+      out += "  ceiling " + name(t.permissionNames, permission) + " on " + relations(mask) + "\n";
+  }
   return out;
 }
 

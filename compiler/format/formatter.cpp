@@ -547,16 +547,24 @@ private:
       uint32_t begin;
       const ast::RuleDecl *rule;
       const ast::AssignsDecl *assigns;
+      const ast::CreatedByDecl *createdBy = nullptr;
     };
     std::vector<Child> children;
     for (const auto &r : d.rules)
       children.push_back({r.range.begin, &r, nullptr});
     for (const auto &a : d.assigns)
       children.push_back({a.range.begin, nullptr, &a});
+    for (const auto &c : d.createdBy)
+      children.push_back({c.range.begin, nullptr, nullptr, &c});
     std::sort(children.begin(), children.end(),
               [](const Child &a, const Child &b) { return a.begin < b.begin; });
     emitBlock(0, d.range, opener, before, children.size(), [&](size_t i) {
       const Child &c = children[i];
+      if (c.createdBy) {
+        simple(c.createdBy->range, "created_by " + list(c.createdBy->roles) + ";", takeChildBlank(),
+               1);
+        return;
+      }
       if (c.assigns) {
         std::string text = "assigns " + list(c.assigns->roles);
         if (c.assigns->when)

@@ -138,6 +138,12 @@ Tables lowerModel(const sema::Model &model) {
     if (requirement.guard.isNever()) // can never hold: a clause that no request satisfies
       t.requireClauses.push_back({statement, requirement.kinds, 1, 1});
   }
+  for (const sema::CustomRole &custom : model.customRoles) {
+    Ceiling ceiling{custom.name, custom.kinds, {}, custom.creators};
+    for (auto [permission, relations] : custom.cells)
+      ceiling.cells.emplace_back(permission, relations);
+    t.ceilings.push_back(std::move(ceiling));
+  }
   return t;
 }
 

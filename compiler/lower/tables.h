@@ -77,6 +77,16 @@ enum FlagSide : uint32_t {
   FactOfRequest = 1u << 4,
 };
 
+/// A custom role ceiling: the user types its roles are for, per permission the relations its
+/// roles may reach (sorted by permission, relation masks 1..15) and the roles that create them.
+struct Ceiling {
+  std::string name;
+  uint64_t kindMask = 0;
+  std::vector<std::pair<uint32_t, uint8_t>> cells;
+  std::vector<uint32_t> creators; // sorted, unique
+  friend bool operator==(const Ceiling &, const Ceiling &) = default;
+};
+
 struct Tables {
   std::string policyName;
   std::string revision;                     // `lattice build --revision`; empty when not given
@@ -104,6 +114,7 @@ struct Tables {
   std::vector<std::vector<uint32_t>> exclusiveSets; // each sorted; at most one may be held
   // Not `requires`: that is a C++20 keyword.
   std::vector<RequireClause> requireClauses; // sorted by statement
+  std::vector<Ceiling> ceilings;             // custom role ceilings, declaration order
 
   friend bool operator==(const Tables &, const Tables &) = default;
 };

@@ -170,6 +170,11 @@ private:
         result.locked = true;
         continue;
       }
+      if (modifier->CUSTOM()) {
+        result.custom = true;
+        result.customRange = range(modifier);
+        continue;
+      }
       result.deprecated = true;
       if (auto *note = modifier->STRING())
         result.deprecationNote = unquote(note->getText());
@@ -184,6 +189,8 @@ private:
         result.assigns.push_back({identList(assigns->identList()),
                                   assigns->condition() ? condition(assigns->condition()) : nullptr,
                                   range(assigns)});
+      else if (auto *createdBy = item->createdByDecl())
+        result.createdBy.push_back({identList(createdBy->identList()), range(createdBy)});
     }
     return result;
   }

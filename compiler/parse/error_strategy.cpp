@@ -35,7 +35,7 @@ std::string ErrorStrategy::describeExpected(antlr4::Parser *parser,
     if (type == LatticeParser::ID)
       continue;
     // A keyword alongside ID is just "a name" (keywords are soft); alone it is itself.
-    bool keyword = type >= LatticeParser::POLICY && type <= LatticeParser::REQUEST;
+    bool keyword = type >= LatticeParser::POLICY && type <= LatticeParser::CREATED_BY;
     if (keyword && name)
       continue;
     if (type == LatticeParser::STRING) {

@@ -132,6 +132,26 @@ bool resolveAccessRequest(const lattice_table *table, const NamedAccessRequest &
       return fail();
     for (const std::string &role : membership.roles) {
       std::optional<uint32_t> id = lookupRole(table, role, error);
+      // A custom role's ceiling stands for its widest custom role, as in a test case.
+      if (const uint32_t ceiling = lattice_ceiling_id(table, role.c_str());
+          !id && ceiling != LATTICE_NO_ID) {
+        if (!out.custom)
+          out.custom.reset(lattice_custom_roles_new(table));
+        std::vector<uint32_t> permissions, reaches;
+        for (uint32_t p = 0; p < lattice_permission_count(table); ++p)
+          if (const uint32_t reach = lattice_ceiling_reach(table, ceiling, p)) {
+            permissions.push_back(p);
+            reaches.push_back(reach);
+          }
+        uint32_t built = LATTICE_NO_ID, bad = 0;
+        if (!out.custom || lattice_custom_role_add(out.custom.get(), ceiling, permissions.data(),
+                                                   reaches.data(), uint32_t(permissions.size()),
+                                                   &built, &bad) != LATTICE_CUSTOM_OK) {
+          error = fmt::format("custom role `{}` could not be built", role);
+          return fail();
+        }
+        id = built;
+      }
       if (!id)
         return fail();
       out.roles[m].push_back(*id);
@@ -171,11 +191,18 @@ std::optional<size_t> decidingMembership(const lattice_access_decision &decision
 
 std::string describeAccessDecision(const lattice_table *table,
                                    const lattice_access_decision &decision,
-                                   const std::vector<std::string> &nodes) {
+                                   const std::vector<std::string> &nodes,
+                                   const lattice_custom_roles *custom) {
   if (decision.reason == LATTICE_REASON_OTHER_TREE)
     return "no membership is in the target's tree";
   std::string text = describeDecision(
       table, lattice_decision{decision.allowed, decision.reason, decision.deciding_role});
+  const uint32_t ceiling = lattice_custom_role_ceiling(custom, decision.deciding_role);
+  if (ceiling != LATTICE_NO_ID) // the words of describeDecision, with the custom role named
+    text = fmt::format("{} custom role `{}` (every permission of its ceiling)",
+                       decision.reason == LATTICE_REASON_ALLOWED ? "granted by"
+                                                                 : "not for this user type:",
+                       lattice_ceiling_name(table, ceiling));
   // A policy-wide deny is held by no role: it matched through that membership.
   if (std::optional<size_t> m = decidingMembership(decision, nodes.size()))
     text += fmt::format(" {} `{}` (membership {})",
@@ -185,11 +212,12 @@ std::string describeAccessDecision(const lattice_table *table,
 }
 
 std::string describeAccessDecision(const lattice_table *table, const NamedAccessRequest &named,
-                                   const lattice_access_decision &decision) {
+                                   const lattice_access_decision &decision,
+                                   const lattice_custom_roles *custom) {
   std::vector<std::string> nodes;
   for (const NamedMembership &m : named.memberships)
     nodes.push_back(nodePathText(m.node));
-  return describeAccessDecision(table, decision, nodes);
+  return describeAccessDecision(table, decision, nodes, custom);
 }
 
 } // namespace lattice::query

@@ -8,6 +8,7 @@
 #include "query/request.h"
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,13 @@ public:
 
   const lattice_access_request &request() const { return access; }
   const lattice_membership &membership(size_t index) const { return memberships[index]; }
+  /// The custom roles its memberships hold (a custom role's ceiling named as a role stands for
+  /// its widest custom role), or null: pass it to lattice_decide_access_custom.
+  const lattice_custom_roles *customRoles() const { return custom.get(); }
+  /// The decision, with its custom roles.
+  lattice_access_decision decide(const lattice_table *table) const {
+    return lattice_decide_access_custom(table, custom.get(), &access);
+  }
 
 private:
   friend bool resolveAccessRequest(const lattice_table *, const NamedAccessRequest &,
@@ -62,6 +70,8 @@ private:
   std::vector<std::vector<uint64_t>> paths; // the memberships' nodes, then the target
   std::vector<lattice_membership> memberships;
   lattice_access_request access{};
+  std::unique_ptr<lattice_custom_roles, void (*)(lattice_custom_roles *)> custom{
+      nullptr, lattice_custom_roles_free};
 };
 
 /// Resolves names to ids and paths to interned ancestor paths (one interner for the request).
@@ -78,12 +88,15 @@ std::optional<size_t> decidingMembership(const lattice_access_decision &decision
 
 /// Words for a decision: describeDecision's, plus where the deciding role is held,
 /// "granted by role `admin` held at `acme` (membership 1)"; `nodes` names each membership's node
-/// (paths for `query`, node names for `test`).
+/// (paths for `query`, node names for `test`). A custom role of `custom` is named by its ceiling:
+/// "granted by custom role `key_role` (every permission of its ceiling) held at ...".
 std::string describeAccessDecision(const lattice_table *table,
                                    const lattice_access_decision &decision,
-                                   const std::vector<std::string> &nodes);
+                                   const std::vector<std::string> &nodes,
+                                   const lattice_custom_roles *custom = nullptr);
 /// The same with the nodes of `named`.
 std::string describeAccessDecision(const lattice_table *table, const NamedAccessRequest &named,
-                                   const lattice_access_decision &decision);
+                                   const lattice_access_decision &decision,
+                                   const lattice_custom_roles *custom = nullptr);
 
 } // namespace lattice::query

@@ -340,14 +340,42 @@ Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &reques
   Explanation out;
   out.access = request;
   out.decision = lattice_decision{decision.allowed, decision.reason, decision.deciding_role};
-  out.decisionText = describeAccessDecision(table, request, decision);
+  out.decisionText = describeAccessDecision(table, request, decision, resolved.customRoles());
   out.decidingMembership = decidingMembership(decision, request.memberships.size());
   describeDeciding(out, table);
+  // A custom role decided: named by its ceiling, as the membership names it.
+  const uint32_t ceiling =
+      lattice_custom_role_ceiling(resolved.customRoles(), decision.deciding_role);
+  if (ceiling != LATTICE_NO_ID)
+    out.decidingRole = lattice_ceiling_name(table, ceiling);
   for (size_t m = 0; m < request.memberships.size(); ++m) {
     const NamedMembership &named = request.memberships[m];
-    out.memberships.push_back({m + 1, nodePathText(named.node), named.roles, named.flags,
+    out.memberships.push_back({m + 1,
+                               nodePathText(named.node),
+                               named.roles,
+                               named.flags,
                                relationWord(lattice_relation_of_refs(resolved.membership(m).node,
-                                                                     resolved.request().target))});
+                                                                     resolved.request().target)),
+                               {}});
+    for (const std::string &role : named.roles) {
+      const uint32_t ceiling = lattice_ceiling_id(table, role.c_str());
+      if (ceiling == LATTICE_NO_ID || lattice_role_id(table, role.c_str()) != LATTICE_NO_ID)
+        continue;
+      const uint32_t reach = lattice_ceiling_reach(table, ceiling, resolved.request().permission);
+      std::string where;
+      for (uint32_t r = 0; r < 4; ++r)
+        if (reach >> r & 1)
+          where += (where.empty() ? "" : ", ") + std::string(relationWord(lattice_relation(r)));
+      const std::string &relation = out.memberships.back().relation;
+      const bool matches = relation != kOtherTree && where.find(relation) != std::string::npos;
+      out.memberships.back().customRoles.push_back(
+          reach == 0 ? fmt::format("custom role `{}`: its ceiling does not hold `{}`", role,
+                                   request.permission)
+                     : fmt::format("custom role `{}` (every permission of its ceiling) holds `{}` "
+                                   "at {}: {}",
+                                   role, request.permission, where,
+                                   matches ? "matches" : "not at this relation"));
+    }
   }
   out.gate = gateOf(map, out, permission);
   for (const ExplainedMembership &m : out.memberships) {
@@ -395,8 +423,7 @@ std::optional<Explanation> explainAccessRequest(const lattice_table *table, cons
   std::optional<uint32_t> permission = permissionInMap(map, request.permission, error);
   if (!permission)
     return std::nullopt;
-  return explainAccess(map, request, resolved, lattice_decide_access(table, &resolved.request()),
-                       table, *permission);
+  return explainAccess(map, request, resolved, resolved.decide(table), table, *permission);
 }
 
 std::string explanationText(const Explanation &e) {
@@ -422,6 +449,8 @@ std::string explanationText(const Explanation &e) {
       if (r.membership == m.number)
         rules.push_back(&r);
     out += rulesText(e, rules, !m.roles.empty(), m.relation, "  ");
+    for (const std::string &line : m.customRoles)
+      out += "  " + line + "\n";
   }
   return out;
 }

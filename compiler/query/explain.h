@@ -37,6 +37,10 @@ struct ExplainedMembership {
   std::string node;  // `acme/eu`
   std::vector<std::string> roles, flags;
   std::string relation; // self | descendants | ancestors | elsewhere | none (another tree)
+  /// Per custom role held (a ceiling named as a role: its widest custom role), what its ceiling
+  /// allows for the permission: "custom role `key_role` may hold `station.view` at self,
+  /// descendants: matches".
+  std::vector<std::string> customRoles;
 };
 
 /// A rule reached through a held role, or a policy-wide deny (whose role names are empty).

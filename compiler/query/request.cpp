@@ -50,7 +50,12 @@ std::optional<uint32_t> lookupRole(const lattice_table *table, const std::string
                                    std::string &error) {
   static constexpr NameCategory kRoles{"role", lattice_role_id, lattice_role_count,
                                        lattice_role_name};
-  return lookup(table, kRoles, name, error);
+  std::optional<uint32_t> id = lookup(table, kRoles, name, error);
+  if (!id && lattice_ceiling_id(table, name.c_str()) != LATTICE_NO_ID)
+    error = fmt::format("`{}` is a custom role: name it in a membership (`--membership "
+                        "{}@PATH`), where it stands for its widest custom role",
+                        quotedText(name), quotedText(name));
+  return id;
 }
 
 std::optional<uint32_t> lookupPermission(const lattice_table *table, const std::string &name,

@@ -159,7 +159,7 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
   }
   lattice_decision decision;
   if (parsed.access) {
-    const lattice_access_decision d = lattice_decide_access(table, &access.request());
+    const lattice_access_decision d = access.decide(table);
     decision = lattice_decision{d.allowed, d.reason, d.deciding_role};
     if (auto m = decidingMembership(d, parsed.access->memberships.size()))
       out["membership"] = static_cast<int64_t>(*m);
@@ -170,6 +170,10 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
   out["reason"] = reasonKey(decision.reason);
   if (const char *role = lattice_role_name(table, decision.deciding_role))
     out["role"] = role;
+  const uint32_t ceiling =
+      lattice_custom_role_ceiling(access.customRoles(), decision.deciding_role);
+  if (ceiling != LATTICE_NO_ID)
+    out["custom_role"] = lattice_ceiling_name(table, ceiling);
   return out;
 }
 

@@ -38,6 +38,11 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
     for (sema::RoleId role : membership.roles)
       if (!((model.roles[role].kinds >> request.kind) & 1))
         return deny(Outcome::RoleNotForKind);
+  // A custom role may be held by its ceiling's user types; it is in no exclusive set.
+  for (const std::vector<CustomRole> &held : request.custom)
+    for (const CustomRole &custom : held)
+      if (!((model.customRoles[custom.ceiling].kinds >> request.kind) & 1))
+        return deny(Outcome::RoleNotForKind);
   // Exclusive sets count the roles held in the target's tree, over all its memberships.
   for (const sema::ExclusiveSet &set : model.exclusives) {
     std::set<sema::RoleId> held;
@@ -75,6 +80,14 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
       for (sema::RoleId source : sources)
         rules.insert(model.roles[source].rules.begin(), model.roles[source].rules.end());
     }
+    for (const CustomRole &custom :
+         m < request.custom.size() ? request.custom[m] : std::vector<CustomRole>{})
+      for (const auto &[permission, relations] : custom.cells)
+        if (permission == request.permission && (relations & relationBit) &&
+            !decision.customAllows) {
+          decision.customAllows = true;
+          decision.customMembership = m;
+        }
     for (uint32_t index : rules) {
       if ((index < excluded.size() && excluded[index]) || matched.count(index))
         continue;
@@ -97,11 +110,40 @@ Decision decide(const sema::Model &model, const PrincipalRequest &request,
                                     [&](uint32_t r) { return !model.rules[r].policyWide(); });
     return deny(byRole ? Outcome::DeniedByRule : Outcome::DeniedByPolicy);
   }
-  if (decision.matchingAllows.empty())
+  if (decision.matchingAllows.empty() && !decision.customAllows)
     return deny(Outcome::NoAllow);
   decision.allowed = true;
   decision.outcome = Outcome::Allowed;
   return decision;
+}
+
+std::variant<CustomRole, std::pair<CustomRefusal, uint32_t>>
+buildCustomRole(const sema::Model &model, uint32_t ceiling,
+                const std::vector<std::pair<uint32_t, uint32_t>> &entries) {
+  const sema::CustomRole &c = model.customRoles.at(ceiling);
+  std::vector<std::pair<sema::PermissionId, sema::RelationMask>> cells;
+  for (uint32_t i = 0; i < entries.size(); ++i) {
+    const auto [permission, reach] = entries[i];
+    if (permission >= model.permissions.size())
+      return std::make_pair(CustomRefusal::UnknownPermission, i);
+    if (reach == 0 || reach > 15)
+      return std::make_pair(CustomRefusal::BadReach, i);
+    if (!(model.permissions[permission].applicableKinds & c.kinds))
+      return std::make_pair(CustomRefusal::NotForKinds, i);
+    const sema::RelationMask allowed = c.reachOf(permission);
+    if (allowed == 0)
+      return std::make_pair(CustomRefusal::OutsideCeiling, i);
+    if (reach & ~uint32_t(allowed))
+      return std::make_pair(CustomRefusal::ReachBeyondCeiling, i);
+    auto it = std::find_if(cells.begin(), cells.end(),
+                           [&](const auto &cell) { return cell.first == permission; });
+    if (it == cells.end())
+      cells.emplace_back(permission, sema::RelationMask(reach));
+    else
+      it->second |= sema::RelationMask(reach);
+  }
+  std::sort(cells.begin(), cells.end());
+  return CustomRole{ceiling, std::move(cells)};
 }
 
 bool canAssign(const sema::Model &model, const std::vector<sema::RoleId> &roles,

@@ -6,6 +6,8 @@
 #include "sema/model.h"
 
 #include <optional>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace lattice::reference {
@@ -21,6 +23,13 @@ struct Request {
   sema::FlagMask flags = 0;
 };
 
+/// A custom role built at run time within ceiling `ceiling` (Model::customRoles): the relations
+/// at which it allows each of its permissions, sorted by permission.
+struct CustomRole {
+  uint32_t ceiling = 0;
+  std::vector<std::pair<sema::PermissionId, sema::RelationMask>> cells;
+};
+
 /// Roles held at one node, and how the request's target node relates to that node (nullopt:
 /// another tree).
 struct Membership {
@@ -28,6 +37,22 @@ struct Membership {
   std::optional<sema::Relation> relation;
   sema::FlagMask nodeFlags = 0; // the flags of the membership's node
 };
+
+/// Why a custom role is refused, by definition (docs/language.md, "Custom roles"); the runtime's
+/// lattice_custom_status says the same in its own numbers.
+enum class CustomRefusal {
+  UnknownPermission,
+  BadReach,    // no relation, or a bit beyond the four
+  NotForKinds, // the permission's `for` excludes every user type of the ceiling
+  OutsideCeiling,
+  ReachBeyondCeiling,
+};
+
+/// Builds a custom role of `ceiling` from permissions with a reach each (bit r = relation r),
+/// or says why not and which entry (the first offending one) is refused.
+std::variant<CustomRole, std::pair<CustomRefusal, uint32_t>>
+buildCustomRole(const sema::Model &model, uint32_t ceiling,
+                const std::vector<std::pair<uint32_t, uint32_t>> &entries);
 
 /// A request of a principal with memberships (docs/request-model.md, "The decision").
 struct PrincipalRequest {
@@ -38,6 +63,9 @@ struct PrincipalRequest {
   /// The facts of the resource, the target's node (`target.x`) and the request: they hold
   /// through every membership, as the principal's own flags do.
   sema::FlagMask facts = 0;
+  /// Custom roles held beside each membership's roles: custom[m] at membership m (shorter than
+  /// `memberships` when the last ones hold none).
+  std::vector<std::vector<CustomRole>> custom = {};
 };
 
 enum class Outcome {
@@ -62,6 +90,10 @@ struct Decision {
   /// For each matching rule, the first membership (index) it matched through.
   std::vector<uint32_t> allowMemberships;
   std::vector<uint32_t> denyMemberships;
+  /// Whether a custom role of a membership in the target's tree allows it (and the first such
+  /// membership): custom roles have no denies, so they only ever add an allow.
+  bool customAllows = false;
+  uint32_t customMembership = 0;
 };
 
 /// Decides `request`. `excludedRule` (if not UINT32_MAX) is treated as absent: deciding with a

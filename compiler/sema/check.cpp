@@ -56,7 +56,9 @@ std::optional<Model> check(const std::vector<ast::File> &files, const SourceMana
   Context ctx(diags, importable);
   ctx.model.policyName = policyName(files, sources, diags);
   declareVocabulary(files, ctx);
+  declareCustomRoles(files, ctx);
   checkRoles(files, ctx);
+  checkCustomRoles(files, ctx);
   checkTests(files, ctx);
   if (diags.errors() > errorsBefore)
     return std::nullopt;

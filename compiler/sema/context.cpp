@@ -278,6 +278,15 @@ std::optional<RoleId> Context::role(const ast::Ident &name) {
     uses.push_back({NameSpace::Role, *id, name.range.file});
     return id;
   }
+  if (auto custom = customRoleNames.find(name.name)) {
+    Diagnostic &diag = diags.report(
+        DiagKind::CustomRoleUsedAsRole, name.range,
+        fmt::format("`{}` is a custom role: tenants build its roles at run time", name.name));
+    diag.notes.push_back({customRoleNames.names()[*custom].second, "declared here"});
+    diag.help = "a custom role is given by its creators (`created_by`), not by `assigns`, "
+                "`extends` or `exclusive`; a test case may name it for its widest custom role";
+    return std::nullopt;
+  }
   reportUnknown({NameSpace::Role}, name, DiagKind::UnknownRole,
                 fmt::format("unknown role `{}`", name.name));
   return std::nullopt;

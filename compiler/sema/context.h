@@ -51,6 +51,7 @@ struct Context {
   /// Flags by their declared name, whatever the side: one name, one flag.
   SymbolTable flagDeclNames{"flag"};
   SymbolTable actionSetNames{"action set"};
+  SymbolTable customRoleNames{"custom role"}; // ceilings; a name is a role or a custom role
   /// Set once more than 64 user types or flags were declared: names past the limit then stay
   /// undeclared, and their uses are not reported again as unknown.
   bool kindLimitExceeded = false;
@@ -161,6 +162,10 @@ expandPatterns(const std::vector<ast::PermissionPattern> &patterns,
 void declareVocabulary(const std::vector<ast::File> &files, Context &context);
 /// Declares roles and resolves their kinds, extends, assigns and rules; exclusives; requires.
 void checkRoles(const std::vector<ast::File> &files, Context &context);
+/// Declares custom role ceilings' names (before roles: a role's `assigns` may name one by
+/// mistake, L0253), then checks them after the roles (sema/custom_roles.cpp).
+void declareCustomRoles(const std::vector<ast::File> &files, Context &context);
+void checkCustomRoles(const std::vector<ast::File> &files, Context &context);
 /// Resolves `test` blocks into concrete cases.
 void checkTests(const std::vector<ast::File> &files, Context &context);
 /// One `test` block: its nodes and principals, its cases about principals, and the other cases

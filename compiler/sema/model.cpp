@@ -72,3 +72,15 @@ bool aboutNodeOf(const Model &model, PermissionId permission, ScopeKindId kind) 
 }
 
 } // namespace lattice::sema
+
+namespace lattice::sema {
+
+RelationMask CustomRole::reachOf(PermissionId permission) const {
+  auto it = std::lower_bound(cells.begin(), cells.end(), permission,
+                             [](const std::pair<PermissionId, RelationMask> &cell, PermissionId p) {
+                               return cell.first < p;
+                             });
+  return it != cells.end() && it->first == permission ? it->second : 0;
+}
+
+} // namespace lattice::sema

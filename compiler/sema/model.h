@@ -189,6 +189,28 @@ struct Role {
   bool locked = false;
 };
 
+/// A custom role ceiling (`custom role NAME for KINDS { allow ... in REACH; created_by ...; }`):
+/// the most a role that tenants build at run time against it may hold, and who may create and
+/// assign such roles. Its custom roles allow cells within `cells` and nothing else.
+struct CustomRole {
+  std::string name;
+  std::string label;
+  SourceRange decl;
+  KindMask kinds = 0;
+  struct Allow {
+    std::vector<PermissionId> permissions; // sorted, unique, `except` removed
+    Reach reach = Reach::Self;
+    SourceRange range;
+  };
+  std::vector<Allow> allows;
+  /// The ceiling: per permission that applies to one of `kinds`, the relations its custom roles
+  /// may reach (the union over `allows`), sorted by permission.
+  std::vector<std::pair<PermissionId, RelationMask>> cells;
+  std::vector<RoleId> creators; // `created_by`: sorted, unique
+  std::vector<std::pair<RoleId, SourceRange>> creatorSites;
+  RelationMask reachOf(PermissionId permission) const;
+};
+
 struct ExclusiveSet {
   std::vector<RoleId> roles; // sorted, unique
   SourceRange decl;
@@ -207,6 +229,9 @@ struct TestCase {
   bool assigns = false;
   std::vector<RoleId> targets;
   std::vector<RoleId> roles;
+  /// Custom roles the case holds beside `roles`: a ceiling named among a decision case's roles
+  /// stands for its widest custom role, every cell of it (indexes into Model::customRoles).
+  std::vector<uint32_t> customRoles;
   KindId kind = 0;
   FlagMask flags = 0; // assigns cases: the assigner's flags (`with`)
   std::vector<PermissionId> permissions;
@@ -246,6 +271,9 @@ struct TestNode {
 struct TestMembership {
   std::vector<RoleId> roles;
   uint32_t node = 0;
+  /// Custom roles held there: ceilings named among its roles, each its widest custom role
+  /// (indexes into Model::customRoles), as in a decision case.
+  std::vector<uint32_t> customRoles = {};
 };
 
 struct TestPrincipal {
@@ -283,6 +311,7 @@ struct Model {
   std::vector<ExclusiveSet> exclusives;
   std::vector<Requirement> requirements;
   std::vector<Test> tests;
+  std::vector<CustomRole> customRoles; // ceilings, declaration order
 
   /// The facts: flags of the resource, the target's node and the request.
   FlagMask factMask() const {

@@ -67,7 +67,7 @@ public:
   void run() {
     for (const ast::File &file : files)
       for (const ast::RoleDecl &decl : file.roles)
-        if (ctx.roleNames.declare(decl.name, model.roles.size(), ctx.diags)) {
+        if (!decl.custom && ctx.roleNames.declare(decl.name, model.roles.size(), ctx.diags)) {
           decls.push_back(&decl);
           Role role;
           role.name = decl.name.name;

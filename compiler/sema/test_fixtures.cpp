@@ -124,6 +124,22 @@ private:
       std::optional<uint32_t> node = findNode(m.node);
       TestMembership membership{{}, node.value_or(0)};
       for (const ast::Ident &name : m.roles) {
+        // A custom role's ceiling: its widest custom role, held by the ceiling's user types.
+        auto custom = std::find_if(model.customRoles.begin(), model.customRoles.end(),
+                                   [&](const CustomRole &c) { return c.name == name.name; });
+        if (custom != model.customRoles.end() && !ctx.roleNames.find(name.name)) {
+          if (!((custom->kinds >> *kind) & 1)) {
+            Diagnostic &diag =
+                ctx.diags.report(DiagKind::TestKindMismatch, name.range,
+                                 fmt::format("user type `{}` may not hold custom role `{}`",
+                                             decl.kind.name, name.name));
+            diag.notes.push_back({custom->decl, "custom role declared here"});
+            ok = false;
+            continue;
+          }
+          membership.customRoles.push_back(uint32_t(custom - model.customRoles.begin()));
+          continue;
+        }
         std::optional<RoleId> role = ctx.role(name);
         if (!role) {
           ok = false;

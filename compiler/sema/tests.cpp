@@ -74,7 +74,21 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
   bool ok = true;
   KindMask common = model.allKinds();
   bool kindsKnown = true; // false when a role's `for` named an unknown user type (reported)
+  std::vector<const ast::Ident *> customNames; // where each of result.customRoles is named
   for (const ast::Ident &name : decl.roles) {
+    // A custom role's ceiling stands for its widest custom role (every cell).
+    auto custom = std::find_if(model.customRoles.begin(), model.customRoles.end(),
+                               [&](const CustomRole &c) { return c.name == name.name; });
+    if (custom != model.customRoles.end() && !ctx.roleNames.find(name.name)) {
+      result.customRoles.push_back(uint32_t(custom - model.customRoles.begin()));
+      customNames.push_back(&name);
+      common &= custom->kinds;
+      continue;
+    }
+    if (ctx.customRoleNames.find(name.name) && !ctx.roleNames.find(name.name)) {
+      ok = false; // a ceiling that failed its own checks (reported)
+      continue;
+    }
     std::optional<RoleId> role = ctx.role(name);
     if (!role) {
       ok = false;
@@ -110,6 +124,17 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
                         "allowed",
                         decl.kind->name, decl.roles[i].name));
         diag.notes.push_back({model.roles[result.roles[i]].decl, "role declared here"});
+        ok = false;
+      }
+    for (size_t i = 0; i < result.customRoles.size() && result.expect == Effect::Allow; ++i)
+      if (!(model.customRoles[result.customRoles[i]].kinds >> *kind & 1)) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestKindMismatch, customNames[i]->range,
+            fmt::format("user type `{}` may not hold custom role `{}`, so this case can never "
+                        "be allowed",
+                        decl.kind->name, customNames[i]->name));
+        diag.notes.push_back(
+            {model.customRoles[result.customRoles[i]].decl, "custom role declared here"});
         ok = false;
       }
     return ok ? std::optional(result) : std::nullopt;

@@ -31,6 +31,8 @@ public:
     KindMask held = 0;
     for (const Role &role : model.roles)
       held |= role.kinds;
+    for (const CustomRole &custom : model.customRoles)
+      held |= custom.kinds;
     for (KindId k = 0; k < model.kinds.size(); ++k)
       if (own(model.kinds[k].decl) && !(held >> k & 1)) {
         Diagnostic &diag = ctx.diags.report(
@@ -44,7 +46,7 @@ public:
       if (modules.count(file.fileId))
         continue;
       for (const ast::RoleDecl &role : file.roles)
-        if (role.rules.empty() && role.extends.empty() && role.assigns.empty()) {
+        if (!role.custom && role.rules.empty() && role.extends.empty() && role.assigns.empty()) {
           Diagnostic &diag = ctx.diags.report(
               DiagKind::EmptyRole, role.name.range,
               fmt::format("role `{}` grants nothing: it has no rules, extends no role and "

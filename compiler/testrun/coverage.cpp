@@ -51,8 +51,13 @@ Coverage computeCoverage(const sema::Model &model) {
         for (uint32_t r = 0; r < sema::kRelationCount; ++r) {
           if (!(c.relations >> r & 1))
             continue;
-          reference::Request request{c.kind, c.roles, permission, static_cast<sema::Relation>(r),
-                                     c.flags};
+          // One membership whose flags are the case's, every side (as reference::Request does).
+          reference::PrincipalRequest request{
+              c.kind, c.flags, {{c.roles, static_cast<sema::Relation>(r), 0}}, permission};
+          // A ceiling named in the case is its widest custom role (sema::TestCase).
+          request.custom.emplace_back();
+          for (uint32_t ceiling : c.customRoles)
+            request.custom.back().push_back({ceiling, model.customRoles[ceiling].cells});
           reference::Decision decision = reference::decide(model, request);
           bool reachedRules = decision.outcome == reference::Outcome::Allowed ||
                               decision.outcome == reference::Outcome::DeniedByRule ||
@@ -64,7 +69,7 @@ Coverage computeCoverage(const sema::Model &model) {
               decision.matchingDenies.empty() ? decision.matchingAllows : decision.matchingDenies;
           for (uint32_t rule : deciding)
             coverage.exercised[rule] = true;
-          if (c.roles.size() == 1)
+          if (c.roles.size() == 1 && c.customRoles.empty())
             pinned[c.roles[0]][permission] |= static_cast<sema::RelationMask>(1u << r);
         }
     }

@@ -47,9 +47,13 @@ reference::PrincipalRequest principalRequest(const sema::Model &model, const sem
   request.flags = p.flags;
   request.facts = c.facts | model.targetFacts(test.nodes[target].flags);
   request.permission = permission;
-  for (const sema::TestMembership &m : p.memberships)
+  for (const sema::TestMembership &m : p.memberships) {
     request.memberships.push_back(
         {m.roles, relationInTree(test, m.node, target), test.nodes[m.node].flags});
+    request.custom.emplace_back();
+    for (uint32_t ceiling : m.customRoles) // the widest custom role of each ceiling
+      request.custom.back().push_back({ceiling, model.customRoles[ceiling].cells});
+  }
   return request;
 }
 

@@ -18,7 +18,8 @@ std::optional<sema::Relation> relationInTree(const sema::Test &test, uint32_t no
                                              uint32_t target);
 
 /// The reference interpreter's request for case `c` of `test` (a principal case), for one
-/// permission and target node; its facts are the case's and the target node's `target.x`.
+/// permission and target node; its facts are the case's and the target node's `target.x`; a ceiling
+/// held in a membership is its widest custom role.
 reference::PrincipalRequest principalRequest(const sema::Model &model, const sema::Test &test,
                                              const sema::TestCase &c, sema::PermissionId permission,
                                              uint32_t target);

@@ -69,6 +69,12 @@ Object caseJson(const sema::Model &model, const SourceManager &sources, const se
       {"checks", static_cast<int64_t>(result.checks)},
       {"passed", result.passed()},
       {"failures", std::move(failures)}};
+  if (!c.customRoles.empty()) { // ceilings named as roles: their widest custom roles
+    Array names;
+    for (uint32_t ceiling : c.customRoles)
+      names.push_back(model.customRoles[ceiling].name);
+    out["custom_roles"] = std::move(names);
+  }
   if (c.assigns) {
     out["targets"] = roleNames(model, c.targets);
     out["flags"] = flagNames(model, c.flags); // the assigner's

@@ -18,6 +18,8 @@ std::string heldRoles(const sema::Model &model, const sema::TestCase &c) {
   std::string names;
   for (sema::RoleId role : c.roles)
     names += (names.empty() ? "" : " + ") + model.roles[role].name;
+  for (uint32_t ceiling : c.customRoles)
+    names += (names.empty() ? "" : " + ") + model.customRoles[ceiling].name;
   return names;
 }
 

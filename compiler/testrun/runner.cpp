@@ -10,9 +10,70 @@
 #include "testrun/principal_requests.h"
 
 #include <fmt/format.h>
+#include <memory>
 
 namespace lattice::testrun {
 namespace {
+
+/// The widest custom role of `ceiling` (every cell), built in `set`; LATTICE_NO_ID if refused
+/// (a request holding it is then refused as malformed: the case fails, never passes by mistake).
+uint32_t widestCustomRole(const sema::Model &model, lattice_custom_roles *set, uint32_t ceiling) {
+  std::vector<uint32_t> permissions, reaches;
+  for (auto [permission, relations] : model.customRoles[ceiling].cells) {
+    permissions.push_back(permission);
+    reaches.push_back(relations);
+  }
+  uint32_t role = LATTICE_NO_ID, bad = 0;
+  lattice_custom_role_add(set, ceiling, permissions.data(), reaches.data(),
+                          uint32_t(permissions.size()), &role, &bad);
+  return role;
+}
+
+/// A case holding custom roles (ceilings named among its roles, each its widest custom role,
+/// built in `set`): one membership at node [1, 2] holding them beside the case's roles, a target
+/// node per relation, through lattice_decide_access_custom.
+void runCustomCase(const lattice_table *table, const sema::Model &model, lattice_custom_roles *set,
+                   const sema::TestCase &c, CaseResult &result) {
+  const bool expected = c.expect == sema::Effect::Allow;
+  std::vector<uint32_t> roles = c.roles;
+  for (uint32_t ceiling : c.customRoles)
+    roles.push_back(widestCustomRole(model, set, ceiling));
+  static const uint64_t node[] = {1, 2};
+  static const uint64_t targets[sema::kRelationCount][3] = {{1, 2}, {1, 2, 3}, {1}, {1, 5}};
+  static const uint32_t depths[sema::kRelationCount] = {2, 3, 1, 2};
+  lattice_membership membership{};
+  membership.node.path = {node, 2};
+  membership.roles = roles.data();
+  membership.role_count = uint32_t(roles.size());
+  membership.node_flags = c.flags & lattice_flag_mask(table, LATTICE_FLAG_NODE);
+  for (sema::PermissionId permission : c.permissions)
+    for (uint32_t relation = 0; relation < sema::kRelationCount; ++relation) {
+      if (!(c.relations >> relation & 1))
+        continue;
+      ++result.checks;
+      lattice_access_request request{};
+      request.kind = c.kind;
+      request.flags = c.flags & lattice_flag_mask(table, LATTICE_FLAG_PRINCIPAL);
+      request.memberships = &membership;
+      request.membership_count = 1;
+      request.permission = permission;
+      request.target.path = {targets[relation], depths[relation]};
+      // A decision case gives every side in `flags`: the facts go to the request's facts word.
+      request.facts = c.flags & lattice_flag_mask(table, LATTICE_FLAG_FACTS);
+      const lattice_access_decision decision = lattice_decide_access_custom(table, set, &request);
+      if ((decision.allowed != 0) == expected)
+        continue;
+      const uint32_t ceiling = lattice_custom_role_ceiling(set, decision.deciding_role);
+      std::string because =
+          ceiling != LATTICE_NO_ID
+              ? fmt::format("{} custom role `{}`", decision.allowed ? "granted by" : "refused for",
+                            lattice_ceiling_name(table, ceiling))
+              : query::describeDecision(table, lattice_decision{decision.allowed, decision.reason,
+                                                                decision.deciding_role});
+      result.failures.push_back(Failure{permission, static_cast<sema::Relation>(relation), 0,
+                                        std::nullopt, decision.allowed != 0, because});
+    }
+}
 
 void runDecisionCase(const lattice_table *table, const sema::TestCase &c, CaseResult &result) {
   bool expected = c.expect == sema::Effect::Allow;
@@ -33,7 +94,18 @@ void runDecisionCase(const lattice_table *table, const sema::TestCase &c, CaseRe
 }
 
 void runPrincipalCase(const lattice_table *table, const sema::Model &model, const sema::Test &test,
-                      const sema::TestCase &c, CaseResult &result) {
+                      const sema::TestCase &c, lattice_custom_roles *set, CaseResult &result) {
+  // Each membership's roles with the widest custom role of each ceiling it names.
+  const sema::TestPrincipal &principal = test.principals[*c.principal];
+  std::vector<std::vector<uint32_t>> held;
+  bool anyCustom = false;
+  for (const sema::TestMembership &m : principal.memberships) {
+    held.push_back(m.roles);
+    for (uint32_t ceiling : m.customRoles) {
+      held.back().push_back(widestCustomRole(model, set, ceiling));
+      anyCustom = true;
+    }
+  }
   const bool expected = c.expect == sema::Effect::Allow;
   const std::vector<std::vector<uint64_t>> paths = nodePaths(test);
   std::vector<std::string> nodes; // where each membership is, as `query` names it
@@ -47,12 +119,17 @@ void runPrincipalCase(const lattice_table *table, const sema::Model &model, cons
       ++result.checks;
       const lattice_access_request request =
           accessRequest(model, test, c, permission, target, paths, memberships);
-      const lattice_access_decision decision = lattice_decide_access(table, &request);
+      for (size_t m = 0; anyCustom && m < memberships.size(); ++m) {
+        memberships[m].roles = held[m].data();
+        memberships[m].role_count = uint32_t(held[m].size());
+      }
+      const lattice_access_decision decision =
+          lattice_decide_access_custom(table, anyCustom ? set : nullptr, &request);
       if ((decision.allowed != 0) == expected)
         continue;
-      result.failures.push_back(Failure{permission, sema::Relation::Same, 0, target,
-                                        decision.allowed != 0,
-                                        query::describeAccessDecision(table, decision, nodes)});
+      result.failures.push_back(
+          Failure{permission, sema::Relation::Same, 0, target, decision.allowed != 0,
+                  query::describeAccessDecision(table, decision, nodes, set)});
     }
 }
 
@@ -101,6 +178,8 @@ std::optional<Report> runTests(const sema::Model &model, std::string &error) {
     return std::nullopt;
   }
   Report report;
+  std::unique_ptr<lattice_custom_roles, void (*)(lattice_custom_roles *)> custom(
+      lattice_custom_roles_new(table.get()), lattice_custom_roles_free);
   for (const sema::Test &test : model.tests) {
     TestResult testResult{&test, {}};
     for (const sema::TestCase &c : test.cases) {
@@ -108,7 +187,9 @@ std::optional<Report> runTests(const sema::Model &model, std::string &error) {
       if (c.assigns)
         runAssignCase(table.get(), model, c, result);
       else if (c.principal)
-        runPrincipalCase(table.get(), model, test, c, result);
+        runPrincipalCase(table.get(), model, test, c, custom.get(), result);
+      else if (!c.customRoles.empty())
+        runCustomCase(table.get(), model, custom.get(), c, result);
       else
         runDecisionCase(table.get(), c, result);
       (result.passed() ? report.passed : report.failed) += 1;

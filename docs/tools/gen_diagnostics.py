@@ -633,6 +633,44 @@ grants, so a top-level `allow` would grant nothing to anyone.""",
     """put the allow in a role, or write `deny` to forbid the permissions whatever role grants
 them.""", 1)
 
+CUSTOM = (TEN + "usertype account_user at account;\nusertype api_key at account;\n"
+          "resource station owned_by account { view, reset; update_firmware for account_user; }\n"
+          "role account_admin for account_user { allow station.* in subtree; }\n")
+
+section("L0239", "custom role form", "Error", """
+A custom role (`custom role NAME for USERTYPES { ... }`) is a *ceiling*: the most a role that
+tenants build at run time may hold, and who may create one. It takes only `allow PERMISSIONS
+[except PERMISSIONS] [in REACH];` rules and `created_by ROLES;`. A `deny`, a `when` condition,
+a rule's `for`, `extends`, `assigns`, `locked` and `deprecated` have no meaning there: a role built
+from it allows exactly the cells chosen at run time, with no denies and no conditions, and is
+given by its creators.""",
+    example("L0239", [("policy.lat", CUSTOM + "custom role key_role for api_key {\n  deny station.reset;\n  allow station.view when business;\n  created_by account_admin;\n}\n")]),
+    """write the ceiling's permissions as plain `allow ... in REACH;` rules. Forbid something for
+every custom role with a `deny` at the top level of the policy; express conditions with a
+`require`.""", 1)
+
+section("L0240", "created_by outside a custom role", "Error", """
+`created_by` names who may create the roles of a custom role ceiling. In a role that is not
+`custom` it has no meaning.""",
+    example("L0240", [("policy.lat", CUSTOM + "role operator for account_user {\n  allow station.view;\n  created_by account_admin;\n}\n")]),
+    """write `custom role NAME` to make it a ceiling, or give the role with `assigns` in the
+assigner's role.""", 1)
+
+section("L0241", "empty custom role", "Error", """
+A custom role ceiling that allows no permission to its user types (its rules name nothing, or only
+permissions whose `for` excludes every one of them): no role built from it could allow anything.""",
+    example("L0241", [("policy.lat", CUSTOM + "custom role key_role for api_key {\n  allow station.update_firmware in subtree;\n}\n")]),
+    """allow permissions that apply to its user types, or remove it.""", 1)
+
+section("L0242", "custom role used as a role", "Error", """
+A custom role is named where a role of the policy is expected: in `extends`, `assigns`,
+`exclusive` or a delegation test case. A custom role has no rules
+of its own to extend and is given by its creators (`created_by`), not by `assigns`; its roles are
+built by tenants at run time. (A decision test case or a test principal's membership may name it:
+it then stands for its widest custom role, [language.md](language.md#tests).)""",
+    example("L0242", [("policy.lat", CUSTOM + "custom role key_role for api_key {\n  allow station.view;\n  created_by account_admin;\n}\nrole owner for account_user {\n  assigns key_role;\n}\n")]),
+    """name the creators in the custom role's `created_by` instead.""", 1)
+
 FACTS = (TEN + "usertype staff at account;\nflag business on account;\nflag archived on resource doc;\n"
          "flag mfa_used on request;\nresource doc owned_by account { read, edit; }\n")
 
@@ -706,7 +744,10 @@ with the example request in tree words. A carve-out inside one role (`allow doc.
 doc.write;`) is a conflict too: the help line then suggests `except`. A policy-wide deny (a
 `deny` at the top level) is held with every role, so it meets each allow it overrides; it is
 reported like any deny (one finding per deny, the first allow as the witness), with a help line
-that says so: keep the override with a suppression, or narrow the allow.""",
+that says so: keep the override with a suppression, or narrow the allow. A policy-wide deny also
+meets custom role ceilings, their worst case: one finding per deny and ceiling, at the deny, for
+the first cell of the ceiling it overrides for one of its user types (the note at the ceiling),
+with the condition under which it does.""",
     two_examples(
         example("L1001", [("policy.lat", TEN + "usertype staff at tenant;\nresource doc { read, write; }\nrole editor for staff { allow doc.*; }\nrole readonly for staff { allow doc.read; deny doc.write; }\n")]),
         "Through two memberships: an auditor's deny reaches the accounts below its tenant,\n"
@@ -794,6 +835,22 @@ its node's), and the message then names the condition.""",
 it assigning that role. If handing out the right is intended (an admin who assigns a role it must
 not use itself), suppress the finding.""" + suppress("escalation"), 0)
 
+section("L1410", "privilege escalation by custom role", "Warning", """
+A role named in a custom role's `created_by` may build custom roles holding a permission it does
+not hold itself. The analyzer takes the ceiling as the worst case, a custom role holding every
+cell of it: a permission of the ceiling that applies to a user type of the creator, that no
+principal holding only the creator is ever allowed (as for [L1401](#l1401-privilege-escalation),
+at any relation and with any flags), and that a custom role of the ceiling is allowed in some
+request of the [request space](#static-analysis-l1xxx) (a principal of a user type of the ceiling
+at a node where the relation occurs, with flags under which the `require`s hold and no
+policy-wide deny applies). The diagnostic is at the creator in `created_by`, with the permission
+and relation; the note at the ceiling gives the request. One finding per creator and ceiling:
+the first such permission.""",
+    example("L1410", [("policy.lat", CUSTOM + "custom role key_role for api_key {\n  allow station.* in subtree;\n  created_by support;\n}\nrole support for account_user { allow station.view in subtree; }\n")]),
+    """leave the permission out of the ceiling, give it to the creator, or let another role
+create these custom roles. If creating it without holding it is intended (a platform operator
+provisioning keys), suppress the finding.""" + suppress("escalation"), 0)
+
 section("L1501", "exclusive roles forced together", "Error", """
 A role extends two roles of one `exclusive` set (directly or through other roles), or extends a
 role that it is itself exclusive with. An `exclusive` set is checked on the roles a principal holds
@@ -805,6 +862,16 @@ declaration. This is an error, so it cannot be suppressed and `build` writes no 
     """extend at most one role of the set. If the role really must have both duties, the
 separation is not meant to hold for it: give it its own rules instead of extending the exclusive
 roles, or remove the `exclusive` declaration.""", 1)
+
+section("L1510", "custom role spans exclusive roles", "Warning", """
+A custom role ceiling holds, for one of its user types, a permission that one role of an
+`exclusive` set grants and the other does not, and one the other grants and the first does not:
+one role built within the ceiling can hold both sides of the separation that the set keeps apart
+for compiled roles (custom roles are in no `exclusive` set). The diagnostic is at the ceiling,
+with a note at the `exclusive` declaration.""",
+    example("L1510", [("policy.lat", TEN + "usertype staff at tenant;\nresource payment { create, approve; }\nrole clerk for staff { allow payment.create; }\nrole approver for staff { allow payment.approve; }\nexclusive clerk, approver;\ncustom role finance_key for staff { allow payment.*; }\n")]),
+    """keep the rights of at most one side in the ceiling, or split it into one ceiling per
+side.""" + suppress("separation-of-duty"), 0)
 
 section("L1601", "locked role assigned", "Warning", """
 A role assigns a `locked` role. A locked role is kept by those who hold it but may not be given to

@@ -1,5 +1,6 @@
 // decide_access.cpp - lattice_decide_access: one decision for a principal with memberships at
 // several nodes (docs/request-model.md). Allocation-free; the checks run in lattice_decide's order.
+#include "custom.h"
 #include "decide_steps.h"
 #include "relations.h"
 
@@ -26,7 +27,10 @@ bool holds(const lattice_membership &m, uint32_t role) noexcept {
   return false;
 }
 
-lattice_access_decision decideAccess(const lattice_table *table,
+/// The decision; `set` (may be null) holds the custom roles memberships may name by
+/// LATTICE_CUSTOM_ROLE ids. A custom role allows its cells only: no denies, no conditions, no
+/// exclusive set; its user types are its ceiling's.
+lattice_access_decision decideAccess(const lattice_table *table, const lattice_custom_roles *set,
                                      const lattice_access_request *q) noexcept {
   if (!table)
     return refuse(LATTICE_REASON_NO_TABLE);
@@ -47,7 +51,7 @@ lattice_access_decision decideAccess(const lattice_table *table,
     if ((!ms[m].roles && ms[m].role_count > 0) || (ms[m].node_flags & ~t.nodeFlags) != 0)
       return refuse(LATTICE_REASON_BAD_REQUEST);
     for (uint32_t i = 0; i < ms[m].role_count; ++i)
-      if (ms[m].roles[i] >= t.roleCount)
+      if (ms[m].roles[i] >= t.roleCount && !knownCustomRole(set, ms[m].roles[i]))
         return refuse(LATTICE_REASON_BAD_REQUEST);
   }
 
@@ -71,17 +75,23 @@ lattice_access_decision decideAccess(const lattice_table *table,
   // role held at several nodes is not a conflict).
   const uint64_t kindBit = uint64_t(1) << q->kind;
   uint32_t wrongKind = LATTICE_NO_ID;
+  bool anyCustom = false;
   for (uint32_t m = 0; m < count; ++m)
-    for (uint32_t i = 0; i < ms[m].role_count; ++i)
-      if (!(roleKinds(t, ms[m].roles[i]) & kindBit))
-        wrongKind = minId(wrongKind, ms[m].roles[i]);
+    for (uint32_t i = 0; i < ms[m].role_count; ++i) {
+      const uint32_t role = ms[m].roles[i];
+      const bool custom = isCustomRole(role);
+      anyCustom |= custom;
+      if (!((custom ? customKinds(*set, role) : roleKinds(t, role)) & kindBit))
+        wrongKind = minId(wrongKind, role);
+    }
   if (wrongKind != LATTICE_NO_ID)
     return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, wrongKind);
   const uint32_t exclusive = exclusiveConflict(t, [&](auto visit) {
     for (uint32_t m = 0; m < count; ++m)
       if (relationAt(m) != LATTICE_REL_NONE)
         for (uint32_t i = 0; i < ms[m].role_count; ++i)
-          visit(ms[m].roles[i]);
+          if (!isCustomRole(ms[m].roles[i])) // custom roles are in no exclusive set
+            visit(ms[m].roles[i]);
   });
   if (exclusive != LATTICE_NO_ID)
     return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
@@ -112,9 +122,15 @@ lattice_access_decision decideAccess(const lattice_table *table,
     if (relation == LATTICE_REL_NONE)
       continue;
     const uint8_t *allowBits = allowBitsAt(relation);
-    for (uint32_t i = 0; i < ms[m].role_count; ++i)
-      if (testBit(allowBits, ms[m].roles[i]))
-        allower = minId(allower, ms[m].roles[i]);
+    for (uint32_t i = 0; i < ms[m].role_count; ++i) {
+      const uint32_t role = ms[m].roles[i];
+      if (anyCustom && isCustomRole(role)) {
+        if ((customCell(*set, role, q->permission) >> relation) & 1)
+          allower = minId(allower, role);
+      } else if (testBit(allowBits, role)) {
+        allower = minId(allower, role);
+      }
+    }
   }
 
   // Sparse rules of this permission, sorted by role: the first matching deny names the lowest
@@ -147,7 +163,8 @@ lattice_access_decision decideAccess(const lattice_table *table,
           mixed |= bit;
         }
         for (uint32_t i = 0; i < ms[m].role_count; ++i)
-          held[relation][ms[m].roles[i] / 64] |= uint64_t(1) << (ms[m].roles[i] % 64);
+          if (!isCustomRole(ms[m].roles[i])) // no sparse rules: never looked up
+            held[relation][ms[m].roles[i] / 64] |= uint64_t(1) << (ms[m].roles[i] % 64);
       }
     }
     auto matches = [&](const uint8_t *g, uint32_t role) {
@@ -197,6 +214,11 @@ lattice_access_decision decideAccess(const lattice_table *table,
     const uint32_t relation = relationAt(m);
     if (relation == LATTICE_REL_NONE || (!byPolicy && !holds(ms[m], decider)))
       continue;
+    if (!wantDeny && isCustomRole(decider)) { // a custom role: its cell, nothing sparse
+      if ((customCell(*set, decider, q->permission) >> relation) & 1)
+        return accessDecision(LATTICE_REASON_ALLOWED, decider, m);
+      continue;
+    }
     bool through = !wantDeny && testBit(allowBitsAt(relation), decider); // never kEveryRole
     for (uint32_t e = begin; e < end && !through; ++e) {
       const uint8_t *g = sparseEntry(t, e);
@@ -222,7 +244,16 @@ lattice_relation lattice_relation_of_refs(lattice_node_ref node, lattice_node_re
 
 lattice_access_decision lattice_decide_access(const lattice_table *table,
                                               const lattice_access_request *request) {
-  return decideAccess(table, request);
+  return decideAccess(table, nullptr, request);
+}
+
+lattice_access_decision lattice_decide_access_custom(const lattice_table *table,
+                                                     const lattice_custom_roles *set,
+                                                     const lattice_access_request *request) {
+  // A set built for another table has other ceilings and permissions: refuse it.
+  if (set && set->table != table)
+    return refuse(LATTICE_REASON_BAD_REQUEST);
+  return decideAccess(table, set, request);
 }
 
 } // extern "C"

@@ -104,6 +104,7 @@ lattice_load_status readHeader(const uint8_t *d, size_t n, lattice_table &t) noe
       require::kSize * t.requireCount,
       flaginfo::kSize * t.flagCount,
       assigncond::kSize * uint64_t(t.assignConditionCount),
+      t.sectionSize[kCeilings], // sized by its own head, checked in validCeilings
   };
   for (uint32_t i = 0; i < kSectionCount; ++i)
     if (t.sectionSize[i] != expected[i])
@@ -223,6 +224,71 @@ bool validAssignConditions(const lattice_table &t) noexcept {
   return true;
 }
 
+/// Custom role ceilings: the head's counts give the section's exact size; kind masks non-zero
+/// and within kindCount, cell and creator ranges tiling their lists, permissions and creators
+/// strictly ascending per ceiling, relation masks 1..15, reserved zero, names strictly sorted.
+bool validCeilings(lattice_table &t) noexcept {
+  const uint8_t *s = t.section[kCeilings];
+  const uint64_t size = t.sectionSize[kCeilings];
+  if (size < ceiling::kHeadSize)
+    return false;
+  t.ceilingCount = loadU32(s + ceiling::kCeilingCount);
+  t.ceilingCellCount = loadU32(s + ceiling::kCellCount);
+  t.ceilingCreatorCount = loadU32(s + ceiling::kCreatorCount);
+  const uint64_t expected = ceiling::kHeadSize + (ceiling::kSize + 4) * uint64_t(t.ceilingCount) +
+                            ceiling::kCellSize * uint64_t(t.ceilingCellCount) +
+                            4 * uint64_t(t.ceilingCreatorCount);
+  if (loadU32(s + ceiling::kHeadReserved) != 0 || size != expected)
+    return false;
+  t.ceilingRecords = s + ceiling::kHeadSize;
+  t.ceilingCells = t.ceilingRecords + ceiling::kSize * size_t(t.ceilingCount);
+  t.ceilingCreators = t.ceilingCells + ceiling::kCellSize * size_t(t.ceilingCellCount);
+  t.ceilingSorted = t.ceilingCreators + 4 * size_t(t.ceilingCreatorCount);
+  const uint64_t kinds = lowBits(t.kindCount);
+  uint32_t cellsAt = 0, creatorsAt = 0;
+  for (uint32_t c = 0; c < t.ceilingCount; ++c) {
+    const uint8_t *rec = t.ceilingRecords + ceiling::kSize * size_t(c);
+    const uint64_t kindMask = loadU64(rec + ceiling::kKindMask);
+    const uint32_t cb = loadU32(rec + ceiling::kCellsBegin), ce = loadU32(rec + ceiling::kCellsEnd);
+    const uint32_t rb = loadU32(rec + ceiling::kCreatorsBegin);
+    const uint32_t re = loadU32(rec + ceiling::kCreatorsEnd);
+    if (loadU32(rec + ceiling::kName) >= t.stringCount || loadU32(rec + ceiling::kReserved) != 0 ||
+        kindMask == 0 || (kindMask & ~kinds) != 0 || cb != cellsAt || ce < cb ||
+        ce > t.ceilingCellCount || rb != creatorsAt || re < rb || re > t.ceilingCreatorCount)
+      return false;
+    for (uint32_t i = cb; i < ce; ++i) {
+      const uint8_t *cell = t.ceilingCells + ceiling::kCellSize * size_t(i);
+      const uint32_t permission = loadU32(cell + ceiling::kCellPermission);
+      const uint8_t relations = cell[ceiling::kCellRelations];
+      if (permission >= t.permissionCount || relations == 0 || relations > 0xF || cell[5] != 0 ||
+          cell[6] != 0 || cell[7] != 0 ||
+          (i > cb && permission <= loadU32(cell - ceiling::kCellSize)))
+        return false;
+    }
+    for (uint32_t i = rb; i < re; ++i) {
+      const uint32_t role = loadU32(t.ceilingCreators + 4 * size_t(i));
+      if (role >= t.roleCount || (i > rb && role <= loadU32(t.ceilingCreators + 4 * size_t(i) - 4)))
+        return false;
+    }
+    cellsAt = ce;
+    creatorsAt = re;
+  }
+  if (cellsAt != t.ceilingCellCount || creatorsAt != t.ceilingCreatorCount)
+    return false;
+  const char *previous = nullptr;
+  for (uint32_t i = 0; i < t.ceilingCount; ++i) {
+    const uint32_t id = loadU32(t.ceilingSorted + 4 * size_t(i));
+    if (id >= t.ceilingCount)
+      return false;
+    const char *name = lattice::detail::stringAt(
+        t, loadU32(t.ceilingRecords + ceiling::kSize * size_t(id) + ceiling::kName));
+    if (previous && std::strcmp(previous, name) >= 0)
+      return false;
+    previous = name;
+  }
+  return true;
+}
+
 /// Bits for role ids >= roleCount must be clear in every bitset of a section.
 bool validBitsets(const lattice_table &t, SectionId id) noexcept {
   if (t.roleCount % 64 == 0)
@@ -287,6 +353,15 @@ uint64_t vocabularyFingerprint(const lattice_table &t) noexcept {
         fp.u32(loadU32(t.section[kFlagInfo] + flaginfo::kSize * size_t(id) + flaginfo::kSide));
     }
   }
+  // Custom role ceilings: a fifth category, only when the table has some.
+  if (t.ceilingCount > 0) {
+    fp.u32(t.ceilingCount);
+    for (uint32_t id = 0; id < t.ceilingCount; ++id) {
+      const char *name = lattice::detail::stringAt(
+          t, loadU32(t.ceilingRecords + ceiling::kSize * size_t(id) + ceiling::kName));
+      fp.name(id, name, std::strlen(name));
+    }
+  }
   return fp.value();
 }
 
@@ -298,7 +373,7 @@ lattice_load_status validate(const uint8_t *d, size_t n, lattice_table &t) noexc
     ok = validNames(t, c);
   ok = ok && validRoles(t) && validSparseRules(t) && validBitsets(t, kAllowBits) &&
        validBitsets(t, kExclusive) && validRequires(t) && validFlagInfo(t) &&
-       validAssignConditions(t);
+       validAssignConditions(t) && validCeilings(t);
   if (!ok)
     return LATTICE_LOAD_BAD_LAYOUT;
   return vocabularyFingerprint(t) == t.fingerprint ? LATTICE_LOAD_OK : LATTICE_LOAD_BAD_FINGERPRINT;

@@ -1,6 +1,7 @@
 // principal.cpp - principal handles: a principal with memberships validated and precomputed once
 // (lattice_principal_new), then decided per request by relations and bit tests (lattice_decide_as)
 // with exactly lattice_decide_access's result. No C++ runtime: malloc, no exceptions.
+#include "custom.h"
 #include "decide_steps.h"
 #include "relations.h"
 
@@ -68,6 +69,7 @@ struct lattice_principal {
   /// Bit p set iff a sparse rule of permission p reads a fact: its bytes (computed without
   /// facts) are not used, the request's facts are tested on its rules. Null: no such rule.
   const uint64_t *factPermissions;
+  const lattice_custom_roles *custom; // the set its custom role ids name (borrowed), or null
 };
 
 namespace {
@@ -83,7 +85,8 @@ uint32_t exclusiveRole(const lattice_table &t, const lattice_principal &p, const
         continue;
       const Profile &profile = p.profiles[members[m].profile];
       for (uint32_t i = 0; i < profile.roleCount; ++i)
-        visit(p.roles[profile.firstRole + i]);
+        if (!isCustomRole(p.roles[profile.firstRole + i])) // in no exclusive set
+          visit(p.roles[profile.firstRole + i]);
     }
   });
 }
@@ -91,12 +94,19 @@ uint32_t exclusiveRole(const lattice_table &t, const lattice_principal &p, const
 /// The permission byte of a profile (see kDenyShift), for a principal of the kind `kindBit`:
 /// its roles' rules that apply to the kind, and the policy-wide denies (deny bits too, whatever
 /// the roles: decider tells them apart).
-uint8_t permissionByte(const lattice_table &t, const uint32_t *roles, uint32_t n, uint64_t flags,
-                       uint64_t kindBit, uint32_t permission) noexcept {
+uint8_t permissionByte(const lattice_table &t, const lattice_custom_roles *set,
+                       const uint32_t *roles, uint32_t n, uint64_t flags, uint64_t kindBit,
+                       uint32_t permission) noexcept {
   uint8_t byte = 0;
+  // Custom roles sort after compiled ones: their cells are the allow bits of those last roles.
+  uint32_t compiled = n;
+  while (compiled > 0 && isCustomRole(roles[compiled - 1]))
+    --compiled;
+  for (uint32_t i = compiled; i < n; ++i)
+    byte |= customCell(*set, roles[i], permission);
   for (uint32_t relation = 0; relation < format::kRelationCount; ++relation) {
     const uint8_t *row = allowRow(t, permission, relation);
-    for (uint32_t i = 0; i < n && !((byte >> relation) & 1); ++i)
+    for (uint32_t i = 0; i < compiled && !((byte >> relation) & 1); ++i)
       if (testBit(row, roles[i]))
         byte |= uint8_t(1u << relation);
   }
@@ -139,6 +149,11 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
   auto entry = [&](uint32_t at) { return sparseEntry(t, at); };
   for (uint32_t i = 0; i < profile.roleCount && roles[i] < bound; ++i) {
     const uint32_t role = roles[i];
+    if (isCustomRole(role)) { // only allows, by their cells; nothing sparse
+      if (!deny && ((customCell(*p.custom, role, permission) >> relation) & 1))
+        return role;
+      continue;
+    }
     if (!deny && testBit(row, role))
       return role;
     while (e < end && format::loadU32(entry(e) + format::sparse::kRole) < role)
@@ -284,8 +299,8 @@ inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
     if (!factRules)
       return column[profile];
     const Profile &x = p.profiles[profile];
-    return permissionByte(t, p.roles + x.firstRole, x.roleCount, x.flags | facts, p.kindBit,
-                          permission);
+    return permissionByte(t, p.custom, p.roles + x.firstRole, x.roleCount, x.flags | facts,
+                          p.kindBit, permission);
   };
   const Member *members = p.members + group.first;
   uint8_t relations[kCachedRelations];
@@ -388,9 +403,9 @@ template <class T> bool reserve(uint64_t &size, uint64_t n, uint64_t &at) noexce
   return true;
 }
 
-lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t flags,
-                                const lattice_membership *ms, uint32_t count,
-                                lattice_principal **out) noexcept {
+lattice_principal_status create(const lattice_table &t, const lattice_custom_roles *set,
+                                uint32_t kind, uint64_t flags, const lattice_membership *ms,
+                                uint32_t count, lattice_principal **out) noexcept {
   if (kind >= t.kindCount)
     return LATTICE_PRINCIPAL_UNKNOWN_KIND;
   // Each mask holds only flags of its side (FlagInfo), as lattice_decide_access requires.
@@ -402,7 +417,7 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
     if (!membership.roles && membership.role_count > 0)
       return LATTICE_PRINCIPAL_NULL_ROLES;
     for (uint32_t i = 0; i < membership.role_count; ++i)
-      if (membership.roles[i] >= t.roleCount)
+      if (membership.roles[i] >= t.roleCount && !knownCustomRole(set, membership.roles[i]))
         return LATTICE_PRINCIPAL_UNKNOWN_ROLE;
     const lattice_node_path &path = membership.node.path;
     if ((path.depth > 0 && !path.ids) ||
@@ -435,7 +450,8 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
     const uint32_t n = ms[m].role_count;
     for (uint32_t i = 0; i < n; ++i) {
       roles[i] = ms[m].roles[i];
-      if (!(roleKinds(t, roles[i]) & kindBit))
+      const bool custom = isCustomRole(roles[i]);
+      if (!((custom ? customKinds(*set, roles[i]) : roleKinds(t, roles[i])) & kindBit))
         wrongKind = minId(wrongKind, roles[i]);
     }
     std::sort(roles, roles + n);
@@ -526,8 +542,8 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   uint8_t *bytes = block + atBytes;
   uint64_t *factPermissions = factWords ? reinterpret_cast<uint64_t *>(block + atFacts) : nullptr;
   auto *p = new (block)
-      lattice_principal{&t,    kindBit, kind,    wrongKind, groups, count,          profiles,
-                        group, member,  profile, roles,     bytes,  factPermissions};
+      lattice_principal{&t,    kindBit, kind,    wrongKind, groups, count,           profiles,
+                        group, member,  profile, roles,     bytes,  factPermissions, set};
   for (uint64_t w = 0; w < factWords; ++w)
     factPermissions[w] = 0;
   for (uint32_t e = 0; factWords && e < t.sparseCount; ++e) {
@@ -553,8 +569,9 @@ lattice_principal_status create(const lattice_table &t, uint32_t kind, uint64_t 
   }
   for (uint32_t perm = 0; perm < t.permissionCount; ++perm)
     for (uint32_t k = 0; k < profiles; ++k)
-      bytes[size_t(perm) * profiles + k] = permissionByte(
-          t, roles + profile[k].firstRole, profile[k].roleCount, profile[k].flags, kindBit, perm);
+      bytes[size_t(perm) * profiles + k] =
+          permissionByte(t, set, roles + profile[k].firstRole, profile[k].roleCount,
+                         profile[k].flags, kindBit, perm);
 
   // Members by group, paths copied, `require` per node; then each group's exclusive outcome.
   uint64_t nextId = 0;
@@ -605,7 +622,22 @@ lattice_principal_status lattice_principal_new(const lattice_table *table, uint3
     return LATTICE_PRINCIPAL_NO_TABLE;
   if (!memberships && count > 0)
     return LATTICE_PRINCIPAL_BAD_ARGUMENT;
-  return create(*table, kind, flags, memberships, count, out);
+  return create(*table, nullptr, kind, flags, memberships, count, out);
+}
+
+lattice_principal_status lattice_principal_new_custom(const lattice_table *table,
+                                                      const lattice_custom_roles *set,
+                                                      uint32_t kind, uint64_t flags,
+                                                      const lattice_membership *memberships,
+                                                      uint32_t count, lattice_principal **out) {
+  if (!out)
+    return LATTICE_PRINCIPAL_BAD_ARGUMENT;
+  *out = nullptr;
+  if (!table)
+    return LATTICE_PRINCIPAL_NO_TABLE;
+  if ((!memberships && count > 0) || (set && set->table != table))
+    return LATTICE_PRINCIPAL_BAD_ARGUMENT; // a set of another table names other ceilings
+  return create(*table, set, kind, flags, memberships, count, out);
 }
 
 void lattice_principal_free(lattice_principal *principal) {

@@ -57,15 +57,19 @@ int main(void) {
   {
     unsigned char head[20] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'};
     uint16_t major = 0, minor = 0;
-    head[16] = 2;
+    head[16] = 3;
     CHECK(lattice_table_format_version(head, sizeof head, &major, &minor) == LATTICE_LOAD_OK);
-    CHECK(major == 2 && minor == 0 && LATTICE_TABLE_FORMAT_MAJOR == 4);
+    CHECK(major == 3 && minor == 0 && LATTICE_TABLE_FORMAT_MAJOR == 4);
     CHECK(lattice_table_format_version(junk, sizeof junk, &major, &minor) ==
           LATTICE_LOAD_BAD_MAGIC);
     CHECK(lattice_table_fingerprint(NULL) == 0 && lattice_table_revision(NULL) == NULL);
     CHECK(lattice_flag_side(NULL, 0) == 0 && lattice_flag_mask(NULL, LATTICE_FLAG_NODE) == 0);
     CHECK(lattice_flag_mask(NULL, LATTICE_FLAG_FACTS) == 0 &&
           LATTICE_FLAG_FACTS == (LATTICE_FLAG_RESOURCE | LATTICE_FLAG_TARGET | LATTICE_FLAG_REQUEST));
+    /* Custom roles: NULL-safe, and refused without a set (C callers link them too). */
+    CHECK(lattice_ceiling_count(NULL) == 0 && lattice_ceiling_id(NULL, "x") == LATTICE_NO_ID);
+    CHECK(lattice_custom_roles_new(NULL) == NULL && lattice_custom_roles_count(NULL) == 0);
+    CHECK(lattice_can_create(NULL, NULL, 0, 0) == 0);
   }
 
   /* Principal handles: refused without a table, and a NULL handle decides BAD_REQUEST. */

@@ -3,6 +3,7 @@
 // against what the reference shows. See docs/testing.md, "Differential test".
 #include "compile_helper.h"
 #include "concrete_tree.h"
+#include "custom_roles_check.h"
 #include "emit/table_writer.h"
 #include "lattice/lattice.h"
 #include "lower/lower.h"
@@ -1308,6 +1309,7 @@ struct SeedResult {
   size_t requests = 0;
   size_t pairs = 0;
   size_t principals = 0;
+  size_t customBuilds = 0, customDecisions = 0;
   bool injected = false;
 };
 
@@ -1326,6 +1328,14 @@ SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
   result.pairs = check.pairCount();
   result.principals = check.principalCount();
   result.injected = check.injected;
+  // Custom roles: ceilings added to the policy, random roles built within them (own generator).
+  if (options.mutation == Mutation::None) {
+    const CustomRolesResult custom = checkCustomRoles(seed, text, *compiled->model);
+    result.customBuilds = custom.builds;
+    result.customDecisions = custom.decisions;
+    for (const std::string &m : custom.mismatches)
+      result.mismatches.push_back({TableVsReference, m});
+  }
   if (!options.checkMisses)
     std::erase_if(result.mismatches, [](const Mismatch &m) { return m.category == Miss; });
   return result;
@@ -1405,6 +1415,7 @@ int main(int argc, char **argv) {
 #endif
   auto start = std::chrono::steady_clock::now();
   uint64_t passed = 0, failed = 0, requests = 0, pairRequests = 0, principalDecisions = 0;
+  uint64_t customBuilds = 0, customDecisions = 0;
   uint64_t byCategory[CategoryCount] = {};
   uint64_t injected = 0, caught = 0; // --mutate
   const Category expected = options.mutation == Mutation::Table ? TableVsReference : FalseAlarm;
@@ -1415,6 +1426,8 @@ int main(int argc, char **argv) {
     requests += result.requests;
     pairRequests += result.pairs;
     principalDecisions += result.principals;
+    customBuilds += result.customBuilds;
+    customDecisions += result.customDecisions;
     if (options.mutation != Mutation::None) {
       injected += result.injected;
       caught += std::any_of(result.mismatches.begin(), result.mismatches.end(),
@@ -1460,6 +1473,8 @@ int main(int argc, char **argv) {
               (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
               (unsigned long long)pairRequests, (unsigned long long)principalDecisions,
               withAnalyzer ? "on" : "off (analyze() not linked)", seconds);
+  std::printf("custom roles: %llu built or refused, %llu decisions with them\n",
+              (unsigned long long)customBuilds, (unsigned long long)customDecisions);
   if (options.mutation != Mutation::None) {
     // Every injected false finding must be caught; a table bug at least somewhere.
     bool ok = options.mutation == Mutation::Table ? caught > 0 : injected > 0 && caught == injected;

@@ -69,49 +69,34 @@ TEST(Format, MinimalTableGolden) {
   lower::Tables tables;
   tables.policyName = "p";
   const std::vector<uint8_t> bytes = emit(tables);
-  ASSERT_EQ(bytes.size(), 352u);
-  std::string hex;
-  for (size_t i = 0; i < 112; ++i) {
-    char buffer[4];
-    std::snprintf(buffer, sizeof buffer, "%02x%s", bytes[i], i % 16 == 15 ? "\n" : " ");
-    hex += buffer;
-  }
-  EXPECT_EQ(hex, "4c 54 41 42 0d 0a 1a 0a 14 c3 39 17 9c 4f 71 d0\n"
-                 "04 00 00 00 0f 00 00 00 60 01 00 00 00 00 00 00\n"
-                 "00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-                 "04 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00\n"
-                 "00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00\n"
-                 "01 00 00 00 00 00 00 00 65 64 ff 60 b9 1f 20 88\n"
-                 "50 01 00 00 00 00 00 00 03 00 00 00 00 00 00 00\n");
-  // String data: "p\0" (the policy name) and "\0" (no revision) at 336, then their offsets
-  // (u32 0 and 2) at 344, everything else empty at 352 (the end). A second, independent writer
-  // (Python, from docs/table-format.md) produced the same 352 bytes.
-  EXPECT_EQ(bytes[336], 'p');
-  EXPECT_EQ(bytes[337], 0);
-  EXPECT_EQ(bytes[338], 0);
-  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 16]), 344u);
-  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + 24]), 8u);
-  EXPECT_EQ(loadU32(&bytes[344]), 0u);
-  EXPECT_EQ(loadU32(&bytes[348]), 2u);
-  for (uint32_t i = 2; i < kSectionCount; ++i)
-    EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + hdr::kDirectoryEntrySize * i]), 352u) << i;
+  ASSERT_EQ(bytes.size(), 384u);
+  // String data: "p\0" (the policy name) and "\0" (no revision) at 352, their offsets (u32 0
+  // and 2) at 360, sections 2-14 empty at 368, and the Ceilings section's 16-byte head (no
+  // ceilings) at 368. A second, independent writer (Python, from docs/table-format.md) produced
+  // the same 384 bytes.
+  EXPECT_EQ(loadU16(&bytes[hdr::kVersionMajor]), 4);
+  EXPECT_EQ(loadU32(&bytes[hdr::kSectionCount]), 16u);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + hdr::kDirectoryEntrySize * kCeilings]), 368u);
+  EXPECT_EQ(loadU64(&bytes[hdr::kDirectory + hdr::kDirectoryEntrySize * kCeilings + 8]), 16u);
   EXPECT_EQ(loadStatus(bytes), LATTICE_LOAD_OK);
-  // The whole file, byte for byte, as the independent writer made it.
   std::string all;
   for (uint8_t b : bytes) {
     char buffer[3];
     std::snprintf(buffer, sizeof buffer, "%02x", b);
     all += buffer;
   }
-  EXPECT_EQ(all.substr(224), // the directory's other entries, the strings and offsets
-            "5801000000000000080000000000000060010000000000000000000000000000"
-            "6001000000000000000000000000000060010000000000000000000000000000"
-            "6001000000000000000000000000000060010000000000000000000000000000"
-            "6001000000000000000000000000000060010000000000000000000000000000"
-            "6001000000000000000000000000000060010000000000000000000000000000"
-            "6001000000000000000000000000000060010000000000000000000000000000"
-            "6001000000000000000000000000000060010000000000000000000000000000"
-            "70000000000000000000000002000000");
+  EXPECT_EQ(all, "4c5441420d0a1a0a21eb7f9366ae4aa104000000100000008001000000000000"
+                 "0000000000000000000000000000000004000000000000000000000000000000"
+                 "0000000002000000000000000000000001000000000000006564ff60b91f2088"
+                 "6001000000000000030000000000000068010000000000000800000000000000"
+                 "7001000000000000000000000000000070010000000000000000000000000000"
+                 "7001000000000000000000000000000070010000000000000000000000000000"
+                 "7001000000000000000000000000000070010000000000000000000000000000"
+                 "7001000000000000000000000000000070010000000000000000000000000000"
+                 "7001000000000000000000000000000070010000000000000000000000000000"
+                 "7001000000000000000000000000000070010000000000000000000000000000"
+                 "7001000000000000000000000000000070010000000000001000000000000000"
+                 "7000000000000000000000000200000000000000000000000000000000000000");
 }
 
 /// The vocabulary fingerprint's test vectors (docs/table-format.md), so that a second
@@ -172,6 +157,32 @@ TEST(Format, RejectsVersion2Tables) {
   uint16_t major = 0, minor = 9;
   EXPECT_EQ(lattice_table_format_version(v2.data(), v2.size(), &major, &minor), LATTICE_LOAD_OK);
   EXPECT_EQ(major, 2);
+  EXPECT_EQ(minor, 0);
+}
+
+/// The smallest 3.0 table, byte for byte as the 3.0 spec gave it: refused by its version, since
+/// 3.x has no custom role ceilings (a 3.x reader would let any role create any custom role).
+TEST(Format, RejectsVersion3Tables) {
+  const std::string hex = "4c5441420d0a1a0a6c2fc0d4a3086ba7030000000f0000006001000000000000"
+                          "0000000000000000000000000000000004000000000000000000000000000000"
+                          "0000000002000000000000000000000001000000000000006564ff60b91f2088"
+                          "5001000000000000030000000000000058010000000000000800000000000000"
+                          "6001000000000000000000000000000060010000000000000000000000000000"
+                          "6001000000000000000000000000000060010000000000000000000000000000"
+                          "6001000000000000000000000000000060010000000000000000000000000000"
+                          "6001000000000000000000000000000060010000000000000000000000000000"
+                          "6001000000000000000000000000000060010000000000000000000000000000"
+                          "6001000000000000000000000000000060010000000000000000000000000000"
+                          "6001000000000000000000000000000070000000000000000000000002000000";
+  std::vector<uint8_t> v3;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2)
+    v3.push_back(uint8_t(std::stoul(hex.substr(i, 2), nullptr, 16)));
+  ASSERT_EQ(v3.size(), 352u);
+  ASSERT_EQ(loadU64(&v3[hdr::kChecksum]), 0xa76b08a3d4c02f6cull) << "not the 3.0 golden table";
+  EXPECT_EQ(loadStatus(v3), LATTICE_LOAD_BAD_VERSION);
+  uint16_t major = 0, minor = 9;
+  EXPECT_EQ(lattice_table_format_version(v3.data(), v3.size(), &major, &minor), LATTICE_LOAD_OK);
+  EXPECT_EQ(major, 3);
   EXPECT_EQ(minor, 0);
 }
 

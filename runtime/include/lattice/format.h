@@ -40,6 +40,8 @@ inline constexpr uint8_t kMagic[8] = {'L', 'T', 'A', 'B', '\r', '\n', 0x1a, '\n'
 /// kEveryRole) and conditional assigns (AssignConditions).
 /// 4.0 (issue 12) gave the facts their sides (resource, target, request): a 3.x reader would
 /// refuse them, and a fact bit is given in the request's `facts` word, which 3.x kept 0.
+/// 4.0 also added custom role ceilings (Ceilings): what roles tenants build at run time may hold
+/// and who creates them; a 3.x reader ignoring them would let any role create any custom role.
 inline constexpr uint16_t kVersionMajor = 4;
 inline constexpr uint16_t kVersionMinor = 0;
 inline constexpr uint32_t kAlignment = 8; // of every section and of the file size
@@ -111,7 +113,8 @@ enum SectionId : uint32_t {
   kRequire = 12,          // Require record per clause, sorted by statement
   kFlagInfo = 13,         // FlagInfo record per flag
   kAssignConditions = 14, // AssignCondition record per clause of a conditional `assigns`
-  kSectionCount = 15,
+  kCeilings = 15,         // custom role ceilings: counts, records, cells, creators, name index
+  kSectionCount = 16,
 };
 
 /// A name table for n names: u32 stringId[n] (by id), then u32 sortedIds[n], the ids ordered
@@ -172,6 +175,30 @@ inline constexpr size_t kRequired = 8;   // u64
 inline constexpr size_t kForbidden = 16; // u64
 inline constexpr size_t kSize = 24;
 } // namespace assigncond
+
+/// The Ceilings section: a 16-byte head {u32 ceilingCount, u32 cellCount, u32 creatorCount, u32
+/// reserved}, then ceilingCount records, cellCount cells (permissions strictly ascending within a
+/// ceiling's range), creatorCount u32 role ids (strictly ascending within a range) and
+/// ceilingCount u32 sorted ids (the ceilings ordered by name, strictly increasing).
+namespace ceiling {
+inline constexpr size_t kCeilingCount = 0;  // u32, in the section's head
+inline constexpr size_t kCellCount = 4;     // u32
+inline constexpr size_t kCreatorCount = 8;  // u32
+inline constexpr size_t kHeadReserved = 12; // u32, must be 0
+inline constexpr size_t kHeadSize = 16;
+inline constexpr size_t kName = 0;           // u32 string id
+inline constexpr size_t kReserved = 4;       // u32, must be 0
+inline constexpr size_t kKindMask = 8;       // u64: the user types that may hold its roles, never 0
+inline constexpr size_t kCellsBegin = 16;    // u32: its cells are [begin, end)
+inline constexpr size_t kCellsEnd = 20;      // u32
+inline constexpr size_t kCreatorsBegin = 24; // u32: roles that may create and assign its roles
+inline constexpr size_t kCreatorsEnd = 28;   // u32
+inline constexpr size_t kSize = 32;
+inline constexpr size_t kCellPermission = 0; // u32
+inline constexpr size_t kCellRelations = 4;  // u8: relations its roles may reach, 1..15
+inline constexpr size_t kCellReserved = 5;   // u8[3], must be 0
+inline constexpr size_t kCellSize = 8;
+} // namespace ceiling
 
 namespace flaginfo {                   // FlagInfo, 8 bytes
 inline constexpr size_t kSide = 0;     // u32: exactly one bit of kKnownSides

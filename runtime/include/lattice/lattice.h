@@ -25,17 +25,17 @@ typedef struct lattice_table lattice_table;
 /* Why loading failed (0 = success). Stable numbers: part of the ABI. */
 typedef enum lattice_load_status LATTICE_ENUM_BASE {
   LATTICE_LOAD_OK = 0,
-  LATTICE_LOAD_IO_ERROR = 1,         /* the file could not be read */
-  LATTICE_LOAD_TOO_SMALL = 2,        /* shorter than a header */
-  LATTICE_LOAD_BAD_MAGIC = 3,        /* not a Lattice table */
-  LATTICE_LOAD_BAD_VERSION = 4,      /* a format version this runtime does not read */
-  LATTICE_LOAD_BAD_SIZE = 5,         /* the size recorded in the header is not the data's size */
-  LATTICE_LOAD_BAD_CHECKSUM = 6,     /* the content does not match its checksum */
-  LATTICE_LOAD_BAD_LAYOUT = 7,       /* a section, offset, count or id is out of bounds */
+  LATTICE_LOAD_IO_ERROR = 1,     /* the file could not be read */
+  LATTICE_LOAD_TOO_SMALL = 2,    /* shorter than a header */
+  LATTICE_LOAD_BAD_MAGIC = 3,    /* not a Lattice table */
+  LATTICE_LOAD_BAD_VERSION = 4,  /* a format version this runtime does not read */
+  LATTICE_LOAD_BAD_SIZE = 5,     /* the size recorded in the header is not the data's size */
+  LATTICE_LOAD_BAD_CHECKSUM = 6, /* the content does not match its checksum */
+  LATTICE_LOAD_BAD_LAYOUT = 7,   /* a section, offset, count or id is out of bounds */
   LATTICE_LOAD_OUT_OF_MEMORY = 8,
-  LATTICE_LOAD_NOT_A_FILE = 9,       /* the path is not a regular file (directory, FIFO, device) */
-  LATTICE_LOAD_TOO_LARGE = 10,       /* the file is larger than the maximum the host allows */
-  LATTICE_LOAD_BAD_FINGERPRINT = 11  /* the vocabulary fingerprint does not match the names */
+  LATTICE_LOAD_NOT_A_FILE = 9,      /* the path is not a regular file (directory, FIFO, device) */
+  LATTICE_LOAD_TOO_LARGE = 10,      /* the file is larger than the maximum the host allows */
+  LATTICE_LOAD_BAD_FINGERPRINT = 11 /* the vocabulary fingerprint does not match the names */
 } lattice_load_status;
 
 /* The scope relation of the resource's owner node to the principal's node. */
@@ -49,30 +49,31 @@ typedef enum lattice_relation LATTICE_ENUM_BASE {
 
 /* Why a decision came out as it did. Stable numbers. */
 typedef enum lattice_reason LATTICE_ENUM_BASE {
-  LATTICE_REASON_ALLOWED = 0,           /* a held role allows it (see deciding_role) */
-  LATTICE_REASON_DENIED_BY_RULE = 1,    /* a held role denies it (see deciding_role) */
-  LATTICE_REASON_NO_ALLOW = 2,          /* no held role allows it */
-  LATTICE_REASON_BAD_REQUEST = 3,       /* unknown kind/permission/role/flag id, bad relation */
-  LATTICE_REASON_OTHER_TREE = 4,        /* relation LATTICE_REL_NONE */
-  LATTICE_REASON_ROLE_NOT_FOR_KIND = 5, /* a held role may not be held by this kind (deciding_role) */
-  LATTICE_REASON_EXCLUSIVE = 6,         /* two held roles are mutually exclusive (deciding_role) */
-  LATTICE_REASON_NOT_APPLICABLE = 7,    /* the permission does not apply to this kind */
-  LATTICE_REASON_REQUIREMENT = 8,       /* a `require` statement does not hold */
-  LATTICE_REASON_NO_TABLE = 9,          /* no table was given */
-  LATTICE_REASON_DENIED_BY_POLICY = 10  /* a policy-wide deny (a `deny` at the top level) denies
-                                           it, and no held role's deny does (no deciding_role) */
+  LATTICE_REASON_ALLOWED = 0,        /* a held role allows it (see deciding_role) */
+  LATTICE_REASON_DENIED_BY_RULE = 1, /* a held role denies it (see deciding_role) */
+  LATTICE_REASON_NO_ALLOW = 2,       /* no held role allows it */
+  LATTICE_REASON_BAD_REQUEST = 3,    /* unknown kind/permission/role/flag id, bad relation */
+  LATTICE_REASON_OTHER_TREE = 4,     /* relation LATTICE_REL_NONE */
+  LATTICE_REASON_ROLE_NOT_FOR_KIND =
+      5,                             /* a held role may not be held by this kind (deciding_role) */
+  LATTICE_REASON_EXCLUSIVE = 6,      /* two held roles are mutually exclusive (deciding_role) */
+  LATTICE_REASON_NOT_APPLICABLE = 7, /* the permission does not apply to this kind */
+  LATTICE_REASON_REQUIREMENT = 8,    /* a `require` statement does not hold */
+  LATTICE_REASON_NO_TABLE = 9,       /* no table was given */
+  LATTICE_REASON_DENIED_BY_POLICY = 10 /* a policy-wide deny (a `deny` at the top level) denies
+                                          it, and no held role's deny does (no deciding_role) */
 } lattice_reason;
 
 #define LATTICE_NO_ID UINT32_MAX
 
 typedef struct lattice_request {
-  uint32_t kind;          /* principal kind id */
-  const uint32_t *roles;  /* held role ids */
+  uint32_t kind;         /* principal kind id */
+  const uint32_t *roles; /* held role ids */
   uint32_t role_count;
-  uint32_t permission;    /* permission id */
-  uint32_t relation;      /* a lattice_relation */
-  uint64_t flags;         /* bit f = flag id f is set: the principal's, its node's and the
-                             request's facts (resource.x, target.x, request.x), every side */
+  uint32_t permission; /* permission id */
+  uint32_t relation;   /* a lattice_relation */
+  uint64_t flags;      /* bit f = flag id f is set: the principal's, its node's and the
+                          request's facts (resource.x, target.x, request.x), every side */
 } lattice_request;
 
 typedef struct lattice_decision {
@@ -127,8 +128,8 @@ int lattice_can_assign(const lattice_table *table, const uint32_t *roles, uint32
  * mask as for lattice_decide): 1 if `target` is not locked and a held role assigns it
  * unconditionally, or under a condition `flags` satisfy, else 0 (also for a flag the table does
  * not declare). Allocation-free. */
-int lattice_can_assign_with(const lattice_table *table, const uint32_t *roles,
-                            uint32_t role_count, uint32_t target, uint64_t flags);
+int lattice_can_assign_with(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
+                            uint32_t target, uint64_t flags);
 
 /* Scope labels: the host stores per tree node the tree's id, the node's pre-order number `pre`
  * and `last`, the largest pre-order number in its subtree (== pre for a leaf). The subtree of a
@@ -147,10 +148,10 @@ lattice_relation lattice_relation_of(lattice_node_label principal_node,
                                      lattice_node_label owner_node);
 
 /* Labels a forest given as a parent index per node (-1 for a root, nodes in any order) into
- * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by increasing
- * node index; children are visited by increasing node index. Iterative, linear time; uses
- * malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not NULL)
- * is the offending node: a parent index out of range, or a node on a cycle. */
+ * `labels` (count entries; partly written when it fails): roots get tree ids 0, 1, ... by
+ * increasing node index; children are visited by increasing node index. Iterative, linear time;
+ * uses malloc for scratch space and nothing of the C++ runtime. On failure `*bad_node` (if not
+ * NULL) is the offending node: a parent index out of range, or a node on a cycle. */
 typedef enum lattice_label_status LATTICE_ENUM_BASE {
   LATTICE_LABEL_OK = 0,
   LATTICE_LABEL_PARENT_OUT_OF_RANGE = 1, /* a parent index < -1 or >= count */
@@ -318,6 +319,107 @@ const char *lattice_principal_status_message(lattice_principal_status status);
  * precomputed bytes whatever the facts. */
 lattice_access_decision lattice_decide_as(const lattice_principal *principal, uint32_t permission,
                                           lattice_node_ref target, uint64_t facts);
+
+/* --- Custom roles (docs/runtime.md, "Custom roles") ---------------------------------------------
+ * The policy declares ceilings (`custom role api_key_role for api_key { allow station.* in
+ * subtree; created_by account_admin; }`); at run time the host builds roles within a ceiling from
+ * permissions and a reach per permission. Built roles live in a caller-owned lattice_custom_roles
+ * set and are named in memberships by id: custom role i of a set is the role id
+ * LATTICE_CUSTOM_ROLE | i, given in a membership's `roles` beside compiled role ids. Only the
+ * calls that take the set (lattice_decide_access_custom, lattice_principal_new_custom) accept such
+ * ids; the others refuse them as unknown roles (BAD_REQUEST), fail closed. A custom role allows
+ * exactly its (permission, relation) cells, has no denies and no conditions, may be held by the
+ * ceiling's user types (else ROLE_NOT_FOR_KIND) and is in no `exclusive` set. */
+#define LATTICE_CUSTOM_ROLE 0x80000000u
+
+/* Reaches: bit r = relation r (lattice_relation). A cell's reach is a non-empty mask of them. */
+#define LATTICE_REACH_SELF 1u
+#define LATTICE_REACH_DESCENDANTS 2u
+#define LATTICE_REACH_ANCESTORS 4u
+#define LATTICE_REACH_ELSEWHERE 8u
+#define LATTICE_REACH_SUBTREE 3u /* self and descendants */
+#define LATTICE_REACH_TENANT 15u /* the whole tree */
+
+/* Ceilings by id (declaration order) and name; LATTICE_NO_ID / NULL / 0 when unknown. */
+uint32_t lattice_ceiling_count(const lattice_table *table);
+uint32_t lattice_ceiling_id(const lattice_table *table, const char *name);
+const char *lattice_ceiling_name(const lattice_table *table, uint32_t ceiling);
+/* The user types (kind mask) whose principals may hold the ceiling's roles. */
+uint64_t lattice_ceiling_kinds(const lattice_table *table, uint32_t ceiling);
+/* The relations (LATTICE_REACH_* bits) a role of the ceiling may reach with `permission`; 0 when
+ * the ceiling does not hold it. */
+uint32_t lattice_ceiling_reach(const lattice_table *table, uint32_t ceiling, uint32_t permission);
+/* 1 if a principal holding `roles` may create custom roles of `ceiling` and give them (one of the
+ * roles is in its `created_by`), else 0. lattice_can_assign and lattice_can_assign_with answer 0
+ * for a LATTICE_CUSTOM_ROLE id: ask this with the custom role's ceiling
+ * (lattice_custom_role_ceiling). */
+int lattice_can_create(const lattice_table *table, const uint32_t *roles, uint32_t role_count,
+                       uint32_t ceiling);
+
+typedef struct lattice_custom_roles lattice_custom_roles;
+
+/* Why a custom role was refused (0 = success). Stable numbers. */
+typedef enum lattice_custom_status LATTICE_ENUM_BASE {
+  LATTICE_CUSTOM_OK = 0,
+  LATTICE_CUSTOM_BAD_ARGUMENT = 1,       /* NULL set, out, or arrays with a count */
+  LATTICE_CUSTOM_UNKNOWN_CEILING = 2,    /* no such ceiling */
+  LATTICE_CUSTOM_UNKNOWN_PERMISSION = 3, /* an id >= lattice_permission_count, or unknown name */
+  LATTICE_CUSTOM_BAD_REACH = 4,          /* a reach of 0 or with bits beyond LATTICE_REACH_TENANT */
+  LATTICE_CUSTOM_NOT_FOR_KINDS = 5,      /* the permission's `for` excludes every user type of
+                                            the ceiling */
+  LATTICE_CUSTOM_OUTSIDE_CEILING = 6,    /* the ceiling does not hold the permission */
+  LATTICE_CUSTOM_REACH_BEYOND_CEILING = 7, /* the reach has a relation the ceiling does not allow
+                                              for that permission */
+  LATTICE_CUSTOM_TOO_MANY = 8,             /* the set holds 2^31 - 1 roles, or 4 GiB of cells */
+  LATTICE_CUSTOM_OUT_OF_MEMORY = 9
+} lattice_custom_status;
+
+/* A set of custom roles built against one table; NULL for a NULL table or without memory. It
+ * borrows the table (free it first). Adding allocates (amortised); deciding never does. A set
+ * that is only read may be shared by threads; adding to it while others decide is a data race. */
+lattice_custom_roles *lattice_custom_roles_new(const lattice_table *table);
+void lattice_custom_roles_free(lattice_custom_roles *set);
+uint32_t lattice_custom_roles_count(const lattice_custom_roles *set);
+/* The bytes the set's roles use: 8 per role (its ceiling and offset) and 4 bits per permission of
+ * its ceiling, rounded up to a byte per role; without spare capacity and the per-table index. */
+size_t lattice_custom_roles_bytes(const lattice_custom_roles *set);
+
+/* Builds a custom role of `ceiling` from `count` permission ids, each with its reach
+ * (LATTICE_REACH_* bits), validated in order: on the first offending entry nothing is added, the
+ * status says why and *bad_index (if not NULL) is its index. On success *role_out is the role's
+ * id for memberships (LATTICE_CUSTOM_ROLE | index in the set). A permission listed twice gets
+ * the union of its reaches. */
+lattice_custom_status lattice_custom_role_add(lattice_custom_roles *set, uint32_t ceiling,
+                                              const uint32_t *permissions, const uint32_t *reaches,
+                                              uint32_t count, uint32_t *role_out,
+                                              uint32_t *bad_index);
+/* The same by names: the ceiling's and the permissions' ("station.view"). */
+lattice_custom_status lattice_custom_role_add_names(lattice_custom_roles *set, const char *ceiling,
+                                                    const char *const *permissions,
+                                                    const uint32_t *reaches, uint32_t count,
+                                                    uint32_t *role_out, uint32_t *bad_index);
+const char *lattice_custom_status_message(lattice_custom_status status);
+/* The ceiling of a custom role id (with its LATTICE_CUSTOM_ROLE bit), or LATTICE_NO_ID. */
+uint32_t lattice_custom_role_ceiling(const lattice_custom_roles *set, uint32_t role);
+/* The reach (LATTICE_REACH_* bits) custom role `role` holds `permission` with; 0 if none. */
+uint32_t lattice_custom_role_reach(const lattice_custom_roles *set, uint32_t role,
+                                   uint32_t permission);
+
+/* lattice_decide_access with custom roles of `set` allowed in memberships (NULL set: none). A
+ * custom role that decides is deciding_role (LATTICE_CUSTOM_ROLE | index); compiled roles sort
+ * before custom ones, so among several allowing roles a compiled one is named. */
+lattice_access_decision lattice_decide_access_custom(const lattice_table *table,
+                                                     const lattice_custom_roles *set,
+                                                     const lattice_access_request *request);
+/* lattice_principal_new with custom roles of `set` allowed in memberships: their cells fold into
+ * the handle's precomputed bytes, so lattice_decide_as decides as fast as with compiled roles.
+ * The handle borrows the set: free the handle before the set, and do not add to the set while
+ * the handle decides. An unknown custom role id is LATTICE_PRINCIPAL_UNKNOWN_ROLE. */
+lattice_principal_status lattice_principal_new_custom(const lattice_table *table,
+                                                      const lattice_custom_roles *set,
+                                                      uint32_t kind, uint64_t flags,
+                                                      const lattice_membership *memberships,
+                                                      uint32_t count, lattice_principal **out);
 
 #ifdef __cplusplus
 }

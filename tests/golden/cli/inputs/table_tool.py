@@ -69,6 +69,16 @@ def read(path):
             sequence += struct.pack("<II", i, len(name)) + name
             if c == 3:
                 sequence += struct.pack("<I", u32(section(13) + 8 * i))
+    # Custom role ceilings (section 15): a fifth category, only when there are some.
+    ceilings, cells, creators = u32(section(15)), u32(section(15) + 4), u32(section(15) + 8)
+    record = lambda c: section(15) + 16 + 32 * c
+    cell_at = section(15) + 16 + 32 * ceilings
+    creator_at = cell_at + 8 * cells
+    if ceilings:
+        sequence += struct.pack("<I", ceilings)
+        for c in range(ceilings):
+            name = string(u32(record(c)))
+            sequence += struct.pack("<II", c, len(name)) + name
     print("fingerprint", "ok" if fnv1a(sequence) == u64(88) else "MISMATCH")
     print("revision", repr(string(u32(80)).decode()))
     for i in range(counts[3]):
@@ -88,6 +98,13 @@ def read(path):
         at = section(14) + 24 * e
         print("assigns", names(1, u32(at)), "gives", names(1, u32(at + 4)),
               "required=" + flags(u64(at + 8)), "forbidden=" + flags(u64(at + 16)))
+    for c in range(ceilings):  # Ceiling records, 32 bytes: name, kinds, cell and creator ranges
+        at = record(c)
+        print("custom role", string(u32(at)).decode(), "kinds=" + kinds(u64(at + 8)),
+              "created_by=" + ",".join(names(1, u32(creator_at + 4 * i))
+                                       for i in range(u32(at + 24), u32(at + 28))))
+        for i in range(u32(at + 16), u32(at + 20)):
+            print("  ceiling", names(2, u32(cell_at + 8 * i)), "relations=%d" % t[cell_at + 8 * i + 4])
 
 
 def main():
