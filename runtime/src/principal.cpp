@@ -284,6 +284,37 @@ inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
   return s;
 }
 
+/// The gates of the decision in their order (docs/request-model.md), once the target's tree is
+/// scanned: each member's relation in `relations`, and `s` summing the members in the tree.
+template <class ByteOf>
+inline lattice_access_decision decideScanned(const lattice_principal &p, const Group &group,
+                                             const lattice_node_ref &target, uint32_t permission,
+                                             const Scan &s, const uint8_t *relations,
+                                             uint64_t facts, ByteOf byteOf) noexcept {
+  if (s.inTree == 0)
+    return refuse(LATTICE_REASON_OTHER_TREE);
+  if (p.wrongKind != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
+  const uint32_t exclusive =
+      s.inTree == group.count ? group.exclusive : exclusiveInTree(p, group, target);
+  if (exclusive != LATTICE_NO_ID)
+    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
+  if (!(format::loadU64(permissionInfo(*p.table, permission) + format::perm::kKindMask) &
+        p.kindBit))
+    return refuse(LATTICE_REASON_NOT_APPLICABLE);
+  if (s.requireFails)
+    return refuse(LATTICE_REASON_REQUIREMENT);
+  const bool denied = (s.bits >> kDenyShift) & 1;
+  if (!denied && !(s.bits & 1))
+    return refuse(LATTICE_REASON_NO_ALLOW);
+  return decider(p, group, target, permission, denied, relations, facts, byteOf);
+}
+
+/// Whether a sparse rule of `permission` reads a fact (its precomputed bytes then do not apply).
+inline bool rulesReadFacts(const lattice_principal &p, uint32_t permission) noexcept {
+  return p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1);
+}
+
 /// The generic path for a request whose facts matter: a permission with rules that read facts
 /// (its bytes are computed from the sparse rules with the facts) or a `require` that reads them
 /// (checked per member with the facts). The same gates in the same order as decideAs.
@@ -292,8 +323,7 @@ inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
                                                           const lattice_node_ref &target,
                                                           uint64_t facts) noexcept {
   const lattice_table &t = *p.table;
-  const bool factRules =
-      p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1);
+  const bool factRules = rulesReadFacts(p, permission);
   const uint8_t *column = p.bytes + size_t(permission) * p.profileCount;
   auto byteOf = [&](uint32_t profile) -> uint8_t {
     if (!factRules)
@@ -319,22 +349,8 @@ inline Scan scan(const Member *members, uint32_t count, const uint8_t *column,
             : x.requireFails;
     bits |= uint32_t(byteOf(x.profile)) >> relation;
   }
-  if (inTree == 0)
-    return refuse(LATTICE_REASON_OTHER_TREE);
-  if (p.wrongKind != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
-  const uint32_t exclusive =
-      inTree == group.count ? group.exclusive : exclusiveInTree(p, group, target);
-  if (exclusive != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
-  if (!(format::loadU64(permissionInfo(t, permission) + format::perm::kKindMask) & p.kindBit))
-    return refuse(LATTICE_REASON_NOT_APPLICABLE);
-  if (requireFails)
-    return refuse(LATTICE_REASON_REQUIREMENT);
-  const bool denied = (bits >> kDenyShift) & 1;
-  if (!denied && !(bits & 1))
-    return refuse(LATTICE_REASON_NO_ALLOW);
-  return decider(p, group, target, permission, denied, relations, facts, byteOf);
+  return decideScanned(p, group, target, permission, Scan{inTree, requireFails, bits}, relations,
+                       facts, byteOf);
 }
 
 lattice_access_decision decideAs(const lattice_principal *principal, uint32_t permission,
@@ -350,8 +366,7 @@ lattice_access_decision decideAs(const lattice_principal *principal, uint32_t pe
     return refuse(LATTICE_REASON_OTHER_TREE);
   // Facts matter only to a permission whose rules read them, or to a `require` that does; any
   // other request is decided from the precomputed bytes, whatever its facts.
-  if ((p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1)) ||
-      t.requireReadsFacts)
+  if (rulesReadFacts(p, permission) || t.requireReadsFacts)
     return decideWithFacts(p, *group, permission, target, facts);
 
   // One pass over the target's tree: each member's relation, its `require`, and its byte.
@@ -360,23 +375,8 @@ lattice_access_decision decideAs(const lattice_principal *principal, uint32_t pe
   uint8_t relations[kCachedRelations];
   const Scan s = group->byPath ? scan<true>(members, group->count, column, target, relations)
                                : scan<false>(members, group->count, column, target, relations);
-  if (s.inTree == 0)
-    return refuse(LATTICE_REASON_OTHER_TREE);
-  if (p.wrongKind != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
-  const uint32_t exclusive =
-      s.inTree == group->count ? group->exclusive : exclusiveInTree(p, *group, target);
-  if (exclusive != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
-  if (!(format::loadU64(permissionInfo(t, permission) + format::perm::kKindMask) & p.kindBit))
-    return refuse(LATTICE_REASON_NOT_APPLICABLE);
-  if (s.requireFails)
-    return refuse(LATTICE_REASON_REQUIREMENT);
-  const bool denied = (s.bits >> kDenyShift) & 1;
-  if (!denied && !(s.bits & 1))
-    return refuse(LATTICE_REASON_NO_ALLOW);
-  return decider(p, *group, target, permission, denied, relations, 0,
-                 [column](uint32_t profile) { return column[profile]; });
+  return decideScanned(p, *group, target, permission, s, relations, 0,
+                       [column](uint32_t profile) { return column[profile]; });
 }
 
 /// Scratch space of lattice_principal_new, released together.
