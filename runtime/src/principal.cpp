@@ -615,14 +615,7 @@ lattice_principal_status lattice_principal_new(const lattice_table *table, uint3
                                                uint64_t flags,
                                                const lattice_membership *memberships,
                                                uint32_t count, lattice_principal **out) {
-  if (!out)
-    return LATTICE_PRINCIPAL_BAD_ARGUMENT;
-  *out = nullptr;
-  if (!table)
-    return LATTICE_PRINCIPAL_NO_TABLE;
-  if (!memberships && count > 0)
-    return LATTICE_PRINCIPAL_BAD_ARGUMENT;
-  return create(*table, nullptr, kind, flags, memberships, count, out);
+  return lattice_principal_new_custom(table, nullptr, kind, flags, memberships, count, out);
 }
 
 lattice_principal_status lattice_principal_new_custom(const lattice_table *table,

@@ -8,7 +8,7 @@
 #include "lattice/lattice.h"
 #include "lower/lower.h"
 #include "policy_generator.h"
-#include "reference/interpreter.h"
+#include "runtime_reason.h"
 
 #include <fmt/format.h>
 
@@ -59,28 +59,6 @@ std::string ceilings(Rng &rng, const sema::Model &model) {
     text += "}\n";
   }
   return text;
-}
-
-uint32_t reasonOf(Outcome outcome) {
-  switch (outcome) {
-  case Outcome::Allowed:
-    return LATTICE_REASON_ALLOWED;
-  case Outcome::DeniedByRule:
-    return LATTICE_REASON_DENIED_BY_RULE;
-  case Outcome::DeniedByPolicy:
-    return LATTICE_REASON_DENIED_BY_POLICY;
-  case Outcome::NoAllow:
-    return LATTICE_REASON_NO_ALLOW;
-  case Outcome::RoleNotForKind:
-    return LATTICE_REASON_ROLE_NOT_FOR_KIND;
-  case Outcome::Exclusive:
-    return LATTICE_REASON_EXCLUSIVE;
-  case Outcome::NotApplicable:
-    return LATTICE_REASON_NOT_APPLICABLE;
-  case Outcome::Requirement:
-    return LATTICE_REASON_REQUIREMENT;
-  }
-  return LATTICE_REASON_BAD_REQUEST;
 }
 
 lattice_custom_status statusOf(reference::CustomRefusal refusal) {
@@ -238,11 +216,11 @@ CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
     const lattice_access_decision got = lattice_decide_access_custom(table, set, &q);
     ++result.decisions;
     const bool exclusive = expected.outcome == Outcome::Exclusive; // names a role of its own
-    if ((got.allowed != 0) != expected.allowed || got.reason != reasonOf(expected.outcome))
+    if ((got.allowed != 0) != expected.allowed || got.reason != runtimeReason(expected.outcome))
       result.mismatches.push_back(fmt::format(
           "custom roles, permission `{}`, user type `{}`: reference reason {}, runtime {}",
           model.permissions[want.permission].name, model.kinds[want.kind].name,
-          reasonOf(expected.outcome), got.reason));
+          runtimeReason(expected.outcome), got.reason));
     else if (!exclusive && expected.outcome == Outcome::Allowed &&
              expected.matchingAllows.empty() && !(got.deciding_role & LATTICE_CUSTOM_ROLE))
       result.mismatches.push_back("only a custom role allows, but the runtime names a compiled "

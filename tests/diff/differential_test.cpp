@@ -10,6 +10,7 @@
 #include "membership_pairs.h"
 #include "policy_generator.h"
 #include "request_enum.h"
+#include "runtime_reason.h"
 
 #ifdef LATTICE_DIFF_WITH_ANALYZER
 #include "analysis/analyzer.h"
@@ -184,28 +185,6 @@ private:
     return best;
   }
 
-  static uint32_t reasonOf(Outcome outcome) {
-    switch (outcome) {
-    case Outcome::Allowed:
-      return LATTICE_REASON_ALLOWED;
-    case Outcome::DeniedByRule:
-      return LATTICE_REASON_DENIED_BY_RULE;
-    case Outcome::DeniedByPolicy:
-      return LATTICE_REASON_DENIED_BY_POLICY;
-    case Outcome::NoAllow:
-      return LATTICE_REASON_NO_ALLOW;
-    case Outcome::RoleNotForKind:
-      return LATTICE_REASON_ROLE_NOT_FOR_KIND;
-    case Outcome::Exclusive:
-      return LATTICE_REASON_EXCLUSIVE;
-    case Outcome::NotApplicable:
-      return LATTICE_REASON_NOT_APPLICABLE;
-    case Outcome::Requirement:
-      return LATTICE_REASON_REQUIREMENT;
-    }
-    return LATTICE_REASON_BAD_REQUEST;
-  }
-
   void checkTables() {
     lower::Tables tables = lower::lowerModel(model);
     if (auto problem = emit::verifyTables(tables)) {
@@ -246,7 +225,7 @@ private:
         break;
       }
       bool same = (got.allowed != 0) == expected.allowed &&
-                  got.reason == reasonOf(expected.outcome) &&
+                  got.reason == runtimeReason(expected.outcome) &&
                   (!compareRole || got.deciding_role == role);
       if (same)
         continue;
@@ -390,7 +369,7 @@ private:
         wantReason = LATTICE_REASON_BAD_REQUEST;
       } else if (anyInTree) {
         const Decision d = reference::decide(model, expected);
-        wantReason = reasonOf(d.outcome);
+        wantReason = runtimeReason(d.outcome);
         if (d.outcome == Outcome::RoleNotForKind) {
           for (const reference::Membership &m : expected.memberships)
             for (sema::RoleId r : m.roles)
