@@ -110,20 +110,9 @@ uint32_t lattice_ceiling_count(const lattice_table *table) {
 uint32_t lattice_ceiling_id(const lattice_table *table, const char *name) {
   if (!table || !name)
     return LATTICE_NO_ID;
-  uint32_t lo = 0, hi = table->ceilingCount;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    const uint32_t id = loadU32(table->ceilingSorted + 4 * size_t(mid));
-    // strcmp compares as unsigned bytes, the writer's order.
-    const int order = std::strcmp(name, nameOf(*table, id));
-    if (order == 0)
-      return id;
-    if (order < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return LATTICE_NO_ID;
+  return lattice::detail::searchSortedNames(table->ceilingSorted, table->ceilingCount, name,
+                                            std::strlen(name),
+                                            [table](uint32_t id) { return nameOf(*table, id); });
 }
 
 const char *lattice_ceiling_name(const lattice_table *table, uint32_t ceiling) {

@@ -62,4 +62,35 @@ inline uint32_t nameStringId(const lattice_table &t, uint32_t category, uint32_t
   return format::loadU32(t.section[format::kKindNames + category] + 4 * size_t(id));
 }
 
+/// <0, 0, >0 as `name[0, length)` sorts before, equal to, after the NUL-terminated `stored`, in
+/// unsigned bytes: the order the writer sorted names in (strcmp order).
+inline int compareName(const char *name, size_t length, const char *stored) noexcept {
+  for (size_t i = 0; i < length; ++i) {
+    const auto a = static_cast<unsigned char>(name[i]), b = static_cast<unsigned char>(stored[i]);
+    if (a != b)
+      return a < b ? -1 : 1; // b == 0 (stored ended) lands here too: name sorts after
+  }
+  return stored[length] == 0 ? 0 : -1;
+}
+
+/// The id named `name[0, length)` among `count` ids (u32 each at `sorted`, in name order), by
+/// binary search over `nameOf(id)`; LATTICE_NO_ID when none is.
+template <class NameOf>
+uint32_t searchSortedNames(const uint8_t *sorted, uint32_t count, const char *name, size_t length,
+                           NameOf nameOf) noexcept {
+  uint32_t lo = 0, hi = count;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    const uint32_t id = format::loadU32(sorted + 4 * size_t(mid));
+    const int order = compareName(name, length, nameOf(id));
+    if (order == 0)
+      return id;
+    if (order < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return LATTICE_NO_ID;
+}
+
 } // namespace lattice::detail

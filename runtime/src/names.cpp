@@ -9,16 +9,6 @@ using lattice::detail::Category;
 
 namespace {
 
-/// <0, 0, >0 as `name[0, length)` sorts before, equal to, after the NUL-terminated `stored`.
-int compareName(const char *name, size_t length, const char *stored) noexcept {
-  for (size_t i = 0; i < length; ++i) {
-    const auto a = static_cast<unsigned char>(name[i]), b = static_cast<unsigned char>(stored[i]);
-    if (a != b)
-      return a < b ? -1 : 1; // b == 0 (stored ended) lands here too: name sorts after
-  }
-  return stored[length] == 0 ? 0 : -1;
-}
-
 const char *nameOf(const lattice_table *t, uint32_t category, uint32_t id) noexcept {
   if (!t || id >= lattice::detail::categoryCount(*t, category))
     return nullptr;
@@ -42,19 +32,9 @@ uint32_t lattice::detail::lookupName(const lattice_table *t, uint32_t category, 
     return LATTICE_NO_ID;
   const uint32_t count = categoryCount(*t, category);
   const uint8_t *sorted = t->section[kKindNames + category] + 4 * size_t(count);
-  uint32_t lo = 0, hi = count;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    const uint32_t id = loadU32(sorted + 4 * size_t(mid));
-    const int order = compareName(name, length, stringAt(*t, nameStringId(*t, category, id)));
-    if (order == 0)
-      return id;
-    if (order < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return LATTICE_NO_ID;
+  return searchSortedNames(sorted, count, name, length, [t, category](uint32_t id) {
+    return stringAt(*t, nameStringId(*t, category, id));
+  });
 }
 
 extern "C" {
