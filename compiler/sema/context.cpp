@@ -457,4 +457,24 @@ const RelationWord *Context::relationWord(const ast::Ident &name, DiagKind unkno
   return nullptr;
 }
 
+void Context::forEachNamedAction(const Model &model, const ast::RuleDecl &decl,
+                                 const std::function<void(const NamedAction &)> &visit) const {
+  for (const ast::PermissionPattern &pattern : decl.patterns) {
+    if (pattern.form != ast::PermissionPattern::Form::Actions)
+      continue;
+    std::optional<uint32_t> resource = resourceNames.find(pattern.resource.name);
+    if (!resource)
+      continue;
+    for (const ast::Ident &name : pattern.actions) {
+      auto members = resourceMembers[*resource].find(name.name);
+      if (members == resourceMembers[*resource].end())
+        continue;
+      KindMask applicable = 0;
+      for (PermissionId pid : members->second)
+        applicable |= model.permissions[pid].applicableKinds;
+      visit({name, model.resources[*resource], members->second, applicable});
+    }
+  }
+}
+
 } // namespace lattice::sema

@@ -60,6 +60,18 @@ struct Context {
   /// Per resource: action and group names -> permission ids they stand for.
   std::vector<llvm::StringMap<std::vector<PermissionId>>> resourceMembers;
 
+  /// An action or group a rule names explicitly (`res.a`, `res.{a, b}`), resolved.
+  struct NamedAction {
+    const ast::Ident &name;
+    const Resource &resource;
+    const std::vector<PermissionId> &permissions; // what the name stands for
+    KindMask applicable;                          // the user types any of them applies to
+  };
+  /// Calls `visit` for each action or group `decl` names explicitly and that resolves (`*` and
+  /// `res.*` are not explicit; unknown names are reported by the pattern checks).
+  void forEachNamedAction(const Model &model, const ast::RuleDecl &decl,
+                          const std::function<void(const NamedAction &)> &visit) const;
+
   /// Declarations that named something unknown (already reported), by id. A check whose answer
   /// depends on the part that is missing stays quiet about them: one mistake, one error.
   /// - a user type whose `at` names an unknown scope kind (its flags are not all known);

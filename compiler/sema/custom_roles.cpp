@@ -178,33 +178,20 @@ private:
   /// `res.*` span permissions of other user types, which the ceiling then leaves out).
   bool checkApplicability(const CustomRole &custom, const ast::RuleDecl &decl) {
     bool ok = true;
-    for (const ast::PermissionPattern &pattern : decl.patterns) {
-      if (pattern.form != ast::PermissionPattern::Form::Actions)
-        continue;
-      std::optional<uint32_t> resource = ctx.resourceNames.find(pattern.resource.name);
-      if (!resource)
-        continue;
-      for (const ast::Ident &name : pattern.actions) {
-        auto members = ctx.resourceMembers[*resource].find(name.name);
-        if (members == ctx.resourceMembers[*resource].end())
-          continue;
-        KindMask applicable = 0;
-        for (PermissionId pid : members->second)
-          applicable |= model.permissions[pid].applicableKinds;
-        if (applicable & custom.kinds)
-          continue;
-        std::string qualified = model.resources[*resource].name + "." + name.name;
-        Diagnostic &diag = ctx.diags.report(
-            DiagKind::PermissionNotApplicable, name.range,
-            fmt::format("`{}` does not apply to {}, the user types of custom role `{}`", qualified,
-                        kindWords(model, custom.kinds), custom.name));
-        diag.notes.push_back(
-            {model.permissions[members->second[0]].decl,
-             fmt::format("`{}` applies only to {}", qualified, kindWords(model, applicable))});
-        diag.help = "leave it out of the ceiling, or add a user type it applies to";
-        ok = false;
-      }
-    }
+    ctx.forEachNamedAction(model, decl, [&](const Context::NamedAction &action) {
+      if (action.applicable & custom.kinds)
+        return;
+      std::string qualified = action.resource.name + "." + action.name.name;
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::PermissionNotApplicable, action.name.range,
+          fmt::format("`{}` does not apply to {}, the user types of custom role `{}`", qualified,
+                      kindWords(model, custom.kinds), custom.name));
+      diag.notes.push_back(
+          {model.permissions[action.permissions[0]].decl,
+           fmt::format("`{}` applies only to {}", qualified, kindWords(model, action.applicable))});
+      diag.help = "leave it out of the ceiling, or add a user type it applies to";
+      ok = false;
+    });
     return ok;
   }
 

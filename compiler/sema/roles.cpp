@@ -463,41 +463,27 @@ private:
                           const ast::RuleDecl &decl) {
     if (holders == 0)
       return;
-    for (const ast::PermissionPattern &pattern : decl.patterns) {
-      if (pattern.form != ast::PermissionPattern::Form::Actions)
-        continue;
-      std::optional<uint32_t> resource = ctx.resourceNames.find(pattern.resource.name);
-      if (!resource)
-        continue;
-      const Resource &res = model.resources[*resource];
-      for (const ast::Ident &name : pattern.actions) {
-        auto members = ctx.resourceMembers[*resource].find(name.name);
-        if (members == ctx.resourceMembers[*resource].end())
-          continue;
-        KindMask applicable = 0;
-        for (PermissionId pid : members->second)
-          applicable |= model.permissions[pid].applicableKinds;
-        if ((applicable & holders) != 0)
-          continue;
-        std::string qualified = res.name + "." + name.name;
-        bool isGroup = members->second.size() != 1 ||
-                       model.permissions[members->second[0]].action != name.name;
-        std::string whose = subject == RuleSubject::RuleOfRole
-                                ? fmt::format("{}, {} of role `{}`", kindList(model, holders),
-                                              userTypes(holders), model.roles[id].name)
-                                : fmt::format("{}, {} this rule is for", kindList(model, holders),
-                                              userTypes(holders));
-        Diagnostic &diag = ctx.diags.report(
-            DiagKind::PermissionNotApplicable, name.range,
-            fmt::format(fmt::runtime(isGroup ? "no action of group `{}` applies to {}"
-                                             : "`{}` does not apply to {}"),
-                        qualified, whose));
-        if (!isGroup)
-          diag.notes.push_back(
-              {model.permissions[members->second[0]].decl,
-               fmt::format("`{}` applies only to {}", qualified, kindList(model, applicable))});
-      }
-    }
+    ctx.forEachNamedAction(model, decl, [&](const Context::NamedAction &action) {
+      if ((action.applicable & holders) != 0)
+        return;
+      std::string qualified = action.resource.name + "." + action.name.name;
+      bool isGroup = action.permissions.size() != 1 ||
+                     model.permissions[action.permissions[0]].action != action.name.name;
+      std::string whose = subject == RuleSubject::RuleOfRole
+                              ? fmt::format("{}, {} of role `{}`", kindList(model, holders),
+                                            userTypes(holders), model.roles[id].name)
+                              : fmt::format("{}, {} this rule is for", kindList(model, holders),
+                                            userTypes(holders));
+      Diagnostic &diag = ctx.diags.report(
+          DiagKind::PermissionNotApplicable, action.name.range,
+          fmt::format(fmt::runtime(isGroup ? "no action of group `{}` applies to {}"
+                                           : "`{}` does not apply to {}"),
+                      qualified, whose));
+      if (!isGroup)
+        diag.notes.push_back({model.permissions[action.permissions[0]].decl,
+                              fmt::format("`{}` applies only to {}", qualified,
+                                          kindList(model, action.applicable))});
+    });
   }
 
   void checkReach(KindMask holders, const ast::RuleDecl &decl, Reach reach) {
