@@ -24,6 +24,7 @@ struct Fixture {
   uint32_t custom = 0;
   std::vector<uint32_t> permissions, reaches; // the custom role's 50 entries
   std::vector<uint32_t> asked;                // permissions the requests ask, cycled
+  bool ok = false;                            // the table loaded and the custom role was built
   Fixture() {
     testing::TablesBuilder b("custom_bench");
     b.kind("user");
@@ -38,14 +39,16 @@ struct Fixture {
       ceiling.cells.emplace_back(p, uint8_t(testing::kSubtree));
     t.ceilings.push_back(ceiling);
     bytes = emit::writeTable(t);
-    lattice_table_load(bytes.data(), bytes.size(), &table);
+    if (lattice_table_load(bytes.data(), bytes.size(), &table) != LATTICE_LOAD_OK)
+      return;
     set = lattice_custom_roles_new(table);
     for (uint32_t p = 0; p < 2 * kCells; p += 2) {
       permissions.push_back(p);
       reaches.push_back(LATTICE_REACH_SUBTREE);
     }
     uint32_t bad = 0;
-    lattice_custom_role_add(set, 0, permissions.data(), reaches.data(), kCells, &custom, &bad);
+    ok = lattice_custom_role_add(set, 0, permissions.data(), reaches.data(), kCells, &custom,
+                                 &bad) == LATTICE_CUSTOM_OK;
     std::mt19937 rng(5);
     for (size_t i = 0; i < kRequests; ++i)
       asked.push_back(rng() % kPermissions);
@@ -57,8 +60,55 @@ Fixture &fixture() {
   return f;
 }
 
+/// One membership at node [1, 2] holding the custom role (or the compiled role with its cells),
+/// and the requests' target [1, 2, 3], in its subtree. Not copied: it points into itself.
+struct Holder {
+  const uint64_t node[2] = {1, 2}, target[3] = {1, 2, 3};
+  uint32_t role;
+  lattice_membership membership{};
+  lattice_node_ref targetRef{};
+  Holder(const Fixture &f, bool custom) : role(custom ? f.custom : 0u) {
+    membership.node.path = {node, 2};
+    membership.roles = &role;
+    membership.role_count = 1;
+    targetRef.path = {target, 3};
+  }
+  Holder(const Holder &) = delete;
+
+  lattice_access_request request(uint32_t permission) const {
+    lattice_access_request q{};
+    q.memberships = &membership;
+    q.membership_count = 1;
+    q.permission = permission;
+    q.target = targetRef;
+    return q;
+  }
+};
+
+/// Whether the benchmarks measure real answers: the fixture was built, and the custom and the
+/// compiled role decide every asked permission alike (else `state` is skipped with the reason).
+bool answersChecked(benchmark::State &state, const Fixture &f) {
+  if (!f.ok) {
+    state.SkipWithError("the table or the custom role was refused");
+    return false;
+  }
+  const Holder custom(f, true), compiled(f, false);
+  for (uint32_t permission : f.asked) {
+    const lattice_access_request a = custom.request(permission), b = compiled.request(permission);
+    const lattice_access_decision x = lattice_decide_access_custom(f.table, f.set, &a),
+                                  y = lattice_decide_access_custom(f.table, f.set, &b);
+    if (x.allowed != y.allowed || x.reason != y.reason) {
+      state.SkipWithError("the custom and the compiled role decide differently");
+      return false;
+    }
+  }
+  return true;
+}
+
 void BM_CustomRole_Build50(benchmark::State &state) {
   Fixture &f = fixture();
+  if (!answersChecked(state, f))
+    return;
   lattice_custom_roles *set = lattice_custom_roles_new(f.table);
   uint64_t built = 0;
   for (auto _ : state) {
@@ -81,22 +131,18 @@ BENCHMARK(BM_CustomRole_Build50);
 /// same cells: the same bytes are precomputed, so the same cost.
 void decideAs(benchmark::State &state, bool custom) {
   Fixture &f = fixture();
-  const uint64_t node[] = {1, 2}, target[] = {1, 2, 3};
-  const uint32_t roles[] = {custom ? f.custom : 0u};
-  lattice_membership m{};
-  m.node.path = {node, 2};
-  m.roles = roles;
-  m.role_count = 1;
+  if (!answersChecked(state, f))
+    return;
+  const Holder h(f, custom);
   lattice_principal *p = nullptr;
-  if (lattice_principal_new_custom(f.table, f.set, 0, 0, &m, 1, &p) != LATTICE_PRINCIPAL_OK) {
+  if (lattice_principal_new_custom(f.table, f.set, 0, 0, &h.membership, 1, &p) !=
+      LATTICE_PRINCIPAL_OK) {
     state.SkipWithError("principal refused");
     return;
   }
-  lattice_node_ref t{};
-  t.path = {target, 3};
   size_t i = 0;
   timeWithoutAllocations(state, "allocs/decision", [&] {
-    benchmark::DoNotOptimize(lattice_decide_as(p, f.asked[i++ & (kRequests - 1)], t, 0));
+    benchmark::DoNotOptimize(lattice_decide_as(p, f.asked[i++ & (kRequests - 1)], h.targetRef, 0));
   });
   lattice_principal_free(p);
 }
@@ -107,16 +153,10 @@ BENCHMARK(BM_CompiledRole_DecideAs);
 
 void decideAccess(benchmark::State &state, bool custom) {
   Fixture &f = fixture();
-  const uint64_t node[] = {1, 2}, target[] = {1, 2, 3};
-  const uint32_t roles[] = {custom ? f.custom : 0u};
-  lattice_membership m{};
-  m.node.path = {node, 2};
-  m.roles = roles;
-  m.role_count = 1;
-  lattice_access_request q{};
-  q.memberships = &m;
-  q.membership_count = 1;
-  q.target.path = {target, 3};
+  if (!answersChecked(state, f))
+    return;
+  const Holder h(f, custom);
+  lattice_access_request q = h.request(0);
   size_t i = 0;
   timeWithoutAllocations(state, "allocs/decision", [&] {
     q.permission = f.asked[i++ & (kRequests - 1)];
@@ -132,6 +172,8 @@ BENCHMARK(BM_CompiledRole_DecideAccess);
 /// table: bits per (role, permission, relation), of the table's cells and of the ceiling's.
 void BM_CustomRole_Memory100k(benchmark::State &state) {
   Fixture &f = fixture();
+  if (!answersChecked(state, f))
+    return;
   for (auto _ : state) {
     lattice_custom_roles *set = lattice_custom_roles_new(f.table);
     for (uint32_t r = 0; r < 100000; ++r) {
