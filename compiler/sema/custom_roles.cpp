@@ -10,14 +10,6 @@
 namespace lattice::sema {
 namespace {
 
-std::string kindWords(const Model &model, KindMask mask) {
-  std::string result;
-  for (KindId k = 0; k < model.kinds.size(); ++k)
-    if (mask >> k & 1)
-      result += (result.empty() ? "`" : ", `") + model.kinds[k].name + "`";
-  return result.empty() ? "no user type" : result;
-}
-
 class CustomRoleChecker {
 public:
   CustomRoleChecker(const std::vector<ast::File> &files, Context &ctx)
@@ -119,7 +111,7 @@ private:
     if (ok && custom.cells.empty()) {
       Diagnostic &diag = ctx.diags.report(DiagKind::EmptyCustomRole, decl.name.range,
                                           fmt::format("custom role `{}` allows no permission to {}",
-                                                      name, kindWords(model, custom.kinds)));
+                                                      name, kindList(model, custom.kinds)));
       diag.help = "give it `allow PERMISSIONS in REACH;` with permissions that apply to its user "
                   "types, or remove it";
       ok = false;
@@ -185,10 +177,10 @@ private:
       Diagnostic &diag = ctx.diags.report(
           DiagKind::PermissionNotApplicable, action.name.range,
           fmt::format("`{}` does not apply to {}, the user types of custom role `{}`", qualified,
-                      kindWords(model, custom.kinds), custom.name));
+                      kindList(model, custom.kinds), custom.name));
       diag.notes.push_back(
           {model.permissions[action.permissions[0]].decl,
-           fmt::format("`{}` applies only to {}", qualified, kindWords(model, action.applicable))});
+           fmt::format("`{}` applies only to {}", qualified, kindList(model, action.applicable))});
       diag.help = "leave it out of the ceiling, or add a user type it applies to";
       ok = false;
     });
@@ -216,7 +208,7 @@ private:
     Diagnostic &diag = ctx.diags.report(
         DiagKind::RelationNeverReached, decl.relation->range,
         fmt::format("`{}` never applies: {} can only sit at scope kinds with no {}",
-                    reachName(reach), kindWords(model, custom.kinds),
+                    reachName(reach), kindList(model, custom.kinds),
                     reach == Reach::Descendants ? "children" : "parents"));
     diag.help = "use `self`, or place the user type at a scope kind that has them";
   }

@@ -17,6 +17,14 @@ const char *reachName(Reach reach) {
   return names[static_cast<unsigned>(reach)];
 }
 
+std::string kindList(const Model &model, KindMask mask) {
+  std::string result;
+  for (KindId k = 0; k < model.kinds.size(); ++k)
+    if (mask >> k & 1)
+      result += (result.empty() ? "`" : ", `") + model.kinds[k].name + "`";
+  return result.empty() ? "no user type" : result;
+}
+
 std::string conditionWords(const Model &model, const Guard &guard) {
   if (guard.isNever())
     return "never";

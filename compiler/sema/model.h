@@ -337,5 +337,7 @@ struct Model {
 /// A condition in the language's syntax over flag names, in disjunctive form (`and` binds
 /// tighter than `or`): `business and not trial or admin`; "always" and "never" for the extremes.
 std::string conditionWords(const Model &model, const Guard &guard);
+/// The user types of `mask` in declaration order, for messages: "`a`, `b`" ("no user type").
+std::string kindList(const Model &model, KindMask mask);
 
 } // namespace lattice::sema

@@ -30,14 +30,6 @@ KindMask kindsCarrying(const Model &model, FlagId flag, KindMask mask) {
   return result;
 }
 
-std::string kindList(const Model &model, KindMask mask) {
-  std::string result;
-  for (KindId k = 0; k < model.kinds.size(); ++k)
-    if (mask >> k & 1)
-      result += (result.empty() ? "`" : ", `") + model.kinds[k].name + "`";
-  return result.empty() ? "no user type" : result;
-}
-
 /// "the user type" or "the user types", agreeing with kindList(mask).
 const char *userTypes(KindMask mask) {
   return (mask & (mask - 1)) == 0 ? "the user type" : "the user types";

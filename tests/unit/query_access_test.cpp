@@ -165,7 +165,7 @@ role viewer for user { allow doc.read in self; deny doc.write in tenant; }
   NamedAccessRequest request(std::vector<NamedMembership> memberships, std::string permission,
                              std::string_view target) {
     return NamedAccessRequest{
-        "user", {"active"}, std::move(memberships), std::move(permission), path(target)};
+        "user", {"active"}, std::move(memberships), std::move(permission), path(target), {}};
   }
 
   std::unique_ptr<testing::Compiled> compiled;
