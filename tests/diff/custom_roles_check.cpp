@@ -8,7 +8,7 @@
 #include "lattice/lattice.h"
 #include "lower/lower.h"
 #include "policy_generator.h"
-#include "runtime_reason.h"
+#include "to_runtime.h"
 
 #include <fmt/format.h>
 
@@ -204,14 +204,9 @@ CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
       ms[m].roles = roleIds[m].data();
       ms[m].role_count = uint32_t(roleIds[m].size());
     }
-    lattice_access_request q{};
-    q.kind = want.kind;
-    q.flags = want.flags;
-    q.memberships = ms.data();
-    q.membership_count = count;
-    q.permission = want.permission;
-    q.target.path = {same, 2};
-    q.facts = want.facts;
+    lattice_node_ref target{};
+    target.path = {same, 2};
+    const lattice_access_request q = runtimeRequest(want, ms, target);
     const reference::Decision expected = reference::decide(model, want);
     const lattice_access_decision got = lattice_decide_access_custom(table, set, &q);
     ++result.decisions;

@@ -10,7 +10,7 @@
 #include "membership_pairs.h"
 #include "policy_generator.h"
 #include "request_enum.h"
-#include "runtime_reason.h"
+#include "to_runtime.h"
 
 #ifdef LATTICE_DIFF_WITH_ANALYZER
 #include "analysis/analyzer.h"
@@ -348,14 +348,9 @@ private:
         ms[m].role_count = uint32_t(expected.memberships[m].roles.size());
         ms[m].node_flags = expected.memberships[m].nodeFlags;
       }
-      lattice_access_request request{};
-      request.kind = expected.kind;
-      request.flags = expected.flags;
-      request.memberships = ms.data();
-      request.membership_count = count;
-      request.permission = expected.permission;
-      request.target.path = {targetPath.data(), uint32_t(targetPath.size())};
-      request.facts = expected.facts;
+      lattice_node_ref targetRef{};
+      targetRef.path = {targetPath.data(), uint32_t(targetPath.size())};
+      lattice_access_request request = runtimeRequest(expected, ms, targetRef);
       const lattice_access_decision got = lattice_decide_access(table, &request);
       checkPrincipal(table, request, forest, rng);
 

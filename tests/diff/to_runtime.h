@@ -1,11 +1,12 @@
-// runtime_reason.h - the runtime's reason code for each outcome of the reference interpreter,
-// which the differential checks compare decision by decision.
+// to_runtime.h - the reference interpreter's requests and outcomes in the runtime's terms, for
+// the differential checks that decide the same request both ways.
 #pragma once
 
 #include "lattice/lattice.h"
 #include "reference/interpreter.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace lattice::difftest {
 
@@ -30,6 +31,22 @@ inline uint32_t runtimeReason(reference::Outcome outcome) {
     return LATTICE_REASON_REQUIREMENT;
   }
   return LATTICE_REASON_BAD_REQUEST;
+}
+
+/// `want` as a runtime request over `ms` (its memberships, with the host's node references) and
+/// `target`: the kind, flags, permission and facts are `want`'s.
+inline lattice_access_request runtimeRequest(const reference::PrincipalRequest &want,
+                                             const std::vector<lattice_membership> &ms,
+                                             lattice_node_ref target) {
+  lattice_access_request q{};
+  q.kind = want.kind;
+  q.flags = want.flags;
+  q.memberships = ms.data();
+  q.membership_count = uint32_t(ms.size());
+  q.permission = want.permission;
+  q.target = target;
+  q.facts = want.facts;
+  return q;
 }
 
 } // namespace lattice::difftest
