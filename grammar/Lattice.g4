@@ -96,7 +96,7 @@ requireDecl : REQUIRE condition (FOR kinds=identList)? ';' ;
 
 // test "drivers cannot flash firmware" { deny driver as account_user: station.update_firmware on same; }
 testDecl : TEST STRING '{' testItem* '}' ;
-testItem : testCase | testNode | testPrincipal ;
+testItem : testCase | testNode | testPrincipal | testCustomRole ;
 // A tree of named nodes and principals with memberships on them, for cases about principals:
 //   node acme: tenant;  node a: account under acme with business;
 //   principal alice: account_user with active { account_admin at a; driver at b; }
@@ -105,6 +105,9 @@ testNode : NODE name=ident ':' kind=ident (UNDER parent=ident)? (WITH flags=iden
 testPrincipal
   : PRINCIPAL name=ident ':' kind=ident (WITH flags=identList)? '{' testMembership* '}' ;
 testMembership : roles=identList AT node=ident ';' ;
+// A custom role built from exactly these permissions within a ceiling, held by name like a role:
+//   custom viewer_key: key_role { allow station.view in subtree; allow card.view; }
+testCustomRole : CUSTOM name=ident ':' ceiling=ident '{' ruleDecl* '}' ;
 // A decision case, or a delegation case: `assigns admin: agent;` (a holder of `admin` may give
 // `agent`), `not assigns admin: owner;` (it may not), `assigns owner with business: driver;`
 // (with the assigner's flags, for conditional `assigns`).

@@ -201,11 +201,21 @@ struct TestPrincipalDecl {
   SourceRange range;
 };
 
+/// `custom viewer_key: key_role { allow station.view in subtree; }` - a custom role of a test,
+/// built from exactly its `allow` rules within ceiling `ceiling`.
+struct TestCustomRoleDecl {
+  Ident name;
+  Ident ceiling;
+  std::vector<RuleDecl> rules;
+  SourceRange range;
+};
+
 struct TestDecl {
   std::string name;
   std::vector<TestCase> cases;
   std::vector<TestNodeDecl> nodes;
   std::vector<TestPrincipalDecl> principals;
+  std::vector<TestCustomRoleDecl> customRoles;
   SourceRange range;
 };
 

@@ -579,10 +579,10 @@ private:
   void test(const ast::TestDecl &d, Blank before) {
     size_t first = firstTok(d.range);
     std::string opener = "test " + code[first + 1].text;
-    // Children in source order: nodes, principals and cases.
+    // Children in source order: nodes, principals, custom roles and cases.
     struct Child {
       uint32_t begin;
-      int kind; // 0 case, 1 node, 2 principal
+      int kind; // 0 case, 1 node, 2 principal, 3 custom role
       size_t index;
     };
     std::vector<Child> children;
@@ -592,6 +592,8 @@ private:
       children.push_back({d.nodes[i].range.begin, 1, i});
     for (size_t i = 0; i < d.principals.size(); ++i)
       children.push_back({d.principals[i].range.begin, 2, i});
+    for (size_t i = 0; i < d.customRoles.size(); ++i)
+      children.push_back({d.customRoles[i].range.begin, 3, i});
     std::sort(children.begin(), children.end(),
               [](const Child &a, const Child &b) { return a.begin < b.begin; });
     emitBlock(0, d.range, opener, before, children.size(), [&](size_t i) {
@@ -615,6 +617,14 @@ private:
           const ast::TestMembershipDecl &m = p.memberships[k];
           simple(m.range, list(m.roles) + " at " + m.node.name + ";", takeChildBlank(), 2);
         });
+        return;
+      }
+      if (child.kind == 3) {
+        const ast::TestCustomRoleDecl &r = d.customRoles[child.index];
+        emitBlock(1, r.range, "custom " + r.name.name + ": " + r.ceiling.name, takeChildBlank(),
+                  r.rules.size(), [&](size_t k) {
+                    simple(r.rules[k].range, ruleText(r.rules[k]), takeChildBlank(), 2);
+                  });
         return;
       }
       const ast::TestCase &c = d.cases[child.index];

@@ -260,7 +260,7 @@ private:
   }
 
   ast::TestDecl test(P::TestDeclContext *ctx) const {
-    ast::TestDecl result{unquote(ctx->STRING()->getText()), {}, {}, {}, range(ctx)};
+    ast::TestDecl result{unquote(ctx->STRING()->getText()), {}, {}, {}, {}, range(ctx)};
     for (auto *item : ctx->testItem()) {
       if (auto *node = item->testNode()) {
         ast::TestNodeDecl out{ident(node->name), ident(node->kind), std::nullopt,
@@ -277,6 +277,11 @@ private:
         for (auto *m : principal->testMembership())
           out.memberships.push_back({identList(m->roles), ident(m->node), range(m)});
         result.principals.push_back(std::move(out));
+      } else if (auto *custom = item->testCustomRole()) {
+        ast::TestCustomRoleDecl out{ident(custom->name), ident(custom->ceiling), {}, range(custom)};
+        for (auto *rule : custom->ruleDecl())
+          out.rules.push_back(ruleDecl(rule));
+        result.customRoles.push_back(std::move(out));
       }
     }
     for (auto *item : ctx->testItem()) {

@@ -192,17 +192,20 @@ std::optional<size_t> decidingMembership(const lattice_access_decision &decision
 std::string describeAccessDecision(const lattice_table *table,
                                    const lattice_access_decision &decision,
                                    const std::vector<std::string> &nodes,
-                                   const lattice_custom_roles *custom) {
+                                   const lattice_custom_roles *custom,
+                                   const std::function<std::string(uint32_t)> &customRoleText) {
   if (decision.reason == LATTICE_REASON_OTHER_TREE)
     return "no membership is in the target's tree";
   std::string text = describeDecision(
       table, lattice_decision{decision.allowed, decision.reason, decision.deciding_role});
   const uint32_t ceiling = lattice_custom_role_ceiling(custom, decision.deciding_role);
   if (ceiling != LATTICE_NO_ID) // the words of describeDecision, with the custom role named
-    text = fmt::format("{} custom role `{}` (every permission of its ceiling)",
-                       decision.reason == LATTICE_REASON_ALLOWED ? "granted by"
-                                                                 : "not for this user type:",
-                       lattice_ceiling_name(table, ceiling));
+    text = fmt::format(
+        "{} {}",
+        decision.reason == LATTICE_REASON_ALLOWED ? "granted by" : "not for this user type:",
+        customRoleText ? customRoleText(decision.deciding_role)
+                       : fmt::format("custom role `{}` (every permission of its ceiling)",
+                                     lattice_ceiling_name(table, ceiling)));
   // A policy-wide deny is held by no role: it matched through that membership.
   if (std::optional<size_t> m = decidingMembership(decision, nodes.size()))
     text += fmt::format(" {} `{}` (membership {})",

@@ -8,6 +8,7 @@
 #include "query/request.h"
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -88,12 +89,14 @@ std::optional<size_t> decidingMembership(const lattice_access_decision &decision
 
 /// Words for a decision: describeDecision's, plus where the deciding role is held,
 /// "granted by role `admin` held at `acme` (membership 1)"; `nodes` names each membership's node
-/// (paths for `query`, node names for `test`). A custom role of `custom` is named by its ceiling:
-/// "granted by custom role `key_role` (every permission of its ceiling) held at ...".
-std::string describeAccessDecision(const lattice_table *table,
-                                   const lattice_access_decision &decision,
-                                   const std::vector<std::string> &nodes,
-                                   const lattice_custom_roles *custom = nullptr);
+/// (paths for `query`, node names for `test`). A custom role of `custom` is named by its ceiling,
+/// "granted by custom role `key_role` (every permission of its ceiling) held at ...", or by
+/// `customRoleText` when given ("custom role `viewer`", for `test`'s own custom roles).
+std::string
+describeAccessDecision(const lattice_table *table, const lattice_access_decision &decision,
+                       const std::vector<std::string> &nodes,
+                       const lattice_custom_roles *custom = nullptr,
+                       const std::function<std::string(uint32_t role)> &customRoleText = {});
 /// The same with the nodes of `named`.
 std::string describeAccessDecision(const lattice_table *table, const NamedAccessRequest &named,
                                    const lattice_access_decision &decision,

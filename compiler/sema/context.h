@@ -175,15 +175,21 @@ void declareVocabulary(const std::vector<ast::File> &files, Context &context);
 /// Declares roles and resolves their kinds, extends, assigns and rules; exclusives; requires.
 void checkRoles(const std::vector<ast::File> &files, Context &context);
 /// Declares custom role ceilings' names (before roles: a role's `assigns` may name one by
-/// mistake, L0253), then checks them after the roles (sema/custom_roles.cpp).
+/// mistake, L0242), then checks them after the roles (sema/custom_roles.cpp).
 void declareCustomRoles(const std::vector<ast::File> &files, Context &context);
 void checkCustomRoles(const std::vector<ast::File> &files, Context &context);
 /// Resolves `test` blocks into concrete cases.
 void checkTests(const std::vector<ast::File> &files, Context &context);
-/// One `test` block: its nodes and principals, its cases about principals, and the other cases
-/// through `check` (test_fixtures.cpp).
+/// Resolves a name among a test case's roles to a custom role the test holds (an index into
+/// Test::customRoles): one the test declares, or a ceiling, which stands for its widest custom
+/// role. nullopt for any other name; `failed` is set when the name's own declaration failed its
+/// checks (already reported), so the case is dropped without a second error.
+using TestCustomRoleLookup = std::function<std::optional<uint32_t>(const ast::Ident &, bool &)>;
+/// One `test` block: its nodes, principals and custom roles, its cases about principals, and the
+/// other cases through `check` (test_fixtures.cpp).
 void checkTestBlock(const ast::TestDecl &decl, Test &test, Context &context,
-                    const std::function<std::optional<TestCase>(const ast::TestCase &)> &check);
+                    const std::function<std::optional<TestCase>(
+                        const ast::TestCase &, const TestCustomRoleLookup &)> &check);
 /// Warns about declarations of the policy's own files that nothing uses (sema/unused.cpp).
 void reportUnused(const std::vector<ast::File> &files, Context &context);
 

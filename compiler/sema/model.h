@@ -229,8 +229,8 @@ struct TestCase {
   bool assigns = false;
   std::vector<RoleId> targets;
   std::vector<RoleId> roles;
-  /// Custom roles the case holds beside `roles`: a ceiling named among a decision case's roles
-  /// stands for its widest custom role, every cell of it (indexes into Model::customRoles).
+  /// Custom roles the case holds beside `roles` (indexes into Test::customRoles): ones the test
+  /// declares, or a ceiling named among its roles, its widest custom role.
   std::vector<uint32_t> customRoles;
   KindId kind = 0;
   FlagMask flags = 0; // assigns cases: the assigner's flags (`with`)
@@ -271,9 +271,19 @@ struct TestNode {
 struct TestMembership {
   std::vector<RoleId> roles;
   uint32_t node = 0;
-  /// Custom roles held there: ceilings named among its roles, each its widest custom role
-  /// (indexes into Model::customRoles), as in a decision case.
+  /// Custom roles held there (indexes into Test::customRoles), as in a decision case.
   std::vector<uint32_t> customRoles = {};
+};
+
+/// A custom role a test holds: one it declares (`custom viewer: key_role { allow ...; }`, exactly
+/// those cells) or a ceiling named among a case's or a membership's roles (its widest custom
+/// role, every cell of the ceiling). `lattice test` builds each through the runtime.
+struct TestCustomRole {
+  std::string name;
+  uint32_t ceiling = 0;                                     // index into Model::customRoles
+  std::vector<std::pair<PermissionId, RelationMask>> cells; // sorted by permission
+  SourceRange decl;
+  bool widest = false; // a ceiling named as a role
 };
 
 struct TestPrincipal {
@@ -290,6 +300,7 @@ struct Test {
   std::vector<TestCase> cases;
   std::vector<TestNode> nodes;
   std::vector<TestPrincipal> principals;
+  std::vector<TestCustomRole> customRoles;
 };
 
 struct Model;

@@ -3,7 +3,11 @@
 #include "diagnostics/suggest.h"
 #include "sema/context.h"
 
+#include "llvm/ADT/StringSet.h"
+
 #include <algorithm>
+#include <bit>
+#include <map>
 
 namespace lattice::sema {
 namespace {
@@ -24,8 +28,34 @@ public:
   void declare() {
     for (const ast::TestNodeDecl &node : decl.nodes)
       declareNode(node);
+    for (const ast::TestCustomRoleDecl &custom : decl.customRoles)
+      declareCustomRole(custom);
     for (const ast::TestPrincipalDecl &principal : decl.principals)
       declarePrincipal(principal);
+  }
+
+  /// TestCustomRoleLookup: a custom role of this test, or a ceiling's widest custom role (added
+  /// to Test::customRoles once per ceiling when first named).
+  std::optional<uint32_t> customRole(const ast::Ident &name, bool &failed) {
+    if (auto it = customIds.find(name.name); it != customIds.end())
+      return it->second;
+    if (customNames.count(name.name)) {
+      failed = true; // declared in this test, failed its checks
+      return std::nullopt;
+    }
+    if (ctx.roleNames.find(name.name))
+      return std::nullopt;
+    const auto ceiling = std::find_if(model.customRoles.begin(), model.customRoles.end(),
+                                      [&](const CustomRole &c) { return c.name == name.name; });
+    if (ceiling == model.customRoles.end()) {
+      failed = ctx.customRoleNames.find(name.name).has_value(); // a ceiling that failed
+      return std::nullopt;
+    }
+    const uint32_t id = uint32_t(ceiling - model.customRoles.begin());
+    if (auto it = widestIds.find(id); it != widestIds.end())
+      return it->second;
+    test.customRoles.push_back({ceiling->name, id, ceiling->cells, ceiling->decl, true});
+    return widestIds[id] = uint32_t(test.customRoles.size() - 1);
   }
 
 private:
@@ -38,6 +68,16 @@ private:
             fmt::format("`{}` is the name of a role: a case naming it would be ambiguous",
                         name.name));
         diag.notes.push_back({model.roles[*role].decl, "role declared here"});
+        return false;
+      }
+      if (ctx.customRoleNames.find(name.name)) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestNameShadowsRole, name.range,
+            fmt::format("`{}` is the name of a custom role: a case naming it would be ambiguous",
+                        name.name));
+        for (const CustomRole &ceiling : model.customRoles)
+          if (ceiling.name == name.name)
+            diag.notes.push_back({ceiling.decl, "custom role declared here"});
         return false;
       }
       return true;
@@ -97,6 +137,97 @@ private:
     nodeIds.try_emplace(decl.name.name, uint32_t(test.nodes.size() - 1));
   }
 
+  /// `custom viewer: key_role { allow station.view in subtree; }`: exactly these cells, which
+  /// must lie within the ceiling (the runtime would refuse the role: every case would fail).
+  void declareCustomRole(const ast::TestCustomRoleDecl &decl) {
+    customNames.insert(decl.name.name);
+    if (!declareName(decl.name))
+      return;
+    std::optional<uint32_t> ceiling = findCeiling(decl.ceiling);
+    if (!ceiling)
+      return;
+    const CustomRole &limit = model.customRoles[*ceiling];
+    std::map<PermissionId, RelationMask> cells;
+    bool ok = true;
+    for (const ast::RuleDecl &rule : decl.rules) {
+      const char *unsupported = rule.effect == ast::Effect::Deny ? "deny"
+                                : rule.when                      ? "have a condition"
+                                : !rule.kinds.empty()            ? "name user types"
+                                                                 : nullptr;
+      if (unsupported) {
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::CustomRoleForm, rule.range,
+            fmt::format("a rule of custom role `{}` cannot {}", decl.name.name, unsupported));
+        diag.help = "a custom role allows its permissions unconditionally, as tenants build it: "
+                    "write `allow PERMISSIONS in REACH;`";
+        ok = false;
+        continue;
+      }
+      Reach reach = Reach::Self;
+      if (rule.relation) {
+        const RelationWord *word = ctx.relationWord(*rule.relation, DiagKind::UnknownRelation);
+        if (!word) {
+          ok = false;
+          continue;
+        }
+        reach = word->reach;
+      }
+      std::optional<std::vector<PermissionId>> permissions =
+          expandPatterns(rule.patterns, rule.except, ctx);
+      if (!permissions) {
+        ok = false;
+        continue;
+      }
+      for (PermissionId permission : *permissions) {
+        cells[permission] |= reachRelations(reach);
+        const RelationMask beyond = reachRelations(reach) & ~limit.reachOf(permission);
+        if (!beyond)
+          continue;
+        const std::string &name = model.permissions[permission].name;
+        Diagnostic &diag = ctx.diags.report(
+            DiagKind::TestCustomRoleOutsideCeiling, rule.range,
+            beyond == reachRelations(reach) && !limit.reachOf(permission)
+                ? fmt::format("custom role `{}` holds `{}`, which ceiling `{}` does not allow",
+                              decl.name.name, name, limit.name)
+                : fmt::format("custom role `{}` holds `{}` at `{}`, beyond ceiling `{}`",
+                              decl.name.name, name,
+                              relationName(static_cast<Relation>(std::countr_zero(beyond))),
+                              limit.name));
+        diag.notes.push_back({limit.decl, "ceiling declared here"});
+        diag.help = "the runtime refuses a custom role outside its ceiling: leave the permission "
+                    "out, narrow its reach, or widen the ceiling";
+        ok = false;
+        break; // one error a rule
+      }
+    }
+    if (!ok)
+      return;
+    test.customRoles.push_back(
+        {decl.name.name, *ceiling, {cells.begin(), cells.end()}, decl.name.range});
+    customIds.try_emplace(decl.name.name, uint32_t(test.customRoles.size() - 1));
+  }
+
+  std::optional<uint32_t> findCeiling(const ast::Ident &name) {
+    for (uint32_t c = 0; c < model.customRoles.size(); ++c)
+      if (model.customRoles[c].name == name.name)
+        return c;
+    if (ctx.customRoleNames.find(name.name))
+      return std::nullopt; // a ceiling that failed its own checks (reported)
+    Diagnostic &diag = ctx.diags.report(DiagKind::UnknownRole, name.range,
+                                        fmt::format("no custom role `{}`", name.name));
+    if (std::optional<uint32_t> role = ctx.roleNames.find(name.name)) {
+      diag.notes.push_back({model.roles[*role].decl, "a role, not a custom role"});
+      diag.help = "a test's custom role is built within a `custom role` of the policy";
+      return std::nullopt;
+    }
+    NameSuggester suggester(name.name);
+    for (const CustomRole &ceiling : model.customRoles)
+      suggester.consider(ceiling.name);
+    if (suggester.best())
+      diag.help = suggester.didYouMean();
+    return std::nullopt;
+  }
+
   void declarePrincipal(const ast::TestPrincipalDecl &decl) {
     std::optional<KindId> kind = ctx.kind(decl.kind);
     if (!declareName(decl.name) || !kind)
@@ -124,20 +255,24 @@ private:
       std::optional<uint32_t> node = findNode(m.node);
       TestMembership membership{{}, node.value_or(0)};
       for (const ast::Ident &name : m.roles) {
-        // A custom role's ceiling: its widest custom role, held by the ceiling's user types.
-        auto custom = std::find_if(model.customRoles.begin(), model.customRoles.end(),
-                                   [&](const CustomRole &c) { return c.name == name.name; });
-        if (custom != model.customRoles.end() && !ctx.roleNames.find(name.name)) {
-          if (!((custom->kinds >> *kind) & 1)) {
+        // A custom role of the test, or a ceiling's widest: held by the ceiling's user types.
+        bool failed = false;
+        if (std::optional<uint32_t> custom = customRole(name, failed)) {
+          const CustomRole &ceiling = model.customRoles[test.customRoles[*custom].ceiling];
+          if (!((ceiling.kinds >> *kind) & 1)) {
             Diagnostic &diag =
                 ctx.diags.report(DiagKind::TestKindMismatch, name.range,
                                  fmt::format("user type `{}` may not hold custom role `{}`",
                                              decl.kind.name, name.name));
-            diag.notes.push_back({custom->decl, "custom role declared here"});
+            diag.notes.push_back({ceiling.decl, "custom role declared here"});
             ok = false;
             continue;
           }
-          membership.customRoles.push_back(uint32_t(custom - model.customRoles.begin()));
+          membership.customRoles.push_back(*custom);
+          continue;
+        }
+        if (failed) {
+          ok = false;
           continue;
         }
         std::optional<RoleId> role = ctx.role(name);
@@ -199,7 +334,7 @@ public:
   /// its checks: then the case is not checked further).
   std::optional<std::optional<uint32_t>> principalOf(const ast::TestCase &c) const {
     if (c.assigns || c.roles.size() != 1 || !names.count(c.roles[0].name) ||
-        nodeIds.count(c.roles[0].name))
+        nodeIds.count(c.roles[0].name) || customNames.count(c.roles[0].name))
       return std::nullopt;
     auto it = principalIds.find(c.roles[0].name);
     return it == principalIds.end() ? std::optional<uint32_t>() : std::optional(it->second);
@@ -211,7 +346,9 @@ private:
   Context &ctx;
   const Model &model;
   llvm::StringMap<SourceRange> names;
-  llvm::StringMap<uint32_t> nodeIds, principalIds;
+  llvm::StringMap<uint32_t> nodeIds, principalIds, customIds;
+  llvm::StringSet<> customNames;          // declared custom roles, also ones that failed
+  std::map<uint32_t, uint32_t> widestIds; // ceiling -> its widest custom role in the test
 };
 
 /// `allow alice: PATTERNS on NODES;` - the principal's kind and flags, the target nodes.
@@ -303,9 +440,13 @@ std::optional<TestCase> checkPrincipalCase(const ast::TestCase &decl, uint32_t p
 } // namespace
 
 void checkTestBlock(const ast::TestDecl &decl, Test &test, Context &ctx,
-                    const std::function<std::optional<TestCase>(const ast::TestCase &)> &check) {
+                    const std::function<std::optional<TestCase>(
+                        const ast::TestCase &, const TestCustomRoleLookup &)> &check) {
   Fixtures fixtures(decl, test, ctx);
   fixtures.declare();
+  const TestCustomRoleLookup lookup = [&](const ast::Ident &name, bool &failed) {
+    return fixtures.customRole(name, failed);
+  };
   for (const ast::TestCase &c : decl.cases) {
     std::optional<TestCase> checked;
     if (std::optional<std::optional<uint32_t>> principal = fixtures.principalOf(c)) {
@@ -313,7 +454,7 @@ void checkTestBlock(const ast::TestDecl &decl, Test &test, Context &ctx,
         continue; // its principal failed its own checks, already reported
       checked = checkPrincipalCase(c, **principal, fixtures, test, ctx);
     } else {
-      checked = check(c);
+      checked = check(c, lookup);
     }
     if (checked)
       test.cases.push_back(std::move(*checked));

@@ -64,7 +64,8 @@ std::optional<TestCase> checkAssignCase(const ast::TestCase &decl, Context &ctx)
   return ok ? std::optional(result) : std::nullopt;
 }
 
-std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
+std::optional<TestCase> checkCase(const ast::TestCase &decl, const Test &test,
+                                  const TestCustomRoleLookup &customRole, Context &ctx) {
   if (decl.assigns)
     return checkAssignCase(decl, ctx);
   const Model &model = ctx.model;
@@ -76,17 +77,16 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
   bool kindsKnown = true; // false when a role's `for` named an unknown user type (reported)
   std::vector<const ast::Ident *> customNames; // where each of result.customRoles is named
   for (const ast::Ident &name : decl.roles) {
-    // A custom role's ceiling stands for its widest custom role (every cell).
-    auto custom = std::find_if(model.customRoles.begin(), model.customRoles.end(),
-                               [&](const CustomRole &c) { return c.name == name.name; });
-    if (custom != model.customRoles.end() && !ctx.roleNames.find(name.name)) {
-      result.customRoles.push_back(uint32_t(custom - model.customRoles.begin()));
+    // A custom role of the test, or a ceiling standing for its widest custom role.
+    bool failed = false;
+    if (std::optional<uint32_t> custom = customRole(name, failed)) {
+      result.customRoles.push_back(*custom);
       customNames.push_back(&name);
-      common &= custom->kinds;
+      common &= model.customRoles[test.customRoles[*custom].ceiling].kinds;
       continue;
     }
-    if (ctx.customRoleNames.find(name.name) && !ctx.roleNames.find(name.name)) {
-      ok = false; // a ceiling that failed its own checks (reported)
+    if (failed) {
+      ok = false; // its declaration failed its own checks (reported)
       continue;
     }
     std::optional<RoleId> role = ctx.role(name);
@@ -127,14 +127,15 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
         ok = false;
       }
     for (size_t i = 0; i < result.customRoles.size() && result.expect == Effect::Allow; ++i)
-      if (!(model.customRoles[result.customRoles[i]].kinds >> *kind & 1)) {
+      if (const CustomRole &ceiling =
+              model.customRoles[test.customRoles[result.customRoles[i]].ceiling];
+          !(ceiling.kinds >> *kind & 1)) {
         Diagnostic &diag = ctx.diags.report(
             DiagKind::TestKindMismatch, customNames[i]->range,
             fmt::format("user type `{}` may not hold custom role `{}`, so this case can never "
                         "be allowed",
                         decl.kind->name, customNames[i]->name));
-        diag.notes.push_back(
-            {model.customRoles[result.customRoles[i]].decl, "custom role declared here"});
+        diag.notes.push_back({ceiling.decl, "custom role declared here"});
         ok = false;
       }
     return ok ? std::optional(result) : std::nullopt;
@@ -166,8 +167,11 @@ std::optional<TestCase> checkCase(const ast::TestCase &decl, Context &ctx) {
 void checkTests(const std::vector<ast::File> &files, Context &ctx) {
   for (const ast::File &file : files)
     for (const ast::TestDecl &decl : file.tests) {
-      Test test{decl.name, decl.range, {}, {}, {}};
-      checkTestBlock(decl, test, ctx, [&](const ast::TestCase &c) { return checkCase(c, ctx); });
+      Test test{decl.name, decl.range, {}, {}, {}, {}};
+      checkTestBlock(decl, test, ctx,
+                     [&](const ast::TestCase &c, const TestCustomRoleLookup &customRole) {
+                       return checkCase(c, test, customRole, ctx);
+                     });
       ctx.model.tests.push_back(std::move(test));
     }
 }

@@ -54,10 +54,11 @@ Coverage computeCoverage(const sema::Model &model) {
           // One membership whose flags are the case's, every side (as reference::Request does).
           reference::PrincipalRequest request{
               c.kind, c.flags, {{c.roles, static_cast<sema::Relation>(r), 0}}, permission};
-          // A ceiling named in the case is its widest custom role (sema::TestCase).
+          // The case's custom roles: the test's own, or ceilings' widest (sema::TestCase).
           request.custom.emplace_back();
-          for (uint32_t ceiling : c.customRoles)
-            request.custom.back().push_back({ceiling, model.customRoles[ceiling].cells});
+          for (uint32_t custom : c.customRoles)
+            request.custom.back().push_back(
+                {test.customRoles[custom].ceiling, test.customRoles[custom].cells});
           reference::Decision decision = reference::decide(model, request);
           bool reachedRules = decision.outcome == reference::Outcome::Allowed ||
                               decision.outcome == reference::Outcome::DeniedByRule ||

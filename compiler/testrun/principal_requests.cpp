@@ -51,8 +51,9 @@ reference::PrincipalRequest principalRequest(const sema::Model &model, const sem
     request.memberships.push_back(
         {m.roles, relationInTree(test, m.node, target), test.nodes[m.node].flags});
     request.custom.emplace_back();
-    for (uint32_t ceiling : m.customRoles) // the widest custom role of each ceiling
-      request.custom.back().push_back({ceiling, model.customRoles[ceiling].cells});
+    for (uint32_t custom : m.customRoles) // the test's own, or a ceiling's widest
+      request.custom.back().push_back(
+          {test.customRoles[custom].ceiling, test.customRoles[custom].cells});
   }
   return request;
 }

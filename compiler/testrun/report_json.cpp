@@ -69,12 +69,14 @@ Object caseJson(const sema::Model &model, const SourceManager &sources, const se
       {"checks", static_cast<int64_t>(result.checks)},
       {"passed", result.passed()},
       {"failures", std::move(failures)}};
-  if (!c.customRoles.empty()) { // ceilings named as roles: their widest custom roles
+  if (!c.customRoles.empty()) { // the test's custom roles, or ceilings' widest, by name
     Array names;
-    for (uint32_t ceiling : c.customRoles)
-      names.push_back(model.customRoles[ceiling].name);
+    for (uint32_t custom : c.customRoles)
+      names.push_back(test.customRoles[custom].name);
     out["custom_roles"] = std::move(names);
   }
+  if (!result.refused.empty())
+    out["refused"] = result.refused;
   if (c.assigns) {
     out["targets"] = roleNames(model, c.targets);
     out["flags"] = flagNames(model, c.flags); // the assigner's

@@ -14,12 +14,12 @@ std::string location(const SourceManager &sources, SourceRange range) {
   return fmt::format("{}:{}:{}", sources.name(range.file).str(), lc.line, lc.column);
 }
 
-std::string heldRoles(const sema::Model &model, const sema::TestCase &c) {
+std::string heldRoles(const sema::Model &model, const sema::Test &test, const sema::TestCase &c) {
   std::string names;
   for (sema::RoleId role : c.roles)
     names += (names.empty() ? "" : " + ") + model.roles[role].name;
-  for (uint32_t ceiling : c.customRoles)
-    names += (names.empty() ? "" : " + ") + model.customRoles[ceiling].name;
+  for (uint32_t custom : c.customRoles)
+    names += (names.empty() ? "" : " + ") + test.customRoles[custom].name;
   return names;
 }
 
@@ -62,11 +62,13 @@ std::string failureLines(const sema::Model &model, const SourceManager &sources,
   const sema::TestCase &c = *result.testCase;
   std::string where = location(sources, c.range);
   std::string out;
+  if (!result.refused.empty())
+    out += fmt::format("{}: FAIL test \"{}\": {}\n", where, testName, result.refused);
   for (const Failure &failure : result.failures) {
     if (c.assigns) {
       out += fmt::format(
           "{}: FAIL test \"{}\": expected {} {}to assign `{}`, but it {} ({})\n", where, testName,
-          heldRoles(model, c), c.expect == sema::Effect::Allow ? "" : "not ",
+          heldRoles(model, test, c), c.expect == sema::Effect::Allow ? "" : "not ",
           model.roles[failure.target].name, failure.got ? "may" : "may not", failure.because);
       continue;
     }
@@ -83,8 +85,8 @@ std::string failureLines(const sema::Model &model, const SourceManager &sources,
     out +=
         fmt::format("{}: FAIL test \"{}\": expected {}, got {} for {} as `{}`: `{}` on {} ({})\n",
                     where, testName, c.expect == sema::Effect::Allow ? "allow" : "deny",
-                    failure.got ? "allow" : "deny", heldRoles(model, c), model.kinds[c.kind].name,
-                    model.permissions[failure.permission].name,
+                    failure.got ? "allow" : "deny", heldRoles(model, test, c),
+                    model.kinds[c.kind].name, model.permissions[failure.permission].name,
                     sema::relationName(failure.relation), failure.because);
   }
   return out;

@@ -9,35 +9,87 @@
 #include "query/request.h"
 #include "testrun/principal_requests.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <memory>
 
 namespace lattice::testrun {
 namespace {
 
-/// The widest custom role of `ceiling` (every cell), built in `set`; LATTICE_NO_ID if refused
-/// (a request holding it is then refused as malformed: the case fails, never passes by mistake).
-uint32_t widestCustomRole(const sema::Model &model, lattice_custom_roles *set, uint32_t ceiling) {
-  std::vector<uint32_t> permissions, reaches;
-  for (auto [permission, relations] : model.customRoles[ceiling].cells) {
-    permissions.push_back(permission);
-    reaches.push_back(relations);
+/// The runtime ids of a test's custom roles (Test::customRoles), each built once in the set;
+/// LATTICE_NO_ID for one the runtime refused, with the reason in `refused` (sema checks the
+/// ceiling first, so this is the runtime disagreeing: every case holding it fails).
+struct BuiltCustomRoles {
+  std::vector<uint32_t> ids;
+  std::vector<std::string> refused;
+};
+
+BuiltCustomRoles buildCustomRoles(const lattice_table *table, const sema::Model &model,
+                                  const sema::Test &test, lattice_custom_roles *set) {
+  BuiltCustomRoles built;
+  for (const sema::TestCustomRole &custom : test.customRoles) {
+    std::vector<uint32_t> permissions, reaches;
+    for (auto [permission, relations] : custom.cells) {
+      permissions.push_back(permission);
+      reaches.push_back(relations);
+    }
+    uint32_t role = LATTICE_NO_ID, bad = 0;
+    const lattice_custom_status status =
+        lattice_custom_role_add(set, custom.ceiling, permissions.data(), reaches.data(),
+                                uint32_t(permissions.size()), &role, &bad);
+    built.ids.push_back(status == LATTICE_CUSTOM_OK ? role : LATTICE_NO_ID);
+    built.refused.push_back(
+        status == LATTICE_CUSTOM_OK
+            ? std::string()
+            : fmt::format("the runtime refused custom role `{}` of `{}`: {}{}", custom.name,
+                          lattice_ceiling_name(table, custom.ceiling),
+                          lattice_custom_status_message(status),
+                          bad < permissions.size()
+                              ? fmt::format(" (`{}`)", model.permissions[permissions[bad]].name)
+                              : std::string()));
   }
-  uint32_t role = LATTICE_NO_ID, bad = 0;
-  lattice_custom_role_add(set, ceiling, permissions.data(), reaches.data(),
-                          uint32_t(permissions.size()), &role, &bad);
-  return role;
+  return built;
 }
 
-/// A case holding custom roles (ceilings named among its roles, each its widest custom role,
-/// built in `set`): one membership at node [1, 2] holding them beside the case's roles, a target
-/// node per relation, through lattice_decide_access_custom.
-void runCustomCase(const lattice_table *table, const sema::Model &model, lattice_custom_roles *set,
+/// The runtime ids of custom roles `held`; a refusal is recorded in the case's result.
+std::vector<uint32_t> heldCustomRoles(const BuiltCustomRoles &built,
+                                      const std::vector<uint32_t> &held, CaseResult &result) {
+  std::vector<uint32_t> ids;
+  for (uint32_t custom : held) {
+    ids.push_back(built.ids[custom]);
+    if (built.ids[custom] == LATTICE_NO_ID && result.refused.empty())
+      result.refused = built.refused[custom];
+  }
+  return ids;
+}
+
+/// The test's custom role with runtime id `role` (one of `built`).
+const sema::TestCustomRole &customRoleOf(const sema::Test &test, const BuiltCustomRoles &built,
+                                         uint32_t role) {
+  const size_t i = size_t(std::find(built.ids.begin(), built.ids.end(), role) - built.ids.begin());
+  return test.customRoles.at(i);
+}
+
+/// "custom role `viewer`", or for a ceiling's widest "custom role `key_role` (every permission
+/// of its ceiling)", as `query` names it.
+std::string customRoleText(const sema::Test &test, const BuiltCustomRoles &built, uint32_t role) {
+  const sema::TestCustomRole &custom = customRoleOf(test, built, role);
+  return fmt::format("custom role `{}`{}", custom.name,
+                     custom.widest ? " (every permission of its ceiling)" : "");
+}
+
+/// A case holding custom roles (the test's own or ceilings' widest): one membership at node
+/// [1, 2] holding them beside the case's roles, a target node per relation, through
+/// lattice_decide_access_custom.
+void runCustomCase(const lattice_table *table, const sema::Test &test,
+                   const BuiltCustomRoles &built, lattice_custom_roles *set,
                    const sema::TestCase &c, CaseResult &result) {
   const bool expected = c.expect == sema::Effect::Allow;
   std::vector<uint32_t> roles = c.roles;
-  for (uint32_t ceiling : c.customRoles)
-    roles.push_back(widestCustomRole(model, set, ceiling));
+  for (uint32_t id : heldCustomRoles(built, c.customRoles, result))
+    roles.push_back(id);
+  if (!result.refused.empty())
+    return;
   static const uint64_t node[] = {1, 2};
   static const uint64_t targets[sema::kRelationCount][3] = {{1, 2}, {1, 2, 3}, {1}, {1, 5}};
   static const uint32_t depths[sema::kRelationCount] = {2, 3, 1, 2};
@@ -63,11 +115,10 @@ void runCustomCase(const lattice_table *table, const sema::Model &model, lattice
       const lattice_access_decision decision = lattice_decide_access_custom(table, set, &request);
       if ((decision.allowed != 0) == expected)
         continue;
-      const uint32_t ceiling = lattice_custom_role_ceiling(set, decision.deciding_role);
       std::string because =
-          ceiling != LATTICE_NO_ID
+          lattice_custom_role_ceiling(set, decision.deciding_role) != LATTICE_NO_ID
               ? fmt::format("{} custom role `{}`", decision.allowed ? "granted by" : "refused for",
-                            lattice_ceiling_name(table, ceiling))
+                            customRoleOf(test, built, decision.deciding_role).name)
               : query::describeDecision(table, lattice_decision{decision.allowed, decision.reason,
                                                                 decision.deciding_role});
       result.failures.push_back(Failure{permission, static_cast<sema::Relation>(relation), 0,
@@ -94,18 +145,20 @@ void runDecisionCase(const lattice_table *table, const sema::TestCase &c, CaseRe
 }
 
 void runPrincipalCase(const lattice_table *table, const sema::Model &model, const sema::Test &test,
-                      const sema::TestCase &c, lattice_custom_roles *set, CaseResult &result) {
-  // Each membership's roles with the widest custom role of each ceiling it names.
+                      const sema::TestCase &c, const BuiltCustomRoles &built,
+                      lattice_custom_roles *set, CaseResult &result) {
+  // Each membership's roles with its custom roles (the test's own or ceilings' widest).
   const sema::TestPrincipal &principal = test.principals[*c.principal];
   std::vector<std::vector<uint32_t>> held;
   bool anyCustom = false;
   for (const sema::TestMembership &m : principal.memberships) {
     held.push_back(m.roles);
-    for (uint32_t ceiling : m.customRoles) {
-      held.back().push_back(widestCustomRole(model, set, ceiling));
-      anyCustom = true;
-    }
+    for (uint32_t id : heldCustomRoles(built, m.customRoles, result))
+      held.back().push_back(id);
+    anyCustom |= !m.customRoles.empty();
   }
+  if (!result.refused.empty())
+    return;
   const bool expected = c.expect == sema::Effect::Allow;
   const std::vector<std::vector<uint64_t>> paths = nodePaths(test);
   std::vector<std::string> nodes; // where each membership is, as `query` names it
@@ -129,7 +182,9 @@ void runPrincipalCase(const lattice_table *table, const sema::Model &model, cons
         continue;
       result.failures.push_back(
           Failure{permission, sema::Relation::Same, 0, target, decision.allowed != 0,
-                  query::describeAccessDecision(table, decision, nodes, set)});
+                  query::describeAccessDecision(table, decision, nodes, set, [&](uint32_t role) {
+                    return customRoleText(test, built, role);
+                  })});
     }
 }
 
@@ -182,14 +237,15 @@ std::optional<Report> runTests(const sema::Model &model, std::string &error) {
       lattice_custom_roles_new(table.get()), lattice_custom_roles_free);
   for (const sema::Test &test : model.tests) {
     TestResult testResult{&test, {}};
+    const BuiltCustomRoles built = buildCustomRoles(table.get(), model, test, custom.get());
     for (const sema::TestCase &c : test.cases) {
-      CaseResult result{&c, 0, {}};
+      CaseResult result{&c, 0, {}, {}};
       if (c.assigns)
         runAssignCase(table.get(), model, c, result);
       else if (c.principal)
-        runPrincipalCase(table.get(), model, test, c, custom.get(), result);
+        runPrincipalCase(table.get(), model, test, c, built, custom.get(), result);
       else if (!c.customRoles.empty())
-        runCustomCase(table.get(), model, custom.get(), c, result);
+        runCustomCase(table.get(), test, built, custom.get(), c, result);
       else
         runDecisionCase(table.get(), c, result);
       (result.passed() ? report.passed : report.failed) += 1;

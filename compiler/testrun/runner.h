@@ -25,7 +25,9 @@ struct CaseResult {
   const sema::TestCase *testCase = nullptr;
   size_t checks = 0; // requests run: permissions x relations, or targets
   std::vector<Failure> failures;
-  bool passed() const { return failures.empty(); }
+  /// Set when the runtime refused a custom role the case holds: no request ran, the case fails.
+  std::string refused;
+  bool passed() const { return failures.empty() && refused.empty(); }
 };
 
 struct TestResult {

@@ -671,6 +671,16 @@ it then stands for its widest custom role, [language.md](language.md#tests).)"""
     example("L0242", [("policy.lat", CUSTOM + "custom role key_role for api_key {\n  allow station.view;\n  created_by account_admin;\n}\nrole owner for account_user {\n  assigns key_role;\n}\n")]),
     """name the creators in the custom role's `created_by` instead.""", 1)
 
+section("L0243", "test custom role outside its ceiling", "Error", """
+A custom role a test declares (`custom viewer: key_role { allow ...; }`) holds a permission its
+ceiling does not allow, or holds one at a relation beyond the ceiling's reach. The runtime
+refuses such a role, as it refuses a tenant's, so every case holding it would fail; the test is
+wrong, not the policy. A ceiling named as a role needs no declaration: it stands for its widest
+custom role ([language.md](language.md#tests)).""",
+    example("L0243", [("policy.lat", CUSTOM + "custom role key_role for api_key {\n  allow station.view in subtree;\n  created_by account_admin;\n}\ntest \"keys\" {\n  custom wide: key_role {\n    allow station.view in tenant;\n  }\n  allow wide: station.view on self;\n}\n")]),
+    """leave the permission out of the test's role, narrow its reach, or widen the ceiling if
+tenants should be able to give it.""", 1)
+
 FACTS = (TEN + "usertype staff at account;\nflag business on account;\nflag archived on resource doc;\n"
          "flag mfa_used on request;\nresource doc owned_by account { read, edit; }\n")
 
