@@ -17,10 +17,13 @@ struct CustomRolesResult {
   std::vector<std::string> mismatches;
 };
 
-/// `policy` (compiled into `model`) with one or two random ceilings appended, compiled again;
-/// then random custom roles and requests checked against the reference. Deterministic in `seed`;
-/// it does not change the random stream of the rest of the test (its own generator).
-CustomRolesResult checkCustomRoles(uint64_t seed, const std::string &policy,
-                                   const sema::Model &model);
+/// One or two random ceilings over `base`'s names (user types, permissions that apply to them,
+/// reaches, creators), as policy text to append. Deterministic in `seed`; its own generator, so
+/// the random stream of the rest of the test is unchanged.
+std::string ceilingsFor(uint64_t seed, const sema::Model &base);
+
+/// Random custom roles built within `model`'s ceilings (and outside them), and requests holding
+/// them, checked against the reference. Deterministic in `seed`.
+CustomRolesResult checkCustomRoles(uint64_t seed, const sema::Model &model);
 
 } // namespace lattice::difftest

@@ -1,6 +1,7 @@
 // differential_test.cpp - random policies, every request of their space: the table path
 // (lower -> emit -> runtime) against the reference interpreter, and the analyzer's findings
 // against what the reference shows. See docs/testing.md, "Differential test".
+#include "ceiling_findings.h"
 #include "compile_helper.h"
 #include "concrete_tree.h"
 #include "custom_roles_check.h"
@@ -46,6 +47,8 @@ const char *const kCategoryNames[] = {"table-vs-reference", "false-alarm", "miss
 /// `ConflictMemberships` claims a conflict whose two memberships stand where no tree puts them;
 /// `RedundantMemberships` claims redundant a deny that decides only beside another membership.
 /// `EscalationCondition` claims an escalation through an `assigns` whose condition never holds.
+/// `CustomEscalation` claims a creator lacks a right of its ceiling that it holds alone;
+/// `CeilingConflict` claims a policy-wide deny overrides a ceiling's cell it does not name.
 enum class Mutation {
   None,
   Table,
@@ -56,7 +59,9 @@ enum class Mutation {
   Escalation,
   ConflictMemberships,
   RedundantMemberships,
-  EscalationCondition
+  EscalationCondition,
+  CustomEscalation,
+  CeilingConflict
 };
 const char *const kMutationNames[] = {"none",
                                       "table",
@@ -67,7 +72,9 @@ const char *const kMutationNames[] = {"none",
                                       "escalation",
                                       "conflict-memberships",
                                       "redundant-memberships",
-                                      "escalation-condition"};
+                                      "escalation-condition",
+                                      "custom-escalation",
+                                      "ceiling-conflict"};
 
 struct Options {
   Mutation mutation = Mutation::None;
@@ -120,13 +127,69 @@ public:
     return std::move(mismatches);
   }
 
+#ifdef LATTICE_DIFF_WITH_ANALYZER
+  /// The analyzer's findings about the ceilings of `withCeilings` (this policy with ceilings
+  /// appended: the same vocabulary, roles and rules) checked over this policy's request space,
+  /// after run(). The other findings of `withCeilings` are not checked: dead permissions,
+  /// unreachable and redundant rules then depend on what tenants may build.
+  CeilingFindingsResult checkCeilings(const sema::Model &withCeilings) const {
+    std::vector<bool> inSpace(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i)
+      inSpace[i] = isInSpace(i);
+    const size_t perms = model.permissions.size();
+    const auto holdsAlone = [&](sema::RoleId role, sema::PermissionId p) {
+      for (unsigned rel = 0; rel < sema::kRelationCount; ++rel)
+        if (allowedAloneAtSomeRelation[(role * perms + p) * sema::kRelationCount + rel])
+          return true;
+      return bool(pairFacts.allowedAlone[role * perms + p]);
+    };
+    std::vector<analysis::Finding> findings = analysis::analyze(withCeilings);
+    injectCeilingFinding(withCeilings, holdsAlone, findings);
+    return checkCeilingFindings(withCeilings, requests, inSpace, holdsAlone, findings);
+  }
+
+  /// --mutate custom-escalation / ceiling-conflict: one false finding about a ceiling.
+  void injectCeilingFinding(const sema::Model &m,
+                            const std::function<bool(sema::RoleId, sema::PermissionId)> &holdsAlone,
+                            std::vector<analysis::Finding> &findings) const {
+    analysis::Finding f;
+    for (const sema::CustomRole &ceiling : m.customRoles) {
+      if (mutation == Mutation::CustomEscalation)
+        for (const auto &[creator, site] : ceiling.creatorSites)
+          for (const auto &[p, relations] : ceiling.cells)
+            if (!f.permission && holdsAlone(creator, p)) { // it holds it: no escalation
+              f.kind = DiagKind::CustomRoleEscalation;
+              f.range = site;
+              f.roles = {creator};
+              f.permission = p;
+            }
+      if (mutation == Mutation::CeilingConflict)
+        for (uint32_t rule : m.policyRules)
+          for (const auto &[p, relations] : ceiling.cells) {
+            const std::vector<sema::PermissionId> &named = m.rules[rule].permissions;
+            if (!f.permission && std::find(named.begin(), named.end(), p) == named.end()) {
+              f.kind = DiagKind::Conflict; // the deny does not even name the permission
+              f.rules = {rule};
+              f.notes = {{ceiling.decl, "injected"}};
+              f.permission = p;
+            }
+          }
+    }
+    if (!f.permission)
+      return;
+    f.message = "injected by --mutate";
+    findings.push_back(std::move(f));
+    injected = true;
+  }
+#endif
+
   size_t requestCount() const { return requests.size(); }
   /// Requests with two memberships that passed the gates (each counted once per enumeration).
   size_t pairCount() const { return pairFacts.count; }
   /// Decisions of principal handles checked against lattice_decide_access (checkPrincipal).
   size_t principalCount() const { return principalChecks; }
   /// Whether --mutate added a false finding to this policy's analysis.
-  bool injected = false;
+  mutable bool injected = false;
 
 private:
   void add(Category category, std::string text) {
@@ -738,6 +801,7 @@ private:
             break;
           }
       }
+    allowedAloneAtSomeRelation = std::move(allowedAlone);
     // One finding per role that carries two roles of an exclusive set (the first pair).
     for (sema::RoleId r = 0; r < roles; ++r) {
       bool reported = false;
@@ -1263,6 +1327,7 @@ private:
   std::vector<SpaceRequest> requests;
   std::vector<Decision> decisions;
   /// What the two-membership requests show (collectPairs).
+  std::vector<bool> allowedAloneAtSomeRelation; // checkFindings' allowedAlone, for checkCeilings
   struct PairFacts {
     size_t count = 0;
     uint64_t decides = 0;           // rules that decide one of them
@@ -1284,6 +1349,7 @@ struct SeedResult {
   size_t pairs = 0;
   size_t principals = 0;
   size_t customBuilds = 0, customDecisions = 0;
+  size_t ceilingFindings[3] = {}; // the analyzer's findings about ceilings checked, by kind
   bool injected = false;
 };
 
@@ -1302,9 +1368,32 @@ SeedResult checkSeed(uint64_t seed, const Options &options, std::string &text) {
   result.pairs = check.pairCount();
   result.principals = check.principalCount();
   result.injected = check.injected;
-  // Custom roles: ceilings added to the policy, random roles built within them (own generator).
-  if (options.mutation == Mutation::None) {
-    const CustomRolesResult custom = checkCustomRoles(seed, text, *compiled->model);
+  // Ceilings added to the policy (own generator): the analyzer's findings about them, and custom
+  // roles built within them decided by runtime and reference.
+  const bool ceilingMutation = options.mutation == Mutation::CustomEscalation ||
+                               options.mutation == Mutation::CeilingConflict;
+  if (options.mutation == Mutation::None || ceilingMutation) {
+    text += ceilingsFor(seed, *compiled->model);
+    auto withCeilings = testing::compile(text);
+    if (!withCeilings->model || withCeilings->diags.errors() != 0) {
+      result.mismatches.push_back(
+          {Setup, "policy with ceilings does not compile:\n" + withCeilings->describe()});
+      return result;
+    }
+#ifdef LATTICE_DIFF_WITH_ANALYZER
+    const CeilingFindingsResult findings = check.checkCeilings(*withCeilings->model);
+    for (const std::string &m : findings.falseAlarms)
+      result.mismatches.push_back({FalseAlarm, m});
+    for (const std::string &m : findings.misses)
+      result.mismatches.push_back({Miss, m});
+    result.ceilingFindings[0] = findings.escalations;
+    result.ceilingFindings[1] = findings.spans;
+    result.ceilingFindings[2] = findings.conflicts;
+    result.injected = check.injected;
+    if (ceilingMutation)
+      return result;
+#endif
+    const CustomRolesResult custom = checkCustomRoles(seed, *withCeilings->model);
     result.customBuilds = custom.builds;
     result.customDecisions = custom.decisions;
     for (const std::string &m : custom.mismatches)
@@ -1333,7 +1422,8 @@ int usage() {
                "  --no-miss-checks  do not count analyzer misses as failures\n"
                "  --mutate KIND   self-test: inject a known bug (table, unreachable, redundant,\n"
                "                  dead, conflict, escalation, conflict-memberships,\n"
-               "                  redundant-memberships, escalation-condition); succeeds iff\n"
+               "                  redundant-memberships, escalation-condition,\n"
+               "                  custom-escalation, ceiling-conflict); succeeds iff\n"
                "                  the checks catch it\n");
   return 2;
 }
@@ -1389,7 +1479,7 @@ int main(int argc, char **argv) {
 #endif
   auto start = std::chrono::steady_clock::now();
   uint64_t passed = 0, failed = 0, requests = 0, pairRequests = 0, principalDecisions = 0;
-  uint64_t customBuilds = 0, customDecisions = 0;
+  uint64_t customBuilds = 0, customDecisions = 0, ceilingFindings[3] = {};
   uint64_t byCategory[CategoryCount] = {};
   uint64_t injected = 0, caught = 0; // --mutate
   const Category expected = options.mutation == Mutation::Table ? TableVsReference : FalseAlarm;
@@ -1402,6 +1492,8 @@ int main(int argc, char **argv) {
     principalDecisions += result.principals;
     customBuilds += result.customBuilds;
     customDecisions += result.customDecisions;
+    for (int k = 0; k < 3; ++k)
+      ceilingFindings[k] += result.ceilingFindings[k];
     if (options.mutation != Mutation::None) {
       injected += result.injected;
       caught += std::any_of(result.mismatches.begin(), result.mismatches.end(),
@@ -1447,8 +1539,11 @@ int main(int argc, char **argv) {
               (unsigned long long)(options.seed + options.count - 1), (unsigned long long)requests,
               (unsigned long long)pairRequests, (unsigned long long)principalDecisions,
               withAnalyzer ? "on" : "off (analyze() not linked)", seconds);
-  std::printf("custom roles: %llu built or refused, %llu decisions with them\n",
-              (unsigned long long)customBuilds, (unsigned long long)customDecisions);
+  std::printf("custom roles: %llu built or refused, %llu decisions with them; analyzer findings "
+              "about ceilings checked: %llu L1410, %llu L1510, %llu L1001\n",
+              (unsigned long long)customBuilds, (unsigned long long)customDecisions,
+              (unsigned long long)ceilingFindings[0], (unsigned long long)ceilingFindings[1],
+              (unsigned long long)ceilingFindings[2]);
   if (options.mutation != Mutation::None) {
     // Every injected false finding must be caught; a table bug at least somewhere.
     bool ok = options.mutation == Mutation::Table ? caught > 0 : injected > 0 && caught == injected;
