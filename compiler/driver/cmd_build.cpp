@@ -52,8 +52,10 @@ static std::optional<std::vector<uint8_t>> bundleBytes(const Args &args, const s
   std::optional<bundle::SecretKey> key;
   if (std::optional<std::string> path = args.get("--sign")) {
     std::string text;
-    if (!readWholeFile(*path, 4096, text, error))
+    if (!readWholeFile(*path, 4096, text, error)) {
+      error = fmt::format("cannot read `{}`: {}", *path, error);
       return std::nullopt;
+    }
     if (!(key = bundle::parseSecretKey(text, error))) {
       error = fmt::format("`{}`: {}", *path, error);
       return std::nullopt;
@@ -75,13 +77,19 @@ static std::string validateBuild(const Args &args, const FrontendOptions &option
            "them";
   if (!args.has("-o") && !args.has("--dump-tables"))
     return "no output file; use `-o OUT.ltab`";
+  if (args.has("--sign") && !args.has("--bundle"))
+    return "`--sign` signs a bundle: add `--bundle`";
+  if (args.has("--bundle") && !args.has("-o"))
+    return "`--bundle` writes a file: add `-o OUT.lbundle`";
   return "";
 }
 
 int runBuild(const Argv &commandLine) {
   static const FrontendCommand command{
       "build", "[options] FILE... -o OUT.ltab",
-      "Compiles policy files into a decision table for the runtime.", kBuildOptions, validateBuild};
+      "Compiles policy files into a decision table for the runtime (with --bundle, into a bundle: "
+      "its manifest, the table and an optional signature).",
+      kBuildOptions, validateBuild};
   std::string error;
   std::optional<Args> args;
   FrontendOptions options;

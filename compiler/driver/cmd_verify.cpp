@@ -61,7 +61,7 @@ int runVerify(const Argv &argv) {
   if (std::optional<std::string> path = args->get("--public-key")) {
     std::string text;
     if (!readWholeFile(*path, 4096, text, error))
-      return usage(error);
+      return usage(fmt::format("cannot read `{}`: {}", *path, error));
     if (!(key = bundle::parsePublicKey(text, error)))
       return usage(fmt::format("`{}`: {}", *path, error));
   }
@@ -71,7 +71,7 @@ int runVerify(const Argv &argv) {
                      bundle::kHeaderSize + bundle::kMaxManifest + bundle::kMaxTable + 4 +
                          bundle::kSignatureSize,
                      file, error))
-    return usage(error);
+    return usage(fmt::format("cannot read `{}`: {}", path, error));
   const std::vector<uint8_t> bytes(file.begin(), file.end());
   std::optional<bundle::Bundle> read = bundle::readBundle(bytes, error);
   std::string signature; // "" good; else why not
