@@ -134,11 +134,10 @@ int runQuery(const Argv &argv) {
     return ExitUsage;
   }
   const std::string &path = args->positional()[0];
-  lattice_table *raw = nullptr;
-  lattice_load_status status = lattice_table_load_file(path.c_str(), &raw);
-  query::TablePtr table(raw);
-  if (status != LATTICE_LOAD_OK) {
-    fmt::print(stderr, "lattice query: error: {}\n", query::tableLoadError(path, status));
+  std::string bytes;
+  query::TablePtr table;
+  if (std::optional<std::string> failed = query::loadTableOrBundle(path, bytes, table)) {
+    fmt::print(stderr, "lattice query: error: {}\n", *failed);
     return ExitUsage;
   }
   if (auto target = args->get("--can-assign"))

@@ -17,6 +17,8 @@ int runExplain(const Argv &args);
 int runTest(const Argv &args);
 int runDoc(const Argv &args);
 int runDiff(const Argv &args);
+int runVerify(const Argv &args);
+int runKeygen(const Argv &args);
 
 /// Entry point: dispatches on the subcommand; handles --help and --version.
 int run(int argc, char **argv);

@@ -23,12 +23,14 @@ Usage: lattice <command> [options] [files]
 Commands:
   check FILE...            check policies and report diagnostics
   fmt FILE...              rewrite policies in the canonical layout (`-`: stdin)
-  build FILE... -o OUT     compile policies into a decision table (.ltab)
+  build FILE... -o OUT     compile policies into a decision table (.ltab), or a bundle
   query TABLE [request]    answer a request from a compiled table
   explain TABLE [request]  say why a request is allowed or denied, naming the rules
   test FILE...             run the policies' `test` blocks
   doc FILE... --format F   write the role x permission matrix (md, html, csv, json)
   diff OLD NEW             the difference in effective access between two policy versions
+  verify BUNDLE            check a bundle's manifest, table and signature
+  keygen -o NAME           write a key pair for signing bundles
 
 Options:
   --help                   show help (also `lattice <command> --help`)
@@ -72,8 +74,13 @@ int run(int argc, char **argv) {
     return runDoc(rest);
   if (command == "diff")
     return runDiff(rest);
+  if (command == "verify")
+    return runVerify(rest);
+  if (command == "keygen")
+    return runKeygen(rest);
   NameSuggester suggester(command);
-  for (const char *name : {"check", "fmt", "build", "query", "explain", "test", "doc", "diff"})
+  for (const char *name :
+       {"check", "fmt", "build", "query", "explain", "test", "doc", "diff", "verify", "keygen"})
     suggester.consider(name);
   fmt::print(stderr, "lattice: error: unknown command `{}`{}\n", command,
              suggester.best() ? "; " + suggester.didYouMean() : "");

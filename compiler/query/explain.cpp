@@ -390,14 +390,8 @@ Explanation explainAccess(const SourceMap &map, const NamedAccessRequest &reques
 
 std::optional<std::string> loadExplainedTable(const std::string &tablePath,
                                               const std::string &mapPath, ExplainedTable &out) {
-  std::string error;
-  if (!readWholeFile(tablePath, LATTICE_DEFAULT_MAX_TABLE_BYTES, out.bytes, error))
-    return fmt::format("cannot load `{}`: {}", tablePath, error);
-  lattice_table *raw = nullptr;
-  lattice_load_status status = lattice_table_load(out.bytes.data(), out.bytes.size(), &raw);
-  out.table.reset(raw);
-  if (status != LATTICE_LOAD_OK)
-    return tableLoadError(tablePath, status, out.bytes.data(), out.bytes.size());
+  if (std::optional<std::string> error = loadTableOrBundle(tablePath, out.bytes, out.table))
+    return error;
   return loadSourceMap(mapPath, tablePath,
                        emit::tableIdentity(llvm::arrayRefFromStringRef(out.bytes)), out.map);
 }

@@ -3,8 +3,10 @@
 #pragma once
 
 #include "lattice/lattice.h"
+#include "query/request.h"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace lattice::query {
@@ -17,5 +19,12 @@ namespace lattice::query {
 /// the file again.
 std::string tableLoadError(const std::string &path, lattice_load_status status,
                            const void *data = nullptr, size_t size = 0);
+
+/// Loads the table of `path`: a table file, or a bundle's table (docs/bundles.md; read and
+/// validated in full, its signature not checked). `bytes` gets the table's bytes. nullopt on
+/// success, else the error in the words of tableLoadError ("cannot load `p.lbundle`: not a valid
+/// bundle: ...").
+std::optional<std::string> loadTableOrBundle(const std::string &path, std::string &bytes,
+                                             TablePtr &table);
 
 } // namespace lattice::query

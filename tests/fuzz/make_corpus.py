@@ -6,6 +6,8 @@ Usage: make_corpus.py LATTICE_BINARY
   corpus/policy/        every example as one file (std imports and tests.lat inlined, so the
                         single-file targets reach the checker, the analyzer and the tables), and
                         every golden .lat input; seeds of fuzz_frontend and fuzz_fmt
+  corpus/bundle/        the examples as unsigned bundles (`build --bundle`, a fixed
+                        SOURCE_DATE_EPOCH); seeds of fuzz_bundle
   corpus/table/         the examples compiled by `lattice build`; seeds of fuzz_table and
                         fuzz_table_resealed
   corpus/policy_pair/   the review-gate table's edits (tests/diff_cmd/gate_table.py): its base
@@ -118,8 +120,9 @@ def main():
     lattice = os.path.abspath(sys.argv[1])
     corpus = os.path.join(HERE, "corpus")
     shutil.rmtree(corpus, ignore_errors=True)
-    policies, tables, lines, pairs = (os.path.join(corpus, d) for d in
-                                      ("policy", "table", "request_line", "policy_pair"))
+    policies, tables, lines, pairs, bundles = (
+        os.path.join(corpus, d)
+        for d in ("policy", "table", "request_line", "policy_pair", "bundle"))
     with tempfile.TemporaryDirectory() as work:
         for name, text in examples():
             write(policies, "example_%s.lat.seed" % name, text)
@@ -129,6 +132,11 @@ def main():
             subprocess.run([lattice, "build", source, "-o", out, "--no-source-map", "-Wno-error"],
                            check=True, capture_output=True)
             write(tables, name + ".ltab", open(out, "rb").read())
+            out = os.path.join(work, name + ".lbundle")
+            subprocess.run([lattice, "build", source, "--bundle", "--revision", "seed", "-o", out,
+                            "--no-source-map", "-Wno-error"], check=True, capture_output=True,
+                           env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+            write(bundles, name + ".lbundle", open(out, "rb").read())
     golden = os.path.join(ROOT, "tests", "golden")
     for folder, _, files in sorted(os.walk(golden)):
         for file in sorted(files):
@@ -146,7 +154,7 @@ def main():
     for i, line in enumerate(RAW_LINES):
         write(lines, "raw_%02d.json" % i, line.encode("utf-8", "surrogatepass"))
     print("wrote %s" % ", ".join("%d %s" % (len(os.listdir(d)), os.path.basename(d))
-                                 for d in (policies, tables, lines, pairs)))
+                                 for d in (policies, tables, lines, pairs, bundles)))
 
 
 if __name__ == "__main__":
