@@ -377,15 +377,14 @@ func (t *Table) roleID(name string, set *CustomRoles) (uint32, error) {
 	return set.id(name)
 }
 
-// decision names the deciding role: compiled from the table, custom from the principal's set.
+// decision names the deciding role: compiled from the table, custom from the principal's set
+// (which the caller holds read-locked).
 func (p *Principal) decision(d C.lattice_access_decision) Decision {
 	out := p.table.decision(d)
 	if id := uint32(d.deciding_role); id != uint32(C.LATTICE_NO_ID) && id&uint32(C.LATTICE_CUSTOM_ROLE) != 0 && p.custom != nil {
-		p.custom.mu.RLock()
 		if i := int(id &^ uint32(C.LATTICE_CUSTOM_ROLE)); i < len(p.custom.names) {
 			out.DecidingRole = p.custom.names[i]
 		}
-		p.custom.mu.RUnlock()
 	}
 	return out
 }

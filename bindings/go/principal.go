@@ -180,10 +180,11 @@ func (p *Principal) DecideWithFacts(permission string, target Path, facts []stri
 			nodeFlags, pathIDs, roleIDs, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)),
 			C.uint64_t(factMask))
 	}
+	out := p.decision(d) // a custom role is named under the set's read lock
 	unlock()
 	runtime.KeepAlive(p)
 	runtime.KeepAlive(t)
-	return p.decision(d), nil
+	return out, nil
 }
 
 // RelationOf is the relation of the target node to a node, both as paths (RelationNone for

@@ -67,13 +67,27 @@ function vocabularyOf(table) {
   return v;
 }
 
-const CUSTOM_ROLE = 0x80000000; // LATTICE_CUSTOM_ROLE: a custom role of the request's set
+const CUSTOM_ROLE = 0x80000000; // LATTICE_CUSTOM_ROLE | i: role i of the request's set
+
+// Per custom role set: its role names by index, kept here as `add` succeeds (the runtime gives
+// role i of a set the id CUSTOM_ROLE | i), so naming a deciding role costs no native call.
+const customNames = new WeakMap();
+
+Object.defineProperty(CustomRoles.prototype, 'add', {
+  value: function add(name, ceiling, permissions) {
+    const added = this._add(name, ceiling, permissions); // throws before anything is added
+    let names = customNames.get(this);
+    if (names === undefined) customNames.set(this, (names = []));
+    names.push(added);
+    return added;
+  },
+});
 
 function readDecision(v, custom) {
   let role = null;
   if (out[2] !== NONE) {
-    role = out[2] >= CUSTOM_ROLE ? (custom ? custom._roleName(out[2]) : null)
-                                 : v.roles[out[2]] ?? null;
+    role = out[2] < CUSTOM_ROLE ? v.roles[out[2]] ?? null
+      : (custom && customNames.get(custom)?.[out[2] - CUSTOM_ROLE]) ?? null;
   }
   return {
     allowed: out[0] === 1,

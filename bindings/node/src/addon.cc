@@ -427,11 +427,10 @@ public:
   static Napi::Function define(Napi::Env env) {
     return DefineClass(
         env, "CustomRoles",
-        {InstanceMethod<&CustomRoles::add>("add"), InstanceAccessor<&CustomRoles::names>("names"),
+        {InstanceMethod<&CustomRoles::add>("_add"), InstanceAccessor<&CustomRoles::names>("names"),
          InstanceAccessor<&CustomRoles::size>("size"), InstanceMethod<&CustomRoles::has>("has"),
          InstanceMethod<&CustomRoles::ceilingOf>("ceilingOf"),
-         InstanceMethod<&CustomRoles::reach>("reach"),
-         InstanceMethod<&CustomRoles::roleName>("_roleName")});
+         InstanceMethod<&CustomRoles::reach>("reach")});
   }
 
   explicit CustomRoles(const Napi::CallbackInfo &info) : Napi::ObjectWrap<CustomRoles>(info) {
@@ -527,13 +526,6 @@ private:
           info.Env(), roles->reach(stringArg(info[0], "name"), stringArg(info[1], "permission")));
     });
   }
-  // The name of a deciding custom role id, for the decisions index.js builds (null if none).
-  Napi::Value roleName(const Napi::CallbackInfo &info) {
-    expectThis(info, kCustomRolesTag, "CustomRoles");
-    std::string_view n = roles->name(info[0].As<Napi::Number>().Uint32Value());
-    return n.empty() ? info.Env().Null() : Napi::String::New(info.Env(), n.data(), n.size());
-  }
-
   Napi::ObjectReference owner;                          // the Table object
   std::unique_ptr<lattice::binding::CustomRoles> roles; // freed before `owner` is released
 };

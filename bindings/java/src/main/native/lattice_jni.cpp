@@ -366,7 +366,8 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_CustomRoles_nativeAdd(
     return packed(LATTICE_CUSTOM_UNKNOWN_CEILING, LATTICE_NO_ID);
   try {
     const jsize n = env->GetArrayLength(permissions);
-    std::vector<std::string> names(static_cast<size_t>(n)); // modified UTF-8: a NUL never ends one early
+    std::vector<std::string> names(
+        static_cast<size_t>(n)); // modified UTF-8: a NUL never ends one early
     for (jsize i = 0; i < n; ++i) {
       auto s = static_cast<jstring>(env->GetObjectArrayElement(permissions, i));
       if (!s)

@@ -190,18 +190,13 @@ public final class CustomRoles implements AutoCloseable {
     }
   }
 
-  /** The name of a deciding custom role id, or null. */
+  /** The name of a deciding custom role id, or null; called with the read lock held. */
   String name(long role) {
     if ((role & CUSTOM_ROLE) == 0) {
       return null;
     }
     int index = (int) (role & ~CUSTOM_ROLE & 0xffffffffL);
-    lock.readLock().lock();
-    try {
-      return index < names.size() ? names.get(index) : null;
-    } finally {
-      lock.readLock().unlock();
-    }
+    return index < names.size() ? names.get(index) : null;
   }
 
   static EnumSet<Relation> relations(int reach) {

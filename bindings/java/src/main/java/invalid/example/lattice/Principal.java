@@ -131,22 +131,23 @@ public final class Principal implements AutoCloseable {
     long factMask = table.flagMask(facts, Table.FACT_SIDES);
     // A closed table denies (its principals' handles would read freed memory), and so does a
     // closed custom role set (the handle borrows it).
-    long packed;
     if (custom == null) {
-      packed = table.address() == 0 ? Table.NO_TABLE_DECISION
+      long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
           : nativeDecide(handle.address, p, ids, factMask);
-    } else {
-      custom.readLock().lock(); // not while a role is added or the set is closed
-      try {
-        packed = table.address() == 0 || custom.address() == 0 ? Table.NO_TABLE_DECISION
-            : nativeDecide(handle.address, p, ids, factMask);
-      } finally {
-        custom.readLock().unlock();
-      }
+      java.lang.ref.Reference.reachabilityFence(this);
+      java.lang.ref.Reference.reachabilityFence(table);
+      return table.decision(packed);
     }
-    java.lang.ref.Reference.reachabilityFence(this);
-    java.lang.ref.Reference.reachabilityFence(table);
-    return table.decision(packed, custom);
+    custom.readLock().lock(); // not while a role is added or the set is closed
+    try {
+      long packed = table.address() == 0 || custom.address() == 0 ? Table.NO_TABLE_DECISION
+          : nativeDecide(handle.address, p, ids, factMask);
+      java.lang.ref.Reference.reachabilityFence(this);
+      java.lang.ref.Reference.reachabilityFence(table);
+      return table.decision(packed, custom); // names a custom role under the same lock
+    } finally {
+      custom.readLock().unlock();
+    }
   }
 
   @Override

@@ -139,23 +139,22 @@ public final class Table implements AutoCloseable {
     int p = id(PERMISSION, permission);
     long factMask = flagMask(facts, FACT_SIDES);
     long[] targetIds = Principal.targetIds(target, r.strings);
-    long packed;
     if (customRoles == null) {
-      packed = nativeDecideAccess(address(), 0, r.kind, r.flags, r.layout, r.nodeFlags,
+      long packed = nativeDecideAccess(address(), 0, r.kind, r.flags, r.layout, r.nodeFlags,
           r.pathIds, r.roleIds, p, targetIds, factMask);
-    } else {
-      customRoles.readLock().lock(); // not while a role is added or the set is closed
-      try {
-        long set = customRoles.address();
-        packed = set == 0 ? NO_TABLE_DECISION : nativeDecideAccess(address(), set, r.kind,
-            r.flags, r.layout, r.nodeFlags, r.pathIds, r.roleIds, p, targetIds, factMask);
-      } finally {
-        customRoles.readLock().unlock();
-      }
+      java.lang.ref.Reference.reachabilityFence(this);
+      return decision(packed);
     }
-    java.lang.ref.Reference.reachabilityFence(this);
-    java.lang.ref.Reference.reachabilityFence(customRoles);
-    return decision(packed, customRoles);
+    customRoles.readLock().lock(); // not while a role is added or the set is closed
+    try {
+      long set = customRoles.address();
+      long packed = set == 0 ? NO_TABLE_DECISION : nativeDecideAccess(address(), set, r.kind,
+          r.flags, r.layout, r.nodeFlags, r.pathIds, r.roleIds, p, targetIds, factMask);
+      java.lang.ref.Reference.reachabilityFence(this);
+      return decision(packed, customRoles); // names a custom role under the same lock
+    } finally {
+      customRoles.readLock().unlock();
+    }
   }
 
   /** A principal resolved once against this table, to decide many requests. */
