@@ -166,7 +166,9 @@ func (p *Principal) DecideWithFacts(permission string, target Path, facts []stri
 		ids = append(ids, C.uint64_t(id))
 	}
 	var d C.lattice_access_decision
-	unlock := p.custom.readLock() // not while a role is added to the set
+	if p.custom != nil {
+		p.custom.mu.RLock() // not while a role is added to the set
+	}
 	switch {
 	case t.handle == nil: // closed: a handle would read a freed table
 		d = C.lattice_access_decision{reason: C.LATTICE_REASON_NO_TABLE,
@@ -181,7 +183,9 @@ func (p *Principal) DecideWithFacts(permission string, target Path, facts []stri
 			C.uint64_t(factMask))
 	}
 	out := p.decision(d) // a custom role is named under the set's read lock
-	unlock()
+	if p.custom != nil {
+		p.custom.mu.RUnlock()
+	}
 	runtime.KeepAlive(p)
 	runtime.KeepAlive(t)
 	return out, nil

@@ -9,7 +9,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * A set of custom roles built against one Table, which it keeps reachable. Each role has a name the
@@ -28,7 +28,9 @@ public final class CustomRoles implements AutoCloseable {
   private final Table table;
   private final NativeHandle handle;
   private final Cleaner.Cleanable cleanable;
-  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  // Not reentrant: no method takes it while holding it. Cheaper per decision than a
+  // ReentrantReadWriteLock (no per-thread hold count).
+  private final StampedLock lock = new StampedLock();
   private final List<String> names = new ArrayList<>(); // by index in the set
   private final Map<String, Integer> ids = new HashMap<>();
 
@@ -92,7 +94,7 @@ public final class CustomRoles implements AutoCloseable {
       }
       ++i;
     }
-    lock.writeLock().lock();
+    long stamp = lock.writeLock();
     try {
       if (ids.containsKey(name)) {
         throw new IllegalArgumentException("custom role `" + name + "` is already in the set");
@@ -110,66 +112,70 @@ public final class CustomRoles implements AutoCloseable {
       names.add(name);
       return name;
     } finally {
-      lock.writeLock().unlock();
+      lock.unlockWrite(stamp);
     }
   }
 
   /** The set's roles in the order they were added. */
   public List<String> names() {
-    lock.readLock().lock();
+    long stamp = lock.readLock();
     try {
       return List.copyOf(names);
     } finally {
-      lock.readLock().unlock();
+      lock.unlockRead(stamp);
     }
   }
 
   public boolean contains(String name) {
-    lock.readLock().lock();
+    long stamp = lock.readLock();
     try {
       return ids.containsKey(name);
     } finally {
-      lock.readLock().unlock();
+      lock.unlockRead(stamp);
     }
   }
 
   /** The ceiling role name was built in. */
   public String ceilingOf(String name) {
-    lock.readLock().lock();
+    long stamp = lock.readLock();
     try {
       int ceiling = nativeCeilingOf(live(), id(name));
       return table.ceilings().get(ceiling);
     } finally {
-      lock.readLock().unlock();
+      lock.unlockRead(stamp);
     }
   }
 
   /** The relations role name holds permission at (empty if it does not hold it). */
   public EnumSet<Relation> reachOf(String name, String permission) {
     int p = table.id(Table.PERMISSION, permission);
-    lock.readLock().lock();
+    long stamp = lock.readLock();
     try {
       return relations(nativeReach(live(), id(name), p));
     } finally {
-      lock.readLock().unlock();
+      lock.unlockRead(stamp);
     }
   }
 
   /** Frees the native set; principals built with it deny from then on (NO_TABLE). */
   @Override
   public void close() {
-    lock.writeLock().lock();
+    long stamp = lock.writeLock();
     try {
       cleanable.clean();
     } finally {
-      lock.writeLock().unlock();
+      lock.unlockWrite(stamp);
     }
   }
 
   // --- for Table and Principal ---------------------------------------------------------------
   /** The read lock decisions hold while they read the set. */
-  ReentrantReadWriteLock.ReadLock readLock() {
+  long readLock() {
     return lock.readLock();
+  }
+
+  void unlockRead(long stamp) {
+    lock.unlockRead(stamp);
   }
 
   /** The native set (0 once closed); read under the read lock. */
@@ -182,11 +188,11 @@ public final class CustomRoles implements AutoCloseable {
     if (table.hasRole(role)) {
       return table.id(Table.ROLE, role);
     }
-    lock.readLock().lock();
+    long stamp = lock.readLock();
     try {
       return id(role);
     } finally {
-      lock.readLock().unlock();
+      lock.unlockRead(stamp);
     }
   }
 

@@ -89,7 +89,8 @@ public final class Principal implements AutoCloseable {
       address = nativeNew(table.address(), 0, r.kind, r.flags, r.layout, r.nodeFlags, r.pathIds,
           r.roleIds);
     } else {
-      custom.readLock().lock(); // the handle copies the set's cells: not while a role is added
+      // The handle copies the set's cells: not while a role is added.
+      long stamp = custom.readLock();
       try {
         if (custom.address() == 0) {
           throw new IllegalStateException("the custom role set is closed");
@@ -97,7 +98,7 @@ public final class Principal implements AutoCloseable {
         address = nativeNew(table.address(), custom.address(), r.kind, r.flags, r.layout,
             r.nodeFlags, r.pathIds, r.roleIds);
       } finally {
-        custom.readLock().unlock();
+        custom.unlockRead(stamp);
       }
     }
     java.lang.ref.Reference.reachabilityFence(table);
@@ -138,7 +139,7 @@ public final class Principal implements AutoCloseable {
       java.lang.ref.Reference.reachabilityFence(table);
       return table.decision(packed);
     }
-    custom.readLock().lock(); // not while a role is added or the set is closed
+    long stamp = custom.readLock(); // not while a role is added or the set is closed
     try {
       long packed = table.address() == 0 || custom.address() == 0 ? Table.NO_TABLE_DECISION
           : nativeDecide(handle.address, p, ids, factMask);
@@ -146,7 +147,7 @@ public final class Principal implements AutoCloseable {
       java.lang.ref.Reference.reachabilityFence(table);
       return table.decision(packed, custom); // names a custom role under the same lock
     } finally {
-      custom.readLock().unlock();
+      custom.unlockRead(stamp);
     }
   }
 
@@ -190,7 +191,10 @@ public final class Principal implements AutoCloseable {
     return out;
   }
 
-  /** lattice_principal_new; throws IllegalArgumentException (status message) or OutOfMemoryError. */
+  /**
+   * lattice_principal_new_custom (set 0: no custom roles); throws IllegalArgumentException (the
+   * status message) or OutOfMemoryError.
+   */
   private static native long nativeNew(long table, long set, int kind, long flags, int[] layout,
       long[] nodeFlags, long[] pathIds, int[] roleIds);
 

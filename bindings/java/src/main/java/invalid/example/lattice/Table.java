@@ -145,7 +145,7 @@ public final class Table implements AutoCloseable {
       java.lang.ref.Reference.reachabilityFence(this);
       return decision(packed);
     }
-    customRoles.readLock().lock(); // not while a role is added or the set is closed
+    long stamp = customRoles.readLock(); // not while a role is added or the set is closed
     try {
       long set = customRoles.address();
       long packed = set == 0 ? NO_TABLE_DECISION : nativeDecideAccess(address(), set, r.kind,
@@ -153,7 +153,7 @@ public final class Table implements AutoCloseable {
       java.lang.ref.Reference.reachabilityFence(this);
       return decision(packed, customRoles); // names a custom role under the same lock
     } finally {
-      customRoles.readLock().unlock();
+      customRoles.unlockRead(stamp);
     }
   }
 
