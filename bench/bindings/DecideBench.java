@@ -1,12 +1,17 @@
 // DecideBench.java - bench/bindings for Java: the same three requests as decide_c.c through the
 // binding, on a principal built once (`principal`) and as whole requests by name (`request`).
-// Usage: java -Dlattice.jni.library=LIB -cp lattice.jar:. DecideBench TABLE N
+// With CUSTOM_TABLE (custom_roles.lat of bindings/common/testdata), also the same requests by a
+// principal holding the compiled role `account_admin` and by one holding a custom role of the
+// same cells (`compiled`, `custom`).
+// Usage: java -Dlattice.jni.library=LIB -cp lattice.jar:. DecideBench TABLE N [CUSTOM_TABLE]
+import invalid.example.lattice.CustomRoles;
 import invalid.example.lattice.Decision;
 import invalid.example.lattice.Membership;
 import invalid.example.lattice.NodePath;
 import invalid.example.lattice.Principal;
 import invalid.example.lattice.Table;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 
 public final class DecideBench {
@@ -48,6 +53,31 @@ public final class DecideBench {
       }
       System.out.printf("java principal %.1f%n", bestOf(5, n, p::decide));
       System.out.printf("java request %.1f%n", bestOf(5, Math.max(1, n / 4), whole));
+      if (args.length > 2) {
+        custom(args[2], n);
+      }
+    }
+  }
+
+  static void custom(String path, int n) {
+    try (Table table = Table.loadFile(path); CustomRoles roles = new CustomRoles(table)) {
+      var subtree = CustomRoles.reach("subtree");
+      roles.add("ops", "key_role", Map.of("station.view", subtree, "station.reset", subtree,
+          "card.view", subtree, "card.block", subtree));
+      try (Principal compiled = table.principal("account_user", List.of(),
+               List.of(new Membership(NodePath.of(1, 10), List.of("account_admin"))));
+          Principal built = table.principal("account_user", List.of(),
+              List.of(new Membership(NodePath.of(1, 10), List.of("ops"))), roles)) {
+        for (int i = 0; i < 3; ++i) {
+          if (compiled.decide(PERMISSIONS[i], TARGETS[i]).allowed() != EXPECTED[i]
+              || built.decide(PERMISSIONS[i], TARGETS[i]).allowed() != EXPECTED[i]) {
+            System.err.println("decided wrongly with a custom role");
+            System.exit(1);
+          }
+        }
+        System.out.printf("java compiled %.1f%n", bestOf(5, n, compiled::decide));
+        System.out.printf("java custom %.1f%n", bestOf(5, n, built::decide));
+      }
     }
   }
 }

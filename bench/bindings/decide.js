@@ -1,9 +1,11 @@
 // decide.js - bench/bindings for Node: the same three requests as decide_c.c through the
 // binding, on a principal built once (`principal`) and as whole requests by name (`request`).
-// Times are the process's CPU time (process.cpuUsage). Usage:
-//   LATTICE_NODE_ADDON=build/bindings/node/lattice.node node decide.js TABLE N
+// Times are the process's CPU time (process.cpuUsage). With CUSTOM_TABLE (custom_roles.lat of
+// bindings/common/testdata), also the same requests by a principal holding the compiled role
+// `account_admin` and by one holding a custom role of the same cells (`compiled`, `custom`).
+// Usage: LATTICE_NODE_ADDON=build/bindings/node/lattice.node node decide.js TABLE N [CUSTOM_TABLE]
 'use strict';
-const { Table } = require('../../bindings/node');
+const { Table, CustomRoles } = require('../../bindings/node');
 
 const REQUESTS = [['station.view', [1, 10, 100]], ['station.activate', [1, 10]], ['station.view', [1, 11]]];
 const EXPECTED = [true, false, false];
@@ -33,3 +35,19 @@ if (!check((a, b) => p.decide(a, b)) || !check(whole)) {
 }
 console.log(`node principal ${bestOf(5, n, (a, b) => p.decide(a, b)).toFixed(1)}`);
 console.log(`node request ${bestOf(5, Math.max(1, n >> 2), whole).toFixed(1)}`);
+
+if (process.argv[4]) {
+  const custom = Table.loadFile(process.argv[4]);
+  const roles = new CustomRoles(custom);
+  roles.add('ops', 'key_role', { 'station.view': 'subtree', 'station.reset': 'subtree',
+                                 'card.view': 'subtree', 'card.block': 'subtree' });
+  const compiled = custom.principal({ kind: 'account_user', memberships: [{ node: [1, 10], roles: ['account_admin'] }] });
+  const built = custom.principal({ kind: 'account_user', memberships: [{ node: [1, 10], roles: ['ops'] }],
+                                   customRoles: roles });
+  if (!check((a, b) => compiled.decide(a, b)) || !check((a, b) => built.decide(a, b))) {
+    console.error('decided wrongly with a custom role');
+    process.exit(1);
+  }
+  console.log(`node compiled ${bestOf(5, n, (a, b) => compiled.decide(a, b)).toFixed(1)}`);
+  console.log(`node custom ${bestOf(5, n, (a, b) => built.decide(a, b)).toFixed(1)}`);
+}

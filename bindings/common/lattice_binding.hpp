@@ -262,9 +262,226 @@ private:
   std::unordered_map<std::string, uint64_t> ids;
 };
 
+// ---- Custom roles (docs/bindings.md, "Custom roles") ----------------------------------------
+// A set of roles tenants compose at run time within the policy's ceilings (lattice_custom_roles).
+// The bindings name each role by a name the host gives it, resolved per set like compiled role
+// names per table, so a runtime id (LATTICE_CUSTOM_ROLE | i) never leaves a binding.
+
+/// The lattice_custom_status numbers as words (the message comes from the runtime).
+inline const char *customStatusName(uint32_t status) noexcept {
+  static const char *const names[] = {
+      "ok",        "bad_argument",  "unknown_ceiling", "unknown_permission",
+      "bad_reach", "not_for_kinds", "outside_ceiling", "reach_beyond_ceiling",
+      "too_many",  "out_of_memory"};
+  return status < sizeof names / sizeof names[0] ? names[status] : "unknown";
+}
+
+/// Reach words: the four relations and their unions `subtree` and `tenant`.
+inline uint32_t reachFromWord(std::string_view word) {
+  static const struct {
+    const char *word;
+    uint32_t bits;
+  } words[] = {{"self", LATTICE_REACH_SELF},           {"descendants", LATTICE_REACH_DESCENDANTS},
+               {"ancestors", LATTICE_REACH_ANCESTORS}, {"elsewhere", LATTICE_REACH_ELSEWHERE},
+               {"subtree", LATTICE_REACH_SUBTREE},     {"tenant", LATTICE_REACH_TENANT}};
+  for (const auto &w : words)
+    if (word == w.word)
+      return w.bits;
+  throw InvalidArgument("unknown reach `" + std::string(word) +
+                        "`: expected self, descendants, ancestors, elsewhere, subtree or tenant");
+}
+
+/// The relation words of a reach, in relation order (`subtree` is {self, descendants}).
+inline std::vector<const char *> reachWords(uint32_t reach) {
+  std::vector<const char *> out;
+  for (uint32_t r = 0; r < 4; ++r)
+    if (reach & (1u << r))
+      out.push_back(relationName(r));
+  return out;
+}
+
+/// A custom role the runtime refused: its status (word and message) and, when one entry is at
+/// fault, that permission as given. Nothing was added to the set.
+class CustomRoleRefused : public std::runtime_error {
+public:
+  CustomRoleRefused(lattice_custom_status status, std::string role, std::string ceiling,
+                    std::string permission)
+      : std::runtime_error(message(status, role, ceiling, permission)), status(status),
+        role(std::move(role)), ceiling(std::move(ceiling)), permission(std::move(permission)) {}
+  lattice_custom_status status;
+  std::string role, ceiling, permission; // permission: "" when no entry is at fault
+
+  const char *statusWord() const noexcept { return customStatusName(status); }
+
+private:
+  static std::string message(lattice_custom_status status, const std::string &role,
+                             const std::string &ceiling, const std::string &permission) {
+    std::string out = "custom role `" + UnknownName::printable(role) + "` of ceiling `" +
+                      UnknownName::printable(ceiling) + "` refused";
+    if (!permission.empty())
+      out += " at permission `" + UnknownName::printable(permission) + "`";
+    return out + ": " + lattice_custom_status_message(status);
+  }
+};
+
+/// A caller-owned set of custom roles built against one table, which the binding object owning
+/// the set keeps alive. Roles are named by the host; a name is refused if the table has a
+/// compiled role of that name or the set already has it, so a role name means one role.
+class CustomRoles {
+public:
+  explicit CustomRoles(const Table &table)
+      : table_(&table), set(lattice_custom_roles_new(table.get())) {
+    if (!set)
+      throw std::bad_alloc();
+  }
+  CustomRoles(const CustomRoles &) = delete;
+  CustomRoles &operator=(const CustomRoles &) = delete;
+  // Principal handles built with the set borrow it: the binding objects keep the set alive
+  // while any of them lives, so this runs after their lattice_principal_free.
+  ~CustomRoles() { lattice_custom_roles_free(set); }
+
+  const Table &table() const noexcept { return *table_; }
+  const lattice_custom_roles *get() const noexcept { return set; }
+  uint32_t count() const noexcept { return uint32_t(roleNames.size()); }
+
+  /// Builds role `name` of `ceiling` from (permission, reach bits) cells, all or nothing; the
+  /// runtime id of the new role.
+  uint32_t add(const std::string &name, const std::string &ceiling,
+               const std::vector<std::pair<std::string, uint32_t>> &cells) {
+    if (name.empty() || name.find('\0') != std::string::npos)
+      throw InvalidArgument("a custom role needs a name without NUL characters");
+    if (table_->lookup(Category::Role, name) != LATTICE_NO_ID)
+      throw InvalidArgument("custom role `" + name + "`: the policy `" +
+                            std::string(table_->policyName()) + "` has a role of that name");
+    if (ids.count(name))
+      throw InvalidArgument("custom role `" + name + "` is already in the set");
+    if (ceiling.find('\0') != std::string::npos)
+      throw CustomRoleRefused(LATTICE_CUSTOM_UNKNOWN_CEILING, name, ceiling, "");
+    std::vector<const char *> permissions;
+    std::vector<uint32_t> reaches;
+    for (const auto &[permission, reach] : cells) {
+      if (permission.find('\0') != std::string::npos) // read up to the NUL: no such permission
+        throw CustomRoleRefused(LATTICE_CUSTOM_UNKNOWN_PERMISSION, name, ceiling, permission);
+      permissions.push_back(permission.c_str());
+      reaches.push_back(reach);
+    }
+    uint32_t role = LATTICE_NO_ID, bad = LATTICE_NO_ID;
+    lattice_custom_status status =
+        lattice_custom_role_add_names(set, ceiling.c_str(), permissions.data(), reaches.data(),
+                                      uint32_t(cells.size()), &role, &bad);
+    if (status == LATTICE_CUSTOM_OUT_OF_MEMORY)
+      throw std::bad_alloc();
+    if (status != LATTICE_CUSTOM_OK)
+      throw CustomRoleRefused(status, name, ceiling,
+                              bad < cells.size() ? cells[bad].first : std::string());
+    roleNames.push_back(name);
+    ids.emplace(name, role);
+    return role;
+  }
+
+  /// The runtime id of a role of the set; LATTICE_NO_ID if it has none of that name.
+  uint32_t lookup(const std::string &name) const noexcept {
+    auto it = ids.find(name);
+    return it == ids.end() ? LATTICE_NO_ID : it->second;
+  }
+  /// The name of a custom role id (with its LATTICE_CUSTOM_ROLE bit); empty if not of the set.
+  std::string_view name(uint32_t role) const noexcept {
+    if (!(role & LATTICE_CUSTOM_ROLE) || (role & ~LATTICE_CUSTOM_ROLE) >= roleNames.size())
+      return {};
+    return roleNames[role & ~LATTICE_CUSTOM_ROLE];
+  }
+  const std::vector<std::string> &names() const noexcept { return roleNames; }
+
+  /// The id of a role of the set by name; UnknownName (category role) if it has none.
+  uint32_t resolve(const std::string &name) const {
+    uint32_t id = lookup(name);
+    if (id == LATTICE_NO_ID)
+      throw UnknownName(Category::Role, name, table_->policyName());
+    return id;
+  }
+  /// The ceiling a role of the set was built in.
+  std::string_view ceilingOf(const std::string &name) const {
+    const char *c =
+        lattice_ceiling_name(table_->get(), lattice_custom_role_ceiling(set, resolve(name)));
+    return c ? c : "";
+  }
+  /// The reach (LATTICE_REACH_* bits) a role of the set holds a permission with; 0 if none.
+  uint32_t reach(const std::string &name, const std::string &permission) const {
+    return lattice_custom_role_reach(
+        set, resolve(name), lattice::binding::resolve(*table_, Category::Permission, permission));
+  }
+
+private:
+  const Table *table_;
+  lattice_custom_roles *set;
+  std::vector<std::string> roleNames; // by index in the set
+  std::unordered_map<std::string, uint32_t> ids;
+};
+
+/// The names of a table's ceilings, in id order.
+inline std::vector<std::string_view> ceilingNames(const Table &table) {
+  std::vector<std::string_view> out(lattice_ceiling_count(table.get()));
+  for (uint32_t i = 0; i < out.size(); ++i)
+    out[i] = lattice_ceiling_name(table.get(), i);
+  return out;
+}
+
+/// A ceiling's id by name; CustomRoleRefused(unknown_ceiling) when the table has none.
+inline uint32_t resolveCeiling(const Table &table, const std::string &ceiling) {
+  uint32_t id = ceiling.find('\0') == std::string::npos
+                    ? lattice_ceiling_id(table.get(), ceiling.c_str())
+                    : LATTICE_NO_ID;
+  if (id == LATTICE_NO_ID)
+    throw CustomRoleRefused(LATTICE_CUSTOM_UNKNOWN_CEILING, "", ceiling, "");
+  return id;
+}
+
+/// The user types (kind names) whose principals may hold a ceiling's roles, in id order.
+inline std::vector<std::string_view> ceilingKinds(const Table &table, const std::string &ceiling) {
+  const uint64_t mask = lattice_ceiling_kinds(table.get(), resolveCeiling(table, ceiling));
+  std::vector<std::string_view> out;
+  for (uint32_t k = 0; k < 64 && k < table.count(Category::Kind); ++k)
+    if (mask & (uint64_t(1) << k))
+      out.push_back(table.name(Category::Kind, k));
+  return out;
+}
+
+/// The reach a ceiling allows a permission with (LATTICE_REACH_* bits; 0: not in the ceiling).
+inline uint32_t ceilingReach(const Table &table, const std::string &ceiling,
+                             const std::string &permission) {
+  return lattice_ceiling_reach(table.get(), resolveCeiling(table, ceiling),
+                               resolve(table, Category::Permission, permission));
+}
+
+/// Whether a principal holding compiled `roles` may create (and give) roles of `ceiling`.
+inline bool canCreate(const Table &table, const std::vector<uint32_t> &roles,
+                      const std::string &ceiling) {
+  return lattice_can_create(table.get(), roles.data(), uint32_t(roles.size()),
+                            resolveCeiling(table, ceiling)) != 0;
+}
+
+/// The name of a deciding role: compiled from the table, custom from the set (may be null).
+inline std::string_view roleName(const Table &table, const CustomRoles *custom, uint32_t role) {
+  if (role & LATTICE_CUSTOM_ROLE)
+    return custom ? custom->name(role) : std::string_view();
+  return table.name(Category::Role, role);
+}
+
+/// The set a principal of `table` may use: null, or one built on this very table object (a set
+/// of another table, even of the same policy, names other ceilings and roles: refused).
+inline const CustomRoles *checkedCustomRoles(const Table &table, const CustomRoles *custom) {
+  if (custom && &custom->table() != &table)
+    throw InvalidArgument("custom roles built on another table (policy `" +
+                          std::string(custom->table().policyName()) +
+                          "`) cannot be used with this one: build them again on it");
+  return custom;
+}
+// ---- end of custom roles ------------------------------------------------------------------
+
 /// A principal resolved against one table: its ids and paths, in storage it owns. Built once,
 /// decided many times; it keeps no pointer to the names it was built from. The binding object
-/// that owns it also keeps its table alive, so its ids are only ever used with that table.
+/// that owns it also keeps its table alive, so its ids are only ever used with that table, and
+/// its custom role set (if any) alive, which its handle borrows.
 ///
 /// finish(Handle::Make) validates and precomputes it once in a runtime principal handle
 /// (lattice_principal_new), which every request then uses (lattice_decide_as); a principal for
@@ -273,7 +490,8 @@ class Principal {
 public:
   enum class Handle { None, Make };
 
-  explicit Principal(const Table &table) : table(&table) {}
+  explicit Principal(const Table &table, const CustomRoles *custom = nullptr)
+      : table(&table), custom(checkedCustomRoles(table, custom)) {}
   Principal(const Principal &) = delete;
   Principal &operator=(const Principal &) = delete;
   // The handle borrows the table, which the owning binding object keeps alive; freeing it reads
@@ -288,8 +506,11 @@ public:
   void addNodeNumber(int64_t id) { pushSegment(PathInterner::number(id)); }
   void addNodeNumber(uint64_t id) { pushSegment(PathInterner::number(id)); }
   void addNodeString(std::string_view id) { pushSegment(interner.intern(id)); }
+  /// A compiled role of the table, else a custom role of the principal's set.
   void addRole(const std::string &name) {
-    roleIds.push_back(resolve(*table, Category::Role, name));
+    uint32_t id = table->lookup(Category::Role, name);
+    roleIds.push_back(id != LATTICE_NO_ID || !custom ? resolve(*table, Category::Role, name)
+                                                     : custom->resolve(name));
     ++last().roleCount;
   }
   void addNodeFlag(const std::string &name) {
@@ -313,8 +534,9 @@ public:
     }
     if (make == Handle::None)
       return;
-    lattice_principal_status status = lattice_principal_new(
-        table->get(), kind, flags, memberships.data(), uint32_t(memberships.size()), &handle);
+    lattice_principal_status status =
+        lattice_principal_new_custom(table->get(), custom ? custom->get() : nullptr, kind, flags,
+                                     memberships.data(), uint32_t(memberships.size()), &handle);
     if (status == LATTICE_PRINCIPAL_OUT_OF_MEMORY)
       throw std::bad_alloc();
     if (status != LATTICE_PRINCIPAL_OK || !handle)
@@ -356,7 +578,7 @@ public:
     r.permission = permission;
     r.target = target.ref();
     r.facts = facts;
-    return lattice_decide_access(table->get(), &r);
+    return lattice_decide_access_custom(table->get(), custom ? custom->get() : nullptr, &r);
   }
   lattice_access_decision decide(const std::string &permission, const Target &target,
                                  uint64_t facts = 0) const {
@@ -379,6 +601,7 @@ private:
   }
 
   const Table *table;
+  const CustomRoles *custom; // the set custom role names resolve in (kept alive), or null
   uint32_t kind = LATTICE_NO_ID;
   uint64_t flags = 0;
   std::vector<Part> parts;

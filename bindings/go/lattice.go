@@ -280,7 +280,7 @@ func (t *Table) DecideAt(kind string, roles []string, permission string, relatio
 // Decide decides one request of a principal with memberships. Unknown names are an
 // *UnknownNameError and a malformed path an *InvalidRequestError; the Decision is then a deny.
 func (t *Table) Decide(r Request) (Decision, error) {
-	p, err := t.resolvePrincipal(r.Kind, r.Flags, r.Memberships) // one request: no handle
+	p, err := t.resolvePrincipal(r.Kind, r.Flags, r.Memberships, r.CustomRoles) // no handle
 	if err != nil {
 		return denied, err
 	}

@@ -25,8 +25,9 @@ static lattice_membership *memberships(lattice_membership *stack, uint32_t count
   return m;
 }
 
-lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t kind, uint64_t flags,
-                                          uint32_t count, const uint32_t *layout,
+lattice_access_decision lattice_go_decide(const lattice_table *table,
+                                          const lattice_custom_roles *set, uint32_t kind,
+                                          uint64_t flags, uint32_t count, const uint32_t *layout,
                                           const uint64_t *node_flags, const uint64_t *path_ids,
                                           const uint32_t *role_ids, uint32_t permission,
                                           const uint64_t *target, uint32_t depth, uint64_t facts) {
@@ -46,7 +47,7 @@ lattice_access_decision lattice_go_decide(const lattice_table *table, uint32_t k
   r.target.path.ids = target;
   r.target.path.depth = depth;
   r.facts = facts;
-  lattice_access_decision d = lattice_decide_access(table, &r);
+  lattice_access_decision d = lattice_decide_access_custom(table, set, &r);
   if (m != stack)
     free(m);
   return d;
@@ -73,18 +74,17 @@ uint32_t lattice_go_relation(const uint64_t *node, uint32_t node_depth, const ui
   return lattice_relation_of_paths(a, b);
 }
 
-lattice_principal_status lattice_go_principal_new(const lattice_table *table, uint32_t kind,
-                                                  uint64_t flags, uint32_t count,
-                                                  const uint32_t *layout,
-                                                  const uint64_t *node_flags,
-                                                  const uint64_t *path_ids,
-                                                  const uint32_t *role_ids,
-                                                  lattice_principal **out) {
+lattice_principal_status
+lattice_go_principal_new(const lattice_table *table, const lattice_custom_roles *set, uint32_t kind,
+                         uint64_t flags, uint32_t count, const uint32_t *layout,
+                         const uint64_t *node_flags, const uint64_t *path_ids,
+                         const uint32_t *role_ids, lattice_principal **out) {
   lattice_membership stack[16];
   lattice_membership *m = memberships(stack, count, layout, node_flags, path_ids, role_ids);
   if (!m)
     return LATTICE_PRINCIPAL_OUT_OF_MEMORY;
-  lattice_principal_status status = lattice_principal_new(table, kind, flags, m, count, out);
+  lattice_principal_status status =
+      lattice_principal_new_custom(table, set, kind, flags, m, count, out);
   if (m != stack)
     free(m);
   return status;

@@ -24,23 +24,30 @@ type Principal struct {
 	pathIDs   []C.uint64_t
 	roleIDs   []C.uint32_t
 	strings   map[string]uint64 // string path segments interned from 1<<63 up
+	custom    *CustomRoles      // the set its custom role names resolve in (kept alive), or nil
 }
 
 const firstStringID = uint64(1) << 63
 
 // NewPrincipal resolves a principal's names against the table and builds its runtime handle.
 func (t *Table) NewPrincipal(kind string, flags []string, memberships []Membership) (*Principal, error) {
-	p, err := t.resolvePrincipal(kind, flags, memberships)
+	return t.newPrincipal(kind, flags, memberships, nil)
+}
+
+func (t *Table) newPrincipal(kind string, flags []string, memberships []Membership, set *CustomRoles) (*Principal, error) {
+	p, err := t.resolvePrincipal(kind, flags, memberships, set)
 	if err != nil {
 		return nil, err
 	}
+	unlock := set.readLock() // the handle copies the set's cells: not while a role is added
+	defer unlock()
 	layout, nodeFlags, pathIDs, roleIDs := p.arrays()
 	t.mu.Lock() // not while Close frees the table
 	defer t.mu.Unlock()
 	if t.handle == nil {
 		return nil, errNoTable
 	}
-	status := C.lattice_go_principal_new(t.handle, p.kind, p.flags, C.uint32_t(len(p.nodeFlags)),
+	status := C.lattice_go_principal_new(t.handle, set.get(), p.kind, p.flags, C.uint32_t(len(p.nodeFlags)),
 		layout, nodeFlags, pathIDs, roleIDs, &p.handle)
 	if status != C.LATTICE_PRINCIPAL_OK || p.handle == nil {
 		return nil, &InvalidRequestError{"cannot build the principal: " +
@@ -57,7 +64,10 @@ func (p *Principal) arrays() (layout *C.uint32_t, nodeFlags, pathIDs *C.uint64_t
 }
 
 // resolvePrincipal resolves the names into ids and interned paths, without a runtime handle.
-func (t *Table) resolvePrincipal(kind string, flags []string, memberships []Membership) (*Principal, error) {
+func (t *Table) resolvePrincipal(kind string, flags []string, memberships []Membership, set *CustomRoles) (*Principal, error) {
+	if err := set.checkTable(t); err != nil {
+		return nil, err
+	}
 	k, err := t.id(kindCategory, kind)
 	if err != nil {
 		return nil, err
@@ -66,7 +76,7 @@ func (t *Table) resolvePrincipal(kind string, flags []string, memberships []Memb
 	if err != nil {
 		return nil, err
 	}
-	p := &Principal{table: t, kind: C.uint32_t(k), flags: C.uint64_t(mask)}
+	p := &Principal{table: t, kind: C.uint32_t(k), flags: C.uint64_t(mask), custom: set}
 	for _, m := range memberships {
 		if len(m.Node) == 0 {
 			return nil, &InvalidRequestError{"a membership needs a node: a path of at least one id"}
@@ -81,7 +91,7 @@ func (t *Table) resolvePrincipal(kind string, flags []string, memberships []Memb
 			p.pathIDs = append(p.pathIDs, C.uint64_t(id))
 		}
 		for _, role := range m.Roles {
-			id, err := t.id(roleCategory, role)
+			id, err := t.roleID(role, set)
 			if err != nil {
 				return nil, err
 			}
@@ -156,6 +166,9 @@ func (p *Principal) DecideWithFacts(permission string, target Path, facts []stri
 		ids = append(ids, C.uint64_t(id))
 	}
 	var d C.lattice_access_decision
+	if p.custom != nil {
+		p.custom.mu.RLock() // not while a role is added to the set
+	}
 	switch {
 	case t.handle == nil: // closed: a handle would read a freed table
 		d = C.lattice_access_decision{reason: C.LATTICE_REASON_NO_TABLE,
@@ -165,13 +178,17 @@ func (p *Principal) DecideWithFacts(permission string, target Path, facts []stri
 			C.uint64_t(factMask))
 	default:
 		layout, nodeFlags, pathIDs, roleIDs := p.arrays()
-		d = C.lattice_go_decide(t.handle, p.kind, p.flags, C.uint32_t(len(p.nodeFlags)), layout,
+		d = C.lattice_go_decide(t.handle, p.custom.get(), p.kind, p.flags, C.uint32_t(len(p.nodeFlags)), layout,
 			nodeFlags, pathIDs, roleIDs, C.uint32_t(perm), &ids[0], C.uint32_t(len(ids)),
 			C.uint64_t(factMask))
 	}
+	out := p.decision(d) // a custom role is named under the set's read lock
+	if p.custom != nil {
+		p.custom.mu.RUnlock()
+	}
 	runtime.KeepAlive(p)
 	runtime.KeepAlive(t)
-	return t.decision(d), nil
+	return out, nil
 }
 
 // RelationOf is the relation of the target node to a node, both as paths (RelationNone for

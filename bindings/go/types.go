@@ -56,6 +56,9 @@ type Request struct {
 	Memberships []Membership
 	Permission  string
 	Target      Path // the resource's own node if it is a scope, else its owner node
+	// CustomRoles holds the custom roles Memberships may name beside compiled roles (nil: none);
+	// a set built on another table is refused.
+	CustomRoles *CustomRoles
 }
 
 // Decision is the outcome of a request.

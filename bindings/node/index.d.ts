@@ -18,7 +18,10 @@ export interface Membership {
 export interface PrincipalSpec {
   kind: string;
   flags?: readonly string[];
+  /** Role names are the table's roles and, with a set, its custom roles. */
   memberships: readonly Membership[];
+  /** Custom roles named in memberships; a set built on another table is refused. */
+  customRoles?: CustomRoles | null;
 }
 
 export interface Request extends PrincipalSpec {
@@ -74,12 +77,42 @@ export class Table {
   /** Whether a principal holding `roles` may assign the role `target`; with `flags` (the
    * assigner's own and its node's) a conditional `assigns` counts when they satisfy it. */
   canAssign(roles: readonly string[], target: string, flags?: readonly string[]): boolean;
+  /** Custom role ceilings, in id order. */
+  readonly ceilings: string[];
+  /** The user types whose principals may hold roles of a ceiling. */
+  ceilingKinds(ceiling: string): string[];
+  /** The relations a role of the ceiling may reach with a permission ([] if none). */
+  ceilingReach(ceiling: string, permission: string): Relation[];
+  /** Whether a principal holding `roles` may create (and give) custom roles of `ceiling`. */
+  canCreate(roles: readonly string[], ceiling: string): boolean;
+}
+
+/** A reach of a custom role's permission: a relation word, `subtree` (self and descendants),
+ * `tenant` (the whole tree), or several of them. */
+export type ReachWord = 'self' | 'descendants' | 'ancestors' | 'elsewhere' | 'subtree' | 'tenant';
+export type Reach = ReachWord | readonly ReachWord[];
+
+/** Custom roles built at run time within one table's ceilings; keeps the table alive. */
+export class CustomRoles {
+  constructor(table: Table);
+  readonly table: Table;
+  readonly names: string[];
+  readonly size: number;
+  has(name: string): boolean;
+  /** Builds role `name` of `ceiling`, all or nothing; throws CustomRoleError naming the
+   * runtime's status and the offending permission. Returns the name, usable in memberships. */
+  add(name: string, ceiling: string,
+      permissions: Readonly<Record<string, Reach>> | readonly (readonly [string, Reach])[]): string;
+  ceilingOf(name: string): string;
+  reach(name: string, permission: string): Relation[];
 }
 
 /** A principal of one table; it keeps that table alive and decides only against it. */
 export class Principal {
   private constructor();
   readonly table: Table;
+  /** The custom role set it was built with (kept alive), or null. */
+  readonly customRoles: CustomRoles | null;
   /** With the request's facts by name: `resource.x`, `target.x`, `request.x`. */
   decide(permission: string, target: NodePath, facts?: readonly string[]): Decision;
 }
@@ -90,6 +123,13 @@ export function relation(node: NodePath, target: NodePath): Relation;
 export class LatticeError extends Error {}
 export class LoadError extends LatticeError {
   readonly status: string;
+}
+export class CustomRoleError extends LatticeError {
+  readonly status: 'bad_argument' | 'unknown_ceiling' | 'unknown_permission' | 'bad_reach'
+    | 'not_for_kinds' | 'outside_ceiling' | 'reach_beyond_ceiling' | 'too_many' | 'out_of_memory';
+  readonly role: string | null;
+  readonly ceiling: string;
+  readonly permission: string | null;
 }
 export class UnknownNameError extends LatticeError {
   readonly category: 'kind' | 'role' | 'permission' | 'flag';

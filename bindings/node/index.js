@@ -28,12 +28,26 @@ class UnknownNameError extends LatticeError {
   }
 }
 
+/** A custom role the runtime refused (nothing was added): the runtime's status as a word
+ * (outside_ceiling, reach_beyond_ceiling, unknown_permission, unknown_ceiling, bad_reach, ...) and
+ * the offending permission (null when no entry is at fault). */
+class CustomRoleError extends LatticeError {
+  constructor(message, status, role, ceiling, permission) {
+    super(message);
+    this.name = 'CustomRoleError';
+    this.status = status;
+    this.role = role;
+    this.ceiling = ceiling;
+    this.permission = permission;
+  }
+}
+
 const addonPath = process.env.LATTICE_NODE_ADDON
   ? path.resolve(process.env.LATTICE_NODE_ADDON)
   : path.join(__dirname, 'build', 'lattice.node');
 const addon = require(addonPath);
-addon.setErrorClasses(LoadError, UnknownNameError);
-const { Table, Principal } = addon;
+addon.setErrorClasses(LoadError, UnknownNameError, CustomRoleError);
+const { Table, Principal, CustomRoles } = addon;
 
 // The addon leaves each decision in four numbers (allowed, reason, deciding role id, deciding
 // membership); the object is built here, with the names of the table that decided.
@@ -53,11 +67,32 @@ function vocabularyOf(table) {
   return v;
 }
 
-function readDecision(v) {
+const CUSTOM_ROLE = 0x80000000; // LATTICE_CUSTOM_ROLE | i: role i of the request's set
+
+// Per custom role set: its role names by index, kept here as `add` succeeds (the runtime gives
+// role i of a set the id CUSTOM_ROLE | i), so naming a deciding role costs no native call.
+const customNames = new WeakMap();
+
+Object.defineProperty(CustomRoles.prototype, 'add', {
+  value: function add(name, ceiling, permissions) {
+    const added = this._add(name, ceiling, permissions); // throws before anything is added
+    let names = customNames.get(this);
+    if (names === undefined) customNames.set(this, (names = []));
+    names.push(added);
+    return added;
+  },
+});
+
+function readDecision(v, custom) {
+  let role = null;
+  if (out[2] !== NONE) {
+    role = out[2] < CUSTOM_ROLE ? v.roles[out[2]] ?? null
+      : (custom && customNames.get(custom)?.[out[2] - CUSTOM_ROLE]) ?? null;
+  }
   return {
     allowed: out[0] === 1,
     reason: REASONS[out[1]] ?? 'unknown',
-    decidingRole: out[2] === NONE ? null : v.roles[out[2]] ?? null,
+    decidingRole: role,
     decidingMembership: out[3] === NONE ? null : out[3],
   };
 }
@@ -66,7 +101,7 @@ Object.defineProperties(Table.prototype, {
   /** Decides one request of a principal with memberships. */
   decide: { value: function decide(request) {
     this._decide(request);
-    return readDecision(vocabularyOf(this));
+    return readDecision(vocabularyOf(this), request.customRoles);
   } },
   /** Decides for roles held at one node, given the target's relation to it. */
   decideAt: { value: function decideAt(request) {
@@ -77,6 +112,7 @@ Object.defineProperties(Table.prototype, {
   principal: { value: function principal(spec) {
     const p = this._principal(spec);
     Object.defineProperty(p, 'table', { value: this, enumerable: true });
+    Object.defineProperty(p, 'customRoles', { value: spec.customRoles ?? null, enumerable: true });
     return p;
   } },
 });
@@ -91,11 +127,12 @@ Object.defineProperty(Principal.prototype, 'decide', { value: function decide(pe
                                'permission', permission);
   }
   this._decide(id, target, facts);
-  return readDecision(v);
+  return readDecision(v, this.customRoles);
 } });
 
 /** The relation of the target node to a node, both as paths: self, descendants, ancestors,
  * elsewhere or none (another tree). */
 const relation = addon.relation;
 
-module.exports = { Table, Principal, LatticeError, LoadError, UnknownNameError, relation };
+module.exports = { Table, Principal, CustomRoles, LatticeError, LoadError, UnknownNameError,
+                   CustomRoleError, relation };

@@ -1,6 +1,9 @@
 // main.go - bench/bindings for Go: the same three requests as decide_c.c through the binding, on
 // a principal built once (`principal`) and as whole requests by name (`request`).
-// Usage: PKG_CONFIG_PATH=build/bindings/go/pkgconfig go run . TABLE N
+// With CUSTOM_TABLE (custom_roles.lat of bindings/common/testdata), also the same requests by a
+// principal holding the compiled role `account_admin` and by one holding a custom role of the
+// same cells (`compiled`, `custom`).
+// Usage: PKG_CONFIG_PATH=build/bindings/go/pkgconfig go run . TABLE N [CUSTOM_TABLE]
 package main
 
 import (
@@ -75,4 +78,46 @@ func main() {
 		quarter = 1
 	}
 	fmt.Printf("go request %.1f\n", bestOf(5, quarter, whole))
+	if len(os.Args) > 3 {
+		custom(os.Args[3], n)
+	}
+}
+
+func custom(path string, n int) {
+	table, err := lattice.LoadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	roles, err := table.NewCustomRoles()
+	if err == nil {
+		var cells []lattice.Cell
+		for _, p := range []string{"station.view", "station.reset", "card.view", "card.block"} {
+			cells = append(cells, lattice.Cell{Permission: p, Reach: lattice.ReachSubtree})
+		}
+		err = roles.Add("ops", "key_role", cells)
+	}
+	var compiled, built *lattice.Principal
+	if err == nil {
+		compiled, err = table.NewPrincipal("account_user", nil,
+			[]lattice.Membership{{Node: lattice.IDs(1, 10), Roles: []string{"account_admin"}}})
+	}
+	if err == nil {
+		built, err = table.NewPrincipalCustom("account_user", nil,
+			[]lattice.Membership{{Node: lattice.IDs(1, 10), Roles: []string{"ops"}}}, roles)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for i := range permissions {
+		a, errA := compiled.Decide(permissions[i], targets[i])
+		b, errB := built.Decide(permissions[i], targets[i])
+		if errA != nil || errB != nil || a.Allowed != expected[i] || b.Allowed != expected[i] {
+			fmt.Fprintln(os.Stderr, "decided wrongly with a custom role")
+			os.Exit(1)
+		}
+	}
+	fmt.Printf("go compiled %.1f\n", bestOf(5, n, compiled.Decide))
+	fmt.Printf("go custom %.1f\n", bestOf(5, n, built.Decide))
 }

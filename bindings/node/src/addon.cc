@@ -14,8 +14,8 @@ using lattice::binding::Category;
 // Per environment (main thread or worker): the classes of this addon, and the error classes of
 // index.js (LoadError, UnknownNameError), which it hands over once through setErrorClasses.
 struct AddonData {
-  Napi::FunctionReference table, principal;
-  Napi::FunctionReference load, unknownName;
+  Napi::FunctionReference table, principal, customRoles;
+  Napi::FunctionReference load, unknownName, customRole;
   Napi::Reference<Napi::Uint32Array> decision; // exported to index.js as `decision`
   uint32_t *out = nullptr;                     // its four numbers (writeDecision)
 };
@@ -26,6 +26,7 @@ AddonData &addonData(Napi::Env env) { return *env.GetInstanceData<AddonData>(); 
 // object (`Table.prototype.decide.call(principal)`) is refused before it reads anything.
 constexpr napi_type_tag kTableTag = {0x6c61747469636521ULL, 0x5461626c65000001ULL};
 constexpr napi_type_tag kPrincipalTag = {0x6c61747469636521ULL, 0x5072696e63000002ULL};
+constexpr napi_type_tag kCustomRolesTag = {0x6c61747469636521ULL, 0x437573746f000003ULL};
 
 bool tagged(const Napi::Value &v, const napi_type_tag &tag) {
   return v.IsObject() && v.As<Napi::Object>().CheckTypeTag(&tag);
@@ -54,6 +55,13 @@ template <typename F> auto translated(Napi::Env env, F body) -> decltype(body())
         {Napi::String::New(env, e.what()),
          Napi::String::New(env, lattice::binding::categoryName(e.category)),
          Napi::String::New(env, e.name)});
+    throw Napi::Error(env, error);
+  } catch (const lattice::binding::CustomRoleRefused &e) {
+    Napi::Object error = addonData(env).customRole.New(
+        {Napi::String::New(env, e.what()), Napi::String::New(env, e.statusWord()),
+         e.role.empty() ? env.Null() : Napi::String::New(env, e.role),
+         Napi::String::New(env, e.ceiling),
+         e.permission.empty() ? env.Null() : Napi::String::New(env, e.permission)});
     throw Napi::Error(env, error);
   } catch (const lattice::binding::InvalidArgument &e) {
     throw Napi::RangeError::New(env, e.what());
@@ -122,8 +130,9 @@ Napi::Value writeDecision(Napi::Env env, const lattice_access_decision &d) {
 
 std::unique_ptr<lattice::binding::Principal>
 buildPrincipal(const lattice::binding::Table &table, const Napi::Object &spec,
-               lattice::binding::Principal::Handle make) {
-  auto p = std::make_unique<lattice::binding::Principal>(table);
+               lattice::binding::Principal::Handle make,
+               const lattice::binding::CustomRoles *custom = nullptr) {
+  auto p = std::make_unique<lattice::binding::Principal>(table, custom);
   p->setKind(stringArg(spec.Get("kind"), "kind"));
   if (auto flags = optionalArray(spec, "flags"))
     for (uint32_t i = 0; i < flags->Length(); ++i)
@@ -193,6 +202,9 @@ uint64_t flagMask(const lattice::binding::Table &table, const Napi::Array &names
 }
 
 class Principal;
+class CustomRoles;
+const lattice::binding::CustomRoles *customOf(const lattice::binding::Table &table,
+                                              const Napi::Object &spec);
 
 class Table : public Napi::ObjectWrap<Table> {
 public:
@@ -209,7 +221,11 @@ public:
          InstanceAccessor<&Table::names<Category::Flag>>("flags"),
          InstanceMethod<&Table::decide>("_decide"), InstanceMethod<&Table::decideAt>("_decideAt"),
          InstanceMethod<&Table::principal>("_principal"),
-         InstanceMethod<&Table::canAssign>("canAssign")});
+         InstanceMethod<&Table::canAssign>("canAssign"),
+         InstanceAccessor<&Table::ceilings>("ceilings"),
+         InstanceMethod<&Table::ceilingKinds>("ceilingKinds"),
+         InstanceMethod<&Table::ceilingReach>("ceilingReach"),
+         InstanceMethod<&Table::canCreate>("canCreate")});
   }
 
   explicit Table(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Table>(info) {
@@ -304,7 +320,8 @@ private:
       throw Napi::TypeError::New(env, "decide takes {kind, memberships, permission, target}");
     Napi::Object spec = info[0].As<Napi::Object>();
     return translated(env, [&] {
-      auto p = buildPrincipal(*table, spec, lattice::binding::Principal::Handle::None);
+      auto p = buildPrincipal(*table, spec, lattice::binding::Principal::Handle::None,
+                              customOf(*table, spec));
       return decideAs(env, *p, *table, spec.Get("permission"), spec.Get("target"),
                       spec.Get("facts"));
     });
@@ -353,8 +370,179 @@ private:
 
   Napi::Value principal(const Napi::CallbackInfo &info);
 
+  // Custom roles: the table's ceilings, and who may create roles of them.
+  Napi::Value ceilings(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    auto list = lattice::binding::ceilingNames(*table);
+    Napi::Array out = Napi::Array::New(info.Env(), list.size());
+    for (uint32_t i = 0; i < list.size(); ++i)
+      out.Set(i, Napi::String::New(info.Env(), list[i].data(), list[i].size()));
+    return out;
+  }
+  Napi::Value ceilingKinds(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    return translated(info.Env(), [&]() -> Napi::Value {
+      auto list = lattice::binding::ceilingKinds(*table, stringArg(info[0], "ceiling"));
+      Napi::Array out = Napi::Array::New(info.Env(), list.size());
+      for (uint32_t i = 0; i < list.size(); ++i)
+        out.Set(i, Napi::String::New(info.Env(), list[i].data(), list[i].size()));
+      return out;
+    });
+  }
+  Napi::Value ceilingReach(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    return translated(info.Env(), [&]() -> Napi::Value {
+      return reachArray(info.Env(),
+                        lattice::binding::ceilingReach(*table, stringArg(info[0], "ceiling"),
+                                                       stringArg(info[1], "permission")));
+    });
+  }
+  Napi::Value canCreate(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    return translated(info.Env(), [&]() -> Napi::Value {
+      return Napi::Boolean::New(info.Env(),
+                                lattice::binding::canCreate(*table, roleIds(*table, info[0]),
+                                                            stringArg(info[1], "ceiling")));
+    });
+  }
+
+public:
+  static Napi::Value reachArray(Napi::Env env, uint32_t reach) {
+    auto words = lattice::binding::reachWords(reach);
+    Napi::Array out = Napi::Array::New(env, words.size());
+    for (uint32_t i = 0; i < words.size(); ++i)
+      out.Set(i, Napi::String::New(env, words[i]));
+    return out;
+  }
+
+private:
   std::unique_ptr<lattice::binding::Table> table;
 };
+
+// ---- Custom roles (docs/bindings.md, "Custom roles") ----------------------------------------
+// A set of custom roles of one table: holds a reference to its Table object (the set borrows the
+// table); principals built with it hold a reference to it (their handles borrow the set).
+class CustomRoles : public Napi::ObjectWrap<CustomRoles> {
+public:
+  static Napi::Function define(Napi::Env env) {
+    return DefineClass(
+        env, "CustomRoles",
+        {InstanceMethod<&CustomRoles::add>("_add"), InstanceAccessor<&CustomRoles::names>("names"),
+         InstanceAccessor<&CustomRoles::size>("size"), InstanceMethod<&CustomRoles::has>("has"),
+         InstanceMethod<&CustomRoles::ceilingOf>("ceilingOf"),
+         InstanceMethod<&CustomRoles::reach>("reach")});
+  }
+
+  explicit CustomRoles(const Napi::CallbackInfo &info) : Napi::ObjectWrap<CustomRoles>(info) {
+    if (info.Length() != 1 || !tagged(info[0], kTableTag))
+      throw Napi::TypeError::New(info.Env(), "new CustomRoles(table) needs a lattice Table");
+    Napi::Object tableObj = info[0].As<Napi::Object>();
+    const Table *t = Napi::ObjectWrap<Table>::Unwrap(tableObj);
+    info.This().As<Napi::Object>().TypeTag(&kCustomRolesTag);
+    owner = Napi::Persistent(tableObj);
+    info.This().As<Napi::Object>().DefineProperty(
+        Napi::PropertyDescriptor::Value("table", tableObj, napi_enumerable));
+    roles = std::make_unique<lattice::binding::CustomRoles>(t->get());
+  }
+
+  const lattice::binding::CustomRoles &get() const { return *roles; }
+
+private:
+  // add(name, ceiling, {permission: reach} | [[permission, reach], ...]); a reach is a word or an
+  // array of words. Returns the name.
+  Napi::Value add(const Napi::CallbackInfo &info) {
+    expectThis(info, kCustomRolesTag, "CustomRoles");
+    Napi::Env env = info.Env();
+    return translated(env, [&]() -> Napi::Value {
+      std::string name = stringArg(info[0], "name");
+      std::string ceiling = stringArg(info[1], "ceiling");
+      std::vector<std::pair<std::string, uint32_t>> cells;
+      if (info[2].IsArray()) {
+        Napi::Array pairs = info[2].As<Napi::Array>();
+        for (uint32_t i = 0; i < pairs.Length(); ++i) {
+          Napi::Value pair = pairs.Get(i);
+          if (!pair.IsArray() || pair.As<Napi::Array>().Length() != 2)
+            throw Napi::TypeError::New(env, "each permission is a [permission, reach] pair");
+          cells.emplace_back(stringArg(pair.As<Napi::Array>().Get(0u), "a permission"),
+                             reachOf(pair.As<Napi::Array>().Get(1u)));
+        }
+      } else if (info[2].IsObject() && !info[2].IsFunction()) {
+        Napi::Object map = info[2].As<Napi::Object>();
+        Napi::Array keys = map.GetPropertyNames();
+        for (uint32_t i = 0; i < keys.Length(); ++i) {
+          std::string permission = stringArg(keys.Get(i), "a permission");
+          cells.emplace_back(permission, reachOf(map.Get(permission)));
+        }
+      } else {
+        throw Napi::TypeError::New(
+            env, "permissions must be an object {permission: reach} or [permission, reach] pairs");
+      }
+      roles->add(name, ceiling, cells);
+      return Napi::String::New(env, name);
+    });
+  }
+
+  static uint32_t reachOf(const Napi::Value &v) {
+    if (v.IsString())
+      return lattice::binding::reachFromWord(v.As<Napi::String>().Utf8Value());
+    if (!v.IsArray())
+      throw Napi::TypeError::New(v.Env(), "a reach is a word (self, descendants, ancestors, "
+                                          "elsewhere, subtree, tenant) or an array of them");
+    uint32_t bits = 0; // an empty array: the runtime refuses it (bad_reach), naming the permission
+    Napi::Array words = v.As<Napi::Array>();
+    for (uint32_t i = 0; i < words.Length(); ++i)
+      bits |= lattice::binding::reachFromWord(stringArg(words.Get(i), "a reach word"));
+    return bits;
+  }
+
+  Napi::Value names(const Napi::CallbackInfo &info) {
+    expectThis(info, kCustomRolesTag, "CustomRoles");
+    const auto &list = roles->names();
+    Napi::Array out = Napi::Array::New(info.Env(), list.size());
+    for (uint32_t i = 0; i < list.size(); ++i)
+      out.Set(i, Napi::String::New(info.Env(), list[i]));
+    return out;
+  }
+  Napi::Value size(const Napi::CallbackInfo &info) {
+    expectThis(info, kCustomRolesTag, "CustomRoles");
+    return Napi::Number::New(info.Env(), roles->count());
+  }
+  Napi::Value has(const Napi::CallbackInfo &info) {
+    expectThis(info, kCustomRolesTag, "CustomRoles");
+    return Napi::Boolean::New(info.Env(),
+                              roles->lookup(stringArg(info[0], "name")) != LATTICE_NO_ID);
+  }
+  Napi::Value ceilingOf(const Napi::CallbackInfo &info) {
+    expectThis(info, kCustomRolesTag, "CustomRoles");
+    return translated(info.Env(), [&]() -> Napi::Value {
+      std::string_view c = roles->ceilingOf(stringArg(info[0], "name"));
+      return Napi::String::New(info.Env(), c.data(), c.size());
+    });
+  }
+  Napi::Value reach(const Napi::CallbackInfo &info) {
+    expectThis(info, kCustomRolesTag, "CustomRoles");
+    return translated(info.Env(), [&]() -> Napi::Value {
+      return Table::reachArray(
+          info.Env(), roles->reach(stringArg(info[0], "name"), stringArg(info[1], "permission")));
+    });
+  }
+  Napi::ObjectReference owner;                          // the Table object
+  std::unique_ptr<lattice::binding::CustomRoles> roles; // freed before `owner` is released
+};
+
+// The `customRoles` member of a request or principal spec: undefined or null for none, else a
+// CustomRoles built on this very table.
+const lattice::binding::CustomRoles *customOf(const lattice::binding::Table &table,
+                                              const Napi::Object &spec) {
+  Napi::Value v = spec.Get("customRoles");
+  if (v.IsUndefined() || v.IsNull())
+    return nullptr;
+  if (!tagged(v, kCustomRolesTag))
+    throw Napi::TypeError::New(spec.Env(), "customRoles must be a lattice CustomRoles");
+  return lattice::binding::checkedCustomRoles(
+      table, &Napi::ObjectWrap<CustomRoles>::Unwrap(v.As<Napi::Object>())->get());
+}
+// ---- end of custom roles --------------------------------------------------------------------
 
 // A principal of one table: holds a reference to its Table object, so the table outlives it and
 // its ids are never used with another table.
@@ -373,9 +561,12 @@ public:
     Table *t = Napi::ObjectWrap<Table>::Unwrap(tableObj);
     info.This().As<Napi::Object>().TypeTag(&kPrincipalTag);
     owner = Napi::Persistent(tableObj);
+    Napi::Object spec = info[1].As<Napi::Object>();
     principal = translated(info.Env(), [&] {
-      return buildPrincipal(t->get(), info[1].As<Napi::Object>(),
-                            lattice::binding::Principal::Handle::Make);
+      const lattice::binding::CustomRoles *custom = customOf(t->get(), spec);
+      if (custom)
+        customOwner = Napi::Persistent(spec.Get("customRoles").As<Napi::Object>());
+      return buildPrincipal(t->get(), spec, lattice::binding::Principal::Handle::Make, custom);
     });
   }
 
@@ -390,7 +581,8 @@ private:
   }
 
   Napi::ObjectReference owner;
-  std::unique_ptr<lattice::binding::Principal> principal;
+  Napi::ObjectReference customOwner; // the CustomRoles object its handle borrows, if any
+  std::unique_ptr<lattice::binding::Principal> principal; // freed first
 };
 
 Napi::Value Table::principal(const Napi::CallbackInfo &info) {
@@ -419,11 +611,13 @@ Napi::Value relation(const Napi::CallbackInfo &info) {
 }
 
 void setErrorClasses(const Napi::CallbackInfo &info) {
-  if (!info[0].IsFunction() || !info[1].IsFunction())
-    throw Napi::TypeError::New(info.Env(), "setErrorClasses(LoadError, UnknownNameError)");
+  if (!info[0].IsFunction() || !info[1].IsFunction() || !info[2].IsFunction())
+    throw Napi::TypeError::New(info.Env(),
+                               "setErrorClasses(LoadError, UnknownNameError, CustomRoleError)");
   AddonData &data = addonData(info.Env());
   data.load = Napi::Persistent(info[0].As<Napi::Function>());
   data.unknownName = Napi::Persistent(info[1].As<Napi::Function>());
+  data.customRole = Napi::Persistent(info[2].As<Napi::Function>());
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
@@ -433,6 +627,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   Napi::Function principal = Principal::define(env);
   data->table = Napi::Persistent(table);
   data->principal = Napi::Persistent(principal);
+  Napi::Function customRoles = CustomRoles::define(env);
+  data->customRoles = Napi::Persistent(customRoles);
+  exports.Set("CustomRoles", customRoles);
   Napi::Uint32Array decision = Napi::Uint32Array::New(env, 4);
   data->out = decision.Data(); // the backing store of a typed array never moves
   data->decision = Napi::Persistent(decision);

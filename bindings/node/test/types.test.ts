@@ -1,6 +1,8 @@
 // types.test.ts - index.d.ts checked by the TypeScript compiler (bindings.node.types): typical
 // uses compile under --strict, and misuses are errors (each @ts-expect-error must be one).
-import { Decision, LoadError, Membership, Principal, Table, UnknownNameError, relation } from '..';
+import {
+  CustomRoleError, CustomRoles, Decision, LoadError, Membership, Principal, Table, UnknownNameError, relation,
+} from '..';
 
 const table: Table = Table.loadFile('policy.ltab', { maxBytes: 1 << 20 });
 const memberships: Membership[] = [{ node: [7, 'eu', 42n], roles: ['account_admin'], nodeFlags: ['business'] }];
@@ -22,6 +24,24 @@ try {
   if (e instanceof LoadError) console.log(e.status);
   if (e instanceof UnknownNameError) console.log(e.category, e.unknownName);
 }
+const keys = new CustomRoles(table);
+const key: string = keys.add('ci_key', 'key_role', { 'station.view': 'subtree', 'card.block': ['self', 'descendants'] });
+keys.add('other', 'key_role', [['station.view', 'tenant']]);
+const kp: Principal = table.principal({ kind: 'api_key', memberships: [{ node: [7], roles: [key] }], customRoles: keys });
+const held: CustomRoles | null = kp.customRoles;
+const creatable: boolean = table.canCreate(['account_admin'], 'key_role');
+const reach: ('self' | 'descendants' | 'ancestors' | 'elsewhere' | 'none')[] = table.ceilingReach('key_role', 'station.view');
+const custom: string[] = [...table.ceilings, ...table.ceilingKinds('key_role'), ...keys.names, keys.ceilingOf(key)];
+try {
+  keys.add('bad', 'key_role', { 'station.fly': 'self' });
+} catch (e) {
+  if (e instanceof CustomRoleError) console.log(e.status, e.permission, e.ceiling, e.role);
+}
+// @ts-expect-error: a reach is a reach word
+keys.add('bad', 'key_role', { 'station.view': 'everywhere' });
+// @ts-expect-error: customRoles is a CustomRoles set, not a name
+table.decide({ kind: 'api_key', memberships: [], permission: 'x', target: [7], customRoles: 'ci_key' });
+console.log(held, creatable, reach, custom, keys.size, keys.has(key), keys.reach(key, 'station.view'));
 // @ts-expect-error: a relation word is one of five
 table.decideAt({ kind: 'account_user', roles: [], permission: 'x', relation: 'below' });
 // @ts-expect-error: a target is a path, not a string

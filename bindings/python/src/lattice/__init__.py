@@ -12,10 +12,11 @@ replacing the reference to the old one.
 """
 from typing import NamedTuple, Sequence, Union
 
-from ._lattice import Decision, Error, LoadError, Principal, Table, UnknownNameError, relation
+from ._lattice import (CustomRoleError, CustomRoles, Decision, Error, LoadError, Principal, Table,
+                       UnknownNameError, relation)
 
-__all__ = ["Decision", "Error", "LoadError", "Membership", "Principal", "Table",
-           "UnknownNameError", "relation"]
+__all__ = ["CustomRoleError", "CustomRoles", "Decision", "Error", "LoadError", "Membership",
+           "Principal", "Table", "UnknownNameError", "relation"]
 __version__ = "0.1.0"
 
 NodeId = Union[int, str]

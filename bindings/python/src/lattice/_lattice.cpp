@@ -16,7 +16,7 @@ namespace {
 
 // The module's error classes, created in PYBIND11_MODULE (subclasses of lattice.Error). Handles,
 // not objects: the module holds the references, and nothing is released at interpreter exit.
-py::handle errorType, loadErrorType, unknownNameType;
+py::handle errorType, loadErrorType, unknownNameType, customRoleErrorType;
 
 [[noreturn]] void throwLoadError(lattice_load_status status, const std::string &what) {
   std::string message = what + ": " + lattice_load_status_message(status);
@@ -94,7 +94,8 @@ PyType_Slot decisionSlots[] = {{Py_tp_dealloc, reinterpret_cast<void *>(decision
 PyType_Spec decisionSpec = {"lattice.Decision", sizeof(DecisionObject), 0,
                             Py_TPFLAGS_DEFAULT | Py_TPFLAGS_DISALLOW_INSTANTIATION, decisionSlots};
 
-py::object toPy(const PyTable &table, const lattice_access_decision &d) {
+py::object toPy(const PyTable &table, const lattice_access_decision &d,
+                const lattice::binding::CustomRoles *custom = nullptr) {
   PyObject *o = decisionType->tp_alloc(decisionType, 0);
   if (!o)
     throw py::error_already_set();
@@ -106,8 +107,14 @@ py::object toPy(const PyTable &table, const lattice_access_decision &d) {
   if (d.reason <= LATTICE_REASON_DENIED_BY_POLICY)
     Py_INCREF(reason);
   out->reason = reason;
-  if (d.deciding_role < table.roleNames.size())
+  if (d.deciding_role < table.roleNames.size()) {
     out->role = table.roleNames[d.deciding_role].inc_ref().ptr();
+  } else if (custom && !custom->name(d.deciding_role).empty()) {
+    std::string_view name = custom->name(d.deciding_role);
+    out->role = PyUnicode_FromStringAndSize(name.data(), Py_ssize_t(name.size()));
+    if (!out->role)
+      throw py::error_already_set();
+  }
   if (d.deciding_membership != LATTICE_NO_ID)
     out->membership = PyLong_FromUnsignedLong(d.deciding_membership);
   py::object result = py::reinterpret_steal<py::object>(o);
@@ -140,18 +147,86 @@ py::sequence asSequence(py::handle h, const char *what) {
   return py::reinterpret_borrow<py::sequence>(h);
 }
 
+// ---- Custom roles (docs/bindings.md, "Custom roles") ----------------------------------------
+// A set of custom roles of one table; keeps its Table object alive (the set borrows it). Declared
+// before principals, which keep their set alive (their handles borrow it).
+struct PyCustomRoles {
+  py::object owner;                                     // the Table object
+  const PyTable *table;                                 // the same table, kept alive by `owner`
+  std::unique_ptr<lattice::binding::CustomRoles> roles; // freed before `owner` is released
+};
+
+// A reach: one word or a sequence of words, their union.
+uint32_t reachOf(py::handle reach) {
+  if (py::isinstance<py::str>(reach))
+    return lattice::binding::reachFromWord(reach.cast<std::string>());
+  if (py::isinstance<py::bytes>(reach) || !py::isinstance<py::sequence>(reach))
+    throw py::type_error("a reach is a word (self, descendants, ancestors, elsewhere, subtree, "
+                         "tenant) or a list of them");
+  uint32_t bits = 0;
+  for (py::handle w : reach) {
+    if (!py::isinstance<py::str>(w))
+      throw py::type_error("a reach is a word or a list of words");
+    bits |= lattice::binding::reachFromWord(w.cast<std::string>());
+  }
+  return bits; // 0 for an empty list: the runtime refuses it (bad_reach), naming the permission
+}
+
+// The cells of a custom role: a mapping {permission: reach} or (permission, reach) pairs.
+std::vector<std::pair<std::string, uint32_t>> cellsOf(py::handle permissions) {
+  std::vector<std::pair<std::string, uint32_t>> cells;
+  if (py::isinstance<py::dict>(permissions)) {
+    for (auto item : py::reinterpret_borrow<py::dict>(permissions))
+      cells.emplace_back(item.first.cast<std::string>(), reachOf(item.second));
+    return cells;
+  }
+  if (py::isinstance<py::str>(permissions) || py::isinstance<py::bytes>(permissions) ||
+      !py::isinstance<py::sequence>(permissions))
+    throw py::type_error("permissions must be a dict {permission: reach} or (permission, reach) "
+                         "pairs");
+  for (py::handle pair : permissions) {
+    if (py::isinstance<py::str>(pair) || !py::isinstance<py::sequence>(pair) || py::len(pair) != 2)
+      throw py::type_error("each permission is a (permission, reach) pair");
+    auto seq = py::reinterpret_borrow<py::sequence>(pair);
+    cells.emplace_back(seq[0].cast<std::string>(), reachOf(seq[1]));
+  }
+  return cells;
+}
+
+py::tuple wordsOf(uint32_t reach) {
+  auto words = lattice::binding::reachWords(reach);
+  py::tuple out(words.size());
+  for (size_t i = 0; i < words.size(); ++i)
+    out[i] = py::str(words[i]);
+  return out;
+}
+
+// The set given to decide/principal, checked to be of this table (None: no custom roles).
+const lattice::binding::CustomRoles *customOf(const PyTable &table, py::handle custom) {
+  if (custom.is_none())
+    return nullptr;
+  if (!py::isinstance<PyCustomRoles>(custom))
+    throw py::type_error("custom_roles must be a lattice.CustomRoles");
+  return lattice::binding::checkedCustomRoles(table.get(),
+                                              custom.cast<const PyCustomRoles &>().roles.get());
+}
+// ---- end of custom roles --------------------------------------------------------------------
+
 // A principal of one table; keeps its table object alive (Python reference) so its ids are
-// never used with another table.
+// never used with another table, and its custom role set, which its handle borrows.
 struct PyPrincipal {
-  py::object owner;     // the Table object
-  const PyTable *table; // the same table, kept alive by `owner`
-  std::unique_ptr<lattice::binding::Principal> principal;
+  py::object owner;                                       // the Table object
+  const PyTable *table;                                   // the same table, kept alive by `owner`
+  py::object customOwner;                                 // the CustomRoles object, or None
+  const lattice::binding::CustomRoles *custom;            // kept alive by `customOwner`, or null
+  std::unique_ptr<lattice::binding::Principal> principal; // freed first
 };
 
 std::unique_ptr<lattice::binding::Principal>
 buildPrincipal(const lattice::binding::Table &table, const std::string &kind,
-               py::handle memberships, py::handle flags, lattice::binding::Principal::Handle make) {
-  auto p = std::make_unique<lattice::binding::Principal>(table);
+               py::handle memberships, py::handle flags, lattice::binding::Principal::Handle make,
+               const lattice::binding::CustomRoles *custom = nullptr) {
+  auto p = std::make_unique<lattice::binding::Principal>(table, custom);
   p->setKind(kind);
   for (py::handle f : asSequence(flags, "flags"))
     p->addFlag(f.cast<std::string>());
@@ -192,7 +267,8 @@ uint64_t flagMask(const lattice::binding::Table &table, py::handle flags) {
 }
 
 py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
-                    const std::string &permission, py::handle target, py::handle facts) {
+                    const std::string &permission, py::handle target, py::handle facts,
+                    const lattice::binding::CustomRoles *custom = nullptr) {
   lattice::binding::Principal::Target t(p);
   for (py::handle s : asSequence(target, "target"))
     addSegment(
@@ -200,7 +276,8 @@ py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
   std::vector<std::string> names;
   for (py::handle f : asSequence(facts, "facts"))
     names.push_back(f.cast<std::string>());
-  return toPy(table, p.decide(permission, t, lattice::binding::factBits(table.get(), names)));
+  return toPy(table, p.decide(permission, t, lattice::binding::factBits(table.get(), names)),
+              custom);
 }
 
 py::tuple namesOf(const PyTable &t, Category c) {
@@ -220,8 +297,10 @@ PYBIND11_MODULE(_lattice, m) {
   loadErrorType = PyErr_NewException("lattice.LoadError", errorType.ptr(), nullptr);
   py::tuple unknownBases = py::make_tuple(errorType, py::handle(PyExc_LookupError));
   unknownNameType = PyErr_NewException("lattice.UnknownNameError", unknownBases.ptr(), nullptr);
-  if (!errorType || !loadErrorType || !unknownNameType)
+  customRoleErrorType = PyErr_NewException("lattice.CustomRoleError", errorType.ptr(), nullptr);
+  if (!errorType || !loadErrorType || !unknownNameType || !customRoleErrorType)
     throw py::error_already_set();
+  m.attr("CustomRoleError") = customRoleErrorType;
   m.attr("Error") = errorType;
   m.attr("LoadError") = loadErrorType;
   m.attr("UnknownNameError") = unknownNameType;
@@ -235,6 +314,15 @@ PYBIND11_MODULE(_lattice, m) {
       error.attr("category") = lattice::binding::categoryName(e.category);
       error.attr("name") = e.name;
       PyErr_SetObject(unknownNameType.ptr(), error.ptr());
+    } catch (const lattice::binding::CustomRoleRefused &e) {
+      py::object error = customRoleErrorType(e.what());
+      error.attr("status") = e.statusWord();
+      error.attr("code") = uint32_t(e.status);
+      error.attr("role") = e.role.empty() ? py::object(py::none()) : py::object(py::str(e.role));
+      error.attr("ceiling") = e.ceiling;
+      error.attr("permission") =
+          e.permission.empty() ? py::object(py::none()) : py::object(py::str(e.permission));
+      PyErr_SetObject(customRoleErrorType.ptr(), error.ptr());
     } catch (const lattice::binding::InvalidArgument &e) {
       PyErr_SetString(PyExc_ValueError, e.what());
     }
@@ -308,24 +396,30 @@ PYBIND11_MODULE(_lattice, m) {
       .def_property_readonly("flags", [](const PyTable &t) { return namesOf(t, Category::Flag); })
       .def(
           "principal",
-          [](py::object self, const std::string &kind, py::handle memberships, py::handle flags) {
+          [](py::object self, const std::string &kind, py::handle memberships, py::handle flags,
+             py::object customRoles) {
             const PyTable &table = self.cast<const PyTable &>();
-            return PyPrincipal{self, &table,
+            const lattice::binding::CustomRoles *custom = customOf(table, customRoles);
+            return PyPrincipal{self, &table, customRoles, custom,
                                buildPrincipal(table.get(), kind, memberships, flags,
-                                              lattice::binding::Principal::Handle::Make)};
+                                              lattice::binding::Principal::Handle::Make, custom)};
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("flags") = py::tuple(),
+          py::arg("custom_roles") = py::none(),
           "A principal resolved against this table, to decide many requests")
       .def(
           "decide",
           [](const PyTable &self, const std::string &kind, py::handle memberships,
-             const std::string &permission, py::handle target, py::handle flags, py::handle facts) {
+             const std::string &permission, py::handle target, py::handle flags, py::handle facts,
+             py::handle customRoles) {
+            const lattice::binding::CustomRoles *custom = customOf(self, customRoles);
             auto p = buildPrincipal(self.get(), kind, memberships, flags,
-                                    lattice::binding::Principal::Handle::None);
-            return decideAs(self, *p, permission, target, facts);
+                                    lattice::binding::Principal::Handle::None, custom);
+            return decideAs(self, *p, permission, target, facts, custom);
           },
           py::kw_only(), py::arg("kind"), py::arg("memberships"), py::arg("permission"),
           py::arg("target"), py::arg("flags") = py::tuple(), py::arg("facts") = py::tuple(),
+          py::arg("custom_roles") = py::none(),
           "Decides one request of a principal with memberships")
       .def(
           "decide_at",
@@ -356,17 +450,103 @@ PYBIND11_MODULE(_lattice, m) {
           py::arg("roles"), py::arg("target"), py::arg("flags") = py::none(),
           "Whether a principal holding `roles` may assign the role `target`; with `flags`, the "
           "assigner's own and its node's, a conditional `assigns` counts when they satisfy it")
+      // Custom roles: ceilings and who may create roles of them.
+      .def_property_readonly("ceilings",
+                             [](const PyTable &t) {
+                               auto names = lattice::binding::ceilingNames(t.get());
+                               py::tuple out(names.size());
+                               for (size_t i = 0; i < names.size(); ++i)
+                                 out[i] = py::str(names[i].data(), names[i].size());
+                               return out;
+                             })
+      .def(
+          "ceiling_kinds",
+          [](const PyTable &t, const std::string &ceiling) {
+            auto kinds = lattice::binding::ceilingKinds(t.get(), ceiling);
+            py::tuple out(kinds.size());
+            for (size_t i = 0; i < kinds.size(); ++i)
+              out[i] = py::str(kinds[i].data(), kinds[i].size());
+            return out;
+          },
+          py::arg("ceiling"), "The user types that may hold roles of a ceiling")
+      .def(
+          "ceiling_reach",
+          [](const PyTable &t, const std::string &ceiling, const std::string &permission) {
+            return wordsOf(lattice::binding::ceilingReach(t.get(), ceiling, permission));
+          },
+          py::arg("ceiling"), py::arg("permission"),
+          "The relations a role of the ceiling may reach with the permission (() if none)")
+      .def(
+          "can_create",
+          [](const PyTable &self, py::handle roles, const std::string &ceiling) {
+            const lattice::binding::Table &t = self.get();
+            return lattice::binding::canCreate(t, roleIds(t, roles), ceiling);
+          },
+          py::arg("roles"), py::arg("ceiling"),
+          "Whether a principal holding `roles` may create and give custom roles of `ceiling`")
       .def("__repr__", [](const PyTable &t) {
         return "<lattice.Table policy='" + std::string(t.get().policyName()) + "'>";
       });
 
+  py::class_<PyCustomRoles>(m, "CustomRoles",
+                            "Custom roles built at run time within one table's ceilings")
+      .def(py::init([](py::object table) {
+             if (!py::isinstance<PyTable>(table))
+               throw py::type_error("CustomRoles needs a lattice.Table");
+             const PyTable &t = table.cast<const PyTable &>();
+             return PyCustomRoles{table, &t,
+                                  std::make_unique<lattice::binding::CustomRoles>(t.get())};
+           }),
+           py::arg("table"))
+      .def_property_readonly("table", [](const PyCustomRoles &c) { return c.owner; })
+      .def_property_readonly("names",
+                             [](const PyCustomRoles &c) {
+                               py::tuple out(c.roles->names().size());
+                               for (size_t i = 0; i < c.roles->names().size(); ++i)
+                                 out[i] = py::str(c.roles->names()[i]);
+                               return out;
+                             })
+      .def("__len__", [](const PyCustomRoles &c) { return c.roles->count(); })
+      .def("__contains__",
+           [](const PyCustomRoles &c, const std::string &name) {
+             return c.roles->lookup(name) != LATTICE_NO_ID;
+           })
+      .def(
+          "add",
+          [](PyCustomRoles &c, const std::string &name, const std::string &ceiling,
+             py::handle permissions) {
+            c.roles->add(name, ceiling, cellsOf(permissions));
+            return name;
+          },
+          py::arg("name"), py::arg("ceiling"), py::arg("permissions"),
+          "Builds role `name` of `ceiling` from {permission: reach} (or pairs), all or nothing; "
+          "raises CustomRoleError naming the runtime's status and the offending permission")
+      .def(
+          "ceiling_of",
+          [](const PyCustomRoles &c, const std::string &name) {
+            return std::string(c.roles->ceilingOf(name));
+          },
+          py::arg("name"))
+      .def(
+          "reach",
+          [](const PyCustomRoles &c, const std::string &name, const std::string &permission) {
+            return wordsOf(c.roles->reach(name, permission));
+          },
+          py::arg("name"), py::arg("permission"),
+          "The relations role `name` holds `permission` at (() if it does not)")
+      .def("__repr__", [](const PyCustomRoles &c) {
+        return "<lattice.CustomRoles policy='" + std::string(c.table->get().policyName()) +
+               "' roles=" + std::to_string(c.roles->count()) + ">";
+      });
+
   py::class_<PyPrincipal>(m, "Principal", "A principal resolved against one table")
       .def_property_readonly("table", [](const PyPrincipal &p) { return p.owner; })
+      .def_property_readonly("custom_roles", [](const PyPrincipal &p) { return p.customOwner; })
       .def(
           "decide",
           [](const PyPrincipal &p, const std::string &permission, py::handle target,
              py::handle facts) {
-            return decideAs(*p.table, *p.principal, permission, target, facts);
+            return decideAs(*p.table, *p.principal, permission, target, facts, p.custom);
           },
           py::arg("permission"), py::arg("target"), py::arg("facts") = py::tuple(),
           "Decides one request of this principal, with the request's facts by name");

@@ -1,6 +1,7 @@
 // lattice_jni.cpp - the JNI side of the Java binding: loading, names, and decisions on ids the
 // Java side resolved against the same table (Table.java, Principal.java). Decisions come back
 // packed in a long (Table.decision), so a request allocates nothing on the Java heap.
+#include "invalid_example_lattice_CustomRoles.h"
 #include "invalid_example_lattice_Principal.h"
 #include "invalid_example_lattice_Table.h"
 #include "lattice_binding.hpp"
@@ -261,7 +262,7 @@ JNIEXPORT jint JNICALL Java_invalid_example_lattice_Table_nativeRelation(JNIEnv 
 }
 
 JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
-    JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
+    JNIEnv *env, jclass, jlong table, jlong set, jint kind, jlong flags, jintArray layout,
     jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds, jint permission, jlongArray target,
     jlong facts) {
   try {
@@ -278,7 +279,8 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
     r.target.path.ids = ids.data();
     r.target.path.depth = uint32_t(ids.size());
     r.facts = uint64_t(facts);
-    lattice_access_decision d = lattice_decide_access(tableOf(table), &r);
+    lattice_access_decision d = lattice_decide_access_custom(
+        tableOf(table), reinterpret_cast<const lattice_custom_roles *>(set), &r);
     return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
   } catch (const std::bad_alloc &) {
     return pack(0, LATTICE_REASON_BAD_REQUEST, LATTICE_NO_ID, LATTICE_NO_ID);
@@ -286,7 +288,7 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Table_nativeDecideAccess(
 }
 
 JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeNew(
-    JNIEnv *env, jclass, jlong table, jint kind, jlong flags, jintArray layout,
+    JNIEnv *env, jclass, jlong table, jlong set, jint kind, jlong flags, jintArray layout,
     jlongArray nodeFlags, jlongArray pathIds, jintArray roleIds) {
   lattice_principal *p = nullptr;
   lattice_principal_status status = LATTICE_PRINCIPAL_OUT_OF_MEMORY;
@@ -294,8 +296,9 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeNew(
     Memberships m(env, layout, nodeFlags, pathIds, roleIds);
     if (env->ExceptionCheck())
       return 0;
-    status = lattice_principal_new(tableOf(table), uint32_t(kind), uint64_t(flags), m.list.data(),
-                                   uint32_t(m.list.size()), &p);
+    status = lattice_principal_new_custom(
+        tableOf(table), reinterpret_cast<const lattice_custom_roles *>(set), uint32_t(kind),
+        uint64_t(flags), m.list.data(), uint32_t(m.list.size()), &p);
   } catch (const std::bad_alloc &) {
   }
   if (status == LATTICE_PRINCIPAL_OK && p)
@@ -341,5 +344,118 @@ JNIEXPORT jlong JNICALL Java_invalid_example_lattice_Principal_nativeDecide(
                         uint32_t(permission), ref, uint64_t(facts));
   return pack(d.allowed, d.reason, d.deciding_role, d.deciding_membership);
 }
+
+// ---- Custom roles (CustomRoles.java): the set's address is a lattice_custom_roles * ----------
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_CustomRoles_nativeNew(JNIEnv *, jclass,
+                                                                           jlong table) {
+  return reinterpret_cast<jlong>(lattice_custom_roles_new(tableOf(table)));
+}
+
+JNIEXPORT void JNICALL Java_invalid_example_lattice_CustomRoles_nativeFree(JNIEnv *, jclass,
+                                                                           jlong set) {
+  lattice_custom_roles_free(reinterpret_cast<lattice_custom_roles *>(set));
+}
+
+// (status << 32) | role id on success, else | the offending index (all ones for none).
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_CustomRoles_nativeAdd(
+    JNIEnv *env, jclass, jlong set, jstring ceiling, jobjectArray permissions, jintArray reaches) {
+  auto packed = [](uint32_t status, uint32_t value) {
+    return jlong((uint64_t(status) << 32) | value);
+  };
+  if (!ceiling)
+    return packed(LATTICE_CUSTOM_UNKNOWN_CEILING, LATTICE_NO_ID);
+  try {
+    const jsize n = env->GetArrayLength(permissions);
+    std::vector<std::string> names(
+        static_cast<size_t>(n)); // modified UTF-8: a NUL never ends one early
+    for (jsize i = 0; i < n; ++i) {
+      auto s = static_cast<jstring>(env->GetObjectArrayElement(permissions, i));
+      if (!s)
+        return packed(LATTICE_CUSTOM_UNKNOWN_PERMISSION, uint32_t(i));
+      const char *chars = env->GetStringUTFChars(s, nullptr);
+      if (!chars)
+        return packed(LATTICE_CUSTOM_OUT_OF_MEMORY, LATTICE_NO_ID);
+      names[size_t(i)] = chars;
+      env->ReleaseStringUTFChars(s, chars);
+      env->DeleteLocalRef(s);
+    }
+    std::vector<const char *> pointers;
+    for (const std::string &name : names)
+      pointers.push_back(name.c_str());
+    const std::vector<uint32_t> r = elements(env, reaches);
+    const char *c = env->GetStringUTFChars(ceiling, nullptr);
+    if (!c || env->ExceptionCheck())
+      return packed(LATTICE_CUSTOM_OUT_OF_MEMORY, LATTICE_NO_ID);
+    uint32_t role = LATTICE_NO_ID, bad = LATTICE_NO_ID;
+    lattice_custom_status status =
+        lattice_custom_role_add_names(reinterpret_cast<lattice_custom_roles *>(set), c,
+                                      pointers.data(), r.data(), uint32_t(n), &role, &bad);
+    env->ReleaseStringUTFChars(ceiling, c);
+    return packed(status, status == LATTICE_CUSTOM_OK ? role : bad);
+  } catch (const std::bad_alloc &) {
+    return packed(LATTICE_CUSTOM_OUT_OF_MEMORY, LATTICE_NO_ID);
+  }
+}
+
+JNIEXPORT jint JNICALL Java_invalid_example_lattice_CustomRoles_nativeCeilingOf(JNIEnv *, jclass,
+                                                                                jlong set,
+                                                                                jint role) {
+  return jint(lattice_custom_role_ceiling(reinterpret_cast<const lattice_custom_roles *>(set),
+                                          uint32_t(role)));
+}
+
+JNIEXPORT jint JNICALL Java_invalid_example_lattice_CustomRoles_nativeReach(JNIEnv *, jclass,
+                                                                            jlong set, jint role,
+                                                                            jint permission) {
+  return jint(lattice_custom_role_reach(reinterpret_cast<const lattice_custom_roles *>(set),
+                                        uint32_t(role), uint32_t(permission)));
+}
+
+JNIEXPORT jstring JNICALL
+Java_invalid_example_lattice_CustomRoles_nativeStatusMessage(JNIEnv *env, jclass, jint status) {
+  return env->NewStringUTF(lattice_custom_status_message(lattice_custom_status(status)));
+}
+
+JNIEXPORT jobjectArray JNICALL
+Java_invalid_example_lattice_CustomRoles_nativeCeilings(JNIEnv *env, jclass, jlong table) {
+  const lattice_table *t = tableOf(table);
+  const uint32_t n = lattice_ceiling_count(t);
+  jclass string = env->FindClass("java/lang/String");
+  if (!string)
+    return nullptr;
+  jobjectArray out = env->NewObjectArray(jsize(n), string, nullptr);
+  for (uint32_t i = 0; out && i < n; ++i) {
+    jstring name = env->NewStringUTF(lattice_ceiling_name(t, i));
+    if (!name)
+      return nullptr;
+    env->SetObjectArrayElement(out, jsize(i), name);
+    env->DeleteLocalRef(name);
+  }
+  return out;
+}
+
+JNIEXPORT jlong JNICALL Java_invalid_example_lattice_CustomRoles_nativeCeilingKinds(JNIEnv *,
+                                                                                    jclass,
+                                                                                    jlong table,
+                                                                                    jint ceiling) {
+  return jlong(lattice_ceiling_kinds(tableOf(table), uint32_t(ceiling)));
+}
+
+JNIEXPORT jint JNICALL Java_invalid_example_lattice_CustomRoles_nativeCeilingReach(
+    JNIEnv *, jclass, jlong table, jint ceiling, jint permission) {
+  return jint(lattice_ceiling_reach(tableOf(table), uint32_t(ceiling), uint32_t(permission)));
+}
+
+JNIEXPORT jboolean JNICALL Java_invalid_example_lattice_CustomRoles_nativeCanCreate(
+    JNIEnv *env, jclass, jlong table, jintArray roles, jint ceiling) {
+  try {
+    const std::vector<uint32_t> ids = elements(env, roles);
+    return lattice_can_create(tableOf(table), ids.data(), uint32_t(ids.size()),
+                              uint32_t(ceiling)) != 0;
+  } catch (const std::bad_alloc &) {
+    return false;
+  }
+}
+// ---- end of custom roles ------------------------------------------------------------------
 
 } // extern "C"

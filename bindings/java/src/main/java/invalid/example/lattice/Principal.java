@@ -24,6 +24,7 @@ public final class Principal implements AutoCloseable {
   private final NativeHandle handle;
   private final Cleaner.Cleanable cleanable;
   private final Map<String, Long> strings; // string path segments interned
+  private final CustomRoles custom; // the set its handle borrows (kept reachable), or null
 
   /** A principal's names resolved to ids and its paths interned, as flat arrays for JNI. */
   static final class Resolved {
@@ -35,7 +36,9 @@ public final class Principal implements AutoCloseable {
     int[] roleIds;
     final Map<String, Long> strings = new HashMap<>();
 
-    Resolved(Table table, String kind, List<String> flags, List<Membership> memberships) {
+    /** With custom roles of `custom` (a set of this table, or null) allowed in memberships. */
+    Resolved(Table table, String kind, List<String> flags, List<Membership> memberships,
+        CustomRoles custom) {
       if (memberships.size() > MAX_MEMBERSHIPS) {
         throw new IllegalArgumentException("more than " + MAX_MEMBERSHIPS + " memberships");
       }
@@ -68,20 +71,38 @@ public final class Principal implements AutoCloseable {
           pathIds[path++] = segment(m.node(), j, strings, true);
         }
         for (String r : m.roles()) {
-          roleIds[role++] = table.id(Table.ROLE, r);
+          roleIds[role++] = custom == null ? table.id(Table.ROLE, r) : custom.roleId(r);
         }
         nodeFlags[i] = table.flagMask(m.nodeFlags(), Table.NODE_SIDE);
       }
     }
   }
 
-  Principal(Table table, String kind, List<String> flags, List<Membership> memberships) {
+  Principal(Table table, String kind, List<String> flags, List<Membership> memberships,
+      CustomRoles custom) {
     this.table = table;
-    Resolved r = new Resolved(table, kind, flags, memberships);
+    this.custom = custom;
+    Resolved r = new Resolved(table, kind, flags, memberships, custom);
     strings = r.strings;
-    long address = nativeNew(table.address(), r.kind, r.flags, r.layout, r.nodeFlags, r.pathIds,
-        r.roleIds);
+    long address;
+    if (custom == null) {
+      address = nativeNew(table.address(), 0, r.kind, r.flags, r.layout, r.nodeFlags, r.pathIds,
+          r.roleIds);
+    } else {
+      // The handle copies the set's cells: not while a role is added.
+      long stamp = custom.readLock();
+      try {
+        if (custom.address() == 0) {
+          throw new IllegalStateException("the custom role set is closed");
+        }
+        address = nativeNew(table.address(), custom.address(), r.kind, r.flags, r.layout,
+            r.nodeFlags, r.pathIds, r.roleIds);
+      } finally {
+        custom.unlockRead(stamp);
+      }
+    }
     java.lang.ref.Reference.reachabilityFence(table);
+    java.lang.ref.Reference.reachabilityFence(custom);
     handle = new NativeHandle(address, Principal::nativeFree);
     cleanable = Table.CLEANER.register(this, handle);
   }
@@ -89,6 +110,11 @@ public final class Principal implements AutoCloseable {
   /** The table this principal was resolved against. */
   public Table table() {
     return table;
+  }
+
+  /** The custom role set this principal was built with, or null. */
+  public CustomRoles customRoles() {
+    return custom;
   }
 
   /** Decides this principal's request for permission on the target node. */
@@ -104,12 +130,25 @@ public final class Principal implements AutoCloseable {
     int p = table.id(Table.PERMISSION, permission);
     long[] ids = targetIds(target, strings);
     long factMask = table.flagMask(facts, Table.FACT_SIDES);
-    // A closed table denies (its principals' handles would read freed memory).
-    long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
-        : nativeDecide(handle.address, p, ids, factMask);
-    java.lang.ref.Reference.reachabilityFence(this);
-    java.lang.ref.Reference.reachabilityFence(table);
-    return table.decision(packed);
+    // A closed table denies (its principals' handles would read freed memory), and so does a
+    // closed custom role set (the handle borrows it).
+    if (custom == null) {
+      long packed = table.address() == 0 ? Table.NO_TABLE_DECISION
+          : nativeDecide(handle.address, p, ids, factMask);
+      java.lang.ref.Reference.reachabilityFence(this);
+      java.lang.ref.Reference.reachabilityFence(table);
+      return table.decision(packed);
+    }
+    long stamp = custom.readLock(); // not while a role is added or the set is closed
+    try {
+      long packed = table.address() == 0 || custom.address() == 0 ? Table.NO_TABLE_DECISION
+          : nativeDecide(handle.address, p, ids, factMask);
+      java.lang.ref.Reference.reachabilityFence(this);
+      java.lang.ref.Reference.reachabilityFence(table);
+      return table.decision(packed, custom); // names a custom role under the same lock
+    } finally {
+      custom.unlockRead(stamp);
+    }
   }
 
   @Override
@@ -152,8 +191,11 @@ public final class Principal implements AutoCloseable {
     return out;
   }
 
-  /** lattice_principal_new; throws IllegalArgumentException (status message) or OutOfMemoryError. */
-  private static native long nativeNew(long table, int kind, long flags, int[] layout,
+  /**
+   * lattice_principal_new_custom (set 0: no custom roles); throws IllegalArgumentException (the
+   * status message) or OutOfMemoryError.
+   */
+  private static native long nativeNew(long table, long set, int kind, long flags, int[] layout,
       long[] nodeFlags, long[] pathIds, int[] roleIds);
 
   private static native void nativeFree(long principal);

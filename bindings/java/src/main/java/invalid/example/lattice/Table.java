@@ -27,6 +27,7 @@ public final class Table implements AutoCloseable {
   private final int[] flagSides; // per flag id: 1 principal (user types), 2 node (scope kinds)
   private final List<List<String>> names; // per category, in id order
   private final List<Map<String, Integer>> ids;
+  private final List<String> ceilings; // custom role ceilings, in id order
 
   static {
     String library = System.getProperty("lattice.jni.library");
@@ -57,6 +58,7 @@ public final class Table implements AutoCloseable {
     }
     names = List.copyOf(n);
     ids = List.copyOf(m);
+    ceilings = List.of(CustomRoles.nativeCeilings(address));
   }
 
   /** Reads and validates a table file of at most 256 MiB; throws LoadException. */
@@ -123,18 +125,101 @@ public final class Table implements AutoCloseable {
    */
   public Decision decide(String kind, List<String> flags, List<Membership> memberships,
       String permission, NodePath target, List<String> facts) {
-    Principal.Resolved r = new Principal.Resolved(this, kind, flags, memberships);
+    return decide(kind, flags, memberships, permission, target, facts, null);
+  }
+
+  /**
+   * Decides one request whose memberships may name custom roles of customRoles (null: none); a set
+   * built on another table is an IllegalArgumentException.
+   */
+  public Decision decide(String kind, List<String> flags, List<Membership> memberships,
+      String permission, NodePath target, List<String> facts, CustomRoles customRoles) {
+    CustomRoles.checkTable(this, customRoles);
+    Principal.Resolved r = new Principal.Resolved(this, kind, flags, memberships, customRoles);
     int p = id(PERMISSION, permission);
     long factMask = flagMask(facts, FACT_SIDES);
-    long packed = nativeDecideAccess(address(), r.kind, r.flags, r.layout, r.nodeFlags,
-        r.pathIds, r.roleIds, p, Principal.targetIds(target, r.strings), factMask);
-    java.lang.ref.Reference.reachabilityFence(this);
-    return decision(packed);
+    long[] targetIds = Principal.targetIds(target, r.strings);
+    if (customRoles == null) {
+      long packed = nativeDecideAccess(address(), 0, r.kind, r.flags, r.layout, r.nodeFlags,
+          r.pathIds, r.roleIds, p, targetIds, factMask);
+      java.lang.ref.Reference.reachabilityFence(this);
+      return decision(packed);
+    }
+    long stamp = customRoles.readLock(); // not while a role is added or the set is closed
+    try {
+      long set = customRoles.address();
+      long packed = set == 0 ? NO_TABLE_DECISION : nativeDecideAccess(address(), set, r.kind,
+          r.flags, r.layout, r.nodeFlags, r.pathIds, r.roleIds, p, targetIds, factMask);
+      java.lang.ref.Reference.reachabilityFence(this);
+      return decision(packed, customRoles); // names a custom role under the same lock
+    } finally {
+      customRoles.unlockRead(stamp);
+    }
   }
 
   /** A principal resolved once against this table, to decide many requests. */
   public Principal principal(String kind, List<String> flags, List<Membership> memberships) {
-    return new Principal(this, kind, flags, memberships);
+    return new Principal(this, kind, flags, memberships, null);
+  }
+
+  /**
+   * A principal whose memberships may name custom roles of customRoles; it keeps the set
+   * reachable. A set built on another table is an IllegalArgumentException.
+   */
+  public Principal principal(String kind, List<String> flags, List<Membership> memberships,
+      CustomRoles customRoles) {
+    CustomRoles.checkTable(this, customRoles);
+    return new Principal(this, kind, flags, memberships, customRoles);
+  }
+
+  // --- custom role ceilings ------------------------------------------------------------------
+  /** The custom role ceilings, in id order. */
+  public List<String> ceilings() {
+    return ceilings;
+  }
+
+  /** The user types whose principals may hold roles of the ceiling. */
+  public List<String> ceilingKinds(String ceiling) {
+    long mask = CustomRoles.nativeCeilingKinds(address(), ceilingId(ceiling));
+    java.lang.ref.Reference.reachabilityFence(this);
+    List<String> out = new java.util.ArrayList<>();
+    List<String> kinds = names.get(KIND);
+    for (int k = 0; k < kinds.size() && k < 64; ++k) {
+      if ((mask >>> k & 1) != 0) {
+        out.add(kinds.get(k));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The relations a role of the ceiling may reach with permission (empty: not at all). */
+  public java.util.EnumSet<Relation> ceilingReach(String ceiling, String permission) {
+    int c = ceilingId(ceiling);
+    int reach = CustomRoles.nativeCeilingReach(address(), c, id(PERMISSION, permission));
+    java.lang.ref.Reference.reachabilityFence(this);
+    return CustomRoles.relations(reach);
+  }
+
+  /**
+   * Whether a principal holding roles (compiled roles) may create custom roles of the ceiling
+   * and give them (one of the roles is in its {@code created_by}).
+   */
+  public boolean canCreate(List<String> roles, String ceiling) {
+    boolean ok = CustomRoles.nativeCanCreate(address(), roleIds(roles), ceilingId(ceiling));
+    java.lang.ref.Reference.reachabilityFence(this);
+    return ok;
+  }
+
+  private int ceilingId(String ceiling) {
+    int id = ceilings.indexOf(ceiling);
+    if (id < 0) {
+      throw CustomRoles.refused(2, null, String.valueOf(ceiling), null); // unknown_ceiling
+    }
+    return id;
+  }
+
+  boolean hasRole(String name) {
+    return ids.get(ROLE).containsKey(name);
   }
 
   /** Decides for roles held at one node, given the relation of the target to that node. */
@@ -265,12 +350,18 @@ public final class Table implements AutoCloseable {
   /** Unpacks nativeDecide*'s result: bit 40 allowed, bits 32-39 reason, bits 0-31 the deciding
    * role (all ones for none), bits 41-63 the deciding membership plus one (0 for none). */
   Decision decision(long packed) {
+    return decision(packed, null);
+  }
+
+  /** decision(packed) naming a deciding custom role from its set (null: none). */
+  Decision decision(long packed, CustomRoles custom) {
     boolean allowed = (packed >>> 40 & 1) != 0;
     int reason = (int) (packed >>> 32 & 0xff);
     long role = packed & 0xffffffffL;
     int membership = (int) (packed >>> 41) - 1;
     List<String> roles = names.get(ROLE);
-    String roleName = role < roles.size() ? roles.get((int) role) : null;
+    String roleName = role < roles.size() ? roles.get((int) role)
+        : custom != null ? custom.name(role) : null;
     Reason[] reasons = Reason.values();
     return new Decision(allowed, reason < reasons.length ? reasons[reason] : Reason.BAD_REQUEST,
         roleName, membership);
@@ -298,7 +389,8 @@ public final class Table implements AutoCloseable {
   private static native boolean nativeCanAssign(long table, int[] roles, int target,
       boolean withFlags, long flags);
 
-  private static native long nativeDecideAccess(long table, int kind, long flags, int[] layout,
+  private static native long nativeDecideAccess(long table, long set, int kind, long flags,
+      int[] layout,
       long[] nodeFlags, long[] pathIds, int[] roleIds, int permission, long[] target, long facts);
 
   private static native int nativeRelation(long[] node, long[] target);
