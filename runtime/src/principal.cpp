@@ -464,14 +464,16 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
           t.factFlags)
         factWords = (uint64_t(t.permissionCount) + 63) / 64;
     }
+  const uint64_t permissionWords = (uint64_t(t.permissionCount) + 63) / 64;
   uint64_t size = sizeof(lattice_principal), atGroups, atMembers, atProfiles, atIds, atRoles,
-           atBytes, atFacts;
+           atBytes, atFacts, atBits;
   if (!reserve<Group>(size, groups, atGroups) || !reserve<Member>(size, count, atMembers) ||
       (profiles != 0 && t.permissionCount > UINT64_MAX / 4 / profiles) ||
       !reserve<uint8_t>(size, uint64_t(t.permissionCount) * profiles, atBytes) ||
       !reserve<Profile>(size, profiles, atProfiles) ||
       !reserve<uint32_t>(size, profileRoles, atRoles) ||
       !reserve<uint64_t>(size, totalIds, atIds) || !reserve<uint64_t>(size, factWords, atFacts) ||
+      !reserve<uint64_t>(size, uint64_t(profiles) * 8 * permissionWords, atBits) ||
       uint64_t(size_t(size)) != size)
     return LATTICE_PRINCIPAL_TOO_LARGE;
   uint8_t *block = static_cast<uint8_t *>(std::malloc(size_t(size)));
@@ -484,9 +486,23 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
   auto *roles = reinterpret_cast<uint32_t *>(block + atRoles);
   uint8_t *bytes = block + atBytes;
   uint64_t *factPermissions = factWords ? reinterpret_cast<uint64_t *>(block + atFacts) : nullptr;
-  auto *p = new (block)
-      lattice_principal{&t,    kindBit, kind,    wrongKind, groups, count,           profiles,
-                        group, member,  profile, roles,     bytes,  factPermissions, set};
+  auto *bits = reinterpret_cast<uint64_t *>(block + atBits);
+  auto *p = new (block) lattice_principal{&t,
+                                          kindBit,
+                                          kind,
+                                          wrongKind,
+                                          groups,
+                                          count,
+                                          profiles,
+                                          group,
+                                          member,
+                                          profile,
+                                          roles,
+                                          bytes,
+                                          factPermissions,
+                                          set,
+                                          bits,
+                                          uint32_t(permissionWords)};
   for (uint64_t w = 0; w < factWords; ++w)
     factPermissions[w] = 0;
   for (uint32_t e = 0; factWords && e < t.sparseCount; ++e) {
@@ -519,7 +535,13 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
           applies ? permissionByte(t, set, roles + profile[k].firstRole, profile[k].roleCount,
                                    profile[k].flags, kindBit, perm)
                   : 0;
-  }
+  } // The same bits transposed for what-can: per profile and byte bit, a bitset over permissions.
+  std::memset(bits, 0, size_t(profiles) * 8 * size_t(permissionWords) * 8);
+  for (uint32_t perm = 0; perm < t.permissionCount; ++perm)
+    for (uint32_t k = 0; k < profiles; ++k)
+      for (uint32_t b = bytes[size_t(perm) * profiles + k]; b != 0; b &= b - 1)
+        bits[(size_t(k) * 8 + uint32_t(__builtin_ctz(b))) * permissionWords + perm / 64] |=
+            uint64_t(1) << (perm % 64);
 
   // Members by group, paths copied, `require` per node; then each group's exclusive outcome.
   uint64_t nextId = 0;

@@ -63,6 +63,10 @@ struct lattice_principal {
   /// facts) are not used, the request's facts are tested on its rules. Null: no such rule.
   const uint64_t *factPermissions;
   const lattice_custom_roles *custom; // the set its custom role ids name (borrowed), or null
+  /// The bytes transposed, for what-can: bitset b (b < 8, a bit of the byte) of profile k over
+  /// the permissions at relationBits[(k * 8 + b) * permissionWords].
+  const uint64_t *relationBits;
+  uint32_t permissionWords; // (permission count + 63) / 64
 };
 
 namespace lattice::detail {

@@ -13,29 +13,16 @@ using namespace lattice::detail;
 namespace format = lattice::format;
 
 /// Distinct (profile, relation) pairs of the target's tree kept on the stack; a principal with
-/// more (dozens of memberships with different roles in one tree) is decided permission by
-/// permission through lattice_decide_as instead.
+/// more (dozens of memberships with different roles or node flags in one tree) is decided
+/// permission by permission through lattice_decide_as instead.
 constexpr uint32_t kMaxPairs = 32;
 
-constexpr uint64_t kLowBits = 0x0101010101010101ull; // bit 0 of each byte
-
-/// Bit 0 of byte k of `x` (the others are 0) moved to bit k: each byte's bit lands in the top
-/// byte of the product with no carry from the others.
-inline uint64_t packByteBits(uint64_t x) noexcept { return (x * 0x0102040810204080ull) >> 56; }
-
-/// Bytes `at[0]`, `at[stride]`, ... (n <= 8 of them) as one little-endian word.
-inline uint64_t gather(const uint8_t *at, uint32_t stride, uint32_t n) noexcept {
-  if (stride == 1 && n == 8) {
-    uint64_t x;
-    std::memcpy(&x, at, 8);
-    if constexpr (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-      x = __builtin_bswap64(x);
-    return x;
-  }
-  uint64_t x = 0;
-  for (uint32_t i = 0; i < n; ++i)
-    x |= uint64_t(at[size_t(i) * stride]) << (8 * i);
-  return x;
+/// The 64 bits of `bits` (a bitset of `words` words) from bit 64 * at + shift on; past the end
+/// they are 0.
+inline uint64_t word(const uint64_t *bits, uint32_t at, uint32_t shift, uint32_t words) noexcept {
+  const uint64_t low = at < words ? bits[at] >> shift : 0;
+  const uint64_t high = shift != 0 && at + 1 < words ? bits[at + 1] << (64 - shift) : 0;
+  return low | high;
 }
 
 void zero(uint64_t *words, size_t count) noexcept {
@@ -99,17 +86,19 @@ lattice_what_can_status whatCanRow(const lattice_principal &p, const lattice_nod
   }
 
   // Allowed = some member allows at its relation and none denies at its relation (a deny of a
-  // held role or a policy-wide one: deny wins). Eight permissions per word of bytes.
-  const uint32_t stride = p.profileCount;
-  for (uint32_t j = 0; j < count; j += 8) {
-    const uint32_t n = count - j < 8 ? count - j : 8;
+  // held role or a policy-wide one: deny wins): per word of 64 permissions, the OR of each
+  // pair's allow bitset and of its deny bitset (the bytes transposed at creation).
+  const uint32_t stride = p.permissionWords, shift = first % 64;
+  for (uint32_t j = 0; j * 64 < count; ++j) {
+    const uint32_t at = first / 64 + j; // the source word of the row's word j (and the next)
     uint64_t allow = 0, deny = 0;
     for (uint32_t i = 0; i < pairCount; ++i) {
-      const uint64_t x = gather(p.bytes + size_t(first + j) * stride + pairs[i].profile, stride, n);
-      allow |= x >> pairs[i].relation;
-      deny |= x >> (kDenyShift + pairs[i].relation);
+      const uint64_t *bits = p.relationBits + size_t(pairs[i].profile) * 8 * stride;
+      allow |= word(bits + size_t(pairs[i].relation) * stride, at, shift, stride);
+      deny |= word(bits + size_t(kDenyShift + pairs[i].relation) * stride, at, shift, stride);
     }
-    row[j / 64] |= packByteBits(allow & ~deny & kLowBits) << (j % 64);
+    const uint32_t left = count - j * 64;
+    row[j] = (allow & ~deny) & (left >= 64 ? ~uint64_t(0) : (uint64_t(1) << left) - 1);
   }
 
   // Permissions whose rules read facts: their bytes were computed without facts.
