@@ -586,7 +586,8 @@ public:
   }
 
   /// Every permission allowed on `target` with `facts`, as names in id (declaration) order:
-  /// lattice_what_can_as through the handle, else lattice_what_can. Each is exactly what
+  /// lattice_what_can_as through the handle, else lattice_what_can_custom (with the principal's
+  /// custom roles, if any). Each is exactly what
   /// decide() allows. A principal allowed nothing (another tree, a failed `require`, a role not
   /// for its kind) gets none; a request the runtime refuses (which resolving the names already
   /// rules out) throws rather than answer.
@@ -605,7 +606,8 @@ public:
       r.membership_count = uint32_t(memberships.size());
       r.target = target.ref();
       r.facts = facts;
-      status = lattice_what_can(table->get(), &r, words.data(), n);
+      status = lattice_what_can_custom(table->get(), custom ? custom->get() : nullptr, &r,
+                                       words.data(), n);
     }
     if (status != LATTICE_WHAT_CAN_OK)
       throw InvalidArgument(std::string("what-can refused the request: ") +
