@@ -585,6 +585,40 @@ public:
     return decide(resolve(*table, Category::Permission, permission), target, facts);
   }
 
+  /// Every permission allowed on `target` with `facts`, as names in id (declaration) order:
+  /// lattice_what_can_as through the handle, else lattice_what_can_custom (with the principal's
+  /// custom roles, if any). Each is exactly what
+  /// decide() allows. A principal allowed nothing (another tree, a failed `require`, a role not
+  /// for its kind) gets none; a request the runtime refuses (which resolving the names already
+  /// rules out) throws rather than answer.
+  std::vector<std::string_view> whatCan(const Target &target, uint64_t facts = 0) const {
+    const uint32_t count = lattice_permission_count(table->get());
+    std::vector<uint64_t> words((size_t(count) + 63) / 64 + 1); // never empty (data() non-null)
+    const uint32_t n = uint32_t(words.size());
+    lattice_what_can_status status;
+    if (handle) {
+      status = lattice_what_can_as(handle, target.ref(), facts, words.data(), n);
+    } else {
+      lattice_access_request r{};
+      r.kind = kind;
+      r.flags = flags;
+      r.memberships = memberships.data();
+      r.membership_count = uint32_t(memberships.size());
+      r.target = target.ref();
+      r.facts = facts;
+      status = lattice_what_can_custom(table->get(), custom ? custom->get() : nullptr, &r,
+                                       words.data(), n);
+    }
+    if (status != LATTICE_WHAT_CAN_OK)
+      throw InvalidArgument(std::string("what-can refused the request: ") +
+                            lattice_what_can_status_message(status));
+    std::vector<std::string_view> names;
+    for (uint32_t p = 0; p < count; ++p)
+      if ((words[p / 64] >> (p % 64)) & 1)
+        names.push_back(table->name(Category::Permission, p));
+    return names;
+  }
+
 private:
   struct Part {
     size_t pathStart, pathLength, roleStart, roleCount;

@@ -569,3 +569,77 @@ func TestFactsByName(t *testing.T) {
 		t.Errorf("a node flag among the facts: %v", err)
 	}
 }
+
+func TestWhatCanListsExactlyWhatDecideAllows(t *testing.T) {
+	table := load(t, v1Path)
+	p, err := table.NewPrincipal("account_user", nil, []lattice.Membership{
+		{Node: lattice.IDs(1, 10), Roles: []string{"account_admin"}},
+		{Node: lattice.IDs(1, 11), Roles: []string{"account_station_admin"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []lattice.Path{lattice.IDs(1, 10), lattice.IDs(1, 10, 100), lattice.IDs(1, 11), lattice.IDs(1), lattice.IDs(1, 12)} {
+		got, err := p.WhatCan(target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{}
+		for _, name := range table.Permissions() {
+			if d, err := p.Decide(name, target); err == nil && d.Allowed {
+				want = append(want, name)
+			}
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Errorf("target %v: WhatCan %v, Decide allows %v", target, got, want)
+		}
+	}
+	if got, _ := p.WhatCan(lattice.IDs(1, 10, 100)); !strings.Contains(","+strings.Join(got, ",")+",", ",station.view,") {
+		t.Errorf("station.view is not listed below the admin's account: %v", got)
+	}
+}
+
+func TestWhatCanFailsClosed(t *testing.T) {
+	table := load(t, v1Path)
+	admin := []lattice.Membership{{Node: lattice.IDs(1, 10), Roles: []string{"account_admin"}}}
+	p, err := table.NewPrincipal("account_user", nil, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := p.WhatCan(lattice.IDs(2, 10)); err != nil || len(got) != 0 {
+		t.Errorf("another tree: %v, %v", got, err)
+	}
+	blocked, err := table.NewPrincipal("account_user", []string{"blocked"}, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := blocked.WhatCan(lattice.IDs(1, 10)); err != nil || len(got) != 0 {
+		t.Errorf("require not blocked: %v, %v", got, err)
+	}
+	wrongKind, err := table.NewPrincipal("tenant_user", nil, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := wrongKind.WhatCan(lattice.IDs(1, 10)); err != nil || len(got) != 0 {
+		t.Errorf("a role the kind may not hold: %v, %v", got, err)
+	}
+	var invalid *lattice.InvalidRequestError
+	if _, err := p.WhatCanWithFacts(lattice.IDs(1, 10), []string{"business"}); !errors.As(err, &invalid) {
+		t.Errorf("a node flag among the facts: %v", err)
+	}
+	var unknown *lattice.UnknownNameError
+	if _, err := p.WhatCanWithFacts(lattice.IDs(1, 10), []string{"resource.nope"}); !errors.As(err, &unknown) {
+		t.Errorf("an unknown fact: %v", err)
+	}
+	if _, err := p.WhatCan(nil); !errors.As(err, &invalid) {
+		t.Errorf("no target: %v", err)
+	}
+	var zero lattice.Principal
+	if got, err := zero.WhatCan(lattice.IDs(1)); err == nil || got != nil {
+		t.Errorf("a zero principal: %v, %v", got, err)
+	}
+	table.Close()
+	if got, err := p.WhatCan(lattice.IDs(1, 10)); err == nil || got != nil {
+		t.Errorf("a closed table: %v, %v", got, err)
+	}
+}

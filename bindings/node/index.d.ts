@@ -115,6 +115,8 @@ export class Principal {
   readonly customRoles: CustomRoles | null;
   /** With the request's facts by name: `resource.x`, `target.x`, `request.x`. */
   decide(permission: string, target: NodePath, facts?: readonly string[]): Decision;
+  /** Every permission allowed on `target` (exactly those `decide` allows), in declaration order. */
+  whatCan(target: NodePath, facts?: readonly string[]): string[];
 }
 
 /** The relation of the target node to a node, both as paths (another tree: 'none'). */

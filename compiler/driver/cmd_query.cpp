@@ -9,6 +9,7 @@
 #include "query/can_assign.h"
 #include "query/request_line.h"
 #include "query/table_load.h"
+#include "query/what_can.h"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -19,6 +20,8 @@ namespace {
 const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--requests", true, "FILE.jsonl", "answer one JSON request per line (`-`: stdin)"},
     {"--can-assign", true, "ROLE", "may a holder of --roles assign ROLE? (delegation)"},
+    {"--what-can", false, "",
+     "every permission the request's principal is allowed (no --permission)"},
     {"--help", false, "", "show this help"},
 });
 
@@ -103,6 +106,28 @@ int answerCanAssign(const lattice_table *table, const Args &args, const std::str
   return ExitOk;
 }
 
+/// `--what-can`: the request without `--permission`, answered with every permission it allows.
+int answerWhatCan(const lattice_table *table, const Args &args) {
+  std::string error;
+  query::WhatCanAnswer answer;
+  bool ok = false;
+  if (isAccessRequest(args)) {
+    std::optional<query::NamedAccessRequest> named = namedAccessRequest(args, error);
+    ok = named && query::whatCanAccess(table, *named, answer, error);
+  } else {
+    ok = query::whatCanAtNode(table, namedRequest(args), answer, error);
+  }
+  if (!ok) {
+    answer.allowed.clear();
+    fmt::print("{}\n", query::describeWhatCan(table, answer));
+    std::fflush(stdout); // the answer first, then why
+    fmt::print(stderr, "lattice query: error: {}\n", error);
+    return ExitErrors;
+  }
+  fmt::print("{}\n", query::describeWhatCan(table, answer));
+  return ExitOk;
+}
+
 } // namespace
 
 int runQuery(const Argv &argv) {
@@ -114,7 +139,8 @@ int runQuery(const Argv &argv) {
                "R1,R2@PATH[+F...] ... --target PATH --permission RES.ACTION [--flags F1,F2]\n"
                "       lattice query TABLE --requests "
                "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE [--flags "
-               "F1,F2]\n\nAnswers "
+               "F1,F2]\n       lattice query TABLE --what-can (a request's options without "
+               "--permission)\n\nAnswers "
                "requests from a compiled table and says which role "
                "decided.\n\nOptions:\n{}",
                describeOptions(kQueryOptions));
@@ -123,10 +149,16 @@ int runQuery(const Argv &argv) {
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
   else if (args && args->has("--can-assign")) {
-    for (const char *other :
-         {"--kind", "--permission", "--relation", "--requests", "--membership", "--target"})
+    for (const char *other : {"--kind", "--permission", "--relation", "--requests", "--membership",
+                              "--target", "--what-can"})
       if (args->has(other))
         error = fmt::format("`--can-assign` takes only `--roles` and `--flags`, not `{}`", other);
+  } else if (args && args->has("--what-can")) {
+    for (const char *other : {"--permission", "--requests"})
+      if (args->has(other))
+        error = fmt::format("`--what-can` asks about every permission: drop `{}`", other);
+    if (error.empty())
+      error = requestUsageError(*args, false).value_or("");
   } else if (args && !args->has("--requests"))
     error = requestUsageError(*args).value_or("");
   if (!args || !error.empty()) {
@@ -153,6 +185,8 @@ int runQuery(const Argv &argv) {
     std::fflush(stdout);
     return code;
   }
+  if (args->has("--what-can"))
+    return answerWhatCan(table.get(), *args);
   if (isAccessRequest(*args))
     return answerAccess(table.get(), *args);
   std::vector<uint32_t> roles;

@@ -19,6 +19,7 @@ int runDoc(const Argv &args);
 int runDiff(const Argv &args);
 int runVerify(const Argv &args);
 int runKeygen(const Argv &args);
+int runWhoCan(const Argv &args);
 
 /// Entry point: dispatches on the subcommand; handles --help and --version.
 int run(int argc, char **argv);

@@ -31,6 +31,8 @@ Commands:
   diff OLD NEW             the difference in effective access between two policy versions
   verify BUNDLE            check a bundle's manifest, table and signature
   keygen -o NAME           write a key pair for signing bundles
+  who-can FILE... --permission P
+                           the roles, custom roles and user types that can be allowed P
 
 Options:
   --help                   show help (also `lattice <command> --help`)
@@ -78,9 +80,11 @@ int run(int argc, char **argv) {
     return runVerify(rest);
   if (command == "keygen")
     return runKeygen(rest);
+  if (command == "who-can")
+    return runWhoCan(rest);
   NameSuggester suggester(command);
-  for (const char *name :
-       {"check", "fmt", "build", "query", "explain", "test", "doc", "diff", "verify", "keygen"})
+  for (const char *name : {"check", "fmt", "build", "query", "explain", "test", "doc", "diff",
+                           "verify", "keygen", "who-can"})
     suggester.consider(name);
   fmt::print(stderr, "lattice: error: unknown command `{}`{}\n", command,
              suggester.best() ? "; " + suggester.didYouMean() : "");

@@ -32,7 +32,7 @@ std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra) {
 
 bool isAccessRequest(const Args &args) { return args.has("--membership") || args.has("--target"); }
 
-std::optional<std::string> requestUsageError(const Args &args) {
+std::optional<std::string> requestUsageError(const Args &args, bool needsPermission) {
   const bool access = isAccessRequest(args);
   if (access)
     for (const char *oneNode : {"--roles", "--relation"})
@@ -41,7 +41,7 @@ std::optional<std::string> requestUsageError(const Args &args) {
                            "`--target` give the roles in each membership",
                            oneNode);
   for (const char *required : {"--kind", "--permission", access ? "--target" : "--relation"})
-    if (!args.has(required))
+    if (!args.has(required) && (needsPermission || std::string_view(required) != "--permission"))
       return fmt::format("missing `{}`", required);
   return std::nullopt;
 }
@@ -49,7 +49,7 @@ std::optional<std::string> requestUsageError(const Args &args) {
 query::NamedRequest namedRequest(const Args &args) {
   query::NamedRequest named{*args.get("--kind"),
                             splitList(args.get("--roles").value_or("")),
-                            *args.get("--permission"),
+                            args.get("--permission").value_or(""),
                             *args.get("--relation"),
                             splitList(args.get("--flags").value_or("")),
                             splitList(args.get("--facts").value_or(""))};
@@ -71,7 +71,7 @@ std::optional<query::NamedAccessRequest> namedAccessRequest(const Args &args, st
   named.kind = *args.get("--kind");
   named.flags = splitList(args.get("--flags").value_or(""));
   named.facts = splitList(args.get("--facts").value_or(""));
-  named.permission = *args.get("--permission");
+  named.permission = args.get("--permission").value_or("");
   for (const std::string &spec : args.all("--membership")) {
     query::NamedMembership membership;
     if (!query::parseMembershipSpec(spec, membership, error)) {

@@ -19,8 +19,9 @@ std::vector<OptionSpec> requestOptions(std::vector<OptionSpec> extra);
 /// Whether the options spell a principal with memberships (`--membership` or `--target`).
 bool isAccessRequest(const Args &args);
 /// A usage error of the request options: the two shapes mixed (`--roles` with `--membership`),
-/// or "missing `--kind`" for the first required option absent; else nothing.
-std::optional<std::string> requestUsageError(const Args &args);
+/// or "missing `--kind`" for the first required option absent (`--permission` only when
+/// `needsPermission`: `query --what-can` asks about all of them); else nothing.
+std::optional<std::string> requestUsageError(const Args &args, bool needsPermission = true);
 /// The request the options spell; call after missingRequestOption found nothing. A relation in
 /// an old spelling is replaced by its word, with a warning on stderr.
 query::NamedRequest namedRequest(const Args &args);

@@ -3,6 +3,7 @@
 #include "query/request_line.h"
 
 #include "base/json_input.h"
+#include "query/what_can.h"
 
 #include <fmt/format.h>
 
@@ -116,6 +117,19 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
     field = value->str();
     return true;
   };
+  if (const llvm::json::Value *whatCan = object->get("what_can")) {
+    if (!whatCan->getAsBoolean()) {
+      error = "`what_can` must be true or false";
+      return false;
+    }
+    out.whatCan = *whatCan->getAsBoolean();
+    if (out.whatCan && object->get("permission")) {
+      error = "a `what_can` request asks about every permission: drop `permission`";
+      return false;
+    }
+  }
+  // A what-can line names no permission: the field reads as empty, and is not resolved.
+  auto permission = [&](std::string &field) { return out.whatCan || text("permission", field); };
   const bool oneNode = object->get("roles") || object->get("relation");
   if (object->get("memberships") || object->get("target")) {
     if (oneNode) {
@@ -124,19 +138,43 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
       return false;
     }
     NamedAccessRequest &access = out.access.emplace();
-    return text("kind", access.kind) && text("permission", access.permission) &&
+    return text("kind", access.kind) && permission(access.permission) &&
            readStringArray(*object, "flags", access.flags, error) &&
            readStringArray(*object, "facts", access.facts, error) &&
            readMemberships(*object, access.memberships, error) &&
            readNode(*object, "target", access.target, error);
   }
   NamedRequest &request = out.request;
-  return text("kind", request.kind) && text("permission", request.permission) &&
+  return text("kind", request.kind) && permission(request.permission) &&
          text("relation", request.relation) &&
          readStringArray(*object, "roles", request.roles, error) &&
          readStringArray(*object, "flags", request.flags, error) &&
          readStringArray(*object, "facts", request.facts, error);
 }
+
+namespace {
+
+/// A what-can line: `{"line": N, "id": ..., "allowed": ["doc.read", ...]}`; on an error the list
+/// is empty and `error` says why.
+llvm::json::Object answerWhatCan(const lattice_table *table, const RequestLine &parsed,
+                                 llvm::json::Object out, bool &failed) {
+  WhatCanAnswer answer;
+  std::string error;
+  const bool ok = parsed.access ? whatCanAccess(table, *parsed.access, answer, error)
+                                : whatCanAtNode(table, parsed.request, answer, error);
+  llvm::json::Array names;
+  if (ok)
+    for (uint32_t p : answer.allowed)
+      names.push_back(lattice_permission_name(table, p));
+  out["allowed"] = std::move(names);
+  if (!ok) {
+    out["error"] = error;
+    failed = true;
+  }
+  return out;
+}
+
+} // namespace
 
 llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
                                      size_t lineNumber, bool &failed) {
@@ -146,8 +184,14 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
   lattice_request request;
   ResolvedAccessRequest access;
   llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
-  const bool ok = parseRequestLine(line, parsed, error) &&
-                  (parsed.access ? resolveAccessRequest(table, *parsed.access, access, error)
+  const bool parsedOk = parseRequestLine(line, parsed, error);
+  if (parsedOk && parsed.whatCan) {
+    if (parsed.id)
+      out["id"] = std::move(*parsed.id);
+    return answerWhatCan(table, parsed, std::move(out), failed);
+  }
+  const bool ok =
+      parsedOk && (parsed.access ? resolveAccessRequest(table, *parsed.access, access, error)
                                  : resolveRequest(table, parsed.request, roles, request, error));
   if (parsed.id)
     out["id"] = std::move(*parsed.id);

@@ -23,6 +23,9 @@ struct RequestLine {
   NamedRequest request;                     // one node
   std::optional<NamedAccessRequest> access; // set for the shape with memberships
   std::optional<llvm::json::Value> id;      // the line's `id`, echoed in its answer
+  /// `"what_can": true`: every permission the principal is allowed, instead of one (the line
+  /// then has no `permission`).
+  bool whatCan = false;
 };
 
 /// Parses `{"kind": ..., "roles": [...], "permission": ..., "relation": ..., "flags": [...],

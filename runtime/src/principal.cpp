@@ -1,6 +1,8 @@
 // principal.cpp - principal handles: a principal with memberships validated and precomputed once
 // (lattice_principal_new), then decided per request by relations and bit tests (lattice_decide_as)
 // with exactly lattice_decide_access's result. No C++ runtime: malloc, no exceptions.
+#include "principal.h"
+
 #include "custom.h"
 #include "decide_steps.h"
 #include "relations.h"
@@ -16,63 +18,9 @@ namespace {
 using namespace lattice::detail;
 namespace format = lattice::format;
 
-/// One membership as the handle keeps it, in its tree's group, groups in (encoding, root) order
-/// and members of a group in the caller's order (the deciding membership is the first one).
-struct Member {
-  const uint64_t *ids;      // the copied path, or nullptr for a label
-  uint32_t depth;           // 0 for a label
-  uint32_t index;           // the membership's index in the caller's array
-  lattice_node_label label; // for a label
-  uint32_t profile;         // its (roles, flags) profile: the column of its permission bytes
-  uint32_t requireFails;    // 1 if a `require` does not hold with its node's flags
-};
-
-/// The memberships of one tree: those a target of that tree can relate to (no other can).
-struct Group {
-  uint64_t key;    // the root id of a path, the tree of a label
-  uint32_t byPath; // 1 for paths, 0 for labels: a path never relates to a label
-  uint32_t first;  // members [first, first + count)
-  uint32_t count;
-  uint32_t exclusive; // the EXCLUSIVE deciding role when all of them are in the target's tree
-};
-
-/// Distinct memberships that decide alike (same distinct roles, same flags) share a profile.
-struct Profile {
-  uint32_t firstRole, roleCount; // sorted distinct role ids in lattice_principal::roles
-  uint64_t flags;                // the principal's flags | the node's flags
-};
-
-/// Per permission, one byte per profile: bit r (r < 4) = some role allows at relation r, bit 4 + r
-/// = some role denies at relation r, rules' conditions evaluated with the profile's flags.
-constexpr uint32_t kDenyShift = 4;
-
-/// Relations of up to this many members of a group are kept on the stack between the passes.
-constexpr uint32_t kCachedRelations = 64;
-
 lattice_access_decision refuse(lattice_reason reason, uint32_t role = LATTICE_NO_ID) noexcept {
   return accessDecision(reason, role, LATTICE_NO_ID);
 }
-
-} // namespace
-
-struct lattice_principal {
-  const lattice_table *table;
-  uint64_t kindBit;
-  uint32_t kind;
-  uint32_t wrongKind; // the lowest role of any membership the kind may not hold, or NO_ID
-  uint32_t groupCount, memberCount, profileCount;
-  const Group *groups;
-  const Member *members;
-  const Profile *profiles;
-  const uint32_t *roles;
-  const uint8_t *bytes; // [permission * profileCount + profile]
-  /// Bit p set iff a sparse rule of permission p reads a fact: its bytes (computed without
-  /// facts) are not used, the request's facts are tested on its rules. Null: no such rule.
-  const uint64_t *factPermissions;
-  const lattice_custom_roles *custom; // the set its custom role ids name (borrowed), or null
-};
-
-namespace {
 
 /// The EXCLUSIVE deciding role over the roles of `members` that `counts` keeps, or NO_ID, as
 /// lattice_decide_access's check 5 computes it.
@@ -170,6 +118,10 @@ uint32_t lowestMatchingRole(const lattice_table &t, const lattice_principal &p,
   return bound;
 }
 
+} // namespace
+
+namespace lattice::detail {
+
 /// The group of the target's tree, or null: the target relates to no other membership.
 const Group *findGroup(const lattice_principal &p, const lattice_node_ref &target) noexcept {
   const uint32_t byPath = target.path.depth > 0;
@@ -190,14 +142,6 @@ const Group *findGroup(const lattice_principal &p, const lattice_node_ref &targe
   return nullptr;
 }
 
-/// The relation of the target to a member of the target's group.
-inline uint32_t relationTo(const Member &m, const Group &g,
-                           const lattice_node_ref &target) noexcept {
-  if (g.byPath)
-    return relationBelowRoot(m.ids, m.depth, target.path.ids, target.path.depth);
-  return relationOfLabels(m.label, target.label);
-}
-
 /// The exclusive outcome over the members of `g` in the target's tree when some of its members
 /// are not (labels that no labelling produces together): the case the group's precomputed
 /// outcome does not cover. Out of line, to keep the hot path's frame small.
@@ -208,6 +152,10 @@ inline uint32_t relationTo(const Member &m, const Group &g,
     return relationTo(members[m], g, target) != LATTICE_REL_NONE;
   });
 }
+
+} // namespace lattice::detail
+
+namespace {
 
 /// Who decided, among the members whose byte (`byteOf(profile)`) matches only: the lowest role
 /// of the deciding effect, and the first member it matches through (`relations` caches the first
@@ -308,11 +256,6 @@ inline lattice_access_decision decideScanned(const lattice_principal &p, const G
   if (!denied && !(s.bits & 1))
     return refuse(LATTICE_REASON_NO_ALLOW);
   return decider(p, group, target, permission, denied, relations, facts, byteOf);
-}
-
-/// Whether a sparse rule of `permission` reads a fact (its precomputed bytes then do not apply).
-inline bool rulesReadFacts(const lattice_principal &p, uint32_t permission) noexcept {
-  return p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1);
 }
 
 /// The generic path for a request whose facts matter: a permission with rules that read facts
@@ -521,14 +464,16 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
           t.factFlags)
         factWords = (uint64_t(t.permissionCount) + 63) / 64;
     }
+  const uint64_t permissionWords = (uint64_t(t.permissionCount) + 63) / 64;
   uint64_t size = sizeof(lattice_principal), atGroups, atMembers, atProfiles, atIds, atRoles,
-           atBytes, atFacts;
+           atBytes, atFacts, atBits;
   if (!reserve<Group>(size, groups, atGroups) || !reserve<Member>(size, count, atMembers) ||
       (profiles != 0 && t.permissionCount > UINT64_MAX / 4 / profiles) ||
       !reserve<uint8_t>(size, uint64_t(t.permissionCount) * profiles, atBytes) ||
       !reserve<Profile>(size, profiles, atProfiles) ||
       !reserve<uint32_t>(size, profileRoles, atRoles) ||
       !reserve<uint64_t>(size, totalIds, atIds) || !reserve<uint64_t>(size, factWords, atFacts) ||
+      !reserve<uint64_t>(size, uint64_t(profiles) * 8 * permissionWords, atBits) ||
       uint64_t(size_t(size)) != size)
     return LATTICE_PRINCIPAL_TOO_LARGE;
   uint8_t *block = static_cast<uint8_t *>(std::malloc(size_t(size)));
@@ -541,9 +486,23 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
   auto *roles = reinterpret_cast<uint32_t *>(block + atRoles);
   uint8_t *bytes = block + atBytes;
   uint64_t *factPermissions = factWords ? reinterpret_cast<uint64_t *>(block + atFacts) : nullptr;
-  auto *p = new (block)
-      lattice_principal{&t,    kindBit, kind,    wrongKind, groups, count,           profiles,
-                        group, member,  profile, roles,     bytes,  factPermissions, set};
+  auto *bits = reinterpret_cast<uint64_t *>(block + atBits);
+  auto *p = new (block) lattice_principal{&t,
+                                          kindBit,
+                                          kind,
+                                          wrongKind,
+                                          groups,
+                                          count,
+                                          profiles,
+                                          group,
+                                          member,
+                                          profile,
+                                          roles,
+                                          bytes,
+                                          factPermissions,
+                                          set,
+                                          bits,
+                                          uint32_t(permissionWords)};
   for (uint64_t w = 0; w < factWords; ++w)
     factPermissions[w] = 0;
   for (uint32_t e = 0; factWords && e < t.sparseCount; ++e) {
@@ -567,11 +526,22 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
     profile[made++] = {nextRole, n, combinedFlags(m)};
     nextRole += n;
   }
-  for (uint32_t perm = 0; perm < t.permissionCount; ++perm)
+  // A permission that does not apply to the kind keeps 0 bytes (see lattice_principal::bytes).
+  for (uint32_t perm = 0; perm < t.permissionCount; ++perm) {
+    const bool applies =
+        format::loadU64(permissionInfo(t, perm) + format::perm::kKindMask) & kindBit;
     for (uint32_t k = 0; k < profiles; ++k)
       bytes[size_t(perm) * profiles + k] =
-          permissionByte(t, set, roles + profile[k].firstRole, profile[k].roleCount,
-                         profile[k].flags, kindBit, perm);
+          applies ? permissionByte(t, set, roles + profile[k].firstRole, profile[k].roleCount,
+                                   profile[k].flags, kindBit, perm)
+                  : 0;
+  } // The same bits transposed for what-can: per profile and byte bit, a bitset over permissions.
+  std::memset(bits, 0, size_t(profiles) * 8 * size_t(permissionWords) * 8);
+  for (uint32_t perm = 0; perm < t.permissionCount; ++perm)
+    for (uint32_t k = 0; k < profiles; ++k)
+      for (uint32_t b = bytes[size_t(perm) * profiles + k]; b != 0; b &= b - 1)
+        bits[(size_t(k) * 8 + uint32_t(__builtin_ctz(b))) * permissionWords + perm / 64] |=
+            uint64_t(1) << (perm % 64);
 
   // Members by group, paths copied, `require` per node; then each group's exclusive outcome.
   uint64_t nextId = 0;

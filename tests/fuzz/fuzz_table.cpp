@@ -7,11 +7,14 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 namespace {
 
 using namespace lattice::format;
+
+void whatCan(const lattice_table *t);
 
 /// Asks the loaded table everything the API offers, with ids in and out of range.
 void exercise(const lattice_table *t) {
@@ -42,6 +45,64 @@ void exercise(const lattice_table *t) {
         }
   for (uint32_t target = 0; target <= roles && target < 16; ++target)
     sink = sink + unsigned(lattice_can_assign(t, held, 2, target));
+  whatCan(t);
+}
+
+/// What-can on the table: the request form and a handle's bitsets must equal the per-permission
+/// decisions (a difference traps), and pages of every resource range must stay in bounds.
+void whatCan(const lattice_table *t) {
+  const uint32_t kinds = lattice_kind_count(t), roles = lattice_role_count(t);
+  const uint32_t permissions = lattice_permission_count(t);
+  const uint32_t words = LATTICE_PERMISSION_WORDS(t);
+  const uint64_t root[] = {1}, mid[] = {1, 2}, leaf[] = {1, 2, 3}, other[] = {9};
+  const uint32_t held[3] = {0, roles > 1 ? 1u : 0u, roles > 2 ? 2u : 0u};
+  lattice_membership ms[2] = {};
+  ms[0].node.path = {mid, 2};
+  ms[0].roles = held;
+  ms[0].role_count = roles > 0 ? 2 : 0;
+  ms[1].node.path = {root, 1};
+  ms[1].roles = held + 1;
+  ms[1].role_count = roles > 0 ? 2 : 0;
+  ms[1].node_flags = lattice_flag_mask(t, LATTICE_FLAG_NODE);
+  const lattice_node_ref targets[3] = {{{leaf, 3}, {}}, {{mid, 2}, {}}, {{other, 1}, {}}};
+  std::vector<uint64_t> bits(words + 1), perm(words + 1);
+  for (uint32_t kind = 0; kind <= kinds && kind < 4; ++kind) {
+    const uint64_t flags = lattice_flag_mask(t, LATTICE_FLAG_PRINCIPAL) & (kind * 0x5555u);
+    const uint64_t facts = lattice_flag_mask(t, LATTICE_FLAG_FACTS) & (kind * 0x3333u);
+    lattice_principal *principal = nullptr;
+    lattice_principal_new(t, kind, flags, ms, 2, &principal);
+    for (const lattice_node_ref &target : targets) {
+      lattice_access_request q{kind, flags, ms, 2, 0, target, facts};
+      lattice_what_can(t, &q, bits.data(), words);
+      if (principal)
+        lattice_what_can_as(principal, target, facts, perm.data(), words);
+      for (uint32_t p = 0; p < permissions && p < 512; ++p) {
+        q.permission = p;
+        const bool want = lattice_decide_access(t, &q).allowed != 0;
+        if (((bits[p / 64] >> (p % 64)) & 1) != want ||
+            (principal && ((perm[p / 64] >> (p % 64)) & 1) != want))
+          __builtin_trap(); // what-can disagrees with the decision
+      }
+    }
+    if (principal) {
+      for (uint32_t id = 0; id < permissions && id < 32; ++id) {
+        const char *name = lattice_permission_name(t, id);
+        const char *dot = name ? std::strchr(name, '.') : nullptr;
+        if (!dot)
+          continue;
+        const std::string resource(name, size_t(dot - name));
+        uint32_t first = 0, count = 0;
+        if (!lattice_resource_permissions(t, resource.c_str(), &first, &count))
+          continue;
+        if (uint64_t(first) + count > permissions)
+          __builtin_trap(); // a range outside the table
+        std::vector<uint64_t> page(3 * ((count + 63) / 64));
+        lattice_what_can_page(principal, first, count, targets, nullptr, 3, page.data(),
+                              (count + 63) / 64);
+      }
+      lattice_principal_free(principal);
+    }
+  }
 }
 
 } // namespace

@@ -184,6 +184,30 @@ Napi::Value decideAs(Napi::Env env, const lattice::binding::Principal &p,
   return writeDecision(env, p.decide(stringArg(permission, "permission"), t, bits));
 }
 
+// Every permission the principal is allowed on a target path with the request's facts, as an
+// array of names in declaration order (lattice_what_can_as through the principal's handle).
+Napi::Value whatCanOf(Napi::Env env, const lattice::binding::Principal &p,
+                      const lattice::binding::Table &table, const Napi::Value &target,
+                      const Napi::Value &facts) {
+  lattice::binding::Principal::Target t(p);
+  Napi::Array path = arrayArg(target, "target");
+  for (uint32_t i = 0; i < path.Length(); ++i)
+    segment(
+        path.Get(i), [&](uint64_t n) { t.addNumber(n); },
+        [&](const std::string &s) { t.addString(s); });
+  std::vector<std::string> names;
+  if (!facts.IsUndefined()) {
+    Napi::Array list = arrayArg(facts, "facts");
+    for (uint32_t i = 0; i < list.Length(); ++i)
+      names.push_back(stringArg(list.Get(i), "a fact"));
+  }
+  const auto allowed = p.whatCan(t, lattice::binding::factBits(table, names));
+  Napi::Array out = Napi::Array::New(env, allowed.size());
+  for (uint32_t i = 0; i < allowed.size(); ++i)
+    out.Set(i, Napi::String::New(env, allowed[i].data(), allowed[i].size()));
+  return out;
+}
+
 std::vector<uint32_t> roleIds(const lattice::binding::Table &table, const Napi::Value &v) {
   Napi::Array roles = arrayArg(v, "roles");
   std::vector<uint32_t> ids;
@@ -549,7 +573,9 @@ const lattice::binding::CustomRoles *customOf(const lattice::binding::Table &tab
 class Principal : public Napi::ObjectWrap<Principal> {
 public:
   static Napi::Function define(Napi::Env env) {
-    return DefineClass(env, "Principal", {InstanceMethod<&Principal::decide>("_decide")});
+    return DefineClass(env, "Principal",
+                       {InstanceMethod<&Principal::decide>("_decide"),
+                        InstanceMethod<&Principal::whatCan>("whatCan")});
   }
 
   explicit Principal(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Principal>(info) {
@@ -577,6 +603,15 @@ private:
     return translated(env, [&] {
       const Table *t = Napi::ObjectWrap<Table>::Unwrap(owner.Value());
       return decideAs(env, *principal, t->get(), info[0], info[1], info[2]);
+    });
+  }
+
+  Napi::Value whatCan(const Napi::CallbackInfo &info) {
+    expectThis(info, kPrincipalTag, "Principal");
+    Napi::Env env = info.Env();
+    return translated(env, [&] {
+      const Table *t = Napi::ObjectWrap<Table>::Unwrap(owner.Value());
+      return whatCanOf(env, *principal, t->get(), info[0], info[1]);
     });
   }
 

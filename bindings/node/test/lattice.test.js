@@ -246,3 +246,30 @@ test('facts by name', () => {
                           target: [1, 2], facts: ['resource.archived'] }).allowed, false);
   assert.throws(() => p.decide('document.delete', [1, 2], ['business']), /`business` is not a fact/);
 });
+
+test('whatCan lists exactly what decide allows', () => {
+  const p = table.principal({ kind: 'account_user', memberships: [
+    { node: [1, 10], roles: ['account_admin'] }, { node: [1, 11], roles: ['account_station_admin'] },
+  ] });
+  for (const target of [[1, 10], [1, 10, 100], [1, 11], [1], [1, 12]]) {
+    const names = p.whatCan(target);
+    assert.ok(Array.isArray(names));
+    assert.deepEqual(names, table.permissions.filter((name) => p.decide(name, target).allowed));
+  }
+  assert.ok(p.whatCan([1, 10, 100]).includes('station.view'));
+});
+
+test('whatCan fails closed', () => {
+  const admin = [{ node: [1, 10], roles: ['account_admin'] }];
+  const p = table.principal({ kind: 'account_user', memberships: admin });
+  assert.deepEqual(p.whatCan([2, 10]), []); // another tree
+  const blocked = table.principal({ kind: 'account_user', flags: ['blocked'], memberships: admin });
+  assert.deepEqual(blocked.whatCan([1, 10]), []); // `require not blocked`
+  const wrongKind = table.principal({ kind: 'tenant_user', memberships: admin });
+  assert.deepEqual(wrongKind.whatCan([1, 10]), []); // a role the kind may not hold
+  assert.throws(() => p.whatCan([1, 10], ['business']), /`business` is not a fact/);
+  assert.throws(() => p.whatCan([1, 10], ['resource.nope']), UnknownNameError);
+  assert.throws(() => p.whatCan([]), RangeError);
+  assert.throws(() => p.whatCan([1, 10], 'business'), TypeError);
+  assert.throws(() => lattice.Principal.prototype.whatCan.call({}, [1]), TypeError);
+});

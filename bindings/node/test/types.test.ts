@@ -12,6 +12,7 @@ const role: string | null = d.decidingRole;
 const p: Principal = table.principal({ kind: 'account_user', flags: [], memberships });
 const same: Table = p.table;
 const reason: 'allowed' | 'no_allow' | string = p.decide('station.view', [7, 42]).reason;
+const can: string[] = p.whatCan([7, 42], ['resource.archived']);
 const r: 'self' | 'descendants' | 'ancestors' | 'elsewhere' | 'none' = relation([7], [7, 42]);
 const ok: boolean = table.canAssign(['account_owner'], 'driver', ['business']);
 const at = table.decideAt({ kind: 'account_user', roles: ['account_admin'], permission: 'station.view', relation: 'descendants' });
@@ -46,8 +47,10 @@ console.log(held, creatable, reach, custom, keys.size, keys.has(key), keys.reach
 table.decideAt({ kind: 'account_user', roles: [], permission: 'x', relation: 'below' });
 // @ts-expect-error: a target is a path, not a string
 p.decide('station.view', '7/42');
+// @ts-expect-error: what-can takes a target path, not a permission
+p.whatCan('station.view', [7]);
 // @ts-expect-error: memberships are required
 table.principal({ kind: 'account_user' });
 // @ts-expect-error: tables are made by loadFile or fromBuffer
 new Table();
-console.log(allowed, role, same, reason, r, ok, at, names, fingerprint, revision);
+console.log(allowed, role, same, reason, can, r, ok, at, names, fingerprint, revision);

@@ -239,3 +239,14 @@ def test_a_corrupt_table_yields_no_set(custom_path):
     assert error.value.status == "bad_checksum"
     with pytest.raises(TypeError):
         lattice.CustomRoles(None)
+
+
+def test_what_can_with_custom_roles(table):
+    roles = key_roles(table)
+    key = [lattice.Membership(KEY_AT_ACCOUNT, ["ci_key"])]
+    principal = table.principal(kind="api_key", memberships=key, custom_roles=roles)
+    for target in ([10, 11], [10, 11, 12], [10], [10, 13]):
+        assert list(principal.what_can(target)) == [
+            p for p in table.permissions if principal.decide(p, target)]
+    assert principal.what_can([10, 11]) == ("station.view", "card.block")
+    assert principal.what_can([10, 11, 12]) == ("station.view",)

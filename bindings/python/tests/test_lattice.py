@@ -255,3 +255,39 @@ def test_facts_by_name(facts_table_path):
         principal.decide("document.delete", [1, 2], facts=["business"])
     with pytest.raises(ValueError, match="`request.mfa_used` is a fact"):
         t.principal(kind="staff", memberships=editor, flags=["request.mfa_used"])
+
+
+def test_what_can_lists_exactly_what_decide_allows(table):
+    memberships = [lattice.Membership([1, 10], ["account_admin"]),
+                   lattice.Membership([1, 11], ["account_station_admin"])]
+    principal = table.principal(kind="account_user", memberships=memberships)
+    for target in ([1, 10], [1, 10, 100], [1, 11], [1], [1, 12]):
+        names = principal.what_can(target)
+        assert isinstance(names, tuple)
+        assert list(names) == [p for p in table.permissions if principal.decide(p, target)]
+    assert "station.view" in principal.what_can([1, 10, 100])
+
+
+def test_what_can_fails_closed(table):
+    principal = table.principal(kind="account_user", memberships=ADMIN_AT_ACCOUNT)
+    assert principal.what_can([2, 10]) == ()  # another tree
+    blocked = table.principal(kind="account_user", memberships=ADMIN_AT_ACCOUNT, flags=["blocked"])
+    assert blocked.what_can([1, 10]) == ()  # `require not blocked`
+    # A role the kind may not hold: every request is denied, so nothing is listed.
+    wrong = table.principal(kind="tenant_user", memberships=ADMIN_AT_ACCOUNT)
+    assert wrong.what_can([1, 10]) == ()
+    with pytest.raises(ValueError, match="is not a fact"):
+        principal.what_can([1, 10], facts=["business"])
+    with pytest.raises(lattice.UnknownNameError):
+        principal.what_can([1, 10], facts=["resource.nope"])
+    with pytest.raises(ValueError):
+        principal.what_can([])  # no node
+
+
+def test_what_can_with_facts(facts_table_path):
+    t = lattice.Table.load_file(facts_table_path)
+    principal = t.principal(kind="staff", memberships=[lattice.Membership([1], ["editor"])])
+    assert principal.what_can([1, 2]) == ("document.read", "document.edit")
+    assert principal.what_can([1, 2], facts=["resource.archived"]) == ("document.read",)
+    assert principal.what_can([1, 2], facts=["request.mfa_used", "target.business"]) == (
+        "document.read", "document.edit", "document.delete")

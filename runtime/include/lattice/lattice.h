@@ -421,6 +421,68 @@ lattice_principal_status lattice_principal_new_custom(const lattice_table *table
                                                       const lattice_membership *memberships,
                                                       uint32_t count, lattice_principal **out);
 
+/* --- What can this principal do (docs/runtime.md, "What can this principal do") ---------------
+ * Every permission a principal is allowed on one target at once, as a bitset: bit p (word p / 64,
+ * bit p % 64) is set iff lattice_decide_access (or _custom, or lattice_decide_as) allows
+ * permission p for the same principal, target and facts; the request's own `permission` is not
+ * read. The caller provides the words: at least LATTICE_PERMISSION_WORDS(table) of them (bits past
+ * the last permission are 0). On any bad input every given word is 0 (nothing is allowed) and
+ * the status says why; a principal that is simply allowed nothing (another tree, an exclusive
+ * conflict, a failed `require`) gets LATTICE_WHAT_CAN_OK and an all-zero bitset. Allocation-free;
+ * cost: docs/performance.md. */
+#define LATTICE_PERMISSION_WORDS(table) ((lattice_permission_count(table) + 63u) / 64u)
+
+typedef enum lattice_what_can_status LATTICE_ENUM_BASE {
+  LATTICE_WHAT_CAN_OK = 0,
+  LATTICE_WHAT_CAN_NO_TABLE = 1,     /* the table is NULL */
+  LATTICE_WHAT_CAN_BAD_ARGUMENT = 2, /* words NULL, fewer words than needed, a NULL request,
+                                        principal or targets, a permission range out of the
+                                        table, or a set of another table */
+  LATTICE_WHAT_CAN_BAD_REQUEST = 3   /* the principal or facts are malformed: what
+                                        lattice_decide_access denies BAD_REQUEST (an unknown kind
+                                        or role, a flag of the wrong side, NULL roles) */
+} lattice_what_can_status;
+const char *lattice_what_can_status_message(lattice_what_can_status status);
+
+/* From the request form: the principal of `request` (kind, flags, memberships; its `permission`
+ * is ignored) on its target with its facts. Costs one lattice_decide_access per permission (a
+ * refusal that no permission changes, as OTHER_TREE, stops at the first): build a handle for
+ * repeated questions. */
+lattice_what_can_status lattice_what_can(const lattice_table *table,
+                                         const lattice_access_request *request, uint64_t *words,
+                                         uint32_t word_count);
+/* The same with custom roles of `set` in memberships (NULL set: none), as
+ * lattice_decide_access_custom. */
+lattice_what_can_status lattice_what_can_custom(const lattice_table *table,
+                                                const lattice_custom_roles *set,
+                                                const lattice_access_request *request,
+                                                uint64_t *words, uint32_t word_count);
+/* From a principal handle (lattice_principal_new or _new_custom): the gates once, then the OR of
+ * the precomputed permission bytes of the memberships in the target's tree, 64 permissions per
+ * step; a permission whose rules read facts is decided by lattice_decide_as. */
+lattice_what_can_status lattice_what_can_as(const lattice_principal *principal,
+                                            lattice_node_ref target, uint64_t facts,
+                                            uint64_t *words, uint32_t word_count);
+
+/* A page of rows of one resource type: for each of `row_count` targets (facts[i] its facts, or
+ * all 0 when `facts` is NULL) the permissions first_permission .. first_permission +
+ * permission_count - 1 only, row i at words + i * words_per_row, bit j of a row = permission
+ * first_permission + j. words_per_row >= (permission_count + 63) / 64. A malformed row (its facts)
+ * is all zero and makes the status BAD_REQUEST; the other rows are still answered. The compiler
+ * numbers a resource's permissions consecutively: lattice_resource_permissions gives the range. */
+lattice_what_can_status lattice_what_can_page(const lattice_principal *principal,
+                                              uint32_t first_permission, uint32_t permission_count,
+                                              const lattice_node_ref *targets,
+                                              const uint64_t *facts, uint32_t row_count,
+                                              uint64_t *words, uint32_t words_per_row);
+
+/* The permission ids of resource `resource` (the permissions named "resource.action"): 1 with
+ * [*first, *first + *count) when they are consecutive, as the compiler numbers them; 0 (and
+ * *first = LATTICE_NO_ID, *count = 0) for an unknown resource, NULL arguments, or ids that are
+ * not consecutive. O(log n + count). */
+int lattice_resource_permissions(const lattice_table *table, const char *resource, uint32_t *first,
+                                 uint32_t *count);
+
 #ifdef __cplusplus
 }
 #endif

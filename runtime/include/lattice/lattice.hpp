@@ -1,5 +1,6 @@
 // lattice.hpp - a thin C++17 wrapper over the C API: RAII tables and principals, typed ids tied
-// to their table's vocabulary, decisions as structs, and labelTree for lattice_relation_of's labels.
+// to their table's vocabulary, decisions as structs, and labelTree for lattice_relation_of's
+// labels.
 #pragma once
 
 #include "lattice/lattice.h"
@@ -147,6 +148,26 @@ public:
 private:
   uint64_t bits = 0;
   detail::Vocabulary vocabulary;
+};
+
+/// What a principal may do on one target (lattice_what_can*): bit p of `words` is set iff
+/// permission p is allowed. On bad input every word is 0 and `status` says why.
+struct PermissionBits {
+  lattice_what_can_status status = LATTICE_WHAT_CAN_NO_TABLE;
+  std::vector<uint64_t> words;
+
+  bool ok() const noexcept { return status == LATTICE_WHAT_CAN_OK; }
+  bool allows(uint32_t permission) const noexcept {
+    return permission / 64 < words.size() && ((words[permission / 64] >> (permission % 64)) & 1);
+  }
+  /// The allowed permission ids, ascending.
+  std::vector<uint32_t> ids() const {
+    std::vector<uint32_t> out;
+    for (size_t w = 0; w < words.size(); ++w)
+      for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1)
+        out.push_back(uint32_t(w * 64 + size_t(__builtin_ctzll(bits))));
+    return out;
+  }
 };
 
 /// One membership of a principal (docs/request-model.md): roles held at a node, with that
@@ -336,6 +357,57 @@ public:
                         target);
   }
 
+  /// Every permission the principal (as for decideAccess) is allowed on `target` with `facts`
+  /// (lattice_what_can): one decision per permission; a Principal answers in one pass.
+  PermissionBits whatCan(KindId kind, const FlagSet &principalFlags,
+                         const std::vector<Membership> &memberships, lattice_node_ref target,
+                         uint64_t facts = 0) const {
+    PermissionBits out;
+    out.words.assign((size_t(permissionCount()) + 63) / 64, 0);
+    if (!handle)
+      return out;
+    bool fits =
+        resolves(kind) && principalFlags.fits(vocabulary) && memberships.size() <= UINT32_MAX;
+    std::vector<lattice_membership> ms;
+    for (const Membership &m : memberships) {
+      fits = fits && m.roles.fits(vocabulary) && m.nodeFlags.fits(vocabulary) &&
+             m.roles.size() <= UINT32_MAX;
+      ms.push_back(
+          lattice_membership{m.node, m.roles.data(), uint32_t(m.roles.size()), m.nodeFlags.mask()});
+    }
+    if (!fits) {
+      out.status = LATTICE_WHAT_CAN_BAD_REQUEST;
+      return out;
+    }
+    lattice_access_request request{};
+    request.kind = kind.value();
+    request.flags = principalFlags.mask();
+    request.memberships = ms.data();
+    request.membership_count = uint32_t(ms.size());
+    request.target = target;
+    request.facts = facts;
+    out.status = lattice_what_can(handle, &request, out.words.data(), uint32_t(out.words.size()));
+    return out;
+  }
+  /// The names of the permissions set in `bits`, in id order (names of this table: give it bits
+  /// this table or a Principal of it computed).
+  std::vector<std::string_view> permissionNames(const PermissionBits &bits) const {
+    std::vector<std::string_view> names;
+    for (uint32_t id : bits.ids())
+      if (id < permissionCount())
+        names.push_back(permissionName(id));
+    return names;
+  }
+  /// The permission ids of a resource type, [first, first + count) (lattice_resource_permissions);
+  /// nullopt for an unknown resource.
+  std::optional<std::pair<uint32_t, uint32_t>>
+  resourcePermissions(const char *resource) const noexcept {
+    uint32_t first = 0, count = 0;
+    if (!lattice_resource_permissions(handle, resource, &first, &count))
+      return std::nullopt;
+    return std::make_pair(first, count);
+  }
+
   /// Delegation: whether a principal holding `roles` may assign `target`. False for ids of
   /// another vocabulary. Without the assigner's flags a conditional `assigns` never counts.
   bool canAssign(const RoleSet &roles, RoleId target) const noexcept {
@@ -430,6 +502,17 @@ public:
     if (depth == 0)
       target.label = {UINT64_MAX, 1, 0}; // last < pre: a label in no tree
     return decide(permission, target);
+  }
+
+  /// Every permission allowed on `target` with `facts` (lattice_what_can_as), in one pass over
+  /// the precomputed bytes; `permissionCount` is the table's (Table::permissionCount).
+  PermissionBits whatCan(uint32_t permissionCount, const lattice_node_ref &target,
+                         uint64_t facts = 0) const {
+    PermissionBits out;
+    out.words.assign((size_t(permissionCount) + 63) / 64, 0);
+    out.status =
+        lattice_what_can_as(handle, target, facts, out.words.data(), uint32_t(out.words.size()));
+    return out;
   }
 
 private:

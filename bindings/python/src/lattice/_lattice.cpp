@@ -280,6 +280,23 @@ py::object decideAs(const PyTable &table, const lattice::binding::Principal &p,
               custom);
 }
 
+// what_can: the allowed permissions' names as a tuple, in declaration order.
+py::tuple whatCan(const PyTable &table, const lattice::binding::Principal &p, py::handle target,
+                  py::handle facts) {
+  lattice::binding::Principal::Target t(p);
+  for (py::handle s : asSequence(target, "target"))
+    addSegment(
+        s, [&](int64_t v) { t.addNumber(v); }, [&](const std::string &v) { t.addString(v); });
+  std::vector<std::string> factNames;
+  for (py::handle f : asSequence(facts, "facts"))
+    factNames.push_back(f.cast<std::string>());
+  const auto names = p.whatCan(t, lattice::binding::factBits(table.get(), factNames));
+  py::tuple out(names.size());
+  for (size_t i = 0; i < names.size(); ++i)
+    out[i] = py::str(names[i].data(), names[i].size());
+  return out;
+}
+
 py::tuple namesOf(const PyTable &t, Category c) {
   auto names = lattice::binding::names(t.get(), c);
   py::tuple out(names.size());
@@ -549,5 +566,12 @@ PYBIND11_MODULE(_lattice, m) {
             return decideAs(*p.table, *p.principal, permission, target, facts, p.custom);
           },
           py::arg("permission"), py::arg("target"), py::arg("facts") = py::tuple(),
-          "Decides one request of this principal, with the request's facts by name");
+          "Decides one request of this principal, with the request's facts by name")
+      .def(
+          "what_can",
+          [](const PyPrincipal &p, py::handle target, py::handle facts) {
+            return whatCan(*p.table, *p.principal, target, facts);
+          },
+          py::arg("target"), py::arg("facts") = py::tuple(),
+          "Every permission this principal is allowed on `target` (names, declaration order)");
 }

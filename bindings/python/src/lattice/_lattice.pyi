@@ -52,6 +52,8 @@ class Principal:
     def custom_roles(self) -> Optional[CustomRoles]: ...
     def decide(self, permission: str, target: Sequence[NodeId],
                facts: Sequence[str] = ()) -> Decision: ...
+    def what_can(self, target: Sequence[NodeId], facts: Sequence[str] = ()) -> Tuple[str, ...]:
+        """Every permission allowed on target, in declaration order (exactly what decide allows)."""
 
 class Table:
     @staticmethod

@@ -151,6 +151,26 @@ public final class Principal implements AutoCloseable {
     }
   }
 
+  /**
+   * Every permission this principal is allowed on the target node, in declaration order: exactly
+   * the permissions {@link #decide} allows (lattice_what_can_as). Empty when nothing is allowed
+   * (another tree, a failed {@code require}, a role the kind may not hold) and once the principal
+   * or its table is closed.
+   */
+  public List<String> whatCan(NodePath target) {
+    return whatCan(target, List.of());
+  }
+
+  /** {@link #whatCan(NodePath)} with the request's facts by name. */
+  public List<String> whatCan(NodePath target, List<String> facts) {
+    long[] ids = targetIds(target, strings);
+    long factMask = table.flagMask(facts, Table.FACT_SIDES);
+    List<String> names = WhatCan.names(table, handle.address, ids, factMask);
+    java.lang.ref.Reference.reachabilityFence(this);
+    java.lang.ref.Reference.reachabilityFence(table);
+    return names;
+  }
+
   @Override
   public void close() {
     cleanable.clean();

@@ -335,6 +335,44 @@ class TableTest {
     p.close();
   }
 
+  @Test
+  void whatCanListsExactlyWhatDecideAllows() {
+    try (Principal p = table.principal("account_user", List.of(), List.of(
+        new Membership(NodePath.of(1, 10), List.of("account_admin"), List.of()),
+        new Membership(NodePath.of(1, 11), List.of("account_station_admin"), List.of())))) {
+      for (NodePath target : List.of(NodePath.of(1, 10), NodePath.of(1, 10, 100),
+               NodePath.of(1, 11), NodePath.of(1), NodePath.of(1, 12))) {
+        List<String> want = table.permissions().stream()
+            .filter(name -> p.decide(name, target).allowed()).toList();
+        assertEquals(want, p.whatCan(target), target.toString());
+      }
+      assertTrue(p.whatCan(NodePath.of(1, 10, 100)).contains("station.view"));
+    }
+  }
+
+  @Test
+  void whatCanFailsClosed() {
+    Table t = Table.loadFile(v1Path.toString());
+    Principal p = t.principal("account_user", List.of(), ADMIN_AT_ACCOUNT);
+    assertEquals(List.of(), p.whatCan(NodePath.of(2, 10))); // another tree
+    assertEquals(List.of(),
+        t.principal("account_user", List.of("blocked"), ADMIN_AT_ACCOUNT).whatCan(NodePath.of(1, 10)));
+    assertEquals(List.of(), // a role the kind may not hold
+        t.principal("tenant_user", List.of(), ADMIN_AT_ACCOUNT).whatCan(NodePath.of(1, 10)));
+    assertThrows(IllegalArgumentException.class,
+        () -> p.whatCan(NodePath.of(1, 10), List.of("business")));
+    assertThrows(UnknownNameException.class,
+        () -> p.whatCan(NodePath.of(1, 10), List.of("resource.nope")));
+    assertThrows(IllegalArgumentException.class, () -> p.whatCan(NodePath.of(new long[0])));
+    assertFalse(p.whatCan(NodePath.of(1, 10)).isEmpty());
+    Principal closed = t.principal("account_user", List.of(), ADMIN_AT_ACCOUNT);
+    closed.close();
+    assertEquals(List.of(), closed.whatCan(NodePath.of(1, 10)));
+    t.close();
+    assertEquals(List.of(), p.whatCan(NodePath.of(1, 10)));
+    p.close();
+  }
+
   // Facts (docs/language.md, "Facts"): of the resource, the target's node and the request, by
   // name, on a small policy built here.
   private static final String FACTS_POLICY = String.join("\n",
