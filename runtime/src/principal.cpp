@@ -5,6 +5,7 @@
 
 #include "custom.h"
 #include "decide_steps.h"
+#include "principal_view.h"
 #include "relations.h"
 
 #include <algorithm>
@@ -633,3 +634,25 @@ lattice_access_decision lattice_decide_as(const lattice_principal *principal, ui
 }
 
 } // extern "C"
+
+// The view list filters read (principal_view.h): paths are the handle's copies.
+namespace lattice::detail {
+
+const lattice_table *principalTable(const lattice_principal *p) noexcept {
+  return p ? p->table : nullptr;
+}
+
+uint32_t principalMemberCount(const lattice_principal *p) noexcept {
+  return p ? p->memberCount : 0;
+}
+
+lattice_node_path principalMemberPath(const lattice_principal *p, uint32_t i) noexcept {
+  lattice_node_path path{nullptr, 0};
+  if (p && i < p->memberCount && p->members[i].ids) {
+    path.ids = p->members[i].ids;
+    path.depth = p->members[i].depth;
+  }
+  return path;
+}
+
+} // namespace lattice::detail
