@@ -39,6 +39,9 @@ enum class Bound : uint8_t { Key, KeyZero, Successor };
 
 constexpr uint64_t kMaxIds = uint64_t(1) << 24;
 
+/// A member byte's deny bits start here (principal.cpp's kDenyShift).
+constexpr uint32_t kDenyShiftBits = 4;
+
 size_t align8(size_t n) { return (n + 7) & ~size_t(7); }
 
 void putKey(const uint64_t *ids, uint32_t depth, uint8_t *out) {
@@ -83,6 +86,9 @@ struct Source {
   lattice_node_path (*path)(const void *ctx, uint32_t i);
   lattice_access_decision (*decide)(const void *ctx, lattice_node_path target);
   const void *ctx;
+  /// A principal handle (or null): when its precomputed bytes decide the permission, each
+  /// node's decision is their OR over the members by relation, as lattice_decide_as's.
+  const lattice_principal *principal;
 };
 
 /// Whether a rule of the permission, or a `require`, reads a fact that differs per row.
@@ -108,6 +114,58 @@ bool readsRowFacts(const lattice_table &t, uint32_t permission) {
       return true;
   }
   return false;
+}
+
+/// The decisions of every node and region from a handle's member bytes (principal_view.h): a
+/// target's decision ORs each member's byte shifted by the member's relation to it (bit 0: an
+/// allow, bit 4: a deny), once the tree's gates pass, as lattice_decide_as decides. Relations
+/// come from the skeleton: for node Q, members at Q are SAME, above it DESCENDANT, below it
+/// ANCESTOR, the rest of the tree TENANT; for Q's region, members at or above Q are DESCENDANT
+/// and all others TENANT. Per node, bytes ORed: `self` (members at it), `above`, `below`, and
+/// `outside` (neither on its path nor below it).
+void decideByBytes(const Source &s, Node *nodes, uint32_t count, const uint32_t *memberNode,
+                   uint32_t *children, uint8_t *masks) {
+  uint8_t *self = masks, *above = masks + count, *below = masks + 2 * size_t(count);
+  uint8_t *outside = masks + 3 * size_t(count), *suffix = masks + 4 * size_t(count);
+  std::memset(masks, 0, 5 * size_t(count));
+  for (uint32_t m = 0; m < s.count; ++m)
+    self[memberNode[m]] |= principalMemberByte(s.principal, m, s.permission);
+  for (uint32_t i = count; i-- > 0;) // children after parents: below[i] is complete here
+    if (nodes[i].parent != LATTICE_NO_ID)
+      below[nodes[i].parent] |= uint8_t(self[i] | below[i]);
+  // Top down: a child's outside is its parent's, with its siblings' subtrees (prefix and
+  // suffix ORs over the parent's children).
+  for (uint32_t i = 0; i < count; ++i) {
+    uint32_t k = 0;
+    for (uint32_t c = nodes[i].firstChild; c != LATTICE_NO_ID; c = nodes[c].nextSibling)
+      children[k++] = c;
+    uint8_t after = 0;
+    for (uint32_t j = k; j-- > 0;) {
+      suffix[j] = after;
+      after |= uint8_t(self[children[j]] | below[children[j]]);
+    }
+    uint8_t before = 0;
+    for (uint32_t j = 0; j < k; ++j) {
+      const uint32_t c = children[j];
+      above[c] = uint8_t(above[i] | self[i]);
+      outside[c] = uint8_t(outside[i] | before | suffix[j]);
+      before |= uint8_t(self[c] | below[c]);
+    }
+  }
+  auto allows = [](uint32_t bits) { return (bits & 1) && !((bits >> kDenyShiftBits) & 1); };
+  bool open = false;
+  for (uint32_t i = 0; i < count; ++i) {
+    Node &n = nodes[i];
+    if (n.parent == LATTICE_NO_ID)
+      open = principalTreeOpen(s.principal, n.ids[0], s.permission);
+    const uint32_t exact =
+        uint32_t(self[i] >> LATTICE_REL_SAME) | uint32_t(above[i] >> LATTICE_REL_DESCENDANT) |
+        uint32_t(below[i] >> LATTICE_REL_ANCESTOR) | uint32_t(outside[i] >> LATTICE_REL_TENANT);
+    const uint32_t region = uint32_t(uint8_t(above[i] | self[i]) >> LATTICE_REL_DESCENDANT) |
+                            uint32_t(uint8_t(below[i] | outside[i]) >> LATTICE_REL_TENANT);
+    n.exact = open && allows(exact);
+    n.region = open && allows(region);
+  }
 }
 
 lattice_filter_status build(const Source &s, lattice_list_filter **out) {
@@ -150,6 +208,8 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   at = align8(at + 6 * S * sizeof(uint32_t));
   const size_t oIds = at;
   at = align8(at + S * sizeof(uint64_t));
+  const size_t oPaths = at; // scratch: the memberships' paths
+  at = align8(at + size_t(s.count) * sizeof(lattice_node_path));
   const size_t oOrder = at; // scratch: memberships in key order
   at = align8(at + size_t(s.count) * sizeof(uint32_t));
   const size_t oNodes = at; // scratch
@@ -158,6 +218,12 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   at = align8(at + (size_t(maxDepth) + 1) * sizeof(uint64_t));
   const size_t oStack = at; // scratch: the skeleton node at each depth of the current path
   at = align8(at + size_t(maxDepth) * sizeof(uint32_t));
+  const size_t oMemberNode = at; // scratch: each membership's skeleton node
+  at = align8(at + size_t(s.count) * sizeof(uint32_t));
+  const size_t oChildren = at; // scratch: one node's children (the fast path)
+  at = align8(at + S * sizeof(uint32_t));
+  const size_t oMasks = at; // scratch: 5 bytes per node (the fast path)
+  at = align8(at + 5 * S);
   const size_t oKeys = at;
   at += 6 * S * boundBytes;
   uint8_t *block = static_cast<uint8_t *>(std::malloc(at));
@@ -171,17 +237,23 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   auto *paramSizes = reinterpret_cast<uint32_t *>(block + oParamSizes);
   auto *ids = reinterpret_cast<uint64_t *>(block + oIds);
   auto *order = reinterpret_cast<uint32_t *>(block + oOrder);
+  auto *paths = reinterpret_cast<lattice_node_path *>(block + oPaths);
   auto *nodes = reinterpret_cast<Node *>(block + oNodes);
   auto *target = reinterpret_cast<uint64_t *>(block + oTarget);
   auto *stack = reinterpret_cast<uint32_t *>(block + oStack);
   uint8_t *keys = block + oKeys;
+  auto *memberNode = reinterpret_cast<uint32_t *>(block + oMemberNode);
+  auto *children = reinterpret_cast<uint32_t *>(block + oChildren);
+  uint8_t *masks = block + oMasks;
 
   // Memberships in key order (insertion sort: a principal has few), each path copied.
+  for (uint32_t m = 0; m < s.count; ++m)
+    paths[m] = s.path(s.ctx, m);
   for (uint32_t m = 0; m < s.count; ++m) {
-    const lattice_node_path p = s.path(s.ctx, m);
+    const lattice_node_path p = paths[m];
     uint32_t i = m;
     while (i > 0) {
-      const lattice_node_path q = s.path(s.ctx, order[i - 1]);
+      const lattice_node_path q = paths[order[i - 1]];
       if (compareIds(q.ids, q.depth, p.ids, p.depth) <= 0)
         break;
       order[i] = order[i - 1];
@@ -196,7 +268,7 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   const uint64_t *previous = nullptr;
   uint32_t previousDepth = 0;
   for (uint32_t k = 0; k < s.count; ++k) {
-    const lattice_node_path p = s.path(s.ctx, order[k]);
+    const lattice_node_path p = paths[order[k]];
     uint64_t *copy = ids + copied;
     std::memcpy(copy, p.ids, sizeof(uint64_t) * p.depth);
     copied += p.depth;
@@ -224,6 +296,7 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
       }
       stack[d - 1] = S_++;
     }
+    memberNode[order[k]] = stack[p.depth - 1];
     previous = copy;
     previousDepth = p.depth;
   }
@@ -235,17 +308,25 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
          c = nodes[c].nextSibling)
       if (nodes[c].ids[n.depth] == n.fresh)
         ++n.fresh;
-    const lattice_access_decision exact = s.decide(s.ctx, lattice_node_path{n.ids, n.depth});
-    std::memcpy(target, n.ids, sizeof(uint64_t) * n.depth);
-    target[n.depth] = n.fresh;
-    const lattice_access_decision region = s.decide(s.ctx, lattice_node_path{target, n.depth + 1});
-    if (exact.reason == LATTICE_REASON_BAD_REQUEST || region.reason == LATTICE_REASON_BAD_REQUEST ||
-        exact.reason == LATTICE_REASON_NO_TABLE) {
-      std::free(block);
-      return LATTICE_FILTER_BAD_REQUEST;
+  }
+  if (s.principal && principalBytesApply(s.principal, s.permission, s.facts)) {
+    decideByBytes(s, nodes, S_, memberNode, children, masks);
+  } else {
+    for (uint32_t i = 0; i < S_; ++i) {
+      Node &n = nodes[i];
+      const lattice_access_decision exact = s.decide(s.ctx, lattice_node_path{n.ids, n.depth});
+      std::memcpy(target, n.ids, sizeof(uint64_t) * n.depth);
+      target[n.depth] = n.fresh;
+      const lattice_access_decision region =
+          s.decide(s.ctx, lattice_node_path{target, n.depth + 1});
+      if (exact.reason == LATTICE_REASON_BAD_REQUEST ||
+          region.reason == LATTICE_REASON_BAD_REQUEST || exact.reason == LATTICE_REASON_NO_TABLE) {
+        std::free(block);
+        return LATTICE_FILTER_BAD_REQUEST;
+      }
+      n.exact = exact.allowed != 0;
+      n.region = region.allowed != 0;
     }
-    n.exact = exact.allowed != 0;
-    n.region = region.allowed != 0;
   }
   for (uint32_t i = S_; i-- > 0;) {
     Node &n = nodes[i];
@@ -324,20 +405,15 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
     }
     open = false;
   };
-  uint8_t scratchA[8 * 64 + 1], scratchB[8 * 64 + 1];
-  // Whether an atom [low, high) is empty: only gaps can be, compared by their bytes.
+  // Whether a gap holds no node's key (keys are 8 bytes per id): before a first child with id 0;
+  // between siblings with consecutive ids; after a last child with id UINT64_MAX. Skipping such
+  // a gap joins its neighbours' ranges (or leaves nothing to skip), whatever it decides.
   auto emptyGap = [&](const Node &lowNode, Bound lowBound, const Node &hiNode, Bound hiBound) {
-    if (lowNode.depth > 64 || hiNode.depth > 64)
-      return false; // not worth checking; an empty atom is harmless
-    const size_t a = putBound(lowNode, lowBound, scratchA);
-    const size_t b = putBound(hiNode, hiBound, scratchB);
-    if (a == SIZE_MAX)
-      return true; // nothing is above the low bound
-    if (b == SIZE_MAX)
-      return false;
-    const size_t n = a < b ? a : b;
-    const int order = std::memcmp(scratchA, scratchB, n);
-    return order > 0 || (order == 0 && a >= b);
+    const uint64_t hiLast = hiNode.ids[hiNode.depth - 1];
+    if (lowBound == Bound::KeyZero) // from the node's own key to its first child, or its end
+      return hiBound == Bound::Key && hiLast == 0;
+    const uint64_t lowLast = lowNode.ids[lowNode.depth - 1]; // after a child's subtree
+    return hiBound == Bound::Key ? hiLast == lowLast + 1 : lowLast == UINT64_MAX;
   };
   auto atom = [&](bool allowed, const Node &lowNode, Bound lowBound, const Node &hiNode,
                   Bound hiBound, bool gap) {
@@ -452,13 +528,8 @@ lattice_filter_status lattice_list_filter_new(const lattice_table *table,
       (set && set->table != table))
     return LATTICE_FILTER_BAD_ARGUMENT;
   RequestCtx ctx{table, set, *request};
-  Source s{table,
-           request->permission,
-           request->facts,
-           request->membership_count,
-           requestPath,
-           requestDecide,
-           &ctx};
+  Source s{table,       request->permission, request->facts, request->membership_count,
+           requestPath, requestDecide,       &ctx,           nullptr};
   return build(s, out);
 }
 
@@ -474,7 +545,7 @@ lattice_filter_status lattice_list_filter_as(const lattice_principal *principal,
     return LATTICE_FILTER_BAD_ARGUMENT;
   PrincipalCtx ctx{principal, permission, facts};
   Source s{table,         permission,      facts, principalMemberCount(principal),
-           principalPath, principalDecide, &ctx};
+           principalPath, principalDecide, &ctx,  principal};
   return build(s, out);
 }
 

@@ -656,3 +656,30 @@ lattice_node_path principalMemberPath(const lattice_principal *p, uint32_t i) no
 }
 
 } // namespace lattice::detail
+
+namespace lattice::detail {
+
+bool principalBytesApply(const lattice_principal *p, uint32_t permission, uint64_t facts) noexcept {
+  return p && permission < p->table->permissionCount && (facts & ~p->table->factFlags) == 0 &&
+         !rulesReadFacts(*p, permission) && !p->table->requireReadsFacts;
+}
+
+bool principalTreeOpen(const lattice_principal *p, uint64_t root, uint32_t permission) noexcept {
+  lattice_node_ref target{};
+  target.path = {&root, 1};
+  const Group *group = p ? findGroup(*p, target) : nullptr;
+  if (!group || p->wrongKind != LATTICE_NO_ID || group->exclusive != LATTICE_NO_ID ||
+      !(format::loadU64(permissionInfo(*p->table, permission) + format::perm::kKindMask) &
+        p->kindBit))
+    return false;
+  for (uint32_t m = 0; m < group->count; ++m)
+    if (p->members[group->first + m].requireFails)
+      return false;
+  return true;
+}
+
+uint8_t principalMemberByte(const lattice_principal *p, uint32_t i, uint32_t permission) noexcept {
+  return p->bytes[size_t(permission) * p->profileCount + p->members[i].profile];
+}
+
+} // namespace lattice::detail

@@ -16,3 +16,18 @@ uint32_t principalMemberCount(const lattice_principal *p) noexcept;
 lattice_node_path principalMemberPath(const lattice_principal *p, uint32_t i) noexcept;
 
 } // namespace lattice::detail
+
+namespace lattice::detail {
+
+/// List filters' fast path. Whether `permission`'s decisions with `facts` come from the handle's
+/// precomputed bytes alone, as lattice_decide_as's own fast path takes them (no rule of the
+/// permission reads a fact, no `require` does, the permission and facts are valid).
+bool principalBytesApply(const lattice_principal *p, uint32_t permission, uint64_t facts) noexcept;
+/// Whether the gates before the rules (kinds, `exclusive`, the permission's user types,
+/// `require`) pass for targets in the tree of path root `root`; false for a tree without members.
+bool principalTreeOpen(const lattice_principal *p, uint64_t root, uint32_t permission) noexcept;
+/// Member i's byte for `permission`: bit r = some role allows at relation r, bit 4 + r = some
+/// rule (a role's or a policy-wide one) denies there.
+uint8_t principalMemberByte(const lattice_principal *p, uint32_t i, uint32_t permission) noexcept;
+
+} // namespace lattice::detail
