@@ -37,7 +37,15 @@ struct Node {
 /// below it), or the least key above its whole subtree (its successor).
 enum class Bound : uint8_t { Key, KeyZero, Successor };
 
-constexpr uint64_t kMaxIds = uint64_t(1) << 24;
+/// A range as the bounds of two skeleton nodes, before their bytes are written.
+struct RangeBounds {
+  uint32_t low, high; // node indexes
+  Bound lowBound, highBound;
+  bool exact;
+};
+
+/// Path ids a principal may have in all (a filter's scratch is linear in them).
+constexpr uint64_t kMaxIds = uint64_t(1) << 20;
 
 /// A member byte's deny bits start here (principal.cpp's kDenyShift).
 constexpr uint32_t kDenyShiftBits = 4;
@@ -192,7 +200,8 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
 
   // One block, sized by upper bounds: S <= totalIds skeleton nodes give at most S terms and S
   // exclusions, at most 3S atoms (a node, and a gap before each child and after the last) so at
-  // most 3S ranges and 6S parameters, each bound at most 8 * maxDepth + 1 bytes.
+  // most 3S ranges and 6S parameters. The keys of the ranges' bounds get a second block of their
+  // exact size (bounded by 6S * (8 * maxDepth + 1) bytes, far more than real filters need).
   const size_t S = size_t(totalIds);
   const size_t boundBytes = 8 * size_t(maxDepth) + 1;
   size_t at = align8(sizeof(lattice_list_filter));
@@ -224,8 +233,10 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   at = align8(at + S * sizeof(uint32_t));
   const size_t oMasks = at; // scratch: 5 bytes per node (the fast path)
   at = align8(at + 5 * S);
-  const size_t oKeys = at;
-  at += 6 * S * boundBytes;
+  const size_t oBounds = at; // scratch: the ranges as bounds of nodes
+  at = align8(at + 3 * S * sizeof(RangeBounds));
+  const size_t oScratchKey = at; // scratch: one bound's bytes, to learn its size
+  at = align8(at + boundBytes);
   uint8_t *block = static_cast<uint8_t *>(std::malloc(at));
   if (!block)
     return LATTICE_FILTER_OUT_OF_MEMORY;
@@ -241,7 +252,8 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   auto *nodes = reinterpret_cast<Node *>(block + oNodes);
   auto *target = reinterpret_cast<uint64_t *>(block + oTarget);
   auto *stack = reinterpret_cast<uint32_t *>(block + oStack);
-  uint8_t *keys = block + oKeys;
+  auto *bounds = reinterpret_cast<RangeBounds *>(block + oBounds);
+  uint8_t *scratchKey = block + oScratchKey;
   auto *memberNode = reinterpret_cast<uint32_t *>(block + oMemberNode);
   auto *children = reinterpret_cast<uint32_t *>(block + oChildren);
   uint8_t *masks = block + oMasks;
@@ -369,40 +381,17 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   }
 
   // Ranges: the atoms of each tree in key order (a node's key; the gaps of its region between
-  // its children's subtrees), consecutive allowed atoms merged, empty gaps skipped.
-  uint32_t rangeCount = 0, paramCount = 0;
-  size_t keyAt = 0;
+  // its children's subtrees), consecutive allowed atoms merged, empty gaps skipped. Recorded as
+  // bounds of nodes first; their bytes are written below, into a block of their exact size.
+  uint32_t rangeCount = 0;
   bool open = false;
   uint32_t atoms = 0;        // atoms in the open range
   bool openedByNode = false; // its first atom is a node's key
-  const Node *highNode = nullptr;
-  Bound highBound = Bound::Key;
-  auto putBoundAt = [&](const Node &n, Bound b, size_t *size) -> const uint8_t * {
-    uint8_t *where = keys + keyAt;
-    *size = putBound(n, b, where);
-    if (*size == SIZE_MAX)
-      return nullptr;
-    keyAt += *size;
-    return where;
-  };
   auto close = [&] {
     if (!open)
       return;
-    lattice_key_range &r = ranges[rangeCount - 1];
-    size_t size = 0;
+    RangeBounds &r = bounds[rangeCount - 1];
     r.exact = atoms == 1 && openedByNode;
-    r.high = nullptr;
-    r.high_size = 0;
-    if (!r.exact) {
-      r.high = putBoundAt(*highNode, highBound, &size);
-      r.high_size = r.high ? uint32_t(size) : 0;
-    }
-    params[paramCount] = r.low;
-    paramSizes[paramCount++] = r.low_size;
-    if (r.high) {
-      params[paramCount] = r.high;
-      paramSizes[paramCount++] = r.high_size;
-    }
     open = false;
   };
   // Whether a gap holds no node's key (keys are 8 bytes per id): before a first child with id 0;
@@ -424,17 +413,16 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
       return;
     }
     if (!open) {
-      lattice_key_range &r = ranges[rangeCount++];
-      size_t size = 0;
-      r.low = putBoundAt(lowNode, lowBound, &size);
-      r.low_size = uint32_t(size);
+      RangeBounds &r = bounds[rangeCount++];
+      r.low = uint32_t(&lowNode - nodes);
+      r.lowBound = lowBound;
       open = true;
       atoms = 0;
       openedByNode = !gap;
     }
     ++atoms;
-    highNode = &hiNode;
-    highBound = hiBound;
+    bounds[rangeCount - 1].high = uint32_t(&hiNode - nodes);
+    bounds[rangeCount - 1].highBound = hiBound;
   };
   // Pre-order walk: entering a node gives its key atom and the gap before its first child;
   // leaving a child gives the gap after it (before the next child, or to the parent's end).
@@ -465,6 +453,51 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   }
   close();
 
+  // The bounds' bytes: their sizes first (a bound is written to scratch to learn it), then one
+  // block of exactly that size.
+  uint64_t keyBytes = 0;
+  for (uint32_t r = 0; r < rangeCount; ++r) {
+    const RangeBounds &x = bounds[r];
+    const size_t low = putBound(nodes[x.low], x.lowBound, scratchKey);
+    const size_t high = x.exact ? 0 : putBound(nodes[x.high], x.highBound, scratchKey);
+    keyBytes += low + (high == SIZE_MAX ? 0 : high);
+  }
+  uint8_t *keys = nullptr;
+  if (keyBytes > 0) {
+    keys =
+        keyBytes > SIZE_MAX / 2 ? nullptr : static_cast<uint8_t *>(std::malloc(size_t(keyBytes)));
+    if (!keys) {
+      std::free(block);
+      return LATTICE_FILTER_OUT_OF_MEMORY;
+    }
+  }
+  uint32_t paramCount = 0;
+  size_t keyAt = 0;
+  for (uint32_t r = 0; r < rangeCount; ++r) {
+    const RangeBounds &x = bounds[r];
+    lattice_key_range &range = ranges[r];
+    range.low = keys + keyAt;
+    range.low_size = uint32_t(putBound(nodes[x.low], x.lowBound, keys + keyAt));
+    keyAt += range.low_size;
+    range.exact = x.exact;
+    range.high = nullptr;
+    range.high_size = 0;
+    params[paramCount] = range.low;
+    paramSizes[paramCount++] = range.low_size;
+    if (x.exact)
+      continue;
+    // Through scratch: a successor that does not exist was counted as no bytes.
+    const size_t high = putBound(nodes[x.high], x.highBound, scratchKey);
+    if (high == SIZE_MAX)
+      continue; // no key is above it: no upper bound
+    std::memcpy(keys + keyAt, scratchKey, high);
+    range.high = keys + keyAt;
+    range.high_size = uint32_t(high);
+    keyAt += high;
+    params[paramCount] = range.high;
+    paramSizes[paramCount++] = range.high_size;
+  }
+
   f->termCount = termCount;
   f->rangeCount = rangeCount;
   f->paramCount = paramCount;
@@ -472,7 +505,8 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   f->ranges = ranges;
   f->params = params;
   f->paramSizes = paramSizes;
-  f->bytes = at;
+  f->keys = keys;
+  f->bytes = at + size_t(keyBytes);
   *out = f;
   return LATTICE_FILTER_OK;
 }
@@ -549,7 +583,12 @@ lattice_filter_status lattice_list_filter_as(const lattice_principal *principal,
   return build(s, out);
 }
 
-void lattice_list_filter_free(lattice_list_filter *filter) { std::free(filter); }
+void lattice_list_filter_free(lattice_list_filter *filter) {
+  if (!filter)
+    return;
+  std::free(filter->keys);
+  std::free(filter);
+}
 
 const char *lattice_filter_status_message(lattice_filter_status status) {
   static const char *const messages[] = {

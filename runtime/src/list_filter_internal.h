@@ -7,13 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 
-/// One allocation: this header, then the arrays it points into (terms, their exclusion paths,
-/// ranges, parameters, the copied ids and the key bytes). Nothing points outside it.
+/// Two allocations: this header followed by the arrays it points into (terms, their exclusion
+/// paths, ranges, parameters, the copied ids), and the ranges' key bytes (`keys`, exact size).
 struct lattice_list_filter {
   uint32_t termCount, rangeCount, paramCount;
   const lattice_filter_term *terms;
   const lattice_key_range *ranges;
   const uint8_t *const *params; // [paramCount]
   const uint32_t *paramSizes;   // [paramCount]
-  size_t bytes;                 // the allocation's size, for the benchmarks' and tests' report
+  uint8_t *keys;                // the second allocation, or null
+  size_t bytes;                 // both allocations' size
 };

@@ -36,7 +36,7 @@ inline void exerciseListFilters(const lattice_table *t) {
   volatile size_t sink = 0;
   const uint32_t kinds = lattice_kind_count(t), roles = lattice_role_count(t);
   const uint32_t permissions = lattice_permission_count(t);
-  const uint64_t a[3] = {1, 2, 3}, b[3] = {1, 2, UINT64_MAX}, c[2] = {UINT64_MAX, 0};
+  const uint64_t a[3] = {1, 2, 3}, b[3] = {1, 2, UINT64_MAX}, c[2] = {UINT64_MAX, UINT64_MAX};
   const uint32_t held[3] = {0, roles > 1 ? 1u : 0u, roles + 1};
   lattice_membership ms[4] = {};
   ms[0].node.path = {a, 3};
