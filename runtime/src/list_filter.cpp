@@ -476,8 +476,10 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   for (uint32_t r = 0; r < rangeCount; ++r) {
     const RangeBounds &x = bounds[r];
     lattice_key_range &range = ranges[r];
+    // Every bound through scratch: a successor is written whole, then cut to its size.
+    range.low_size = uint32_t(putBound(nodes[x.low], x.lowBound, scratchKey));
+    std::memcpy(keys + keyAt, scratchKey, range.low_size);
     range.low = keys + keyAt;
-    range.low_size = uint32_t(putBound(nodes[x.low], x.lowBound, keys + keyAt));
     keyAt += range.low_size;
     range.exact = x.exact;
     range.high = nullptr;
@@ -486,7 +488,7 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
     paramSizes[paramCount++] = range.low_size;
     if (x.exact)
       continue;
-    // Through scratch: a successor that does not exist was counted as no bytes.
+    // A successor that does not exist was counted as no bytes.
     const size_t high = putBound(nodes[x.high], x.highBound, scratchKey);
     if (high == SIZE_MAX)
       continue; // no key is above it: no upper bound
