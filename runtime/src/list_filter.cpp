@@ -513,24 +513,6 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   return LATTICE_FILTER_OK;
 }
 
-struct RequestCtx {
-  const lattice_table *table;
-  const lattice_custom_roles *set;
-  lattice_access_request request;
-};
-
-lattice_node_path requestPath(const void *ctx, uint32_t i) {
-  const auto &c = *static_cast<const RequestCtx *>(ctx);
-  return c.request.memberships[i].node.path;
-}
-
-lattice_access_decision requestDecide(const void *ctx, lattice_node_path target) {
-  const auto &c = *static_cast<const RequestCtx *>(ctx);
-  lattice_access_request q = c.request;
-  q.target.path = target;
-  return lattice_decide_access_custom(c.table, c.set, &q);
-}
-
 struct PrincipalCtx {
   const lattice_principal *principal;
   uint32_t permission;
@@ -563,10 +545,33 @@ lattice_filter_status lattice_list_filter_new(const lattice_table *table,
   if (!out || !request || (!request->memberships && request->membership_count > 0) ||
       (set && set->table != table))
     return LATTICE_FILTER_BAD_ARGUMENT;
-  RequestCtx ctx{table, set, *request};
-  Source s{table,       request->permission, request->facts, request->membership_count,
-           requestPath, requestDecide,       &ctx,           nullptr};
-  return build(s, out);
+  // Rows are keyed by paths: a membership by label has no filter; a path without ids is what
+  // lattice_principal_new refuses (BAD_NODE) too.
+  for (uint32_t m = 0; m < request->membership_count; ++m) {
+    if (request->memberships[m].node.path.depth == 0)
+      return LATTICE_FILTER_NOT_A_PATH;
+    if (!request->memberships[m].node.path.ids)
+      return LATTICE_FILTER_BAD_REQUEST;
+  }
+  // A handle with the bytes of the one permission asked (principal_view.h): each node is then
+  // decided by the handle's bytes, which lattice_decide_as decides by, equal to
+  // lattice_decide_access_custom on every field.
+  lattice_principal *handle = nullptr;
+  switch (principalForPermission(table, set, request->kind, request->flags, request->memberships,
+                                 request->membership_count, request->permission, &handle)) {
+  case LATTICE_PRINCIPAL_OK:
+    break;
+  case LATTICE_PRINCIPAL_TOO_LARGE:
+    return LATTICE_FILTER_TOO_LARGE;
+  case LATTICE_PRINCIPAL_OUT_OF_MEMORY:
+    return LATTICE_FILTER_OUT_OF_MEMORY;
+  default: // an unknown kind, role or permission; a flag of the wrong side
+    return LATTICE_FILTER_BAD_REQUEST;
+  }
+  const lattice_filter_status status =
+      lattice_list_filter_as(handle, request->permission, request->facts, out);
+  lattice_principal_free(handle);
+  return status;
 }
 
 lattice_filter_status lattice_list_filter_as(const lattice_principal *principal,

@@ -26,6 +26,14 @@ bool principalBytesApply(const lattice_principal *p, uint32_t permission, uint64
 /// Whether the gates before the rules (kinds, `exclusive`, the permission's user types,
 /// `require`) pass for targets in the tree of path root `root`; false for a tree without members.
 bool principalTreeOpen(const lattice_principal *p, uint64_t root, uint32_t permission) noexcept;
+/// lattice_principal_new_custom's handle with the bytes of `permission` only (the others 0): for
+/// a list filter built from a request, which asks one permission. Decides that permission
+/// exactly as a full handle does; `table` and `out` not null, `set` of `table` or null.
+lattice_principal_status principalForPermission(const lattice_table *table,
+                                                const lattice_custom_roles *set, uint32_t kind,
+                                                uint64_t flags, const lattice_membership *ms,
+                                                uint32_t count, uint32_t permission,
+                                                lattice_principal **out) noexcept;
 /// Member i's byte for `permission`: bit r = some role allows at relation r, bit 4 + r = some
 /// rule (a role's or a policy-wide one) denies there.
 uint8_t principalMemberByte(const lattice_principal *p, uint32_t i, uint32_t permission) noexcept;

@@ -40,7 +40,8 @@ lattice_filter_status lattice_list_filter_new(const lattice_table *table,
                                               const lattice_custom_roles *set,
                                               const lattice_access_request *request,
                                               lattice_list_filter **out);
-/* The same for a principal handle (decided with lattice_decide_as: the fast path). */
+/* The same for a principal handle: what lattice_list_filter_new does after building a handle of
+ * the one permission, so a host that lists for one principal often keeps its handle. */
 lattice_filter_status lattice_list_filter_as(const lattice_principal *principal,
                                              uint32_t permission, uint64_t facts,
                                              lattice_list_filter **out);
