@@ -641,7 +641,7 @@ lattice_access_decision lattice_decide_as(const lattice_principal *principal, ui
 
 } // extern "C"
 
-// The view list filters read (principal_view.h): paths are the handle's copies.
+// The view list filters read (principal_view.h): paths are the handle's copies, bytes its own.
 namespace lattice::detail {
 
 const lattice_table *principalTable(const lattice_principal *p) noexcept {
@@ -660,10 +660,6 @@ lattice_node_path principalMemberPath(const lattice_principal *p, uint32_t i) no
   }
   return path;
 }
-
-} // namespace lattice::detail
-
-namespace lattice::detail {
 
 bool principalBytesApply(const lattice_principal *p, uint32_t permission, uint64_t facts) noexcept {
   return p && permission < p->table->permissionCount && (facts & ~p->table->factFlags) == 0 &&
