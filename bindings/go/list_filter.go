@@ -45,6 +45,10 @@ func (p *Principal) withFilter(permission string, facts []string, use func(*C.la
 	if t.handle == nil {
 		return errNoTable
 	}
+	if p.custom != nil { // the handle borrows the set: not while a role is added to it
+		p.custom.mu.RLock()
+		defer p.custom.mu.RUnlock()
+	}
 	var f *C.lattice_list_filter
 	status := C.lattice_list_filter_as(p.handle, C.uint32_t(perm), C.uint64_t(factMask), &f)
 	runtime.KeepAlive(p)

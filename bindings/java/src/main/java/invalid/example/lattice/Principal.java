@@ -182,7 +182,20 @@ public final class Principal implements AutoCloseable {
     if (table.address() == 0) {
       throw new IllegalStateException("the table is closed");
     }
-    long[] flat = ListFilter.nativeTerms(handle.address, p, factMask);
+    long[] flat;
+    if (custom == null) {
+      flat = ListFilter.nativeTerms(handle.address, p, factMask);
+    } else {
+      long stamp = custom.readLock(); // the handle borrows the set: not while a role is added
+      try {
+        if (custom.address() == 0) {
+          throw new IllegalStateException("the custom role set is closed");
+        }
+        flat = ListFilter.nativeTerms(handle.address, p, factMask);
+      } finally {
+        custom.unlockRead(stamp);
+      }
+    }
     java.lang.ref.Reference.reachabilityFence(this);
     java.lang.ref.Reference.reachabilityFence(table);
     return ListFilter.decode(flat);
@@ -204,8 +217,21 @@ public final class Principal implements AutoCloseable {
     listFilterTerms(permission, facts); // refuses string node names
     int p = table.id(Table.PERMISSION, permission);
     long factMask = table.flagMask(facts, Table.FACT_SIDES);
-    Object[] out = ListFilter.nativeSql(handle.address, p, factMask, d,
-        Objects.requireNonNull(column, "column"), firstParam);
+    Objects.requireNonNull(column, "column");
+    Object[] out;
+    if (custom == null) {
+      out = ListFilter.nativeSql(handle.address, p, factMask, d, column, firstParam);
+    } else {
+      long stamp = custom.readLock();
+      try {
+        if (custom.address() == 0) {
+          throw new IllegalStateException("the custom role set is closed");
+        }
+        out = ListFilter.nativeSql(handle.address, p, factMask, d, column, firstParam);
+      } finally {
+        custom.unlockRead(stamp);
+      }
+    }
     java.lang.ref.Reference.reachabilityFence(this);
     java.lang.ref.Reference.reachabilityFence(table);
     List<byte[]> params = new java.util.ArrayList<>();
