@@ -216,6 +216,8 @@ def render(results, sizes, out):
         lines += ["", "On the %s:" % label, ""] + micro_section(micro)
     lines += ["", "## Memberships and principal handles", ""]
     lines += notes_part(notes, "memberships")
+    lines += ["", "## List filters", ""]
+    lines += notes_part(notes, "filters")
     lines += ["", "## Compile side", ""]
     lines += notes_part(notes, "compile")
     lines += [""] + compile_section(compiled)

@@ -544,6 +544,9 @@ public:
                             lattice_principal_status_message(status));
   }
 
+  /// The runtime's handle (null unless built with Handle::Make): list filters read it.
+  const lattice_principal *runtimeHandle() const { return handle; }
+
   /// A target path, built per request with this principal's interned strings.
   class Target {
   public:

@@ -117,6 +117,23 @@ export class Principal {
   decide(permission: string, target: NodePath, facts?: readonly string[]): Decision;
   /** Every permission allowed on `target` (exactly those `decide` allows), in declaration order. */
   whatCan(target: NodePath, facts?: readonly string[]): string[];
+  /** The target nodes it may act on with `permission` (docs/filter-list-endpoint.md). */
+  listFilterTerms(permission: string, facts?: readonly string[]): FilterTerm[];
+  /** The same as a WHERE predicate over the key column, with its parameters as bytes. */
+  listFilterSql(permission: string, options: {
+    dialect: 'postgres' | 'sqlite';
+    column?: string;
+    facts?: readonly string[];
+    firstParam?: number;
+  }): { sql: string; params: Uint8Array[] };
+}
+
+/** A term of a list filter: exactly `node`, its subtree, or everything strictly below it, minus
+ * the subtrees of `exclusions`. */
+export interface FilterTerm {
+  kind: 'node' | 'subtree' | 'below';
+  node: Array<number | bigint>;
+  exclusions: Array<Array<number | bigint>>;
 }
 
 /** The relation of the target node to a node, both as paths (another tree: 'none'). */

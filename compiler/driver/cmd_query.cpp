@@ -5,6 +5,7 @@
 #include "driver/args.h"
 #include "driver/commands.h"
 #include "driver/compile.h"
+#include "driver/query_list_filter.h"
 #include "driver/request.h"
 #include "query/can_assign.h"
 #include "query/request_line.h"
@@ -22,6 +23,10 @@ const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--can-assign", true, "ROLE", "may a holder of --roles assign ROLE? (delegation)"},
     {"--what-can", false, "",
      "every permission the request's principal is allowed (no --permission)"},
+    {"--list-filter", false, "",
+     "the target nodes the --membership principal may act on with --permission"},
+    {"--sql", true, "FORMAT", "--list-filter as: generic (terms), postgres or sqlite (SQL)"},
+    {"--column", true, "NAME", "--list-filter's key column in the SQL (default node_key)"},
     {"--help", false, "", "show this help"},
 });
 
@@ -137,6 +142,8 @@ int runQuery(const Argv &argv) {
     fmt::print("Usage: lattice query TABLE --kind K --roles R1,R2 --permission RES.ACTION "
                "--relation REL [--flags F1,F2]\n       lattice query TABLE --kind K --membership "
                "R1,R2@PATH[+F...] ... --target PATH --permission RES.ACTION [--flags F1,F2]\n"
+               "       lattice query TABLE --list-filter --kind K --membership R1,R2@ID/ID[+F...] "
+               "... --permission RES.ACTION [--sql generic|postgres|sqlite] [--column C]\n"
                "       lattice query TABLE --requests "
                "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE [--flags "
                "F1,F2]\n       lattice query TABLE --what-can (a request's options without "
@@ -148,6 +155,11 @@ int runQuery(const Argv &argv) {
   }
   if (args && args->positional().size() != 1)
     error = "expected exactly one table file";
+  else if (args && args->has("--list-filter"))
+    error = listFilterUsageError(*args).value_or("");
+  else if (args && (args->has("--sql") || args->has("--column")))
+    error =
+        fmt::format("`{}` goes with `--list-filter`", args->has("--sql") ? "--sql" : "--column");
   else if (args && args->has("--can-assign")) {
     for (const char *other : {"--kind", "--permission", "--relation", "--requests", "--membership",
                               "--target", "--what-can"})
@@ -172,6 +184,8 @@ int runQuery(const Argv &argv) {
     fmt::print(stderr, "lattice query: error: {}\n", *failed);
     return ExitUsage;
   }
+  if (args->has("--list-filter"))
+    return answerListFilter(table.get(), *args);
   if (auto target = args->get("--can-assign"))
     return answerCanAssign(table.get(), *args, *target);
   if (auto requests = args->get("--requests")) {

@@ -5,6 +5,7 @@
 
 #include "custom.h"
 #include "decide_steps.h"
+#include "principal_view.h"
 #include "relations.h"
 
 #include <algorithm>
@@ -346,9 +347,12 @@ template <class T> bool reserve(uint64_t &size, uint64_t n, uint64_t &at) noexce
   return true;
 }
 
+/// `only`: the one permission whose bytes are computed (the others stay 0: list filters'
+/// handles, principal_view.h), or LATTICE_NO_ID for all.
 lattice_principal_status create(const lattice_table &t, const lattice_custom_roles *set,
                                 uint32_t kind, uint64_t flags, const lattice_membership *ms,
-                                uint32_t count, lattice_principal **out) noexcept {
+                                uint32_t count, lattice_principal **out,
+                                uint32_t only = LATTICE_NO_ID) noexcept {
   if (kind >= t.kindCount)
     return LATTICE_PRINCIPAL_UNKNOWN_KIND;
   // Each mask holds only flags of its side (FlagInfo), as lattice_decide_access requires.
@@ -526,11 +530,14 @@ lattice_principal_status create(const lattice_table &t, const lattice_custom_rol
     profile[made++] = {nextRole, n, combinedFlags(m)};
     nextRole += n;
   }
-  // A permission that does not apply to the kind keeps 0 bytes (see lattice_principal::bytes).
+  // A permission that does not apply to the kind keeps 0 bytes (see lattice_principal::bytes);
+  // with `only`, so does every other permission.
+  if (only != LATTICE_NO_ID)
+    std::memset(bytes, 0, size_t(t.permissionCount) * profiles);
   for (uint32_t perm = 0; perm < t.permissionCount; ++perm) {
     const bool applies =
         format::loadU64(permissionInfo(t, perm) + format::perm::kKindMask) & kindBit;
-    for (uint32_t k = 0; k < profiles; ++k)
+    for (uint32_t k = 0; k < profiles && (only == LATTICE_NO_ID || perm == only); ++k)
       bytes[size_t(perm) * profiles + k] =
           applies ? permissionByte(t, set, roles + profile[k].firstRole, profile[k].roleCount,
                                    profile[k].flags, kindBit, perm)
@@ -633,3 +640,59 @@ lattice_access_decision lattice_decide_as(const lattice_principal *principal, ui
 }
 
 } // extern "C"
+
+// The view list filters read (principal_view.h): paths are the handle's copies, bytes its own.
+namespace lattice::detail {
+
+const lattice_table *principalTable(const lattice_principal *p) noexcept {
+  return p ? p->table : nullptr;
+}
+
+uint32_t principalMemberCount(const lattice_principal *p) noexcept {
+  return p ? p->memberCount : 0;
+}
+
+lattice_node_path principalMemberPath(const lattice_principal *p, uint32_t i) noexcept {
+  lattice_node_path path{nullptr, 0};
+  if (p && i < p->memberCount && p->members[i].ids) {
+    path.ids = p->members[i].ids;
+    path.depth = p->members[i].depth;
+  }
+  return path;
+}
+
+bool principalBytesApply(const lattice_principal *p, uint32_t permission, uint64_t facts) noexcept {
+  return p && permission < p->table->permissionCount && (facts & ~p->table->factFlags) == 0 &&
+         !rulesReadFacts(*p, permission) && !p->table->requireReadsFacts;
+}
+
+bool principalTreeOpen(const lattice_principal *p, uint64_t root, uint32_t permission) noexcept {
+  lattice_node_ref target{};
+  target.path = {&root, 1};
+  const Group *group = p ? findGroup(*p, target) : nullptr;
+  if (!group || p->wrongKind != LATTICE_NO_ID || group->exclusive != LATTICE_NO_ID ||
+      !(format::loadU64(permissionInfo(*p->table, permission) + format::perm::kKindMask) &
+        p->kindBit))
+    return false;
+  for (uint32_t m = 0; m < group->count; ++m)
+    if (p->members[group->first + m].requireFails)
+      return false;
+  return true;
+}
+
+lattice_principal_status principalForPermission(const lattice_table *table,
+                                                const lattice_custom_roles *set, uint32_t kind,
+                                                uint64_t flags, const lattice_membership *ms,
+                                                uint32_t count, uint32_t permission,
+                                                lattice_principal **out) noexcept {
+  *out = nullptr;
+  if (permission >= table->permissionCount)
+    return LATTICE_PRINCIPAL_BAD_ARGUMENT;
+  return create(*table, set, kind, flags, ms, count, out, permission);
+}
+
+uint8_t principalMemberByte(const lattice_principal *p, uint32_t i, uint32_t permission) noexcept {
+  return p->bytes[size_t(permission) * p->profileCount + p->members[i].profile];
+}
+
+} // namespace lattice::detail

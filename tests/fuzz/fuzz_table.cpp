@@ -2,6 +2,7 @@
 // table it accepts. Built twice: `fuzz_table` takes the bytes as they are (most die at the
 // checksum); `fuzz_table_resealed` (LATTICE_FUZZ_RESEAL) first writes the input's size and
 // checksum into the header, so mutations reach structural validation and decide.
+#include "filter_exercise.h"
 #include "lattice/format.h"
 #include "lattice/lattice.h"
 
@@ -46,6 +47,7 @@ void exercise(const lattice_table *t) {
   for (uint32_t target = 0; target <= roles && target < 16; ++target)
     sink = sink + unsigned(lattice_can_assign(t, held, 2, target));
   whatCan(t);
+  lattice::fuzz::exerciseListFilters(t);
 }
 
 /// What-can on the table: the request form and a handle's bitsets must equal the per-permission

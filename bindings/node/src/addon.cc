@@ -1,6 +1,7 @@
 // addon.cc - the Node-API addon (node-addon-api) over the runtime's C API: tables, principals and
 // decisions by name. index.js is the public module and gives this addon its error classes.
 #include "lattice_binding.hpp"
+#include "list_filter_binding.hpp"
 
 #include <memory>
 #include <napi.h>
@@ -575,7 +576,9 @@ public:
   static Napi::Function define(Napi::Env env) {
     return DefineClass(env, "Principal",
                        {InstanceMethod<&Principal::decide>("_decide"),
-                        InstanceMethod<&Principal::whatCan>("whatCan")});
+                        InstanceMethod<&Principal::whatCan>("whatCan"),
+                        InstanceMethod<&Principal::listFilterTerms>("listFilterTerms"),
+                        InstanceMethod<&Principal::listFilterSql>("listFilterSql")});
   }
 
   explicit Principal(const Napi::CallbackInfo &info) : Napi::ObjectWrap<Principal>(info) {
@@ -612,6 +615,90 @@ private:
     return translated(env, [&] {
       const Table *t = Napi::ObjectWrap<Table>::Unwrap(owner.Value());
       return whatCanOf(env, *principal, t->get(), info[0], info[1]);
+    });
+  }
+
+  // The principal's list filter (docs/filter-list-endpoint.md) for a permission name and the
+  // request's facts by name (absent: none).
+  lattice::binding::ListFilter listFilter(const Napi::Value &permission, const Napi::Value &facts) {
+    const lattice::binding::Table &t = Napi::ObjectWrap<Table>::Unwrap(owner.Value())->get();
+    std::vector<std::string> names;
+    if (!facts.IsUndefined() && !facts.IsNull()) {
+      Napi::Array list = arrayArg(facts, "facts");
+      for (uint32_t i = 0; i < list.Length(); ++i)
+        names.push_back(stringArg(list.Get(i), "a fact"));
+    }
+    return lattice::binding::ListFilter(
+        *principal,
+        lattice::binding::resolve(t, Category::Permission, stringArg(permission, "permission")),
+        lattice::binding::factBits(t, names));
+  }
+
+  // A path's ids as numbers (bigints beyond 2^53).
+  static Napi::Array pathArray(Napi::Env env, const std::vector<uint64_t> &path) {
+    Napi::Array out = Napi::Array::New(env, path.size());
+    for (uint32_t i = 0; i < path.size(); ++i)
+      out.Set(i, path[i] <= 9007199254740991ull
+                     ? Napi::Value(Napi::Number::New(env, double(path[i])))
+                     : Napi::Value(Napi::BigInt::New(env, path[i])));
+    return out;
+  }
+
+  // listFilterTerms(permission, facts?): [{kind, node, exclusions}], kind 'node' | 'subtree' |
+  // 'below'.
+  Napi::Value listFilterTerms(const Napi::CallbackInfo &info) {
+    expectThis(info, kPrincipalTag, "Principal");
+    Napi::Env env = info.Env();
+    return translated(env, [&]() -> Napi::Value {
+      const std::vector<lattice::binding::FilterTerm> terms = listFilter(info[0], info[1]).terms();
+      Napi::Array out = Napi::Array::New(env, terms.size());
+      for (uint32_t i = 0; i < terms.size(); ++i) {
+        Napi::Object term = Napi::Object::New(env);
+        term.Set("kind", terms[i].kind);
+        term.Set("node", pathArray(env, terms[i].node));
+        Napi::Array exclusions = Napi::Array::New(env, terms[i].exclusions.size());
+        for (uint32_t e = 0; e < terms[i].exclusions.size(); ++e)
+          exclusions.Set(e, pathArray(env, terms[i].exclusions[e]));
+        term.Set("exclusions", exclusions);
+        out.Set(i, term);
+      }
+      return out;
+    });
+  }
+
+  // listFilterSql(permission, {dialect, column?, facts?, firstParam?}): {sql, params} with each
+  // parameter a Buffer (bind as bytea / BLOB).
+  Napi::Value listFilterSql(const Napi::CallbackInfo &info) {
+    expectThis(info, kPrincipalTag, "Principal");
+    Napi::Env env = info.Env();
+    if (!info[1].IsObject())
+      throw Napi::TypeError::New(env, "listFilterSql takes (permission, {dialect, column, "
+                                      "facts, firstParam})");
+    Napi::Object options = info[1].As<Napi::Object>();
+    return translated(env, [&]() -> Napi::Value {
+      const Napi::Value column = options.Get("column");
+      const Napi::Value first = options.Get("firstParam");
+      uint32_t firstParam = 1;
+      if (!first.IsUndefined()) {
+        if (!first.IsNumber() || first.As<Napi::Number>().DoubleValue() < 1 ||
+            first.As<Napi::Number>().DoubleValue() > 65535)
+          throw lattice::binding::InvalidArgument("firstParam must be a number from 1 to 65535");
+        firstParam = first.As<Napi::Number>().Uint32Value();
+      }
+      const lattice::binding::FilterSql sql =
+          listFilter(info[0], options.Get("facts"))
+              .sql(stringArg(options.Get("dialect"), "dialect"),
+                   column.IsUndefined() ? std::string("node_key") : stringArg(column, "column"),
+                   firstParam);
+      Napi::Object out = Napi::Object::New(env);
+      out.Set("sql", sql.sql);
+      Napi::Array params = Napi::Array::New(env, sql.params.size());
+      for (uint32_t i = 0; i < sql.params.size(); ++i)
+        params.Set(i, Napi::Buffer<uint8_t>::Copy(
+                          env, reinterpret_cast<const uint8_t *>(sql.params[i].data()),
+                          sql.params[i].size()));
+      out.Set("params", params);
+      return out;
     });
   }
 

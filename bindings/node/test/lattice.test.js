@@ -273,3 +273,37 @@ test('whatCan fails closed', () => {
   assert.throws(() => p.whatCan([1, 10], 'business'), TypeError);
   assert.throws(() => lattice.Principal.prototype.whatCan.call({}, [1]), TypeError);
 });
+
+test('list filters as terms and as SQL', () => {
+  // Account admin at accounts [1, 10] and [1, 12] (docs/filter-list-endpoint.md).
+  const p = table.principal({ kind: 'account_user', memberships: [
+    { node: [1, 10], roles: ['account_admin'] }, { node: [1, 12], roles: ['account_admin'] }] });
+  assert.deepEqual(p.listFilterTerms('station.view'), [
+    { kind: 'subtree', node: [1, 10], exclusions: [] },
+    { kind: 'subtree', node: [1, 12], exclusions: [] }]);
+  const { sql, params } = p.listFilterSql('station.view', { dialect: 'postgres' });
+  assert.equal(sql, '((node_key >= $1 AND node_key < $2) OR (node_key >= $3 AND node_key < $4))');
+  const key = (...ids) => Buffer.concat(ids.map((id) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(BigInt(id));
+    return b;
+  }));
+  assert.deepEqual(params, [key(1, 10), key(1, 11), key(1, 12), key(1, 13)]);
+  const lite = p.listFilterSql('station.view', { dialect: 'sqlite', column: 's.key', firstParam: 3 });
+  assert.ok(lite.sql.startsWith('((s.key >= ?3 AND s.key < ?4) OR'));
+  for (const [target, allowed] of [[[1, 10, 5], true], [[1, 11], false], [[1], false], [[1, 12], true]])
+    assert.equal(p.decide('station.view', target).allowed, allowed);
+  const blocked = table.principal({ kind: 'account_user', memberships: adminAtAccount, flags: ['blocked'] });
+  assert.deepEqual(blocked.listFilterTerms('station.view'), []);
+  assert.deepEqual(blocked.listFilterSql('station.view', { dialect: 'sqlite' }), { sql: '0', params: [] });
+});
+
+test('list filters refuse what they cannot express', () => {
+  const p = table.principal({ kind: 'account_user', memberships: adminAtAccount });
+  assert.throws(() => p.listFilterSql('station.view', { dialect: 'postgres', column: 'k; DROP TABLE t' }),
+                /not a plain column name/);
+  assert.throws(() => p.listFilterSql('station.view', { dialect: 'mysql' }), /unknown SQL dialect/);
+  assert.throws(() => p.listFilterTerms('station.teleport'), UnknownNameError);
+  const named = table.principal({ kind: 'account_user', memberships: [{ node: ['acme'], roles: ['account_admin'] }] });
+  assert.throws(() => named.listFilterTerms('station.view'), /numeric node ids/);
+});

@@ -1,7 +1,7 @@
 // types.test.ts - index.d.ts checked by the TypeScript compiler (bindings.node.types): typical
 // uses compile under --strict, and misuses are errors (each @ts-expect-error must be one).
 import {
-  CustomRoleError, CustomRoles, Decision, LoadError, Membership, Principal, Table, UnknownNameError, relation,
+  CustomRoleError, CustomRoles, Decision, FilterTerm, LoadError, Membership, Principal, Table, UnknownNameError, relation,
 } from '..';
 
 const table: Table = Table.loadFile('policy.ltab', { maxBytes: 1 << 20 });
@@ -51,6 +51,10 @@ p.decide('station.view', '7/42');
 p.whatCan('station.view', [7]);
 // @ts-expect-error: memberships are required
 table.principal({ kind: 'account_user' });
+const terms: FilterTerm[] = p.listFilterTerms('station.view', ['request.mfa_used']);
+const where: { sql: string; params: Uint8Array[] } = p.listFilterSql('station.view', { dialect: 'postgres', column: 'node_key' });
+// @ts-expect-error: the dialects are postgres and sqlite
+p.listFilterSql('station.view', { dialect: 'mysql' });
 // @ts-expect-error: tables are made by loadFile or fromBuffer
 new Table();
-console.log(allowed, role, same, reason, can, r, ok, at, names, fingerprint, revision);
+console.log(allowed, role, same, reason, can, r, ok, at, names, fingerprint, revision, terms, where);

@@ -291,3 +291,42 @@ def test_what_can_with_facts(facts_table_path):
     assert principal.what_can([1, 2], facts=["resource.archived"]) == ("document.read",)
     assert principal.what_can([1, 2], facts=["request.mfa_used", "target.business"]) == (
         "document.read", "document.edit", "document.delete")
+
+
+def test_list_filters_as_terms_and_sql(table):
+    # Account admin at accounts [1, 10] and [1, 12]: station.view is allowed in
+    # both subtrees (docs/filter-list-endpoint.md), decided as decide decides each node.
+    p = table.principal(kind="account_user", memberships=[
+        lattice.Membership([1, 10], ["account_admin"]),
+        lattice.Membership([1, 12], ["account_admin"])])
+    assert p.list_filter_terms("station.view") == [("subtree", (1, 10), []),
+                                                   ("subtree", (1, 12), [])]
+    sql, params = p.list_filter_sql("station.view", dialect="postgres")
+    assert sql == "((node_key >= $1 AND node_key < $2) OR (node_key >= $3 AND node_key < $4))"
+    key = lambda *ids: b"".join(i.to_bytes(8, "big") for i in ids)
+    assert params == [key(1, 10), key(1, 11), key(1, 12), key(1, 13)]
+    sql, params = p.list_filter_sql("station.view", dialect="sqlite", column="s.owner_key",
+                                    first_param=3)
+    assert sql.startswith("((s.owner_key >= ?3 AND s.owner_key < ?4) OR")
+    # Every node the terms name decides as the filter says.
+    for target, allowed in [([1, 10], True), ([1, 10, 5], True), ([1, 11], False), ([1], False),
+                            ([1, 12, 0], True), ([2, 10], False)]:
+        assert p.decide("station.view", target).allowed == allowed
+    # Nothing allowed: FALSE, no parameters; a role the kind may not hold denies everywhere.
+    blocked = table.principal(kind="account_user", memberships=ADMIN_AT_ACCOUNT,
+                              flags=["blocked"])
+    assert blocked.list_filter_terms("station.view") == []
+    assert blocked.list_filter_sql("station.view", dialect="sqlite") == ("0", [])
+
+
+def test_list_filters_refuse_what_they_cannot_express(table):
+    p = table.principal(kind="account_user", memberships=ADMIN_AT_ACCOUNT)
+    with pytest.raises(ValueError, match="not a plain column name"):
+        p.list_filter_sql("station.view", dialect="postgres", column="k; DROP TABLE t")
+    with pytest.raises(ValueError, match="unknown SQL dialect"):
+        p.list_filter_sql("station.view", dialect="mysql")
+    with pytest.raises(lattice.UnknownNameError):
+        p.list_filter_terms("station.teleport")
+    named = table.principal(kind="account_user", memberships=[(["acme"], ["account_admin"])])
+    with pytest.raises(ValueError, match="numeric node ids"):
+        named.list_filter_terms("station.view")

@@ -1,6 +1,7 @@
 // _lattice.cpp - the Python extension (pybind11) over the runtime's C API: tables, principals and
 // decisions by name. lattice/__init__.py is the public module; names are resolved per table.
 #include "lattice_binding.hpp"
+#include "list_filter_binding.hpp"
 
 #include <memory>
 #include <optional>
@@ -297,6 +298,24 @@ py::tuple whatCan(const PyTable &table, const lattice::binding::Principal &p, py
   return out;
 }
 
+lattice::binding::ListFilter listFilter(const PyPrincipal &p, const std::string &permission,
+                                        py::handle facts) {
+  const lattice::binding::Table &t = p.table->get();
+  std::vector<std::string> names;
+  for (py::handle f : asSequence(facts, "facts"))
+    names.push_back(f.cast<std::string>());
+  return lattice::binding::ListFilter(
+      *p.principal, lattice::binding::resolve(t, Category::Permission, permission),
+      lattice::binding::factBits(t, names));
+}
+
+py::tuple pathTuple(const std::vector<uint64_t> &path) {
+  py::tuple out(path.size());
+  for (size_t i = 0; i < path.size(); ++i)
+    out[i] = py::int_(path[i]);
+  return out;
+}
+
 py::tuple namesOf(const PyTable &t, Category c) {
   auto names = lattice::binding::names(t.get(), c);
   py::tuple out(names.size());
@@ -573,5 +592,36 @@ PYBIND11_MODULE(_lattice, m) {
             return whatCan(*p.table, *p.principal, target, facts);
           },
           py::arg("target"), py::arg("facts") = py::tuple(),
-          "Every permission this principal is allowed on `target` (names, declaration order)");
+          "Every permission this principal is allowed on `target` (names, declaration order)")
+      .def(
+          "list_filter_terms",
+          [](const PyPrincipal &p, const std::string &permission, py::handle facts) {
+            py::list out;
+            for (const auto &term : listFilter(p, permission, facts).terms()) {
+              py::list exclusions;
+              for (const auto &e : term.exclusions)
+                exclusions.append(pathTuple(e));
+              out.append(py::make_tuple(term.kind, pathTuple(term.node), exclusions));
+            }
+            return out;
+          },
+          py::arg("permission"), py::arg("facts") = py::tuple(),
+          "The target nodes this principal may act on with `permission`, as disjoint terms "
+          "(kind, node path, excluded child paths), kind 'node', 'subtree' or 'below' "
+          "(docs/filter-list-endpoint.md)")
+      .def(
+          "list_filter_sql",
+          [](const PyPrincipal &p, const std::string &permission, const std::string &dialect,
+             const std::string &column, py::handle facts, uint32_t firstParam) {
+            const lattice::binding::FilterSql sql =
+                listFilter(p, permission, facts).sql(dialect, column, firstParam);
+            py::list params;
+            for (const std::string &param : sql.params)
+              params.append(py::bytes(param));
+            return py::make_tuple(sql.sql, params);
+          },
+          py::arg("permission"), py::kw_only(), py::arg("dialect"), py::arg("column") = "node_key",
+          py::arg("facts") = py::tuple(), py::arg("first_param") = 1,
+          "The same filter as a WHERE predicate for 'postgres' ($N) or 'sqlite' (?N) over the "
+          "key column, and its parameters as bytes (bind them as bytea / BLOB)");
 }

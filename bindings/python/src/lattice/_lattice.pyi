@@ -1,5 +1,5 @@
 # _lattice.pyi - type stubs of the extension module (what `lattice` re-exports).
-from typing import Mapping, Optional, Sequence, Tuple, Union
+from typing import List, Mapping, Optional, Sequence, Tuple, Union
 
 NodeId = Union[int, str]
 MembershipLike = Union[Tuple[Sequence[NodeId], Sequence[str]],
@@ -54,6 +54,11 @@ class Principal:
                facts: Sequence[str] = ()) -> Decision: ...
     def what_can(self, target: Sequence[NodeId], facts: Sequence[str] = ()) -> Tuple[str, ...]:
         """Every permission allowed on target, in declaration order (exactly what decide allows)."""
+    def list_filter_terms(
+            self, permission: str,
+            facts: Sequence[str] = ()) -> List[Tuple[str, Tuple[int, ...], List[Tuple[int, ...]]]]: ...
+    def list_filter_sql(self, permission: str, *, dialect: str, column: str = "node_key",
+                        facts: Sequence[str] = (), first_param: int = 1) -> Tuple[str, List[bytes]]: ...
 
 class Table:
     @staticmethod

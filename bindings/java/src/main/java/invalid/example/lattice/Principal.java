@@ -171,6 +171,76 @@ public final class Principal implements AutoCloseable {
     return names;
   }
 
+  /**
+   * The target nodes this principal may act on with {@code permission} (with the request's facts
+   * by name), as disjoint terms over paths. A permission whose rules read a resource or target
+   * fact has no filter (IllegalArgumentException): the node alone cannot decide it.
+   */
+  public List<ListFilter.Term> listFilterTerms(String permission, List<String> facts) {
+    int p = table.id(Table.PERMISSION, permission);
+    long factMask = table.flagMask(facts, Table.FACT_SIDES);
+    if (table.address() == 0) {
+      throw new IllegalStateException("the table is closed");
+    }
+    long[] flat;
+    if (custom == null) {
+      flat = ListFilter.nativeTerms(handle.address, p, factMask);
+    } else {
+      long stamp = custom.readLock(); // the handle borrows the set: not while a role is added
+      try {
+        if (custom.address() == 0) {
+          throw new IllegalStateException("the custom role set is closed");
+        }
+        flat = ListFilter.nativeTerms(handle.address, p, factMask);
+      } finally {
+        custom.unlockRead(stamp);
+      }
+    }
+    java.lang.ref.Reference.reachabilityFence(this);
+    java.lang.ref.Reference.reachabilityFence(table);
+    return ListFilter.decode(flat);
+  }
+
+  /**
+   * The same filter as a predicate for {@code dialect} "postgres" or "sqlite" over the key
+   * column, placeholders numbered from {@code firstParam}, and the parameters' bytes (bind them
+   * as bytea / BLOB).
+   */
+  public ListFilter.Sql listFilterSql(String permission, List<String> facts, String dialect,
+      String column, int firstParam) {
+    int d = switch (Objects.requireNonNull(dialect, "dialect")) {
+      case "postgres" -> ListFilter.POSTGRESQL;
+      case "sqlite" -> ListFilter.SQLITE;
+      default -> throw new IllegalArgumentException(
+          "unknown SQL dialect `" + dialect + "`: expected postgres or sqlite");
+    };
+    listFilterTerms(permission, facts); // refuses string node names
+    int p = table.id(Table.PERMISSION, permission);
+    long factMask = table.flagMask(facts, Table.FACT_SIDES);
+    Objects.requireNonNull(column, "column");
+    Object[] out;
+    if (custom == null) {
+      out = ListFilter.nativeSql(handle.address, p, factMask, d, column, firstParam);
+    } else {
+      long stamp = custom.readLock();
+      try {
+        if (custom.address() == 0) {
+          throw new IllegalStateException("the custom role set is closed");
+        }
+        out = ListFilter.nativeSql(handle.address, p, factMask, d, column, firstParam);
+      } finally {
+        custom.unlockRead(stamp);
+      }
+    }
+    java.lang.ref.Reference.reachabilityFence(this);
+    java.lang.ref.Reference.reachabilityFence(table);
+    List<byte[]> params = new java.util.ArrayList<>();
+    for (int i = 1; i < out.length; ++i) {
+      params.add((byte[]) out[i]);
+    }
+    return new ListFilter.Sql((String) out[0], params);
+  }
+
   @Override
   public void close() {
     cleanable.clean();
