@@ -237,8 +237,9 @@ TEST_F(CustomRoles, ACreatorGetsNothingBeyondTheCeilingThroughACustomRole) {
             decide(kUser, {{path(account, 2), {role}}}, p, target);
         const lattice_access_decision asAdmin =
             decide(kUser, {{path(account, 2), {kAdmin}}}, p, target);
-        if (withKey.allowed)
+        if (withKey.allowed) {
           EXPECT_TRUE(asAdmin.allowed) << "permission " << p;
+        }
       }
   }
 }
@@ -264,7 +265,7 @@ TEST_F(CustomRoles, HandlesAndAccessDecisionsAgreeOnRandomRoles) {
   for (int round = 0; round < 300; ++round) {
     std::vector<Member> members;
     for (uint32_t m = 0, n = 1 + rng() % 3; m < n; ++m) {
-      Member member{nodes[rng() % 3], {}, rng() % 4 == 0 ? kSuspended : 0};
+      Member member{nodes[rng() % 3], {}, rng() % 4 == 0 ? uint64_t{kSuspended} : 0};
       for (uint32_t r = 0, k = rng() % 3; r < k; ++r)
         member.roles.push_back(rng() % 3 ? roles[rng() % roles.size()] : rng() % 2);
       members.push_back(member);
