@@ -73,24 +73,43 @@ inline int compareName(const char *name, size_t length, const char *stored) noex
   return stored[length] == 0 ? 0 : -1;
 }
 
+/// Lays out one allocation: `n` items of T at an offset aligned for T, `at`, advancing `size`;
+/// false on overflow (principal handles and list filters are one block each).
+template <class T> bool reserve(uint64_t &size, uint64_t n, uint64_t &at) noexcept {
+  size = (size + alignof(T) - 1) / alignof(T) * alignof(T);
+  if (n > (UINT64_MAX / 2 - size) / sizeof(T))
+    return false;
+  at = size;
+  size += n * sizeof(T);
+  return true;
+}
+
+/// The position, among `count` ids (u32 each at `sorted`, in name order), of the first id for
+/// which `before(id)` is false, by binary search (`before` must hold for a prefix of them).
+template <class Before>
+uint32_t lowerBoundSortedNames(const uint8_t *sorted, uint32_t count, Before before) noexcept {
+  uint32_t lo = 0, hi = count;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (before(format::loadU32(sorted + 4 * size_t(mid))))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
 /// The id named `name[0, length)` among `count` ids (u32 each at `sorted`, in name order), by
 /// binary search over `nameOf(id)`; LATTICE_NO_ID when none is.
 template <class NameOf>
 uint32_t searchSortedNames(const uint8_t *sorted, uint32_t count, const char *name, size_t length,
                            NameOf nameOf) noexcept {
-  uint32_t lo = 0, hi = count;
-  while (lo < hi) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    const uint32_t id = format::loadU32(sorted + 4 * size_t(mid));
-    const int order = compareName(name, length, nameOf(id));
-    if (order == 0)
-      return id;
-    if (order < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return LATTICE_NO_ID;
+  const uint32_t at = lowerBoundSortedNames(
+      sorted, count, [&](uint32_t id) { return compareName(name, length, nameOf(id)) > 0; });
+  if (at == count)
+    return LATTICE_NO_ID;
+  const uint32_t id = format::loadU32(sorted + 4 * size_t(at));
+  return compareName(name, length, nameOf(id)) == 0 ? id : LATTICE_NO_ID;
 }
 
 } // namespace lattice::detail

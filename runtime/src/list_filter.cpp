@@ -50,8 +50,6 @@ constexpr uint64_t kMaxIds = uint64_t(1) << 20;
 /// A member byte's deny bits start here (principal.cpp's kDenyShift).
 constexpr uint32_t kDenyShiftBits = 4;
 
-size_t align8(size_t n) { return (n + 7) & ~size_t(7); }
-
 void putKey(const uint64_t *ids, uint32_t depth, uint8_t *out) {
   for (uint32_t i = 0; i < depth; ++i)
     for (int b = 0; b < 8; ++b)
@@ -204,40 +202,24 @@ lattice_filter_status build(const Source &s, lattice_list_filter **out) {
   // exact size (bounded by 6S * (8 * maxDepth + 1) bytes, far more than real filters need).
   const size_t S = size_t(totalIds);
   const size_t boundBytes = 8 * size_t(maxDepth) + 1;
-  size_t at = align8(sizeof(lattice_list_filter));
-  const size_t oTerms = at;
-  at = align8(at + S * sizeof(lattice_filter_term));
-  const size_t oExcl = at;
-  at = align8(at + S * sizeof(lattice_node_path));
-  const size_t oRanges = at;
-  at = align8(at + 3 * S * sizeof(lattice_key_range));
-  const size_t oParams = at;
-  at = align8(at + 6 * S * sizeof(const uint8_t *));
-  const size_t oParamSizes = at;
-  at = align8(at + 6 * S * sizeof(uint32_t));
-  const size_t oIds = at;
-  at = align8(at + S * sizeof(uint64_t));
-  const size_t oPaths = at; // scratch: the memberships' paths
-  at = align8(at + size_t(s.count) * sizeof(lattice_node_path));
-  const size_t oOrder = at; // scratch: memberships in key order
-  at = align8(at + size_t(s.count) * sizeof(uint32_t));
-  const size_t oNodes = at; // scratch
-  at = align8(at + S * sizeof(Node));
-  const size_t oTarget = at; // scratch: a region's representative path
-  at = align8(at + (size_t(maxDepth) + 1) * sizeof(uint64_t));
-  const size_t oStack = at; // scratch: the skeleton node at each depth of the current path
-  at = align8(at + size_t(maxDepth) * sizeof(uint32_t));
-  const size_t oMemberNode = at; // scratch: each membership's skeleton node
-  at = align8(at + size_t(s.count) * sizeof(uint32_t));
-  const size_t oChildren = at; // scratch: one node's children (the fast path)
-  at = align8(at + S * sizeof(uint32_t));
-  const size_t oMasks = at; // scratch: 5 bytes per node (the fast path)
-  at = align8(at + 5 * S);
-  const size_t oBounds = at; // scratch: the ranges as bounds of nodes
-  at = align8(at + 3 * S * sizeof(RangeBounds));
-  const size_t oScratchKey = at; // scratch: one bound's bytes, to learn its size
-  at = align8(at + boundBytes);
-  uint8_t *block = static_cast<uint8_t *>(std::malloc(at));
+  // The filter's arrays, then scratch: the memberships' paths, their key order, the skeleton's
+  // nodes, a region's representative path, the skeleton node at each depth of the current path,
+  // each membership's skeleton node, one node's children and 5 bytes per node (the fast path),
+  // the ranges as bounds of nodes, one bound's bytes (to learn its size).
+  uint64_t at = sizeof(lattice_list_filter), oTerms, oExcl, oRanges, oParams, oParamSizes, oIds,
+           oPaths, oOrder, oNodes, oTarget, oStack, oMemberNode, oChildren, oMasks, oBounds,
+           oScratchKey;
+  const bool fits =
+      reserve<lattice_filter_term>(at, S, oTerms) && reserve<lattice_node_path>(at, S, oExcl) &&
+      reserve<lattice_key_range>(at, 3 * S, oRanges) &&
+      reserve<const uint8_t *>(at, 6 * S, oParams) && reserve<uint32_t>(at, 6 * S, oParamSizes) &&
+      reserve<uint64_t>(at, S, oIds) && reserve<lattice_node_path>(at, s.count, oPaths) &&
+      reserve<uint32_t>(at, s.count, oOrder) && reserve<Node>(at, S, oNodes) &&
+      reserve<uint64_t>(at, uint64_t(maxDepth) + 1, oTarget) &&
+      reserve<uint32_t>(at, maxDepth, oStack) && reserve<uint32_t>(at, s.count, oMemberNode) &&
+      reserve<uint32_t>(at, S, oChildren) && reserve<uint8_t>(at, 5 * S, oMasks) &&
+      reserve<RangeBounds>(at, 3 * S, oBounds) && reserve<uint8_t>(at, boundBytes, oScratchKey);
+  uint8_t *block = fits ? static_cast<uint8_t *>(std::malloc(size_t(at))) : nullptr;
   if (!block)
     return LATTICE_FILTER_OUT_OF_MEMORY;
   auto *f = reinterpret_cast<lattice_list_filter *>(block);

@@ -240,14 +240,9 @@ inline lattice_access_decision decideScanned(const lattice_principal &p, const G
                                              const lattice_node_ref &target, uint32_t permission,
                                              const Scan &s, const uint8_t *relations,
                                              uint64_t facts, ByteOf byteOf) noexcept {
-  if (s.inTree == 0)
-    return refuse(LATTICE_REASON_OTHER_TREE);
-  if (p.wrongKind != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind);
-  const uint32_t exclusive =
-      s.inTree == group.count ? group.exclusive : exclusiveInTree(p, group, target);
-  if (exclusive != LATTICE_NO_ID)
-    return refuse(LATTICE_REASON_EXCLUSIVE, exclusive);
+  if (const lattice_access_decision gate = treeGates(p, group, s.inTree, target);
+      gate.reason != LATTICE_REASON_ALLOWED)
+    return gate;
   if (!(format::loadU64(permissionInfo(*p.table, permission) + format::perm::kKindMask) &
         p.kindBit))
     return refuse(LATTICE_REASON_NOT_APPLICABLE);
@@ -287,10 +282,7 @@ inline lattice_access_decision decideScanned(const lattice_principal &p, const G
     if (relation == LATTICE_REL_NONE)
       continue;
     ++inTree;
-    requireFails |=
-        t.requireReadsFacts
-            ? uint32_t(!requirementsHold(t, p.kindBit, p.profiles[x.profile].flags | facts))
-            : x.requireFails;
+    requireFails |= uint32_t(memberRequireFails(p, x, facts));
     bits |= uint32_t(byteOf(x.profile)) >> relation;
   }
   return decideScanned(p, group, target, permission, Scan{inTree, requireFails, bits}, relations,
@@ -336,16 +328,6 @@ struct Scratch {
     std::free(profileOf);
   }
 };
-
-/// Bytes needed for `n` items of T, advancing `size` aligned for T; false on overflow.
-template <class T> bool reserve(uint64_t &size, uint64_t n, uint64_t &at) noexcept {
-  size = (size + alignof(T) - 1) / alignof(T) * alignof(T);
-  if (n > (UINT64_MAX / 2 - size) / sizeof(T))
-    return false;
-  at = size;
-  size += n * sizeof(T);
-  return true;
-}
 
 /// `only`: the one permission whose bytes are computed (the others stay 0: list filters'
 /// handles, principal_view.h), or LATTICE_NO_ID for all.
@@ -670,7 +652,8 @@ bool principalTreeOpen(const lattice_principal *p, uint64_t root, uint32_t permi
   lattice_node_ref target{};
   target.path = {&root, 1};
   const Group *group = p ? findGroup(*p, target) : nullptr;
-  if (!group || p->wrongKind != LATTICE_NO_ID || group->exclusive != LATTICE_NO_ID ||
+  // Every member of a path group relates to its root, so all of them are in the tree.
+  if (!group || treeGates(*p, *group, group->count, target).reason != LATTICE_REASON_ALLOWED ||
       !(format::loadU64(permissionInfo(*p->table, permission) + format::perm::kKindMask) &
         p->kindBit))
     return false;

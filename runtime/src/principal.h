@@ -93,4 +93,29 @@ inline bool rulesReadFacts(const lattice_principal &p, uint32_t permission) noex
   return p.factPermissions && ((p.factPermissions[permission / 64] >> (permission % 64)) & 1);
 }
 
+/// The gates of the decision that no permission changes, in their order (docs/request-model.md):
+/// a membership in the target's tree (`inTree` of `g`'s members relate to `target`), every role
+/// for the principal's kind, no `exclusive` pair in the tree. The refusal of the first that
+/// fails, or LATTICE_REASON_ALLOWED when all pass (decide_as, what-can and list filters).
+inline lattice_access_decision treeGates(const lattice_principal &p, const Group &g,
+                                         uint32_t inTree, const lattice_node_ref &target) noexcept {
+  if (inTree == 0)
+    return accessDecision(LATTICE_REASON_OTHER_TREE, LATTICE_NO_ID, LATTICE_NO_ID);
+  if (p.wrongKind != LATTICE_NO_ID)
+    return accessDecision(LATTICE_REASON_ROLE_NOT_FOR_KIND, p.wrongKind, LATTICE_NO_ID);
+  const uint32_t exclusive = inTree == g.count ? g.exclusive : exclusiveInTree(p, g, target);
+  if (exclusive != LATTICE_NO_ID)
+    return accessDecision(LATTICE_REASON_EXCLUSIVE, exclusive, LATTICE_NO_ID);
+  return accessDecision(LATTICE_REASON_ALLOWED, LATTICE_NO_ID, LATTICE_NO_ID);
+}
+
+/// Whether a `require` fails at member `m`'s node: precomputed at creation, unless a requirement
+/// reads the request's facts.
+inline bool memberRequireFails(const lattice_principal &p, const Member &m,
+                               uint64_t facts) noexcept {
+  const lattice_table &t = *p.table;
+  return t.requireReadsFacts ? !requirementsHold(t, p.kindBit, p.profiles[m.profile].flags | facts)
+                             : m.requireFails != 0;
+}
+
 } // namespace lattice::detail

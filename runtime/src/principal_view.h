@@ -15,10 +15,6 @@ uint32_t principalMemberCount(const lattice_principal *p) noexcept;
 /// Membership `i`'s node: its path (depth 0 for a membership given by label).
 lattice_node_path principalMemberPath(const lattice_principal *p, uint32_t i) noexcept;
 
-} // namespace lattice::detail
-
-namespace lattice::detail {
-
 /// List filters' fast path. Whether `permission`'s decisions with `facts` come from the handle's
 /// precomputed bytes alone, as lattice_decide_as's own fast path takes them (no rule of the
 /// permission reads a fact, no `require` does, the permission and facts are valid).

@@ -45,7 +45,7 @@ lattice_what_can_status whatCanRow(const lattice_principal &p, const lattice_nod
   // The gates of lattice_decide_as that no permission changes, once: the target's tree, kinds,
   // exclusive sets, `require` (NOT_APPLICABLE is in the bytes: 0 for such permissions).
   const Group *group = findGroup(p, target);
-  if (!group || p.wrongKind != LATTICE_NO_ID)
+  if (!group)
     return LATTICE_WHAT_CAN_OK;
   const Member *members = p.members + group->first;
   Pair pairs[kMaxPairs];
@@ -57,10 +57,7 @@ lattice_what_can_status whatCanRow(const lattice_principal &p, const lattice_nod
     if (relation == LATTICE_REL_NONE)
       continue;
     ++inTree;
-    requireFails =
-        requireFails ||
-        (t.requireReadsFacts ? !requirementsHold(t, p.kindBit, p.profiles[x.profile].flags | facts)
-                             : x.requireFails != 0);
+    requireFails = requireFails || memberRequireFails(p, x, facts);
     bool seen = false;
     for (uint32_t i = 0; i < pairCount && !seen; ++i)
       seen = pairs[i].profile == x.profile && pairs[i].relation == relation;
@@ -71,11 +68,7 @@ lattice_what_can_status whatCanRow(const lattice_principal &p, const lattice_nod
     else
       pairs[pairCount++] = {x.profile, relation};
   }
-  if (inTree == 0 || requireFails)
-    return LATTICE_WHAT_CAN_OK;
-  const uint32_t exclusive =
-      inTree == group->count ? group->exclusive : exclusiveInTree(p, *group, target);
-  if (exclusive != LATTICE_NO_ID)
+  if (requireFails || treeGates(p, *group, inTree, target).reason != LATTICE_REASON_ALLOWED)
     return LATTICE_WHAT_CAN_OK;
 
   if (tooMany) { // the generic path: each permission as lattice_decide_as decides it
@@ -239,18 +232,13 @@ int lattice_resource_permissions(const lattice_table *table, const char *resourc
   auto startsWith = [&](const char *name) {
     return std::strncmp(name, resource, length) == 0 && name[length] == '.';
   };
-  uint32_t lo = 0, hi = n;
-  while (lo < hi) { // the first name not before "resource."
-    const uint32_t mid = lo + (hi - lo) / 2;
-    const char *name = nameAt(mid);
+  // The first name not before "resource.".
+  const uint32_t lo = lowerBoundSortedNames(sorted, n, [&](uint32_t id) {
+    const char *name = stringAt(t, nameStringId(t, Category::kPermissions, id));
     const int order = std::strncmp(name, resource, length);
-    const bool before = order < 0 || (order == 0 && static_cast<unsigned char>(name[length]) <
-                                                        static_cast<unsigned char>('.'));
-    if (before)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
+    return order < 0 || (order == 0 && static_cast<unsigned char>(name[length]) <
+                                           static_cast<unsigned char>('.'));
+  });
   uint32_t low = LATTICE_NO_ID, high = 0, found = 0;
   for (uint32_t i = lo; i < n && startsWith(nameAt(i)); ++i, ++found) {
     const uint32_t id = format::loadU32(sorted + 4 * size_t(i));
