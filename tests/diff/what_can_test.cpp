@@ -9,6 +9,7 @@
 #include "lattice/lattice.h"
 #include "lower/lower.h"
 #include "policy_generator.h"
+#include "seed_args.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -282,21 +283,8 @@ void checkSeed(uint64_t seed, const Forest &forest, Counts &counts) {
 int main(int argc, char **argv) {
   using namespace lattice::difftest;
   uint64_t seed = 1, count = 300;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if ((arg == "--seed" || arg == "--count") && i + 1 < argc) {
-      char *end = nullptr;
-      const uint64_t value = std::strtoull(argv[++i], &end, 10);
-      if (!end || *end != 0) {
-        std::fprintf(stderr, "lattice_what_can_diff: bad number `%s`\n", argv[i]);
-        return 2;
-      }
-      (arg == "--seed" ? seed : count) = value;
-      continue;
-    }
-    std::fprintf(stderr, "usage: lattice_what_can_diff [--seed N] [--count N]\n");
+  if (!parseSeedCount(argc, argv, "lattice_what_can_diff", seed, count))
     return 2;
-  }
   const Forest forest;
   Counts counts;
   for (uint64_t n = 0; n < count; ++n)

@@ -9,6 +9,7 @@
 #include "compile_helper.h"
 #include "policy_generator.h"
 #include "reference/interpreter.h"
+#include "seed_args.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -130,21 +131,8 @@ void checkSeed(uint64_t seed, Counts &counts) {
 int main(int argc, char **argv) {
   using namespace lattice::difftest;
   uint64_t seed = 1, count = 200;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    if ((arg == "--seed" || arg == "--count") && i + 1 < argc) {
-      char *end = nullptr;
-      const uint64_t value = std::strtoull(argv[++i], &end, 10);
-      if (!end || *end != 0) {
-        std::fprintf(stderr, "lattice_who_can_diff: bad number `%s`\n", argv[i]);
-        return 2;
-      }
-      (arg == "--seed" ? seed : count) = value;
-      continue;
-    }
-    std::fprintf(stderr, "usage: lattice_who_can_diff [--seed N] [--count N]\n");
+  if (!parseSeedCount(argc, argv, "lattice_who_can_diff", seed, count))
     return 2;
-  }
   Counts counts;
   for (uint64_t n = 0; n < count; ++n)
     checkSeed(seed + n, counts);
