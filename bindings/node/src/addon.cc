@@ -161,25 +161,34 @@ buildPrincipal(const lattice::binding::Table &table, const Napi::Object &spec,
   return p;
 }
 
-// The principal's decision for a permission (a name, or an id index.js resolved against the same
-// table) on a target path.
-Napi::Value decideAs(Napi::Env env, const lattice::binding::Principal &p,
-                     const lattice::binding::Table &table, const Napi::Value &permission,
-                     const Napi::Value &target, const Napi::Value &facts) {
-  lattice::binding::Principal::Target t(p);
+// A target path's segments (numbers, bigints or strings) into `t`.
+void readTarget(lattice::binding::Principal::Target &t, const Napi::Value &target) {
   Napi::Array path = arrayArg(target, "target");
   for (uint32_t i = 0; i < path.Length(); ++i)
     segment(
         path.Get(i), [&](uint64_t n) { t.addNumber(n); },
         [&](const std::string &s) { t.addString(s); });
-  // The request's facts by name (`resource.archived`, ...): absent or undefined is none.
+}
+
+// The request's facts by name (`resource.archived`, ...) as the table's bits: undefined is none.
+uint64_t factBitsArg(const lattice::binding::Table &table, const Napi::Value &facts) {
   std::vector<std::string> names;
   if (!facts.IsUndefined()) {
     Napi::Array list = arrayArg(facts, "facts");
     for (uint32_t i = 0; i < list.Length(); ++i)
       names.push_back(stringArg(list.Get(i), "a fact"));
   }
-  const uint64_t bits = lattice::binding::factBits(table, names);
+  return lattice::binding::factBits(table, names);
+}
+
+// The principal's decision for a permission (a name, or an id index.js resolved against the same
+// table) on a target path.
+Napi::Value decideAs(Napi::Env env, const lattice::binding::Principal &p,
+                     const lattice::binding::Table &table, const Napi::Value &permission,
+                     const Napi::Value &target, const Napi::Value &facts) {
+  lattice::binding::Principal::Target t(p);
+  readTarget(t, target);
+  const uint64_t bits = factBitsArg(table, facts);
   if (permission.IsNumber())
     return writeDecision(env, p.decide(permission.As<Napi::Number>().Uint32Value(), t, bits));
   return writeDecision(env, p.decide(stringArg(permission, "permission"), t, bits));
@@ -191,18 +200,8 @@ Napi::Value whatCanOf(Napi::Env env, const lattice::binding::Principal &p,
                       const lattice::binding::Table &table, const Napi::Value &target,
                       const Napi::Value &facts) {
   lattice::binding::Principal::Target t(p);
-  Napi::Array path = arrayArg(target, "target");
-  for (uint32_t i = 0; i < path.Length(); ++i)
-    segment(
-        path.Get(i), [&](uint64_t n) { t.addNumber(n); },
-        [&](const std::string &s) { t.addString(s); });
-  std::vector<std::string> names;
-  if (!facts.IsUndefined()) {
-    Napi::Array list = arrayArg(facts, "facts");
-    for (uint32_t i = 0; i < list.Length(); ++i)
-      names.push_back(stringArg(list.Get(i), "a fact"));
-  }
-  const auto allowed = p.whatCan(t, lattice::binding::factBits(table, names));
+  readTarget(t, target);
+  const auto allowed = p.whatCan(t, factBitsArg(table, facts));
   Napi::Array out = Napi::Array::New(env, allowed.size());
   for (uint32_t i = 0; i < allowed.size(); ++i)
     out.Set(i, Napi::String::New(env, allowed[i].data(), allowed[i].size()));
@@ -622,16 +621,10 @@ private:
   // request's facts by name (absent: none).
   lattice::binding::ListFilter listFilter(const Napi::Value &permission, const Napi::Value &facts) {
     const lattice::binding::Table &t = Napi::ObjectWrap<Table>::Unwrap(owner.Value())->get();
-    std::vector<std::string> names;
-    if (!facts.IsUndefined() && !facts.IsNull()) {
-      Napi::Array list = arrayArg(facts, "facts");
-      for (uint32_t i = 0; i < list.Length(); ++i)
-        names.push_back(stringArg(list.Get(i), "a fact"));
-    }
     return lattice::binding::ListFilter(
         *principal,
         lattice::binding::resolve(t, Category::Permission, stringArg(permission, "permission")),
-        lattice::binding::factBits(t, names));
+        facts.IsNull() ? 0 : factBitsArg(t, facts)); // null is none here too
   }
 
   // A path's ids as numbers (bigints beyond 2^53).
