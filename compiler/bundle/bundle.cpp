@@ -31,12 +31,16 @@ std::string hex(const uint8_t *data, size_t size) {
   return out;
 }
 
+} // namespace
+
 std::string sha256Hex(const uint8_t *data, size_t size) {
   initSodium();
   uint8_t digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, data, size);
   return hex(digest, sizeof digest);
 }
+
+namespace {
 
 template <size_t N>
 std::optional<std::array<uint8_t, N>> parseKey(std::string_view text, std::string_view header,

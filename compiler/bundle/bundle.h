@@ -71,6 +71,10 @@ std::optional<Bundle> readBundle(const std::vector<uint8_t> &bytes, std::string 
 std::string verifySignature(const Bundle &bundle, const std::vector<uint8_t> &bytes,
                             const PublicKey &key);
 
+/// Lower-case hex of the SHA-256 of `size` bytes (the manifest's `table_sha256`; the decision
+/// server tells a rewritten file from a changed one with it).
+std::string sha256Hex(const uint8_t *data, size_t size);
+
 /// The manifest as JSON text (stable key order, 2-space indent), as written into bundles.
 std::string manifestJson(const Manifest &manifest);
 

@@ -13,7 +13,9 @@
 namespace lattice::server {
 
 struct PolicySource {
-  std::string path; // a bundle, a table, or a folder (docs/server.md says which)
+  /// A bundle, a table, or a folder holding exactly one of them (`*.lbundle` or `*.ltab`; the
+  /// folder is listed again on every reload, so a deploy may replace the file by any name).
+  std::string path;
   /// Bundles must carry a valid signature by this key when set; a table or an unsigned bundle
   /// is then refused.
   std::optional<bundle::PublicKey> publicKey;
@@ -28,6 +30,13 @@ struct LoadStatus {
   int64_t lastAttemptUnixMs = 0;
 };
 
+/// What one reload attempt did.
+enum class ReloadOutcome {
+  Unchanged, // the source is as it was at the last attempt (or holds the policy serving now)
+  Published, // a new policy was verified and is serving
+  Refused,   // the new file failed a check; the old policy keeps serving (status().lastError)
+};
+
 class PolicyStore {
 public:
   explicit PolicyStore(PolicySource source);
@@ -38,7 +47,10 @@ public:
   /// Loads the source again if it changed since the last attempt (size, mtime, content digest);
   /// verifies it fully and publishes it atomically. Returns true when a new policy was published.
   /// Safe to call from one reloader thread while any number of threads call current().
-  bool reloadIfChanged();
+  bool reloadIfChanged() { return reload(false) == ReloadOutcome::Published; }
+  /// The same, saying what happened; `force` reads the source even when its size and mtime did
+  /// not change (SIGHUP). A file with the bytes of the policy serving now is never republished.
+  ReloadOutcome reload(bool force);
 
   /// The policy to decide a request with; never null after loadInitial succeeded. Lock-free for
   /// readers; the caller keeps the returned pointer for the whole request.
@@ -51,8 +63,13 @@ private:
   std::atomic<ServedPolicyPtr> current_;
   mutable std::mutex statusMutex_;
   LoadStatus status_;
-  // What the last attempt saw of the source, so an unchanged file is not read again.
+  // What the last attempt saw of the source, so an unchanged file is not read again; and a
+  // digest of the serving file's bytes, so a file rewritten with the same bytes is not republished.
+  // Both are touched by the one reloader thread only.
   std::string lastSeenStamp_;
+  std::string servingDigest_;
+
+  void refuse(const std::string &error);
 };
 
 } // namespace lattice::server
