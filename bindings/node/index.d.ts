@@ -77,6 +77,12 @@ export class Table {
   /** Whether a principal holding `roles` may assign the role `target`; with `flags` (the
    * assigner's own and its node's) a conditional `assigns` counts when they satisfy it. */
   canAssign(roles: readonly string[], target: string, flags?: readonly string[]): boolean;
+  /** Who can be allowed `permission` at `relation` (default self) with exactly `flags` set (any
+   * side: the principal's, its node's, facts): the roles a principal holding one of them alone is
+   * allowed it through, the custom-role ceilings whose widest role is, and their user types, each
+   * in id order. Throws UnknownNameError for a name the table lacks, RangeError for a bad
+   * relation. */
+  whoCan(question: { permission: string; relation?: Relation; flags?: readonly string[] }): WhoCan;
   /** Custom role ceilings, in id order. */
   readonly ceilings: string[];
   /** The user types whose principals may hold roles of a ceiling. */
@@ -85,6 +91,13 @@ export class Table {
   ceilingReach(ceiling: string, permission: string): Relation[];
   /** Whether a principal holding `roles` may create (and give) custom roles of `ceiling`. */
   canCreate(roles: readonly string[], ceiling: string): boolean;
+}
+
+/** Table.whoCan's answer. */
+export interface WhoCan {
+  roles: string[];
+  ceilings: string[];
+  userTypes: string[];
 }
 
 /** A reach of a custom role's permission: a relation word, `subtree` (self and descendants),

@@ -11,6 +11,7 @@
 #include "query/request_line.h"
 #include "query/table_load.h"
 #include "query/what_can.h"
+#include "query/who_can.h"
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -23,6 +24,9 @@ const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--can-assign", true, "ROLE", "may a holder of --roles assign ROLE? (delegation)"},
     {"--what-can", false, "",
      "every permission the request's principal is allowed (no --permission)"},
+    {"--who-can", false, "",
+     "the roles, custom-role ceilings and user types --permission can be allowed to (optional "
+     "--relation, --flags, --facts)"},
     {"--list-filter", false, "",
      "the target nodes the --membership principal may act on with --permission"},
     {"--sql", true, "FORMAT", "--list-filter as: generic (terms), postgres or sqlite (SQL)"},
@@ -133,6 +137,22 @@ int answerWhatCan(const lattice_table *table, const Args &args) {
   return ExitOk;
 }
 
+/// `--who-can --permission P [--relation R] [--flags ...] [--facts ...]`: who can be allowed P,
+/// from the table (lattice_who_can), one line per relation.
+int answerWhoCan(const lattice_table *table, const Args &args) {
+  query::NamedWhoCan named{*args.get("--permission"), args.get("--relation"),
+                           splitList(args.get("--flags").value_or("")),
+                           splitList(args.get("--facts").value_or(""))};
+  query::WhoCanTableAnswer answer;
+  std::string error;
+  if (!query::whoCanFromTable(table, named, answer, error)) {
+    fmt::print(stderr, "lattice query: error: {}\n", error);
+    return ExitErrors;
+  }
+  fmt::print("{}\n", query::describeWhoCan(table, answer));
+  return ExitOk;
+}
+
 } // namespace
 
 int runQuery(const Argv &argv) {
@@ -147,7 +167,9 @@ int runQuery(const Argv &argv) {
                "       lattice query TABLE --requests "
                "FILE.jsonl\n       lattice query TABLE --roles R1,R2 --can-assign ROLE [--flags "
                "F1,F2]\n       lattice query TABLE --what-can (a request's options without "
-               "--permission)\n\nAnswers "
+               "--permission)\n"
+               "       lattice query TABLE --who-can --permission RES.ACTION [--relation REL] "
+               "[--flags F1,F2] [--facts F]\n\nAnswers "
                "requests from a compiled table and says which role "
                "decided.\n\nOptions:\n{}",
                describeOptions(kQueryOptions));
@@ -157,7 +179,14 @@ int runQuery(const Argv &argv) {
     error = "expected exactly one table file";
   else if (args && args->has("--list-filter"))
     error = listFilterUsageError(*args).value_or("");
-  else if (args && (args->has("--sql") || args->has("--column")))
+  else if (args && args->has("--who-can")) {
+    for (const char *other : {"--kind", "--roles", "--membership", "--target", "--requests",
+                              "--can-assign", "--what-can"})
+      if (args->has(other) && error.empty())
+        error = fmt::format("`--who-can` asks about every role and user type: drop `{}`", other);
+    if (error.empty() && !args->has("--permission"))
+      error = "missing `--permission`";
+  } else if (args && (args->has("--sql") || args->has("--column")))
     error =
         fmt::format("`{}` goes with `--list-filter`", args->has("--sql") ? "--sql" : "--column");
   else if (args && args->has("--can-assign")) {
@@ -184,6 +213,8 @@ int runQuery(const Argv &argv) {
     fmt::print(stderr, "lattice query: error: {}\n", *failed);
     return ExitUsage;
   }
+  if (args->has("--who-can"))
+    return answerWhoCan(table.get(), *args);
   if (args->has("--list-filter"))
     return answerListFilter(table.get(), *args);
   if (auto target = args->get("--can-assign"))

@@ -11,8 +11,8 @@
 namespace lattice::driver {
 
 std::optional<std::string> listFilterUsageError(const Args &args) {
-  for (const char *other :
-       {"--target", "--roles", "--relation", "--requests", "--can-assign", "--what-can"})
+  for (const char *other : {"--target", "--roles", "--relation", "--requests", "--can-assign",
+                            "--what-can", "--who-can"})
     if (args.has(other))
       return fmt::format("`--list-filter` is about every target node: it takes no `{}`", other);
   for (const char *required : {"--kind", "--permission", "--membership"})

@@ -16,6 +16,7 @@ namespace {
 using namespace lattice::format;
 
 void whatCan(const lattice_table *t);
+void whoCan(const lattice_table *t);
 
 /// Asks the loaded table everything the API offers, with ids in and out of range.
 void exercise(const lattice_table *t) {
@@ -47,6 +48,7 @@ void exercise(const lattice_table *t) {
   for (uint32_t target = 0; target <= roles && target < 16; ++target)
     sink = sink + unsigned(lattice_can_assign(t, held, 2, target));
   whatCan(t);
+  whoCan(t);
   lattice::fuzz::exerciseListFilters(t);
 }
 
@@ -105,6 +107,44 @@ void whatCan(const lattice_table *t) {
       lattice_principal_free(principal);
     }
   }
+}
+
+/// Who-can on the table, for permissions, relations and flags in and out of range: each role it
+/// lists (and only those) must be allowed by lattice_decide for some kind holding it alone, with
+/// the same flags (a difference traps); the bitsets are exactly as large as the table says.
+void whoCan(const lattice_table *t) {
+  const uint32_t kinds = lattice_kind_count(t), roles = lattice_role_count(t);
+  const uint32_t permissions = lattice_permission_count(t);
+  std::vector<uint64_t> roleBits(LATTICE_ROLE_WORDS(t)), ceilingBits(LATTICE_CEILING_WORDS(t)),
+      kindBits(LATTICE_KIND_WORDS(t));
+  const uint64_t masks[3] = {0, lattice_flag_mask(t, LATTICE_FLAG_PRINCIPAL | LATTICE_FLAG_FACTS),
+                             ~uint64_t(0)};
+  for (uint32_t p = 0; p <= permissions && p < 16; ++p)
+    for (uint32_t rel = 0; rel <= LATTICE_REL_NONE + 1; ++rel)
+      for (const uint64_t flags : masks) {
+        const lattice_who_can_status s = lattice_who_can(
+            t, p, rel, flags, roleBits.data(), uint32_t(roleBits.size()), ceilingBits.data(),
+            uint32_t(ceilingBits.size()), kindBits.data(), uint32_t(kindBits.size()));
+        const bool bad =
+            p >= permissions || rel > LATTICE_REL_NONE || (flags & ~lattice_flag_mask(t, ~0u)) != 0;
+        if ((s != LATTICE_WHO_CAN_OK) != bad)
+          __builtin_trap(); // refused a good question or answered a bad one
+        for (uint32_t r = 0; r < roles && r < 256; ++r) {
+          bool want = false;
+          for (uint32_t k = 0; k < kinds && !want; ++k) {
+            const lattice_request q{k, &r, 1, p, rel, flags};
+            want = !bad && lattice_decide(t, &q).allowed != 0;
+          }
+          if (((roleBits[r / 64] >> (r % 64)) & 1) != want)
+            __builtin_trap(); // who-can disagrees with the decision
+        }
+      }
+  // Too few words: refused, nothing written past them.
+  if (!roleBits.empty() &&
+      lattice_who_can(t, 0, 0, 0, roleBits.data(), uint32_t(roleBits.size() - 1),
+                      ceilingBits.data(), uint32_t(ceilingBits.size()), kindBits.data(),
+                      uint32_t(kindBits.size())) != LATTICE_WHO_CAN_BAD_ARGUMENT)
+    __builtin_trap();
 }
 
 } // namespace

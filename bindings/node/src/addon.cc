@@ -2,6 +2,7 @@
 // decisions by name. index.js is the public module and gives this addon its error classes.
 #include "lattice_binding.hpp"
 #include "list_filter_binding.hpp"
+#include "who_can_binding.hpp"
 
 #include <memory>
 #include <napi.h>
@@ -245,7 +246,7 @@ public:
          InstanceAccessor<&Table::names<Category::Flag>>("flags"),
          InstanceMethod<&Table::decide>("_decide"), InstanceMethod<&Table::decideAt>("_decideAt"),
          InstanceMethod<&Table::principal>("_principal"),
-         InstanceMethod<&Table::canAssign>("canAssign"),
+         InstanceMethod<&Table::canAssign>("canAssign"), InstanceMethod<&Table::whoCan>("whoCan"),
          InstanceAccessor<&Table::ceilings>("ceilings"),
          InstanceMethod<&Table::ceilingKinds>("ceilingKinds"),
          InstanceMethod<&Table::ceilingReach>("ceilingReach"),
@@ -372,6 +373,36 @@ private:
       uint64_t flags = list ? flagMask(t, *list) : 0;
       return writeDecision(env,
                            lattice::binding::decideAt(t, kind, roles, permission, relation, flags));
+    });
+  }
+
+  // {permission, relation?, flags?} -> {roles, ceilings, userTypes}: lattice_who_can by names.
+  Napi::Value whoCan(const Napi::CallbackInfo &info) {
+    expectThis(info, kTableTag, "Table");
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject())
+      throw Napi::TypeError::New(env, "whoCan takes {permission, relation, flags}");
+    Napi::Object spec = info[0].As<Napi::Object>();
+    return translated(env, [&]() -> Napi::Value {
+      Napi::Value rel = spec.Get("relation");
+      const std::string relation = rel.IsUndefined() ? "self" : stringArg(rel, "relation");
+      std::vector<std::string> flags;
+      if (std::optional<Napi::Array> list = optionalArray(spec, "flags"))
+        for (uint32_t i = 0; i < list->Length(); ++i)
+          flags.push_back(stringArg(list->Get(i), "a flag"));
+      const auto answer = lattice::binding::whoCan(
+          *table, stringArg(spec.Get("permission"), "permission"), relation, flags);
+      auto array = [&](const std::vector<std::string_view> &list) {
+        Napi::Array out = Napi::Array::New(env, list.size());
+        for (uint32_t i = 0; i < list.size(); ++i)
+          out.Set(i, Napi::String::New(env, list[i].data(), list[i].size()));
+        return out;
+      };
+      Napi::Object out = Napi::Object::New(env);
+      out.Set("roles", array(answer.roles));
+      out.Set("ceilings", array(answer.ceilings));
+      out.Set("userTypes", array(answer.userTypes));
+      return out;
     });
   }
 

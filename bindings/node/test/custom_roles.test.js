@@ -215,3 +215,16 @@ test('a corrupt table yields no set', () => {
   data[data.length >> 1] ^= 1;
   assert.throws(() => Table.fromBuffer(data), (e) => e instanceof LoadError && e.status === 'bad_checksum');
 });
+
+test('whoCan lists roles, custom-role ceilings and user types', () => {
+  const table = Table.loadFile(customPath);
+  assert.deepEqual(table.whoCan({ permission: 'station.view', relation: 'self' }), {
+    roles: ['account_admin', 'tenant_support'],
+    ceilings: ['key_role', 'operator_role', 'key_only'],
+    userTypes: ['account_user', 'api_key'],
+  });
+  assert.deepEqual(table.whoCan({ permission: 'station.view', relation: 'elsewhere' }),
+                   { roles: ['tenant_support'], ceilings: ['operator_role'], userTypes: ['account_user'] });
+  assert.deepEqual(table.whoCan({ permission: 'station.update_firmware', relation: 'descendants' }),
+                   { roles: ['tenant_support'], ceilings: [], userTypes: ['account_user'] });
+});

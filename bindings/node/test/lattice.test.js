@@ -307,3 +307,41 @@ test('list filters refuse what they cannot express', () => {
   const named = table.principal({ kind: 'account_user', memberships: [{ node: ['acme'], roles: ['account_admin'] }] });
   assert.throws(() => named.listFilterTerms('station.view'), /numeric node ids/);
 });
+
+test('whoCan lists exactly the roles decideAt allows, and their user types', () => {
+  for (const permission of table.permissions) {
+    for (const relation of ['self', 'descendants', 'ancestors', 'elsewhere']) {
+      for (const flags of [[], ['business'], ['blocked']]) {
+        const answer = table.whoCan({ permission, relation, flags });
+        const roles = new Set();
+        const kinds = new Set();
+        for (const kind of table.kinds) {
+          for (const role of table.roles) {
+            if (table.decideAt({ kind, roles: [role], permission, relation, flags }).allowed) {
+              roles.add(role);
+              kinds.add(kind);
+            }
+          }
+        }
+        assert.deepEqual(answer.roles, table.roles.filter((r) => roles.has(r)));
+        assert.deepEqual(answer.ceilings, []); // the example declares no custom-role ceilings
+        assert.deepEqual(answer.userTypes, table.kinds.filter((k) => kinds.has(k)));
+      }
+    }
+  }
+  // `require not blocked`: nobody.
+  assert.deepEqual(table.whoCan({ permission: 'station.view', flags: ['blocked'] }),
+                   { roles: [], ceilings: [], userTypes: [] });
+  assert.ok(table.whoCan({ permission: 'station.view' }).roles.includes('account_admin'));
+});
+
+test('whoCan fails closed on bad names', () => {
+  assert.throws(() => table.whoCan({ permission: 'station.veiw' }),
+                { name: 'UnknownNameError', category: 'permission', unknownName: 'station.veiw' });
+  assert.throws(() => table.whoCan({ permission: 'station.view', flags: ['blokced'] }),
+                UnknownNameError);
+  assert.throws(() => table.whoCan({ permission: 'station.view', relation: 'subtree' }), RangeError);
+  assert.throws(() => table.whoCan('station.view'), TypeError);
+  assert.deepEqual(table.whoCan({ permission: 'station.view', relation: 'none' }),
+                   { roles: [], ceilings: [], userTypes: [] });
+});

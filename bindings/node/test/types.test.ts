@@ -1,7 +1,7 @@
 // types.test.ts - index.d.ts checked by the TypeScript compiler (bindings.node.types): typical
 // uses compile under --strict, and misuses are errors (each @ts-expect-error must be one).
 import {
-  CustomRoleError, CustomRoles, Decision, FilterTerm, LoadError, Membership, Principal, Table, UnknownNameError, relation,
+  CustomRoleError, CustomRoles, Decision, FilterTerm, LoadError, Membership, Principal, Table, UnknownNameError, WhoCan, relation,
 } from '..';
 
 const table: Table = Table.loadFile('policy.ltab', { maxBytes: 1 << 20 });
@@ -57,4 +57,8 @@ const where: { sql: string; params: Uint8Array[] } = p.listFilterSql('station.vi
 p.listFilterSql('station.view', { dialect: 'mysql' });
 // @ts-expect-error: tables are made by loadFile or fromBuffer
 new Table();
-console.log(allowed, role, same, reason, can, r, ok, at, names, fingerprint, revision, terms, where);
+const who: WhoCan = table.whoCan({ permission: 'station.view', relation: 'descendants', flags: ['business'] });
+const whoNames: string[] = [...who.roles, ...who.ceilings, ...who.userTypes];
+// @ts-expect-error: who-can asks about one relation word, not a reach
+table.whoCan({ permission: 'station.view', relation: 'subtree' });
+console.log(allowed, role, same, reason, can, r, ok, at, names, fingerprint, revision, terms, where, whoNames);

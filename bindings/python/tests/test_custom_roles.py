@@ -250,3 +250,17 @@ def test_what_can_with_custom_roles(table):
             p for p in table.permissions if principal.decide(p, target)]
     assert principal.what_can([10, 11]) == ("station.view", "card.block")
     assert principal.what_can([10, 11, 12]) == ("station.view",)
+
+
+def test_who_can_lists_roles_ceilings_and_user_types(table):
+    view = table.who_can("station.view", relation="self")
+    assert view == lattice.WhoCan(("account_admin", "tenant_support"),
+                                  ("key_role", "operator_role", "key_only"),
+                                  ("account_user", "api_key"))
+    # Beyond the subtree only tenant support and the operator ceiling reach.
+    assert table.who_can("station.view", relation="elsewhere") == (
+        ("tenant_support",), ("operator_role",), ("account_user",))
+    # update_firmware is for account users only: key_role holds no such cell, api keys never.
+    firmware = table.who_can("station.update_firmware", relation="descendants")
+    assert firmware.roles == ("tenant_support",) and firmware.user_types == ("account_user",)
+    assert firmware.ceilings == ()

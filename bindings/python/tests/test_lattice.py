@@ -330,3 +330,36 @@ def test_list_filters_refuse_what_they_cannot_express(table):
     named = table.principal(kind="account_user", memberships=[(["acme"], ["account_admin"])])
     with pytest.raises(ValueError, match="numeric node ids"):
         named.list_filter_terms("station.view")
+
+
+def test_who_can_lists_exactly_the_roles_decide_at_allows(table):
+    relations = ("self", "descendants", "ancestors", "elsewhere")
+    for permission in table.permissions:
+        for relation in relations:
+            for flags in ([], ["business"], ["blocked"]):
+                answer = table.who_can(permission, relation=relation, flags=flags)
+                assert isinstance(answer, lattice.WhoCan)
+                allowed = {(k, r) for k in table.kinds for r in table.roles
+                           if table.decide_at(kind=k, roles=[r], permission=permission,
+                                              relation=relation, flags=flags)}
+                assert answer.roles == tuple(r for r in table.roles
+                                             if r in {x for _, x in allowed})
+                # The example has no custom-role ceilings: the user types are the roles'.
+                assert answer.ceilings == ()
+                assert answer.user_types == tuple(k for k in table.kinds
+                                                  if k in {x for x, _ in allowed})
+    # `require not blocked`: a blocked principal is allowed nothing, whatever it holds.
+    assert table.who_can("station.view", relation="self", flags=["blocked"]) == ((), (), ())
+    open_view = table.who_can("station.view")
+    assert "account_admin" in open_view.roles and "account_user" in open_view.user_types
+
+
+def test_who_can_fails_closed_on_bad_names(table):
+    with pytest.raises(lattice.UnknownNameError) as e:
+        table.who_can("station.veiw")
+    assert e.value.category == "permission" and e.value.name == "station.veiw"
+    with pytest.raises(lattice.UnknownNameError):
+        table.who_can("station.view", flags=["blokced"])
+    with pytest.raises(ValueError, match="unknown relation `subtree`"):
+        table.who_can("station.view", relation="subtree")
+    assert table.who_can("station.view", relation="none") == ((), (), ())  # another tree

@@ -483,6 +483,42 @@ lattice_what_can_status lattice_what_can_page(const lattice_principal *principal
 int lattice_resource_permissions(const lattice_table *table, const char *resource, uint32_t *first,
                                  uint32_t *count);
 
+/* --- Who can do this (docs/runtime.md, "Who can do this") --------------------------------------
+ * For a permission, a relation and one flags mask (lattice_request's: the principal's, its node's
+ * and the facts, every side), the compiled roles, the custom-role ceilings and the user types
+ * (kinds) that can be allowed it:
+ * - role r: some kind k that may hold r has lattice_decide({k, {r}, permission, relation, flags})
+ *   allowed (equal to lattice_decide_access with one membership holding r alone at that relation,
+ *   the mask split by side): per-kind `for`, `require`, the role's rules and denies and the
+ *   policy-wide denies, conditions on flags and facts;
+ * - ceiling c: a principal of some kind of the ceiling holding its widest custom role (each of its
+ *   permissions at every relation it allows) is allowed so;
+ * - kind k: some listed role or ceiling is allowed for a principal of kind k.
+ * Bitsets the caller provides: role r is bit r % 64 of role_words[r / 64], likewise ceilings and
+ * kinds; at least LATTICE_ROLE_WORDS(t), LATTICE_CEILING_WORDS(t) (0 when the table has no
+ * ceilings: the pointer may then be NULL) and LATTICE_KIND_WORDS(t) words. Every given word is
+ * zeroed first; on bad input all stay 0 and the status says why. Relation LATTICE_REL_NONE is
+ * a valid question that no one is allowed (OK, all zero). Allocation-free, O(roles + rules of the
+ * permission + ceiling cells). */
+#define LATTICE_ROLE_WORDS(table) ((lattice_role_count(table) + 63u) / 64u)
+#define LATTICE_CEILING_WORDS(table) ((lattice_ceiling_count(table) + 63u) / 64u)
+#define LATTICE_KIND_WORDS(table) ((lattice_kind_count(table) + 63u) / 64u)
+
+typedef enum lattice_who_can_status LATTICE_ENUM_BASE {
+  LATTICE_WHO_CAN_OK = 0,
+  LATTICE_WHO_CAN_NO_TABLE = 1,     /* the table is NULL */
+  LATTICE_WHO_CAN_BAD_ARGUMENT = 2, /* a NULL bitset with a count, or fewer words than needed */
+  LATTICE_WHO_CAN_BAD_REQUEST = 3   /* an unknown permission, a relation > LATTICE_REL_NONE, or a
+                                       flag bit the table does not declare */
+} lattice_who_can_status;
+const char *lattice_who_can_status_message(lattice_who_can_status status);
+
+lattice_who_can_status lattice_who_can(const lattice_table *table, uint32_t permission,
+                                       uint32_t relation, uint64_t flags, uint64_t *role_words,
+                                       uint32_t role_word_count, uint64_t *ceiling_words,
+                                       uint32_t ceiling_word_count, uint64_t *kind_words,
+                                       uint32_t kind_word_count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -170,6 +170,36 @@ struct PermissionBits {
   }
 };
 
+/// Who can be allowed a permission at a relation with given flags (lattice_who_can): bitsets of
+/// roles, custom-role ceilings and user types (kinds). On bad input all are 0 and `status` says
+/// why.
+struct WhoCanBits {
+  lattice_who_can_status status = LATTICE_WHO_CAN_NO_TABLE;
+  std::vector<uint64_t> roleWords, ceilingWords, kindWords;
+
+  bool ok() const noexcept { return status == LATTICE_WHO_CAN_OK; }
+  static bool has(const std::vector<uint64_t> &words, uint32_t id) noexcept {
+    return id / 64 < words.size() && ((words[id / 64] >> (id % 64)) & 1);
+  }
+  /// The ids set in `words`, ascending.
+  static std::vector<uint32_t> ids(const std::vector<uint64_t> &words) {
+    std::vector<uint32_t> out;
+    for (size_t w = 0; w < words.size(); ++w)
+      for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1)
+        out.push_back(uint32_t(w * 64 + size_t(__builtin_ctzll(bits))));
+    return out;
+  }
+  bool role(uint32_t id) const noexcept { return has(roleWords, id); }
+  bool ceiling(uint32_t id) const noexcept { return has(ceilingWords, id); }
+  bool kind(uint32_t id) const noexcept { return has(kindWords, id); }
+};
+
+/// The names of a who-can answer, each list in id order.
+struct WhoCanNames {
+  lattice_who_can_status status = LATTICE_WHO_CAN_NO_TABLE;
+  std::vector<std::string_view> roles, ceilings, userTypes;
+};
+
 /// One membership of a principal (docs/request-model.md): roles held at a node, with that
 /// node's flags (flags of nodes: declared on scope kinds).
 struct Membership {
@@ -406,6 +436,47 @@ public:
     if (!lattice_resource_permissions(handle, resource, &first, &count))
       return std::nullopt;
     return std::make_pair(first, count);
+  }
+
+  /// Who can be allowed `permission` at `relation` with exactly `flags` set (every side in one
+  /// set, as for decide): the roles a principal holding one of them alone is allowed it through,
+  /// the custom-role ceilings whose widest role is, their user types (lattice_who_can). Ids of
+  /// another vocabulary: BAD_REQUEST, all bits 0.
+  WhoCanBits whoCan(PermissionId permission, lattice_relation relation,
+                    const FlagSet &flags = {}) const {
+    WhoCanBits out;
+    out.roleWords.assign((size_t(roleCount()) + 63) / 64, 0);
+    out.ceilingWords.assign((size_t(lattice_ceiling_count(handle)) + 63) / 64, 0);
+    out.kindWords.assign((size_t(kindCount()) + 63) / 64, 0);
+    if (!handle)
+      return out;
+    if (!resolves(permission) || !flags.fits(vocabulary)) {
+      out.status = LATTICE_WHO_CAN_BAD_REQUEST;
+      return out;
+    }
+    out.status = lattice_who_can(handle, permission.value(), uint32_t(relation), flags.mask(),
+                                 out.roleWords.data(), uint32_t(out.roleWords.size()),
+                                 out.ceilingWords.data(), uint32_t(out.ceilingWords.size()),
+                                 out.kindWords.data(), uint32_t(out.kindWords.size()));
+    return out;
+  }
+  /// The same by names, resolved in this table; the answer as names (an unknown name:
+  /// BAD_REQUEST and no names).
+  WhoCanNames whoCan(std::string_view permission, lattice_relation relation,
+                     std::initializer_list<std::string_view> flagNames = {}) const {
+    return whoCanNames(whoCan(permissionId(permission), relation, flags(flagNames)));
+  }
+  /// The names of the roles, ceilings and user types set in `bits` (bits this table computed).
+  WhoCanNames whoCanNames(const WhoCanBits &bits) const {
+    WhoCanNames names;
+    names.status = bits.status;
+    for (uint32_t id : WhoCanBits::ids(bits.roleWords))
+      names.roles.push_back(roleName(id));
+    for (uint32_t id : WhoCanBits::ids(bits.ceilingWords))
+      names.ceilings.push_back(view(lattice_ceiling_name(handle, id)));
+    for (uint32_t id : WhoCanBits::ids(bits.kindWords))
+      names.userTypes.push_back(kindName(id));
+    return names;
   }
 
   /// Delegation: whether a principal holding `roles` may assign `target`. False for ids of

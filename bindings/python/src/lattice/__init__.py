@@ -10,13 +10,13 @@ replacing the reference to the old one.
                      permission="station.view", target=[7, 42, 99])
     if d.allowed: ...
 """
-from typing import NamedTuple, Sequence, Union
+from typing import NamedTuple, Sequence, Tuple, Union
 
 from ._lattice import (CustomRoleError, CustomRoles, Decision, Error, LoadError, Principal, Table,
                        UnknownNameError, relation)
 
 __all__ = ["CustomRoleError", "CustomRoles", "Decision", "Error", "LoadError", "Membership",
-           "Principal", "Table", "UnknownNameError", "relation"]
+           "Principal", "Table", "UnknownNameError", "WhoCan", "relation"]
 __version__ = "0.1.0"
 
 NodeId = Union[int, str]
@@ -29,3 +29,12 @@ class Membership(NamedTuple):
     node: Sequence[NodeId]
     roles: Sequence[str]
     node_flags: Sequence[str] = ()
+
+
+class WhoCan(NamedTuple):
+    """Table.who_can's answer, each in declaration order: the roles a principal holding one of
+    them alone (at the relation, with the flags) is allowed the permission through, the custom-role
+    ceilings whose widest role is, and the user types of those."""
+    roles: Tuple[str, ...]
+    ceilings: Tuple[str, ...]
+    user_types: Tuple[str, ...]

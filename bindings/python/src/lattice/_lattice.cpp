@@ -2,6 +2,7 @@
 // decisions by name. lattice/__init__.py is the public module; names are resolved per table.
 #include "lattice_binding.hpp"
 #include "list_filter_binding.hpp"
+#include "who_can_binding.hpp"
 
 #include <memory>
 #include <optional>
@@ -472,6 +473,28 @@ PYBIND11_MODULE(_lattice, m) {
           py::kw_only(), py::arg("kind"), py::arg("roles"), py::arg("permission"),
           py::arg("relation") = "self", py::arg("flags") = py::tuple(),
           "Decides for roles held at one node, given the relation of the target to it")
+      .def(
+          "who_can",
+          [](const PyTable &self, const std::string &permission, const std::string &relation,
+             py::handle flags) {
+            std::vector<std::string> names;
+            for (py::handle f : asSequence(flags, "flags"))
+              names.push_back(f.cast<std::string>());
+            const auto answer = lattice::binding::whoCan(self.get(), permission, relation, names);
+            auto tuple = [](const std::vector<std::string_view> &list) {
+              py::tuple out(list.size());
+              for (size_t i = 0; i < list.size(); ++i)
+                out[i] = py::str(list[i].data(), list[i].size());
+              return out;
+            };
+            // lattice.WhoCan, the NamedTuple of __init__.py (loaded before any table exists).
+            return py::module_::import("lattice").attr("WhoCan")(
+                tuple(answer.roles), tuple(answer.ceilings), tuple(answer.userTypes));
+          },
+          py::arg("permission"), py::kw_only(), py::arg("relation") = "self",
+          py::arg("flags") = py::tuple(),
+          "The roles, custom-role ceilings and user types that can be allowed `permission` at "
+          "`relation` with exactly `flags` set (any side: the principal's, its node's, facts)")
       .def(
           "can_assign",
           [](const PyTable &self, py::handle roles, const std::string &target, py::handle flags) {

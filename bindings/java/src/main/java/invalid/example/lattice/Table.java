@@ -235,6 +235,21 @@ public final class Table implements AutoCloseable {
   }
 
   /**
+   * Who can be allowed {@code permission} at {@code relation} with exactly {@code flags} set (any
+   * side: the principal's, its node's, facts): the roles a principal holding one of them alone is
+   * allowed it through, the custom-role ceilings whose widest role is, and their user types.
+   * Unknown names throw UnknownNameException; a closed table answers nobody.
+   */
+  public WhoCan whoCan(String permission, Relation relation, List<String> flags) {
+    int p = id(PERMISSION, permission);
+    long mask = flagMask(flags, ANY_SIDE);
+    WhoCan answer = WhoCanJni.ask(address(), p, relation.ordinal(), mask, names.get(ROLE),
+        ceilings, names.get(KIND));
+    java.lang.ref.Reference.reachabilityFence(this);
+    return answer;
+  }
+
+  /**
    * Whether a principal holding roles may assign the role target. A conditional {@code assigns}
    * ({@code assigns driver when business;}) never counts here: pass the assigner's flags.
    */

@@ -313,4 +313,17 @@ class CustomRolesTest {
     closed.close();
     assertThrows(IllegalStateException.class, () -> new CustomRoles(closed));
   }
+
+  @Test
+  void whoCanListsCeilings() {
+    try (Table t = Table.loadFile(customPath.toString())) {
+      assertEquals(new WhoCan(List.of("account_admin", "tenant_support"),
+                       List.of("key_role", "operator_role", "key_only"),
+                       List.of("account_user", "api_key")),
+          t.whoCan("station.view", Relation.SELF, List.of()));
+      assertEquals(new WhoCan(List.of("tenant_support"), List.of("operator_role"),
+                       List.of("account_user")),
+          t.whoCan("station.view", Relation.ELSEWHERE, List.of()));
+    }
+  }
 }

@@ -408,4 +408,47 @@ class TableTest {
           List.of("resource.archived")).allowed());
     }
   }
+
+  @Test
+  void whoCanListsExactlyTheRolesDecideAtAllows() {
+    List<List<String>> flagSets = List.of(List.of(), List.of("business"), List.of("blocked"));
+    for (String permission : table.permissions()) {
+      for (Relation relation : List.of(Relation.SELF, Relation.DESCENDANTS, Relation.ANCESTORS,
+               Relation.ELSEWHERE)) {
+        for (List<String> flags : flagSets) {
+          java.util.Set<String> roles = new java.util.HashSet<>();
+          java.util.Set<String> kinds = new java.util.HashSet<>();
+          for (String kind : table.kinds()) {
+            for (String role : table.roles()) {
+              if (table.decideAt(kind, List.of(role), permission, relation, flags).allowed()) {
+                roles.add(role);
+                kinds.add(kind);
+              }
+            }
+          }
+          WhoCan want = new WhoCan(table.roles().stream().filter(roles::contains).toList(),
+              List.of(), table.kinds().stream().filter(kinds::contains).toList());
+          assertEquals(want, table.whoCan(permission, relation, flags),
+              permission + " at " + relation + " with " + flags);
+        }
+      }
+    }
+    // `require not blocked`: nobody.
+    assertEquals(WhoCan.NOBODY, table.whoCan("station.view", Relation.SELF, List.of("blocked")));
+    assertTrue(table.whoCan("station.view", Relation.SELF, List.of()).roles()
+        .contains("account_admin"));
+  }
+
+  @Test
+  void whoCanFailsClosed() throws IOException {
+    UnknownNameException e = assertThrows(UnknownNameException.class,
+        () -> table.whoCan("station.veiw", Relation.SELF, List.of()));
+    assertEquals("permission", e.category());
+    assertThrows(UnknownNameException.class,
+        () -> table.whoCan("station.view", Relation.SELF, List.of("blokced")));
+    assertEquals(WhoCan.NOBODY, table.whoCan("station.view", Relation.NONE, List.of()));
+    Table closed = Table.loadFile(v1Path.toString());
+    closed.close();
+    assertEquals(WhoCan.NOBODY, closed.whoCan("station.view", Relation.SELF, List.of()));
+  }
 }
