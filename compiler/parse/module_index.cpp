@@ -3,6 +3,7 @@
 #include "parse/module_index.h"
 
 #include "diagnostics/diagnostic.h"
+#include "parse/embedded_stdlib.h"
 #include "parse/parser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -28,6 +29,8 @@ bool isName(const std::string &part) {
 }
 
 std::string canonical(const std::string &path) {
+  if (isEmbeddedPath(path)) // no file: its name is its identity
+    return path;
   std::error_code ec;
   fs::path result = fs::weakly_canonical(path, ec);
   return ec ? path : result.string();
@@ -41,6 +44,16 @@ std::vector<ModuleFile> listModules(const std::vector<std::string> &dirs) {
   size_t files = 0;
   for (const std::string &dir : dirs) {
     std::vector<ModuleFile> found;
+    if (dir == kEmbeddedStdlibDir) { // the modules compiled into the binary
+      for (const EmbeddedModule &module : embeddedModules()) {
+        fs::path relative(module.path);
+        relative.replace_extension();
+        std::string name;
+        for (const fs::path &part : relative)
+          name += (name.empty() ? "" : ".") + part.string();
+        found.push_back({name, std::string(kEmbeddedStdlibDir) + "/" + std::string(module.path)});
+      }
+    }
     std::error_code ec;
     fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);
     for (; !ec && it != fs::recursive_directory_iterator() && files < kMaxFiles; it.increment(ec)) {
@@ -90,11 +103,16 @@ importableModules(const std::vector<std::string> &dirs,
   for (const ModuleFile &module : listModules(dirs)) {
     if (loaded.count(canonical(module.path)))
       continue;
-    auto buffer = llvm::MemoryBuffer::getFile(module.path);
-    if (!buffer || (*buffer)->getBufferSize() > kMaxFileBytes)
+    std::unique_ptr<llvm::MemoryBuffer> buffer;
+    if (std::optional<std::string_view> text = embeddedModuleText(module.path)) {
+      buffer = llvm::MemoryBuffer::getMemBufferCopy(*text, module.path);
+    } else if (auto file = llvm::MemoryBuffer::getFile(module.path)) {
+      buffer = std::move(*file);
+    }
+    if (!buffer || buffer->getBufferSize() > kMaxFileBytes)
       continue;
     DiagnosticEngine quiet;
-    uint32_t id = sources.addBuffer(std::move(*buffer));
+    uint32_t id = sources.addBuffer(std::move(buffer));
     // Only a module is meant to be imported (a policy file beside the importer is not one), and
     // only by its own name.
     std::optional<ast::File> file = parseFile(id, sources, quiet);

@@ -4,6 +4,7 @@
 
 #include "base/input_file.h"
 #include "diagnostics/suggest.h"
+#include "parse/embedded_stdlib.h"
 #include "parse/module_index.h"
 #include "parse/parser.h"
 
@@ -42,7 +43,10 @@ std::vector<std::string> defaultStdlibDirs() {
     if (fs::is_directory(installed, ec))
       dirs.push_back(installed.string());
   }
-  if (std::string(LATTICE_BUILTIN_STDLIB) != "")
+  // The self-contained CLI reads nothing of the build tree: its modules are compiled in.
+  if (embeddedStdlibInUse())
+    dirs.emplace_back(kEmbeddedStdlibDir);
+  else if (std::string(LATTICE_BUILTIN_STDLIB) != "")
     dirs.push_back(LATTICE_BUILTIN_STDLIB);
   return dirs;
 }
@@ -53,6 +57,8 @@ namespace {
 /// the parser then reports the size (L0005). Only regular files are read: a FIFO would block
 /// and a device (`/dev/zero`, a terminal) is no policy.
 std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, std::string &error) {
+  if (std::optional<std::string_view> text = embeddedModuleText(path))
+    return llvm::MemoryBuffer::getMemBufferCopy(*text, path);
   std::optional<InputFile> file = InputFile::open(path, error);
   if (!file)
     return nullptr;
@@ -101,6 +107,8 @@ public:
 
 private:
   static std::string canonical(const std::string &path) {
+    if (isEmbeddedPath(path)) // no file: its name is its identity
+      return path;
     std::error_code ec;
     fs::path result = fs::weakly_canonical(path, ec);
     return ec ? path : result.string();
@@ -190,6 +198,8 @@ private:
       candidates.push_back(fs::path(dir) / relative);
     for (const fs::path &candidate : candidates) {
       std::error_code ec;
+      if (embeddedModuleText(candidate.generic_string()))
+        return std::pair(candidate.generic_string(), candidate.generic_string());
       if (fs::is_regular_file(candidate, ec))
         return std::pair(canonical(candidate.string()), candidate.lexically_normal().string());
     }
