@@ -101,7 +101,11 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
     error = fmt::format("invalid JSON at column {}: {}", where.column, where.message);
     return false;
   }
-  const llvm::json::Object *object = parsed->getAsObject();
+  return parseRequestValue(*parsed, out, error);
+}
+
+bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error) {
+  const llvm::json::Object *object = value.getAsObject();
   if (object == nullptr) {
     error = "a request must be a JSON object";
     return false;
@@ -180,11 +184,20 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
                                      size_t lineNumber, bool &failed) {
   RequestLine parsed;
   std::string error;
+  const bool parsedOk = parseRequestLine(line, parsed, error);
+  llvm::json::Object out = answerRequest(table, parsed, parsedOk ? nullptr : &error, failed);
+  out["line"] = static_cast<int64_t>(lineNumber);
+  return out;
+}
+
+llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
+                                 const std::string *parseError, bool &failed) {
+  std::string error = parseError ? *parseError : "";
   std::vector<uint32_t> roles;
   lattice_request request;
   ResolvedAccessRequest access;
-  llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
-  const bool parsedOk = parseRequestLine(line, parsed, error);
+  llvm::json::Object out;
+  const bool parsedOk = parseError == nullptr;
   if (parsedOk && parsed.whatCan) {
     if (parsed.id)
       out["id"] = std::move(*parsed.id);
