@@ -53,7 +53,7 @@ std::optional<std::string> parseListen(const std::string &text, http::ListenOpti
 const std::vector<Option> &options() {
   static const std::vector<Option> table = {
       {"--listen", "HOST:PORT",
-       "where to listen (default 127.0.0.1:8181, loopback only; port 0 picks a free port)",
+       "where to listen (default 127.0.0.1:8181, loopback; port 0 picks a free port)",
        [](const std::string &v, ServeOptions &o) { return parseListen(v, o.listen); }},
       {"--public-key", "FILE",
        "serve only bundles signed by this key (`lattice keygen`); tables and unsigned or "
