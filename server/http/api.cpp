@@ -166,7 +166,10 @@ Response batch(Service &service, std::string_view body) {
       ++denied;
   }
   service.metrics.observeDecisions(Endpoint::Batch, allowed, denied);
-  return json(200, llvm::json::Object{{"answers", std::move(answers)}});
+  // Not `Object{{"answers", ...}}`: an initializer list's elements are const, so it would copy.
+  llvm::json::Object out;
+  out["answers"] = std::move(answers);
+  return json(200, std::move(out));
 }
 
 llvm::json::Object policyJson(const ServedPolicy &policy) {
