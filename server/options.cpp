@@ -211,7 +211,8 @@ std::string serveHelp() {
   std::string out =
       "usage: lattice serve [options] BUNDLE|TABLE|DIR\n\n" +
       wrap("Serves decisions of a compiled policy over HTTP/1.1 JSON (docs/server.md): POST "
-           "/v1/decide, /v1/batch, /v1/what-can; GET /health, /ready, /metrics, /v1/policy. The "
+           "/v1/decide, /v1/batch, /v1/what-can, /v1/list-filter; GET /health, /ready, /metrics, "
+           "/v1/policy. The "
            "policy file is reloaded when it changes (and on SIGHUP); a bad new file keeps the old "
            "policy serving. DIR is a folder holding exactly one `*.lbundle` or `*.ltab` file.",
            0, 0) +

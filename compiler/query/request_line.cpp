@@ -104,7 +104,8 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
   return parseRequestValue(*parsed, out, error);
 }
 
-bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error) {
+bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error,
+                       RequestUse use) {
   const llvm::json::Object *object = value.getAsObject();
   if (object == nullptr) {
     error = "a request must be a JSON object";
@@ -135,6 +136,18 @@ bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::st
   // A what-can line names no permission: the field reads as empty, and is not resolved.
   auto permission = [&](std::string &field) { return out.whatCan || text("permission", field); };
   const bool oneNode = object->get("roles") || object->get("relation");
+  if (use == RequestUse::ListFilter) {
+    if (oneNode || !object->get("memberships") || object->get("target") || out.whatCan) {
+      error = "a list filter is of a principal with `memberships`, about every target: it takes "
+              "no `roles`, `relation`, `target` or `what_can`";
+      return false;
+    }
+    NamedAccessRequest &access = out.access.emplace();
+    return text("kind", access.kind) && permission(access.permission) &&
+           readStringArray(*object, "flags", access.flags, error) &&
+           readStringArray(*object, "facts", access.facts, error) &&
+           readMemberships(*object, access.memberships, error);
+  }
   if (object->get("memberships") || object->get("target")) {
     if (oneNode) {
       error = "a request has either `roles` and `relation` (a principal at one node) or "

@@ -37,9 +37,14 @@ struct RequestLine {
 /// matched to its answer.
 bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error);
 
+/// What a request is parsed for: a decision (or what-can), or a list filter (the shape with
+/// memberships, without `target`: a filter is about every target).
+enum class RequestUse { Decide, ListFilter };
+
 /// The same over a JSON value already parsed (a request inside a server's batch, or a body the
 /// server parsed once): the limits of the text are then the caller's.
-bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error);
+bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error,
+                       RequestUse use = RequestUse::Decide);
 
 /// The answer to one line: `{"line": N, "id": ..., "decision": "allow"|"deny", "reason": ...,
 /// "role": ..., "membership": N}` (`membership`, numbered from 1, for the shape with memberships

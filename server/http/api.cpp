@@ -4,6 +4,7 @@
 #include "server/http/api.h"
 
 #include "base/json_input.h"
+#include "query/list_filter.h"
 #include "query/request_line.h"
 
 #include <chrono>
@@ -30,10 +31,10 @@ Response refuse(Service &service, std::optional<Endpoint> endpoint, int status,
   llvm::json::Object body{{"error", std::move(message)}};
   if (endpoint) {
     service.metrics.observeError(*endpoint, status);
-    if (*endpoint != Endpoint::WhatCan)
-      body["decision"] = "deny";
-    else
+    if (*endpoint == Endpoint::WhatCan)
       body["allowed"] = llvm::json::Array{};
+    else if (*endpoint != Endpoint::ListFilter) // a refused filter has no rows to list
+      body["decision"] = "deny";
   }
   return json(status, std::move(body));
 }
@@ -172,6 +173,44 @@ Response batch(Service &service, std::string_view body) {
   return json(200, std::move(out));
 }
 
+/// /v1/list-filter: a principal with memberships and a permission (a request without `target`),
+/// plus `sql` (generic, postgres, sqlite; default generic) and `column` (default node_key), to
+/// the filter `lattice query --list-filter` prints, as `{"format": ..., "filter": "..."}`.
+Response listFilter(Service &service, std::string_view body) {
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, Endpoint::ListFilter, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> value = parseBody(service, body, error);
+  if (!value)
+    return refuse(service, Endpoint::ListFilter, 400, error);
+  query::RequestLine parsed;
+  if (!query::parseRequestValue(*value, parsed, error, query::RequestUse::ListFilter))
+    return refuse(service, Endpoint::ListFilter, 400, error);
+  const llvm::json::Object &object = *value->getAsObject();
+  std::string format = "generic", column = "node_key";
+  for (auto [key, field] : {std::pair{"sql", &format}, std::pair{"column", &column}}) {
+    if (const llvm::json::Value *given = object.get(key)) {
+      if (!given->getAsString())
+        return refuse(service, Endpoint::ListFilter, 400,
+                      fmt::format("`{}` must be a string", key));
+      *field = given->getAsString()->str();
+    }
+  }
+  std::optional<query::FilterFormat> filterFormat = query::parseFilterFormat(format);
+  if (!filterFormat)
+    return refuse(service, Endpoint::ListFilter, 400,
+                  fmt::format("`sql`: `{}` is not `generic`, `postgres` or `sqlite`", format));
+  std::optional<std::string> text =
+      query::listFilterText(policy->table.get(), *parsed.access, *filterFormat, column, error);
+  if (!text)
+    return refuse(service, Endpoint::ListFilter, 400, error);
+  llvm::json::Object out{{"format", format}, {"filter", std::move(*text)}};
+  if (parsed.id)
+    out["id"] = std::move(*parsed.id);
+  return json(200, std::move(out));
+}
+
 llvm::json::Object policyJson(const ServedPolicy &policy) {
   const char *name = lattice_policy_name(policy.table.get());
   llvm::json::Object out{{"path", policy.path},
@@ -243,6 +282,7 @@ Response handle(Service &service, std::string_view method, std::string_view path
   static constexpr Route kRoutes[] = {{"/v1/decide", "POST", Endpoint::Decide},
                                       {"/v1/batch", "POST", Endpoint::Batch},
                                       {"/v1/what-can", "POST", Endpoint::WhatCan},
+                                      {"/v1/list-filter", "POST", Endpoint::ListFilter},
                                       {"/health", "GET", std::nullopt},
                                       {"/ready", "GET", std::nullopt},
                                       {"/metrics", "GET", std::nullopt},
@@ -279,6 +319,8 @@ Response handle(Service &service, std::string_view method, std::string_view path
                              service.limits.maxBody));
   else if (endpoint == Endpoint::Batch)
     out = batch(service, body);
+  else if (endpoint == Endpoint::ListFilter)
+    out = listFilter(service, body);
   else
     out = single(service, endpoint, body);
   service.metrics.observeLatency(endpoint, Clock::now() - start);

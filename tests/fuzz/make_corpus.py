@@ -15,8 +15,9 @@ Usage: make_corpus.py LATTICE_BINARY
                         for the oracle, written by lattice_gate_test (next to LATTICE_BINARY);
                         seeds of fuzz_diff
   corpus/http_api/      calls of the decision server's API: a byte choosing the route (0 decide,
-                        1 batch, 2 what-can, 3-7 others; tests/fuzz/fuzz_http_api.cpp), then the
-                        body: the request lines below as decide, what-can and batch bodies;
+                        1 batch, 2 what-can, 3-7 others, 8 list-filter; fuzz_http_api.cpp), then
+                        the body: the request lines below as decide, what-can, batch and list
+                        filter bodies;
                         seeds of fuzz_http_api
   corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
                         account_user; roles tenant_admin, support_agent, account_admin, driver,
@@ -133,6 +134,14 @@ def http_api_seeds(folder):
         write(folder, "raw_%02d.seed" % i, b"\x00" + line.encode("utf-8", "surrogatepass"))
     for route in range(3, 8):
         write(folder, "route_%d.seed" % route, bytes([route]))
+    for i, request in enumerate(r for r in REQUESTS if "memberships" in r):
+        numeric = dict(request, memberships=[{"node": "7/%d" % n, "roles": m.get("roles", [])}
+                                             if isinstance(m, dict) else m
+                                             for n, m in enumerate(request["memberships"])])
+        numeric.pop("target", None)
+        for sql in ("generic", "postgres", "sqlite"):
+            write(folder, "list_filter_%02d_%s.seed" % (i, sql),
+                  b"\x08" + json.dumps(dict(numeric, sql=sql)).encode())
 
 
 def main():

@@ -272,6 +272,31 @@ def test_what_can(server, table):
           "what-can of an unknown kind: %d %r" % (status, answer))
 
 
+def test_list_filter(server, table):
+    roles, _ = names()
+    role = [r for r, k in roles if k == "account_user"][0]
+    for sql in ("generic", "postgres", "sqlite"):
+        request = {"id": sql, "kind": "account_user", "memberships": [
+            {"node": "7/42", "roles": [role]}, {"node": ["7", "43"], "roles": []}],
+            "permission": "card.view", "sql": sql, "column": "k"}
+        status, answer = server.json("POST", "/v1/list-filter", request)
+        want = run("query", table, "--list-filter", "--kind", "account_user", "--membership",
+                   role + "@7/42", "--membership", "@7/43", "--permission", "card.view",
+                   "--sql", sql, "--column", "k")
+        check(want.returncode == 0, "query --list-filter: " + want.stderr)
+        check(status == 200 and answer == {"id": sql, "format": sql, "filter": want.stdout},
+              "list filter (%s):\n  got  %r\n  want %r" % (sql, answer, want.stdout))
+    for body, error in [({"kind": "account_user", "roles": [role], "relation": "self",
+                          "permission": "card.view"}, "memberships"),
+                        ({"kind": "account_user", "memberships": [{"node": "acme", "roles": [role]}],
+                          "permission": "card.view"}, "acme"),
+                        ({"kind": "account_user", "memberships": [], "permission": "card.view",
+                          "sql": "oracle"}, "oracle")]:
+        status, answer = server.json("POST", "/v1/list-filter", body)
+        check(status == 400 and error in answer.get("error", "") and "filter" not in answer,
+              "a refused list filter: %d %r" % (status, answer))
+
+
 def test_refusals(server):
     roles, _ = names()
     role, kind = roles[0]
@@ -482,6 +507,7 @@ def main():
         try:
             test_decisions(server_big, table)
             test_what_can(server_big, table)
+            test_list_filter(server_big, table)
         finally:
             server_big.stop()
         test_decision_log(log_path, server)
