@@ -210,12 +210,14 @@ static std::string wrap(const std::string &text, size_t indent, size_t first) {
 std::string serveHelp() {
   std::string out =
       "usage: lattice serve [options] BUNDLE|TABLE|DIR\n\n" +
-      wrap("Serves decisions of a compiled policy over HTTP/1.1 JSON (docs/server.md): POST "
-           "/v1/decide, /v1/batch, /v1/what-can, /v1/list-filter; GET /health, /ready, /metrics, "
-           "/v1/policy. The "
-           "policy file is reloaded when it changes (and on SIGHUP); a bad new file keeps the old "
-           "policy serving. DIR is a folder holding exactly one `*.lbundle` or `*.ltab` file.",
-           0, 0) +
+      wrap(
+          "Serves decisions of a compiled policy over HTTP/1.1 JSON (docs/server.md): POST "
+          "/v1/decide, /v1/batch, /v1/what-can, /v1/list-filter, /v1/who-can; GET /health, /ready, "
+          "/metrics, "
+          "/v1/policy. The "
+          "policy file is reloaded when it changes (and on SIGHUP); a bad new file keeps the old "
+          "policy serving. DIR is a folder holding exactly one `*.lbundle` or `*.ltab` file.",
+          0, 0) +
       "\n\noptions:\n";
   for (const Option &o : options()) {
     std::string left = std::string(o.name) + (*o.value ? std::string(" ") + o.value : "");

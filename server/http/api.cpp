@@ -6,6 +6,7 @@
 #include "base/json_input.h"
 #include "query/list_filter.h"
 #include "query/request_line.h"
+#include "query/who_can.h"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -33,8 +34,8 @@ Response refuse(Service &service, std::optional<Endpoint> endpoint, int status,
     service.metrics.observeError(*endpoint, status);
     if (*endpoint == Endpoint::WhatCan)
       body["allowed"] = llvm::json::Array{};
-    else if (*endpoint != Endpoint::ListFilter) // a refused filter has no rows to list
-      body["decision"] = "deny";
+    else if (*endpoint != Endpoint::ListFilter && *endpoint != Endpoint::WhoCan)
+      body["decision"] = "deny"; // a refused filter lists nothing, a refused who-can names no one
   }
   return json(status, std::move(body));
 }
@@ -211,6 +212,75 @@ Response listFilter(Service &service, std::string_view body) {
   return json(200, std::move(out));
 }
 
+/// /v1/who-can: `{"permission": ..., "relation": ..., "flags": [...], "facts": [...]}` (relation
+/// optional: each of the four) to who can be allowed it, from the table (lattice_who_can, what
+/// `lattice query --who-can` prints): per relation the roles, custom-role ceilings and user types.
+Response whoCan(Service &service, std::string_view body) {
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, Endpoint::WhoCan, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> value = parseBody(service, body, error);
+  if (!value)
+    return refuse(service, Endpoint::WhoCan, 400, error);
+  const llvm::json::Object *object = value->getAsObject();
+  if (object == nullptr)
+    return refuse(service, Endpoint::WhoCan, 400, "a who-can request must be a JSON object");
+  query::NamedWhoCan named;
+  auto permission = object->getString("permission");
+  if (!permission)
+    return refuse(service, Endpoint::WhoCan, 400, "missing string field `permission`");
+  named.permission = permission->str();
+  if (const llvm::json::Value *relation = object->get("relation")) {
+    if (!relation->getAsString())
+      return refuse(service, Endpoint::WhoCan, 400, "`relation` must be a string");
+    named.relation = relation->getAsString()->str();
+  }
+  for (auto [key, field] : {std::pair{"flags", &named.flags}, std::pair{"facts", &named.facts}}) {
+    const llvm::json::Value *given = object->get(key);
+    if (given == nullptr)
+      continue;
+    const llvm::json::Array *array = given->getAsArray();
+    if (array == nullptr)
+      return refuse(service, Endpoint::WhoCan, 400,
+                    fmt::format("`{}` must be an array of strings", key));
+    for (const llvm::json::Value &item : *array) {
+      if (!item.getAsString())
+        return refuse(service, Endpoint::WhoCan, 400,
+                      fmt::format("`{}` must be an array of strings", key));
+      field->push_back(item.getAsString()->str());
+    }
+  }
+  const lattice_table *table = policy->table.get();
+  query::WhoCanTableAnswer answer;
+  if (!query::whoCanFromTable(table, named, answer, error))
+    return refuse(service, Endpoint::WhoCan, 400, error);
+  auto names = [&](const std::vector<uint32_t> &ids,
+                   const char *(*name)(const lattice_table *, uint32_t)) {
+    llvm::json::Array out;
+    for (uint32_t id : ids)
+      out.push_back(name(table, id));
+    return out;
+  };
+  llvm::json::Array flags, relations;
+  for (uint32_t f = 0; f < 64; ++f)
+    if ((answer.flags >> f) & 1)
+      flags.push_back(lattice_flag_name(table, f));
+  for (const query::WhoCanAtRelation &at : answer.relations) {
+    llvm::json::Object one{{"relation", query::relationWord(at.relation)}};
+    one["roles"] = names(at.roles, lattice_role_name);
+    one["custom_roles"] = names(at.ceilings, lattice_ceiling_name);
+    one["user_types"] = names(at.kinds, lattice_kind_name);
+    relations.push_back(std::move(one));
+  }
+  llvm::json::Object out{{"permission", named.permission}};
+  out["flags"] = std::move(flags);
+  out["relations"] = std::move(relations);
+  if (const llvm::json::Value *id = object->get("id"))
+    out["id"] = *id;
+  return json(200, std::move(out));
+}
+
 llvm::json::Object policyJson(const ServedPolicy &policy) {
   const char *name = lattice_policy_name(policy.table.get());
   llvm::json::Object out{{"path", policy.path},
@@ -283,6 +353,7 @@ Response handle(Service &service, std::string_view method, std::string_view path
                                       {"/v1/batch", "POST", Endpoint::Batch},
                                       {"/v1/what-can", "POST", Endpoint::WhatCan},
                                       {"/v1/list-filter", "POST", Endpoint::ListFilter},
+                                      {"/v1/who-can", "POST", Endpoint::WhoCan},
                                       {"/health", "GET", std::nullopt},
                                       {"/ready", "GET", std::nullopt},
                                       {"/metrics", "GET", std::nullopt},
@@ -321,6 +392,8 @@ Response handle(Service &service, std::string_view method, std::string_view path
     out = batch(service, body);
   else if (endpoint == Endpoint::ListFilter)
     out = listFilter(service, body);
+  else if (endpoint == Endpoint::WhoCan)
+    out = whoCan(service, body);
   else
     out = single(service, endpoint, body);
   service.metrics.observeLatency(endpoint, Clock::now() - start);

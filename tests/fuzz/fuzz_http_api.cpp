@@ -1,9 +1,9 @@
 // fuzz_http_api.cpp - libFuzzer target: the decision server's HTTP API (server/http/api.h) without
 // the network, over the sample table of the runtime tests. The first input byte picks the route
 // and method (decide, batch, what-can, health, ready, policy, a wrong method, an unknown path,
-// list-filter), the rest is the body. Every answer must be JSON with a known status; a refused call
-// of a decision endpoint must say why and deny (never allow); a batch answers each request in
-// order, a refused element with "deny".
+// list-filter, who-can), the rest is the body. Every answer must be JSON with a known status; a
+// refused call of a decision endpoint must say why and deny (never allow); a batch answers each
+// request in order, a refused element with "deny".
 #include "emit/table_writer.h"
 #include "sample_tables.h"
 #include "server/http/api.h"
@@ -50,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const std::pair<const char *, const char *> kCalls[] = {
       {"POST", "/v1/decide"}, {"POST", "/v1/batch"}, {"POST", "/v1/what-can"},
       {"GET", "/health"},     {"GET", "/ready"},     {"GET", "/v1/policy"},
-      {"GET", "/v1/decide"},  {"POST", "/nowhere"},  {"POST", "/v1/list-filter"}};
+      {"GET", "/v1/decide"},  {"POST", "/nowhere"},  {"POST", "/v1/list-filter"},
+      {"POST", "/v1/who-can"}};
   if (size == 0)
     return 0;
   const auto &[method, path] = kCalls[data[0] % std::size(kCalls)];
@@ -80,6 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fail("an answered decision without a decision", response.body);
   if (route == "/v1/list-filter" && (status == 200) != answer->getString("filter").hasValue())
     fail("a list filter answered without its filter, or refused with one", response.body);
+  if (route == "/v1/who-can" && (status == 200) != (answer->getArray("relations") != nullptr))
+    fail("a who-can answered without its relations, or refused with them", response.body);
   if (route == "/v1/batch" && status == 200) {
     const llvm::json::Array *answers = answer->getArray("answers");
     if (answers == nullptr || answers->size() > 8)

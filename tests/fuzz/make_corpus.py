@@ -15,9 +15,9 @@ Usage: make_corpus.py LATTICE_BINARY
                         for the oracle, written by lattice_gate_test (next to LATTICE_BINARY);
                         seeds of fuzz_diff
   corpus/http_api/      calls of the decision server's API: a byte choosing the route (0 decide,
-                        1 batch, 2 what-can, 3-7 others, 8 list-filter; fuzz_http_api.cpp), then
-                        the body: the request lines below as decide, what-can, batch and list
-                        filter bodies;
+                        1 batch, 2 what-can, 3-7 others, 8 list-filter, 9 who-can;
+                        fuzz_http_api.cpp), then the body: the request lines below as decide,
+                        what-can, batch, list-filter and who-can bodies;
                         seeds of fuzz_http_api
   corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
                         account_user; roles tenant_admin, support_agent, account_admin, driver,
@@ -142,6 +142,10 @@ def http_api_seeds(folder):
         for sql in ("generic", "postgres", "sqlite"):
             write(folder, "list_filter_%02d_%s.seed" % (i, sql),
                   b"\x08" + json.dumps(dict(numeric, sql=sql)).encode())
+    for i, request in enumerate(REQUESTS):
+        question = {k: v for k, v in request.items()
+                    if k in ("id", "permission", "relation", "flags", "facts")}
+        write(folder, "who_can_%02d.seed" % i, b"\x09" + json.dumps(question).encode())
 
 
 def main():

@@ -297,6 +297,43 @@ def test_list_filter(server, table):
               "a refused list filter: %d %r" % (status, answer))
 
 
+def who_can_text(answer):
+    """A /v1/who-can answer in the words of `lattice query --who-can`, to compare the two."""
+    ticks = lambda names: ", ".join("`%s`" % n for n in names) or "none"
+    flags = answer["flags"]
+    lines = ["who can `%s` (%s)" % (answer["permission"], "exactly %s set" % ticks(flags)
+                                    if flags else "no flags set")]
+    for at in answer["relations"]:
+        lines.append("  at %s: roles: %s; custom-role ceilings: %s; user types: %s" % (
+            at["relation"], ticks(at["roles"]), ticks(at["custom_roles"]),
+            ticks(at["user_types"])))
+    return "\n".join(lines) + "\n"
+
+
+def test_who_can(server, table):
+    _, permissions = names()
+    for i, permission in enumerate(permissions[::7]):
+        request = {"id": i, "permission": permission}
+        args = ["--permission", permission]
+        if i % 3 == 1:
+            request["relation"] = "self"
+            args += ["--relation", "self"]
+        if i % 2 == 1:
+            request["flags"] = ["business"]
+            args += ["--flags", "business"]
+        status, answer = server.json("POST", "/v1/who-can", request)
+        want = run("query", table, "--who-can", *args)
+        check(want.returncode == 0, "query --who-can: " + want.stderr)
+        check(status == 200 and answer.get("id") == i and who_can_text(answer) == want.stdout,
+              "who-can %r:\n  got  %r\n  want %r" % (request, answer, want.stdout))
+    for body, error in [({"permission": "card.fly"}, "card.fly"), ({}, "permission"),
+                        ({"permission": "card.view", "relation": "sideways"}, "sideways"),
+                        ({"permission": "card.view", "flags": "business"}, "array")]:
+        status, answer = server.json("POST", "/v1/who-can", body)
+        check(status == 400 and error in answer.get("error", "") and "relations" not in answer,
+              "a refused who-can: %d %r" % (status, answer))
+
+
 def test_refusals(server):
     roles, _ = names()
     role, kind = roles[0]
@@ -508,6 +545,7 @@ def main():
             test_decisions(server_big, table)
             test_what_can(server_big, table)
             test_list_filter(server_big, table)
+            test_who_can(server_big, table)
         finally:
             server_big.stop()
         test_decision_log(log_path, server)
