@@ -44,8 +44,12 @@ void reloadLoop(PolicyStore &store, Metrics &metrics, std::chrono::milliseconds 
       force = std::exchange(signal.force, false);
     }
     const ReloadOutcome outcome = store.reload(force);
-    if (outcome == ReloadOutcome::Unchanged)
+    if (outcome == ReloadOutcome::Unchanged) {
+      if (force) // SIGHUP: say that it was seen
+        fmt::print(stderr, "lattice serve: reload asked: unchanged, still serving generation {}\n",
+                   store.current()->generation);
       continue;
+    }
     const bool published = outcome == ReloadOutcome::Published;
     metrics.observeReload(published);
     ServedPolicyPtr policy = store.current();
