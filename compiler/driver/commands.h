@@ -20,6 +20,7 @@ int runDiff(const Argv &args);
 int runVerify(const Argv &args);
 int runKeygen(const Argv &args);
 int runWhoCan(const Argv &args);
+int runServe(const Argv &args);
 
 /// Entry point: dispatches on the subcommand; handles --help and --version.
 int run(int argc, char **argv);

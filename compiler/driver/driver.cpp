@@ -33,6 +33,7 @@ Commands:
   keygen -o NAME           write a key pair for signing bundles
   who-can FILE... --permission P
                            the roles, custom roles and user types that can be allowed P
+  serve BUNDLE|TABLE|DIR   serve decisions over HTTP (runs `lattice-serve`, docs/server.md)
 
 Options:
   --help                   show help (also `lattice <command> --help`)
@@ -82,9 +83,11 @@ int run(int argc, char **argv) {
     return runKeygen(rest);
   if (command == "who-can")
     return runWhoCan(rest);
+  if (command == "serve")
+    return runServe(rest);
   NameSuggester suggester(command);
   for (const char *name : {"check", "fmt", "build", "query", "explain", "test", "doc", "diff",
-                           "verify", "keygen", "who-can"})
+                           "verify", "keygen", "who-can", "serve"})
     suggester.consider(name);
   fmt::print(stderr, "lattice: error: unknown command `{}`{}\n", command,
              suggester.best() ? "; " + suggester.didYouMean() : "");

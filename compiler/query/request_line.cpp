@@ -101,7 +101,12 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
     error = fmt::format("invalid JSON at column {}: {}", where.column, where.message);
     return false;
   }
-  const llvm::json::Object *object = parsed->getAsObject();
+  return parseRequestValue(*parsed, out, error);
+}
+
+bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error,
+                       RequestUse use) {
+  const llvm::json::Object *object = value.getAsObject();
   if (object == nullptr) {
     error = "a request must be a JSON object";
     return false;
@@ -131,6 +136,18 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
   // A what-can line names no permission: the field reads as empty, and is not resolved.
   auto permission = [&](std::string &field) { return out.whatCan || text("permission", field); };
   const bool oneNode = object->get("roles") || object->get("relation");
+  if (use == RequestUse::ListFilter) {
+    if (oneNode || !object->get("memberships") || object->get("target") || out.whatCan) {
+      error = "a list filter is of a principal with `memberships`, about every target: it takes "
+              "no `roles`, `relation`, `target` or `what_can`";
+      return false;
+    }
+    NamedAccessRequest &access = out.access.emplace();
+    return text("kind", access.kind) && permission(access.permission) &&
+           readStringArray(*object, "flags", access.flags, error) &&
+           readStringArray(*object, "facts", access.facts, error) &&
+           readMemberships(*object, access.memberships, error);
+  }
   if (object->get("memberships") || object->get("target")) {
     if (oneNode) {
       error = "a request has either `roles` and `relation` (a principal at one node) or "
@@ -180,11 +197,20 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
                                      size_t lineNumber, bool &failed) {
   RequestLine parsed;
   std::string error;
+  const bool parsedOk = parseRequestLine(line, parsed, error);
+  llvm::json::Object out = answerRequest(table, parsed, parsedOk ? nullptr : &error, failed);
+  out["line"] = static_cast<int64_t>(lineNumber);
+  return out;
+}
+
+llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
+                                 const std::string *parseError, bool &failed) {
+  std::string error = parseError ? *parseError : "";
   std::vector<uint32_t> roles;
   lattice_request request;
   ResolvedAccessRequest access;
-  llvm::json::Object out{{"line", static_cast<int64_t>(lineNumber)}};
-  const bool parsedOk = parseRequestLine(line, parsed, error);
+  llvm::json::Object out;
+  const bool parsedOk = parseError == nullptr;
   if (parsedOk && parsed.whatCan) {
     if (parsed.id)
       out["id"] = std::move(*parsed.id);

@@ -37,11 +37,26 @@ struct RequestLine {
 /// matched to its answer.
 bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error);
 
+/// What a request is parsed for: a decision (or what-can), or a list filter (the shape with
+/// memberships, without `target`: a filter is about every target).
+enum class RequestUse { Decide, ListFilter };
+
+/// The same over a JSON value already parsed (a request inside a server's batch, or a body the
+/// server parsed once): the limits of the text are then the caller's.
+bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error,
+                       RequestUse use = RequestUse::Decide);
+
 /// The answer to one line: `{"line": N, "id": ..., "decision": "allow"|"deny", "reason": ...,
 /// "role": ..., "membership": N}` (`membership`, numbered from 1, for the shape with memberships
 /// when one decided), or `{"line": N, "id": ..., "decision": "deny", "error": ...}` for a line that
 /// is malformed or names something the table does not know (`failed` is then set).
 llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
                                      size_t lineNumber, bool &failed);
+
+/// The answer to a request parsed by parseRequestLine/parseRequestValue, without `line`;
+/// `parseError` is the parse's error when it failed (the answer is then "deny" with it). The
+/// request's `id` is moved into the answer.
+llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
+                                 const std::string *parseError, bool &failed);
 
 } // namespace lattice::query

@@ -100,6 +100,10 @@ bool whoCanFromTable(const lattice_table *table, const NamedWhoCan &named, WhoCa
   return true;
 }
 
+const char *relationWord(uint32_t relation) {
+  return relation <= LATTICE_REL_NONE ? kRelationWords[relation] : "unknown";
+}
+
 std::string describeWhoCan(const lattice_table *table, const WhoCanTableAnswer &answer) {
   std::vector<uint32_t> flags;
   for (uint32_t f = 0; f < 64; ++f)

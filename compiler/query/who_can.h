@@ -37,6 +37,9 @@ struct WhoCanTableAnswer {
 bool whoCanFromTable(const lattice_table *table, const NamedWhoCan &named, WhoCanTableAnswer &out,
                      std::string &error);
 
+/// The word of a lattice_relation (`self`, `descendants`, `ancestors`, `elsewhere`, `none`).
+const char *relationWord(uint32_t relation);
+
 /// "who can `doc.read` (exactly `active` set)" and one line per relation: roles, ceilings and
 /// user types, each name in backticks, `none` for an empty list.
 std::string describeWhoCan(const lattice_table *table, const WhoCanTableAnswer &answer);

@@ -175,7 +175,7 @@ ReloadOutcome PolicyStore::reload(bool force) {
     status_.lastAttemptUnixMs = policy->loadedAtUnixMs;
   }
   servingDigest_ = std::move(digest);
-  current_.store(std::move(policy), std::memory_order_release);
+  current_.store(std::move(policy));
   return ReloadOutcome::Published;
 }
 

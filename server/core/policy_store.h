@@ -6,9 +6,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <version> // __cpp_lib_atomic_shared_ptr
 
 namespace lattice::server {
 
@@ -37,6 +39,40 @@ enum class ReloadOutcome {
   Refused,   // the new file failed a check; the old policy keeps serving (status().lastError)
 };
 
+/// The published policy pointer: std::atomic<std::shared_ptr> (libstdc++ 12). The sanitizer
+/// build (.ci/sanitize) compiles against libstdc++ 11's headers, which lack it; there the free
+/// std::atomic_load/atomic_store on a shared_ptr do the same (with a lock from a pool).
+class AtomicPolicyPtr {
+public:
+  ServedPolicyPtr load() const noexcept {
+#if defined(__cpp_lib_atomic_shared_ptr)
+    return ptr_.load(std::memory_order_acquire);
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    return std::atomic_load_explicit(&ptr_, std::memory_order_acquire);
+#pragma GCC diagnostic pop
+#endif
+  }
+  void store(ServedPolicyPtr policy) noexcept {
+#if defined(__cpp_lib_atomic_shared_ptr)
+    ptr_.store(std::move(policy), std::memory_order_release);
+#else
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    std::atomic_store_explicit(&ptr_, std::move(policy), std::memory_order_release);
+#pragma GCC diagnostic pop
+#endif
+  }
+
+private:
+#if defined(__cpp_lib_atomic_shared_ptr)
+  std::atomic<ServedPolicyPtr> ptr_;
+#else
+  ServedPolicyPtr ptr_;
+#endif
+};
+
 class PolicyStore {
 public:
   explicit PolicyStore(PolicySource source);
@@ -54,13 +90,13 @@ public:
 
   /// The policy to decide a request with; never null after loadInitial succeeded. Lock-free for
   /// readers; the caller keeps the returned pointer for the whole request.
-  ServedPolicyPtr current() const noexcept { return current_.load(std::memory_order_acquire); }
+  ServedPolicyPtr current() const noexcept { return current_.load(); }
 
   LoadStatus status() const;
 
 private:
   PolicySource source_;
-  std::atomic<ServedPolicyPtr> current_;
+  AtomicPolicyPtr current_;
   mutable std::mutex statusMutex_;
   LoadStatus status_;
   // What the last attempt saw of the source, so an unchanged file is not read again; and a

@@ -14,6 +14,11 @@ Usage: make_corpus.py LATTICE_BINARY
                         policy, a line `=====`, the edited policy; and random pairs small enough
                         for the oracle, written by lattice_gate_test (next to LATTICE_BINARY);
                         seeds of fuzz_diff
+  corpus/http_api/      calls of the decision server's API: a byte choosing the route (0 decide,
+                        1 batch, 2 what-can, 3-7 others, 8 list-filter, 9 who-can;
+                        fuzz_http_api.cpp), then the body: the request lines below as decide,
+                        what-can, batch, list-filter and who-can bodies;
+                        seeds of fuzz_http_api
   corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
                         account_user; roles tenant_admin, support_agent, account_admin, driver,
                         legacy, auditor), of both shapes (one node; memberships and a target);
@@ -114,6 +119,35 @@ RAW_LINES = [
 ]
 
 
+def http_api_seeds(folder):
+    """Calls of fuzz_http_api: route byte + body, from REQUESTS and RAW_LINES."""
+    for i, request in enumerate(REQUESTS):
+        write(folder, "decide_%02d.seed" % i, b"\x00" + json.dumps(request).encode())
+        what_can = {k: v for k, v in request.items() if k != "permission"}
+        write(folder, "what_can_%02d.seed" % i, b"\x02" + json.dumps(what_can).encode())
+    for start in range(0, len(REQUESTS), 6):
+        body = json.dumps({"requests": REQUESTS[start:start + 6]})
+        write(folder, "batch_%02d.seed" % start, b"\x01" + body.encode())
+    write(folder, "batch_over_limit.seed", b"\x01" + json.dumps({"requests": REQUESTS}).encode())
+    write(folder, "batch_not_a_list.seed", b"\x01" + b'{"requests": {"kind": "x"}}')
+    for i, line in enumerate(RAW_LINES):
+        write(folder, "raw_%02d.seed" % i, b"\x00" + line.encode("utf-8", "surrogatepass"))
+    for route in range(3, 8):
+        write(folder, "route_%d.seed" % route, bytes([route]))
+    for i, request in enumerate(r for r in REQUESTS if "memberships" in r):
+        numeric = dict(request, memberships=[{"node": "7/%d" % n, "roles": m.get("roles", [])}
+                                             if isinstance(m, dict) else m
+                                             for n, m in enumerate(request["memberships"])])
+        numeric.pop("target", None)
+        for sql in ("generic", "postgres", "sqlite"):
+            write(folder, "list_filter_%02d_%s.seed" % (i, sql),
+                  b"\x08" + json.dumps(dict(numeric, sql=sql)).encode())
+    for i, request in enumerate(REQUESTS):
+        question = {k: v for k, v in request.items()
+                    if k in ("id", "permission", "relation", "flags", "facts")}
+        write(folder, "who_can_%02d.seed" % i, b"\x09" + json.dumps(question).encode())
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -153,8 +187,10 @@ def main():
         write(lines, "request_%02d.json" % i, json.dumps(request))
     for i, line in enumerate(RAW_LINES):
         write(lines, "raw_%02d.json" % i, line.encode("utf-8", "surrogatepass"))
+    http_api = os.path.join(corpus, "http_api")
+    http_api_seeds(http_api)
     print("wrote %s" % ", ".join("%d %s" % (len(os.listdir(d)), os.path.basename(d))
-                                 for d in (policies, tables, lines, pairs, bundles)))
+                                 for d in (policies, tables, lines, pairs, bundles, http_api)))
 
 
 if __name__ == "__main__":

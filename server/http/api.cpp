@@ -1,0 +1,403 @@
+// api.cpp - the routes of the decision server's HTTP API. Request bodies are request lines of
+// `lattice query --requests` (query/request_line.h), parsed once and answered by the same code;
+// every error path answers "deny" or no decision at all.
+#include "server/http/api.h"
+
+#include "base/json_input.h"
+#include "query/list_filter.h"
+#include "query/request_line.h"
+#include "query/who_can.h"
+
+#include <chrono>
+#include <fmt/format.h>
+
+namespace lattice::server::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string text(const llvm::json::Value &value) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  os << value;
+  os.flush();
+  return out;
+}
+
+Response json(int status, llvm::json::Value value) { return Response{status, text(value)}; }
+
+/// A refused call: `{"error": ...}`, with `"decision": "deny"` when it asked for a decision.
+Response refuse(Service &service, std::optional<Endpoint> endpoint, int status,
+                std::string message) {
+  llvm::json::Object body{{"error", std::move(message)}};
+  if (endpoint) {
+    service.metrics.observeError(*endpoint, status);
+    if (*endpoint == Endpoint::WhatCan)
+      body["allowed"] = llvm::json::Array{};
+    else if (*endpoint != Endpoint::ListFilter && *endpoint != Endpoint::WhoCan)
+      body["decision"] = "deny"; // a refused filter lists nothing, a refused who-can names no one
+  }
+  return json(status, std::move(body));
+}
+
+/// The body as one JSON value within the limits; nullopt and `error` otherwise.
+std::optional<llvm::json::Value> parseBody(const Service &service, std::string_view body,
+                                           std::string &error) {
+  JsonError where;
+  std::optional<llvm::json::Value> value =
+      parseJson(llvm::StringRef(body.data(), body.size()),
+                JsonLimits{service.limits.maxBody, kMaxJsonDepth}, where);
+  if (!value)
+    error = fmt::format("invalid JSON at {}", where.describe());
+  return value;
+}
+
+/// What one answer says, for the metrics and the decision log.
+struct Outcome {
+  bool allowed = false;
+  bool failed = false;
+};
+
+/// Logs one answered request and adds its decision id to the answer (when the log is on).
+void logAnswer(Service &service, Endpoint endpoint, const ServedPolicy &policy,
+               llvm::json::Value request, llvm::json::Object &answer, bool allowed) {
+  if (!service.log.enabled())
+    return;
+  DecisionEntry entry;
+  entry.endpoint = endpointLabel(endpoint);
+  entry.request = std::move(request);
+  entry.allowed = allowed;
+  entry.policy = &policy;
+  if (auto error = answer.getString("error")) {
+    entry.reason = "error";
+    entry.error = error->str();
+  } else if (auto reason = answer.getString("reason")) {
+    entry.reason = reason->str();
+  } else {
+    entry.reason = "what_can"; // its answer is a list of permissions, not one decision
+  }
+  if (auto role = answer.getString("role"))
+    entry.role = role->str();
+  answer["decision_id"] = service.log.record(std::move(entry));
+}
+
+/// Answers one request value (a body, or an element of a batch) with `policy`.
+llvm::json::Object answerOne(Service &service, Endpoint endpoint, const ServedPolicy &policy,
+                             llvm::json::Value request, Outcome &outcome) {
+  query::RequestLine parsed;
+  std::string error;
+  const bool ok = query::parseRequestValue(request, parsed, error);
+  llvm::json::Object answer =
+      query::answerRequest(policy.table.get(), parsed, ok ? nullptr : &error, outcome.failed);
+  if (const llvm::json::Array *allowed = answer.getArray("allowed"))
+    outcome.allowed = !allowed->empty() && !outcome.failed;
+  else
+    outcome.allowed = !outcome.failed && answer.getString("decision").getValueOr("") == "allow";
+  logAnswer(service, endpoint, policy, std::move(request), answer, outcome.allowed);
+  return answer;
+}
+
+/// /v1/decide and /v1/what-can: one request, answered 200, or 400 when it is refused.
+Response single(Service &service, Endpoint endpoint, std::string_view body) {
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, endpoint, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> request = parseBody(service, body, error);
+  if (!request)
+    return refuse(service, endpoint, 400, error);
+  llvm::json::Object *object = request->getAsObject();
+  if (object == nullptr)
+    return refuse(service, endpoint, 400, "a request must be a JSON object");
+  const llvm::json::Value *whatCan = object->get("what_can");
+  if (endpoint == Endpoint::WhatCan) {
+    if (whatCan == nullptr)
+      (*object)["what_can"] = true;
+    else if (whatCan->getAsBoolean() != true)
+      return refuse(service, endpoint, 400,
+                    "`/v1/what-can` answers what-can requests: drop `what_can` or set it true");
+  } else if (whatCan != nullptr && whatCan->getAsBoolean() != false) {
+    return refuse(service, endpoint, 400,
+                  "a `what_can` request goes to `/v1/what-can`, not `/v1/decide`");
+  }
+  Outcome outcome;
+  llvm::json::Object answer = answerOne(service, endpoint, *policy, std::move(*request), outcome);
+  if (endpoint == Endpoint::WhatCan && outcome.failed) {
+    // A what-can answer is a list, empty when refused, whichever step refused it.
+    answer.erase("decision");
+    if (!answer.get("allowed"))
+      answer["allowed"] = llvm::json::Array{};
+  }
+  if (outcome.failed) {
+    service.metrics.observeError(endpoint, 400);
+    return json(400, std::move(answer));
+  }
+  service.metrics.observeDecisions(endpoint, outcome.allowed ? 1 : 0, outcome.allowed ? 0 : 1);
+  return json(200, std::move(answer));
+}
+
+/// /v1/batch: `{"requests": [...]}` to `{"answers": [...]}` in order. A refused element is
+/// answered "deny" with its error in its place; the call itself is refused only when its
+/// envelope is wrong or it is over the batch limit.
+Response batch(Service &service, std::string_view body) {
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, Endpoint::Batch, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> value = parseBody(service, body, error);
+  if (!value)
+    return refuse(service, Endpoint::Batch, 400, error);
+  llvm::json::Object *object = value->getAsObject();
+  llvm::json::Array *requests = object ? object->getArray("requests") : nullptr;
+  if (requests == nullptr)
+    return refuse(service, Endpoint::Batch, 400,
+                  "a batch must be a JSON object `{\"requests\": [...]}`");
+  if (requests->size() > service.limits.maxBatch)
+    return refuse(service, Endpoint::Batch, 400,
+                  fmt::format("{} requests in one batch; at most {} (`--max-batch`)",
+                              requests->size(), service.limits.maxBatch));
+  llvm::json::Array answers;
+  answers.reserve(requests->size());
+  uint64_t allowed = 0, denied = 0;
+  for (llvm::json::Value &request : *requests) {
+    Outcome outcome;
+    answers.push_back(answerOne(service, Endpoint::Batch, *policy, std::move(request), outcome));
+    if (outcome.allowed)
+      ++allowed;
+    else
+      ++denied;
+  }
+  service.metrics.observeDecisions(Endpoint::Batch, allowed, denied);
+  // Not `Object{{"answers", ...}}`: an initializer list's elements are const, so it would copy.
+  llvm::json::Object out;
+  out["answers"] = std::move(answers);
+  return json(200, std::move(out));
+}
+
+/// /v1/list-filter: a principal with memberships and a permission (a request without `target`),
+/// plus `sql` (generic, postgres, sqlite; default generic) and `column` (default node_key), to
+/// the filter `lattice query --list-filter` prints, as `{"format": ..., "filter": "..."}`.
+Response listFilter(Service &service, std::string_view body) {
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, Endpoint::ListFilter, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> value = parseBody(service, body, error);
+  if (!value)
+    return refuse(service, Endpoint::ListFilter, 400, error);
+  query::RequestLine parsed;
+  if (!query::parseRequestValue(*value, parsed, error, query::RequestUse::ListFilter))
+    return refuse(service, Endpoint::ListFilter, 400, error);
+  const llvm::json::Object &object = *value->getAsObject();
+  std::string format = "generic", column = "node_key";
+  for (auto [key, field] : {std::pair{"sql", &format}, std::pair{"column", &column}}) {
+    if (const llvm::json::Value *given = object.get(key)) {
+      if (!given->getAsString())
+        return refuse(service, Endpoint::ListFilter, 400,
+                      fmt::format("`{}` must be a string", key));
+      *field = given->getAsString()->str();
+    }
+  }
+  std::optional<query::FilterFormat> filterFormat = query::parseFilterFormat(format);
+  if (!filterFormat)
+    return refuse(service, Endpoint::ListFilter, 400,
+                  fmt::format("`sql`: `{}` is not `generic`, `postgres` or `sqlite`", format));
+  std::optional<std::string> text =
+      query::listFilterText(policy->table.get(), *parsed.access, *filterFormat, column, error);
+  if (!text)
+    return refuse(service, Endpoint::ListFilter, 400, error);
+  llvm::json::Object out{{"format", format}, {"filter", std::move(*text)}};
+  if (parsed.id)
+    out["id"] = std::move(*parsed.id);
+  return json(200, std::move(out));
+}
+
+/// /v1/who-can: `{"permission": ..., "relation": ..., "flags": [...], "facts": [...]}` (relation
+/// optional: each of the four) to who can be allowed it, from the table (lattice_who_can, what
+/// `lattice query --who-can` prints): per relation the roles, custom-role ceilings and user types.
+Response whoCan(Service &service, std::string_view body) {
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, Endpoint::WhoCan, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> value = parseBody(service, body, error);
+  if (!value)
+    return refuse(service, Endpoint::WhoCan, 400, error);
+  const llvm::json::Object *object = value->getAsObject();
+  if (object == nullptr)
+    return refuse(service, Endpoint::WhoCan, 400, "a who-can request must be a JSON object");
+  query::NamedWhoCan named;
+  auto permission = object->getString("permission");
+  if (!permission)
+    return refuse(service, Endpoint::WhoCan, 400, "missing string field `permission`");
+  named.permission = permission->str();
+  if (const llvm::json::Value *relation = object->get("relation")) {
+    if (!relation->getAsString())
+      return refuse(service, Endpoint::WhoCan, 400, "`relation` must be a string");
+    named.relation = relation->getAsString()->str();
+  }
+  for (auto [key, field] : {std::pair{"flags", &named.flags}, std::pair{"facts", &named.facts}}) {
+    const llvm::json::Value *given = object->get(key);
+    if (given == nullptr)
+      continue;
+    const llvm::json::Array *array = given->getAsArray();
+    if (array == nullptr)
+      return refuse(service, Endpoint::WhoCan, 400,
+                    fmt::format("`{}` must be an array of strings", key));
+    for (const llvm::json::Value &item : *array) {
+      if (!item.getAsString())
+        return refuse(service, Endpoint::WhoCan, 400,
+                      fmt::format("`{}` must be an array of strings", key));
+      field->push_back(item.getAsString()->str());
+    }
+  }
+  const lattice_table *table = policy->table.get();
+  query::WhoCanTableAnswer answer;
+  if (!query::whoCanFromTable(table, named, answer, error))
+    return refuse(service, Endpoint::WhoCan, 400, error);
+  auto names = [&](const std::vector<uint32_t> &ids,
+                   const char *(*name)(const lattice_table *, uint32_t)) {
+    llvm::json::Array out;
+    for (uint32_t id : ids)
+      out.push_back(name(table, id));
+    return out;
+  };
+  llvm::json::Array flags, relations;
+  for (uint32_t f = 0; f < 64; ++f)
+    if ((answer.flags >> f) & 1)
+      flags.push_back(lattice_flag_name(table, f));
+  for (const query::WhoCanAtRelation &at : answer.relations) {
+    llvm::json::Object one{{"relation", query::relationWord(at.relation)}};
+    one["roles"] = names(at.roles, lattice_role_name);
+    one["custom_roles"] = names(at.ceilings, lattice_ceiling_name);
+    one["user_types"] = names(at.kinds, lattice_kind_name);
+    relations.push_back(std::move(one));
+  }
+  llvm::json::Object out{{"permission", named.permission}};
+  out["flags"] = std::move(flags);
+  out["relations"] = std::move(relations);
+  if (const llvm::json::Value *id = object->get("id"))
+    out["id"] = *id;
+  return json(200, std::move(out));
+}
+
+llvm::json::Object policyJson(const ServedPolicy &policy) {
+  const char *name = lattice_policy_name(policy.table.get());
+  llvm::json::Object out{{"path", policy.path},
+                         {"policy", name ? name : ""},
+                         {"revision", policy.revision},
+                         {"fingerprint", fmt::format("{:016x}", policy.fingerprint)},
+                         {"generation", int64_t(policy.generation)},
+                         {"loaded_at_ms", policy.loadedAtUnixMs}};
+  if (policy.manifest) {
+    llvm::Expected<llvm::json::Value> manifest =
+        llvm::json::parse(bundle::manifestJson(*policy.manifest));
+    if (manifest)
+      out["manifest"] = std::move(*manifest);
+    else
+      llvm::consumeError(manifest.takeError());
+  }
+  return out;
+}
+
+Response health(Service &service) {
+  ServedPolicyPtr policy = service.store.current();
+  const LoadStatus status = service.store.status();
+  const char *state = !policy ? "no_policy" : status.lastError.empty() ? "ok" : "reload_failed";
+  llvm::json::Object out{{"status", state},
+                         {"reloads", int64_t(status.reloads)},
+                         {"failed_reloads", int64_t(status.failedReloads)},
+                         {"last_error", status.lastError},
+                         {"last_attempt_ms", status.lastAttemptUnixMs},
+                         {"decision_log_dropped", int64_t(service.log.dropped())}};
+  if (policy)
+    out["policy"] = policyJson(*policy);
+  return json(200, std::move(out));
+}
+
+Response ready(Service &service) {
+  if (ServedPolicyPtr policy = service.store.current())
+    return json(200,
+                llvm::json::Object{{"ready", true}, {"generation", int64_t(policy->generation)}});
+  return json(503, llvm::json::Object{{"ready", false}, {"error", "no policy is loaded"}});
+}
+
+Response metrics(Service &service) {
+  ServedPolicyPtr policy = service.store.current();
+  Response out{200, service.metrics.prometheusText(policy.get()),
+               "text/plain; version=0.0.4; charset=utf-8"};
+  out.body += fmt::format("# HELP lattice_decision_log_dropped_total Decision log entries dropped "
+                          "because the writer fell behind.\n"
+                          "# TYPE lattice_decision_log_dropped_total counter\n"
+                          "lattice_decision_log_dropped_total {}\n",
+                          service.log.dropped());
+  return out;
+}
+
+Response policyInfo(Service &service) {
+  if (ServedPolicyPtr policy = service.store.current())
+    return json(200, policyJson(*policy));
+  return json(503, llvm::json::Object{{"error", "no policy is loaded"}});
+}
+
+} // namespace
+
+Response handle(Service &service, std::string_view method, std::string_view path,
+                std::string_view body) {
+  const auto start = Clock::now();
+  struct Route {
+    std::string_view path, method;
+    std::optional<Endpoint> endpoint; // decision endpoints: their latency is recorded
+  };
+  static constexpr Route kRoutes[] = {{"/v1/decide", "POST", Endpoint::Decide},
+                                      {"/v1/batch", "POST", Endpoint::Batch},
+                                      {"/v1/what-can", "POST", Endpoint::WhatCan},
+                                      {"/v1/list-filter", "POST", Endpoint::ListFilter},
+                                      {"/v1/who-can", "POST", Endpoint::WhoCan},
+                                      {"/health", "GET", std::nullopt},
+                                      {"/ready", "GET", std::nullopt},
+                                      {"/metrics", "GET", std::nullopt},
+                                      {"/v1/policy", "GET", std::nullopt}};
+  const Route *route = nullptr;
+  for (const Route &r : kRoutes)
+    if (r.path == path)
+      route = &r;
+  if (route == nullptr)
+    return json(404, llvm::json::Object{{"error", fmt::format("no such path `{}`", path)}});
+  if (route->method != method) {
+    Response out =
+        json(405, llvm::json::Object{{"error", fmt::format("`{}` takes {} only, not {}", path,
+                                                           route->method, method)}});
+    out.allow = route->method == "GET" ? "GET" : "POST";
+    if (route->endpoint)
+      service.metrics.observeError(*route->endpoint, 405);
+    return out;
+  }
+  if (!route->endpoint) {
+    if (path == "/health")
+      return health(service);
+    if (path == "/ready")
+      return ready(service);
+    if (path == "/metrics")
+      return metrics(service);
+    return policyInfo(service);
+  }
+  const Endpoint endpoint = *route->endpoint;
+  Response out;
+  if (body.size() > service.limits.maxBody)
+    out = refuse(service, endpoint, 413,
+                 fmt::format("the body has {} bytes; at most {} (`--max-body`)", body.size(),
+                             service.limits.maxBody));
+  else if (endpoint == Endpoint::Batch)
+    out = batch(service, body);
+  else if (endpoint == Endpoint::ListFilter)
+    out = listFilter(service, body);
+  else if (endpoint == Endpoint::WhoCan)
+    out = whoCan(service, body);
+  else
+    out = single(service, endpoint, body);
+  service.metrics.observeLatency(endpoint, Clock::now() - start);
+  return out;
+}
+
+} // namespace lattice::server::http
