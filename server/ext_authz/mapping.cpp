@@ -30,8 +30,8 @@ std::optional<std::string_view> headerValue(const HttpRequestView &http, const s
 }
 
 /// `a, b,c` as names; an empty item (`a,,b`) is an error. An empty value is no name.
-bool splitNameList(std::string_view value, const std::string &header,
-                   std::vector<std::string> &out, std::string &error) {
+bool splitNameList(std::string_view value, const std::string &header, std::vector<std::string> &out,
+                   std::string &error) {
   if (trim(value).empty())
     return true;
   for (size_t begin = 0;;) {
@@ -190,8 +190,8 @@ bool parseMembershipsHeader(std::string_view value,
         error = fmt::format("memberships: more than {}", query::kMaxMemberships);
         return false;
       }
-      std::string spec = pendingRoles.empty() ? std::string(item)
-                                              : pendingRoles + "," + std::string(item);
+      std::string spec =
+          pendingRoles.empty() ? std::string(item) : pendingRoles + "," + std::string(item);
       pendingRoles.clear();
       query::NamedMembership membership;
       if (!query::parseMembershipSpec(spec, membership, error)) {
@@ -225,8 +225,8 @@ bool mapRequest(const MappingConfig &config, const HttpRequestView &http, Mapped
     std::optional<std::string_view> kind = headerValue(http, config.kindHeader.name, error);
     if (!kind || trim(*kind).empty()) {
       if (error.empty())
-        error = fmt::format("missing header `{}` (the principal's user type)",
-                            config.kindHeader.name);
+        error =
+            fmt::format("missing header `{}` (the principal's user type)", config.kindHeader.name);
       return false;
     }
     request.kind = std::string(trim(*kind));

@@ -3,8 +3,8 @@
 // matching route (or from headers). A request that cannot be mapped is refused with the reason.
 #pragma once
 
-#include "server/ext_authz/mapping_config.h"
 #include "query/access_request.h"
+#include "server/ext_authz/mapping_config.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/JSON.h"

@@ -7,10 +7,9 @@
 #include "query/node_path.h"
 #include "query/request.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
+#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -112,18 +111,17 @@ private:
     if (words.empty())
       return;
     const Word &directive = words[0];
-    static constexpr std::string_view kDirectives[] = {"kind",   "flags",      "memberships",
-                                                       "facts",  "permission", "target",
-                                                       "route"};
+    static constexpr std::string_view kDirectives[] = {
+        "kind", "flags", "memberships", "facts", "permission", "target", "route"};
     if (std::find(std::begin(kDirectives), std::end(kDirectives), directive.text) ==
         std::end(kDirectives)) {
       NameSuggester suggester(directive.text);
       for (std::string_view candidate : kDirectives)
         suggester.consider(candidate);
-      std::string message = fmt::format(
-          "unknown directive `{}`; expected `kind`, `flags`, `memberships`, `facts`, "
-          "`permission`, `target` or `route`",
-          query::quotedText(directive.text));
+      std::string message =
+          fmt::format("unknown directive `{}`; expected `kind`, `flags`, `memberships`, `facts`, "
+                      "`permission`, `target` or `route`",
+                      query::quotedText(directive.text));
       if (suggester.best())
         message += "; " + suggester.didYouMean();
       error(number, directive.column, std::move(message));
@@ -162,13 +160,13 @@ private:
                                                              : &config.targetHeader;
     const char *alternatives = directive.text == "kind" ? "`header` or `is`" : "`header`";
     if (words.size() < 2 || (words[1].text != "header")) {
-      const unsigned column = words.size() < 2 ? unsigned(directive.column + directive.text.size())
-                                               : words[1].column;
+      const unsigned column =
+          words.size() < 2 ? unsigned(directive.column + directive.text.size()) : words[1].column;
       error(number, column,
             fmt::format("expected {} after `{}`{}", alternatives, directive.text,
-                        words.size() < 2 ? std::string()
-                                         : fmt::format(", found `{}`",
-                                                       query::quotedText(words[1].text))));
+                        words.size() < 2
+                            ? std::string()
+                            : fmt::format(", found `{}`", query::quotedText(words[1].text))));
       return;
     }
     if (words.size() != 3) {
@@ -214,10 +212,10 @@ private:
     Route route;
     route.at = {number, words[0].column};
     const Word &method = words[1];
-    if (method.text != "*" &&
-        (!std::all_of(method.text.begin(), method.text.end(), isTokenChar) ||
-         std::any_of(method.text.begin(), method.text.end(),
-                     [](char c) { return std::islower(static_cast<unsigned char>(c)); }))) {
+    if (method.text != "*" && (!std::all_of(method.text.begin(), method.text.end(), isTokenChar) ||
+                               std::any_of(method.text.begin(), method.text.end(), [](char c) {
+                                 return std::islower(static_cast<unsigned char>(c));
+                               }))) {
       error(number, method.column,
             fmt::format("`{}` is not a method: write it in capitals as HTTP does (`GET`), or `*` "
                         "for any method",
@@ -268,7 +266,8 @@ private:
           text.substr(begin, slash == std::string_view::npos ? slash : slash - begin);
       const unsigned column = unsigned(word.column + begin);
       if (segment.empty()) {
-        error(number, column, "empty path segment (a path template has no `//` and no trailing `/`)");
+        error(number, column,
+              "empty path segment (a path template has no `//` and no trailing `/`)");
         return false;
       }
       if (std::optional<std::string_view> name = braced(segment)) {
@@ -328,9 +327,8 @@ private:
           route.target.push_back({TargetPart::Kind::Header, header.name});
         } else {
           const bool known =
-              std::any_of(route.path.begin(), route.path.end(), [&](const PathSegment &s) {
-                return s.parameter && s.text == *inner;
-              });
+              std::any_of(route.path.begin(), route.path.end(),
+                          [&](const PathSegment &s) { return s.parameter && s.text == *inner; });
           if (!isIdentifier(*inner) || !known) {
             error(number, column,
                   fmt::format("`{}` names no parameter of the route's path{}",
@@ -361,14 +359,17 @@ private:
     if (failed)
       return; // a line that failed may be the one that would have satisfied these
     if (config.kind.empty() && !config.kindHeader.configured())
-      error(0, 0, "no `kind` line: say where the principal's user type comes from (`kind header "
-                  "x-lattice-kind` or `kind is KIND`)");
+      error(0, 0,
+            "no `kind` line: say where the principal's user type comes from (`kind header "
+            "x-lattice-kind` or `kind is KIND`)");
     if (!config.membershipsHeader.configured())
-      error(0, 0, "no `memberships` line: say which header carries the principal's memberships "
-                  "(`memberships header x-lattice-memberships`)");
+      error(0, 0,
+            "no `memberships` line: say which header carries the principal's memberships "
+            "(`memberships header x-lattice-memberships`)");
     if (config.routes.empty() && !config.permissionHeader.configured())
-      error(0, 0, "no `route` and no `permission header`: no request could be given a "
-                  "permission");
+      error(0, 0,
+            "no `route` and no `permission header`: no request could be given a "
+            "permission");
     if (config.permissionHeader.configured() && !config.targetHeader.configured())
       error(config.permissionHeader.at.line, 1,
             "`permission header` needs a `target header`: a request matching no route has no "

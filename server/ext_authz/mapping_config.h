@@ -51,9 +51,9 @@ struct TargetPart {
 
 /// `route METHOD /path/{param} PERMISSION [TARGET]`.
 struct Route {
-  ConfigLocation at;            // the `route` word
-  ConfigLocation permissionAt;  // the permission, for errors found against a table
-  std::string method;           // "*" for any method
+  ConfigLocation at;             // the `route` word
+  ConfigLocation permissionAt;   // the permission, for errors found against a table
+  std::string method;            // "*" for any method
   std::vector<PathSegment> path; // "/" alone is no segment
   std::string permission;
   std::vector<TargetPart> target; // empty: the target header gives it

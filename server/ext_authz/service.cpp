@@ -3,18 +3,17 @@
 #include "server/ext_authz/service.h"
 
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
-#include "server/ext_authz/check.h"
 #include "server/core/decision_log.h"
 #include "server/core/metrics.h"
 #include "server/core/policy_store.h"
-
-#include <fmt/format.h>
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/resource_quota.h>
+#include "server/ext_authz/check.h"
 
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <fmt/format.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/resource_quota.h>
 #include <thread>
 
 namespace lattice::ext_authz {
@@ -59,8 +58,7 @@ public:
                                outcome.allowed ? 0 : 1);
     else
       metrics.observeError(server::Endpoint::ExtAuthz, 403); // answered 403 downstream
-    metrics.observeLatency(server::Endpoint::ExtAuthz,
-                           std::chrono::steady_clock::now() - started);
+    metrics.observeLatency(server::Endpoint::ExtAuthz, std::chrono::steady_clock::now() - started);
     return grpc::Status::OK;
   }
 
@@ -105,18 +103,14 @@ bool splitListenAddress(const std::string &listen, std::string &host, int &port,
   return true;
 }
 
-std::unique_ptr<ExtAuthzServer> ExtAuthzServer::start(const std::string &listen,
-                                                      MappingConfig config,
-                                                      server::PolicyStore &store,
-                                                      server::Metrics &metrics,
-                                                      server::DecisionLog *log,
-                                                      std::string &error) {
+std::unique_ptr<ExtAuthzServer>
+ExtAuthzServer::start(const std::string &listen, MappingConfig config, server::PolicyStore &store,
+                      server::Metrics &metrics, server::DecisionLog *log, std::string &error) {
   auto state = std::make_unique<State>();
   int askedPort = 0;
   if (!splitListenAddress(listen, state->host, askedPort, error))
     return nullptr;
-  state->service =
-      std::make_unique<AuthorizationService>(std::move(config), store, metrics, log);
+  state->service = std::make_unique<AuthorizationService>(std::move(config), store, metrics, log);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &state->port);
   builder.RegisterService(state->service.get());

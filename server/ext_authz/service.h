@@ -22,9 +22,8 @@ public:
   /// Returns null with `error` set when the address is malformed or cannot be bound. `log` may
   /// be null (no decision log). The store, metrics and log must outlive the server.
   static std::unique_ptr<ExtAuthzServer> start(const std::string &listen, MappingConfig config,
-                                               server::PolicyStore &store,
-                                               server::Metrics &metrics, server::DecisionLog *log,
-                                               std::string &error);
+                                               server::PolicyStore &store, server::Metrics &metrics,
+                                               server::DecisionLog *log, std::string &error);
   ~ExtAuthzServer(); // shuts down, waiting for calls in flight
   ExtAuthzServer(const ExtAuthzServer &) = delete;
   ExtAuthzServer &operator=(const ExtAuthzServer &) = delete;
