@@ -41,7 +41,7 @@ public:
     else
       outcome.error = "no policy loaded";
     std::string decisionId;
-    if (log) {
+    if (log && log->enabled()) {
       server::DecisionEntry entry;
       entry.endpoint = server::endpointLabel(server::Endpoint::ExtAuthz);
       entry.request = llvm::json::Value(llvm::json::Object(outcome.logged));
