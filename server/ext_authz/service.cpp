@@ -147,4 +147,27 @@ void ExtAuthzServer::shutdown() {
   state_->server->Wait();
 }
 
+std::unique_ptr<ExtAuthzServer> startExtAuthz(const ExtAuthzOptions &options,
+                                              server::PolicyStore &store, server::Metrics &metrics,
+                                              server::DecisionLog *log, std::string &error) {
+  std::vector<ConfigError> errors;
+  std::optional<MappingConfig> config = loadMappingConfig(options.configPath, errors);
+  if (config) {
+    server::ServedPolicyPtr policy = store.current();
+    if (policy && policy->table)
+      errors = checkMappingNames(*config, policy->table.get());
+  }
+  if (!errors.empty()) {
+    error.clear();
+    for (const ConfigError &e : errors)
+      error += (error.empty() ? "" : "\n") + renderConfigError(options.configPath, e);
+    return nullptr;
+  }
+  return ExtAuthzServer::start(options.listen, std::move(*config), store, metrics, log, error);
+}
+
+std::string listeningLine(const ExtAuthzServer &server) {
+  return fmt::format("lattice serve: ext_authz gRPC on {}:{}", server.host(), server.port());
+}
+
 } // namespace lattice::ext_authz

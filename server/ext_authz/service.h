@@ -42,6 +42,23 @@ private:
   std::unique_ptr<State> state_;
 };
 
+/// lattice-serve's two options for the service.
+struct ExtAuthzOptions {
+  std::string listen = "127.0.0.1:9191"; // --ext-authz-listen (loopback unless told otherwise)
+  std::string configPath;                // --ext-authz-config; the service runs when it is set
+};
+
+/// Reads the mapping (every error rendered `FILE:LINE:COL: error: ...`, one per line), checks
+/// its names against the policy serving now, and starts the service: what lattice-serve does for
+/// `--ext-authz-config`. Null with `error` set when any step fails (the server must not start).
+std::unique_ptr<ExtAuthzServer> startExtAuthz(const ExtAuthzOptions &options,
+                                              server::PolicyStore &store, server::Metrics &metrics,
+                                              server::DecisionLog *log, std::string &error);
+
+/// `lattice serve: ext_authz gRPC on HOST:PORT`, the line lattice-serve prints once the service
+/// accepts calls (tests read the port from it).
+std::string listeningLine(const ExtAuthzServer &server);
+
 /// Splits `HOST:PORT` (`[::1]:9191` for IPv6) checking the port is a number below 65536;
 /// false with `error` set otherwise.
 bool splitListenAddress(const std::string &listen, std::string &host, int &port,

@@ -150,5 +150,37 @@ TEST_F(ServiceTest, ListenAddresses) {
   EXPECT_EQ(port, 9191);
 }
 
+TEST_F(ServiceTest, StartRefusesABadMappingWithItsLocation) {
+  server::Metrics other;
+  std::string error;
+  const fs::path mapping = folder / "gateway.map";
+  auto startWith = [&](const std::string &text) {
+    std::ofstream(mapping) << text;
+    return startExtAuthz({"127.0.0.1:0", mapping.string()}, *store, other, nullptr, error);
+  };
+  // Names are checked against the policy serving now, with suggestions.
+  EXPECT_FALSE(startWith("kind is tenant_usr\nmemberships header m\n"
+                         "route GET /s station.veiw acme\n"));
+  EXPECT_EQ(error, mapping.string() +
+                       ":1:9: error: unknown user type `tenant_usr`; did you mean "
+                       "`tenant_user`?\n" +
+                       mapping.string() +
+                       ":3:14: error: unknown permission `station.veiw`; did "
+                       "you mean `station.view`?");
+  EXPECT_FALSE(
+      startWith("kind is tenant_user\nmemberships header m\nroute GET s station.view a\n"));
+  EXPECT_EQ(error, mapping.string() + ":3:11: error: a path template starts with `/`");
+  fs::remove(mapping);
+  EXPECT_FALSE(startExtAuthz({"127.0.0.1:0", mapping.string()}, *store, other, nullptr, error));
+  EXPECT_NE(error.find(mapping.string() + ": error: cannot read the ext_authz mapping"),
+            std::string::npos)
+      << error;
+  auto started = startWith("kind is tenant_user\nmemberships header m\n"
+                           "route GET /s station.view acme\n");
+  ASSERT_TRUE(started) << error;
+  EXPECT_EQ(listeningLine(*started),
+            "lattice serve: ext_authz gRPC on 127.0.0.1:" + std::to_string(started->port()));
+}
+
 } // namespace
 } // namespace lattice::ext_authz
