@@ -64,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ext_authz::fillCheckResponse(outcome, "rev", "id-1", response);
   if ((response.status().code() == ext_authz::kRpcOk) != outcome.allowed)
     fail("status OK for a denial, or not OK for an allow");
-  if (!outcome.allowed && (!response.has_denied_response() ||
-                           response.denied_response().status().code() != 403))
+  if (!outcome.allowed &&
+      (!response.has_denied_response() || response.denied_response().status().code() != 403))
     fail("a denial without its 403 denied_response");
   std::string wire;
   if (!response.SerializeToString(&wire) || !ext_authz::CheckResponse().ParseFromString(wire))
