@@ -135,11 +135,15 @@ def query_line(method, path, headers):
     elif segments[0] == "accounts":
         line["permission"] = "insights.site_insights"
         line["target"] = headers["x-tenant"] + "/" + segments[1]
-    else:
-        line["permission"] = {
-            ("GET", 6): "station.view", ("POST", 7): "station.reset", ("GET", 3): "station.view",
-            ("DELETE", 6): "customer.delete"}.get((method, len(segments)), "card.view")
-        line["target"] = "/".join(s for i, s in enumerate(segments) if i in (1, 3))
+    elif len(segments) == 3:  # /tenants/{tenant}/stations
+        line["permission"] = "station.view"
+        line["target"] = segments[1]
+    else:  # /tenants/{tenant}/accounts/{account}/KIND/{id}[/reset]
+        line["permission"] = {"stations": "station.view", "cards": "card.view",
+                              "customers": "customer.delete"}[segments[4]]
+        if segments[-1] == "reset":
+            line["permission"] = "station.reset"
+        line["target"] = segments[1] + "/" + segments[3]
     return line
 
 
