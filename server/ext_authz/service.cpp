@@ -57,7 +57,9 @@ public:
       metrics.observeDecisions(server::Endpoint::ExtAuthz, outcome.allowed ? 1 : 0,
                                outcome.allowed ? 0 : 1);
     else
-      metrics.observeError(server::Endpoint::ExtAuthz, 403); // answered 403 downstream
+      // Refused as the HTTP API refuses a malformed or unknown request (its 400), though Envoy
+      // answers the client 403.
+      metrics.observeError(server::Endpoint::ExtAuthz, 400);
     metrics.observeLatency(server::Endpoint::ExtAuthz, std::chrono::steady_clock::now() - started);
     return grpc::Status::OK;
   }
