@@ -45,6 +45,9 @@ BRANDING_VIEWS = {"kind": "tenant_user",
                   "memberships": [{"node": "acme", "roles": ["branding_specialist"]}],
                   "permission": "station.view", "target": "acme/a"}
 BATCH_SIZE = 100  # decisions per /v1/batch call in the load test
+# The storm renames a bundle every 10 ms; the server looks for a changed file every 5 ms, so it
+# reloads nearly every one of them (its default, 1 s, would see a few).
+STORM_RELOAD = ["--reload-interval", "0.005"]
 
 
 class Failure(Exception):
@@ -264,7 +267,7 @@ def test_storm(args, work):
     paths = build_bundles(args.lattice, args.example, work)
     served = os.path.join(work, "served.lbundle")
     place(paths["a"], served)
-    server = Server(args.serve, served, work).start()
+    server = Server(args.serve, served, work, STORM_RELOAD).start()
     storm = Storm(paths, served)
     try:
         generation_before = health_fields(server.get("/health"))[0]
@@ -279,9 +282,12 @@ def test_storm(args, work):
             generation_after))
         if wrk_errors(result) or result["checked"] == 0:
             fail("reload storm: failed or mixed answers %s" % result)
-        if not isinstance(generation_after, int) or generation_after <= (generation_before or 0):
-            fail("reload storm: no reload seen (generation %s -> %s)" % (generation_before,
-                                                                       generation_after))
+        # Most renames must have been reloaded (each differs from the serving file); a tenth
+        # leaves room for a loaded machine, and still proves a storm, not one reload.
+        if not isinstance(generation_after, int) or \
+                generation_after - (generation_before or 0) < max(1, storm.renames // 10):
+            fail("reload storm: %d renames but generation %s -> %s" % (
+                storm.renames, generation_before, generation_after))
         return {"renames": storm.renames, "answers": result["checked"],
                 "reloads": generation_after - generation_before, "p99_us": result["p99_us"],
                 "p999_us": result["p999_us"], "max_us": result["max_us"]}
@@ -345,7 +351,7 @@ def test_restart(args, work):
     paths = build_bundles(args.lattice, args.example, work)
     served = os.path.join(work, "served.lbundle")
     place(paths["a"], served)
-    server = Server(args.serve, served, work).start()
+    server = Server(args.serve, served, work, STORM_RELOAD).start()
     storm = Storm(paths, served)
     try:
         storm.start()
