@@ -185,7 +185,9 @@ def run_wrk(server, body_file, connections, seconds, script="wrk_post.lua", extr
             threads=None):
     threads = threads or min(connections, 2)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", "%ds" % seconds,
-               "--timeout", "5s", "-s", os.path.join(HERE, script), server.url(body_file[0]),
+               # A slow answer is measured, not dropped: wrk's own timeout only catches a
+               # server that stopped answering.
+               "--timeout", "30s", "-s", os.path.join(HERE, script), server.url(body_file[0]),
                "--", body_file[1]] + list(extra_args)
     run = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60,
                          env=dict(os.environ, LATTICE_WRK_DIR=HERE))
