@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 # server_section.py - the "Decision server" section of docs/performance.md, from the figures
 # bench/server/run.py writes (server.json): HTTP keep-alive load, batch, the reload storm and the
-# 1 MB reload. render.py includes it; bench/server/run.py splices it into an existing report, so
+# 1 MB reload, with the prose of notes.md's `server` part. render.py includes it; bench/server/run.py splices it into an existing report, so
 # the server figures can be measured without running every other benchmark again.
 import os
 
 TITLE = "## Decision server"
 
 
-def render(figures):
+def render(figures, notes=None):
     machine = figures["machine"]
     load = figures["load"]
     lines = [TITLE, "",
@@ -55,8 +55,21 @@ def render(figures):
                       reload["reload_max_ms"], reload["storm_max_gap_ms"],
                       reload["quiet_max_gap_ms"],
                       "{:,.0f}".format(reload["storm_decisions_per_second"]))]
-    lines += [""] + figures.get("notes", [])
-    return lines
+    if notes is None:
+        notes = notes_part("server")
+    return lines + [""] + notes
+
+
+def notes_part(name):
+    """The lines of notes.md between `<!-- name -->` and the next marker (as render.py reads)."""
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "notes.md"),
+              encoding="utf-8") as f:
+        notes = f.read().rstrip("\n").splitlines()
+    start = notes.index("<!-- %s -->" % name) + 1
+    end = next((i for i in range(start, len(notes)) if notes[i].startswith("<!-- ")), len(notes))
+    while end > start and not notes[end - 1].strip():
+        end -= 1
+    return notes[start:end]
 
 
 def us(value):
@@ -71,9 +84,10 @@ def splice(report_path, lines):
         start = text.index(TITLE)
         end = next((i for i in range(start + 1, len(text)) if text[i].startswith("## ")),
                    len(text))
-    else:
-        start = end = next((i for i, line in enumerate(text) if line == "## How to reproduce"),
-                           len(text))
+    else:  # where render.py puts it: before the gaps, else before how to reproduce
+        start = end = next((i for i, line in enumerate(text)
+                            if line in ("## Where targets are missed, and why",
+                                        "## How to reproduce")), len(text))
     text[start:end] = lines + ([""] if end < len(text) else [])
     with open(report_path, "w", encoding="utf-8") as f:
         f.write("\n".join(text).rstrip("\n") + "\n")

@@ -6,6 +6,7 @@ splices the "Decision server" section into docs/performance.md (bench/report/ser
 
 Usage: bench/server/run.py [--build build] [--seconds 10] [--reloads 200] [--roles 1050]
                            [--json build/server-bench.json] [--out docs/performance.md]
+                           [--no-splice]
 The tests of tests/server_load run the same measurements briefly in CTest.
 """
 import argparse
@@ -65,6 +66,8 @@ def main():
     parser.add_argument("--roles", type=int, default=1050)  # about 1 MB of bundle
     parser.add_argument("--json", default=os.path.join(ROOT, "build", "server-bench.json"))
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "performance.md"))
+    parser.add_argument("--no-splice", action="store_true",
+                        help="only write --json (bench/run.sh renders the whole page itself)")
     args = parser.parse_args()
     machine = {"date": datetime.date.today().isoformat(), "cpu": cpu_model(),
                "cores": os.cpu_count(), "load_before": load_average()}
@@ -82,6 +85,9 @@ def main():
     figures["machine"] = machine
     with open(args.json, "w") as f:
         json.dump(figures, f, indent=1)
+    if args.no_splice:
+        print("wrote %s" % args.json)
+        return
     server_section.splice(args.out, server_section.render(figures))
     print("wrote %s and the \"Decision server\" section of %s" % (args.json, args.out))
 
