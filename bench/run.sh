@@ -108,6 +108,10 @@ echo "==> compile side: lattice check/build and Cedar validate ($compile_sizes r
 bash bench/compile/run.sh "$build/bin/lattice" "$node_dir" "$results/compile.json" \
   --sizes "$compile_sizes" ${cedar_max_roles:+--cedar-max-roles "$cedar_max_roles"}
 
+echo "==> the decision server: HTTP load, batch, reload storm, 1 MB reload (bench/server/run.py)"
+python3 bench/server/run.py --build "$build" --json "$results/server.json" --no-splice ||
+  failed="$failed server"
+
 echo "==> writing $out"
 "$report_python" bench/report/render.py --results "$results" --sizes "$sizes" --out "$out"
 if [ -n "$failed" ]; then

@@ -5,6 +5,7 @@
 #include "server/core/decision_log.h"
 #include "server/core/metrics.h"
 #include "server/core/policy_store.h"
+#include "server/ext_authz/service.h"
 #include "server/http/http_server.h"
 #include "server/options.h"
 
@@ -121,6 +122,18 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  // The ext_authz service decides from the same store, metrics and log; its mapping is checked
+  // against the policy just loaded, and any error stops the start.
+  std::unique_ptr<ext_authz::ExtAuthzServer> extAuthz;
+  if (options->extAuthzConfig) {
+    extAuthz = ext_authz::startExtAuthz({options->extAuthzListen, *options->extAuthzConfig}, store,
+                                        metrics, &log, error);
+    if (!extAuthz) {
+      fmt::print(stderr, "{}\n", error);
+      return 1;
+    }
+  }
+
   ReloadSignal reload;
   std::thread reloader([&] { reloadLoop(store, metrics, options->reloadInterval, reload); });
   std::thread signalThread([&] {
@@ -149,6 +162,8 @@ int main(int argc, char **argv) {
                                : options->listen.host;
   // Tests and scripts wait for exactly this line (with --listen HOST:0, it names the port).
   std::printf("lattice serve: listening on http://%s:%d\n", host.c_str(), server.port());
+  if (extAuthz)
+    std::printf("%s\n", ext_authz::listeningLine(*extAuthz).c_str());
   std::fflush(stdout);
   const bool ran = server.run();
 
@@ -158,6 +173,8 @@ int main(int argc, char **argv) {
     pthread_kill(signalThread.native_handle(), SIGTERM);
   }
   signalThread.join();
+  if (extAuthz)
+    extAuthz->shutdown();
   {
     std::lock_guard lock(reload.mutex);
     reload.stop = true;

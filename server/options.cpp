@@ -123,6 +123,26 @@ const std::vector<Option> &options() {
              std::chrono::seconds(std::max<int64_t>(1, (s->count() + 999) / 1000));
          return std::nullopt;
        }},
+      {"--ext-authz-config", "FILE",
+       "serve Envoy's ext_authz gRPC protocol too, mapping requests to decisions by FILE "
+       "(docs/server.md, \"Envoy ext_authz\")",
+       [](const std::string &v, ServeOptions &o) -> std::optional<std::string> {
+         if (v.empty())
+           return "expected a mapping file";
+         o.extAuthzConfig = v;
+         return std::nullopt;
+       }},
+      {"--ext-authz-listen", "HOST:PORT",
+       "where the ext_authz gRPC service listens (default 127.0.0.1:9191, loopback; port 0 "
+       "picks a free port)",
+       [](const std::string &v, ServeOptions &o) -> std::optional<std::string> {
+         http::ListenOptions checked;
+         if (std::optional<std::string> problem = parseListen(v, checked))
+           return problem;
+         o.extAuthzListen = v;
+         o.extAuthzListenGiven = true;
+         return std::nullopt;
+       }},
       {"--help", "", "print this help",
        [](const std::string &, ServeOptions &o) {
          o.help = true;
@@ -183,6 +203,10 @@ std::optional<ServeOptions> parseServeOptions(const std::vector<std::string> &ar
     return std::nullopt;
   }
   out.policy = positional[0];
+  if (out.extAuthzListenGiven && !out.extAuthzConfig) {
+    error = "`--ext-authz-listen` needs `--ext-authz-config FILE` (the mapping of requests)";
+    return std::nullopt;
+  }
   return out;
 }
 
@@ -221,7 +245,11 @@ std::string serveHelp() {
       "\n\noptions:\n";
   for (const Option &o : options()) {
     std::string left = std::string(o.name) + (*o.value ? std::string(" ") + o.value : "");
-    out += fmt::format("  {:<26}{}\n", left, wrap(o.help, 28, 28));
+    // A name longer than the column gets its help on the next line.
+    if (left.size() >= 26)
+      out += fmt::format("  {}\n{:28}{}\n", left, "", wrap(o.help, 28, 28));
+    else
+      out += fmt::format("  {:<26}{}\n", left, wrap(o.help, 28, 28));
   }
   return out;
 }

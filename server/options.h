@@ -19,6 +19,11 @@ struct ServeOptions {
   http::Limits limits;                            // --max-body, --max-batch
   std::chrono::milliseconds reloadInterval{1000}; // 0: SIGHUP only
   DecisionLogConfig decisionLog;                  // --decision-log, --mask
+  /// The Envoy ext_authz gRPC service (docs/server.md "Envoy ext_authz"): runs when
+  /// --ext-authz-config is given, on --ext-authz-listen (default 127.0.0.1:9191).
+  std::optional<std::string> extAuthzConfig;
+  std::string extAuthzListen = "127.0.0.1:9191";
+  bool extAuthzListenGiven = false;
   bool help = false;
 };
 

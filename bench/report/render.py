@@ -9,6 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot  # noqa: E402
+import server_section  # noqa: E402
 import targets  # noqa: E402
 
 # The tables the micro-benchmarks ran on (bench/run.sh), as named in the report.
@@ -221,6 +222,12 @@ def render(results, sizes, out):
     lines += ["", "## Compile side", ""]
     lines += notes_part(notes, "compile")
     lines += [""] + compile_section(compiled)
+    # The decision server's figures (bench/server/run.py), or the last ones when this run has none.
+    server_json = os.path.join(results, "server.json")
+    server_lines = (server_section.render(load(server_json)) if os.path.exists(server_json)
+                    else server_section.existing(out))
+    if server_lines:
+        lines += [""] + server_lines
     lines += ["", "## Where targets are missed, and why", ""]
     lines += notes_part(notes, "gaps")
     lines += ["", "## How to reproduce", ""]

@@ -151,9 +151,9 @@ ReloadOutcome PolicyStore::reload(bool force) {
     refuse(error);
     return ReloadOutcome::Refused;
   }
-  std::string digest =
-      bundle::sha256Hex(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
-  if (digest == servingDigest_) {
+  // The bytes themselves, not a digest: a SHA-256 pass costs more than the rest of a reload
+  // but for the bundle's own table check (docs/performance.md, "Decision server").
+  if (bytes == servingBytes_) {
     // The file serving now, written again (or a bad one replaced by it): nothing to publish.
     std::lock_guard lock(statusMutex_);
     status_.lastError.clear();
@@ -174,7 +174,7 @@ ReloadOutcome PolicyStore::reload(bool force) {
     status_.lastError.clear();
     status_.lastAttemptUnixMs = policy->loadedAtUnixMs;
   }
-  servingDigest_ = std::move(digest);
+  servingBytes_ = std::move(bytes);
   current_.store(std::move(policy));
   return ReloadOutcome::Published;
 }

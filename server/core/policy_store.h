@@ -99,11 +99,11 @@ private:
   AtomicPolicyPtr current_;
   mutable std::mutex statusMutex_;
   LoadStatus status_;
-  // What the last attempt saw of the source, so an unchanged file is not read again; and a
-  // digest of the serving file's bytes, so a file rewritten with the same bytes is not republished.
-  // Both are touched by the one reloader thread only.
+  // What the last attempt saw of the source, so an unchanged file is not read again; and the
+  // serving file's bytes, so a file rewritten with the same bytes is not republished (compared
+  // whole: cheaper than hashing them). Both are touched by the one reloader thread only.
   std::string lastSeenStamp_;
-  std::string servingDigest_;
+  std::string servingBytes_;
 
   void refuse(const std::string &error);
 };
