@@ -1,7 +1,6 @@
 // check_test.cpp - Check requests decided against the runtime tests' sample table (kinds
 // tenant_user, account_user; roles tenant_admin, support_agent, account_admin, driver, ...) and
 // answered as Envoy reads them; Envoy's fields this subset leaves out are skipped on the wire.
-#include "emit/table_writer.h"
 #include "sample_tables.h"
 #include "server/ext_authz/check.h"
 
@@ -9,16 +8,6 @@
 
 namespace lattice::ext_authz {
 namespace {
-
-const lattice_table *sampleTable() {
-  static const std::vector<uint8_t> bytes = emit::writeTable(testing::sampleTables());
-  static lattice_table *table = [] {
-    lattice_table *t = nullptr;
-    EXPECT_EQ(lattice_table_load(bytes.data(), bytes.size(), &t), LATTICE_LOAD_OK);
-    return t;
-  }();
-  return table;
-}
 
 const MappingConfig &gateway() {
   static const MappingConfig config = [] {
@@ -57,7 +46,7 @@ std::string headerOf(
 
 TEST(Check, AllowedThroughAMembership) {
   CheckOutcome outcome =
-      decideCheck(sampleTable(), gateway(),
+      decideCheck(testing::loadedSampleTable(), gateway(),
                   request("GET", "/tenants/acme/stations/st-1",
                           {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}}));
   EXPECT_TRUE(outcome.allowed);
@@ -78,7 +67,7 @@ TEST(Check, AllowedThroughAMembership) {
 }
 
 TEST(Check, DeniedByRule) {
-  CheckOutcome outcome = decideCheck(sampleTable(), gateway(),
+  CheckOutcome outcome = decideCheck(testing::loadedSampleTable(), gateway(),
                                      request("GET", "/invoices",
                                              {{"x-kind", "tenant_user"},
                                               {"x-memberships", "support_agent@acme"},
@@ -106,7 +95,7 @@ TEST(Check, RequirementFromFlags) {
                                                {"x-memberships", "account_admin@acme/a"}};
     if (flags)
       headers["x-flags"] = flags;
-    return decideCheck(sampleTable(), gateway(),
+    return decideCheck(testing::loadedSampleTable(), gateway(),
                        request("GET", "/tenants/acme/stations/a", headers));
   };
   EXPECT_EQ(ask(nullptr).reason, "requirement");
@@ -116,7 +105,7 @@ TEST(Check, RequirementFromFlags) {
 
 TEST(Check, UnknownNamesAndUnmappableRequestsAreDenied) {
   CheckOutcome unknown =
-      decideCheck(sampleTable(), gateway(),
+      decideCheck(testing::loadedSampleTable(), gateway(),
                   request("GET", "/tenants/acme/stations/st-1",
                           {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admn@acme"}}));
   EXPECT_FALSE(unknown.allowed);
@@ -124,7 +113,7 @@ TEST(Check, UnknownNamesAndUnmappableRequestsAreDenied) {
   EXPECT_EQ(unknown.error,
             "membership 1: unknown role `tenant_admn`; did you mean `tenant_admin`?");
   CheckOutcome unmapped =
-      decideCheck(sampleTable(), gateway(),
+      decideCheck(testing::loadedSampleTable(), gateway(),
                   request("DELETE", "/tenants/acme/stations/st-1",
                           {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}}));
   EXPECT_FALSE(unmapped.allowed);
@@ -137,7 +126,7 @@ TEST(Check, UnknownNamesAndUnmappableRequestsAreDenied) {
             "error: no route matches `DELETE /tenants/acme/stations/st-1`");
   EXPECT_EQ(headerOf(response.denied_response().headers(), "x-lattice-reason"), "error");
   // An empty request (no attributes at all) is unmappable too.
-  EXPECT_FALSE(decideCheck(sampleTable(), gateway(), CheckRequest{}).allowed);
+  EXPECT_FALSE(decideCheck(testing::loadedSampleTable(), gateway(), CheckRequest{}).allowed);
 }
 
 TEST(Check, EnvoysOtherFieldsAreSkippedOnTheWire) {
@@ -158,7 +147,7 @@ TEST(Check, EnvoysOtherFieldsAreSkippedOnTheWire) {
   wire += attributes;
   CheckRequest parsed;
   ASSERT_TRUE(parsed.ParseFromString(wire));
-  CheckOutcome outcome = decideCheck(sampleTable(), gateway(), parsed);
+  CheckOutcome outcome = decideCheck(testing::loadedSampleTable(), gateway(), parsed);
   EXPECT_TRUE(outcome.allowed) << outcome.error;
 }
 

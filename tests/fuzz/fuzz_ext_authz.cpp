@@ -3,7 +3,6 @@
 // fallbacks) and decided against the runtime tests' sample table. An allow must be a decided
 // allow with status OK; anything else PERMISSION_DENIED with a 403; the answer must serialize;
 // and a mapped request must be decided as `query --requests` decides the same request line.
-#include "emit/table_writer.h"
 #include "query/request_line.h"
 #include "sample_tables.h"
 #include "server/ext_authz/check.h"
@@ -14,17 +13,6 @@
 namespace {
 
 using namespace lattice;
-
-const lattice_table *sampleTable() {
-  static const std::vector<uint8_t> bytes = emit::writeTable(testing::sampleTables());
-  static lattice_table *table = [] {
-    lattice_table *t = nullptr;
-    if (lattice_table_load(bytes.data(), bytes.size(), &t) != LATTICE_LOAD_OK)
-      std::abort();
-    return t;
-  }();
-  return table;
-}
 
 const ext_authz::MappingConfig &mapping() {
   static const ext_authz::MappingConfig config = [] {
@@ -54,7 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   ext_authz::CheckRequest request;
   if (!request.ParseFromArray(data, int(size)))
     return 0;
-  ext_authz::CheckOutcome outcome = ext_authz::decideCheck(sampleTable(), mapping(), request);
+  ext_authz::CheckOutcome outcome =
+      ext_authz::decideCheck(testing::loadedSampleTable(), mapping(), request);
   if (outcome.allowed && (!outcome.error.empty() || outcome.reason != "allowed" ||
                           !outcome.membership || outcome.role.empty()))
     fail("an allow that is not a decided allow through a membership");
@@ -80,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     os << llvm::json::Value(std::move(line));
     os.flush();
     bool failed = false;
-    llvm::json::Object answer = query::answerRequestLine(sampleTable(), text, 1, failed);
+    llvm::json::Object answer =
+        query::answerRequestLine(testing::loadedSampleTable(), text, 1, failed);
     const bool allowed = answer.getString("decision") == llvm::StringRef("allow");
     if (allowed != outcome.allowed || failed != !outcome.error.empty())
       fail("ext_authz and `query --requests` decide the same request differently");

@@ -3,7 +3,6 @@
 // tenant_user, account_user; roles tenant_admin, driver, ...), in either shape (one node, or
 // memberships and a target). The answer must always be a JSON object with a line number and a
 // decision, a refused line must say why, and an allow through memberships names its membership.
-#include "emit/table_writer.h"
 #include "query/request_line.h"
 #include "sample_tables.h"
 
@@ -13,17 +12,6 @@
 namespace {
 
 using namespace lattice;
-
-const lattice_table *sampleTable() {
-  static const std::vector<uint8_t> bytes = emit::writeTable(testing::sampleTables());
-  static lattice_table *table = [] {
-    lattice_table *t = nullptr;
-    if (lattice_table_load(bytes.data(), bytes.size(), &t) != LATTICE_LOAD_OK)
-      std::abort();
-    return t;
-  }();
-  return table;
-}
 
 enum class RequestLineShape { Other, Memberships };
 
@@ -42,7 +30,8 @@ RequestLineShape shapeOf(llvm::StringRef line) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef line(reinterpret_cast<const char *>(data), size);
   bool failed = false;
-  llvm::json::Object answer = query::answerRequestLine(sampleTable(), line, 7, failed);
+  llvm::json::Object answer =
+      query::answerRequestLine(testing::loadedSampleTable(), line, 7, failed);
   auto number = answer.getInteger("line");
   auto decision = answer.getString("decision");
   const bool hasError = answer.getString("error").hasValue();

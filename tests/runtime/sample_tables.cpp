@@ -6,6 +6,7 @@
 #include "lattice/format.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <stdexcept>
 
@@ -140,6 +141,19 @@ lower::Tables sampleTables() {
   b.require(1, accountUser, active, 0);                 // require active or business
   b.require(1, accountUser, business, 0);               //   for account_user;
   return b.build();
+}
+
+const lattice_table *loadedSampleTable() {
+  static const std::vector<uint8_t> bytes = emit::writeTable(sampleTables());
+  static lattice_table *table = [] {
+    lattice_table *loaded = nullptr;
+    if (lattice_table_load(bytes.data(), bytes.size(), &loaded) != LATTICE_LOAD_OK) {
+      std::fprintf(stderr, "the sample table does not load\n");
+      std::abort();
+    }
+    return loaded;
+  }();
+  return table;
 }
 
 lower::Tables evShapedTables(uint32_t tenantRoles, uint32_t accountRoles, uint32_t permissions,

@@ -2,6 +2,7 @@
 // they exercise the table format and runtime without depending on the compiler front end.
 #pragma once
 
+#include "lattice/lattice.h"
 #include "lower/tables.h"
 
 #include <cstdint>
@@ -68,6 +69,10 @@ private:
 ///        station.use_terminal (tenant_user only), billing.invoices, users.invite_driver
 ///        (account_user only). See sample_tables.cpp for the rules.
 lower::Tables sampleTables();
+
+/// sampleTables() written and loaded once, for the life of the process (fuzz targets and tests
+/// that only read it); aborts with a message if it does not load, which is a broken build.
+const lattice_table *loadedSampleTable();
 
 /// The ids of sampleTables() (declaration order), for the tests that use it.
 namespace sample {
