@@ -45,7 +45,15 @@ Server::~Server() {
   worker.join();
 }
 
-void Server::send(json::Value message) {
+void Server::send(const json::Value &message) {
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  out << message;
+  out.flush();
+  sendText(text);
+}
+
+void Server::sendText(const std::string &message) {
   std::lock_guard lock(outputMutex);
   output(message);
 }
@@ -259,7 +267,7 @@ void Server::workerLoop() {
     std::shared_ptr<Snapshot> snapshot =
         buildSnapshot(folder, overlay, std::move(versions), options.warnings);
     overlay.clear();
-    std::map<std::string, json::Array> diagnostics;
+    std::map<std::string, DiagnosticsText> diagnostics;
     bool overtaken;
     {
       std::lock_guard peek(mutex);
@@ -269,7 +277,7 @@ void Server::workerLoop() {
       diagnostics = lspDiagnostics(*snapshot, used);
     lock.lock();
     // Published only if no change came meanwhile: that change's check is pending and newer.
-    std::vector<json::Value> messages;
+    std::vector<std::string> messages;
     std::shared_ptr<const Snapshot> replacedGood, replacedLatest;
     if (generation[folder] == seen) {
       replacedLatest = std::exchange(latest[folder], snapshot);
@@ -280,8 +288,8 @@ void Server::workerLoop() {
     // Sending and freeing a large compilation take time: not while requests wait for `mutex`.
     // One worker sends everything, so publications still go out in order.
     lock.unlock();
-    for (json::Value &message : messages)
-      send(std::move(message));
+    for (const std::string &message : messages)
+      sendText(message);
     messages.clear();
     replacedGood.reset();
     replacedLatest.reset();
@@ -293,14 +301,14 @@ void Server::workerLoop() {
   }
 }
 
-std::vector<json::Value> Server::publications(const std::string &folder, const Snapshot &snapshot,
-                                              std::map<std::string, json::Array> diagnostics) {
-  std::vector<json::Value> out;
+std::vector<std::string> Server::publications(const std::string &folder, const Snapshot &snapshot,
+                                              std::map<std::string, DiagnosticsText> diagnostics) {
+  std::vector<std::string> out;
   // Documents are known by the URI the client used; diagnostics by the canonical path's.
   std::map<std::string, std::string> clientUri;
   for (const auto &[uri, document] : documents.all())
     clientUri[pathToUri(document.path)] = uri;
-  std::map<std::string, json::Array> byTarget;
+  std::map<std::string, DiagnosticsText> byTarget;
   for (auto &[uri, list] : diagnostics) {
     auto client = clientUri.find(uri);
     byTarget[client == clientUri.end() ? uri : client->second] = std::move(list);
@@ -314,15 +322,26 @@ std::vector<json::Value> Server::publications(const std::string &folder, const S
   std::set<std::string> now;
   for (const std::string &uri : uris) {
     auto it = byTarget.find(uri);
-    json::Array list = it == byTarget.end() ? json::Array() : std::move(it->second);
-    if (!list.empty())
+    if (it != byTarget.end() && it->second.count > 0)
       now.insert(uri);
-    json::Object params{{"uri", uri}, {"diagnostics", std::move(list)}};
-    if (auto version = snapshot.versions.find(uri); version != snapshot.versions.end())
-      params["version"] = version->second;
-    out.push_back(json::Object{{"jsonrpc", "2.0"},
-                               {"method", "textDocument/publishDiagnostics"},
-                               {"params", std::move(params)}});
+    std::string text;
+    llvm::raw_string_ostream stream(text);
+    json::OStream message(stream);
+    message.object([&] {
+      message.attribute("jsonrpc", "2.0");
+      message.attribute("method", "textDocument/publishDiagnostics");
+      message.attributeObject("params", [&] {
+        message.attribute("uri", uri);
+        if (auto version = snapshot.versions.find(uri); version != snapshot.versions.end())
+          message.attribute("version", version->second);
+        message.attributeBegin("diagnostics");
+        message.rawValue(it == byTarget.end() ? llvm::StringRef("[]")
+                                              : llvm::StringRef(it->second.array));
+        message.attributeEnd();
+      });
+    });
+    stream.flush();
+    out.push_back(std::move(text));
   }
   published[folder] = std::move(now);
   return out;

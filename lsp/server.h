@@ -29,10 +29,10 @@ struct ServerOptions {
 
 class Server {
 public:
-  using Output = std::function<void(const llvm::json::Value &)>;
+  /// Receives the JSON text of every response and notification; called from the caller's
+  /// thread and from the worker's, one call at a time.
+  using Output = std::function<void(const std::string &)>;
 
-  /// `output` receives every response and notification; it is called from the caller's thread
-  /// and from the worker's, one call at a time.
   Server(Output output, ServerOptions options = {});
   ~Server();
   Server(const Server &) = delete;
@@ -52,7 +52,8 @@ public:
 
 private:
   using Json = llvm::json::Value;
-  void send(Json message);
+  void send(const Json &message);
+  void sendText(const std::string &message);
   void reply(const Json &id, Json result);
   void replyError(const Json &id, int code, const std::string &message);
 
@@ -64,8 +65,8 @@ private:
   void workerLoop();
   /// The publishDiagnostics notifications of a check (with `mutex` held): every URI with
   /// diagnostics, every open document of the folder, and those that had some before (cleared).
-  std::vector<llvm::json::Value> publications(const std::string &folder, const Snapshot &snapshot,
-                                              std::map<std::string, llvm::json::Array> diagnostics);
+  std::vector<std::string> publications(const std::string &folder, const Snapshot &snapshot,
+                                        std::map<std::string, DiagnosticsText> diagnostics);
 
   // Requests (handlers.cpp). Each returns the result, or sets `error` and returns null.
   struct Error {

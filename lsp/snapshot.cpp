@@ -94,53 +94,96 @@ std::optional<std::string> suggestedName(llvm::StringRef help) {
 
 } // namespace
 
-std::map<std::string, llvm::json::Array> lspDiagnostics(const Snapshot &snapshot,
-                                                        Encoding encoding) {
-  std::map<std::string, llvm::json::Array> out;
+std::map<std::string, DiagnosticsText> lspDiagnostics(const Snapshot &snapshot, Encoding encoding) {
+  // Written as text with json::OStream: a json::Value tree costs a hash table per object, which
+  // for the thousands of findings of a large policy was several times the compilation's memory.
+  std::map<std::string, DiagnosticsText> out;
+  std::map<std::string, std::unique_ptr<llvm::raw_string_ostream>> streams;
+  std::map<std::string, std::unique_ptr<llvm::json::OStream>> writers;
   const SourceManager &sources = *snapshot.compilation.sources;
+  auto writeRange = [&](llvm::json::OStream &json, const SourceRange &range) {
+    const LineTable &lines = snapshot.lines[range.file];
+    Position start = lines.position(range.begin, encoding);
+    Position end = lines.position(range.end, encoding);
+    json.attributeObject("start", [&] {
+      json.attribute("line", start.line);
+      json.attribute("character", start.character);
+    });
+    json.attributeObject("end", [&] {
+      json.attribute("line", end.line);
+      json.attribute("character", end.character);
+    });
+  };
   for (const Diagnostic &diag : snapshot.compilation.diagnostics) {
-    if (diag.suppression || !diag.range.valid())
+    if (diag.suppression || !diag.range.valid() || diag.range.file >= snapshot.lines.size())
       continue;
+    const std::string &uri = snapshot.uriOf(diag.range.file);
+    DiagnosticsText &text = out[uri];
+    if (!writers.count(uri)) {
+      streams[uri] = std::make_unique<llvm::raw_string_ostream>(text.array);
+      writers[uri] = std::make_unique<llvm::json::OStream>(*streams[uri]);
+      writers[uri]->arrayBegin();
+    }
+    llvm::json::OStream &json = *writers[uri];
+    ++text.count;
     std::string message = diag.message;
-    llvm::json::Array related;
+    bool related = false;
     for (const DiagNote &note : diag.notes) {
       if (note.range.valid())
-        related.push_back(llvm::json::Object{{"location", snapshot.location(note.range, encoding)},
-                                             {"message", note.message}});
+        related = true;
       else
         message += "\nnote: " + note.message;
     }
     if (!diag.help.empty())
       message += "\nhelp: " + diag.help;
-    const DiagKindInfo &info = diagInfo(diag.kind);
-    llvm::json::Object lsp{
-        {"range", snapshot.range(diag.range, encoding)},
-        {"severity", diag.severity == Severity::Error     ? 1
-                     : diag.severity == Severity::Warning ? 2
-                                                          : 3},
-        {"code", std::string(info.code)},
-        {"source", "lattice"},
-        {"message", message},
-    };
-    if (!related.empty())
-      lsp["relatedInformation"] = std::move(related);
-    llvm::json::Object data;
-    // A replacement only where the range is exactly the misspelt name.
-    if (std::optional<std::string> name = suggestedName(diag.help)) {
-      llvm::StringRef text = sources.text(diag.range.file).slice(diag.range.begin, diag.range.end);
-      bool dotted = name->find('.') != std::string::npos;
-      bool isName = !text.empty() && llvm::all_of(text, [&](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (dotted && c == '.');
-      });
-      if (isName)
-        data["replacement"] = *name;
-    }
-    if (diag.severity == Severity::Warning)
-      if (std::optional<std::string_view> group = warningGroup(diag.kind))
-        data["group"] = std::string(*group);
-    if (!data.empty())
-      lsp["data"] = std::move(data);
-    out[snapshot.uriOf(diag.range.file)].push_back(std::move(lsp));
+    json.object([&] {
+      json.attributeObject("range", [&] { writeRange(json, diag.range); });
+      json.attribute("severity", diag.severity == Severity::Error     ? 1
+                                 : diag.severity == Severity::Warning ? 2
+                                                                      : 3);
+      json.attribute("code", std::string(diagInfo(diag.kind).code));
+      json.attribute("source", "lattice");
+      json.attribute("message", message);
+      if (related)
+        json.attributeArray("relatedInformation", [&] {
+          for (const DiagNote &note : diag.notes)
+            if (note.range.valid() && note.range.file < snapshot.lines.size())
+              json.object([&] {
+                json.attributeObject("location", [&] {
+                  json.attribute("uri", snapshot.uriOf(note.range.file));
+                  json.attributeObject("range", [&] { writeRange(json, note.range); });
+                });
+                json.attribute("message", note.message);
+              });
+        });
+      std::optional<std::string> replacement;
+      // A replacement only where the range is exactly the misspelt name.
+      if (std::optional<std::string> name = suggestedName(diag.help)) {
+        llvm::StringRef text =
+            sources.text(diag.range.file).slice(diag.range.begin, diag.range.end);
+        bool dotted = name->find('.') != std::string::npos;
+        bool isName = !text.empty() && llvm::all_of(text, [&](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (dotted && c == '.');
+        });
+        if (isName)
+          replacement = std::move(name);
+      }
+      std::optional<std::string_view> group;
+      if (diag.severity == Severity::Warning)
+        group = warningGroup(diag.kind);
+      if (replacement || group)
+        json.attributeObject("data", [&] {
+          if (replacement)
+            json.attribute("replacement", *replacement);
+          if (group)
+            json.attribute("group", std::string(*group));
+        });
+    });
+  }
+  for (auto &[uri, writer] : writers) {
+    writer->arrayEnd();
+    writer->flush();
+    streams[uri]->flush();
   }
   return out;
 }

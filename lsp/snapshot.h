@@ -42,10 +42,15 @@ std::shared_ptr<Snapshot> buildSnapshot(const std::string &folder,
                                         std::map<std::string, int64_t> versions,
                                         const WarningOptions &warnings);
 
+/// The LSP `Diagnostic`s of one document: a JSON array as text, and how many it holds.
+struct DiagnosticsText {
+  std::string array;
+  size_t count = 0;
+};
+
 /// The snapshot's diagnostics as LSP `Diagnostic`s, by URI (suppressed ones left out). A fix
 /// the server can offer as a code action is in the diagnostic's `data`: {"replacement": NAME}
 /// for a "did you mean", {"group": GROUP} for a warning a suppression comment can silence.
-std::map<std::string, llvm::json::Array> lspDiagnostics(const Snapshot &snapshot,
-                                                        Encoding encoding);
+std::map<std::string, DiagnosticsText> lspDiagnostics(const Snapshot &snapshot, Encoding encoding);
 
 } // namespace lattice::lsp

@@ -60,10 +60,9 @@ int runStdio(int in, int out, ServerOptions options, const std::string &logPath)
   if (trace.failed(logPath))
     std::fprintf(stderr, "lattice lsp: warning: cannot open the log `%s`\n", logPath.c_str());
   Server server(
-      [&](const llvm::json::Value &message) {
-        std::string frame = encodeFrame(message);
-        trace.line("-->", llvm::StringRef(frame).split("\r\n\r\n").second);
-        writeAll(out, frame);
+      [&](const std::string &message) {
+        trace.line("-->", message);
+        writeAll(out, "Content-Length: " + std::to_string(message.size()) + "\r\n\r\n" + message);
       },
       std::move(options));
 

@@ -38,9 +38,11 @@ public:
 struct Messages {
   std::mutex mutex;
   std::deque<json::Value> all; // a deque: adding never copies the (large) earlier messages
-  void add(const json::Value &message) {
+  void add(const std::string &text) {
+    llvm::Expected<json::Value> message = json::parse(text);
+    ASSERT_TRUE(static_cast<bool>(message)) << llvm::toString(message.takeError());
     std::lock_guard lock(mutex);
-    all.push_back(message);
+    all.push_back(std::move(*message));
   }
   /// Calls `visit` on each message so far, in order.
   template <typename Visit> void each(Visit visit) {
@@ -106,7 +108,7 @@ json::Value didChange(const std::string &uri, int64_t version, uint32_t line, ui
 
 struct Session {
   explicit Session(std::chrono::milliseconds debounce)
-      : server([this](const json::Value &m) { messages.add(m); }, ServerOptions{debounce, {}}) {
+      : server([this](const std::string &m) { messages.add(m); }, ServerOptions{debounce, {}}) {
     EXPECT_TRUE(
         server.handle(request(1, "initialize", json::Object{{"capabilities", json::Object{}}})));
   }
@@ -121,7 +123,7 @@ const std::string kSmall = "policy p;\nscope tenant;\nusertype user at tenant;\n
 
 TEST(Server, ProtocolStates) {
   Messages messages;
-  Server server([&](const json::Value &m) { messages.add(m); });
+  Server server([&](const std::string &m) { messages.add(m); });
   server.handle(request(1, "textDocument/hover"));
   EXPECT_EQ(messages.errorCode(1), -32002);
   server.handle(request(2, "initialize"));
@@ -152,14 +154,14 @@ TEST(Server, ProtocolStates) {
   EXPECT_FALSE(server.handle(notification("exit", {})));
   EXPECT_EQ(server.exitCode(), 0);
 
-  Server abrupt([](const json::Value &) {});
+  Server abrupt([](const std::string &) {});
   EXPECT_FALSE(abrupt.handle(notification("exit", {})));
   EXPECT_EQ(abrupt.exitCode(), 1);
 }
 
 TEST(Server, OffersUtf8WhenTheClientDoes) {
   Messages messages;
-  Server server([&](const json::Value &m) { messages.add(m); });
+  Server server([&](const std::string &m) { messages.add(m); });
   server.handle(request(
       1, "initialize",
       json::Object{{"capabilities",
