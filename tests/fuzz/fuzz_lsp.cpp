@@ -41,9 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lsp::Server server(checkMessage, options);
   lsp::FrameDecoder decoder;
   decoder.feed(llvm::StringRef(reinterpret_cast<const char *>(data), size));
-  while (std::optional<std::string> body = decoder.next())
+  while (std::optional<std::string> body = decoder.next()) {
     if (!server.handleText(*body))
       break;
+    // After a document changes, its check runs before the next message, so that the requests
+    // that follow reach the features (hover, rename, ...) on a snapshot, deterministically.
+    if (llvm::StringRef(*body).contains("textDocument/did"))
+      server.waitIdle(std::chrono::seconds(30));
+  }
   // The checks the input started finish before the next input (a hang is a finding).
   if (!server.waitIdle(std::chrono::seconds(30))) {
     std::fprintf(stderr, "lsp: a check did not finish within 30 s\n");
