@@ -195,9 +195,11 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
   back.word(); // the name being typed
   std::vector<CompletionItem> out;
   constexpr int Keyword = 14, Class = 7, Field = 5, Module = 9, Variable = 6, Enum = 13;
-  if (back.peek() == '.' || back.peek() == '{' || back.peek() == ',') {
+  Backwards spaced = back;
+  spaced.skipSpace();
+  if (back.peek() == '.' || spaced.peek() == '{' || spaced.peek() == ',') {
     // `res.` / `res.{a, ` : the resource's actions and groups; `resource.` : facts.
-    Backwards probe = back;
+    Backwards probe = back.peek() == '.' ? back : spaced;
     while (probe.peek() == ',' || probe.peek() == '{' || isNameChar(probe.peek()) ||
            probe.peek() == ' ') {
       if (probe.peek() == '{') {
@@ -234,7 +236,16 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
     char c = words.peek();
     if (c == ',' || c == '+' || c == '(' || c == ':') {
       if (c == ':') {
-        keyword = ":";
+        // `node a:`, `principal p:`, `custom c:` name a scope kind, a user type, a ceiling;
+        // after a test case's roles (`allow admin:`) come permissions.
+        Backwards declared = words;
+        declared.take();
+        declared.skipSpace();
+        declared.word();
+        declared.skipSpace();
+        std::string before = declared.word().str();
+        keyword =
+            before == "node" || before == "principal" || before == "custom" ? before + ":" : ":";
         break;
       }
       words.take();
@@ -251,8 +262,12 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
   if (keyword == "extends" || keyword == "assigns" || keyword == "exclusive" ||
       keyword == "created_by")
     addSymbols(snapshot, out, {SymbolKind::Role, SymbolKind::CustomRole}, Class);
-  else if (keyword == "for")
+  else if (keyword == "for" || keyword == "principal:")
     addSymbols(snapshot, out, {SymbolKind::UserType}, Class);
+  else if (keyword == "node:")
+    addSymbols(snapshot, out, {SymbolKind::ScopeKind}, Module);
+  else if (keyword == "custom:")
+    addSymbols(snapshot, out, {SymbolKind::CustomRole}, Class);
   else if (keyword == "at" || keyword == "under" || keyword == "owned_by")
     addSymbols(snapshot, out, {SymbolKind::ScopeKind}, Module);
   else if (keyword == "on")
@@ -370,9 +385,11 @@ std::string renameProblem(const Snapshot &snapshot, SymbolId id, const std::stri
       sameSpace = candidate.parent == index::kNoSymbol && candidate.test == UINT32_MAX &&
                   space(candidate.kind) == space(symbol.kind);
     }
-    if (sameSpace)
-      return fmt::format("`{}` is already the name of a {}", newName,
-                         index::kindWord(candidate.kind));
+    if (sameSpace) {
+      std::string_view kind = index::kindWord(candidate.kind);
+      return fmt::format("`{}` is already the name of {} {}", newName,
+                         kind.front() == 'a' ? "an" : "a", kind);
+    }
   }
   return "";
 }
