@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """run.py - "diagnostics after an edit" for `lattice lsp` (docs/performance.md, "Language server").
 
-Usage: run.py LATTICE [--edits N] [--roles N] [--quick]
+Usage: run.py LATTICE [--edits N] [--roles N] [--quick] [--json OUT]
 
 For each bundled example (policy.lat and tests.lat in a copy of its folder) and for a generated
 policy of --roles roles (default 10,000; the generator of tests/lsp/generated_policy.h), starts
@@ -13,6 +13,7 @@ RSS (VmHWM) against `lattice check`'s on the same files; the server's CPU time p
 threads, from /proc/PID/task/*/schedstat), which a busy machine does not inflate as it does wall
 time. Prints a Markdown table; with --quick,
 3 edits and 2,000 roles (the CTest smoke run, which checks that the numbers come, not their size).
+With --json, the measurements are also written to OUT, for bench/report/render.py (bench/run.sh).
 """
 import argparse
 import json
@@ -188,12 +189,29 @@ def measure(lattice, folder, edits, hover_during=False):
         client.close()
 
 
+def table_lines(results):
+    """The Markdown table of the measurements (also docs/performance.md's, via render.py)."""
+    lines = ["| policy | diagnostics after an edit, median | max | server CPU per edit, median "
+             "| hover during the check, max (count) | server peak RSS | `check` peak RSS | ratio |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in results:
+        hovers = row["hovers_ms"]
+        lines.append("| %s | %.1f ms | %.1f ms | %.1f ms | %s | %.1f MiB | %.1f MiB | %.2f |" % (
+            row["name"], statistics.median(row["latencies_ms"]), max(row["latencies_ms"]),
+            statistics.median(row["cpu_ms"]),
+            "%.1f ms (%d)" % (max(hovers), len(hovers)) if hovers else "",
+            row["rss_kib"] / 1024, row["check_rss_kib"] / 1024,
+            row["rss_kib"] / row["check_rss_kib"] if row["check_rss_kib"] else 0))
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("lattice")
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--roles", type=int, default=10000)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", help="also write the measurements to this file")
     args = parser.parse_args()
     if args.quick:
         args.edits, args.roles = 3, 2000
@@ -217,14 +235,13 @@ def main():
         latencies, hovers, cpu, rss = measure(lattice, folder, args.edits, hover_during=True)
         check = check_rss_kb(lattice, [os.path.join(folder, "policy.lat")])
         rows.append(("%d roles (generated)" % args.roles, latencies, cpu, hovers, rss, check))
-    print("| policy | diagnostics after an edit, median | max | server CPU per edit, median "
-          "| hover during the check, max (count) | server peak RSS | `check` peak RSS | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for name, latencies, cpu, hovers, rss, check in rows:
-        print("| %s | %.1f ms | %.1f ms | %.1f ms | %s | %.1f MiB | %.1f MiB | %.2f |" % (
-            name, statistics.median(latencies), max(latencies), statistics.median(cpu),
-            "%.1f ms (%d)" % (max(hovers), len(hovers)) if hovers else "",
-            rss / 1024, check / 1024, rss / check if check else 0))
+    results = [{"name": name, "latencies_ms": latencies, "cpu_ms": cpu, "hovers_ms": hovers,
+                "rss_kib": rss, "check_rss_kib": check}
+               for name, latencies, cpu, hovers, rss, check in rows]
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"edits": args.edits, "roles": args.roles, "rows": results}, f, indent=1)
+    print("\n".join(table_lines(results)))
     sys.stdout.flush()
 
 
