@@ -355,6 +355,10 @@ bool Server::waitIdle(std::chrono::milliseconds timeout) {
 std::shared_ptr<const Snapshot> Server::snapshotOf(const std::string &path) {
   std::lock_guard lock(mutex);
   std::string folder = folderOf(path);
+  // The newest check if this file parsed in it (another file of the folder may not have: its
+  // names are then missing, but this file's are current), else the last check where all did.
+  if (auto it = latest.find(folder); it != latest.end() && it->second->parsed(path))
+    return it->second;
   if (auto it = good.find(folder); it != good.end())
     return it->second;
   return nullptr;

@@ -17,6 +17,12 @@ uint32_t Snapshot::fileOf(const std::string &path) const {
   return it == fileOfPath.end() ? 0 : it->second;
 }
 
+bool Snapshot::parsed(const std::string &path) const {
+  uint32_t file = fileOf(path);
+  return file != 0 && std::any_of(compilation.files.begin(), compilation.files.end(),
+                                  [&](const ast::File &f) { return f.fileId == file; });
+}
+
 llvm::json::Value Snapshot::range(const SourceRange &range, Encoding encoding) const {
   auto position = [&](uint32_t offset) {
     Position p = lines[range.file].position(offset, encoding);

@@ -34,6 +34,8 @@ struct Snapshot {
   llvm::json::Value location(const SourceRange &range, Encoding encoding) const;
   /// Whether every file of the folder parsed (its index is then complete).
   bool parsedAll = false;
+  /// Whether the file of a canonical path is in the compilation and parsed.
+  bool parsed(const std::string &path) const;
 };
 
 /// Compiles `folder` with `overlay` (canonical path -> text: the open documents).

@@ -236,5 +236,29 @@ TEST(Server, RequestsAreAnsweredWhileACheckRuns) {
   ASSERT_TRUE(session.server.waitIdle(60s));
 }
 
+TEST(Server, ABrokenFileBesideTheDocumentDoesNotFreezeItsIndex) {
+  Folder folder(kSmall);
+  std::ofstream(folder.dir / "broken.lat") << "role {{{ nonsense\n";
+  Session session(0ms);
+  session.server.handle(didOpen(folder.uri, kSmall));
+  ASSERT_TRUE(session.server.waitIdle(10s));
+  // A role added to the open document: hover finds it, though `broken.lat` never parses.
+  session.server.handle(didChange(folder.uri, 2, 6, 0, 0, "role admin for user { }\n"));
+  ASSERT_TRUE(session.server.waitIdle(10s));
+  session.server.handle(
+      request(3, "textDocument/hover",
+              json::Object{{"textDocument", json::Object{{"uri", folder.uri}}},
+                           {"position", json::Object{{"line", 6}, {"character", 7}}}}));
+  std::optional<json::Object> hover = session.messages.response(3);
+  ASSERT_TRUE(hover);
+  const json::Object *result = hover->getObject("result");
+  ASSERT_TRUE(result);
+  EXPECT_TRUE(result->getObject("contents")->getString("value")->contains("`admin`"));
+  // The broken file's syntax error is published under its own URI.
+  EXPECT_FALSE(
+      session.messages.published(pathToUri(fs::canonical(folder.dir / "broken.lat").string()))
+          .empty());
+}
+
 } // namespace
 } // namespace lattice::lsp
