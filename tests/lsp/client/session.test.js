@@ -179,6 +179,27 @@ test('an editor session with lattice lsp', { timeout: TIMEOUT }, async () => {
     assert.strictEqual(cli.status, 0);
     assert.strictEqual(formatted, cli.stdout, 'the same text as `lattice fmt`');
 
+    // A warning (a flag no condition reads) and its "suppress with a reason" action: the
+    // comment it inserts is one the compiler accepts, so the warning goes and nothing replaces it.
+    text = formatted.replace('flag business on account, subaccount;',
+      'flag business on account, subaccount;\nflag spare on account;');
+    connection.sendNotification('textDocument/didChange',
+      { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    const withWarning = (await diagnosticsFor(uri, version)).diagnostics;
+    const unused = withWarning.find((d) => d.code === 'L0117');
+    assert.ok(unused, `the unused flag is reported: ${JSON.stringify(withWarning)}`);
+    assert.strictEqual(unused.severity, 2);
+    const suppress = (await connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: unused.range, context: { diagnostics: [unused] },
+    })).find((a) => a.title.includes('suppress'));
+    assert.ok(suppress, 'a suppression is offered');
+    text = applyEdits(text, suppress.edit.changes[uri]);
+    assert.ok(text.includes('// lattice: allow(unused-flag) "'));
+    connection.sendNotification('textDocument/didChange',
+      { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
+    const suppressed = (await diagnosticsFor(uri, version)).diagnostics;
+    assert.deepStrictEqual(suppressed.map((d) => d.code), baseline.map((d) => d.code));
+
     await connection.sendRequest('shutdown');
     const exited = new Promise((resolve) => server.once('exit', resolve));
     connection.sendNotification('exit');
