@@ -187,6 +187,23 @@ void addSymbols(const Snapshot *snapshot, std::vector<CompletionItem> &out,
                          (symbol.label.empty() ? "" : " \"" + symbol.label + "\"")});
 }
 
+/// Whether the statement the cursor is in is a test case (`allow ROLES: PATTERNS on`): a `:`
+/// since the last `;`, `{` or `}`.
+bool inTestCase(llvm::StringRef before) {
+  size_t start = before.find_last_of(";{}");
+  llvm::StringRef statement = start == llvm::StringRef::npos ? before : before.drop_front(start);
+  return statement.contains(':');
+}
+
+void addTestNodes(const Snapshot *snapshot, std::vector<CompletionItem> &out) {
+  if (snapshot == nullptr)
+    return;
+  std::set<std::string> seen;
+  for (const index::Symbol &symbol : snapshot->index.symbols())
+    if (symbol.kind == SymbolKind::TestNode && seen.insert(symbol.name).second)
+      out.push_back({symbol.name, 6, "test node"});
+}
+
 } // namespace
 
 std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRef before) {
@@ -270,7 +287,12 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
     addSymbols(snapshot, out, {SymbolKind::CustomRole}, Class);
   else if (keyword == "at" || keyword == "under" || keyword == "owned_by")
     addSymbols(snapshot, out, {SymbolKind::ScopeKind}, Module);
-  else if (keyword == "on")
+  else if (keyword == "on" && inTestCase(before)) {
+    // A test case's relations: the words, and the nodes of test trees.
+    for (const char *word : {"self", "descendants", "subtree", "ancestors", "elsewhere", "tenant"})
+      out.push_back({word, Keyword, "relation"});
+    addTestNodes(snapshot, out);
+  } else if (keyword == "on")
     addSymbols(snapshot, out, {SymbolKind::ScopeKind, SymbolKind::UserType, SymbolKind::Resource},
                Module);
   else if (keyword == "when" || keyword == "require" || keyword == "not" || keyword == "and" ||

@@ -79,6 +79,9 @@ TEST_F(Features, CompletesNamesValidInContext) {
   EXPECT_EQ(labels("  principal p: "), (Names{"user"}));
   EXPECT_EQ(labels("  custom c: "), (Names{"key_role"}));
   EXPECT_EQ(labels("  allow viewer: "), (Names{"doc"}));
+  EXPECT_EQ(labels("  allow viewer: doc.read on "),
+            (Names{"ancestors", "descendants", "elsewhere", "self", "subtree", "tenant"}));
+  EXPECT_EQ(labels("flag spare on "), (Names{"account", "doc", "tenant", "user"}));
   Names top = labels("");
   EXPECT_TRUE(std::find(top.begin(), top.end(), "role") != top.end());
   EXPECT_TRUE(std::find(top.begin(), top.end(), "viewer") == top.end());
