@@ -111,6 +111,8 @@ bash bench/compile/run.sh "$build/bin/lattice" "$node_dir" "$results/compile.jso
 echo "==> the decision server: HTTP load, batch, reload storm, 1 MB reload (bench/server/run.py)"
 python3 bench/server/run.py --build "$build" --json "$results/server.json" --no-splice ||
   failed="$failed server"
+echo "==> language server: diagnostics after an edit (bench/lsp/run.py)"
+python3 bench/lsp/run.py "$build/bin/lattice" --json "$results/lsp.json"
 
 echo "==> writing $out"
 "$report_python" bench/report/render.py --results "$results" --sizes "$sizes" --out "$out"

@@ -228,6 +228,15 @@ def render(results, sizes, out):
                     else server_section.existing(out))
     if server_lines:
         lines += [""] + server_lines
+    lines += ["", "## Language server", ""]
+    lines += notes_part(notes, "lsp")
+    lsp_path = os.path.join(results, "lsp.json")
+    if os.path.exists(lsp_path):
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))), "lsp"))
+        import run as lsp_run  # bench/lsp/run.py: the table is written once, there
+        lsp = load(lsp_path)
+        lines += ["", "%d edits per policy:" % lsp["edits"], ""] + lsp_run.table_lines(lsp["rows"])
     lines += ["", "## Where targets are missed, and why", ""]
     lines += notes_part(notes, "gaps")
     lines += ["", "## How to reproduce", ""]

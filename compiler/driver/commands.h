@@ -21,6 +21,7 @@ int runVerify(const Argv &args);
 int runKeygen(const Argv &args);
 int runWhoCan(const Argv &args);
 int runServe(const Argv &args);
+int runLsp(const Argv &args);
 
 /// Entry point: dispatches on the subcommand; handles --help and --version.
 int run(int argc, char **argv);

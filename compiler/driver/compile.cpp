@@ -1,15 +1,10 @@
-// compile.cpp - runs parse -> sema for the files of one compilation and prints diagnostics.
-// Diagnostics are rendered once, sorted by location, after every phase had its say; suppressions
-// and the warning options are applied to them here, so the phases never see either.
+// compile.cpp - runs one compilation (pipeline/compilation.h) and prints its diagnostics.
+// Diagnostics are rendered once, sorted by location, after every phase had its say.
 #include "driver/compile.h"
 
-#include "analysis/analyzer.h"
 #include "diagnostics/render.h"
 #include "diagnostics/sarif.h"
-#include "diagnostics/suppressions.h"
-#include "parse/module_index.h"
-#include "parse/module_loader.h"
-#include "sema/check.h"
+#include "pipeline/compilation.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -42,50 +37,14 @@ std::string docsUri() {
 } // namespace
 
 FrontendResult runFrontend(const FrontendOptions &options) {
+  pipeline::CompileOptions compileOptions{options.files, options.warnings};
+  pipeline::Compilation compiled = pipeline::compile(compileOptions);
   FrontendResult result;
-  result.sources = std::make_unique<SourceManager>();
-  SourceManager &sources = *result.sources;
-  DiagnosticEngine diags;
-  parse::LoadOptions load{parse::defaultStdlibDirs()};
-  parse::LoadResult loaded = parse::loadProgram(options.files, load, sources, diags);
-  // For an unknown name, the modules a missing import could bring in: beside the files named
-  // on the command line and on the search path, listed only when first needed.
-  sema::ImportableModules importable = [&] {
-    std::vector<std::string> dirs, loadedPaths;
-    for (const std::string &file : options.files)
-      dirs.push_back(std::filesystem::path(file).parent_path().string());
-    if (std::find(dirs.begin(), dirs.end(), "") != dirs.end())
-      std::replace(dirs.begin(), dirs.end(), std::string(), std::string("."));
-    dirs.insert(dirs.end(), load.stdlibDirs.begin(), load.stdlibDirs.end());
-    for (const ast::File &file : loaded.files)
-      loadedPaths.push_back(sources.name(file.fileId).str());
-    std::vector<sema::ImportableModule> modules;
-    for (auto &[name, file] : parse::importableModules(dirs, loadedPaths))
-      modules.push_back({name, std::move(file)});
-    return modules;
-  };
-  if (loaded.ok)
-    result.model = sema::check(loaded.files, sources, diags, importable);
-  // Phases that run on the checked model (the analyzer) report here, before the passes below.
-  if (result.model)
-    analysis::report(analysis::analyze(*result.model), diags);
-
-  // Suppressions see every diagnostic of every phase. Unused ones are reported only when every
-  // phase ran: after an error, the findings a suppression is meant for may never have been made.
-  std::vector<SourceRange> comments;
-  for (const ast::File &file : loaded.files)
-    for (const ast::Comment &comment : file.comments)
-      comments.push_back(comment.range);
-  bool complete = result.model.has_value() && !diags.hasErrors();
-  std::vector<Diagnostic> reported = applyWarningOptions(
-      applySuppressions(diags.sorted(), comments, sources, complete), options.warnings);
-  size_t errors = 0, warnings = 0;
-  for (const Diagnostic &diag : reported) {
-    if (diag.suppression)
-      continue;
-    errors += diag.severity == Severity::Error;
-    warnings += diag.severity == Severity::Warning;
-  }
+  result.sources = std::move(compiled.sources);
+  result.model = std::move(compiled.model);
+  const SourceManager &sources = *result.sources;
+  const std::vector<Diagnostic> &reported = compiled.diagnostics;
+  size_t errors = compiled.errors, warnings = compiled.warnings;
 
   if (options.format == DiagFormat::Json) {
     if (!options.deferJson)
@@ -94,7 +53,7 @@ FrontendResult runFrontend(const FrontendOptions &options) {
     std::error_code ec;
     std::filesystem::path cwd = std::filesystem::current_path(ec);
     renderSarif(llvm::outs(), sources, reported,
-                SarifOptions{LATTICE_VERSION, docsUri(), cwd.generic_string(), !loaded.ioError});
+                SarifOptions{LATTICE_VERSION, docsUri(), cwd.generic_string(), !compiled.ioError});
   } else {
     // llvm::errs() is unbuffered: thousands of findings were hundreds of thousands of writes.
     llvm::errs().SetBuffered();
@@ -105,13 +64,13 @@ FrontendResult runFrontend(const FrontendOptions &options) {
                  << (warnings == 1 ? " warning" : " warnings") << " generated.\n";
   }
   llvm::errs().flush();
-  if (loaded.ioError)
+  if (compiled.ioError)
     result.exitCode = ExitUsage;
   else if (errors > 0 || !result.model)
     result.exitCode = ExitErrors;
   if (result.exitCode != ExitOk)
     result.model.reset();
-  result.diagnostics = std::move(reported);
+  result.diagnostics = std::move(compiled.diagnostics);
   return result;
 }
 

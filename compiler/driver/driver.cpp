@@ -34,6 +34,7 @@ Commands:
   who-can FILE... --permission P
                            the roles, custom roles and user types that can be allowed P
   serve BUNDLE|TABLE|DIR   serve decisions over HTTP (runs `lattice-serve`, docs/server.md)
+  lsp                      the language server, on stdin/stdout (docs/editors.md)
 
 Options:
   --help                   show help (also `lattice <command> --help`)
@@ -85,9 +86,11 @@ int run(int argc, char **argv) {
     return runWhoCan(rest);
   if (command == "serve")
     return runServe(rest);
+  if (command == "lsp")
+    return runLsp(rest);
   NameSuggester suggester(command);
   for (const char *name : {"check", "fmt", "build", "query", "explain", "test", "doc", "diff",
-                           "verify", "keygen", "who-can", "serve"})
+                           "verify", "keygen", "who-can", "serve", "lsp"})
     suggester.consider(name);
   fmt::print(stderr, "lattice: error: unknown command `{}`{}\n", command,
              suggester.best() ? "; " + suggester.didYouMean() : "");

@@ -51,14 +51,29 @@ std::vector<std::string> defaultStdlibDirs() {
   return dirs;
 }
 
+std::string canonicalPath(const std::string &path) {
+  if (isEmbeddedPath(path)) // no file: its name is its identity
+    return path;
+  std::error_code ec;
+  fs::path result = fs::weakly_canonical(path, ec);
+  return ec ? path : result.string();
+}
+
 namespace {
 
 /// Reads at most one byte more than the parser accepts, so a huge file costs bounded memory;
 /// the parser then reports the size (L0005). Only regular files are read: a FIFO would block
 /// and a device (`/dev/zero`, a terminal) is no policy.
-std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, std::string &error) {
+std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, std::string &error,
+                                               const std::map<std::string, std::string> *overlay) {
   if (std::optional<std::string_view> text = embeddedModuleText(path))
     return llvm::MemoryBuffer::getMemBufferCopy(*text, path);
+  if (overlay != nullptr) {
+    auto it = overlay->find(canonicalPath(path));
+    if (it != overlay->end())
+      return llvm::MemoryBuffer::getMemBufferCopy(
+          llvm::StringRef(it->second).take_front(kMaxFileBytes + 1), path);
+  }
   std::optional<InputFile> file = InputFile::open(path, error);
   if (!file)
     return nullptr;
@@ -85,7 +100,7 @@ public:
     bool ok = true;
     for (const std::string &root : roots) {
       std::string error;
-      std::unique_ptr<llvm::MemoryBuffer> buffer = readSource(root, error);
+      std::unique_ptr<llvm::MemoryBuffer> buffer = readSource(root, error, options.overlay);
       if (!buffer) {
         diags.report(DiagKind::CannotReadFile, SourceRange{},
                      fmt::format("cannot read `{}`: {}", root, error));
@@ -106,13 +121,7 @@ public:
   }
 
 private:
-  static std::string canonical(const std::string &path) {
-    if (isEmbeddedPath(path)) // no file: its name is its identity
-      return path;
-    std::error_code ec;
-    fs::path result = fs::weakly_canonical(path, ec);
-    return ec ? path : result.string();
-  }
+  static std::string canonical(const std::string &path) { return canonicalPath(path); }
 
   /// Loads `key` and everything it imports. Returns false if anything failed.
   bool visit(const std::string &key, std::unique_ptr<llvm::MemoryBuffer> buffer) {
@@ -168,7 +177,8 @@ private:
         continue;
       }
       std::string error;
-      std::unique_ptr<llvm::MemoryBuffer> child = readSource(resolved->second, error);
+      std::unique_ptr<llvm::MemoryBuffer> child =
+          readSource(resolved->second, error, options.overlay);
       if (!child) {
         diags.report(DiagKind::ModuleNotFound, import.module.range,
                      fmt::format("cannot read module `{}` at `{}`: {}", import.module.str(),
@@ -200,7 +210,8 @@ private:
       std::error_code ec;
       if (embeddedModuleText(candidate.generic_string()))
         return std::pair(candidate.generic_string(), candidate.generic_string());
-      if (fs::is_regular_file(candidate, ec))
+      if (fs::is_regular_file(candidate, ec) ||
+          (options.overlay != nullptr && options.overlay->count(canonical(candidate.string()))))
         return std::pair(canonical(candidate.string()), candidate.lexically_normal().string());
     }
     Diagnostic &diag = diags.report(DiagKind::ModuleNotFound, import.module.range,

@@ -5,6 +5,7 @@
 #include "ast/ast.h"
 #include "diagnostics/diagnostic.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,13 @@ namespace lattice::parse {
 
 struct LoadOptions {
   std::vector<std::string> stdlibDirs;
+  /// Texts that stand for files, by canonical path (an editor's unsaved documents, for the
+  /// language server): read instead of the disk, for the files named and for imports alike.
+  const std::map<std::string, std::string> *overlay = nullptr;
 };
+
+/// The key of a path in LoadOptions::overlay: its weakly canonical form.
+std::string canonicalPath(const std::string &path);
 
 struct LoadResult {
   std::vector<ast::File> files; // imported modules before their importers; roots in given order

@@ -19,6 +19,9 @@ Usage: make_corpus.py LATTICE_BINARY
                         fuzz_http_api.cpp), then the body: the request lines below as decide,
                         what-can, batch, list-filter and who-can bodies;
                         seeds of fuzz_http_api
+  corpus/lsp/           editor sessions as the language server reads them (framed JSON-RPC):
+                        open an example, change it, every request, cancel, shut down; the
+                        documents sit in a folder that does not exist; seeds of fuzz_lsp
   corpus/request_line/  request lines for the runtime tests' sample table (kinds tenant_user,
                         account_user; roles tenant_admin, support_agent, account_admin, driver,
                         legacy, auditor), of both shapes (one node; memberships and a target);
@@ -74,6 +77,54 @@ def policy_pairs():
             after = after.replace(old, new, 1)
         yield "gate_%02d_%s.seed" % (number, re.sub(r"\W+", "_", name).strip("_")), \
             base + "=====\n" + after
+
+
+def lsp_sessions():
+    """Framed editor sessions over the first example (the fuzzer cuts and splices them)."""
+    def frame(message):
+        body = json.dumps(message).encode("utf-8")
+        return b"Content-Length: %d\r\n\r\n" % len(body) + body
+    name, text = next(iter(examples()))
+    text = text.decode("utf-8") if isinstance(text, bytes) else text
+    uri = "file:///lattice-fuzz/%s/policy.lat" % name
+    doc = {"textDocument": {"uri": uri}}
+    at = lambda line, character: dict(doc, position={"line": line, "character": character})
+    start = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "lattice", "version": 1, "text": text}}},
+    ]
+    change = {"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": {
+            "start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 5}},
+            "text": "é😀x"}]}}
+    requests = [
+        ("textDocument/hover", at(40, 8)), ("textDocument/definition", at(40, 8)),
+        ("textDocument/references", dict(at(40, 8), context={"includeDeclaration": True})),
+        ("textDocument/prepareRename", at(40, 8)),
+        ("textDocument/rename", dict(at(40, 8), newName="renamed")),
+        ("textDocument/documentSymbol", doc), ("textDocument/completion", at(41, 10)),
+        ("textDocument/formatting", dict(doc, options={"tabSize": 2, "insertSpaces": True})),
+        ("textDocument/codeAction", dict(doc, range={"start": {"line": 3, "character": 0},
+            "end": {"line": 3, "character": 4}}, context={"diagnostics": [{"range": {
+            "start": {"line": 3, "character": 0}, "end": {"line": 3, "character": 4}},
+            "message": "m", "data": {"replacement": "x", "group": "redundant"}}]})),
+    ]
+    end = [{"jsonrpc": "2.0", "id": 90, "method": "shutdown"},
+           {"jsonrpc": "2.0", "method": "exit"}]
+    sessions = {}
+    calls = [{"jsonrpc": "2.0", "id": 10 + i, "method": m, "params": p}
+             for i, (m, p) in enumerate(requests)]
+    sessions["session_full"] = start + calls + [change] + calls + end
+    sessions["session_utf8"] = ([dict(start[0], params={"capabilities": {"general": {
+        "positionEncodings": ["utf-8"]}}})] + start[1:] + [change] + calls[:3] + end)
+    sessions["session_cancel"] = start + [{"jsonrpc": "2.0", "method": "$/cancelRequest",
+                                           "params": {"id": 10}}] + calls[:2]
+    sessions["session_uninitialized"] = calls[:2] + end
+    out = {name: b"".join(frame(m) for m in messages) for name, messages in sessions.items()}
+    out["session_split_header"] = b"Content-Length: 2\r\n\r\n{}Content-Len"
+    return out
 
 
 def write(folder, name, data):
@@ -183,6 +234,8 @@ def main():
     gate_test = os.path.join(os.path.dirname(lattice), "lattice_gate_test")
     subprocess.run([gate_test, "--seed", "1", "--count", "40", "--write-pairs", pairs],
                    check=True, capture_output=True)
+    for name, data in lsp_sessions().items():
+        write(os.path.join(corpus, "lsp"), name + ".jsonrpc", data)
     for i, request in enumerate(REQUESTS):
         write(lines, "request_%02d.json" % i, json.dumps(request))
     for i, line in enumerate(RAW_LINES):
