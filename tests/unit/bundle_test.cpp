@@ -89,8 +89,9 @@ TEST(Bundle, EveryFlippedByteIsRefusedOrFailsTheSignature) {
     bytes[i] ^= 0x20;
     std::string error;
     std::optional<bundle::Bundle> read = bundle::readBundle(bytes, error);
-    if (read)
+    if (read) {
       EXPECT_NE(bundle::verifySignature(*read, bytes, s.publicKey), "") << "byte " << i;
+    }
   }
 }
 
