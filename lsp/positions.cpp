@@ -3,6 +3,7 @@
 #include "lsp/positions.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace lattice::lsp {
 namespace {
@@ -69,9 +70,13 @@ uint32_t LineTable::offset(Position position, Encoding encoding) const {
     return static_cast<uint32_t>(text.size());
   uint32_t start = starts[position.line], end = lineEnd(position.line);
   if (encoding == Encoding::Utf8) {
-    uint32_t offset = std::min(start + position.character, end);
-    // Back to the start of a character, should the client point inside one.
-    while (offset > start && (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80)
+    // 64-bit sum: a client's `character` may be anything up to 2^32 - 1.
+    uint32_t offset =
+        static_cast<uint32_t>(std::min<uint64_t>(uint64_t(start) + position.character, end));
+    // Back to the start of a character, should the client point inside one (the end of the
+    // text is no byte to look at).
+    while (offset > start && offset < text.size() &&
+           (static_cast<unsigned char>(text[offset]) & 0xC0) == 0x80)
       --offset;
     return offset;
   }

@@ -39,6 +39,10 @@ TEST(Positions, EveryLineBreakAndClamping) {
   // A character past the line's end is the end of the line, before its break.
   EXPECT_EQ(lines.offset({0, 999}, Encoding::Utf16), kText.find("\r\n"));
   EXPECT_EQ(lines.offset({1, 999}, Encoding::Utf8), kText.find("\rthird"));
+  // The last line's end, in bytes, and a character as large as a client can send.
+  EXPECT_EQ(lines.offset({3, 999}, Encoding::Utf8), kText.size());
+  EXPECT_EQ(lines.offset({0, UINT32_MAX}, Encoding::Utf8), kText.find("\r\n"));
+  EXPECT_EQ(lines.offset({3, UINT32_MAX}, Encoding::Utf16), kText.size());
   // A line past the end is the end of the text.
   EXPECT_EQ(lines.offset({99, 0}, Encoding::Utf16), kText.size());
   EXPECT_EQ(lines.position(static_cast<uint32_t>(kText.size()), Encoding::Utf16), (Position{3, 4}));
