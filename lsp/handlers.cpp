@@ -1,6 +1,7 @@
 // handlers.cpp - the language features as JSON-RPC requests: each reads its document's last
 // good snapshot (or, for formatting and completion, the document's current text).
 #include "diagnostics/diagnostic.h"
+#include "diagnostics/sarif.h"
 #include "format/formatter.h"
 #include "lsp/features.h"
 #include "lsp/protocol.h"
@@ -162,7 +163,7 @@ json::Value Server::rename(const json::Object &params, Error &error) {
   {
     std::lock_guard lock(mutex);
     for (const auto &[uri, document] : documents.all())
-      clientUri[pathToUri(document.path)] = uri;
+      clientUri[fileUri(document.path)] = uri;
   }
   json::Object changes;
   for (auto &[uri, list] : edits) {

@@ -4,6 +4,7 @@
 #include "lsp/server.h"
 
 #include "base/json_input.h"
+#include "diagnostics/sarif.h"
 #include "lsp/protocol.h"
 #include "lsp/uri.h"
 #include "parse/module_loader.h"
@@ -307,7 +308,7 @@ std::vector<std::string> Server::publications(const std::string &folder, const S
   // Documents are known by the URI the client used; diagnostics by the canonical path's.
   std::map<std::string, std::string> clientUri;
   for (const auto &[uri, document] : documents.all())
-    clientUri[pathToUri(document.path)] = uri;
+    clientUri[fileUri(document.path)] = uri;
   std::map<std::string, DiagnosticsText> byTarget;
   for (auto &[uri, list] : diagnostics) {
     auto client = clientUri.find(uri);

@@ -2,8 +2,8 @@
 // protocol's (notes with a location become related information; help joins the message).
 #include "lsp/snapshot.h"
 
+#include "diagnostics/sarif.h"
 #include "diagnostics/warning_groups.h"
-#include "lsp/uri.h"
 #include "parse/input_files.h"
 #include "parse/module_loader.h"
 
@@ -69,7 +69,7 @@ std::shared_ptr<Snapshot> buildSnapshot(const std::string &folder,
   for (uint32_t file = 1; file <= sources.fileCount(); ++file) {
     std::string path = parse::canonicalPath(sources.name(file).str());
     snapshot->lines.emplace_back(sources.text(file));
-    snapshot->uris.push_back(pathToUri(path));
+    snapshot->uris.push_back(fileUri(path));
     snapshot->fileOfPath.emplace(std::move(path), file);
   }
   snapshot->index = index::SymbolIndex::build(snapshot->compilation.files);

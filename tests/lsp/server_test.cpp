@@ -1,9 +1,9 @@
 // server_test.cpp - the language server in process (the real Server, its worker thread and
 // the real compiler): protocol states, debounce, latest-version-wins, requests answered while
 // a check runs, cancellation.
+#include "diagnostics/sarif.h"
 #include "generated_policy.h"
 #include "lsp/server.h"
-#include "lsp/uri.h"
 
 #include <deque>
 #include <filesystem>
@@ -26,7 +26,7 @@ public:
           ("lattice_lsp_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(dir);
     std::ofstream(dir / "policy.lat") << text;
-    uri = pathToUri(fs::canonical(dir / "policy.lat").string());
+    uri = fileUri(fs::canonical(dir / "policy.lat").string());
   }
   ~Folder() { fs::remove_all(dir); }
   fs::path dir;
@@ -256,7 +256,7 @@ TEST(Server, ABrokenFileBesideTheDocumentDoesNotFreezeItsIndex) {
   EXPECT_TRUE(result->getObject("contents")->getString("value")->contains("`admin`"));
   // The broken file's syntax error is published under its own URI.
   EXPECT_FALSE(
-      session.messages.published(pathToUri(fs::canonical(folder.dir / "broken.lat").string()))
+      session.messages.published(fileUri(fs::canonical(folder.dir / "broken.lat").string()))
           .empty());
 }
 
