@@ -90,7 +90,7 @@ TEST(Uri, FileUrisRoundTrip) {
 
 TEST(Transport, FramesSplitAnywhereDecodeWhole) {
   std::string stream =
-      encodeFrame(llvm::json::Object{{"id", 1}}) + "content-length: 2\r\nContent-Type: x\r\n\r\n{}";
+      encodeFrame(R"({"id":1})") + "content-length: 2\r\nContent-Type: x\r\n\r\n{}";
   for (size_t split = 0; split <= stream.size(); ++split) {
     FrameDecoder decoder;
     decoder.feed(llvm::StringRef(stream).take_front(split));
