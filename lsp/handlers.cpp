@@ -202,11 +202,7 @@ json::Value Server::formatting(const json::Object &params, Error &error) {
     return json::Array();
   LineTable lines(text);
   Position end = lines.position(static_cast<uint32_t>(text.size()), used);
-  return json::Array{json::Object{
-      {"range",
-       json::Object{{"start", json::Object{{"line", 0}, {"character", 0}}},
-                    {"end", json::Object{{"line", end.line}, {"character", end.character}}}}},
-      {"newText", *formatted}}};
+  return json::Array{json::Object{{"range", rangeJson({}, end)}, {"newText", *formatted}}};
 }
 
 json::Value Server::codeAction(const json::Object &params, Error &error) {
@@ -252,9 +248,8 @@ json::Value Server::codeAction(const json::Object &params, Error &error) {
         ++indent;
       std::string comment = text.substr(lineStart, indent) + "// lattice: allow(" + group->str() +
                             ") \"reason: why this is intended\"\n";
-      auto at = [&] { return json::Object{{"line", range->first.line}, {"character", 0}}; };
-      json::Object edit{{"range", json::Object{{"start", at()}, {"end", at()}}},
-                        {"newText", comment}};
+      Position at{range->first.line, 0};
+      json::Object edit{{"range", rangeJson(at, at)}, {"newText", comment}};
       actions.push_back(json::Object{
           {"title", fmt::format("suppress `{}` here, with a reason", group->str())},
           {"kind", "quickfix"},

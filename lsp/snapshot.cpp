@@ -4,6 +4,7 @@
 
 #include "diagnostics/sarif.h"
 #include "diagnostics/warning_groups.h"
+#include "lsp/protocol.h"
 #include "parse/input_files.h"
 #include "parse/module_loader.h"
 
@@ -24,14 +25,10 @@ bool Snapshot::parsed(const std::string &path) const {
 }
 
 llvm::json::Value Snapshot::range(const SourceRange &range, Encoding encoding) const {
-  auto position = [&](uint32_t offset) {
-    Position p = lines[range.file].position(offset, encoding);
-    return llvm::json::Object{{"line", p.line}, {"character", p.character}};
-  };
   if (!range.valid() || range.file >= lines.size())
-    return llvm::json::Object{{"start", llvm::json::Object{{"line", 0}, {"character", 0}}},
-                              {"end", llvm::json::Object{{"line", 0}, {"character", 0}}}};
-  return llvm::json::Object{{"start", position(range.begin)}, {"end", position(range.end)}};
+    return rangeJson({}, {});
+  const LineTable &table = lines[range.file];
+  return rangeJson(table.position(range.begin, encoding), table.position(range.end, encoding));
 }
 
 llvm::json::Value Snapshot::location(const SourceRange &range, Encoding encoding) const {
