@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 namespace lattice::lsp {
 
@@ -46,14 +47,14 @@ std::shared_ptr<Snapshot> buildSnapshot(const std::string &folder,
   std::string error;
   if (auto files = parse::expandInputPaths({folder}, error))
     options.files = std::move(*files);
-  // Open documents of the folder that are not on disk (yet) belong to it too.
+  // The roots by canonical path: open documents of the folder that are not on disk (yet) belong
+  // to it too.
+  std::set<std::string> roots;
+  for (const std::string &file : options.files)
+    roots.insert(parse::canonicalPath(file));
   for (const auto &[path, text] : overlay) {
-    if (std::filesystem::path(path).parent_path().string() != folder ||
-        !llvm::StringRef(path).endswith(".lat"))
-      continue;
-    bool listed = std::any_of(options.files.begin(), options.files.end(),
-                              [&](auto &file) { return parse::canonicalPath(file) == path; });
-    if (!listed)
+    if (std::filesystem::path(path).parent_path().string() == folder &&
+        llvm::StringRef(path).endswith(".lat") && roots.insert(path).second)
       options.files.push_back(path);
   }
   std::sort(options.files.begin(), options.files.end());
@@ -70,14 +71,8 @@ std::shared_ptr<Snapshot> buildSnapshot(const std::string &folder,
     snapshot->fileOfPath.emplace(std::move(path), file);
   }
   snapshot->index = index::SymbolIndex::build(snapshot->compilation.files);
-  snapshot->parsedAll = true;
-  for (const std::string &root : options.files) {
-    uint32_t file = snapshot->fileOf(parse::canonicalPath(root));
-    bool parsed =
-        std::any_of(snapshot->compilation.files.begin(), snapshot->compilation.files.end(),
-                    [&](const ast::File &f) { return f.fileId == file; });
-    snapshot->parsedAll &= file != 0 && parsed;
-  }
+  snapshot->parsedAll = std::all_of(
+      roots.begin(), roots.end(), [&](const std::string &root) { return snapshot->parsed(root); });
   return snapshot;
 }
 
