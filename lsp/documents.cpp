@@ -2,6 +2,8 @@
 // text as it stands, so a batch of changes applies like the client applied them.
 #include "lsp/documents.h"
 
+#include "diagnostics/sarif.h"
+
 namespace lattice::lsp {
 
 void applyChange(std::string &text, const TextChange &change, Encoding encoding) {
@@ -15,6 +17,13 @@ void applyChange(std::string &text, const TextChange &change, Encoding encoding)
   if (end < begin)
     end = begin;
   text.replace(begin, end - begin, change.text);
+}
+
+std::map<std::string, std::string> DocumentStore::clientUris() const {
+  std::map<std::string, std::string> out;
+  for (const auto &[uri, document] : documents)
+    out[fileUri(document.path)] = uri;
+  return out;
 }
 
 Document *DocumentStore::find(const std::string &uri) {

@@ -34,6 +34,9 @@ public:
   void close(const std::string &uri) { documents.erase(uri); }
   Document *find(const std::string &uri);
   const std::map<std::string, Document> &all() const { return documents; }
+  /// The URI each document was opened by, by the file URI of its path (lattice::fileUri, how a
+  /// compilation names files): answers go to the URIs the client knows.
+  std::map<std::string, std::string> clientUris() const;
 
 private:
   std::map<std::string, Document> documents; // by URI

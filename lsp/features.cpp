@@ -3,6 +3,7 @@
 #include "lsp/features.h"
 
 #include "sema/model.h"
+#include "sema/relation_words.h"
 
 #include <algorithm>
 #include <cctype>
@@ -173,6 +174,13 @@ private:
   size_t pos;
 };
 
+/// A symbol as a completion item: its name, detailed by its kind and label.
+CompletionItem symbolItem(const index::Symbol &symbol, int itemKind) {
+  return {symbol.name, itemKind,
+          std::string(index::kindWord(symbol.kind)) +
+              (symbol.label.empty() ? "" : " \"" + symbol.label + "\"")};
+}
+
 void addSymbols(const Snapshot *snapshot, std::vector<CompletionItem> &out,
                 std::initializer_list<SymbolKind> kinds, int itemKind) {
   if (snapshot == nullptr)
@@ -182,9 +190,13 @@ void addSymbols(const Snapshot *snapshot, std::vector<CompletionItem> &out,
     if (symbol.parent == index::kNoSymbol && symbol.test == UINT32_MAX &&
         std::find(kinds.begin(), kinds.end(), symbol.kind) != kinds.end() &&
         seen.insert(symbol.name).second)
-      out.push_back({symbol.name, itemKind,
-                     std::string(index::kindWord(symbol.kind)) +
-                         (symbol.label.empty() ? "" : " \"" + symbol.label + "\"")});
+      out.push_back(symbolItem(symbol, itemKind));
+}
+
+/// The relation words of rules (`in`) and test cases (`on`).
+void addRelationWords(std::vector<CompletionItem> &out, int itemKind) {
+  for (std::string_view word : sema::canonicalRelationWords())
+    out.push_back({std::string(word), itemKind, "relation"});
 }
 
 /// Whether the statement the cursor is in is a test case (`allow ROLES: PATTERNS on`): a `:`
@@ -235,12 +247,8 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
       if (snapshot != nullptr)
         if (std::optional<SymbolId> resource =
                 snapshot->index.lookup(SymbolKind::Resource, owner)) {
-          for (SymbolId member : snapshot->index.membersOf(*resource)) {
-            const index::Symbol &symbol = snapshot->index.symbol(member);
-            out.push_back({symbol.name, Field,
-                           std::string(index::kindWord(symbol.kind)) +
-                               (symbol.label.empty() ? "" : " \"" + symbol.label + "\"")});
-          }
+          for (SymbolId member : snapshot->index.membersOf(*resource))
+            out.push_back(symbolItem(snapshot->index.symbol(member), Field));
           return out;
         }
     }
@@ -289,8 +297,7 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
     addSymbols(snapshot, out, {SymbolKind::ScopeKind}, Module);
   else if (keyword == "on" && inTestCase(before)) {
     // A test case's relations: the words, and the nodes of test trees.
-    for (const char *word : {"self", "descendants", "subtree", "ancestors", "elsewhere", "tenant"})
-      out.push_back({word, Keyword, "relation"});
+    addRelationWords(out, Keyword);
     addTestNodes(snapshot, out);
   } else if (keyword == "on")
     addSymbols(snapshot, out, {SymbolKind::ScopeKind, SymbolKind::UserType, SymbolKind::Resource},
@@ -303,8 +310,7 @@ std::vector<CompletionItem> completions(const Snapshot *snapshot, llvm::StringRe
   else if (keyword == "include")
     addSymbols(snapshot, out, {SymbolKind::ActionSet}, Enum);
   else if (keyword == "in")
-    for (const char *word : {"self", "descendants", "subtree", "ancestors", "elsewhere", "tenant"})
-      out.push_back({word, Keyword, "relation"});
+    addRelationWords(out, Keyword);
   if (!out.empty())
     return out;
   for (const std::string &word : keywords())

@@ -45,6 +45,19 @@ json::Value Server::initialize(const json::Object &params) {
   };
 }
 
+std::optional<Server::Target> Server::documentTarget(const std::string &uri) {
+  std::optional<std::string> path = uriToPath(uri);
+  if (!path)
+    return std::nullopt;
+  std::string canonical = parse::canonicalPath(*path);
+  std::shared_ptr<const Snapshot> snapshot = snapshotOf(canonical);
+  uint32_t file = snapshot ? snapshot->fileOf(canonical) : 0;
+  if (file == 0)
+    return std::nullopt;
+  std::lock_guard lock(mutex);
+  return Target{std::move(snapshot), file, 0, encoding};
+}
+
 std::optional<Server::Target> Server::target(const json::Object &params, Error &error) {
   std::optional<std::string> uri = documentUri(params);
   std::optional<Position> position = readPosition(params.get("position"));
@@ -52,32 +65,11 @@ std::optional<Server::Target> Server::target(const json::Object &params, Error &
     error = {-32602, "expected `textDocument.uri` and `position`"};
     return std::nullopt;
   }
-  std::optional<std::string> path = uriToPath(*uri);
-  if (!path)
-    return std::nullopt;
-  std::string canonical = parse::canonicalPath(*path);
-  std::shared_ptr<const Snapshot> snapshot = snapshotOf(canonical);
-  if (!snapshot)
-    return std::nullopt;
-  uint32_t file = snapshot->fileOf(canonical);
-  if (file == 0)
-    return std::nullopt;
-  Encoding used;
-  {
-    std::lock_guard lock(mutex);
-    used = encoding;
-  }
-  return Target{snapshot, file, snapshot->linesOf(file).offset(*position, used)};
+  std::optional<Target> at = documentTarget(*uri);
+  if (at)
+    at->offset = at->snapshot->linesOf(at->file).offset(*position, at->encoding);
+  return at;
 }
-
-namespace {
-
-Encoding currentEncoding(std::mutex &mutex, const Encoding &encoding) {
-  std::lock_guard lock(mutex);
-  return encoding;
-}
-
-} // namespace
 
 json::Value Server::hover(const json::Object &params, Error &error) {
   std::optional<Target> at = target(params, error);
@@ -86,10 +78,9 @@ json::Value Server::hover(const json::Object &params, Error &error) {
   std::optional<std::string> text = hoverText(*at->snapshot, at->file, at->offset);
   if (!text)
     return nullptr;
-  Encoding used = currentEncoding(mutex, encoding);
   json::Object result{{"contents", json::Object{{"kind", "markdown"}, {"value", *text}}}};
   if (std::optional<SourceRange> range = at->snapshot->index.rangeAt(at->file, at->offset))
-    result["range"] = at->snapshot->range(*range, used);
+    result["range"] = at->snapshot->range(*range, at->encoding);
   return result;
 }
 
@@ -100,8 +91,7 @@ json::Value Server::definition(const json::Object &params, Error &error) {
   std::optional<index::SymbolId> id = at->snapshot->index.symbolAt(at->file, at->offset);
   if (!id)
     return nullptr;
-  return at->snapshot->location(at->snapshot->index.symbol(*id).nameRange,
-                                currentEncoding(mutex, encoding));
+  return at->snapshot->location(at->snapshot->index.symbol(*id).nameRange, at->encoding);
 }
 
 json::Value Server::references(const json::Object &params, Error &error) {
@@ -114,10 +104,9 @@ json::Value Server::references(const json::Object &params, Error &error) {
   bool withDeclaration = true;
   if (const json::Object *context = params.getObject("context"))
     withDeclaration = context->getBoolean("includeDeclaration").getValueOr(true);
-  Encoding used = currentEncoding(mutex, encoding);
   json::Array out;
   for (const SourceRange &range : at->snapshot->index.occurrences(*id, withDeclaration))
-    out.push_back(at->snapshot->location(range, used));
+    out.push_back(at->snapshot->location(range, at->encoding));
   return out;
 }
 
@@ -129,7 +118,7 @@ json::Value Server::prepareRename(const json::Object &params, Error &error) {
   std::optional<SourceRange> range = at->snapshot->index.rangeAt(at->file, at->offset);
   if (!id || !range)
     return nullptr;
-  return json::Object{{"range", at->snapshot->range(*range, currentEncoding(mutex, encoding))},
+  return json::Object{{"range", at->snapshot->range(*range, at->encoding)},
                       {"placeholder", at->snapshot->index.symbol(*id).name}};
 }
 
@@ -152,17 +141,15 @@ json::Value Server::rename(const json::Object &params, Error &error) {
     error = {-32803, problem};
     return nullptr;
   }
-  Encoding used = currentEncoding(mutex, encoding);
   std::map<std::string, json::Array> edits;
   for (const SourceRange &range : snapshot.index.occurrences(*id, true))
     edits[snapshot.uriOf(range.file)].push_back(
-        json::Object{{"range", snapshot.range(range, used)}, {"newText", newName->str()}});
+        json::Object{{"range", snapshot.range(range, at->encoding)}, {"newText", newName->str()}});
   // Edits go to the URIs the client knows its documents by.
   std::map<std::string, std::string> clientUri;
   {
     std::lock_guard lock(mutex);
-    for (const auto &[uri, document] : documents.all())
-      clientUri[pathToUri(document.path)] = uri;
+    clientUri = documents.clientUris();
   }
   json::Object changes;
   for (auto &[uri, list] : edits) {
@@ -178,15 +165,10 @@ json::Value Server::documentSymbol(const json::Object &params, Error &error) {
     error = {-32602, "expected `textDocument.uri`"};
     return nullptr;
   }
-  std::optional<std::string> path = uriToPath(*uri);
-  if (!path)
+  std::optional<Target> at = documentTarget(*uri);
+  if (!at)
     return json::Array();
-  std::string canonical = parse::canonicalPath(*path);
-  std::shared_ptr<const Snapshot> snapshot = snapshotOf(canonical);
-  uint32_t file = snapshot ? snapshot->fileOf(canonical) : 0;
-  if (file == 0)
-    return json::Array();
-  return documentSymbols(*snapshot, file, currentEncoding(mutex, encoding));
+  return documentSymbols(*at->snapshot, at->file, at->encoding);
 }
 
 json::Value Server::formatting(const json::Object &params, Error &error) {
@@ -220,11 +202,7 @@ json::Value Server::formatting(const json::Object &params, Error &error) {
     return json::Array();
   LineTable lines(text);
   Position end = lines.position(static_cast<uint32_t>(text.size()), used);
-  return json::Array{json::Object{
-      {"range",
-       json::Object{{"start", json::Object{{"line", 0}, {"character", 0}}},
-                    {"end", json::Object{{"line", end.line}, {"character", end.character}}}}},
-      {"newText", *formatted}}};
+  return json::Array{json::Object{{"range", rangeJson({}, end)}, {"newText", *formatted}}};
 }
 
 json::Value Server::codeAction(const json::Object &params, Error &error) {
@@ -270,9 +248,8 @@ json::Value Server::codeAction(const json::Object &params, Error &error) {
         ++indent;
       std::string comment = text.substr(lineStart, indent) + "// lattice: allow(" + group->str() +
                             ") \"reason: why this is intended\"\n";
-      auto at = [&] { return json::Object{{"line", range->first.line}, {"character", 0}}; };
-      json::Object edit{{"range", json::Object{{"start", at()}, {"end", at()}}},
-                        {"newText", comment}};
+      Position at{range->first.line, 0};
+      json::Object edit{{"range", rangeJson(at, at)}, {"newText", comment}};
       actions.push_back(json::Object{
           {"title", fmt::format("suppress `{}` here, with a reason", group->str())},
           {"kind", "quickfix"},

@@ -1,4 +1,4 @@
-// protocol.cpp - defensive readers of the protocol's common parameters.
+// protocol.cpp - defensive readers of the protocol's common parameters, and their writers.
 #include "lsp/protocol.h"
 
 namespace lattice::lsp {
@@ -33,6 +33,13 @@ std::optional<std::pair<Position, Position>> readRange(const llvm::json::Value *
   if (!start || !end)
     return std::nullopt;
   return std::pair(*start, *end);
+}
+
+llvm::json::Object rangeJson(Position start, Position end) {
+  auto position = [](Position p) {
+    return llvm::json::Object{{"line", p.line}, {"character", p.character}};
+  };
+  return llvm::json::Object{{"start", position(start)}, {"end", position(end)}};
 }
 
 } // namespace lattice::lsp

@@ -1,5 +1,6 @@
 // protocol.h - reading the protocol's common parameters (a document's URI, a position) from
-// JSON that may be malformed: every getter returns nothing rather than trusting the client.
+// JSON that may be malformed: every getter returns nothing rather than trusting the client; and
+// writing positions and ranges.
 #pragma once
 
 #include "lsp/positions.h"
@@ -17,5 +18,8 @@ std::optional<std::string> documentUri(const llvm::json::Object &params);
 std::optional<Position> readPosition(const llvm::json::Value *value);
 /// `{start, end}`.
 std::optional<std::pair<Position, Position>> readRange(const llvm::json::Value *value);
+
+/// `{start: {line, character}, end: {line, character}}`.
+llvm::json::Object rangeJson(Position start, Position end);
 
 } // namespace lattice::lsp

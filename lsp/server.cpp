@@ -206,12 +206,10 @@ void Server::didChange(const json::Object &params) {
     if (change == nullptr || !change->getString("text"))
       continue;
     TextChange edit{std::nullopt, change->getString("text")->str()};
-    if (const json::Object *range = change->getObject("range")) {
-      std::optional<Position> start = readPosition(range->get("start"));
-      std::optional<Position> end = readPosition(range->get("end"));
-      if (!start || !end)
+    if (change->getObject("range")) {
+      edit.range = readRange(change->get("range"));
+      if (!edit.range)
         continue;
-      edit.range = std::pair(*start, *end);
     }
     applyChange(document->text, edit, encoding);
   }
@@ -305,9 +303,7 @@ std::vector<std::string> Server::publications(const std::string &folder, const S
                                               std::map<std::string, DiagnosticsText> diagnostics) {
   std::vector<std::string> out;
   // Documents are known by the URI the client used; diagnostics by the canonical path's.
-  std::map<std::string, std::string> clientUri;
-  for (const auto &[uri, document] : documents.all())
-    clientUri[pathToUri(document.path)] = uri;
+  std::map<std::string, std::string> clientUri = documents.clientUris();
   std::map<std::string, DiagnosticsText> byTarget;
   for (auto &[uri, list] : diagnostics) {
     auto client = clientUri.find(uri);

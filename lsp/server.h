@@ -85,13 +85,17 @@ private:
   Json completion(const llvm::json::Object &params, Error &error);
 
   /// The document's folder's snapshot and the document's file in it, with the byte offset of
-  /// the request's position; null when there is none yet.
+  /// the request's position and the position encoding the answer is written in; null when there
+  /// is none yet.
   struct Target {
     std::shared_ptr<const Snapshot> snapshot;
     uint32_t file = 0;
     uint32_t offset = 0;
+    Encoding encoding = Encoding::Utf16;
   };
   std::optional<Target> target(const llvm::json::Object &params, Error &error);
+  /// The same for a document without a position (offset 0).
+  std::optional<Target> documentTarget(const std::string &uri);
   std::shared_ptr<const Snapshot> snapshotOf(const std::string &path);
 
   Output output;

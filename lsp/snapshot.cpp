@@ -2,13 +2,15 @@
 // protocol's (notes with a location become related information; help joins the message).
 #include "lsp/snapshot.h"
 
+#include "diagnostics/sarif.h"
 #include "diagnostics/warning_groups.h"
-#include "lsp/uri.h"
+#include "lsp/protocol.h"
 #include "parse/input_files.h"
 #include "parse/module_loader.h"
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 namespace lattice::lsp {
 
@@ -24,14 +26,10 @@ bool Snapshot::parsed(const std::string &path) const {
 }
 
 llvm::json::Value Snapshot::range(const SourceRange &range, Encoding encoding) const {
-  auto position = [&](uint32_t offset) {
-    Position p = lines[range.file].position(offset, encoding);
-    return llvm::json::Object{{"line", p.line}, {"character", p.character}};
-  };
   if (!range.valid() || range.file >= lines.size())
-    return llvm::json::Object{{"start", llvm::json::Object{{"line", 0}, {"character", 0}}},
-                              {"end", llvm::json::Object{{"line", 0}, {"character", 0}}}};
-  return llvm::json::Object{{"start", position(range.begin)}, {"end", position(range.end)}};
+    return rangeJson({}, {});
+  const LineTable &table = lines[range.file];
+  return rangeJson(table.position(range.begin, encoding), table.position(range.end, encoding));
 }
 
 llvm::json::Value Snapshot::location(const SourceRange &range, Encoding encoding) const {
@@ -49,14 +47,14 @@ std::shared_ptr<Snapshot> buildSnapshot(const std::string &folder,
   std::string error;
   if (auto files = parse::expandInputPaths({folder}, error))
     options.files = std::move(*files);
-  // Open documents of the folder that are not on disk (yet) belong to it too.
+  // The roots by canonical path: open documents of the folder that are not on disk (yet) belong
+  // to it too.
+  std::set<std::string> roots;
+  for (const std::string &file : options.files)
+    roots.insert(parse::canonicalPath(file));
   for (const auto &[path, text] : overlay) {
-    if (std::filesystem::path(path).parent_path().string() != folder ||
-        !llvm::StringRef(path).endswith(".lat"))
-      continue;
-    bool listed = std::any_of(options.files.begin(), options.files.end(),
-                              [&](auto &file) { return parse::canonicalPath(file) == path; });
-    if (!listed)
+    if (std::filesystem::path(path).parent_path().string() == folder &&
+        llvm::StringRef(path).endswith(".lat") && roots.insert(path).second)
       options.files.push_back(path);
   }
   std::sort(options.files.begin(), options.files.end());
@@ -69,18 +67,12 @@ std::shared_ptr<Snapshot> buildSnapshot(const std::string &folder,
   for (uint32_t file = 1; file <= sources.fileCount(); ++file) {
     std::string path = parse::canonicalPath(sources.name(file).str());
     snapshot->lines.emplace_back(sources.text(file));
-    snapshot->uris.push_back(pathToUri(path));
+    snapshot->uris.push_back(fileUri(path));
     snapshot->fileOfPath.emplace(std::move(path), file);
   }
   snapshot->index = index::SymbolIndex::build(snapshot->compilation.files);
-  snapshot->parsedAll = true;
-  for (const std::string &root : options.files) {
-    uint32_t file = snapshot->fileOf(parse::canonicalPath(root));
-    bool parsed =
-        std::any_of(snapshot->compilation.files.begin(), snapshot->compilation.files.end(),
-                    [&](const ast::File &f) { return f.fileId == file; });
-    snapshot->parsedAll &= file != 0 && parsed;
-  }
+  snapshot->parsedAll = std::all_of(
+      roots.begin(), roots.end(), [&](const std::string &root) { return snapshot->parsed(root); });
   return snapshot;
 }
 

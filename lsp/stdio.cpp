@@ -62,7 +62,7 @@ int runStdio(int in, int out, ServerOptions options, const std::string &logPath)
   Server server(
       [&](const std::string &message) {
         trace.line("-->", message);
-        writeAll(out, "Content-Length: " + std::to_string(message.size()) + "\r\n\r\n" + message);
+        writeAll(out, encodeFrame(message));
       },
       std::move(options));
 

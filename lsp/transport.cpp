@@ -2,8 +2,6 @@
 // ignored, Content-Type not checked) and framing of outgoing messages.
 #include "lsp/transport.h"
 
-#include "llvm/Support/raw_ostream.h"
-
 namespace lattice::lsp {
 
 std::optional<std::string> FrameDecoder::next() {
@@ -48,12 +46,8 @@ std::optional<std::string> FrameDecoder::next() {
   return body;
 }
 
-std::string encodeFrame(const llvm::json::Value &message) {
-  std::string body;
-  llvm::raw_string_ostream out(body);
-  out << message;
-  out.flush();
-  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+std::string encodeFrame(llvm::StringRef body) {
+  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.str();
 }
 
 } // namespace lattice::lsp

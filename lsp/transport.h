@@ -3,7 +3,6 @@
 #pragma once
 
 #include "llvm/ADT/StringRef.h"
-#include "llvm/Support/JSON.h"
 
 #include <cstddef>
 #include <optional>
@@ -30,7 +29,7 @@ private:
   std::optional<std::string> error;
 };
 
-/// `Content-Length: N\r\n\r\n` + the JSON text of `message`.
-std::string encodeFrame(const llvm::json::Value &message);
+/// `Content-Length: N\r\n\r\n` + `body` (a message's JSON text, as the server sends it).
+std::string encodeFrame(llvm::StringRef body);
 
 } // namespace lattice::lsp

@@ -1,8 +1,5 @@
-// uri.cpp - percent-decoding and -encoding of file URIs (RFC 3986), no authority but empty or
-// `localhost`.
+// uri.cpp - percent-decoding of file URIs (RFC 3986), no authority but empty or `localhost`.
 #include "lsp/uri.h"
-
-#include <cctype>
 
 namespace lattice::lsp {
 namespace {
@@ -43,22 +40,6 @@ std::optional<std::string> uriToPath(std::string_view uri) {
     i += 2;
   }
   return path;
-}
-
-std::string pathToUri(std::string_view path) {
-  static const char *digits = "0123456789ABCDEF";
-  std::string uri = "file://";
-  for (char c : path) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
-      uri += c;
-      continue;
-    }
-    uri += '%';
-    uri += digits[u >> 4];
-    uri += digits[u & 15];
-  }
-  return uri;
 }
 
 } // namespace lattice::lsp

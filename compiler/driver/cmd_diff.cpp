@@ -254,8 +254,7 @@ int runDiff(const Argv &commandLine) {
       error = "expected two inputs: OLD NEW";
   }
   if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice diff: error: {}\nrun `lattice diff --help` for usage\n", error);
-    return ExitUsage;
+    return usageError("diff", error);
   }
   bool noColor = std::getenv("NO_COLOR") != nullptr;
   bool colorOut =

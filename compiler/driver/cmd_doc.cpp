@@ -49,8 +49,7 @@ int runDoc(const Argv &argv) {
   if (args && error.empty() && !(files = parse::expandInputPaths(args->positional(), error)))
     args.reset();
   if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice doc: error: {}\nrun `lattice doc --help` for usage\n", error);
-    return ExitUsage;
+    return usageError("doc", error);
   }
   options.files = std::move(*files);
   FrontendResult frontend = runFrontend(options);

@@ -52,9 +52,7 @@ int runExplain(const Argv &argv) {
   else if (args)
     error = requestUsageError(*args).value_or("");
   if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice explain: error: {}\nrun `lattice explain --help` for usage\n",
-               error);
-    return ExitUsage;
+    return usageError("explain", error);
   }
   const std::string &path = args->positional()[0];
   query::ExplainedTable loaded;

@@ -50,8 +50,7 @@ int runFmt(const Argv &argv) {
   else if (args && !(files = parse::expandInputPaths(args->positional(), error)))
     args.reset();
   if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice fmt: error: {}\nrun `lattice fmt --help` for usage\n", error);
-    return ExitUsage;
+    return usageError("fmt", error);
   }
   bool check = args->has("--check");
   bool color = isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;

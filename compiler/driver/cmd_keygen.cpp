@@ -39,11 +39,6 @@ bool writeNewFile(const std::string &path, const std::string &text, mode_t mode,
   return ok;
 }
 
-int usage(const std::string &error) {
-  fmt::print(stderr, "lattice keygen: error: {}\nrun `lattice keygen --help` for usage\n", error);
-  return ExitUsage;
-}
-
 } // namespace
 
 int runKeygen(const Argv &argv) {
@@ -57,17 +52,17 @@ int runKeygen(const Argv &argv) {
     return ExitOk;
   }
   if (!args)
-    return usage(error);
+    return usageError("keygen", error);
   if (!args->positional().empty())
-    return usage(fmt::format("unexpected argument `{}`", args->positional()[0]));
+    return usageError("keygen", fmt::format("unexpected argument `{}`", args->positional()[0]));
   std::optional<std::string> name = args->get("-o");
   if (!name)
-    return usage("no output name; use `-o NAME`");
+    return usageError("keygen", "no output name; use `-o NAME`");
   const std::string secretPath = *name + ".key", publicPath = *name + ".pub";
   for (const std::string &path : {secretPath, publicPath}) {
     struct stat st {};
     if (lstat(path.c_str(), &st) == 0)
-      return usage(fmt::format("`{}` exists; keygen never overwrites a key", path));
+      return usageError("keygen", fmt::format("`{}` exists; keygen never overwrites a key", path));
   }
   bundle::PublicKey publicKey{};
   bundle::SecretKey secretKey{};

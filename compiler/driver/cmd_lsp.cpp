@@ -34,22 +34,19 @@ int runLsp(const Argv &commandLine) {
                describeOptions(specs));
     return ExitOk;
   }
+  if (!args)
+    return usageError("lsp", error);
+  if (warningError)
+    return usageError("lsp", *warningError);
+  if (!args->positional().empty())
+    return usageError("lsp", "`lsp` takes no files (the editor opens them)");
   lsp::ServerOptions options;
   options.warnings = frontend.warnings;
-  if (args && warningError)
-    error = *warningError, args.reset();
-  if (args && !args->positional().empty())
-    error = "`lsp` takes no files (the editor opens them)", args.reset();
-  if (args && args->has("--debounce")) {
+  if (std::optional<std::string> debounce = args->get("--debounce")) {
     unsigned ms = 0;
-    if (llvm::StringRef(*args->get("--debounce")).getAsInteger(10, ms) || ms > 60000)
-      error = "`--debounce` takes milliseconds from 0 to 60000", args.reset();
-    else
-      options.debounce = std::chrono::milliseconds(ms);
-  }
-  if (!args) {
-    fmt::print(stderr, "lattice lsp: error: {}\nrun `lattice lsp --help` for usage\n", error);
-    return ExitUsage;
+    if (llvm::StringRef(*debounce).getAsInteger(10, ms) || ms > 60000)
+      return usageError("lsp", "`--debounce` takes milliseconds from 0 to 60000");
+    options.debounce = std::chrono::milliseconds(ms);
   }
   return lsp::runStdio(STDIN_FILENO, STDOUT_FILENO, options, args->get("--log").value_or(""));
 }

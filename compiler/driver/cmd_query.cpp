@@ -203,8 +203,7 @@ int runQuery(const Argv &argv) {
   } else if (args && !args->has("--requests"))
     error = requestUsageError(*args).value_or("");
   if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice query: error: {}\nrun `lattice query --help` for usage\n", error);
-    return ExitUsage;
+    return usageError("query", error);
   }
   const std::string &path = args->positional()[0];
   std::string bytes;

@@ -32,11 +32,6 @@ std::string utc(int64_t seconds) {
   return text;
 }
 
-int usage(const std::string &error) {
-  fmt::print(stderr, "lattice verify: error: {}\nrun `lattice verify --help` for usage\n", error);
-  return ExitUsage;
-}
-
 } // namespace
 
 int runVerify(const Argv &argv) {
@@ -51,19 +46,19 @@ int runVerify(const Argv &argv) {
     return ExitOk;
   }
   if (!args)
-    return usage(error);
+    return usageError("verify", error);
   if (args->positional().size() != 1)
-    return usage("give one bundle file");
+    return usageError("verify", "give one bundle file");
   const std::string format = args->get("--format").value_or("text");
   if (format != "text" && format != "json")
-    return usage(fmt::format("unknown format `{}`; use `text` or `json`", format));
+    return usageError("verify", fmt::format("unknown format `{}`; use `text` or `json`", format));
   std::optional<bundle::PublicKey> key;
   if (std::optional<std::string> path = args->get("--public-key")) {
     std::string text;
     if (!readWholeFile(*path, 4096, text, error))
-      return usage(fmt::format("cannot read `{}`: {}", *path, error));
+      return usageError("verify", fmt::format("cannot read `{}`: {}", *path, error));
     if (!(key = bundle::parsePublicKey(text, error)))
-      return usage(fmt::format("`{}`: {}", *path, error));
+      return usageError("verify", fmt::format("`{}`: {}", *path, error));
   }
   const std::string &path = args->positional()[0];
   std::string file;
@@ -71,7 +66,7 @@ int runVerify(const Argv &argv) {
                      bundle::kHeaderSize + bundle::kMaxManifest + bundle::kMaxTable + 4 +
                          bundle::kSignatureSize,
                      file, error))
-    return usage(fmt::format("cannot read `{}`: {}", path, error));
+    return usageError("verify", fmt::format("cannot read `{}`: {}", path, error));
   const std::vector<uint8_t> bytes(file.begin(), file.end());
   std::optional<bundle::Bundle> read = bundle::readBundle(bytes, error);
   std::string signature; // "" good; else why not

@@ -54,9 +54,7 @@ int runWhoCan(const Argv &argv) {
   if (args && error.empty() && !(files = parse::expandInputPaths(args->positional(), error)))
     args.reset();
   if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice who-can: error: {}\nrun `lattice who-can --help` for usage\n",
-               error);
-    return ExitUsage;
+    return usageError("who-can", error);
   }
   options.files = std::move(*files);
   FrontendResult frontend = runFrontend(options);

@@ -6,7 +6,6 @@
 #include "diagnostics/sarif.h"
 #include "pipeline/compilation.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -37,14 +36,10 @@ std::string docsUri() {
 } // namespace
 
 FrontendResult runFrontend(const FrontendOptions &options) {
-  pipeline::CompileOptions compileOptions{options.files, options.warnings};
-  pipeline::Compilation compiled = pipeline::compile(compileOptions);
-  FrontendResult result;
-  result.sources = std::move(compiled.sources);
-  result.model = std::move(compiled.model);
-  const SourceManager &sources = *result.sources;
+  pipeline::Compilation compiled = pipeline::compile({options.files, options.warnings});
+  const SourceManager &sources = *compiled.sources;
   const std::vector<Diagnostic> &reported = compiled.diagnostics;
-  size_t errors = compiled.errors, warnings = compiled.warnings;
+  const size_t errors = compiled.errors, warnings = compiled.warnings;
 
   if (options.format == DiagFormat::Json) {
     if (!options.deferJson)
@@ -64,12 +59,14 @@ FrontendResult runFrontend(const FrontendOptions &options) {
                  << (warnings == 1 ? " warning" : " warnings") << " generated.\n";
   }
   llvm::errs().flush();
+  FrontendResult result;
+  // pipeline::compile keeps a model only without errors: no model to drop here.
   if (compiled.ioError)
     result.exitCode = ExitUsage;
-  else if (errors > 0 || !result.model)
+  else if (errors > 0 || !compiled.model)
     result.exitCode = ExitErrors;
-  if (result.exitCode != ExitOk)
-    result.model.reset();
+  result.sources = std::move(compiled.sources);
+  result.model = std::move(compiled.model);
   result.diagnostics = std::move(compiled.diagnostics);
   return result;
 }

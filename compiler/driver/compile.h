@@ -10,12 +10,17 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lattice::driver {
 
 /// Stable exit codes of every subcommand.
 enum ExitCode : int { ExitOk = 0, ExitErrors = 1, ExitUsage = 2, ExitNewAccess = 3 };
+
+/// Prints a usage error to stderr as every command words one (`lattice COMMAND: error: ...` and
+/// where its --help is); returns ExitUsage.
+int usageError(std::string_view command, const std::string &error);
 
 enum class DiagFormat { Text, Json, Sarif };
 

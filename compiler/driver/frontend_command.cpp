@@ -7,6 +7,12 @@
 
 namespace lattice::driver {
 
+int usageError(std::string_view command, const std::string &error) {
+  fmt::print(stderr, "lattice {}: error: {}\nrun `lattice {} --help` for usage\n", command, error,
+             command);
+  return ExitUsage;
+}
+
 std::optional<int> parseFrontendCommand(const std::vector<std::string> &commandLine,
                                         const FrontendCommand &command, std::optional<Args> &args,
                                         FrontendOptions &options) {
@@ -33,11 +39,8 @@ std::optional<int> parseFrontendCommand(const std::vector<std::string> &commandL
   std::optional<std::vector<std::string>> files;
   if (args && error.empty() && !(files = parse::expandInputPaths(args->positional(), error)))
     args.reset();
-  if (!args || !error.empty()) {
-    fmt::print(stderr, "lattice {}: error: {}\nrun `lattice {} --help` for usage\n", command.name,
-               error, command.name);
-    return ExitUsage;
-  }
+  if (!args || !error.empty())
+    return usageError(command.name, error);
   options.files = std::move(*files);
   return std::nullopt;
 }

@@ -43,8 +43,6 @@ SymbolKind space(SymbolKind kind) {
   return kind == SymbolKind::CustomRole ? SymbolKind::Role : kind;
 }
 
-bool rangeLess(const SourceRange &a, const SourceRange &b) { return a < b; }
-
 } // namespace
 
 class IndexBuilder {
@@ -133,9 +131,9 @@ public:
 
   void finish() {
     std::sort(index.refs.begin(), index.refs.end(),
-              [](const Reference &a, const Reference &b) { return rangeLess(a.range, b.range); });
+              [](const Reference &a, const Reference &b) { return a.range < b.range; });
     std::sort(index.names.begin(), index.names.end(),
-              [](const auto &a, const auto &b) { return rangeLess(a.first, b.first); });
+              [](const auto &a, const auto &b) { return a.first < b.first; });
     index.usesOf.assign(index.all.size(), {});
     for (uint32_t i = 0; i < index.refs.size(); ++i)
       index.usesOf[index.refs[i].symbol].push_back(i);
@@ -176,12 +174,19 @@ private:
 
   void reference(SourceRange range, SymbolId id) { index.refs.push_back({range, id}); }
 
-  bool tryUse(SymbolKind kind, const ast::Ident &name) {
-    auto it = index.globals.find(std::pair(space(kind), name.name));
+  /// The first declaration of `name` in the namespace of `kind`.
+  std::optional<SymbolId> global(SymbolKind kind, const std::string &name) const {
+    auto it = index.globals.find(std::pair(space(kind), name));
     if (it == index.globals.end())
-      return false;
-    reference(name.range, it->second);
-    return true;
+      return std::nullopt;
+    return it->second;
+  }
+
+  bool tryUse(SymbolKind kind, const ast::Ident &name) {
+    std::optional<SymbolId> id = global(kind, name.name);
+    if (id)
+      reference(name.range, *id);
+    return id.has_value();
   }
 
   void use(SymbolKind kind, const ast::Ident &name) {
@@ -239,7 +244,10 @@ private:
   std::optional<SymbolId> member(SymbolId resource, const std::string &name) {
     if (auto it = index.members.find(std::pair(resource, name)); it != index.members.end())
       return it->second;
-    for (SymbolId set : includes[resource]) {
+    auto sets = index.includes.find(resource);
+    if (sets == index.includes.end())
+      return std::nullopt;
+    for (SymbolId set : sets->second) {
       if (index.all[set].name == name) // `include crud` adds the group `crud` too
         return set;
       if (auto it = index.members.find(std::pair(set, name)); it != index.members.end())
@@ -251,14 +259,14 @@ private:
   void resolvePattern(const ast::PermissionPattern &pattern) {
     if (pattern.form == ast::PermissionPattern::Form::Any)
       return;
-    auto it = index.globals.find(std::pair(SymbolKind::Resource, pattern.resource.name));
-    if (it == index.globals.end()) {
+    std::optional<SymbolId> resource = global(SymbolKind::Resource, pattern.resource.name);
+    if (!resource) {
       use(SymbolKind::Resource, pattern.resource);
       return;
     }
-    reference(pattern.resource.range, it->second);
+    reference(pattern.resource.range, *resource);
     for (const ast::Ident &action : pattern.actions) {
-      if (std::optional<SymbolId> id = member(it->second, action.name))
+      if (std::optional<SymbolId> id = member(*resource, action.name))
         reference(action.range, *id);
       else if (action.range.valid())
         index.misses.push_back({action.range, action.name, SymbolKind::Action});
@@ -335,17 +343,14 @@ public:
   /// Records each resource's included action sets (after every file is declared).
   void linkIncludes(const ast::File &file) {
     for (const ast::ResourceDecl &resource : file.resources) {
-      auto owner = index.globals.find(std::pair(SymbolKind::Resource, resource.name.name));
-      if (owner == index.globals.end())
+      std::optional<SymbolId> owner = global(SymbolKind::Resource, resource.name.name);
+      if (!owner)
         continue;
-      for (const ast::IncludeDecl &include : resource.includes) {
-        auto set = index.globals.find(std::pair(SymbolKind::ActionSet, include.actionSet.name));
-        if (set != index.globals.end())
-          includes[owner->second].push_back(set->second);
-      }
+      for (const ast::IncludeDecl &include : resource.includes)
+        if (std::optional<SymbolId> set = global(SymbolKind::ActionSet, include.actionSet.name))
+          index.includes[*owner].push_back(*set);
     }
   }
-  std::map<SymbolId, std::vector<SymbolId>> includes;
 
 private:
   SymbolIndex &index;
@@ -363,45 +368,36 @@ SymbolIndex SymbolIndex::build(const std::vector<ast::File> &files) {
   for (const ast::File &file : files)
     builder.resolveFile(file);
   builder.finish();
-  index.includes = std::move(builder.includes);
   return index;
 }
 
-std::optional<SourceRange> SymbolIndex::rangeAt(uint32_t file, uint32_t offset) const {
+std::optional<Reference> SymbolIndex::at(uint32_t file, uint32_t offset) const {
   auto covers = [&](const SourceRange &range) {
     return range.file == file && range.begin <= offset && offset <= range.end;
   };
   // Ranges do not overlap; the last one starting at or before `offset` is the candidate (or the
   // one before it, when a cursor sits between two adjacent names).
   SourceRange key{file, offset, UINT32_MAX};
-  auto ref =
-      std::upper_bound(refs.begin(), refs.end(), key, [](const SourceRange &k, const Reference &r) {
-        return rangeLess(k, r.range);
-      });
+  auto ref = std::upper_bound(refs.begin(), refs.end(), key,
+                              [](const SourceRange &k, const Reference &r) { return k < r.range; });
   if (ref != refs.begin() && covers(std::prev(ref)->range))
-    return std::prev(ref)->range;
-  auto name =
-      std::upper_bound(names.begin(), names.end(), key,
-                       [](const SourceRange &k, const auto &n) { return rangeLess(k, n.first); });
+    return *std::prev(ref);
+  auto name = std::upper_bound(names.begin(), names.end(), key,
+                               [](const SourceRange &k, const auto &n) { return k < n.first; });
   if (name != names.begin() && covers(std::prev(name)->first))
-    return std::prev(name)->first;
+    return Reference{std::prev(name)->first, std::prev(name)->second};
+  return std::nullopt;
+}
+
+std::optional<SourceRange> SymbolIndex::rangeAt(uint32_t file, uint32_t offset) const {
+  if (std::optional<Reference> found = at(file, offset))
+    return found->range;
   return std::nullopt;
 }
 
 std::optional<SymbolId> SymbolIndex::symbolAt(uint32_t file, uint32_t offset) const {
-  std::optional<SourceRange> range = rangeAt(file, offset);
-  if (!range)
-    return std::nullopt;
-  auto ref = std::lower_bound(
-      refs.begin(), refs.end(), *range,
-      [](const Reference &r, const SourceRange &k) { return rangeLess(r.range, k); });
-  if (ref != refs.end() && ref->range == *range)
-    return ref->symbol;
-  auto name =
-      std::lower_bound(names.begin(), names.end(), *range,
-                       [](const auto &n, const SourceRange &k) { return rangeLess(n.first, k); });
-  if (name != names.end() && name->first == *range)
-    return name->second;
+  if (std::optional<Reference> found = at(file, offset))
+    return found->symbol;
   return std::nullopt;
 }
 

@@ -85,6 +85,9 @@ public:
   std::vector<SymbolId> declaredIn(uint32_t file) const;
 
 private:
+  /// The name (a use, else a declaration's name) covering `offset`, with its symbol.
+  std::optional<Reference> at(uint32_t file, uint32_t offset) const;
+
   std::vector<Symbol> all;
   std::vector<Reference> refs; // sorted by range
   std::vector<Unresolved> misses;

@@ -4,6 +4,7 @@
 
 #include "diagnostics/diagnostic.h"
 #include "parse/embedded_stdlib.h"
+#include "parse/module_loader.h"
 #include "parse/parser.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -26,14 +27,6 @@ bool isName(const std::string &part) {
   return std::all_of(part.begin(), part.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
   });
-}
-
-std::string canonical(const std::string &path) {
-  if (isEmbeddedPath(path)) // no file: its name is its identity
-    return path;
-  std::error_code ec;
-  fs::path result = fs::weakly_canonical(path, ec);
-  return ec ? path : result.string();
 }
 
 } // namespace
@@ -97,11 +90,11 @@ importableModules(const std::vector<std::string> &dirs,
                   const std::vector<std::string> &loadedPaths) {
   std::set<std::string> loaded;
   for (const std::string &path : loadedPaths)
-    loaded.insert(canonical(path));
+    loaded.insert(canonicalPath(path));
   std::vector<std::pair<std::string, ast::File>> result;
   SourceManager sources; // only the names of the declarations are used: ranges point nowhere
   for (const ModuleFile &module : listModules(dirs)) {
-    if (loaded.count(canonical(module.path)))
+    if (loaded.count(canonicalPath(module.path)))
       continue;
     std::unique_ptr<llvm::MemoryBuffer> buffer;
     if (std::optional<std::string_view> text = embeddedModuleText(module.path)) {

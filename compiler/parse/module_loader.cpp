@@ -63,13 +63,15 @@ namespace {
 
 /// Reads at most one byte more than the parser accepts, so a huge file costs bounded memory;
 /// the parser then reports the size (L0005). Only regular files are read: a FIFO would block
-/// and a device (`/dev/zero`, a terminal) is no policy.
-std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, std::string &error,
+/// and a device (`/dev/zero`, a terminal) is no policy. `key` is the path's canonicalPath: an
+/// overlay's text stands for the file.
+std::unique_ptr<llvm::MemoryBuffer> readSource(const std::string &path, const std::string &key,
+                                               std::string &error,
                                                const std::map<std::string, std::string> *overlay) {
   if (std::optional<std::string_view> text = embeddedModuleText(path))
     return llvm::MemoryBuffer::getMemBufferCopy(*text, path);
   if (overlay != nullptr) {
-    auto it = overlay->find(canonicalPath(path));
+    auto it = overlay->find(key);
     if (it != overlay->end())
       return llvm::MemoryBuffer::getMemBufferCopy(
           llvm::StringRef(it->second).take_front(kMaxFileBytes + 1), path);
@@ -100,7 +102,8 @@ public:
     bool ok = true;
     for (const std::string &root : roots) {
       std::string error;
-      std::unique_ptr<llvm::MemoryBuffer> buffer = readSource(root, error, options.overlay);
+      std::string key = canonicalPath(root);
+      std::unique_ptr<llvm::MemoryBuffer> buffer = readSource(root, key, error, options.overlay);
       if (!buffer) {
         diags.report(DiagKind::CannotReadFile, SourceRange{},
                      fmt::format("cannot read `{}`: {}", root, error));
@@ -108,7 +111,6 @@ public:
         ok = false;
         continue;
       }
-      std::string key = canonical(root);
       if (states.count(key))
         continue; // named twice, or already imported by an earlier root
       ok &= visit(key, std::move(buffer));
@@ -121,8 +123,6 @@ public:
   }
 
 private:
-  static std::string canonical(const std::string &path) { return canonicalPath(path); }
-
   /// Loads `key` and everything it imports. Returns false if anything failed.
   bool visit(const std::string &key, std::unique_ptr<llvm::MemoryBuffer> buffer) {
     bool ok = true;
@@ -178,7 +178,7 @@ private:
       }
       std::string error;
       std::unique_ptr<llvm::MemoryBuffer> child =
-          readSource(resolved->second, error, options.overlay);
+          readSource(resolved->second, *path, error, options.overlay);
       if (!child) {
         diags.report(DiagKind::ModuleNotFound, import.module.range,
                      fmt::format("cannot read module `{}` at `{}`: {}", import.module.str(),
@@ -210,9 +210,12 @@ private:
       std::error_code ec;
       if (embeddedModuleText(candidate.generic_string()))
         return std::pair(candidate.generic_string(), candidate.generic_string());
-      if (fs::is_regular_file(candidate, ec) ||
-          (options.overlay != nullptr && options.overlay->count(canonical(candidate.string()))))
-        return std::pair(canonical(candidate.string()), candidate.lexically_normal().string());
+      bool onDisk = fs::is_regular_file(candidate, ec);
+      if (!onDisk && options.overlay == nullptr)
+        continue;
+      std::string key = canonicalPath(candidate.string());
+      if (onDisk || options.overlay->count(key))
+        return std::pair(std::move(key), candidate.lexically_normal().string());
     }
     Diagnostic &diag = diags.report(DiagKind::ModuleNotFound, import.module.range,
                                     fmt::format("cannot find module `{}`", import.module.str()));

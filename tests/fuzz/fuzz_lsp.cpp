@@ -24,7 +24,7 @@ void checkMessage(const std::string &text) {
     std::fprintf(stderr, "lsp: a message that is not a JSON-RPC 2.0 object\n");
     std::abort();
   }
-  std::string frame = lsp::encodeFrame(*message); // serializes again, the same framing
+  std::string frame = lsp::encodeFrame(text); // as `lattice lsp` writes it
   lsp::FrameDecoder decoder;
   decoder.feed(frame);
   if (!decoder.next()) {

@@ -1,5 +1,6 @@
 // generated_policy.h - a policy of N roles over 20 resources (roles extend earlier ones, some
-// rules conditional), for the server's staleness tests; bench/lsp/generate.py writes the same.
+// rules conditional), for the server's staleness tests; bench/lsp/run.py (generated_policy) writes
+// the same.
 #pragma once
 
 #include <string>

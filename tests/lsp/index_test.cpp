@@ -50,6 +50,7 @@ TEST(SymbolIndex, EveryUseInEveryExampleResolvesToItsName) {
       // The name found at each end of a use is that use's symbol.
       EXPECT_EQ(index.symbolAt(ref.range.file, ref.range.begin), ref.symbol);
       EXPECT_EQ(index.symbolAt(ref.range.file, ref.range.end), ref.symbol);
+      EXPECT_EQ(index.rangeAt(ref.range.file, ref.range.begin), ref.range);
     }
     for (SymbolKind kind : {SymbolKind::ScopeKind, SymbolKind::UserType, SymbolKind::Resource,
                             SymbolKind::Action, SymbolKind::Role})
@@ -57,6 +58,9 @@ TEST(SymbolIndex, EveryUseInEveryExampleResolvesToItsName) {
     for (index::SymbolId id = 0; id < index.symbols().size(); ++id) {
       const index::Symbol &symbol = index.symbol(id);
       EXPECT_EQ(textOf(compiled, symbol.nameRange).str(), symbol.name);
+      // And at its declaration's name, the symbol itself.
+      EXPECT_EQ(index.symbolAt(symbol.nameRange.file, symbol.nameRange.begin), id);
+      EXPECT_EQ(index.rangeAt(symbol.nameRange.file, symbol.nameRange.begin), symbol.nameRange);
       std::vector<SourceRange> all = index.occurrences(id, true);
       ASSERT_FALSE(all.empty());
       EXPECT_EQ(all.front(), symbol.nameRange);

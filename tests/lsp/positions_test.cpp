@@ -1,5 +1,6 @@
 // positions_test.cpp - LSP positions in UTF-16 and UTF-8 over non-ASCII text, line breaks of
 // every kind, the protocol's clamping rules; file URIs; message framing.
+#include "diagnostics/sarif.h"
 #include "lsp/documents.h"
 #include "lsp/positions.h"
 #include "lsp/transport.h"
@@ -83,13 +84,13 @@ TEST(Uri, FileUrisRoundTrip) {
   EXPECT_EQ(uriToPath("untitled:Untitled-1"), std::nullopt);
   EXPECT_EQ(uriToPath("file:///bad%2"), std::nullopt);
   EXPECT_EQ(uriToPath("file:///nul%00"), std::nullopt);
-  EXPECT_EQ(pathToUri("/tmp/a b/café.lat"), "file:///tmp/a%20b/caf%C3%A9.lat");
-  EXPECT_EQ(uriToPath(pathToUri("/x/#1?.lat")), "/x/#1?.lat");
+  EXPECT_EQ(fileUri("/tmp/a b/café.lat"), "file:///tmp/a%20b/caf%C3%A9.lat");
+  EXPECT_EQ(uriToPath(fileUri("/x/#1?.lat")), "/x/#1?.lat");
 }
 
 TEST(Transport, FramesSplitAnywhereDecodeWhole) {
   std::string stream =
-      encodeFrame(llvm::json::Object{{"id", 1}}) + "content-length: 2\r\nContent-Type: x\r\n\r\n{}";
+      encodeFrame(R"({"id":1})") + "content-length: 2\r\nContent-Type: x\r\n\r\n{}";
   for (size_t split = 0; split <= stream.size(); ++split) {
     FrameDecoder decoder;
     decoder.feed(llvm::StringRef(stream).take_front(split));

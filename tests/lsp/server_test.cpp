@@ -1,9 +1,9 @@
 // server_test.cpp - the language server in process (the real Server, its worker thread and
 // the real compiler): protocol states, debounce, latest-version-wins, requests answered while
 // a check runs, cancellation.
+#include "diagnostics/sarif.h"
 #include "generated_policy.h"
 #include "lsp/server.h"
-#include "lsp/uri.h"
 
 #include <deque>
 #include <filesystem>
@@ -26,7 +26,7 @@ public:
           ("lattice_lsp_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(dir);
     std::ofstream(dir / "policy.lat") << text;
-    uri = pathToUri(fs::canonical(dir / "policy.lat").string());
+    uri = fileUri(fs::canonical(dir / "policy.lat").string());
   }
   ~Folder() { fs::remove_all(dir); }
   fs::path dir;
@@ -87,6 +87,12 @@ json::Value request(int64_t id, const char *method, json::Object params = {}) {
 }
 json::Value notification(const char *method, json::Object params) {
   return json::Object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+}
+json::Value hover(int64_t id, const std::string &uri, uint32_t line, uint32_t character) {
+  return request(
+      id, "textDocument/hover",
+      json::Object{{"textDocument", json::Object{{"uri", uri}}},
+                   {"position", json::Object{{"line", line}, {"character", character}}}});
 }
 json::Value didOpen(const std::string &uri, const std::string &text, int64_t version = 1) {
   return notification("textDocument/didOpen",
@@ -220,10 +226,7 @@ TEST(Server, RequestsAreAnsweredWhileACheckRuns) {
   std::this_thread::sleep_for(20ms); // the check has started
   auto start = std::chrono::steady_clock::now();
   // Hover `role0` in role1's `extends role0` (line 33 of the text checked before).
-  session.server.handle(
-      request(7, "textDocument/hover",
-              json::Object{{"textDocument", json::Object{{"uri", folder.uri}}},
-                           {"position", json::Object{{"line", 33}, {"character", 30}}}}));
+  session.server.handle(hover(7, folder.uri, 33, 30));
   auto took = std::chrono::steady_clock::now() - start;
   bool stillChecking = !session.server.waitIdle(0ms);
   std::optional<json::Object> hover = session.messages.response(7);
@@ -245,10 +248,7 @@ TEST(Server, ABrokenFileBesideTheDocumentDoesNotFreezeItsIndex) {
   // A role added to the open document: hover finds it, though `broken.lat` never parses.
   session.server.handle(didChange(folder.uri, 2, 6, 0, 0, "role admin for user { }\n"));
   ASSERT_TRUE(session.server.waitIdle(10s));
-  session.server.handle(
-      request(3, "textDocument/hover",
-              json::Object{{"textDocument", json::Object{{"uri", folder.uri}}},
-                           {"position", json::Object{{"line", 6}, {"character", 7}}}}));
+  session.server.handle(hover(3, folder.uri, 6, 7));
   std::optional<json::Object> hover = session.messages.response(3);
   ASSERT_TRUE(hover);
   const json::Object *result = hover->getObject("result");
@@ -256,7 +256,7 @@ TEST(Server, ABrokenFileBesideTheDocumentDoesNotFreezeItsIndex) {
   EXPECT_TRUE(result->getObject("contents")->getString("value")->contains("`admin`"));
   // The broken file's syntax error is published under its own URI.
   EXPECT_FALSE(
-      session.messages.published(pathToUri(fs::canonical(folder.dir / "broken.lat").string()))
+      session.messages.published(fileUri(fs::canonical(folder.dir / "broken.lat").string()))
           .empty());
 }
 
