@@ -38,6 +38,15 @@ struct Fixture {
                            ceilings.data(), uint32_t(ceilings.size()), kinds.data(),
                            uint32_t(kinds.size()));
   }
+  /// Without who-can: whether role `r` alone is allowed for some kind, one lattice_decide each.
+  bool allowedAlone(uint32_t r, uint32_t permission, uint32_t relation, uint32_t kindCount) const {
+    for (uint32_t k = 0; k < kindCount; ++k) {
+      const lattice_request q{k, &r, 1, permission, relation, flags};
+      if (lattice_decide(table, &q).allowed != 0)
+        return true;
+    }
+    return false;
+  }
 };
 
 /// Whether the timed calls give real answers: on every 7th permission and each relation, the
@@ -56,11 +65,7 @@ bool answersChecked(benchmark::State &state, Fixture &f) {
         return false;
       }
       for (uint32_t r = 0; r < roleCount; ++r) {
-        bool want = false;
-        for (uint32_t k = 0; k < kindCount && !want; ++k) {
-          const lattice_request q{k, &r, 1, p, rel, f.flags};
-          want = lattice_decide(f.table, &q).allowed != 0;
-        }
+        const bool want = f.allowedAlone(r, p, rel, kindCount);
         const bool got = (f.roles[r / 64] >> (r % 64)) & 1;
         if (got != want) {
           state.SkipWithError("who-can differs from lattice_decide");
@@ -100,11 +105,7 @@ void BM_WhoCanByDecide(benchmark::State &state) {
     const uint32_t p = (i * 37) % kPermissions, rel = i % 4;
     ++i;
     for (uint32_t r = 0; r < roleCount; ++r) {
-      bool allowed = false;
-      for (uint32_t k = 0; k < kindCount && !allowed; ++k) {
-        const lattice_request q{k, &r, 1, p, rel, f.flags};
-        allowed = lattice_decide(f.table, &q).allowed != 0;
-      }
+      const bool allowed = f.allowedAlone(r, p, rel, kindCount);
       f.roles[r / 64] = (f.roles[r / 64] & ~(uint64_t(1) << (r % 64))) | uint64_t(allowed)
                                                                              << (r % 64);
     }

@@ -15,10 +15,8 @@ namespace {
 std::atomic<bool> embeddedOnly{false};
 } // namespace
 
-const std::vector<EmbeddedModule> &embeddedModules() {
-  static const std::vector<EmbeddedModule> modules(
-      detail::kEmbeddedModules, detail::kEmbeddedModules + detail::kEmbeddedModuleCount);
-  return modules;
+std::span<const EmbeddedModule> embeddedModules() {
+  return {detail::kEmbeddedModules, detail::kEmbeddedModuleCount};
 }
 
 bool isEmbeddedPath(std::string_view path) {

@@ -4,9 +4,8 @@
 #pragma once
 
 #include <optional>
-#include <string>
+#include <span>
 #include <string_view>
-#include <vector>
 
 namespace lattice::parse {
 
@@ -20,7 +19,7 @@ struct EmbeddedModule {
 };
 
 /// Every module of stdlib/ as it was when the binary was built, by path.
-const std::vector<EmbeddedModule> &embeddedModules();
+std::span<const EmbeddedModule> embeddedModules();
 
 /// Whether `path` names an embedded module's folder or a file in it.
 bool isEmbeddedPath(std::string_view path);

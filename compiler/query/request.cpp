@@ -72,6 +72,28 @@ std::optional<uint32_t> lookupFlag(const lattice_table *table, const std::string
   return lookup(table, kFlags, name, error);
 }
 
+bool resolveFlagsAndFacts(const lattice_table *table, const std::vector<std::string> &flags,
+                          const std::vector<std::string> &facts, uint64_t &mask,
+                          std::string &error) {
+  for (const std::string &flag : flags) {
+    std::optional<uint32_t> id = lookupFlag(table, flag, error);
+    if (!id)
+      return false;
+    mask |= uint64_t{1} << *id;
+  }
+  for (const std::string &fact : facts) {
+    std::optional<uint32_t> id = lookupFlag(table, fact, error);
+    if (!id)
+      return false;
+    if (!(lattice_flag_side(table, *id) & LATTICE_FLAG_FACTS)) {
+      error = fmt::format("`{}` is not a fact: give it with the flags", fact);
+      return false;
+    }
+    mask |= uint64_t{1} << *id;
+  }
+  return true;
+}
+
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,
                     std::vector<uint32_t> &roleIds, lattice_request &out, std::string &error) {
   out = lattice_request{};
@@ -113,23 +135,7 @@ bool resolveRequest(const lattice_table *table, const NamedRequest &named,
       return false; // a word of several relations (`subtree`)
     out.relation = static_cast<uint32_t>(*relation);
   }
-  for (const std::string &flag : named.flags) {
-    std::optional<uint32_t> id = lookupFlag(table, flag, error);
-    if (!id)
-      return false;
-    out.flags |= uint64_t{1} << *id;
-  }
-  for (const std::string &fact : named.facts) {
-    std::optional<uint32_t> id = lookupFlag(table, fact, error);
-    if (!id)
-      return false;
-    if (!(lattice_flag_side(table, *id) & LATTICE_FLAG_FACTS)) {
-      error = fmt::format("`{}` is not a fact: give it with the flags", fact);
-      return false;
-    }
-    out.flags |= uint64_t{1} << *id;
-  }
-  return true;
+  return resolveFlagsAndFacts(table, named.flags, named.facts, out.flags, error);
 }
 
 const char *reasonKey(uint32_t reason) {

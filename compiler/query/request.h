@@ -43,6 +43,12 @@ std::optional<uint32_t> lookupPermission(const lattice_table *table, const std::
 std::optional<uint32_t> lookupFlag(const lattice_table *table, const std::string &name,
                                    std::string &error);
 
+/// ORs into `mask` the bits of `flags` (any side) and of `facts` (which must be facts); on an
+/// unknown name, or a fact that is not one, returns false with `error` set.
+bool resolveFlagsAndFacts(const lattice_table *table, const std::vector<std::string> &flags,
+                          const std::vector<std::string> &facts, uint64_t &mask,
+                          std::string &error);
+
 /// Resolves names to ids; on an unknown name returns false with `error` set (the request is
 /// then to be answered "deny").
 bool resolveRequest(const lattice_table *table, const NamedRequest &named,

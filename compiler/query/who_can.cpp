@@ -12,8 +12,6 @@
 namespace lattice::query {
 namespace {
 
-const char *const kRelationWords[] = {"self", "descendants", "ancestors", "elsewhere", "none"};
-
 /// The relations a word names (bit r = lattice_relation r), or nothing with `error` set.
 std::optional<uint32_t> relationsOf(const std::optional<std::string> &word, std::string &error) {
   if (!word)
@@ -64,22 +62,8 @@ bool whoCanFromTable(const lattice_table *table, const NamedWhoCan &named, WhoCa
   if (!relations)
     return false;
   uint64_t flags = 0;
-  for (const std::string &flag : named.flags) {
-    const std::optional<uint32_t> id = lookupFlag(table, flag, error);
-    if (!id)
-      return false;
-    flags |= uint64_t{1} << *id;
-  }
-  for (const std::string &fact : named.facts) {
-    const std::optional<uint32_t> id = lookupFlag(table, fact, error);
-    if (!id)
-      return false;
-    if (!(lattice_flag_side(table, *id) & LATTICE_FLAG_FACTS)) {
-      error = fmt::format("`{}` is not a fact: give it with the flags", fact);
-      return false;
-    }
-    flags |= uint64_t{1} << *id;
-  }
+  if (!resolveFlagsAndFacts(table, named.flags, named.facts, flags, error))
+    return false;
   out.permission = *permission;
   out.flags = flags;
   for (uint32_t relation = 0; relation <= LATTICE_REL_NONE; ++relation) {
@@ -101,7 +85,9 @@ bool whoCanFromTable(const lattice_table *table, const NamedWhoCan &named, WhoCa
 }
 
 const char *relationWord(uint32_t relation) {
-  return relation <= LATTICE_REL_NONE ? kRelationWords[relation] : "unknown";
+  if (relation < sema::kRelationCount)
+    return sema::relationName(static_cast<sema::Relation>(relation));
+  return relation == LATTICE_REL_NONE ? kOtherTree : "unknown";
 }
 
 std::string describeWhoCan(const lattice_table *table, const WhoCanTableAnswer &answer) {
@@ -115,7 +101,7 @@ std::string describeWhoCan(const lattice_table *table, const WhoCanTableAnswer &
                                 : "exactly " + listOf(flags, table, lattice_flag_name) + " set");
   for (const WhoCanAtRelation &at : answer.relations)
     text += fmt::format("\n  at {}: roles: {}; custom-role ceilings: {}; user types: {}",
-                        kRelationWords[at.relation], listOf(at.roles, table, lattice_role_name),
+                        relationWord(at.relation), listOf(at.roles, table, lattice_role_name),
                         listOf(at.ceilings, table, lattice_ceiling_name),
                         listOf(at.kinds, table, lattice_kind_name));
   return text;

@@ -225,23 +225,24 @@ int lattice_resource_permissions(const lattice_table *table, const char *resourc
   // "resource." (a name sorting after it and not starting with it ends the run).
   const uint32_t n = t.permissionCount;
   const uint8_t *sorted = t.section[format::kKindNames + Category::kPermissions] + 4 * size_t(n);
-  auto nameAt = [&](uint32_t i) {
-    return stringAt(
-        t, nameStringId(t, Category::kPermissions, format::loadU32(sorted + 4 * size_t(i))));
+  auto nameOf = [&](uint32_t id) {
+    return stringAt(t, nameStringId(t, Category::kPermissions, id));
   };
   auto startsWith = [&](const char *name) {
     return std::strncmp(name, resource, length) == 0 && name[length] == '.';
   };
   // The first name not before "resource.".
   const uint32_t lo = lowerBoundSortedNames(sorted, n, [&](uint32_t id) {
-    const char *name = stringAt(t, nameStringId(t, Category::kPermissions, id));
+    const char *name = nameOf(id);
     const int order = std::strncmp(name, resource, length);
     return order < 0 || (order == 0 && static_cast<unsigned char>(name[length]) <
                                            static_cast<unsigned char>('.'));
   });
   uint32_t low = LATTICE_NO_ID, high = 0, found = 0;
-  for (uint32_t i = lo; i < n && startsWith(nameAt(i)); ++i, ++found) {
+  for (uint32_t i = lo; i < n; ++i, ++found) {
     const uint32_t id = format::loadU32(sorted + 4 * size_t(i));
+    if (!startsWith(nameOf(id)))
+      break;
     low = minId(low, id);
     high = id > high ? id : high;
   }

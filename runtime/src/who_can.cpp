@@ -35,20 +35,24 @@ lattice_who_can_status whoCan(const lattice_table &t, uint32_t permission, uint3
                               uint64_t *kindWords) noexcept {
   if (relation == LATTICE_REL_NONE)
     return LATTICE_WHO_CAN_OK; // another tree: always denied
-  const uint64_t allKinds = t.kindCount >= 64 ? ~uint64_t(0) : (uint64_t(1) << t.kindCount) - 1;
   const uint8_t *info = permissionInfo(t, permission);
-  uint64_t gate = format::loadU64(info + format::perm::kKindMask) & allKinds;
+  // The permission's `for` (within the table's kinds: checked at load), less the kinds whose
+  // `require` fails with these flags.
+  uint64_t gate = format::loadU64(info + format::perm::kKindMask);
   for (uint64_t rest = gate; rest != 0; rest &= rest - 1) {
     const uint64_t kindBit = rest & (~rest + 1);
     if (!requirementsHold(t, kindBit, flags))
       gate &= ~kindBit;
   }
   const uint32_t begin = format::loadU32(info + format::perm::kSparseBegin);
-  const uint32_t end = format::loadU32(info + format::perm::kSparseEnd);
-  for (uint32_t e = begin; e < end; ++e) { // policy-wide denies deny every role, custom too
-    const uint8_t *g = sparseEntry(t, e);
-    if (format::loadU32(g + format::sparse::kRole) == format::kEveryRole &&
-        g[format::sparse::kDeny])
+  // The rules of roles are [begin, roleEnd); the policy-wide ones (kEveryRole) sort after them,
+  // so they are read once, from the end. Their denies deny every role, custom too.
+  uint32_t roleEnd = format::loadU32(info + format::perm::kSparseEnd);
+  for (; roleEnd > begin; --roleEnd) {
+    const uint8_t *g = sparseEntry(t, roleEnd - 1);
+    if (format::loadU32(g + format::sparse::kRole) != format::kEveryRole)
+      break;
+    if (g[format::sparse::kDeny])
       gate &= ~entryKinds(g, relation, flags);
   }
   uint64_t kinds = 0;
@@ -57,7 +61,7 @@ lattice_who_can_status whoCan(const lattice_table &t, uint32_t permission, uint3
     uint32_t e = begin;
     for (uint32_t r = 0; r < t.roleCount; ++r) {
       uint64_t allow = testBit(dense, r) ? ~uint64_t(0) : 0, denied = 0;
-      for (; e < end && format::loadU32(sparseEntry(t, e) + format::sparse::kRole) <= r; ++e) {
+      for (; e < roleEnd && format::loadU32(sparseEntry(t, e) + format::sparse::kRole) <= r; ++e) {
         const uint8_t *g = sparseEntry(t, e);
         if (format::loadU32(g + format::sparse::kRole) != r)
           continue; // unreachable for a table the loader accepted (sorted by role)

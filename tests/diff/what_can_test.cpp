@@ -3,13 +3,10 @@
 // every bitset equals the per-permission decisions of lattice_decide_access (and _custom) and of
 // lattice_decide_as, by paths and by labels; pages by resource type equal them too.
 // Usage: lattice_what_can_diff [--seed N] [--count N]; exit 1 on any mismatch.
-#include "compile_helper.h"
-#include "custom_roles_check.h"
-#include "emit/table_writer.h"
 #include "lattice/lattice.h"
-#include "lower/lower.h"
 #include "policy_generator.h"
 #include "seed_args.h"
+#include "seed_table.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -59,36 +56,17 @@ std::vector<uint64_t> bitsOf(uint32_t permissions, const std::function<bool(uint
   return words;
 }
 
-std::string hex(const std::vector<uint64_t> &words) {
-  std::string s;
-  for (uint64_t w : words)
-    s += fmt::format("{:016x} ", w);
-  return s;
-}
-
 void checkSeed(uint64_t seed, const Forest &forest, Counts &counts) {
   Rng rng(seed * 0x9E3779B97F4A7C15ull + 13);
-  const std::string base = generatePolicy(seed);
-  auto first = testing::compile(base);
-  if (!first->model || first->diags.errors() != 0) {
-    counts.mismatches.push_back(fmt::format("seed {}: the policy does not compile", seed));
-    return;
-  }
   // Ceilings on about half the policies, so custom roles join the principals.
-  const std::string text = rng.chance(50) ? base + ceilingsFor(seed, *first->model) : base;
-  auto compiled = testing::compile(text);
-  if (!compiled->model || compiled->diags.errors() != 0) {
-    counts.mismatches.push_back(
-        fmt::format("seed {}: the policy with ceilings does not compile", seed));
+  SeedTable loaded;
+  std::string error;
+  if (!loadSeedTable(seed, rng.chance(50), loaded, error)) {
+    counts.mismatches.push_back(fmt::format("seed {}: {}", seed, error));
     return;
   }
-  const sema::Model &model = *compiled->model;
-  const std::vector<uint8_t> bytes = emit::writeTable(lower::lowerModel(model));
-  lattice_table *table = nullptr;
-  if (lattice_table_load(bytes.data(), bytes.size(), &table) != LATTICE_LOAD_OK) {
-    counts.mismatches.push_back(fmt::format("seed {}: the table does not load", seed));
-    return;
-  }
+  const sema::Model &model = loaded.model();
+  const lattice_table *table = loaded.table;
   ++counts.policies;
   const uint32_t permissions = lattice_permission_count(table);
   const uint32_t words = LATTICE_PERMISSION_WORDS(table);
@@ -274,7 +252,6 @@ void checkSeed(uint64_t seed, const Forest &forest, Counts &counts) {
     }
   }
   lattice_custom_roles_free(set);
-  lattice_table_free(table);
 }
 
 } // namespace

@@ -7,17 +7,13 @@
 // --mutate flips one bit of each runtime answer: the self-test that the checks catch a wrong
 // answer (exit 0 only if every flip was caught).
 #include "access/who_can.h"
-#include "compile_helper.h"
-#include "custom_roles_check.h"
-#include "emit/table_writer.h"
 #include "lattice/lattice.h"
-#include "lower/lower.h"
 #include "policy_generator.h"
 #include "reference/interpreter.h"
+#include "seed_args.h"
+#include "seed_table.h"
 
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fmt/format.h>
 #include <string>
 #include <tuple>
@@ -38,34 +34,16 @@ Bits bitsOf(uint32_t n) { return Bits((size_t(n) + 63) / 64, 0); }
 void set(Bits &bits, uint32_t i) { bits[i / 64] |= uint64_t(1) << (i % 64); }
 bool has(const Bits &bits, uint32_t i) { return (bits[i / 64] >> (i % 64)) & 1; }
 
-std::string hex(const Bits &words) {
-  std::string s;
-  for (uint64_t w : words)
-    s += fmt::format("{:x} ", w);
-  return s;
-}
-
 void checkSeed(uint64_t seed, bool mutate, Counts &counts) {
   Rng rng(seed * 0x2545F4914F6CDD1Dull + 3);
-  const std::string base = generatePolicy(seed);
-  auto first = testing::compile(base);
-  if (!first->model || first->diags.errors() != 0) {
-    counts.mismatches.push_back(fmt::format("seed {}: the policy does not compile", seed));
+  SeedTable loaded;
+  std::string error;
+  if (!loadSeedTable(seed, rng.chance(60), loaded, error)) {
+    counts.mismatches.push_back(fmt::format("seed {}: {}", seed, error));
     return;
   }
-  const std::string text = rng.chance(60) ? base + ceilingsFor(seed, *first->model) : base;
-  auto compiled = testing::compile(text);
-  if (!compiled->model || compiled->diags.errors() != 0) {
-    counts.mismatches.push_back(fmt::format("seed {}: the policy does not compile", seed));
-    return;
-  }
-  const sema::Model &model = *compiled->model;
-  const std::vector<uint8_t> bytes = emit::writeTable(lower::lowerModel(model));
-  lattice_table *table = nullptr;
-  if (lattice_table_load(bytes.data(), bytes.size(), &table) != LATTICE_LOAD_OK) {
-    counts.mismatches.push_back(fmt::format("seed {}: the table does not load", seed));
-    return;
-  }
+  const sema::Model &model = loaded.model();
+  const lattice_table *table = loaded.table;
   ++counts.policies;
   auto fail = [&](const std::string &what) {
     if (counts.mismatches.size() < 40)
@@ -78,7 +56,6 @@ void checkSeed(uint64_t seed, bool mutate, Counts &counts) {
   if (lattice_kind_count(table) != kinds || lattice_role_count(table) != roles ||
       lattice_ceiling_count(table) != ceilings || lattice_flag_count(table) != flagCount) {
     fail("the table's counts differ from the model's");
-    lattice_table_free(table);
     return;
   }
   for (uint32_t f = 0; f < flagCount; ++f)
@@ -201,7 +178,6 @@ void checkSeed(uint64_t seed, bool mutate, Counts &counts) {
         counts.ceilings += uint64_t(__builtin_popcountll(w));
       counts.caught += mutate && wrong;
     }
-  lattice_table_free(table);
 }
 
 } // namespace
@@ -211,24 +187,8 @@ int main(int argc, char **argv) {
   using namespace lattice::difftest;
   uint64_t seed = 1, count = 300;
   bool mutate = false;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--mutate") == 0) {
-      mutate = true;
-    } else if ((std::strcmp(argv[i], "--seed") == 0 || std::strcmp(argv[i], "--count") == 0) &&
-               i + 1 < argc) {
-      char *end = nullptr;
-      const uint64_t value = std::strtoull(argv[i + 1], &end, 10);
-      if (!end || *end != 0) {
-        std::fprintf(stderr, "lattice_who_can_table_diff: bad number `%s`\n", argv[i + 1]);
-        return 2;
-      }
-      (std::strcmp(argv[i], "--seed") == 0 ? seed : count) = value;
-      ++i;
-    } else {
-      std::fprintf(stderr, "usage: lattice_who_can_table_diff [--seed N] [--count N] [--mutate]\n");
-      return 2;
-    }
-  }
+  if (!parseSeedCount(argc, argv, "lattice_who_can_table_diff", seed, count, &mutate))
+    return 2;
   Counts counts;
   for (uint64_t n = 0; n < count; ++n)
     checkSeed(seed + n, mutate, counts);

@@ -82,6 +82,14 @@ Napi::Array arrayArg(const Napi::Value &v, const char *what) {
   return v.As<Napi::Array>();
 }
 
+// Names (views into the table or the answer) as a JavaScript array of strings.
+Napi::Array stringArray(Napi::Env env, const std::vector<std::string_view> &list) {
+  Napi::Array out = Napi::Array::New(env, list.size());
+  for (uint32_t i = 0; i < list.size(); ++i)
+    out.Set(i, Napi::String::New(env, list[i].data(), list[i].size()));
+  return out;
+}
+
 // An optional array member of an options object (undefined counts as empty).
 std::optional<Napi::Array> optionalArray(const Napi::Object &o, const char *key) {
   Napi::Value v = o.Get(key);
@@ -202,11 +210,7 @@ Napi::Value whatCanOf(Napi::Env env, const lattice::binding::Principal &p,
                       const Napi::Value &facts) {
   lattice::binding::Principal::Target t(p);
   readTarget(t, target);
-  const auto allowed = p.whatCan(t, factBitsArg(table, facts));
-  Napi::Array out = Napi::Array::New(env, allowed.size());
-  for (uint32_t i = 0; i < allowed.size(); ++i)
-    out.Set(i, Napi::String::New(env, allowed[i].data(), allowed[i].size()));
-  return out;
+  return stringArray(env, p.whatCan(t, factBitsArg(table, facts)));
 }
 
 std::vector<uint32_t> roleIds(const lattice::binding::Table &table, const Napi::Value &v) {
@@ -331,11 +335,7 @@ private:
 
   template <Category C> Napi::Value names(const Napi::CallbackInfo &info) {
     expectThis(info, kTableTag, "Table");
-    auto list = lattice::binding::names(*table, C);
-    Napi::Array out = Napi::Array::New(info.Env(), list.size());
-    for (uint32_t i = 0; i < list.size(); ++i)
-      out.Set(i, Napi::String::New(info.Env(), list[i].data(), list[i].size()));
-    return out;
+    return stringArray(info.Env(), lattice::binding::names(*table, C));
   }
 
   Napi::Value decide(const Napi::CallbackInfo &info) {
@@ -392,16 +392,10 @@ private:
           flags.push_back(stringArg(list->Get(i), "a flag"));
       const auto answer = lattice::binding::whoCan(
           *table, stringArg(spec.Get("permission"), "permission"), relation, flags);
-      auto array = [&](const std::vector<std::string_view> &list) {
-        Napi::Array out = Napi::Array::New(env, list.size());
-        for (uint32_t i = 0; i < list.size(); ++i)
-          out.Set(i, Napi::String::New(env, list[i].data(), list[i].size()));
-        return out;
-      };
       Napi::Object out = Napi::Object::New(env);
-      out.Set("roles", array(answer.roles));
-      out.Set("ceilings", array(answer.ceilings));
-      out.Set("userTypes", array(answer.userTypes));
+      out.Set("roles", stringArray(env, answer.roles));
+      out.Set("ceilings", stringArray(env, answer.ceilings));
+      out.Set("userTypes", stringArray(env, answer.userTypes));
       return out;
     });
   }
@@ -428,20 +422,13 @@ private:
   // Custom roles: the table's ceilings, and who may create roles of them.
   Napi::Value ceilings(const Napi::CallbackInfo &info) {
     expectThis(info, kTableTag, "Table");
-    auto list = lattice::binding::ceilingNames(*table);
-    Napi::Array out = Napi::Array::New(info.Env(), list.size());
-    for (uint32_t i = 0; i < list.size(); ++i)
-      out.Set(i, Napi::String::New(info.Env(), list[i].data(), list[i].size()));
-    return out;
+    return stringArray(info.Env(), lattice::binding::ceilingNames(*table));
   }
   Napi::Value ceilingKinds(const Napi::CallbackInfo &info) {
     expectThis(info, kTableTag, "Table");
     return translated(info.Env(), [&]() -> Napi::Value {
-      auto list = lattice::binding::ceilingKinds(*table, stringArg(info[0], "ceiling"));
-      Napi::Array out = Napi::Array::New(info.Env(), list.size());
-      for (uint32_t i = 0; i < list.size(); ++i)
-        out.Set(i, Napi::String::New(info.Env(), list[i].data(), list[i].size()));
-      return out;
+      return stringArray(info.Env(),
+                         lattice::binding::ceilingKinds(*table, stringArg(info[0], "ceiling")));
     });
   }
   Napi::Value ceilingReach(const Napi::CallbackInfo &info) {

@@ -100,6 +100,23 @@ private:
   enum : uint8_t { kNone, kOne, kMixed } state = kNone;
   uint64_t value = 0;
 };
+
+/// The 64-bit words of a bitset of `count` bits (what-can's and who-can's answers).
+inline std::vector<uint64_t> bitsetWords(uint32_t count) {
+  return std::vector<uint64_t>((size_t(count) + 63) / 64, 0);
+}
+/// Whether bit `id` is set in `words` (false beyond their end).
+inline bool bitsetHas(const std::vector<uint64_t> &words, uint32_t id) noexcept {
+  return id / 64 < words.size() && ((words[id / 64] >> (id % 64)) & 1);
+}
+/// The ids set in `words`, ascending.
+inline std::vector<uint32_t> bitsetIds(const std::vector<uint64_t> &words) {
+  std::vector<uint32_t> out;
+  for (size_t w = 0; w < words.size(); ++w)
+    for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1)
+      out.push_back(uint32_t(w * 64 + size_t(__builtin_ctzll(bits))));
+  return out;
+}
 } // namespace detail
 
 /// Roles held together (by a principal at one node, or by one membership), resolved in one
@@ -157,17 +174,9 @@ struct PermissionBits {
   std::vector<uint64_t> words;
 
   bool ok() const noexcept { return status == LATTICE_WHAT_CAN_OK; }
-  bool allows(uint32_t permission) const noexcept {
-    return permission / 64 < words.size() && ((words[permission / 64] >> (permission % 64)) & 1);
-  }
+  bool allows(uint32_t permission) const noexcept { return detail::bitsetHas(words, permission); }
   /// The allowed permission ids, ascending.
-  std::vector<uint32_t> ids() const {
-    std::vector<uint32_t> out;
-    for (size_t w = 0; w < words.size(); ++w)
-      for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1)
-        out.push_back(uint32_t(w * 64 + size_t(__builtin_ctzll(bits))));
-    return out;
-  }
+  std::vector<uint32_t> ids() const { return detail::bitsetIds(words); }
 };
 
 /// Who can be allowed a permission at a relation with given flags (lattice_who_can): bitsets of
@@ -179,15 +188,11 @@ struct WhoCanBits {
 
   bool ok() const noexcept { return status == LATTICE_WHO_CAN_OK; }
   static bool has(const std::vector<uint64_t> &words, uint32_t id) noexcept {
-    return id / 64 < words.size() && ((words[id / 64] >> (id % 64)) & 1);
+    return detail::bitsetHas(words, id);
   }
   /// The ids set in `words`, ascending.
   static std::vector<uint32_t> ids(const std::vector<uint64_t> &words) {
-    std::vector<uint32_t> out;
-    for (size_t w = 0; w < words.size(); ++w)
-      for (uint64_t bits = words[w]; bits != 0; bits &= bits - 1)
-        out.push_back(uint32_t(w * 64 + size_t(__builtin_ctzll(bits))));
-    return out;
+    return detail::bitsetIds(words);
   }
   bool role(uint32_t id) const noexcept { return has(roleWords, id); }
   bool ceiling(uint32_t id) const noexcept { return has(ceilingWords, id); }
@@ -393,7 +398,7 @@ public:
                          const std::vector<Membership> &memberships, lattice_node_ref target,
                          uint64_t facts = 0) const {
     PermissionBits out;
-    out.words.assign((size_t(permissionCount()) + 63) / 64, 0);
+    out.words = detail::bitsetWords(permissionCount());
     if (!handle)
       return out;
     bool fits =
@@ -445,9 +450,9 @@ public:
   WhoCanBits whoCan(PermissionId permission, lattice_relation relation,
                     const FlagSet &flags = {}) const {
     WhoCanBits out;
-    out.roleWords.assign((size_t(roleCount()) + 63) / 64, 0);
-    out.ceilingWords.assign((size_t(lattice_ceiling_count(handle)) + 63) / 64, 0);
-    out.kindWords.assign((size_t(kindCount()) + 63) / 64, 0);
+    out.roleWords = detail::bitsetWords(roleCount());
+    out.ceilingWords = detail::bitsetWords(lattice_ceiling_count(handle));
+    out.kindWords = detail::bitsetWords(kindCount());
     if (!handle)
       return out;
     if (!resolves(permission) || !flags.fits(vocabulary)) {
@@ -580,7 +585,7 @@ public:
   PermissionBits whatCan(uint32_t permissionCount, const lattice_node_ref &target,
                          uint64_t facts = 0) const {
     PermissionBits out;
-    out.words.assign((size_t(permissionCount) + 63) / 64, 0);
+    out.words = detail::bitsetWords(permissionCount);
     out.status =
         lattice_what_can_as(handle, target, facts, out.words.data(), uint32_t(out.words.size()));
     return out;
