@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 namespace lattice::query {
-namespace {
 
 bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
                      std::vector<std::string> &out, std::string &error) {
@@ -30,6 +29,8 @@ bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
   }
   return true;
 }
+
+namespace {
 
 /// A node path: `"acme/eu"` or `["acme", "eu"]`. Errors name the field: "`target`: empty node
 /// path".

@@ -210,24 +210,12 @@ Response whoCan(Service &service, const ServedPolicy &policy, const llvm::json::
       return refuse(service, Endpoint::WhoCan, 400, "`relation` must be a string");
     named.relation = relation->getAsString()->str();
   }
-  for (auto [key, field] : {std::pair{"flags", &named.flags}, std::pair{"facts", &named.facts}}) {
-    const llvm::json::Value *given = object->get(key);
-    if (given == nullptr)
-      continue;
-    const llvm::json::Array *array = given->getAsArray();
-    if (array == nullptr)
-      return refuse(service, Endpoint::WhoCan, 400,
-                    fmt::format("`{}` must be an array of strings", key));
-    for (const llvm::json::Value &item : *array) {
-      if (!item.getAsString())
-        return refuse(service, Endpoint::WhoCan, 400,
-                      fmt::format("`{}` must be an array of strings", key));
-      field->push_back(item.getAsString()->str());
-    }
-  }
+  std::string error;
+  if (!query::readStringArray(*object, "flags", named.flags, error) ||
+      !query::readStringArray(*object, "facts", named.facts, error))
+    return refuse(service, Endpoint::WhoCan, 400, error);
   const lattice_table *table = policy.table.get();
   query::WhoCanTableAnswer answer;
-  std::string error;
   if (!query::whoCanFromTable(table, named, answer, error))
     return refuse(service, Endpoint::WhoCan, 400, error);
   auto names = [&](const std::vector<uint32_t> &ids,
