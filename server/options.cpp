@@ -14,7 +14,8 @@ struct Option {
   const char *name;
   const char *value; // "" for a switch
   const char *help;
-  std::function<std::optional<std::string>(const std::string &, ServeOptions &)> apply;
+  using Apply = std::function<std::optional<std::string>(const std::string &, ServeOptions &)>;
+  Apply apply;
 };
 
 std::optional<uint64_t> number(const std::string &text, uint64_t min, uint64_t max) {
@@ -31,6 +32,19 @@ std::optional<std::chrono::milliseconds> seconds(const std::string &text, double
   if (text.empty() || *end != '\0' || !std::isfinite(value) || value < 0 || value > max)
     return std::nullopt;
   return std::chrono::milliseconds(int64_t(std::llround(value * 1000)));
+}
+
+/// An option taking a whole number from `min` to `max` (`what`: "a number of bytes"), which
+/// `store` keeps.
+Option::Apply numberOption(const char *what, uint64_t min, uint64_t max,
+                           void (*store)(ServeOptions &, uint64_t)) {
+  return [=](const std::string &v, ServeOptions &o) -> std::optional<std::string> {
+    std::optional<uint64_t> n = number(v, min, max);
+    if (!n)
+      return fmt::format("expected {} from {} to {}", what, min, max);
+    store(o, *n);
+    return std::nullopt;
+  };
 }
 
 /// HOST:PORT, [V6]:PORT.
@@ -88,29 +102,14 @@ const std::vector<Option> &options() {
          return std::nullopt;
        }},
       {"--max-body", "BYTES", "the largest request body (default 1048576; larger: 413)",
-       [](const std::string &v, ServeOptions &o) -> std::optional<std::string> {
-         auto n = number(v, 64, uint64_t(1) << 30);
-         if (!n)
-           return "expected a number of bytes from 64 to 1073741824";
-         o.limits.maxBody = *n;
-         return std::nullopt;
-       }},
+       numberOption("a number of bytes", 64, uint64_t(1) << 30,
+                    [](ServeOptions &o, uint64_t n) { o.limits.maxBody = n; })},
       {"--max-batch", "N", "the most requests in one /v1/batch call (default 400; more: 400)",
-       [](const std::string &v, ServeOptions &o) -> std::optional<std::string> {
-         auto n = number(v, 1, 1000000);
-         if (!n)
-           return "expected a number from 1 to 1000000";
-         o.limits.maxBatch = *n;
-         return std::nullopt;
-       }},
+       numberOption("a number", 1, 1000000,
+                    [](ServeOptions &o, uint64_t n) { o.limits.maxBatch = n; })},
       {"--threads", "N", "worker threads, one per connection being served (default 64)",
-       [](const std::string &v, ServeOptions &o) -> std::optional<std::string> {
-         auto n = number(v, 1, 4096);
-         if (!n)
-           return "expected a number from 1 to 4096";
-         o.listen.threads = *n;
-         return std::nullopt;
-       }},
+       numberOption("a number", 1, 4096,
+                    [](ServeOptions &o, uint64_t n) { o.listen.threads = n; })},
       {"--timeout", "SECONDS",
        "read and write timeout of a connection (default 5); an idle keep-alive connection is "
        "closed after the same time",

@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 namespace lattice::query {
-namespace {
 
 bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
                      std::vector<std::string> &out, std::string &error) {
@@ -30,6 +29,8 @@ bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
   }
   return true;
 }
+
+namespace {
 
 /// A node path: `"acme/eu"` or `["acme", "eu"]`. Errors name the field: "`target`: empty node
 /// path".
@@ -136,30 +137,26 @@ bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::st
   // A what-can line names no permission: the field reads as empty, and is not resolved.
   auto permission = [&](std::string &field) { return out.whatCan || text("permission", field); };
   const bool oneNode = object->get("roles") || object->get("relation");
-  if (use == RequestUse::ListFilter) {
-    if (oneNode || !object->get("memberships") || object->get("target") || out.whatCan) {
-      error = "a list filter is of a principal with `memberships`, about every target: it takes "
-              "no `roles`, `relation`, `target` or `what_can`";
-      return false;
-    }
-    NamedAccessRequest &access = out.access.emplace();
-    return text("kind", access.kind) && permission(access.permission) &&
-           readStringArray(*object, "flags", access.flags, error) &&
-           readStringArray(*object, "facts", access.facts, error) &&
-           readMemberships(*object, access.memberships, error);
+  const bool listFilter = use == RequestUse::ListFilter;
+  if (listFilter &&
+      (oneNode || !object->get("memberships") || object->get("target") || out.whatCan)) {
+    error = "a list filter is of a principal with `memberships`, about every target: it takes "
+            "no `roles`, `relation`, `target` or `what_can`";
+    return false;
   }
-  if (object->get("memberships") || object->get("target")) {
+  if (listFilter || object->get("memberships") || object->get("target")) {
     if (oneNode) {
       error = "a request has either `roles` and `relation` (a principal at one node) or "
               "`memberships` and `target`, not both";
       return false;
     }
+    // A list filter is about every target: it has none to read.
     NamedAccessRequest &access = out.access.emplace();
     return text("kind", access.kind) && permission(access.permission) &&
            readStringArray(*object, "flags", access.flags, error) &&
            readStringArray(*object, "facts", access.facts, error) &&
            readMemberships(*object, access.memberships, error) &&
-           readNode(*object, "target", access.target, error);
+           (listFilter || readNode(*object, "target", access.target, error));
   }
   NamedRequest &request = out.request;
   return text("kind", request.kind) && permission(request.permission) &&

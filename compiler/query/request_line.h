@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lattice::query {
 
@@ -36,6 +37,11 @@ struct RequestLine {
 /// `out.id` is set whenever the line is an object with an `id`, so even a refused request can be
 /// matched to its answer.
 bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error);
+
+/// `object[key]` as strings appended to `out`: true when absent; false with "`KEY` must be an
+/// array of strings" when it is anything but an array of strings.
+bool readStringArray(const llvm::json::Object &object, llvm::StringRef key,
+                     std::vector<std::string> &out, std::string &error);
 
 /// What a request is parsed for: a decision (or what-can), or a list filter (the shape with
 /// memberships, without `target`: a filter is about every target).

@@ -2,6 +2,8 @@
 // entry into the queue; masking, JSON rendering and file I/O happen on the writer thread.
 #include "server/core/decision_log.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <atomic>
@@ -18,7 +20,7 @@
 namespace lattice::server {
 namespace {
 
-void maskPath(llvm::json::Value &value, const std::vector<llvm::StringRef> &parts, size_t at) {
+void maskPath(llvm::json::Value &value, llvm::ArrayRef<llvm::StringRef> parts, size_t at) {
   if (llvm::json::Array *array = value.getAsArray()) {
     for (llvm::json::Value &item : *array)
       maskPath(item, parts, at);
@@ -58,9 +60,8 @@ void maskFields(llvm::json::Value &request, const std::vector<std::string> &fiel
   for (const std::string &field : fields) {
     llvm::SmallVector<llvm::StringRef, 4> split;
     llvm::StringRef(field).split(split, '.');
-    std::vector<llvm::StringRef> parts(split.begin(), split.end());
-    if (!parts.empty())
-      maskPath(request, parts, 0);
+    if (!split.empty())
+      maskPath(request, split, 0);
   }
 }
 

@@ -3,6 +3,7 @@
 // upstream serves must be what was authorized.
 #include "server/ext_authz/mapping.h"
 
+#include "base/percent_decode.h"
 #include "query/node_path.h"
 
 #include <fmt/format.h>
@@ -51,34 +52,6 @@ bool splitNameList(std::string_view value, const std::string &header, std::vecto
       return true;
     begin = comma + 1;
   }
-}
-
-int hexDigit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-bool percentDecode(std::string_view text, std::string &out) {
-  out.clear();
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size())
-      return false;
-    const int high = hexDigit(text[i + 1]), low = hexDigit(text[i + 2]);
-    if (high < 0 || low < 0)
-      return false;
-    out.push_back(char(high * 16 + low));
-    i += 2;
-  }
-  return true;
 }
 
 /// The path's segments, decoded; an error for a path that is not absolute and normalized.

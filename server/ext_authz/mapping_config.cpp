@@ -7,6 +7,9 @@
 #include "query/node_path.h"
 #include "query/request.h"
 
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
@@ -61,6 +64,13 @@ bool isTokenChar(char c) {
 bool isLiteralSegmentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) ||
          std::string_view("-._~!$&'()*+,;=:@").find(c) != std::string_view::npos;
+}
+
+/// The parts of `text` between `separator`s, empty ones included (`a//b` has three).
+llvm::SmallVector<llvm::StringRef, 8> splitAt(std::string_view text, char separator) {
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  llvm::StringRef(text).split(parts, separator);
+  return parts;
 }
 
 /// `{name}` with an identifier inside, or nullopt.
@@ -259,12 +269,8 @@ private:
     if (text == "/")
       return true;
     std::set<std::string_view> names;
-    size_t begin = 1;
-    for (;;) {
-      size_t slash = text.find('/', begin);
-      std::string_view segment =
-          text.substr(begin, slash == std::string_view::npos ? slash : slash - begin);
-      const unsigned column = unsigned(word.column + begin);
+    for (std::string_view segment : splitAt(text.substr(1), '/')) {
+      const unsigned column = unsigned(word.column + (segment.data() - text.data()));
       if (segment.empty()) {
         error(number, column,
               "empty path segment (a path template has no `//` and no trailing `/`)");
@@ -294,20 +300,13 @@ private:
       } else {
         out.push_back({false, std::string(segment)});
       }
-      if (slash == std::string_view::npos)
-        return true;
-      begin = slash + 1;
     }
+    return true;
   }
 
   bool parseTarget(const Word &word, unsigned number, Route &route) {
-    std::string_view text = word.text;
-    size_t begin = 0;
-    for (;;) {
-      size_t slash = text.find('/', begin);
-      std::string_view part =
-          text.substr(begin, slash == std::string_view::npos ? slash : slash - begin);
-      const unsigned column = unsigned(word.column + begin);
+    for (std::string_view part : splitAt(word.text, '/')) {
+      const unsigned column = unsigned(word.column + (part.data() - word.text.data()));
       if (part.empty()) {
         error(number, column,
               "empty node name in the target (write `a/{param}` without a leading, trailing or "
@@ -348,10 +347,8 @@ private:
       } else {
         route.target.push_back({TargetPart::Kind::Literal, std::string(part)});
       }
-      if (slash == std::string_view::npos)
-        return true;
-      begin = slash + 1;
     }
+    return true;
   }
 
   /// What only the whole file can tell.

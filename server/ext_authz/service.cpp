@@ -44,7 +44,7 @@ public:
     if (log && log->enabled()) {
       server::DecisionEntry entry;
       entry.endpoint = server::endpointLabel(server::Endpoint::ExtAuthz);
-      entry.request = llvm::json::Value(llvm::json::Object(outcome.logged));
+      entry.request = std::move(outcome.logged); // fillCheckResponse does not read it
       entry.allowed = outcome.allowed;
       entry.reason = outcome.reason;
       entry.error = outcome.error;

@@ -98,15 +98,9 @@ llvm::json::Object answerOne(Service &service, Endpoint endpoint, const ServedPo
 }
 
 /// /v1/decide and /v1/what-can: one request, answered 200, or 400 when it is refused.
-Response single(Service &service, Endpoint endpoint, std::string_view body) {
-  ServedPolicyPtr policy = service.store.current();
-  if (!policy)
-    return refuse(service, endpoint, 503, "no policy is loaded");
-  std::string error;
-  std::optional<llvm::json::Value> request = parseBody(service, body, error);
-  if (!request)
-    return refuse(service, endpoint, 400, error);
-  llvm::json::Object *object = request->getAsObject();
+Response single(Service &service, Endpoint endpoint, const ServedPolicy &policy,
+                llvm::json::Value request) {
+  llvm::json::Object *object = request.getAsObject();
   if (object == nullptr)
     return refuse(service, endpoint, 400, "a request must be a JSON object");
   const llvm::json::Value *whatCan = object->get("what_can");
@@ -121,7 +115,7 @@ Response single(Service &service, Endpoint endpoint, std::string_view body) {
                   "a `what_can` request goes to `/v1/what-can`, not `/v1/decide`");
   }
   Outcome outcome;
-  llvm::json::Object answer = answerOne(service, endpoint, *policy, std::move(*request), outcome);
+  llvm::json::Object answer = answerOne(service, endpoint, policy, std::move(request), outcome);
   if (endpoint == Endpoint::WhatCan && outcome.failed) {
     // A what-can answer is a list, empty when refused, whichever step refused it.
     answer.erase("decision");
@@ -139,15 +133,8 @@ Response single(Service &service, Endpoint endpoint, std::string_view body) {
 /// /v1/batch: `{"requests": [...]}` to `{"answers": [...]}` in order. A refused element is
 /// answered "deny" with its error in its place; the call itself is refused only when its
 /// envelope is wrong or it is over the batch limit.
-Response batch(Service &service, std::string_view body) {
-  ServedPolicyPtr policy = service.store.current();
-  if (!policy)
-    return refuse(service, Endpoint::Batch, 503, "no policy is loaded");
-  std::string error;
-  std::optional<llvm::json::Value> value = parseBody(service, body, error);
-  if (!value)
-    return refuse(service, Endpoint::Batch, 400, error);
-  llvm::json::Object *object = value->getAsObject();
+Response batch(Service &service, const ServedPolicy &policy, llvm::json::Value &value) {
+  llvm::json::Object *object = value.getAsObject();
   llvm::json::Array *requests = object ? object->getArray("requests") : nullptr;
   if (requests == nullptr)
     return refuse(service, Endpoint::Batch, 400,
@@ -161,7 +148,7 @@ Response batch(Service &service, std::string_view body) {
   uint64_t allowed = 0, denied = 0;
   for (llvm::json::Value &request : *requests) {
     Outcome outcome;
-    answers.push_back(answerOne(service, Endpoint::Batch, *policy, std::move(request), outcome));
+    answers.push_back(answerOne(service, Endpoint::Batch, policy, std::move(request), outcome));
     if (outcome.allowed)
       ++allowed;
     else
@@ -177,18 +164,12 @@ Response batch(Service &service, std::string_view body) {
 /// /v1/list-filter: a principal with memberships and a permission (a request without `target`),
 /// plus `sql` (generic, postgres, sqlite; default generic) and `column` (default node_key), to
 /// the filter `lattice query --list-filter` prints, as `{"format": ..., "filter": "..."}`.
-Response listFilter(Service &service, std::string_view body) {
-  ServedPolicyPtr policy = service.store.current();
-  if (!policy)
-    return refuse(service, Endpoint::ListFilter, 503, "no policy is loaded");
-  std::string error;
-  std::optional<llvm::json::Value> value = parseBody(service, body, error);
-  if (!value)
-    return refuse(service, Endpoint::ListFilter, 400, error);
+Response listFilter(Service &service, const ServedPolicy &policy, const llvm::json::Value &value) {
   query::RequestLine parsed;
-  if (!query::parseRequestValue(*value, parsed, error, query::RequestUse::ListFilter))
+  std::string error;
+  if (!query::parseRequestValue(value, parsed, error, query::RequestUse::ListFilter))
     return refuse(service, Endpoint::ListFilter, 400, error);
-  const llvm::json::Object &object = *value->getAsObject();
+  const llvm::json::Object &object = *value.getAsObject();
   std::string format = "generic", column = "node_key";
   for (auto [key, field] : {std::pair{"sql", &format}, std::pair{"column", &column}}) {
     if (const llvm::json::Value *given = object.get(key)) {
@@ -203,7 +184,7 @@ Response listFilter(Service &service, std::string_view body) {
     return refuse(service, Endpoint::ListFilter, 400,
                   fmt::format("`sql`: `{}` is not `generic`, `postgres` or `sqlite`", format));
   std::optional<std::string> text =
-      query::listFilterText(policy->table.get(), *parsed.access, *filterFormat, column, error);
+      query::listFilterText(policy.table.get(), *parsed.access, *filterFormat, column, error);
   if (!text)
     return refuse(service, Endpoint::ListFilter, 400, error);
   llvm::json::Object out{{"format", format}, {"filter", std::move(*text)}};
@@ -215,15 +196,8 @@ Response listFilter(Service &service, std::string_view body) {
 /// /v1/who-can: `{"permission": ..., "relation": ..., "flags": [...], "facts": [...]}` (relation
 /// optional: each of the four) to who can be allowed it, from the table (lattice_who_can, what
 /// `lattice query --who-can` prints): per relation the roles, custom-role ceilings and user types.
-Response whoCan(Service &service, std::string_view body) {
-  ServedPolicyPtr policy = service.store.current();
-  if (!policy)
-    return refuse(service, Endpoint::WhoCan, 503, "no policy is loaded");
-  std::string error;
-  std::optional<llvm::json::Value> value = parseBody(service, body, error);
-  if (!value)
-    return refuse(service, Endpoint::WhoCan, 400, error);
-  const llvm::json::Object *object = value->getAsObject();
+Response whoCan(Service &service, const ServedPolicy &policy, const llvm::json::Value &value) {
+  const llvm::json::Object *object = value.getAsObject();
   if (object == nullptr)
     return refuse(service, Endpoint::WhoCan, 400, "a who-can request must be a JSON object");
   query::NamedWhoCan named;
@@ -236,22 +210,11 @@ Response whoCan(Service &service, std::string_view body) {
       return refuse(service, Endpoint::WhoCan, 400, "`relation` must be a string");
     named.relation = relation->getAsString()->str();
   }
-  for (auto [key, field] : {std::pair{"flags", &named.flags}, std::pair{"facts", &named.facts}}) {
-    const llvm::json::Value *given = object->get(key);
-    if (given == nullptr)
-      continue;
-    const llvm::json::Array *array = given->getAsArray();
-    if (array == nullptr)
-      return refuse(service, Endpoint::WhoCan, 400,
-                    fmt::format("`{}` must be an array of strings", key));
-    for (const llvm::json::Value &item : *array) {
-      if (!item.getAsString())
-        return refuse(service, Endpoint::WhoCan, 400,
-                      fmt::format("`{}` must be an array of strings", key));
-      field->push_back(item.getAsString()->str());
-    }
-  }
-  const lattice_table *table = policy->table.get();
+  std::string error;
+  if (!query::readStringArray(*object, "flags", named.flags, error) ||
+      !query::readStringArray(*object, "facts", named.facts, error))
+    return refuse(service, Endpoint::WhoCan, 400, error);
+  const lattice_table *table = policy.table.get();
   query::WhoCanTableAnswer answer;
   if (!query::whoCanFromTable(table, named, answer, error))
     return refuse(service, Endpoint::WhoCan, 400, error);
@@ -279,6 +242,29 @@ Response whoCan(Service &service, std::string_view body) {
   if (const llvm::json::Value *id = object->get("id"))
     out["id"] = *id;
   return json(200, std::move(out));
+}
+
+/// A decision endpoint's call: the body within the limit, parsed once, answered by its route
+/// against the policy served now.
+Response post(Service &service, Endpoint endpoint, std::string_view body) {
+  if (body.size() > service.limits.maxBody)
+    return refuse(service, endpoint, 413,
+                  fmt::format("the body has {} bytes; at most {} (`--max-body`)", body.size(),
+                              service.limits.maxBody));
+  ServedPolicyPtr policy = service.store.current();
+  if (!policy)
+    return refuse(service, endpoint, 503, "no policy is loaded");
+  std::string error;
+  std::optional<llvm::json::Value> value = parseBody(service, body, error);
+  if (!value)
+    return refuse(service, endpoint, 400, error);
+  if (endpoint == Endpoint::Batch)
+    return batch(service, *policy, *value);
+  if (endpoint == Endpoint::ListFilter)
+    return listFilter(service, *policy, *value);
+  if (endpoint == Endpoint::WhoCan)
+    return whoCan(service, *policy, *value);
+  return single(service, endpoint, *policy, std::move(*value));
 }
 
 llvm::json::Object policyJson(const ServedPolicy &policy) {
@@ -347,17 +333,18 @@ Response handle(Service &service, std::string_view method, std::string_view path
   const auto start = Clock::now();
   struct Route {
     std::string_view path, method;
-    std::optional<Endpoint> endpoint; // decision endpoints: their latency is recorded
+    std::optional<Endpoint> endpoint;     // decision endpoints: their latency is recorded
+    Response (*get)(Service &) = nullptr; // the others: what answers them
   };
   static constexpr Route kRoutes[] = {{"/v1/decide", "POST", Endpoint::Decide},
                                       {"/v1/batch", "POST", Endpoint::Batch},
                                       {"/v1/what-can", "POST", Endpoint::WhatCan},
                                       {"/v1/list-filter", "POST", Endpoint::ListFilter},
                                       {"/v1/who-can", "POST", Endpoint::WhoCan},
-                                      {"/health", "GET", std::nullopt},
-                                      {"/ready", "GET", std::nullopt},
-                                      {"/metrics", "GET", std::nullopt},
-                                      {"/v1/policy", "GET", std::nullopt}};
+                                      {"/health", "GET", std::nullopt, health},
+                                      {"/ready", "GET", std::nullopt, ready},
+                                      {"/metrics", "GET", std::nullopt, metrics},
+                                      {"/v1/policy", "GET", std::nullopt, policyInfo}};
   const Route *route = nullptr;
   for (const Route &r : kRoutes)
     if (r.path == path)
@@ -373,30 +360,10 @@ Response handle(Service &service, std::string_view method, std::string_view path
       service.metrics.observeError(*route->endpoint, 405);
     return out;
   }
-  if (!route->endpoint) {
-    if (path == "/health")
-      return health(service);
-    if (path == "/ready")
-      return ready(service);
-    if (path == "/metrics")
-      return metrics(service);
-    return policyInfo(service);
-  }
-  const Endpoint endpoint = *route->endpoint;
-  Response out;
-  if (body.size() > service.limits.maxBody)
-    out = refuse(service, endpoint, 413,
-                 fmt::format("the body has {} bytes; at most {} (`--max-body`)", body.size(),
-                             service.limits.maxBody));
-  else if (endpoint == Endpoint::Batch)
-    out = batch(service, body);
-  else if (endpoint == Endpoint::ListFilter)
-    out = listFilter(service, body);
-  else if (endpoint == Endpoint::WhoCan)
-    out = whoCan(service, body);
-  else
-    out = single(service, endpoint, body);
-  service.metrics.observeLatency(endpoint, Clock::now() - start);
+  if (!route->endpoint)
+    return route->get(service);
+  Response out = post(service, *route->endpoint, body);
+  service.metrics.observeLatency(*route->endpoint, Clock::now() - start);
   return out;
 }
 

@@ -8,18 +8,17 @@
 namespace lattice::server::http {
 
 struct HttpServer::Impl {
-  Service &service;
   httplib::Server server;
-  explicit Impl(Service &service) : service(service) {}
 };
 
 HttpServer::HttpServer(Service &service, ListenOptions options)
-    : impl_(std::make_unique<Impl>(service)), options_(std::move(options)) {
+    : impl_(std::make_unique<Impl>()), options_(std::move(options)) {
   httplib::Server &server = impl_->server;
   Service *svc = &service;
   auto serve = [svc](const httplib::Request &request, httplib::Response &response) {
     // HEAD is GET without the body (the library drops it).
-    const std::string method = request.method == "HEAD" ? std::string("GET") : request.method;
+    const std::string_view method =
+        request.method == "HEAD" ? std::string_view("GET") : std::string_view(request.method);
     Response answer = handle(*svc, method, request.path, request.body);
     response.status = answer.status;
     if (answer.allow)

@@ -1,6 +1,7 @@
 // check_test.cpp - Check requests decided against the runtime tests' sample table (kinds
 // tenant_user, account_user; roles tenant_admin, support_agent, account_admin, driver, ...) and
 // answered as Envoy reads them; Envoy's fields this subset leaves out are skipped on the wire.
+#include "ext_authz_test_support.h"
 #include "sample_tables.h"
 #include "server/ext_authz/check.h"
 
@@ -10,29 +11,11 @@ namespace lattice::ext_authz {
 namespace {
 
 const MappingConfig &gateway() {
-  static const MappingConfig config = [] {
-    std::vector<ConfigError> errors;
-    auto parsed = parseMappingConfig(
-        "kind header x-kind\nflags header x-flags\nmemberships header x-memberships\n"
-        "route GET /tenants/{tenant}/stations/{station} station.view {tenant}/{station}\n"
-        "route GET /invoices billing.invoices {header:x-account}\n",
-        errors);
-    EXPECT_TRUE(parsed);
-    return *parsed;
-  }();
+  static const MappingConfig config =
+      mappingOf("kind header x-kind\nflags header x-flags\nmemberships header x-memberships\n"
+                "route GET /tenants/{tenant}/stations/{station} station.view {tenant}/{station}\n"
+                "route GET /invoices billing.invoices {header:x-account}\n");
   return config;
-}
-
-CheckRequest request(const std::string &method, const std::string &path,
-                     std::map<std::string, std::string> headers) {
-  CheckRequest check;
-  auto *http = check.mutable_attributes()->mutable_request()->mutable_http();
-  http->set_method(method);
-  http->set_path(path);
-  http->set_host("gateway.example");
-  for (auto &[name, value] : headers)
-    (*http->mutable_headers())[name] = value;
-  return check;
 }
 
 std::string headerOf(
@@ -45,10 +28,10 @@ std::string headerOf(
 }
 
 TEST(Check, AllowedThroughAMembership) {
-  CheckOutcome outcome =
-      decideCheck(testing::loadedSampleTable(), gateway(),
-                  request("GET", "/tenants/acme/stations/st-1",
-                          {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}}));
+  CheckOutcome outcome = decideCheck(
+      testing::loadedSampleTable(), gateway(),
+      checkRequest("GET", "/tenants/acme/stations/st-1",
+                   {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}}));
   EXPECT_TRUE(outcome.allowed);
   EXPECT_EQ(outcome.reason, "allowed");
   EXPECT_EQ(outcome.role, "tenant_admin");
@@ -68,10 +51,10 @@ TEST(Check, AllowedThroughAMembership) {
 
 TEST(Check, DeniedByRule) {
   CheckOutcome outcome = decideCheck(testing::loadedSampleTable(), gateway(),
-                                     request("GET", "/invoices",
-                                             {{"x-kind", "tenant_user"},
-                                              {"x-memberships", "support_agent@acme"},
-                                              {"x-account", "acme/a"}}));
+                                     checkRequest("GET", "/invoices",
+                                                  {{"x-kind", "tenant_user"},
+                                                   {"x-memberships", "support_agent@acme"},
+                                                   {"x-account", "acme/a"}}));
   EXPECT_FALSE(outcome.allowed);
   EXPECT_EQ(outcome.reason, "denied_by_rule");
   EXPECT_EQ(outcome.role, "support_agent");
@@ -96,7 +79,7 @@ TEST(Check, RequirementFromFlags) {
     if (flags)
       headers["x-flags"] = flags;
     return decideCheck(testing::loadedSampleTable(), gateway(),
-                       request("GET", "/tenants/acme/stations/a", headers));
+                       checkRequest("GET", "/tenants/acme/stations/a", headers));
   };
   EXPECT_EQ(ask(nullptr).reason, "requirement");
   EXPECT_FALSE(ask(nullptr).allowed);
@@ -106,16 +89,16 @@ TEST(Check, RequirementFromFlags) {
 TEST(Check, UnknownNamesAndUnmappableRequestsAreDenied) {
   CheckOutcome unknown =
       decideCheck(testing::loadedSampleTable(), gateway(),
-                  request("GET", "/tenants/acme/stations/st-1",
-                          {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admn@acme"}}));
+                  checkRequest("GET", "/tenants/acme/stations/st-1",
+                               {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admn@acme"}}));
   EXPECT_FALSE(unknown.allowed);
   EXPECT_EQ(unknown.reason, "error");
   EXPECT_EQ(unknown.error,
             "membership 1: unknown role `tenant_admn`; did you mean `tenant_admin`?");
-  CheckOutcome unmapped =
-      decideCheck(testing::loadedSampleTable(), gateway(),
-                  request("DELETE", "/tenants/acme/stations/st-1",
-                          {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}}));
+  CheckOutcome unmapped = decideCheck(
+      testing::loadedSampleTable(), gateway(),
+      checkRequest("DELETE", "/tenants/acme/stations/st-1",
+                   {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}}));
   EXPECT_FALSE(unmapped.allowed);
   EXPECT_EQ(unmapped.error, "no route matches `DELETE /tenants/acme/stations/st-1`");
   EXPECT_FALSE(unmapped.logged.get("permission"));
@@ -132,8 +115,9 @@ TEST(Check, UnknownNamesAndUnmappableRequestsAreDenied) {
 TEST(Check, EnvoysOtherFieldsAreSkippedOnTheWire) {
   // AttributeContext as Envoy sends it also has `source` (1: Peer, whose `service` is field 2)
   // and `context_extensions` (10: a map); this subset does not declare them.
-  CheckRequest known = request("GET", "/tenants/acme/stations/st-1",
-                               {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}});
+  CheckRequest known =
+      checkRequest("GET", "/tenants/acme/stations/st-1",
+                   {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme"}});
   std::string attributes = known.attributes().SerializeAsString();
   const std::string source = std::string("\x0a\x04\x12\x02gw", 6);
   const std::string extension = std::string("\x52\x06\x0a\x01k\x12\x01v", 8);

@@ -1,6 +1,7 @@
 // mapping_test.cpp - HTTP requests mapped to requests by name: the memberships header, routes
 // and their parameters, the header fallbacks, and every request that must be refused (and so
 // denied) rather than guessed.
+#include "ext_authz_test_support.h"
 #include "server/ext_authz/mapping.h"
 
 #include <gtest/gtest.h>
@@ -8,13 +9,6 @@
 
 namespace lattice::ext_authz {
 namespace {
-
-MappingConfig config(std::string_view text) {
-  std::vector<ConfigError> errors;
-  std::optional<MappingConfig> parsed = parseMappingConfig(text, errors);
-  EXPECT_TRUE(parsed) << (errors.empty() ? "" : errors[0].message);
-  return parsed ? *parsed : MappingConfig{};
-}
 
 const char *kGateway = "kind header x-kind\n"
                        "flags header x-flags\n"
@@ -89,7 +83,7 @@ TEST(MembershipsHeader, Refusals) {
 }
 
 TEST(Mapping, RouteWithPathParameters) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   Result r = map(gateway, "GET", "/tenants/acme/stations/st%2D1?verbose=1",
                  {{"x-kind", "tenant_user"},
                   {"x-flags", "active"},
@@ -107,7 +101,7 @@ TEST(Mapping, RouteWithPathParameters) {
 }
 
 TEST(Mapping, TargetFromAHeaderPath) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   Result r = map(
       gateway, "POST", "/stations/st-9/reset",
       {{"x-kind", "account_user"}, {"x-memberships", "driver@acme/a"}, {"x-account", "acme/a"}});
@@ -118,7 +112,7 @@ TEST(Mapping, TargetFromAHeaderPath) {
 }
 
 TEST(Mapping, MethodsMatchExactlyOrAny) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   std::map<std::string, std::string, std::less<>> headers{
       {"x-kind", "k"}, {"x-memberships", "r@a"}, {"x-account", "a"}};
   EXPECT_FALSE(map(gateway, "GET", "/stations/st-9/reset", headers).ok);
@@ -129,9 +123,9 @@ TEST(Mapping, MethodsMatchExactlyOrAny) {
 }
 
 TEST(Mapping, FirstMatchingRouteDecides) {
-  MappingConfig twoRoutes = config("kind is k\nmemberships header m\n"
-                                   "route GET /s/mine station.view me\n"
-                                   "route GET /s/{id} station.reset {id}\n");
+  MappingConfig twoRoutes = mappingOf("kind is k\nmemberships header m\n"
+                                      "route GET /s/mine station.view me\n"
+                                      "route GET /s/{id} station.reset {id}\n");
   Result r = map(twoRoutes, "GET", "/s/mine", {{"m", "r@a"}});
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.mapped.request.permission, "station.view");
@@ -139,9 +133,9 @@ TEST(Mapping, FirstMatchingRouteDecides) {
 }
 
 TEST(Mapping, PermissionAndTargetFromHeaders) {
-  MappingConfig headers = config("kind header x-kind\nmemberships header m\n"
-                                 "permission header x-permission\ntarget header x-target\n"
-                                 "route GET /health station.view ops\n");
+  MappingConfig headers = mappingOf("kind header x-kind\nmemberships header m\n"
+                                    "permission header x-permission\ntarget header x-target\n"
+                                    "route GET /health station.view ops\n");
   Result r = map(headers, "PUT", "/anything",
                  {{"x-kind", "k"},
                   {"m", "r@a"},
@@ -159,7 +153,7 @@ TEST(Mapping, PermissionAndTargetFromHeaders) {
 }
 
 TEST(Mapping, MissingPrincipalHeaders) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   EXPECT_EQ(
       map(gateway, "DELETE", "/invoices", {{"x-memberships", "r@a"}, {"x-account", "a"}}).error,
       "missing header `x-kind` (the principal's user type)");
@@ -183,7 +177,7 @@ TEST(Mapping, MissingPrincipalHeaders) {
 }
 
 TEST(Mapping, PathsThatAreNotNormalizedAreRefused) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   std::map<std::string, std::string, std::less<>> headers{
       {"x-kind", "k"}, {"x-memberships", "r@a"}, {"x-account", "a"}};
   for (const char *path :
@@ -199,7 +193,7 @@ TEST(Mapping, PathsThatAreNotNormalizedAreRefused) {
 }
 
 TEST(Mapping, OverlongHeaderIsRefused) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   Result r = map(gateway, "DELETE", "/invoices",
                  {{"x-kind", "k"},
                   {"x-memberships", std::string(kMaxHeaderValueBytes + 1, 'r')},
@@ -208,7 +202,7 @@ TEST(Mapping, OverlongHeaderIsRefused) {
 }
 
 TEST(Mapping, RequestAsJson) {
-  MappingConfig gateway = config(kGateway);
+  MappingConfig gateway = mappingOf(kGateway);
   Result r = map(gateway, "GET", "/tenants/acme/stations/s1",
                  {{"x-kind", "tenant_user"}, {"x-memberships", "tenant_admin@acme+business"}});
   ASSERT_TRUE(r.ok);

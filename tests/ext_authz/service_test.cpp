@@ -3,6 +3,7 @@
 // called by gRPC's own C++ client stub. Reloads are seen by the next call; the port is checked.
 #include "emit/table_writer.h"
 #include "envoy/service/auth/v3/external_auth.grpc.pb.h"
+#include "ext_authz_test_support.h"
 #include "sample_tables.h"
 #include "server/core/decision_log.h"
 #include "server/core/metrics.h"
@@ -34,22 +35,12 @@ void writeTable(const fs::path &path, const lower::Tables &tables) {
 }
 
 MappingConfig gateway() {
-  std::vector<ConfigError> errors;
-  auto config = parseMappingConfig("kind header x-kind\nmemberships header x-memberships\n"
-                                   "route GET /t/{tenant}/stations station.view {tenant}\n",
-                                   errors);
-  EXPECT_TRUE(config);
-  return *config;
+  return mappingOf("kind header x-kind\nmemberships header x-memberships\n"
+                   "route GET /t/{tenant}/stations station.view {tenant}\n");
 }
 
 CheckRequest ask(const std::string &path, const std::string &memberships) {
-  CheckRequest request;
-  auto *http = request.mutable_attributes()->mutable_request()->mutable_http();
-  http->set_method("GET");
-  http->set_path(path);
-  (*http->mutable_headers())["x-kind"] = "tenant_user";
-  (*http->mutable_headers())["x-memberships"] = memberships;
-  return request;
+  return checkRequest("GET", path, {{"x-kind", "tenant_user"}, {"x-memberships", memberships}});
 }
 
 class ServiceTest : public ::testing::Test {

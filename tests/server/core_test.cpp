@@ -1,11 +1,9 @@
 // core_test.cpp - the decision server's core without a network: the policy store's first load and
 // reloads (good, bad, corrupt, wrongly signed, unchanged), the metrics text, the decision log.
-#include "compile_helper.h"
-#include "emit/table_writer.h"
-#include "lower/lower.h"
 #include "server/core/decision_log.h"
 #include "server/core/metrics.h"
 #include "server/core/policy_store.h"
+#include "table_helper.h"
 
 #include <filesystem>
 #include <fstream>
@@ -22,13 +20,8 @@ using server::PolicySource;
 using server::PolicyStore;
 using server::ReloadOutcome;
 
-std::vector<uint8_t> tableOf(const std::string &revision) {
-  auto c = compile(std::string(kBasePolicy) + "role viewer for account_user { allow card.view; }");
-  EXPECT_TRUE(c->model) << c->describe();
-  lower::Tables tables = lower::lowerModel(*c->model);
-  tables.revision = revision;
-  return emit::writeTable(tables);
-}
+/// What every served table adds to kBasePolicy; tables differ by their revision.
+constexpr const char *kViewer = "role viewer for account_user { allow card.view; }";
 
 struct Keys {
   bundle::PublicKey publicKey{};
@@ -37,7 +30,7 @@ struct Keys {
 };
 
 std::vector<uint8_t> bundleOf(const std::string &revision, const Keys *keys) {
-  const std::vector<uint8_t> table = tableOf(revision);
+  const std::vector<uint8_t> table = tableOf(kViewer, revision);
   std::string error;
   std::optional<bundle::Manifest> manifest = bundle::manifestFor(table, "base", 1700000000, error);
   EXPECT_TRUE(manifest) << error;
@@ -152,7 +145,7 @@ TEST(PolicyStore, AWronglySignedOrUnsignedFileIsRefusedWithAKey) {
   EXPECT_EQ(store.reload(false), ReloadOutcome::Refused);
   EXPECT_NE(store.status().lastError.find("not signed"), std::string::npos)
       << store.status().lastError;
-  install(file, tableOf("r4"));
+  install(file, tableOf(kViewer, "r4"));
   EXPECT_EQ(store.reload(false), ReloadOutcome::Refused);
   EXPECT_NE(store.status().lastError.find("not a signed bundle"), std::string::npos)
       << store.status().lastError;
@@ -163,7 +156,7 @@ TEST(PolicyStore, AWronglySignedOrUnsignedFileIsRefusedWithAKey) {
 TEST(PolicyStore, ServesATableAndRefusesAMissingOrEmptyFirstFile) {
   TempDir dir;
   const fs::path table = dir / "p.ltab";
-  install(table, tableOf("t1"));
+  install(table, tableOf(kViewer, "t1"));
   PolicyStore store(PolicySource{table.string(), std::nullopt});
   ASSERT_EQ(store.loadInitial(), std::nullopt);
   EXPECT_FALSE(store.current()->manifest);

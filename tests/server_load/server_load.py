@@ -107,19 +107,10 @@ class Server:
 
 
 def health_fields(health):
-    """(generation, revision, last error) from /health, whatever nesting it uses."""
-    flat = {}
-
-    def walk(value, prefix=""):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, key)
-        else:
-            flat.setdefault(prefix, value)
-
-    walk(health)
-    error = flat.get("last_error", flat.get("lastError", flat.get("last_reload_error", "")))
-    return flat.get("generation"), flat.get("revision"), error or ""
+    """(generation, revision, last error) from /health (docs/server-openapi.yaml); the first two
+    are None while no policy is loaded."""
+    policy = health.get("policy", {})
+    return policy.get("generation"), policy.get("revision"), health["last_error"]
 
 
 def build_bundles(lattice, example, work, keys=False):
@@ -207,17 +198,23 @@ def wrk_errors(result):
 def check_answers_once(server):
     """The batch answer now, as `allow,deny` or `deny,allow`."""
     answer = server.post("/v1/batch", {"requests": [SUPPORT_VIEWS, BRANDING_VIEWS]})
-    decisions = [item["decision"] for item in answer.get("results", answer.get("answers", []))]
+    decisions = [item["decision"] for item in answer["answers"]]
     return ",".join(decisions)
+
+
+def serve_a(args, work, paths, extra=()):
+    """Bundle A renamed into place as the served file and a lattice-serve serving it: (the
+    served file, the server)."""
+    served = os.path.join(work, "served.lbundle")
+    place(paths["a"], served)
+    return served, Server(args.serve, served, work, extra).start()
 
 
 # --- the tests ----------------------------------------------------------------------------------
 
 def test_load(args, work):
     paths = build_bundles(args.lattice, args.example, work)
-    served = os.path.join(work, "served.lbundle")
-    place(paths["a"], served)
-    server = Server(args.serve, served, work).start()
+    _, server = serve_a(args, work, paths)
     figures = {"connections": {}}
     try:
         decide = ("/v1/decide", write_json(os.path.join(work, "decide.json"), SUPPORT_VIEWS))
@@ -267,9 +264,7 @@ def storm_body(work):
 
 def test_storm(args, work):
     paths = build_bundles(args.lattice, args.example, work)
-    served = os.path.join(work, "served.lbundle")
-    place(paths["a"], served)
-    server = Server(args.serve, served, work, STORM_RELOAD).start()
+    served, server = serve_a(args, work, paths, STORM_RELOAD)
     storm = Storm(paths, served)
     try:
         generation_before = health_fields(server.get("/health"))[0]
@@ -314,9 +309,7 @@ def wait_for_error(server, generation, previous, what, timeout=10):
 
 def test_bad(args, work):
     paths = build_bundles(args.lattice, args.example, work, keys=True)
-    served = os.path.join(work, "served.lbundle")
-    place(paths["a"], served)
-    server = Server(args.serve, served, work, ["--public-key", paths["public_key"]]).start()
+    served, server = serve_a(args, work, paths, ["--public-key", paths["public_key"]])
     try:
         generation, revision, _ = health_fields(server.get("/health"))
         if check_answers_once(server) != "allow,deny":
@@ -351,9 +344,7 @@ def test_bad(args, work):
 
 def test_restart(args, work):
     paths = build_bundles(args.lattice, args.example, work)
-    served = os.path.join(work, "served.lbundle")
-    place(paths["a"], served)
-    server = Server(args.serve, served, work, STORM_RELOAD).start()
+    served, server = serve_a(args, work, paths, STORM_RELOAD)
     storm = Storm(paths, served)
     try:
         storm.start()

@@ -2,22 +2,12 @@
 // or tampering (lengths, manifest, table, signature, a re-made unsigned bundle) is refused.
 #include "bundle/bundle.h"
 #include "bundle/bundle_format.h"
-#include "compile_helper.h"
-#include "emit/table_writer.h"
-#include "lower/lower.h"
+#include "table_helper.h"
 
 #include <gtest/gtest.h>
 
 namespace lattice::testing {
 namespace {
-
-std::vector<uint8_t> tableOf(const std::string &extra, const std::string &revision = "r1") {
-  auto c = compile(std::string(kBasePolicy) + extra);
-  EXPECT_TRUE(c->model) << c->describe();
-  lower::Tables tables = lower::lowerModel(*c->model);
-  tables.revision = revision;
-  return emit::writeTable(tables);
-}
 
 struct Signed {
   bundle::PublicKey publicKey{};
