@@ -1,5 +1,5 @@
-// request_line.h - one line of a JSONL request stream (`lattice query --requests`, and whatever
-// server reads the same format): parsed within limits, resolved, decided, answered as JSON.
+// request_line.h - one line of a JSONL request stream (`lattice query --requests`; the decision
+// server's bodies are the same JSON): parsed within limits, resolved, decided, answered as JSON.
 #pragma once
 
 #include "query/access_request.h"
