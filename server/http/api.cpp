@@ -244,13 +244,20 @@ Response whoCan(Service &service, const ServedPolicy &policy, const llvm::json::
   return json(200, std::move(out));
 }
 
+/// Why a body over `--max-body` is refused (`bytes`: its size, when known).
+std::string oversized(const Service &service, std::optional<uint64_t> bytes) {
+  if (!bytes)
+    return fmt::format("the body is over the size limit of {} bytes (`--max-body`)",
+                       service.limits.maxBody);
+  return fmt::format("the body has {} bytes, over the size limit of {} (`--max-body`)", *bytes,
+                     service.limits.maxBody);
+}
+
 /// A decision endpoint's call: the body within the limit, parsed once, answered by its route
 /// against the policy served now.
 Response post(Service &service, Endpoint endpoint, std::string_view body) {
   if (body.size() > service.limits.maxBody)
-    return refuse(service, endpoint, 413,
-                  fmt::format("the body has {} bytes; at most {} (`--max-body`)", body.size(),
-                              service.limits.maxBody));
+    return refuse(service, endpoint, 413, oversized(service, body.size()));
   ServedPolicyPtr policy = service.store.current();
   if (!policy)
     return refuse(service, endpoint, 503, "no policy is loaded");
@@ -326,29 +333,46 @@ Response policyInfo(Service &service) {
   return json(503, llvm::json::Object{{"error", "no policy is loaded"}});
 }
 
+struct Route {
+  std::string_view path, method;
+  std::optional<Endpoint> endpoint;     // decision endpoints: their latency is recorded
+  Response (*get)(Service &) = nullptr; // the others: what answers them
+};
+constexpr Route kRoutes[] = {{"/v1/decide", "POST", Endpoint::Decide},
+                             {"/v1/batch", "POST", Endpoint::Batch},
+                             {"/v1/what-can", "POST", Endpoint::WhatCan},
+                             {"/v1/list-filter", "POST", Endpoint::ListFilter},
+                             {"/v1/who-can", "POST", Endpoint::WhoCan},
+                             {"/health", "GET", std::nullopt, health},
+                             {"/ready", "GET", std::nullopt, ready},
+                             {"/metrics", "GET", std::nullopt, metrics},
+                             {"/v1/policy", "GET", std::nullopt, policyInfo}};
+
+const Route *findRoute(std::string_view path) {
+  for (const Route &r : kRoutes)
+    if (r.path == path)
+      return &r;
+  return nullptr;
+}
+
 } // namespace
+
+Response refuseOversizedBody(Service &service, std::string_view path,
+                             std::optional<uint64_t> bytes) {
+  const Route *route = findRoute(path);
+  if (route != nullptr && route->endpoint)
+    return refuse(service, route->endpoint, 413, oversized(service, bytes));
+  // Not a decision endpoint; a path under /v1/ still denies, whatever a client meant by it.
+  llvm::json::Object body{{"error", oversized(service, bytes)}};
+  if (path.rfind("/v1/", 0) == 0)
+    body["decision"] = "deny";
+  return json(413, std::move(body));
+}
 
 Response handle(Service &service, std::string_view method, std::string_view path,
                 std::string_view body) {
   const auto start = Clock::now();
-  struct Route {
-    std::string_view path, method;
-    std::optional<Endpoint> endpoint;     // decision endpoints: their latency is recorded
-    Response (*get)(Service &) = nullptr; // the others: what answers them
-  };
-  static constexpr Route kRoutes[] = {{"/v1/decide", "POST", Endpoint::Decide},
-                                      {"/v1/batch", "POST", Endpoint::Batch},
-                                      {"/v1/what-can", "POST", Endpoint::WhatCan},
-                                      {"/v1/list-filter", "POST", Endpoint::ListFilter},
-                                      {"/v1/who-can", "POST", Endpoint::WhoCan},
-                                      {"/health", "GET", std::nullopt, health},
-                                      {"/ready", "GET", std::nullopt, ready},
-                                      {"/metrics", "GET", std::nullopt, metrics},
-                                      {"/v1/policy", "GET", std::nullopt, policyInfo}};
-  const Route *route = nullptr;
-  for (const Route &r : kRoutes)
-    if (r.path == path)
-      route = &r;
+  const Route *route = findRoute(path);
   if (route == nullptr)
     return json(404, llvm::json::Object{{"error", fmt::format("no such path `{}`", path)}});
   if (route->method != method) {
