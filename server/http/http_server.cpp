@@ -1,15 +1,17 @@
-// http_server.cpp - Boost.Beast wired to api.h's handle: one io_context run by a few threads, each
-// connection an asynchronous keep-alive loop (its parser, a reused buffer and answer), the body
-// limit checked on the header before a byte of the body is read, timeouts on every read and write.
+// http_server.cpp - Boost.Beast wired to api.h's handle: one single-threaded event loop a thread,
+// each connection an asynchronous keep-alive loop on one of them (its parser, a reused buffer and
+// answer), the body limit checked on the header before a byte of the body is read, a deadline on
+// every read and write.
 #include "server/http/http_server.h"
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <charconv>
@@ -25,6 +27,12 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = net::ip::tcp;
 using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+// The io_context's own executor, not the type-erased any_io_executor: no indirection per call.
+using Executor = net::io_context::executor_type;
+using Socket = net::basic_stream_socket<tcp, Executor>;
+
+class Connection;
 
 /// Appends `value` in decimal.
 void appendNumber(std::string &out, uint64_t value) {
@@ -36,42 +44,75 @@ void appendNumber(std::string &out, uint64_t value) {
 /// Whether `ec` only says the peer went away or was too slow: the connection closes silently.
 bool peerGone(const error_code &ec) {
   return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-         ec == beast::error::timeout || ec == net::error::operation_aborted ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+         ec == net::error::operation_aborted || ec == net::error::connection_reset ||
+         ec == net::error::broken_pipe || ec == net::error::bad_descriptor ||
          ec == bhttp::error::partial_message;
 }
 
 } // namespace
 
+/// One event loop: an io_context run by one thread (so a connection's steps never run at once,
+/// and nothing on a request's path takes a lock or wakes another thread), and its connections.
+struct Loop {
+  Connection *first = nullptr; // its connections, for the deadline sweep (an intrusive list)
+  net::io_context ioc{1};
+  net::steady_timer sweep{ioc};
+};
+
 struct HttpServer::Impl {
   Service &service;
   const ListenOptions options;
-  // Declared before the io_context: connections destroyed with it still report their close.
+  // Declared before the loops: connections destroyed with an io_context still report their close.
   std::atomic<size_t> open{0};
   std::atomic<bool> stopped{false};
-  bool acceptPaused = false; // on the acceptor's strand only
-  net::io_context ioc;
-  net::strand<net::io_context::executor_type> acceptStrand{net::make_strand(ioc)};
-  tcp::acceptor acceptor{acceptStrand};
-  net::steady_timer retry{acceptStrand}; // after a failed accept (out of descriptors)
+  bool acceptPaused = false; // on the first loop only
+  size_t nextLoop = 0;       // on the first loop only: connections are dealt round the loops
+  std::vector<std::unique_ptr<Loop>> loops;
+  std::optional<net::basic_socket_acceptor<tcp, Executor>> acceptor; // on the first loop
+  std::optional<net::steady_timer> retry; // after a failed accept (out of descriptors)
 
-  Impl(Service &service, ListenOptions options)
-      : service(service), options(std::move(options)) {}
+  Impl(Service &service, ListenOptions options);
   void accept();
   void closed();
+  void sweep(Loop &loop);
 };
 
 namespace {
 
 /// One client connection: reads a request, answers it, and reads the next while kept alive.
-/// Every step holds a shared_ptr to it; it is gone when no operation is pending.
+/// Every pending step holds a shared_ptr to it; it is gone when none is pending. Its loop's
+/// sweep closes it when a read or write outlives its deadline.
 class Connection : public std::enable_shared_from_this<Connection> {
 public:
-  Connection(HttpServer::Impl &server, tcp::socket socket)
-      : server_(server), stream_(std::move(socket)) {}
-  ~Connection() { server_.closed(); }
+  Connection(HttpServer::Impl &server, Loop &loop, Socket socket)
+      : server_(server), loop_(loop), socket_(std::move(socket)) {}
+  ~Connection() {
+    if (linked_) {
+      (prev_ ? prev_->next_ : loop_.first) = next_;
+      if (next_)
+        next_->prev_ = prev_;
+    }
+    server_.closed();
+  }
 
-  void start() { readHeader(); }
+  /// On the connection's loop.
+  void start() {
+    next_ = loop_.first;
+    if (next_)
+      next_->prev_ = this;
+    loop_.first = this;
+    linked_ = true;
+    readHeader();
+  }
+
+  /// Closes the connection when its read or write is past its deadline: the pending step then
+  /// completes with operation_aborted and drops its reference.
+  void expireIfLate(Clock::time_point now) {
+    if (now >= deadline_)
+      close();
+  }
+
+  Connection *next() const { return next_; }
 
 private:
   const ListenOptions &options() const { return server_.options; }
@@ -84,8 +125,8 @@ private:
     // over it is answered here with the size; Beast would refuse it without one. (Not
     // boost::none: Beast 1.74 compares a length with it as less than every length.)
     parser_->body_limit(std::numeric_limits<uint64_t>::max());
-    stream_.expires_after(options().readTimeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
+    deadline_ = Clock::now() + options().readTimeout;
+    bhttp::async_read_header(socket_, buffer_, *parser_,
                              [self = shared_from_this()](error_code ec, size_t) {
                                self->onHeader(ec);
                              });
@@ -103,8 +144,8 @@ private:
     parser_->body_limit(server_.service.limits.maxBody);
     if (beast::iequals(request[bhttp::field::expect], "100-continue") && !parser_->is_done()) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream_.expires_after(options().writeTimeout);
-      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+      deadline_ = Clock::now() + options().writeTimeout;
+      return net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
                               [self = shared_from_this()](error_code ec, size_t) {
                                 if (ec)
                                   return self->close();
@@ -117,8 +158,8 @@ private:
   void readBody() {
     if (parser_->is_done())
       return onRequest();
-    stream_.expires_after(options().readTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
+    deadline_ = Clock::now() + options().readTimeout;
+    bhttp::async_read(socket_, buffer_, *parser_,
                       [self = shared_from_this()](error_code ec, size_t) {
                         if (ec)
                           return self->refused(ec);
@@ -129,11 +170,11 @@ private:
   /// A read that failed: a client gone or too slow is closed; a request the parser refused
   /// (malformed, headers too long, a chunked body over the limit) gets a JSON error first.
   void refused(error_code ec) {
+    if (peerGone(ec) || server_.stopped)
+      return close();
     setPath(); // the request line is parsed before any header: its path is known
     if (ec == bhttp::error::body_limit)
       return answerAndClose(refuseOversizedBody(server_.service, path_, std::nullopt));
-    if (peerGone(ec) || server_.stopped)
-      return close();
     const bool decision = path_.rfind("/v1/", 0) == 0;
     answerAndClose(Response{400, std::string("{\"error\":\"the request was refused (HTTP 400)\"") +
                                      (decision ? ",\"decision\":\"deny\"}" : "}")});
@@ -167,6 +208,7 @@ private:
     write();
   }
 
+  /// The answer's head and body in one write (one `writev`).
   void write() {
     head_.clear();
     head_ += "HTTP/1.1 ";
@@ -187,8 +229,8 @@ private:
     head_ += "\r\n\r\n";
     const std::array<net::const_buffer, 2> buffers{
         net::buffer(head_), headOnly_ ? net::const_buffer() : net::buffer(answer_.body)};
-    stream_.expires_after(options().writeTimeout);
-    net::async_write(stream_, buffers, [self = shared_from_this()](error_code ec, size_t) {
+    deadline_ = Clock::now() + options().writeTimeout;
+    net::async_write(socket_, buffers, [self = shared_from_this()](error_code ec, size_t) {
       self->onWritten(ec);
     });
   }
@@ -203,17 +245,17 @@ private:
 
   /// Closes after the last answer without losing it: a close with unread bytes (a refused body)
   /// would reset the connection and could drop the answer before the client reads it, so the
-  /// server stops sending and reads what is left, until the client closes or the read timeout.
+  /// server stops sending and reads what is left, until the client closes or the deadline.
   void drainAndClose() {
     error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(options().readTimeout);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    deadline_ = Clock::now() + options().readTimeout;
     drain();
   }
 
   void drain() {
     buffer_.clear();
-    stream_.async_read_some(buffer_.prepare(16 * 1024),
+    socket_.async_read_some(buffer_.prepare(16 * 1024),
                             [self = shared_from_this()](error_code ec, size_t) {
                               if (ec)
                                 return self->close();
@@ -223,12 +265,16 @@ private:
 
   void close() {
     error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
 
   HttpServer::Impl &server_;
-  beast::tcp_stream stream_;
+  Loop &loop_;
+  Connection *prev_ = nullptr, *next_ = nullptr;
+  bool linked_ = false;
+  Socket socket_;
+  Clock::time_point deadline_ = Clock::time_point::max();
   beast::flat_buffer buffer_; // kept between requests: a pipelined request may already be in it
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::string path_;
@@ -240,26 +286,38 @@ private:
 
 } // namespace
 
+HttpServer::Impl::Impl(Service &service, ListenOptions options)
+    : service(service), options(std::move(options)) {
+  size_t threads = this->options.threads;
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < threads; ++i)
+    loops.push_back(std::make_unique<Loop>());
+  acceptor.emplace(loops[0]->ioc.get_executor());
+  retry.emplace(loops[0]->ioc);
+}
+
 void HttpServer::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](error_code ec, tcp::socket socket) {
+  Loop &loop = *loops[nextLoop++ % loops.size()];
+  acceptor->async_accept(loop.ioc.get_executor(), [this, &loop](error_code ec, Socket socket) {
     if (stopped || ec == net::error::operation_aborted)
       return;
     if (ec) { // out of descriptors, or a connection reset before it was accepted: try again soon
-      retry.expires_after(std::chrono::milliseconds(50));
-      retry.async_wait([this](error_code waited) {
+      retry->expires_after(std::chrono::milliseconds(50));
+      retry->async_wait([this](error_code waited) {
         if (!waited && !stopped)
           accept();
       });
       return;
     }
     error_code ignored;
-    // Headers and body go out in one write; without this a small answer could still wait for
-    // the client's delayed ACK.
+    // Nagle's algorithm would hold a small answer back until the client's delayed ACK.
     socket.set_option(tcp::no_delay(true), ignored);
     ++open;
-    std::make_shared<Connection>(*this, std::move(socket))->start();
+    auto connection = std::make_shared<Connection>(*this, loop, std::move(socket));
+    net::post(loop.ioc, [connection = std::move(connection)] { connection->start(); });
     if (open.load() >= options.maxConnections) {
-      acceptPaused = true; // closed() resumes on this strand when a connection closes
+      acceptPaused = true; // closed() resumes on the first loop when a connection closes
       return;
     }
     accept();
@@ -270,7 +328,7 @@ void HttpServer::Impl::closed() {
   --open;
   if (stopped)
     return;
-  net::post(acceptStrand, [this] {
+  net::post(loops[0]->ioc, [this] {
     if (acceptPaused && !stopped && open.load() < options.maxConnections) {
       acceptPaused = false;
       accept();
@@ -278,13 +336,25 @@ void HttpServer::Impl::closed() {
   });
 }
 
+void HttpServer::Impl::sweep(Loop &loop) {
+  const auto period = std::clamp<Clock::duration>(
+      std::min(options.readTimeout, options.writeTimeout) / 8, std::chrono::milliseconds(10),
+      std::chrono::milliseconds(250));
+  loop.sweep.expires_after(period);
+  loop.sweep.async_wait([this, &loop](error_code ec) {
+    if (ec || stopped)
+      return;
+    const Clock::time_point now = Clock::now();
+    for (Connection *c = loop.first; c != nullptr; c = c->next())
+      c->expireIfLate(now); // closing completes its step later: the list stays as it is now
+    sweep(loop);
+  });
+}
+
 HttpServer::HttpServer(Service &service, ListenOptions options)
     : impl_(std::make_unique<Impl>(service, std::move(options))) {}
 
-HttpServer::~HttpServer() {
-  impl_->stopped = true;
-  impl_->ioc.stop();
-}
+HttpServer::~HttpServer() { stop(); }
 
 std::optional<std::string> HttpServer::bind() {
   const ListenOptions &options = impl_->options;
@@ -292,12 +362,12 @@ std::optional<std::string> HttpServer::bind() {
       options.host + (options.port == 0 ? " (any port)" : ":" + std::to_string(options.port));
   error_code ec;
   // A name (`localhost`) is resolved; its first address is the one listened on.
-  tcp::resolver resolver(impl_->ioc);
+  tcp::resolver resolver(impl_->loops[0]->ioc);
   const auto found = resolver.resolve(options.host, std::to_string(options.port),
                                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || found.empty())
     return "cannot listen on " + where + " (not an address of this machine)";
-  tcp::acceptor &acceptor = impl_->acceptor;
+  auto &acceptor = *impl_->acceptor;
   const tcp::endpoint endpoint = found.begin()->endpoint();
   acceptor.open(endpoint.protocol(), ec);
   if (!ec)
@@ -313,24 +383,25 @@ std::optional<std::string> HttpServer::bind() {
 }
 
 bool HttpServer::run() {
-  if (!impl_->acceptor.is_open())
+  Impl &impl = *impl_;
+  if (!impl.acceptor->is_open())
     return false;
-  net::post(impl_->acceptStrand, [impl = impl_.get()] { impl->accept(); });
-  size_t threads = impl_->options.threads;
-  if (threads == 0)
-    threads = std::max(1u, std::thread::hardware_concurrency());
+  net::post(impl.loops[0]->ioc, [&impl] { impl.accept(); });
+  for (auto &loop : impl.loops)
+    net::post(loop->ioc, [&impl, &loop = *loop] { impl.sweep(loop); });
   std::vector<std::thread> others;
-  for (size_t i = 1; i < threads; ++i)
-    others.emplace_back([impl = impl_.get()] { impl->ioc.run(); });
-  impl_->ioc.run();
+  for (size_t i = 1; i < impl.loops.size(); ++i)
+    others.emplace_back([&loop = *impl.loops[i]] { loop.ioc.run(); });
+  impl.loops[0]->ioc.run();
   for (std::thread &thread : others)
     thread.join();
-  return impl_->stopped.load();
+  return impl.stopped.load();
 }
 
 void HttpServer::stop() {
   impl_->stopped = true;
-  impl_->ioc.stop();
+  for (auto &loop : impl_->loops)
+    loop->ioc.stop();
 }
 
 } // namespace lattice::server::http
