@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <memory>
+#include <openssl/sha.h>
 #include <sodium.h>
 
 namespace lattice::bundle {
@@ -34,9 +35,11 @@ std::string hex(const uint8_t *data, size_t size) {
 } // namespace
 
 std::string sha256Hex(const uint8_t *data, size_t size) {
-  initSodium();
-  uint8_t digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, data, size);
+  initSodium(); // for hex()
+  // OpenSSL's libcrypto, not libsodium's crypto_hash_sha256: it uses the CPU's SHA extensions
+  // (SHA-NI), about five times faster, and the server hashes the whole table at every reload.
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(data, size, digest);
   return hex(digest, sizeof digest);
 }
 

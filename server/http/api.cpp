@@ -19,6 +19,9 @@ using Clock = std::chrono::steady_clock;
 std::string text(const llvm::json::Value &value) {
   std::string out;
   llvm::raw_string_ostream os(out);
+  // raw_string_ostream is unbuffered: every character of the answer would be a virtual call
+  // through flush_tied_then_write (a quarter of a /v1/decide call's CPU in callgrind).
+  os.SetBufferSize(4096);
   os << value;
   os.flush();
   return out;
