@@ -7,6 +7,7 @@
 #include "query/list_filter.h"
 #include "query/request_line.h"
 #include "query/who_can.h"
+#include "server/http/answer_json.h"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -61,43 +62,47 @@ struct Outcome {
   bool failed = false;
 };
 
-/// Logs one answered request and adds its decision id to the answer (when the log is on).
-void logAnswer(Service &service, Endpoint endpoint, const ServedPolicy &policy,
-               llvm::json::Value request, llvm::json::Object &answer, bool allowed) {
+/// Logs one answered request; its decision id ("" when the log is off).
+std::string logAnswer(Service &service, Endpoint endpoint, const ServedPolicy &policy,
+                      llvm::json::Value request, const query::RequestAnswer &answer, bool allowed) {
   if (!service.log.enabled())
-    return;
+    return "";
   DecisionEntry entry;
   entry.endpoint = endpointLabel(endpoint);
   entry.request = std::move(request);
   entry.allowed = allowed;
   entry.policy = &policy;
-  if (auto error = answer.getString("error")) {
+  if (answer.failed) {
     entry.reason = "error";
-    entry.error = error->str();
-  } else if (auto reason = answer.getString("reason")) {
-    entry.reason = reason->str();
-  } else {
+    entry.error = answer.error;
+  } else if (answer.whatCan) {
     entry.reason = "what_can"; // its answer is a list of permissions, not one decision
+  } else {
+    entry.reason = answer.reason ? answer.reason : "";
+    if (answer.role)
+      entry.role = answer.role;
   }
-  if (auto role = answer.getString("role"))
-    entry.role = role->str();
-  answer["decision_id"] = service.log.record(std::move(entry));
+  return service.log.record(std::move(entry));
 }
 
-/// Answers one request value (a body, or an element of a batch) with `policy`.
-llvm::json::Object answerOne(Service &service, Endpoint endpoint, const ServedPolicy &policy,
-                             llvm::json::Value request, Outcome &outcome) {
+/// Answers one request value (a body, or an element of a batch) with `policy`, appending the
+/// answer's JSON to `out` (no JSON tree is built for it). `asWhatCan`: a refused request is
+/// answered in what-can form.
+Outcome answerOne(Service &service, Endpoint endpoint, const ServedPolicy &policy,
+                  llvm::json::Value request, std::string &out, bool asWhatCan = false) {
   query::RequestLine parsed;
   std::string error;
   const bool ok = query::parseRequestValue(request, parsed, error);
-  llvm::json::Object answer =
-      query::answerRequest(policy.table.get(), parsed, ok ? nullptr : &error, outcome.failed);
-  if (const llvm::json::Array *allowed = answer.getArray("allowed"))
-    outcome.allowed = !allowed->empty() && !outcome.failed;
-  else
-    outcome.allowed = !outcome.failed && answer.getString("decision").getValueOr("") == "allow";
-  logAnswer(service, endpoint, policy, std::move(request), answer, outcome.allowed);
-  return answer;
+  const query::RequestAnswer answer =
+      query::decideRequest(policy.table.get(), parsed, ok ? nullptr : &error);
+  Outcome outcome;
+  outcome.failed = answer.failed;
+  outcome.allowed =
+      !answer.failed && (answer.whatCan ? !answer.allowedPermissions.empty() : answer.allowed);
+  const std::string id =
+      logAnswer(service, endpoint, policy, std::move(request), answer, outcome.allowed);
+  appendAnswer(out, answer, id.empty() ? nullptr : &id, asWhatCan);
+  return outcome;
 }
 
 /// /v1/decide and /v1/what-can: one request, answered 200, or 400 when it is refused.
@@ -117,25 +122,23 @@ Response single(Service &service, Endpoint endpoint, const ServedPolicy &policy,
     return refuse(service, endpoint, 400,
                   "a `what_can` request goes to `/v1/what-can`, not `/v1/decide`");
   }
-  Outcome outcome;
-  llvm::json::Object answer = answerOne(service, endpoint, policy, std::move(request), outcome);
-  if (endpoint == Endpoint::WhatCan && outcome.failed) {
-    // A what-can answer is a list, empty when refused, whichever step refused it.
-    answer.erase("decision");
-    if (!answer.get("allowed"))
-      answer["allowed"] = llvm::json::Array{};
-  }
+  Response out;
+  // A what-can answer is a list, empty when refused, whichever step refused it.
+  const Outcome outcome = answerOne(service, endpoint, policy, std::move(request), out.body,
+                                    endpoint == Endpoint::WhatCan);
   if (outcome.failed) {
     service.metrics.observeError(endpoint, 400);
-    return json(400, std::move(answer));
+    out.status = 400;
+    return out;
   }
   service.metrics.observeDecisions(endpoint, outcome.allowed ? 1 : 0, outcome.allowed ? 0 : 1);
-  return json(200, std::move(answer));
+  return out;
 }
 
 /// /v1/batch: `{"requests": [...]}` to `{"answers": [...]}` in order. A refused element is
 /// answered "deny" with its error in its place; the call itself is refused only when its
-/// envelope is wrong or it is over the batch limit.
+/// envelope is wrong or it is over the batch limit. Answers are written one after the other
+/// into the body.
 Response batch(Service &service, const ServedPolicy &policy, llvm::json::Value &value) {
   llvm::json::Object *object = value.getAsObject();
   llvm::json::Array *requests = object ? object->getArray("requests") : nullptr;
@@ -146,22 +149,23 @@ Response batch(Service &service, const ServedPolicy &policy, llvm::json::Value &
     return refuse(service, Endpoint::Batch, 400,
                   fmt::format("{} requests in one batch; at most {} (`--max-batch`)",
                               requests->size(), service.limits.maxBatch));
-  llvm::json::Array answers;
-  answers.reserve(requests->size());
+  Response out;
+  out.body.reserve(16 + 96 * requests->size());
+  out.body += "{\"answers\":[";
   uint64_t allowed = 0, denied = 0;
-  for (llvm::json::Value &request : *requests) {
-    Outcome outcome;
-    answers.push_back(answerOne(service, Endpoint::Batch, policy, std::move(request), outcome));
+  for (size_t i = 0; i < requests->size(); ++i) {
+    if (i)
+      out.body += ',';
+    const Outcome outcome =
+        answerOne(service, Endpoint::Batch, policy, std::move((*requests)[i]), out.body);
     if (outcome.allowed)
       ++allowed;
     else
       ++denied;
   }
+  out.body += "]}";
   service.metrics.observeDecisions(Endpoint::Batch, allowed, denied);
-  // Not `Object{{"answers", ...}}`: an initializer list's elements are const, so it would copy.
-  llvm::json::Object out;
-  out["answers"] = std::move(answers);
-  return json(200, std::move(out));
+  return out;
 }
 
 /// /v1/list-filter: a principal with memberships and a permission (a request without `target`),

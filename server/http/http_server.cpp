@@ -4,16 +4,15 @@
 // every read and write.
 #include "server/http/http_server.h"
 
+#include <algorithm>
+#include <array>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <algorithm>
-#include <array>
-#include <atomic>
 #include <charconv>
 #include <limits>
 #include <thread>
@@ -126,10 +125,9 @@ private:
     // boost::none: Beast 1.74 compares a length with it as less than every length.)
     parser_->body_limit(std::numeric_limits<uint64_t>::max());
     deadline_ = Clock::now() + options().readTimeout;
-    bhttp::async_read_header(socket_, buffer_, *parser_,
-                             [self = shared_from_this()](error_code ec, size_t) {
-                               self->onHeader(ec);
-                             });
+    bhttp::async_read_header(
+        socket_, buffer_, *parser_,
+        [self = shared_from_this()](error_code ec, size_t) { self->onHeader(ec); });
   }
 
   void onHeader(error_code ec) {
@@ -230,9 +228,8 @@ private:
     const std::array<net::const_buffer, 2> buffers{
         net::buffer(head_), headOnly_ ? net::const_buffer() : net::buffer(answer_.body)};
     deadline_ = Clock::now() + options().writeTimeout;
-    net::async_write(socket_, buffers, [self = shared_from_this()](error_code ec, size_t) {
-      self->onWritten(ec);
-    });
+    net::async_write(socket_, buffers,
+                     [self = shared_from_this()](error_code ec, size_t) { self->onWritten(ec); });
   }
 
   void onWritten(error_code ec) {
@@ -337,9 +334,9 @@ void HttpServer::Impl::closed() {
 }
 
 void HttpServer::Impl::sweep(Loop &loop) {
-  const auto period = std::clamp<Clock::duration>(
-      std::min(options.readTimeout, options.writeTimeout) / 8, std::chrono::milliseconds(10),
-      std::chrono::milliseconds(250));
+  const auto period =
+      std::clamp<Clock::duration>(std::min(options.readTimeout, options.writeTimeout) / 8,
+                                  std::chrono::milliseconds(10), std::chrono::milliseconds(250));
   loop.sweep.expires_after(period);
   loop.sweep.async_wait([this, &loop](error_code ec) {
     if (ec || stopped)
