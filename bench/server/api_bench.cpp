@@ -2,7 +2,8 @@
 // (docs/performance.md, "Decision server"): api.h's handle() on a /v1/decide body and on a
 // /v1/batch body, repeated, on one thread. Profiles of it (perf, callgrind) show the request
 // path alone; the HTTP load tests show it with the listener and the kernel.
-// Usage: api_bench POLICY DECIDE.json BATCH.json [SECONDS]   (prints one JSON object)
+// Usage: api_bench POLICY DECIDE.json BATCH.json [SECONDS [decide|batch]]   (prints one JSON
+// object; with decide or batch, only that endpoint is called: one per profile)
 #include "server/http/api.h"
 
 #include <chrono>
@@ -42,10 +43,12 @@ double nanosPerCall(http::Service &service, const char *path, const std::string 
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    std::fprintf(stderr, "usage: api_bench POLICY DECIDE.json BATCH.json [SECONDS]\n");
+    std::fprintf(stderr,
+                 "usage: api_bench POLICY DECIDE.json BATCH.json [SECONDS [decide|batch]]\n");
     return 2;
   }
   const double seconds = argc > 4 ? std::stod(argv[4]) : 2.0;
+  const std::string only = argc > 5 ? argv[5] : "";
   lattice::server::PolicyStore store(lattice::server::PolicySource{argv[1], std::nullopt});
   if (auto problem = store.loadInitial()) {
     std::fprintf(stderr, "api_bench: %s\n", problem->c_str());
@@ -56,8 +59,10 @@ int main(int argc, char **argv) {
   http::Service service{store, metrics, log, http::Limits{}};
   const std::string decide = readFile(argv[2]), batch = readFile(argv[3]);
   uint64_t decideCalls = 0, batchCalls = 0;
-  const double decideNs = nanosPerCall(service, "/v1/decide", decide, seconds, decideCalls);
-  const double batchNs = nanosPerCall(service, "/v1/batch", batch, seconds, batchCalls);
+  const double decideNs =
+      only == "batch" ? 0 : nanosPerCall(service, "/v1/decide", decide, seconds, decideCalls);
+  const double batchNs =
+      only == "decide" ? 0 : nanosPerCall(service, "/v1/batch", batch, seconds, batchCalls);
   if (decideNs < 0 || batchNs < 0) {
     std::fprintf(stderr, "api_bench: a call was not answered 200\n");
     return 1;
