@@ -179,7 +179,8 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
 llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
                                  const std::string *parseError, bool &failed) {
   RequestAnswer answer = decideRequest(table, parsed, parseError);
-  failed = answer.failed;
+  if (answer.failed)
+    failed = true; // only ever set: callers pass one flag for a whole stream of requests
   return answerJson(std::move(answer));
 }
 
