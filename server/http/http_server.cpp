@@ -191,6 +191,7 @@ private:
     if (headOnly_)
       method = "GET"; // HEAD is GET without the body
     keepAlive_ = request.keep_alive() && ++served_ < options().keepAliveMaxRequests;
+    http10_ = request.version() < 11;
     try {
       answer_ = handle(server_.service, method, path_, request.body());
     } catch (...) { // handle() does not throw; an allocation failure still denies
@@ -202,6 +203,7 @@ private:
   void answerAndClose(Response answer) {
     answer_ = std::move(answer);
     headOnly_ = false;
+    http10_ = false;
     keepAlive_ = false;
     write();
   }
@@ -224,6 +226,8 @@ private:
     }
     if (!keepAlive_ || server_.stopped)
       head_ += "\r\nConnection: close";
+    else if (http10_) // an HTTP/1.0 client closes unless told the connection stays
+      head_ += "\r\nConnection: keep-alive";
     head_ += "\r\n\r\n";
     const std::array<net::const_buffer, 2> buffers{
         net::buffer(head_), headOnly_ ? net::const_buffer() : net::buffer(answer_.body)};
@@ -278,7 +282,7 @@ private:
   Response answer_;
   std::string head_; // the answer's status line and headers
   size_t served_ = 0;
-  bool keepAlive_ = true, headOnly_ = false;
+  bool keepAlive_ = true, headOnly_ = false, http10_ = false;
 };
 
 } // namespace

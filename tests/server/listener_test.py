@@ -9,7 +9,8 @@ once, more than the threads, all answered right; connections over --max-connecti
 served once others close; a client gone mid-body, a slowloris client (a byte now and then) and an
 idle keep-alive connection are closed by the timeout and hold nothing; an announced body over
 --max-body is refused 413 before it is sent; a chunked body over it is refused 413 too;
-`Expect: 100-continue`; a malformed request is 400 in JSON and denies; HTTP/1.0 closes. Every
+`Expect: 100-continue`; a malformed request is 400 in JSON and denies; HTTP/1.0 closes unless
+it asks for keep-alive. Every
 wait is bounded and the server's process group is always killed.
 """
 import json
@@ -277,6 +278,14 @@ def test_malformed_and_http10(server):
               headers.get("connection", "").lower() == "close",
               "HTTP/1.0: %d %r %r" % (status, headers, body))
         check(closed_within(sock, 3), "an HTTP/1.0 connection was kept open")
+    with server.connect() as sock:  # HTTP/1.0 asking for keep-alive is told, and kept
+        rest = b""
+        for _ in range(2):
+            sock.sendall(post("/v1/decide", GOOD, extra=b"Connection: keep-alive\r\n",
+                              version=b"HTTP/1.0"))
+            status, headers, body, rest = read_answer(sock, rest)
+            check(status == 200 and headers.get("connection", "").lower() == "keep-alive",
+                  "HTTP/1.0 keep-alive: %d %r" % (status, headers))
 
 
 def main():
