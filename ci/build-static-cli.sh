@@ -20,7 +20,7 @@ if [ $install_deps = 1 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
     g++ cmake ninja-build antlr4 libantlr4-runtime-dev llvm-14-dev libfmt-dev libdtl-dev \
-    libsodium-dev pkg-config libncurses-dev zlib1g-dev
+    libsodium-dev libssl-dev pkg-config libncurses-dev zlib1g-dev
 fi
 
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLATTICE_STATIC_CLI=ON \

@@ -107,9 +107,15 @@ const std::vector<Option> &options() {
       {"--max-batch", "N", "the most requests in one /v1/batch call (default 400; more: 400)",
        numberOption("a number", 1, 1000000,
                     [](ServeOptions &o, uint64_t n) { o.limits.maxBatch = n; })},
-      {"--threads", "N", "worker threads, one per connection being served (default 64)",
+      {"--threads", "N",
+       "threads serving connections (default: one per core); an idle keep-alive connection "
+       "holds none",
        numberOption("a number", 1, 4096,
                     [](ServeOptions &o, uint64_t n) { o.listen.threads = n; })},
+      {"--max-connections", "N",
+       "connections open at once (default 512); more wait until one closes",
+       numberOption("a number", 1, 1000000,
+                    [](ServeOptions &o, uint64_t n) { o.listen.maxConnections = n; })},
       {"--timeout", "SECONDS",
        "read and write timeout of a connection (default 5); an idle keep-alive connection is "
        "closed after the same time",
@@ -118,8 +124,6 @@ const std::vector<Option> &options() {
          if (!s || s->count() == 0)
            return "expected a number of seconds above 0, at most 3600";
          o.listen.readTimeout = o.listen.writeTimeout = *s;
-         o.listen.keepAliveTimeout =
-             std::chrono::seconds(std::max<int64_t>(1, (s->count() + 999) / 1000));
          return std::nullopt;
        }},
       {"--ext-authz-config", "FILE",

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fmt/format.h>
 #include <memory>
+#include <openssl/sha.h>
 #include <sodium.h>
 
 namespace lattice::bundle {
@@ -34,9 +35,11 @@ std::string hex(const uint8_t *data, size_t size) {
 } // namespace
 
 std::string sha256Hex(const uint8_t *data, size_t size) {
-  initSodium();
-  uint8_t digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, data, size);
+  initSodium(); // for hex()
+  // OpenSSL's libcrypto, not libsodium's crypto_hash_sha256: it uses the CPU's SHA extensions
+  // (SHA-NI), about five times faster, and the server hashes the whole table at every reload.
+  uint8_t digest[SHA256_DIGEST_LENGTH];
+  SHA256(data, size, digest);
   return hex(digest, sizeof digest);
 }
 
@@ -79,17 +82,15 @@ uint32_t getU32(const uint8_t *p) {
 }
 uint64_t getU64(const uint8_t *p) { return uint64_t(getU32(p)) | uint64_t(getU32(p + 4)) << 32; }
 
-struct TableDeleter {
-  void operator()(lattice_table *t) const { lattice_table_free(t); }
-};
 using TablePtr = std::unique_ptr<lattice_table, TableDeleter>;
 
-/// The table's own facts, or why it does not load.
+/// The table's own facts, or why it does not load; `loaded` (when given) keeps the loaded table.
 struct TableFacts {
   uint64_t fingerprint = 0;
   std::string revision, version;
 };
-std::optional<TableFacts> tableFacts(const std::vector<uint8_t> &table, std::string &error) {
+std::optional<TableFacts> tableFacts(const std::vector<uint8_t> &table, std::string &error,
+                                     TablePtr *keep = nullptr) {
   lattice_table *raw = nullptr;
   const lattice_load_status status = lattice_table_load(table.data(), table.size(), &raw);
   TablePtr loaded(raw);
@@ -99,8 +100,11 @@ std::optional<TableFacts> tableFacts(const std::vector<uint8_t> &table, std::str
   }
   uint16_t major = 0, minor = 0;
   lattice_table_format_version(table.data(), table.size(), &major, &minor);
-  return TableFacts{lattice_table_fingerprint(loaded.get()), lattice_table_revision(loaded.get()),
-                    fmt::format("{}.{}", major, minor)};
+  TableFacts facts{lattice_table_fingerprint(loaded.get()), lattice_table_revision(loaded.get()),
+                   fmt::format("{}.{}", major, minor)};
+  if (keep)
+    *keep = std::move(loaded);
+  return facts;
 }
 
 std::string fingerprintText(uint64_t fingerprint) { return fmt::format("{:016x}", fingerprint); }
@@ -263,8 +267,11 @@ bool looksLikeBundle(const uint8_t *bytes, size_t size) {
 }
 
 std::optional<Bundle> readBundle(const std::vector<uint8_t> &bytes, std::string &error) {
-  const size_t size = bytes.size();
-  if (!looksLikeBundle(bytes.data(), size)) {
+  return readBundle(bytes.data(), bytes.size(), error);
+}
+
+std::optional<Bundle> readBundle(const uint8_t *data, size_t size, std::string &error) {
+  if (!looksLikeBundle(data, size)) {
     error = "not a lattice bundle (no bundle magic at byte 0)";
     return std::nullopt;
   }
@@ -272,7 +279,7 @@ std::optional<Bundle> readBundle(const std::vector<uint8_t> &bytes, std::string 
     error = fmt::format("truncated: {} bytes, shorter than the {}-byte header", size, kHeaderSize);
     return std::nullopt;
   }
-  const uint8_t *p = bytes.data();
+  const uint8_t *p = data;
   if (const uint32_t version = getU32(p + 8); version != kVersion) {
     error = fmt::format("bundle layout version {} at byte 8; this lattice reads version {}",
                         version, kVersion);
@@ -337,7 +344,7 @@ std::optional<Bundle> readBundle(const std::vector<uint8_t> &bytes, std::string 
                         digest, m.tableSha256);
     return std::nullopt;
   }
-  std::optional<TableFacts> facts = tableFacts(bundle.table, error);
+  std::optional<TableFacts> facts = tableFacts(bundle.table, error, &bundle.loaded);
   if (!facts)
     return std::nullopt;
   if (facts->fingerprint != m.fingerprint || facts->revision != m.revision ||
@@ -353,15 +360,19 @@ std::optional<Bundle> readBundle(const std::vector<uint8_t> &bytes, std::string 
 
 std::string verifySignature(const Bundle &bundle, const std::vector<uint8_t> &bytes,
                             const PublicKey &key) {
+  return verifySignature(bundle, bytes.data(), bytes.size(), key);
+}
+
+std::string verifySignature(const Bundle &bundle, const uint8_t *data, size_t size,
+                            const PublicKey &key) {
   initSodium();
   if (!bundle.signature)
     return "the bundle is not signed";
   if (bundle.manifest.keyId != keyId(key))
     return fmt::format("the bundle is signed by key {}, not by this key ({})",
                        bundle.manifest.keyId, keyId(key));
-  if (bundle.signedBytes > bytes.size() ||
-      crypto_sign_verify_detached(bundle.signature->data(), bytes.data(), bundle.signedBytes,
-                                  key.data()) != 0)
+  if (bundle.signedBytes > size || crypto_sign_verify_detached(bundle.signature->data(), data,
+                                                               bundle.signedBytes, key.data()) != 0)
     return "the signature does not match: the bundle was changed after it was signed";
   return "";
 }

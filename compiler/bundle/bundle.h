@@ -3,8 +3,11 @@
 // `lattice verify`, `query`/`explain` and the decision server; libsodium does the cryptography.
 #pragma once
 
+#include "lattice/lattice.h"
+
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,9 +54,18 @@ std::vector<uint8_t> writeBundle(Manifest manifest, const std::vector<uint8_t> &
 
 /// A bundle read from untrusted bytes: every length, the manifest's fields and types, the table's
 /// digest, size, fingerprint, version and revision against the table itself (which loads).
+struct TableDeleter {
+  void operator()(lattice_table *table) const { lattice_table_free(table); }
+};
+
 struct Bundle {
   Manifest manifest;
   std::vector<uint8_t> table;
+  /// The table as the runtime loaded it to check it, reading `table`'s bytes in place (a move of
+  /// the Bundle, or of `table`, keeps them where they are): a reader that serves the table takes
+  /// this one instead of loading and checking the same bytes again. Move-only, so no copy of the
+  /// Bundle can point into another's bytes.
+  std::unique_ptr<lattice_table, TableDeleter> loaded;
   std::optional<std::array<uint8_t, 64>> signature;
   size_t signedBytes = 0; // the prefix of the file the signature covers
 };
@@ -64,11 +76,15 @@ bool looksLikeBundle(const uint8_t *bytes, size_t size);
 /// Reads and validates a bundle; nullopt and `error` (what is wrong, with the byte offset where
 /// it applies) for anything malformed. No signature check: see verifySignature.
 std::optional<Bundle> readBundle(const std::vector<uint8_t> &bytes, std::string &error);
+/// The same over `size` bytes at `data` (not kept: the bundle's table is a copy).
+std::optional<Bundle> readBundle(const uint8_t *data, size_t size, std::string &error);
 
 /// Checks `bundle`'s signature with `key` over the file's bytes it was read from; "" when it
 /// holds, else why not ("the bundle is not signed", "signed by key 0123abcd..., not by this key",
 /// "the signature does not match: the bundle was changed after signing").
 std::string verifySignature(const Bundle &bundle, const std::vector<uint8_t> &bytes,
+                            const PublicKey &key);
+std::string verifySignature(const Bundle &bundle, const uint8_t *data, size_t size,
                             const PublicKey &key);
 
 /// Lower-case hex of the SHA-256 of `size` bytes (the manifest's `table_sha256`; the decision

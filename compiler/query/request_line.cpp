@@ -166,30 +166,6 @@ bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::st
          readStringArray(*object, "facts", request.facts, error);
 }
 
-namespace {
-
-/// A what-can line: `{"line": N, "id": ..., "allowed": ["doc.read", ...]}`; on an error the list
-/// is empty and `error` says why.
-llvm::json::Object answerWhatCan(const lattice_table *table, const RequestLine &parsed,
-                                 llvm::json::Object out, bool &failed) {
-  WhatCanAnswer answer;
-  std::string error;
-  const bool ok = parsed.access ? whatCanAccess(table, *parsed.access, answer, error)
-                                : whatCanAtNode(table, parsed.request, answer, error);
-  llvm::json::Array names;
-  if (ok)
-    for (uint32_t p : answer.allowed)
-      names.push_back(lattice_permission_name(table, p));
-  out["allowed"] = std::move(names);
-  if (!ok) {
-    out["error"] = error;
-    failed = true;
-  }
-  return out;
-}
-
-} // namespace
-
 llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
                                      size_t lineNumber, bool &failed) {
   RequestLine parsed;
@@ -202,26 +178,40 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
 
 llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
                                  const std::string *parseError, bool &failed) {
-  std::string error = parseError ? *parseError : "";
+  RequestAnswer answer = decideRequest(table, parsed, parseError);
+  if (answer.failed)
+    failed = true; // only ever set: callers pass one flag for a whole stream of requests
+  return answerJson(std::move(answer));
+}
+
+RequestAnswer decideRequest(const lattice_table *table, RequestLine &parsed,
+                            const std::string *parseError) {
+  RequestAnswer out;
+  out.id = std::move(parsed.id);
+  if (parseError) {
+    out.failed = true;
+    out.error = *parseError;
+    return out;
+  }
+  if (parsed.whatCan) {
+    // `allowed` lists every permission the principal is allowed; on an error it is empty.
+    out.whatCan = true;
+    WhatCanAnswer answer;
+    const bool ok = parsed.access ? whatCanAccess(table, *parsed.access, answer, out.error)
+                                  : whatCanAtNode(table, parsed.request, answer, out.error);
+    if (!ok)
+      out.failed = true;
+    else
+      for (uint32_t p : answer.allowed)
+        out.allowedPermissions.push_back(lattice_permission_name(table, p));
+    return out;
+  }
   std::vector<uint32_t> roles;
   lattice_request request;
   ResolvedAccessRequest access;
-  llvm::json::Object out;
-  const bool parsedOk = parseError == nullptr;
-  if (parsedOk && parsed.whatCan) {
-    if (parsed.id)
-      out["id"] = std::move(*parsed.id);
-    return answerWhatCan(table, parsed, std::move(out), failed);
-  }
-  const bool ok =
-      parsedOk && (parsed.access ? resolveAccessRequest(table, *parsed.access, access, error)
-                                 : resolveRequest(table, parsed.request, roles, request, error));
-  if (parsed.id)
-    out["id"] = std::move(*parsed.id);
-  if (!ok) {
-    out["decision"] = "deny";
-    out["error"] = error;
-    failed = true;
+  if (!(parsed.access ? resolveAccessRequest(table, *parsed.access, access, out.error)
+                      : resolveRequest(table, parsed.request, roles, request, out.error))) {
+    out.failed = true;
     return out;
   }
   lattice_decision decision;
@@ -229,18 +219,45 @@ llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed
     const lattice_access_decision d = access.decide(table);
     decision = lattice_decision{d.allowed, d.reason, d.deciding_role};
     if (auto m = decidingMembership(d, parsed.access->memberships.size()))
-      out["membership"] = static_cast<int64_t>(*m);
+      out.membership = static_cast<int64_t>(*m);
   } else {
     decision = lattice_decide(table, &request);
   }
-  out["decision"] = decision.allowed ? "allow" : "deny";
-  out["reason"] = reasonKey(decision.reason);
-  if (const char *role = lattice_role_name(table, decision.deciding_role))
-    out["role"] = role;
+  out.allowed = decision.allowed;
+  out.reason = reasonKey(decision.reason);
+  out.role = lattice_role_name(table, decision.deciding_role);
   const uint32_t ceiling =
       lattice_custom_role_ceiling(access.customRoles(), decision.deciding_role);
   if (ceiling != LATTICE_NO_ID)
-    out["custom_role"] = lattice_ceiling_name(table, ceiling);
+    out.customRole = lattice_ceiling_name(table, ceiling);
+  return out;
+}
+
+llvm::json::Object answerJson(RequestAnswer answer) {
+  llvm::json::Object out;
+  if (answer.id)
+    out["id"] = std::move(*answer.id);
+  if (answer.whatCan) {
+    llvm::json::Array names;
+    for (const char *name : answer.allowedPermissions)
+      names.push_back(name);
+    out["allowed"] = std::move(names);
+    if (answer.failed)
+      out["error"] = std::move(answer.error);
+    return out;
+  }
+  out["decision"] = answer.allowed && !answer.failed ? "allow" : "deny";
+  if (answer.failed) {
+    out["error"] = std::move(answer.error);
+    return out;
+  }
+  out["reason"] = answer.reason;
+  if (answer.role)
+    out["role"] = answer.role;
+  if (answer.membership)
+    out["membership"] = *answer.membership;
+  if (answer.customRole)
+    out["custom_role"] = answer.customRole;
   return out;
 }
 

@@ -65,4 +65,26 @@ llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef
 llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
                                  const std::string *parseError, bool &failed);
 
+/// What answerRequest's object says, before it is made JSON: a server writes it straight into its
+/// response (the decision server's /v1/decide and /v1/batch), answerJson makes the object.
+struct RequestAnswer {
+  std::optional<llvm::json::Value> id;
+  bool whatCan = false; // a what-can answer: `allowed` lists permissions, no decision
+  bool failed = false;  // refused: `error` says why, the decision is "deny" (what-can: none)
+  bool allowed = false; // the decision
+  std::string error;
+  const char *reason = nullptr;      // reasonKey() of the decision; null when failed or what-can
+  const char *role = nullptr;        // the deciding role, if any
+  const char *customRole = nullptr;  // the ceiling of the deciding custom role, if any
+  std::optional<int64_t> membership; // the deciding membership, from 1
+  std::vector<const char *> allowedPermissions; // what-can: in the table's order
+};
+
+/// Decides a parsed request (as answerRequest) into a RequestAnswer.
+RequestAnswer decideRequest(const lattice_table *table, RequestLine &parsed,
+                            const std::string *parseError);
+
+/// The answer as answerRequest's JSON object.
+llvm::json::Object answerJson(RequestAnswer answer);
+
 } // namespace lattice::query

@@ -77,20 +77,22 @@ std::shared_ptr<ServedPolicy> loadPolicy(const std::string &file, const PolicySo
   policy->path = file;
   const auto *data = reinterpret_cast<const uint8_t *>(bytes.data());
   if (bundle::looksLikeBundle(data, bytes.size())) {
-    std::vector<uint8_t> fileBytes(data, data + bytes.size());
-    std::optional<bundle::Bundle> read = bundle::readBundle(fileBytes, error);
+    std::optional<bundle::Bundle> read = bundle::readBundle(data, bytes.size(), error);
     if (!read) {
       error = fmt::format("cannot load `{}`: not a valid bundle: {}", file, error);
       return nullptr;
     }
     if (source.publicKey) {
-      if (std::string why = bundle::verifySignature(*read, fileBytes, *source.publicKey);
+      if (std::string why = bundle::verifySignature(*read, data, bytes.size(), *source.publicKey);
           !why.empty()) {
         error = fmt::format("`{}` is refused: {}", file, why);
         return nullptr;
       }
     }
+    // readBundle loaded the table to check it against the manifest: that table is served (its
+    // bytes move with the vector), not the same bytes loaded and checksummed a second time.
     policy->tableBytes = std::move(read->table);
+    policy->table.reset(read->loaded.release());
     policy->manifest = std::move(read->manifest);
   } else {
     if (source.publicKey) {
@@ -101,17 +103,19 @@ std::shared_ptr<ServedPolicy> loadPolicy(const std::string &file, const PolicySo
     }
     policy->tableBytes.assign(data, data + bytes.size());
   }
-  lattice_table *raw = nullptr;
-  const lattice_load_status status =
-      lattice_table_load(policy->tableBytes.data(), policy->tableBytes.size(), &raw);
-  policy->table.reset(raw);
-  if (status != LATTICE_LOAD_OK) {
-    error =
-        query::tableLoadError(file, status, policy->tableBytes.data(), policy->tableBytes.size());
-    return nullptr;
+  if (!policy->table) { // a table file: loaded and validated by the runtime here
+    lattice_table *raw = nullptr;
+    const lattice_load_status status =
+        lattice_table_load(policy->tableBytes.data(), policy->tableBytes.size(), &raw);
+    policy->table.reset(raw);
+    if (status != LATTICE_LOAD_OK) {
+      error =
+          query::tableLoadError(file, status, policy->tableBytes.data(), policy->tableBytes.size());
+      return nullptr;
+    }
   }
-  policy->revision = lattice_table_revision(raw);
-  policy->fingerprint = lattice_table_fingerprint(raw);
+  policy->revision = lattice_table_revision(policy->table.get());
+  policy->fingerprint = lattice_table_fingerprint(policy->table.get());
   policy->loadedAtUnixMs = nowUnixMs();
   return policy;
 }

@@ -7,6 +7,8 @@
 #include "server/core/policy_store.h"
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,5 +41,10 @@ struct Response {
 /// Decision endpoints record their decisions, latency and errors in `service.metrics`.
 Response handle(Service &service, std::string_view method, std::string_view path,
                 std::string_view body);
+
+/// The 413 handle() gives a body over `limits.maxBody`, for a listener that refuses it before
+/// reading it: `bytes` is its announced length (nullopt: a chunked body found over the limit).
+Response refuseOversizedBody(Service &service, std::string_view path,
+                             std::optional<uint64_t> bytes);
 
 } // namespace lattice::server::http

@@ -4,6 +4,7 @@
 #include "bundle/bundle_format.h"
 #include "table_helper.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace lattice::testing {
@@ -49,6 +50,32 @@ TEST(Bundle, ASignedBundleReadsBackAndVerifies) {
   bundle::generateKeys(other, otherSecret);
   EXPECT_NE(bundle::verifySignature(*read, s.bytes, other).find("not by this key"),
             std::string::npos);
+}
+
+TEST(Bundle, ItsLoadedTableIsTheCheckedOneAndSurvivesMoves) {
+  const Signed s = signedBundle();
+  std::string error;
+  std::optional<bundle::Bundle> read = bundle::readBundle(s.bytes.data(), s.bytes.size(), error);
+  ASSERT_TRUE(read) << error;
+  ASSERT_TRUE(read->loaded);
+  const uint8_t *bytesAt = read->table.data();
+  // Moved the way the decision server moves it: the table's bytes and the loaded table go on.
+  bundle::Bundle moved = std::move(*read);
+  std::vector<uint8_t> tableBytes = std::move(moved.table);
+  EXPECT_EQ(tableBytes.data(), bytesAt);
+  const lattice_table *table = moved.loaded.get();
+  EXPECT_EQ(fmt::format("{:016x}", lattice_table_fingerprint(table)),
+            fmt::format("{:016x}", moved.manifest.fingerprint));
+  EXPECT_EQ(std::string(lattice_table_revision(table)), "r1");
+  const uint32_t viewer = lattice_role_id(table, "viewer");
+  ASSERT_NE(viewer, LATTICE_NO_ID);
+  lattice_request request{};
+  request.kind = lattice_kind_id(table, "account_user");
+  request.roles = &viewer;
+  request.role_count = 1;
+  request.permission = lattice_permission_id(table, "card.view");
+  request.relation = LATTICE_REL_SAME;
+  EXPECT_TRUE(lattice_decide(table, &request).allowed);
 }
 
 TEST(Bundle, TheSameInputsGiveTheSameBytes) {

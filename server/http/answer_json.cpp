@@ -1,0 +1,113 @@
+// answer_json.cpp - answers written as JSON text directly. The keys are written in sorted order
+// and strings escaped as llvm::json does, so the bytes equal the rendered llvm::json object
+// (tests/server/core_test.cpp compares them).
+#include "server/http/answer_json.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <charconv>
+
+namespace lattice::server::http {
+namespace {
+
+void appendInteger(std::string &out, int64_t value) {
+  char digits[24];
+  out.append(digits, std::to_chars(digits, digits + sizeof digits, value).ptr);
+}
+
+/// Writes `"key":` after a comma when the object has a field already.
+void key(std::string &out, bool &first, const char *name) {
+  if (!first)
+    out += ',';
+  first = false;
+  out += '"';
+  out += name;
+  out += "\":";
+}
+
+} // namespace
+
+void appendJsonString(std::string &out, llvm::StringRef text) {
+  if (!llvm::json::isUTF8(text)) // as json::Value does with a string it is given
+    return appendJsonString(out, llvm::json::fixUTF8(text));
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (const unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += char(c);
+    } else if (c >= 0x20) {
+      out += char(c);
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  out += '"';
+}
+
+void appendAnswer(std::string &out, const query::RequestAnswer &answer,
+                  const std::string *decisionId, bool asWhatCan) {
+  bool first = true;
+  out += '{';
+  // In sorted key order: allowed, custom_role, decision, decision_id, error, id, membership,
+  // reason, role.
+  const bool whatCan = answer.whatCan || (asWhatCan && answer.failed);
+  const bool decided = !whatCan && !answer.failed;
+  if (whatCan) {
+    key(out, first, "allowed");
+    out += '[';
+    for (size_t i = 0; i < answer.allowedPermissions.size(); ++i) {
+      if (i)
+        out += ',';
+      appendJsonString(out, answer.allowedPermissions[i]);
+    }
+    out += ']';
+  }
+  if (decided && answer.customRole) {
+    key(out, first, "custom_role");
+    appendJsonString(out, answer.customRole);
+  }
+  if (!whatCan) {
+    key(out, first, "decision");
+    out += decided && answer.allowed ? "\"allow\"" : "\"deny\"";
+  }
+  if (decisionId) {
+    key(out, first, "decision_id");
+    appendJsonString(out, *decisionId);
+  }
+  if (answer.failed) {
+    key(out, first, "error");
+    appendJsonString(out, answer.error);
+  }
+  if (answer.id) {
+    key(out, first, "id");
+    llvm::raw_string_ostream os(out);
+    os << *answer.id;
+    os.flush();
+  }
+  if (decided) {
+    if (answer.membership) {
+      key(out, first, "membership");
+      appendInteger(out, *answer.membership);
+    }
+    if (answer.reason) {
+      key(out, first, "reason");
+      appendJsonString(out, answer.reason);
+    }
+    if (answer.role) {
+      key(out, first, "role");
+      appendJsonString(out, answer.role);
+    }
+  }
+  out += '}';
+}
+
+} // namespace lattice::server::http
