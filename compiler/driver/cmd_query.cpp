@@ -7,6 +7,7 @@
 #include "driver/compile.h"
 #include "driver/query_list_filter.h"
 #include "driver/request.h"
+#include "query/answer_json.h"
 #include "query/can_assign.h"
 #include "query/request_line.h"
 #include "query/table_load.h"
@@ -34,11 +35,7 @@ const std::vector<OptionSpec> kQueryOptions = requestOptions({
     {"--help", false, "", "show this help"},
 });
 
-void printLine(llvm::json::Object answer) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::json::Value(std::move(answer));
-  os.flush();
+void printLine(std::string text) {
   text += '\n';
   std::fwrite(text.data(), 1, text.size(), stdout);
 }
@@ -62,17 +59,24 @@ int answerStream(const lattice_table *table, InputFile &in, const std::string &n
       return ExitUsage;
     }
     if (status == InputFile::Line::TooLong) {
-      std::string tooLong = fmt::format("line longer than {} bytes", query::kMaxRequestLineBytes);
-      printLine(llvm::json::Object{
-          {"line", static_cast<int64_t>(lineNumber)}, {"decision", "deny"}, {"error", tooLong}});
+      query::RequestAnswer tooLong;
+      tooLong.failed = true;
+      tooLong.error = fmt::format("line longer than {} bytes", query::kMaxRequestLineBytes);
+      query::AnswerFields fields;
+      fields.line = static_cast<int64_t>(lineNumber);
+      std::string text;
+      query::appendAnswer(text, tooLong, fields);
+      printLine(std::move(text));
       std::fflush(stdout);
       fmt::print(stderr, "lattice query: error: `{}` line {}: {}; stopped reading\n", name,
-                 lineNumber, tooLong);
+                 lineNumber, tooLong.error);
       return ExitUsage;
     }
     if (line.find_first_not_of(" \t\r") == std::string::npos)
       continue;
-    printLine(query::answerRequestLine(table, line, lineNumber, failed));
+    std::string answer;
+    query::answerRequestLine(table, line, lineNumber, failed, answer);
+    printLine(std::move(answer));
   }
   return failed ? ExitErrors : ExitOk;
 }

@@ -3,6 +3,7 @@
 #include "query/request_line.h"
 
 #include "base/json_input.h"
+#include "query/answer_json.h"
 #include "query/what_can.h"
 
 #include <fmt/format.h>
@@ -166,22 +167,17 @@ bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::st
          readStringArray(*object, "facts", request.facts, error);
 }
 
-llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
-                                     size_t lineNumber, bool &failed) {
+void answerRequestLine(const lattice_table *table, llvm::StringRef line, size_t lineNumber,
+                       bool &failed, std::string &out) {
   RequestLine parsed;
   std::string error;
   const bool parsedOk = parseRequestLine(line, parsed, error);
-  llvm::json::Object out = answerRequest(table, parsed, parsedOk ? nullptr : &error, failed);
-  out["line"] = static_cast<int64_t>(lineNumber);
-  return out;
-}
-
-llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
-                                 const std::string *parseError, bool &failed) {
-  RequestAnswer answer = decideRequest(table, parsed, parseError);
+  const RequestAnswer answer = decideRequest(table, parsed, parsedOk ? nullptr : &error);
   if (answer.failed)
-    failed = true; // only ever set: callers pass one flag for a whole stream of requests
-  return answerJson(std::move(answer));
+    failed = true;
+  AnswerFields fields;
+  fields.line = static_cast<int64_t>(lineNumber);
+  appendAnswer(out, answer, fields);
 }
 
 RequestAnswer decideRequest(const lattice_table *table, RequestLine &parsed,
@@ -230,34 +226,6 @@ RequestAnswer decideRequest(const lattice_table *table, RequestLine &parsed,
       lattice_custom_role_ceiling(access.customRoles(), decision.deciding_role);
   if (ceiling != LATTICE_NO_ID)
     out.customRole = lattice_ceiling_name(table, ceiling);
-  return out;
-}
-
-llvm::json::Object answerJson(RequestAnswer answer) {
-  llvm::json::Object out;
-  if (answer.id)
-    out["id"] = std::move(*answer.id);
-  if (answer.whatCan) {
-    llvm::json::Array names;
-    for (const char *name : answer.allowedPermissions)
-      names.push_back(name);
-    out["allowed"] = std::move(names);
-    if (answer.failed)
-      out["error"] = std::move(answer.error);
-    return out;
-  }
-  out["decision"] = answer.allowed && !answer.failed ? "allow" : "deny";
-  if (answer.failed) {
-    out["error"] = std::move(answer.error);
-    return out;
-  }
-  out["reason"] = answer.reason;
-  if (answer.role)
-    out["role"] = answer.role;
-  if (answer.membership)
-    out["membership"] = *answer.membership;
-  if (answer.customRole)
-    out["custom_role"] = answer.customRole;
   return out;
 }
 

@@ -55,18 +55,13 @@ bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::st
 /// The answer to one line: `{"line": N, "id": ..., "decision": "allow"|"deny", "reason": ...,
 /// "role": ..., "membership": N}` (`membership`, numbered from 1, for the shape with memberships
 /// when one decided), or `{"line": N, "id": ..., "decision": "deny", "error": ...}` for a line that
-/// is malformed or names something the table does not know (`failed` is then set).
-llvm::json::Object answerRequestLine(const lattice_table *table, llvm::StringRef line,
-                                     size_t lineNumber, bool &failed);
+/// is malformed or names something the table does not know (`failed` is then set; it is never
+/// cleared: callers pass one flag for a whole stream). Appended to `out` as one line of JSON
+/// text, without the newline.
+void answerRequestLine(const lattice_table *table, llvm::StringRef line, size_t lineNumber,
+                       bool &failed, std::string &out);
 
-/// The answer to a request parsed by parseRequestLine/parseRequestValue, without `line`;
-/// `parseError` is the parse's error when it failed (the answer is then "deny" with it). The
-/// request's `id` is moved into the answer.
-llvm::json::Object answerRequest(const lattice_table *table, RequestLine &parsed,
-                                 const std::string *parseError, bool &failed);
-
-/// What answerRequest's object says, before it is made JSON: a server writes it straight into its
-/// response (the decision server's /v1/decide and /v1/batch), answerJson makes the object.
+/// What the answer to a request says, before it is written as JSON (query/answer_json.h).
 struct RequestAnswer {
   std::optional<llvm::json::Value> id;
   bool whatCan = false; // a what-can answer: `allowed` lists permissions, no decision
@@ -80,11 +75,10 @@ struct RequestAnswer {
   std::vector<const char *> allowedPermissions; // what-can: in the table's order
 };
 
-/// Decides a parsed request (as answerRequest) into a RequestAnswer.
+/// Decides a request parsed by parseRequestLine/parseRequestValue; `parseError` is the parse's
+/// error when it failed (the answer is then "deny" with it). The request's `id` is moved into
+/// the answer.
 RequestAnswer decideRequest(const lattice_table *table, RequestLine &parsed,
                             const std::string *parseError);
-
-/// The answer as answerRequest's JSON object.
-llvm::json::Object answerJson(RequestAnswer answer);
 
 } // namespace lattice::query

@@ -4,10 +4,10 @@
 #include "server/http/api.h"
 
 #include "base/json_input.h"
+#include "query/answer_json.h"
 #include "query/list_filter.h"
 #include "query/request_line.h"
 #include "query/who_can.h"
-#include "server/http/answer_json.h"
 
 #include <chrono>
 #include <fmt/format.h>
@@ -101,7 +101,10 @@ Outcome answerOne(Service &service, Endpoint endpoint, const ServedPolicy &polic
       !answer.failed && (answer.whatCan ? !answer.allowedPermissions.empty() : answer.allowed);
   const std::string id =
       logAnswer(service, endpoint, policy, std::move(request), answer, outcome.allowed);
-  appendAnswer(out, answer, id.empty() ? nullptr : &id, asWhatCan);
+  query::AnswerFields fields;
+  fields.decisionId = id.empty() ? nullptr : &id;
+  fields.asWhatCan = asWhatCan;
+  query::appendAnswer(out, answer, fields);
   return outcome;
 }
 

@@ -69,8 +69,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     os << llvm::json::Value(std::move(line));
     os.flush();
     bool failed = false;
-    llvm::json::Object answer =
-        query::answerRequestLine(testing::loadedSampleTable(), text, 1, failed);
+    std::string answerText;
+    query::answerRequestLine(testing::loadedSampleTable(), text, 1, failed, answerText);
+    llvm::Expected<llvm::json::Value> parsedAnswer = llvm::json::parse(answerText);
+    if (!parsedAnswer) {
+      llvm::consumeError(parsedAnswer.takeError());
+      fail("a `query --requests` answer that is not JSON");
+    }
+    const llvm::json::Object empty;
+    const llvm::json::Object &answer =
+        parsedAnswer->getAsObject() ? *parsedAnswer->getAsObject() : empty;
     const bool allowed = answer.getString("decision") == llvm::StringRef("allow");
     if (allowed != outcome.allowed || failed != !outcome.error.empty())
       fail("ext_authz and `query --requests` decide the same request differently");

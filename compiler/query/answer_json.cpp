@@ -1,13 +1,13 @@
 // answer_json.cpp - answers written as JSON text directly. The keys are written in sorted order
-// and strings escaped as llvm::json does, so the bytes equal the rendered llvm::json object
-// (tests/server/core_test.cpp compares them).
-#include "server/http/answer_json.h"
+// and strings escaped as llvm::json does, so the bytes equal a rendered llvm::json object
+// (tests/unit/answer_json_test.cpp compares them).
+#include "query/answer_json.h"
 
 #include "llvm/Support/raw_ostream.h"
 
 #include <charconv>
 
-namespace lattice::server::http {
+namespace lattice::query {
 namespace {
 
 void appendInteger(std::string &out, int64_t value) {
@@ -53,13 +53,12 @@ void appendJsonString(std::string &out, llvm::StringRef text) {
   out += '"';
 }
 
-void appendAnswer(std::string &out, const query::RequestAnswer &answer,
-                  const std::string *decisionId, bool asWhatCan) {
+void appendAnswer(std::string &out, const RequestAnswer &answer, const AnswerFields &fields) {
   bool first = true;
   out += '{';
-  // In sorted key order: allowed, custom_role, decision, decision_id, error, id, membership,
-  // reason, role.
-  const bool whatCan = answer.whatCan || (asWhatCan && answer.failed);
+  // In sorted key order: allowed, custom_role, decision, decision_id, error, id, line,
+  // membership, reason, role.
+  const bool whatCan = answer.whatCan || (fields.asWhatCan && answer.failed);
   const bool decided = !whatCan && !answer.failed;
   if (whatCan) {
     key(out, first, "allowed");
@@ -79,9 +78,9 @@ void appendAnswer(std::string &out, const query::RequestAnswer &answer,
     key(out, first, "decision");
     out += decided && answer.allowed ? "\"allow\"" : "\"deny\"";
   }
-  if (decisionId) {
+  if (fields.decisionId) {
     key(out, first, "decision_id");
-    appendJsonString(out, *decisionId);
+    appendJsonString(out, *fields.decisionId);
   }
   if (answer.failed) {
     key(out, first, "error");
@@ -92,6 +91,10 @@ void appendAnswer(std::string &out, const query::RequestAnswer &answer,
     llvm::raw_string_ostream os(out);
     os << *answer.id;
     os.flush();
+  }
+  if (fields.line) {
+    key(out, first, "line");
+    appendInteger(out, *fields.line);
   }
   if (decided) {
     if (answer.membership) {
@@ -110,4 +113,4 @@ void appendAnswer(std::string &out, const query::RequestAnswer &answer,
   out += '}';
 }
 
-} // namespace lattice::server::http
+} // namespace lattice::query
