@@ -32,6 +32,9 @@ struct lattice_table {
   /// hold iff the flags have all of requireAll[kind] and none of forbidAll[kind].
   uint64_t requireKinds = 0, requireGeneralKinds = 0;
   uint64_t requireAll[lattice::format::kMaxKinds] = {}, forbidAll[lattice::format::kMaxKinds] = {};
+  /// For tables of at most 64 roles (words == 1), per kind the roles it may hold: decide then
+  /// tests every held role's kind with one mask (load.cpp, deriveKindRoles); zero otherwise.
+  uint64_t kindRoles[lattice::format::kMaxKinds] = {};
   /// Custom role ceilings (the Ceilings section): counts from its head, pointers into it.
   uint32_t ceilingCount = 0, ceilingCellCount = 0, ceilingCreatorCount = 0;
   const uint8_t *ceilingRecords = nullptr, *ceilingCells = nullptr, *ceilingCreators = nullptr;

@@ -418,6 +418,16 @@ void deriveRequirements(lattice_table &t) noexcept {
   }
 }
 
+/// For a one-word table, the roles each kind may hold (lattice_table::kindRoles): the transpose
+/// of the roles' kind masks.
+void deriveKindRoles(lattice_table &t) noexcept {
+  if (t.words != 1)
+    return;
+  for (uint32_t r = 0; r < t.roleCount; ++r)
+    for (uint64_t k = loadU64(t.section[kRoleInfo] + role::kSize * size_t(r)); k != 0; k &= k - 1)
+      t.kindRoles[__builtin_ctzll(k)] |= uint64_t(1) << r;
+}
+
 /// Validates, then allocates the handle with the per-role exclusive-set masks after it: one
 /// block, so loading still allocates once (lattice_table_free releases it).
 lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
@@ -439,6 +449,7 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   deriveExclusiveSets(v, masks);
   v.exclusiveSets = masks;
   deriveRequirements(v);
+  deriveKindRoles(v);
   *out = new (block) lattice_table(v);
   return LATTICE_LOAD_OK;
 }
