@@ -428,8 +428,31 @@ void deriveKindRoles(lattice_table &t) noexcept {
       t.kindRoles[__builtin_ctzll(k)] |= uint64_t(1) << r;
 }
 
-/// Validates, then allocates the handle with the per-role exclusive-set masks after it: one
-/// block, so loading still allocates once (lattice_table_free releases it).
+/// Fills each category's name index (lattice_table::nameSlots) at `slots`, the block's words
+/// after the exclusive-set masks: every id at the first free slot from its name's hash.
+void deriveNameIndex(lattice_table &t, uint32_t *slots) noexcept {
+  for (uint32_t c = 0; c < 4; ++c) {
+    const uint32_t count = lattice::detail::categoryCount(t, c);
+    const uint64_t n = lattice::detail::nameSlotCount(count);
+    for (uint64_t s = 0; s < n; ++s)
+      slots[s] = 0;
+    t.nameSlots[c] = slots;
+    t.nameSlotMask[c] = uint32_t(n - 1);
+    for (uint32_t id = 0; id < count; ++id) {
+      const char *name = lattice::detail::stringAt(t, lattice::detail::nameStringId(t, c, id));
+      bool nul = false;
+      uint32_t s = lattice::detail::nameHash(name, std::strlen(name), nul) & t.nameSlotMask[c];
+      while (slots[s] != 0)
+        s = (s + 1) & t.nameSlotMask[c];
+      slots[s] = id + 1;
+    }
+    slots += n;
+  }
+}
+
+/// Validates, then allocates the handle with the per-role exclusive-set masks and the name
+/// indexes after it: one block, so loading still allocates once (lattice_table_free releases
+/// it).
 lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
                              lattice_table **out) noexcept {
   lattice_table v;
@@ -440,7 +463,11 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
     std::free(owned);
     return status;
   }
-  void *block = std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount));
+  uint64_t nameSlots = 0;
+  for (uint32_t c = 0; c < 4; ++c)
+    nameSlots += lattice::detail::nameSlotCount(lattice::detail::categoryCount(v, c));
+  void *block = std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount) +
+                            sizeof(uint32_t) * size_t(nameSlots));
   if (!block) {
     std::free(owned);
     return LATTICE_LOAD_OUT_OF_MEMORY;
@@ -448,6 +475,7 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   auto *masks = reinterpret_cast<uint64_t *>(static_cast<lattice_table *>(block) + 1);
   deriveExclusiveSets(v, masks);
   v.exclusiveSets = masks;
+  deriveNameIndex(v, reinterpret_cast<uint32_t *>(masks + v.roleCount));
   deriveRequirements(v);
   deriveKindRoles(v);
   *out = new (block) lattice_table(v);
