@@ -55,7 +55,12 @@ Outcome decideOneWord(const lattice_table &t, const lattice_request &q) noexcept
     return deny(LATTICE_REASON_REQUIREMENT);
   const uint64_t allows = held & loadU64(allowRow(t, q.permission, q.relation));
   uint32_t allower = allows ? uint32_t(__builtin_ctzll(allows)) : LATTICE_NO_ID;
-  const uint32_t begin = loadU32(permInfo + perm::kSparseBegin);
+  // No held role among the rules' roles (and no policy-wide rule, which makes the mask all
+  // ones): nothing to scan.
+  const uint64_t ruleRoles = t.sparseRoles[q.permission];
+  const uint32_t begin = (held & ruleRoles) != 0 || ruleRoles == ~uint64_t(0)
+                             ? loadU32(permInfo + perm::kSparseBegin)
+                             : loadU32(permInfo + perm::kSparseEnd);
   const uint32_t end = loadU32(permInfo + perm::kSparseEnd);
   for (uint32_t e = begin; e < end; ++e) {
     const uint8_t *g = sparseEntry(t, e);

@@ -35,6 +35,10 @@ struct lattice_table {
   /// For tables of at most 64 roles (words == 1), per kind the roles it may hold: decide then
   /// tests every held role's kind with one mask (load.cpp, deriveKindRoles); zero otherwise.
   uint64_t kindRoles[lattice::format::kMaxKinds] = {};
+  /// For tables of at most 64 roles, per permission the roles its sparse rules name (all bits
+  /// when one is policy-wide): decide skips the scan when no held role is among them (load.cpp,
+  /// deriveSparseRoles). Null otherwise; stored after the name indexes, in the handle's block.
+  const uint64_t *sparseRoles = nullptr;
   /// Per name category (lattice::detail::Category), an open-addressing index of its names
   /// (load.cpp, deriveNameIndex; names.cpp, lookupName): nameSlotMask + 1 slots, a power of two
   /// at least twice the count, each 0 (empty) or id + 1, probed linearly from the name's hash.

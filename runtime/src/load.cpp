@@ -450,6 +450,25 @@ void deriveNameIndex(lattice_table &t, uint32_t *slots) noexcept {
   }
 }
 
+/// For a one-word table, per permission the roles its sparse rules name, at `masks`
+/// (lattice_table::sparseRoles); a policy-wide rule (kEveryRole) names them all.
+void deriveSparseRoles(lattice_table &t, uint64_t *masks) noexcept {
+  if (t.words != 1)
+    return;
+  for (uint32_t p = 0; p < t.permissionCount; ++p) {
+    const uint8_t *info = t.section[kPermissionInfo] + perm::kSize * size_t(p);
+    uint64_t roles = 0;
+    for (uint32_t e = loadU32(info + perm::kSparseBegin); e < loadU32(info + perm::kSparseEnd);
+         ++e) {
+      const uint32_t role =
+          loadU32(t.section[kSparseRules] + sparse::kSize * size_t(e) + sparse::kRole);
+      roles |= role < 64 ? uint64_t(1) << role : ~uint64_t(0);
+    }
+    masks[p] = roles;
+  }
+  t.sparseRoles = masks;
+}
+
 /// Validates, then allocates the handle with the per-role exclusive-set masks and the name
 /// indexes after it: one block, so loading still allocates once (lattice_table_free releases
 /// it).
@@ -466,8 +485,11 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   uint64_t nameSlots = 0;
   for (uint32_t c = 0; c < 4; ++c)
     nameSlots += lattice::detail::nameSlotCount(lattice::detail::categoryCount(v, c));
-  void *block = std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount) +
-                            sizeof(uint32_t) * size_t(nameSlots));
+  // Name slots are u32, in pairs (each count is even), so the words after them stay aligned.
+  const size_t sparseRoleWords = v.words == 1 ? v.permissionCount : 0;
+  void *block =
+      std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount) +
+                  sizeof(uint32_t) * size_t(nameSlots) + sizeof(uint64_t) * sparseRoleWords);
   if (!block) {
     std::free(owned);
     return LATTICE_LOAD_OUT_OF_MEMORY;
@@ -476,6 +498,8 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   deriveExclusiveSets(v, masks);
   v.exclusiveSets = masks;
   deriveNameIndex(v, reinterpret_cast<uint32_t *>(masks + v.roleCount));
+  deriveSparseRoles(v, reinterpret_cast<uint64_t *>(
+                           reinterpret_cast<uint32_t *>(masks + v.roleCount) + nameSlots));
   deriveRequirements(v);
   deriveKindRoles(v);
   *out = new (block) lattice_table(v);
