@@ -76,8 +76,8 @@ auto requireKey(const RequireClause &c) {
 }
 
 template <class T, class Key> std::vector<T> sortedUnique(std::vector<T> items, Key key) {
-  // Lowering hands most lists over sorted already (the sparse rules: 35,000 at 10,000 roles):
-  // one pass proves it and saves the sort.
+  // Lowering hands some lists over sorted already: one pass proves it and saves the sort. (Not
+  // the sparse rules: lowering merges them in another key order than this canonical one.)
   const auto less = [&](const T &a, const T &b) { return key(a) < key(b); };
   if (!std::is_sorted(items.begin(), items.end(), less))
     std::sort(items.begin(), items.end(), less);
