@@ -1,7 +1,7 @@
 // engines.mjs - runs one node engine of the side-by-side harness (Cedar, Casbin, SpiceDB or the
 // hand-written JS check) over a scenario: answers to a file, one JSON stats line on stdout.
 //
-// node engines.mjs --engine cedar|casbin|js|spicedb|spicedb-bulk --scenario DIR
+// node engines.mjs --engine cedar|casbin|js|js-names|spicedb|spicedb-bulk --scenario DIR
 //     --node-modules DIR --out ANSWERS [--workload full|plain] [--batch 1000] [--min-seconds 0]
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import {
 
 // Engine name -> its folder and the variant it runs (SpiceDB: one check per call, or bulk).
 const ENGINES = {
-  cedar: ['cedar'], casbin: ['casbin'], js: ['js'],
+  cedar: ['cedar'], casbin: ['casbin'], js: ['js'], 'js-names': ['js', 'names'],
   spicedb: ['spicedb', 'check'], 'spicedb-bulk': ['spicedb', 'bulk'],
 };
 
@@ -31,7 +31,7 @@ const { values: args } = parseArgs({
 for (const name of ['engine', 'scenario', 'out'])
   if (!args[name]) throw new Error(`engines.mjs: --${name} is required`);
 if (!(args.engine in ENGINES)) throw new Error(`engines.mjs: unknown engine ${args.engine}`);
-if (args.engine !== 'js' && !args['node-modules'])
+if (ENGINES[args.engine][0] !== 'js' && !args['node-modules'])
   throw new Error('engines.mjs: --node-modules is required for ' + args.engine);
 const [folder, variant] = ENGINES[args.engine];
 const engine = await import(`./${folder}/engine.mjs`);
@@ -48,8 +48,12 @@ const policy = await timeMs(() => engine.loadPolicy(require, options));
 const ready = await timeMs(
   () => engine.loadEntities(policy.value, readEntities(args.scenario), options));
 const decider = ready.value;
+// An engine may take the requests in another form (js-names: by name, as a service receives
+// them); converted here, outside the timing, as lattice_driver --names builds its requests.
+const requests = readRequests(args.scenario);
+const asked = engine.requestsFor ? engine.requestsFor(requests, options) : requests;
 const timing = await timeBatches(
-  readRequests(args.scenario), typeof decider === 'function' ? oneByOne(decider) : decider.batch,
+  asked, typeof decider === 'function' ? oneByOne(decider) : decider.batch,
   { batch: Number(args.batch), minSeconds: Number(args['min-seconds']) });
 await decider.close?.();
 writeAnswers(args.out, timing.answers);

@@ -5,6 +5,7 @@
 #include "lattice/lattice.hpp"
 #include "scenario.h"
 
+#include <absl/container/flat_hash_map.h>
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -14,7 +15,6 @@
 #include <fstream>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace {
 
@@ -55,14 +55,11 @@ struct NamedRequest {
   std::string user, permission, resource;
 };
 
-/// Transparent hashing, so a lookup by string_view does not build a std::string (no allocation).
-struct NameHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view name) const noexcept {
-    return std::hash<std::string_view>{}(name);
-  }
-};
-template <typename T> using NameMap = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+/// The host's name index: Abseil's flat (open-addressing) hash map, what a C++ service keeps a
+/// large name index in (std::unordered_map chains its nodes: a profile of this driver at 56,000
+/// names had 66 % of the request in its lookups, each a few cache misses). Its string keys take
+/// the request's own strings (no allocation).
+template <typename T> using NameMap = absl::flat_hash_map<std::string, T>;
 
 /// The service's indexes from names to its records, built when the entities are loaded.
 struct HostNames {
@@ -139,8 +136,8 @@ inline bool decide(const lattice::Table &table, const Host &host, const HostRequ
 /// An unknown name denies.
 inline bool decideByName(const lattice::Table &table, const Host &host, const HostNames &names,
                          const NamedRequest &q) {
-  const auto user = names.users.find(std::string_view(q.user));
-  const auto resource = names.resources.find(std::string_view(q.resource));
+  const auto user = names.users.find(q.user);
+  const auto resource = names.resources.find(q.resource);
   if (user == names.users.end() || resource == names.resources.end())
     return false;
   return decide(table, host,

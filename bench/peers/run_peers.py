@@ -23,11 +23,11 @@ POLICIES = {"full": os.path.join(ROOT, "bench", "scenario", "policy.lat"),
 GENERATOR = os.path.join(ROOT, "bench", "scenario", "gen_scenario.py")
 sys.path.insert(0, os.path.join(ROOT, "bench", "report"))
 import machine  # noqa: E402  (bench/report/machine.py: the machine, also for the report)
-ENGINES = ["lattice", "lattice-names", "cedar", "casbin", "casbin-go", "js", "spicedb",
+ENGINES = ["lattice", "lattice-names", "cedar", "casbin", "casbin-go", "js", "js-names", "spicedb",
            "spicedb-bulk"]
 # The engines that have the plain workload (plain RBAC with domains).
 PLAIN_ENGINES = ["lattice", "lattice-names", "casbin", "casbin-go"]
-NODE_ENGINES = ["cedar", "casbin", "js", "spicedb", "spicedb-bulk"]
+NODE_ENGINES = ["cedar", "casbin", "js", "js-names", "spicedb", "spicedb-bulk"]
 CASBIN_GO = os.path.join(HERE, "casbin-go")
 ALLOWED_SHARE = (0.40, 0.60)  # the generator aims at about half
 SHOWN_MISMATCHES = 5

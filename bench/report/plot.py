@@ -14,6 +14,7 @@ ENGINE_STYLE = {
     "lattice": ("Lattice (C++ runtime, dense ids)", "o", "#1b7837"),
     "lattice-names": ("Lattice host with names", "o", "#7fbc41"),
     "js": ("hand-written JS check", "s", "#762a83"),
+    "js-names": ("hand-written JS check with names", "s", "#c2a5cf"),
     "casbin-go": ("Casbin (Go)", "v", "#b35806"),
     "casbin": ("Casbin (node)", "^", "#e08214"),
     "cedar": ("Cedar (wasm)", "D", "#2166ac"),

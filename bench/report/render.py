@@ -50,7 +50,7 @@ def count(value):
 
 
 # The order engines appear in, with the workloads they run (bench/peers/run_peers.py).
-ENGINE_ORDER = ["lattice", "lattice-names", "js", "casbin-go", "casbin", "cedar", "spicedb",
+ENGINE_ORDER = ["lattice", "lattice-names", "js", "js-names", "casbin-go", "casbin", "cedar", "spicedb",
                 "spicedb-bulk"]
 WORKLOADS = [("full", "the bench policy (denies, conditions, `require`, `exclusive`)"),
              ("plain", "plain RBAC with domains (allows only)")]

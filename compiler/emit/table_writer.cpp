@@ -36,8 +36,17 @@ uint64_t lowBits(size_t n) { return n >= 64 ? ~uint64_t(0) : (uint64_t(1) << n) 
 class Bytes {
 public:
   void u8(uint8_t v) { data.push_back(v); }
-  void u32(uint32_t v) { put<4>(v); }
-  void u64(uint64_t v) { put<8>(v); }
+  void u32(uint32_t v) { format::storeU32(grow(4), v); }
+  void u64(uint64_t v) { format::storeU64(grow(8), v); }
+  /// Many words at once: the dense bitsets are most of a large table (12 MB at 10,000 roles),
+  /// and a push_back per byte was most of writing them.
+  void u64s(const std::vector<uint64_t> &words) {
+    uint8_t *at = grow(8 * words.size());
+    for (uint64_t w : words) {
+      format::storeU64(at, w);
+      at += 8;
+    }
+  }
   void zeros(size_t n) { data.insert(data.end(), n, 0); }
   void append(const std::vector<uint8_t> &other) {
     data.insert(data.end(), other.begin(), other.end());
@@ -45,9 +54,9 @@ public:
   std::vector<uint8_t> data;
 
 private:
-  template <size_t N> void put(uint64_t v) {
-    for (size_t i = 0; i < N; ++i)
-      data.push_back(uint8_t(v >> (8 * i)));
+  uint8_t *grow(size_t n) {
+    data.resize(data.size() + n);
+    return data.data() + data.size() - n;
   }
 };
 
@@ -67,7 +76,11 @@ auto requireKey(const RequireClause &c) {
 }
 
 template <class T, class Key> std::vector<T> sortedUnique(std::vector<T> items, Key key) {
-  std::sort(items.begin(), items.end(), [&](const T &a, const T &b) { return key(a) < key(b); });
+  // Lowering hands some lists over sorted already: one pass proves it and saves the sort. (Not
+  // the sparse rules: lowering merges them in another key order than this canonical one.)
+  const auto less = [&](const T &a, const T &b) { return key(a) < key(b); };
+  if (!std::is_sorted(items.begin(), items.end(), less))
+    std::sort(items.begin(), items.end(), less);
   items.erase(std::unique(items.begin(), items.end()), items.end());
   return items;
 }
@@ -115,8 +128,7 @@ Bytes nameTable(StringTable &strings, const std::vector<std::string> &names) {
 
 Bytes bitsets(const std::vector<uint64_t> &words) {
   Bytes out;
-  for (uint64_t w : words)
-    out.u64(w);
+  out.u64s(words);
   return out;
 }
 

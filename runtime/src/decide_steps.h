@@ -143,7 +143,8 @@ inline bool requirementsHoldScan(const lattice_table &t, uint64_t kindBit,
 /// Whether every `require` statement that applies to the kind of `kindBit` holds with `flags`:
 /// no work for a kind without statements, one mask test when each of its statements is a single
 /// clause, the scan otherwise.
-inline bool requirementsHold(const lattice_table &t, uint64_t kindBit, uint64_t flags) noexcept {
+[[gnu::always_inline]] inline bool requirementsHold(const lattice_table &t, uint64_t kindBit,
+                                                    uint64_t flags) noexcept {
   if (!(t.requireKinds & kindBit))
     return true;
   if (!(t.requireGeneralKinds & kindBit)) {

@@ -32,6 +32,19 @@ struct lattice_table {
   /// hold iff the flags have all of requireAll[kind] and none of forbidAll[kind].
   uint64_t requireKinds = 0, requireGeneralKinds = 0;
   uint64_t requireAll[lattice::format::kMaxKinds] = {}, forbidAll[lattice::format::kMaxKinds] = {};
+  /// For tables of at most 64 roles (words == 1), per kind the roles it may hold: decide then
+  /// tests every held role's kind with one mask (load.cpp, deriveKindRoles); zero otherwise.
+  uint64_t kindRoles[lattice::format::kMaxKinds] = {};
+  /// For tables of at most 64 roles, per permission the roles its sparse rules name (all bits
+  /// when one is policy-wide): decide skips the scan when no held role is among them (load.cpp,
+  /// deriveSparseRoles). Null otherwise; stored after the name indexes, in the handle's block.
+  const uint64_t *sparseRoles = nullptr;
+  /// Per name category (lattice::detail::Category), an open-addressing index of its names
+  /// (load.cpp, deriveNameIndex; names.cpp, lookupName): nameSlotMask + 1 slots, a power of two
+  /// at least twice the count, each 0 (empty) or id + 1, probed linearly from the name's hash.
+  /// Stored after the exclusive-set masks, in the handle's block.
+  uint32_t nameSlotMask[4] = {};
+  const uint32_t *nameSlots[4] = {};
   /// Custom role ceilings (the Ceilings section): counts from its head, pointers into it.
   uint32_t ceilingCount = 0, ceilingCellCount = 0, ceilingCreatorCount = 0;
   const uint8_t *ceilingRecords = nullptr, *ceilingCells = nullptr, *ceilingCreators = nullptr;
@@ -60,6 +73,28 @@ inline const char *stringAt(const lattice_table &t, uint32_t id) noexcept {
 /// The string id of the name of entity `id` in `category`; `id` must be in range.
 inline uint32_t nameStringId(const lattice_table &t, uint32_t category, uint32_t id) noexcept {
   return format::loadU32(t.section[format::kKindNames + category] + 4 * size_t(id));
+}
+
+/// The hash of name[0, length) that indexes lattice_table::nameSlots (FNV-1a, 32 bits); sets
+/// `nul` when the name has a NUL byte (it then matches no stored name).
+inline uint32_t nameHash(const char *name, size_t length, bool &nul) noexcept {
+  uint32_t h = 2166136261u;
+  uint8_t any = 0xFF;
+  for (size_t i = 0; i < length; ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    any &= uint8_t(c != 0 ? 0xFF : 0);
+    h = (h ^ c) * 16777619u;
+  }
+  nul = any == 0;
+  return h;
+}
+
+/// The slot count of a category's name index: a power of two, at least twice `count` and 2.
+inline uint64_t nameSlotCount(uint32_t count) noexcept {
+  uint64_t slots = 2;
+  while (slots < 2 * uint64_t(count))
+    slots *= 2;
+  return slots;
 }
 
 /// <0, 0, >0 as `name[0, length)` sorts before, equal to, after the NUL-terminated `stored`, in

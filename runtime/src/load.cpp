@@ -418,8 +418,60 @@ void deriveRequirements(lattice_table &t) noexcept {
   }
 }
 
-/// Validates, then allocates the handle with the per-role exclusive-set masks after it: one
-/// block, so loading still allocates once (lattice_table_free releases it).
+/// For a one-word table, the roles each kind may hold (lattice_table::kindRoles): the transpose
+/// of the roles' kind masks.
+void deriveKindRoles(lattice_table &t) noexcept {
+  if (t.words != 1)
+    return;
+  for (uint32_t r = 0; r < t.roleCount; ++r)
+    for (uint64_t k = loadU64(t.section[kRoleInfo] + role::kSize * size_t(r)); k != 0; k &= k - 1)
+      t.kindRoles[__builtin_ctzll(k)] |= uint64_t(1) << r;
+}
+
+/// Fills each category's name index (lattice_table::nameSlots) at `slots`, the block's words
+/// after the exclusive-set masks: every id at the first free slot from its name's hash.
+void deriveNameIndex(lattice_table &t, uint32_t *slots) noexcept {
+  for (uint32_t c = 0; c < 4; ++c) {
+    const uint32_t count = lattice::detail::categoryCount(t, c);
+    const uint64_t n = lattice::detail::nameSlotCount(count);
+    for (uint64_t s = 0; s < n; ++s)
+      slots[s] = 0;
+    t.nameSlots[c] = slots;
+    t.nameSlotMask[c] = uint32_t(n - 1);
+    for (uint32_t id = 0; id < count; ++id) {
+      const char *name = lattice::detail::stringAt(t, lattice::detail::nameStringId(t, c, id));
+      bool nul = false;
+      uint32_t s = lattice::detail::nameHash(name, std::strlen(name), nul) & t.nameSlotMask[c];
+      while (slots[s] != 0)
+        s = (s + 1) & t.nameSlotMask[c];
+      slots[s] = id + 1;
+    }
+    slots += n;
+  }
+}
+
+/// For a one-word table, per permission the roles its sparse rules name, at `masks`
+/// (lattice_table::sparseRoles); a policy-wide rule (kEveryRole) names them all.
+void deriveSparseRoles(lattice_table &t, uint64_t *masks) noexcept {
+  if (t.words != 1)
+    return;
+  for (uint32_t p = 0; p < t.permissionCount; ++p) {
+    const uint8_t *info = t.section[kPermissionInfo] + perm::kSize * size_t(p);
+    uint64_t roles = 0;
+    for (uint32_t e = loadU32(info + perm::kSparseBegin); e < loadU32(info + perm::kSparseEnd);
+         ++e) {
+      const uint32_t role =
+          loadU32(t.section[kSparseRules] + sparse::kSize * size_t(e) + sparse::kRole);
+      roles |= role < 64 ? uint64_t(1) << role : ~uint64_t(0);
+    }
+    masks[p] = roles;
+  }
+  t.sparseRoles = masks;
+}
+
+/// Validates, then allocates the handle with the per-role exclusive-set masks and the name
+/// indexes after it: one block, so loading still allocates once (lattice_table_free releases
+/// it).
 lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
                              lattice_table **out) noexcept {
   lattice_table v;
@@ -430,7 +482,14 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
     std::free(owned);
     return status;
   }
-  void *block = std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount));
+  uint64_t nameSlots = 0;
+  for (uint32_t c = 0; c < 4; ++c)
+    nameSlots += lattice::detail::nameSlotCount(lattice::detail::categoryCount(v, c));
+  // Name slots are u32, in pairs (each count is even), so the words after them stay aligned.
+  const size_t sparseRoleWords = v.words == 1 ? v.permissionCount : 0;
+  void *block =
+      std::malloc(sizeof(lattice_table) + sizeof(uint64_t) * size_t(v.roleCount) +
+                  sizeof(uint32_t) * size_t(nameSlots) + sizeof(uint64_t) * sparseRoleWords);
   if (!block) {
     std::free(owned);
     return LATTICE_LOAD_OUT_OF_MEMORY;
@@ -438,7 +497,11 @@ lattice_load_status loadInto(const void *data, size_t size, uint8_t *owned,
   auto *masks = reinterpret_cast<uint64_t *>(static_cast<lattice_table *>(block) + 1);
   deriveExclusiveSets(v, masks);
   v.exclusiveSets = masks;
+  deriveNameIndex(v, reinterpret_cast<uint32_t *>(masks + v.roleCount));
+  deriveSparseRoles(v, reinterpret_cast<uint64_t *>(
+                           reinterpret_cast<uint32_t *>(masks + v.roleCount) + nameSlots));
   deriveRequirements(v);
+  deriveKindRoles(v);
   *out = new (block) lattice_table(v);
   return LATTICE_LOAD_OK;
 }

@@ -1,5 +1,5 @@
-// names.cpp - name <-> id lookup and counts: binary search over each category's sorted index.
-// Names compare as unsigned bytes, the order the writer sorted them in (strcmp order).
+// names.cpp - name <-> id lookup and counts: a hash index of each category's names, built at
+// load (hosts look names up per request); names compare as unsigned bytes.
 #include "internal.h"
 
 #include <cstring>
@@ -27,14 +27,17 @@ uint32_t idOf(const lattice_table *t, uint32_t category, const char *name) noexc
 
 uint32_t lattice::detail::lookupName(const lattice_table *t, uint32_t category, const char *name,
                                      size_t length) noexcept {
-  if (!t || category > Category::kFlags || (!name && length > 0) ||
-      (length > 0 && std::memchr(name, 0, length))) // an embedded NUL matches no stored name
+  if (!t || category > Category::kFlags || (!name && length > 0))
     return LATTICE_NO_ID;
-  const uint32_t count = categoryCount(*t, category);
-  const uint8_t *sorted = t->section[kKindNames + category] + 4 * size_t(count);
-  return searchSortedNames(sorted, count, name, length, [t, category](uint32_t id) {
-    return stringAt(*t, nameStringId(*t, category, id));
-  });
+  bool nul = false;
+  const uint32_t mask = t->nameSlotMask[category];
+  const uint32_t *slots = t->nameSlots[category];
+  for (uint32_t s = nameHash(name, length, nul) & mask; !nul && slots[s] != 0; s = (s + 1) & mask) {
+    const uint32_t id = slots[s] - 1;
+    if (compareName(name, length, stringAt(*t, nameStringId(*t, category, id))) == 0)
+      return id;
+  }
+  return LATTICE_NO_ID;
 }
 
 extern "C" {

@@ -9,6 +9,7 @@
 #include "lattice/lattice.h"
 #include "lower/lower.h"
 #include "membership_pairs.h"
+#include "padded_tables.h"
 #include "policy_generator.h"
 #include "request_enum.h"
 #include "to_runtime.h"
@@ -261,6 +262,30 @@ private:
       add(Setup, std::string("table does not load: ") + lattice_load_status_message(status));
       return;
     }
+    checkDecide(table, "table");
+    // The runtime decides tables of at most 64 roles on a one-word path: the same tables padded
+    // with unused roles past 64 take its general path and must decide every request alike.
+    const lower::Tables padded = padPastOneWord(tables);
+    std::vector<uint8_t> paddedBytes = emit::writeTable(padded);
+    lattice_table *paddedTable = nullptr;
+    if (auto problem = emit::verifyTables(padded))
+      add(Setup, "padded tables fail verification: " + *problem);
+    else if (lattice_load_status s =
+                 lattice_table_load(paddedBytes.data(), paddedBytes.size(), &paddedTable);
+             s != LATTICE_LOAD_OK)
+      add(Setup, std::string("padded table does not load: ") + lattice_load_status_message(s));
+    else
+      checkDecide(paddedTable,
+                  "table padded to " + std::to_string(padded.roleNames.size()) + " roles");
+    lattice_table_free(paddedTable);
+    checkDelegation(table);
+    checkMemberships(table);
+    lattice_table_free(table);
+  }
+
+  /// lattice_decide on every request of the space against the reference: outcome, reason and
+  /// deciding role. `path` names the table in a mismatch.
+  void checkDecide(const lattice_table *table, const std::string &path) {
     for (size_t i = 0; i < requests.size(); ++i) {
       const reference::Request &q = requests[i].request;
       const Decision &expected = decisions[i];
@@ -293,14 +318,11 @@ private:
       if (same)
         continue;
       add(TableVsReference, describe(model, requests[i].seat, q) + ": reference " +
-                                describe(expected) + " deciding role " + roleName(role) +
-                                "; table " + (got.allowed ? "allow" : "deny") + " (reason " +
+                                describe(expected) + " deciding role " + roleName(role) + "; " +
+                                path + " " + (got.allowed ? "allow" : "deny") + " (reason " +
                                 std::to_string(got.reason) + ", deciding role " +
                                 roleName(got.deciding_role) + ")");
     }
-    checkDelegation(table);
-    checkMemberships(table);
-    lattice_table_free(table);
   }
 
   /// Principals with memberships (docs/request-model.md): random forests of nodes given by
