@@ -24,7 +24,8 @@ if [ $install_deps = 1 ]; then
 fi
 
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLATTICE_STATIC_CLI=ON \
-  -DLATTICE_BUILD_TESTS=OFF -DLATTICE_BUILD_BENCH=OFF -DLATTICE_BUILD_BINDINGS=OFF > /dev/null
+  -DLATTICE_BUILD_TESTS=OFF -DLATTICE_BUILD_BENCH=OFF -DLATTICE_BUILD_BINDINGS=OFF \
+  -DLATTICE_BUILD_SERVER=OFF > /dev/null
 cmake --build "$build" --target lattice_static
 strip -o "$out" "$build/bin/static/lattice"
 echo "built $out ($(du -h "$out" | cut -f1)): $("$out" --version)"

@@ -9,7 +9,10 @@ set(LATTICE_INSTALL_STDLIBDIR ${CMAKE_INSTALL_DATADIR}/lattice/stdlib)
 set(LATTICE_INSTALL_CMAKEDIR ${CMAKE_INSTALL_LIBDIR}/cmake/Lattice)
 
 # `lattice serve` runs `lattice-serve` from the folder of `lattice`: both go to the same bindir.
-install(TARGETS lattice lattice-serve RUNTIME DESTINATION ${LATTICE_INSTALL_BINDIR})
+install(TARGETS lattice RUNTIME DESTINATION ${LATTICE_INSTALL_BINDIR})
+if(TARGET lattice-serve)
+  install(TARGETS lattice-serve RUNTIME DESTINATION ${LATTICE_INSTALL_BINDIR})
+endif()
 install(DIRECTORY stdlib/ DESTINATION ${LATTICE_INSTALL_STDLIBDIR} FILES_MATCHING PATTERN "*.lat")
 install(EXPORT LatticeTargets NAMESPACE Lattice:: DESTINATION ${LATTICE_INSTALL_CMAKEDIR})
 configure_package_config_file(cmake/LatticeConfig.cmake.in
