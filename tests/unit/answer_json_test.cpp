@@ -11,6 +11,14 @@
 namespace lattice::query {
 namespace {
 
+/// A JSON string value as llvm::json makes one from bytes that may not be UTF-8: in a release
+/// build it replaces them (fixUTF8); with assertions on (the sanitizer build) it refuses them, so
+/// the replacement is made here first.
+llvm::json::Value text(llvm::StringRef bytes) {
+  return llvm::json::isUTF8(bytes) ? llvm::json::Value(bytes.str())
+                                   : llvm::json::Value(llvm::json::fixUTF8(bytes));
+}
+
 /// The documented answer as an llvm::json object, rendered: what `query --requests` printed
 /// before answers were written directly (with `line`), and the server (with `decision_id`; a
 /// refused what-can answer as a list without a decision).
@@ -21,28 +29,28 @@ std::string viaLlvm(RequestAnswer answer, const AnswerFields &fields) {
   if (answer.whatCan) {
     llvm::json::Array names;
     for (const char *name : answer.allowedPermissions)
-      names.push_back(name);
+      names.push_back(text(name));
     object["allowed"] = std::move(names);
     if (answer.failed)
-      object["error"] = std::move(answer.error);
+      object["error"] = text(answer.error);
   } else {
     object["decision"] = answer.allowed && !answer.failed ? "allow" : "deny";
     if (answer.failed) {
-      object["error"] = std::move(answer.error);
+      object["error"] = text(answer.error);
     } else {
-      object["reason"] = answer.reason;
+      object["reason"] = text(answer.reason);
       if (answer.role)
-        object["role"] = answer.role;
+        object["role"] = text(answer.role);
       if (answer.membership)
         object["membership"] = *answer.membership;
       if (answer.customRole)
-        object["custom_role"] = answer.customRole;
+        object["custom_role"] = text(answer.customRole);
     }
   }
   if (fields.line)
     object["line"] = *fields.line;
   if (fields.decisionId)
-    object["decision_id"] = *fields.decisionId;
+    object["decision_id"] = text(*fields.decisionId);
   if (fields.asWhatCan && answer.failed) {
     object.erase("decision");
     if (!object.get("allowed"))
@@ -134,13 +142,13 @@ TEST(AnswerJson, EqualsLlvmRenderingOfEveryShape) {
 
 TEST(AnswerJson, StringsEscapeAsLlvmJson) {
   for (unsigned c = 0; c < 256; ++c) {
-    const std::string text = "<" + std::string(1, char(c)) + ">";
+    const std::string bytes = "<" + std::string(1, char(c)) + ">";
     std::string want;
     llvm::raw_string_ostream os(want);
-    os << llvm::json::Value(text);
+    os << text(bytes);
     os.flush();
     std::string got;
-    appendJsonString(got, text);
+    appendJsonString(got, bytes);
     EXPECT_EQ(got, want) << "byte " << c;
   }
 }
