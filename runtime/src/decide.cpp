@@ -12,6 +12,34 @@ namespace {
 
 using namespace lattice::detail;
 
+/// The last steps of decide, shared by both paths: the sparse rules [begin, end) of the
+/// permission (conditional rules and all denies), then the lowest allowing role. The range is
+/// sorted by role (checked at load), so the first matching deny names the lowest denying role
+/// and wins over every allow; kEveryRole sorts last, so a policy-wide deny decides only when no
+/// held role's deny matches. `allower` is the lowest held role with a dense allow bit;
+/// `held(role)` whether the request holds a role.
+template <typename Held>
+Outcome decideSparse(const lattice_table &t, uint32_t begin, uint32_t end, uint32_t relation,
+                     uint64_t kindBit, uint64_t flags, uint32_t allower, Held held) noexcept {
+  for (uint32_t e = begin; e < end; ++e) {
+    const uint8_t *g = sparseEntry(t, e);
+    const uint32_t role = loadU32(g + sparse::kRole);
+    // A policy-wide deny (kEveryRole) holds whatever roles are held; a rule with `for` only
+    // for the kinds of its mask.
+    const bool everyRole = role == kEveryRole;
+    if (!((g[sparse::kRelationMask] >> relation) & 1) || (!everyRole && !held(role)) ||
+        !sparseApplies(g, kindBit, flags))
+      continue;
+    if (g[sparse::kDeny])
+      return everyRole ? deny(LATTICE_REASON_DENIED_BY_POLICY)
+                       : deny(LATTICE_REASON_DENIED_BY_RULE, role);
+    allower = minId(allower, role);
+  }
+  if (allower != LATTICE_NO_ID)
+    return {LATTICE_REASON_ALLOWED, allower};
+  return deny(LATTICE_REASON_NO_ALLOW);
+}
+
 /// decide for a table of at most 64 roles (one bitset word: most policies), on a request whose
 /// fields are checked. The pass over the held roles validates them and makes them one mask, and
 /// each per-role step of the general path becomes a mask operation: the roles a kind may hold
@@ -62,23 +90,8 @@ Outcome decideOneWord(const lattice_table &t, const lattice_request &q) noexcept
                              ? loadU32(permInfo + perm::kSparseBegin)
                              : loadU32(permInfo + perm::kSparseEnd);
   const uint32_t end = loadU32(permInfo + perm::kSparseEnd);
-  for (uint32_t e = begin; e < end; ++e) {
-    const uint8_t *g = sparseEntry(t, e);
-    const uint32_t role = loadU32(g + sparse::kRole);
-    const bool everyRole = role == kEveryRole;
-    if (!((g[sparse::kRelationMask] >> q.relation) & 1) ||
-        (!everyRole && (role >= 64 || !((held >> role) & 1))) ||
-        !sparseApplies(g, kindBit, q.flags))
-      continue;
-    // Sorted by role, kEveryRole last (see decide): the first matching deny decides.
-    if (g[sparse::kDeny])
-      return everyRole ? deny(LATTICE_REASON_DENIED_BY_POLICY)
-                       : deny(LATTICE_REASON_DENIED_BY_RULE, role);
-    allower = minId(allower, role);
-  }
-  if (allower != LATTICE_NO_ID)
-    return {LATTICE_REASON_ALLOWED, allower};
-  return deny(LATTICE_REASON_NO_ALLOW);
+  return decideSparse(t, begin, end, q.relation, kindBit, q.flags, allower,
+                      [held](uint32_t role) { return role < 64 && ((held >> role) & 1) != 0; });
 }
 
 Outcome decide(const lattice_table *table, const lattice_request *request) noexcept {
@@ -144,45 +157,23 @@ Outcome decide(const lattice_table *table, const lattice_request *request) noexc
   // its PermissionInfo. A permission with neither has an empty range: two loads, no scan.
   const uint32_t begin = loadU32(permInfo + perm::kSparseBegin);
   const uint32_t end = loadU32(permInfo + perm::kSparseEnd);
-  if (begin != end) {
-    uint64_t heldWords[kStackWords];
-    const bool useBitset = t.words <= kStackWords;
-    if (useBitset) {
-      heldWords[0] = 0; // most tables have at most 64 roles: no call to memset
-      for (uint32_t w = 1; w < t.words; ++w)
-        heldWords[w] = 0;
-      for (uint32_t i = 0; i < n; ++i)
-        heldWords[roles[i] / 64] |= uint64_t(1) << (roles[i] % 64);
-    }
-    auto held = [&](uint32_t role) {
-      if (useBitset)
-        return ((heldWords[role / 64] >> (role % 64)) & 1) != 0;
-      for (uint32_t i = 0; i < n; ++i)
-        if (roles[i] == role)
-          return true;
-      return false;
-    };
-    for (uint32_t e = begin; e < end; ++e) {
-      const uint8_t *g = sparseEntry(t, e);
-      const uint32_t role = loadU32(g + sparse::kRole);
-      // A policy-wide deny (kEveryRole) holds whatever roles are held; a rule with `for` only
-      // for the kinds of its mask.
-      const bool everyRole = role == kEveryRole;
-      if (!((g[sparse::kRelationMask] >> q->relation) & 1) || (!everyRole && !held(role)) ||
-          !sparseApplies(g, kindBit, q->flags))
-        continue;
-      // The range is sorted by role (checked at load), so the first matching deny names the
-      // lowest denying role, and it wins over every allow; kEveryRole sorts last, so a
-      // policy-wide deny decides only when no held role's deny matches.
-      if (g[sparse::kDeny])
-        return everyRole ? deny(LATTICE_REASON_DENIED_BY_POLICY)
-                         : deny(LATTICE_REASON_DENIED_BY_RULE, role);
-      allower = minId(allower, role);
-    }
+  uint64_t heldWords[kStackWords];
+  const bool useBitset = begin != end && t.words <= kStackWords; // no rules: nothing asks
+  if (useBitset) {
+    heldWords[0] = 0; // most tables have at most 64 roles: no call to memset
+    for (uint32_t w = 1; w < t.words; ++w)
+      heldWords[w] = 0;
+    for (uint32_t i = 0; i < n; ++i)
+      heldWords[roles[i] / 64] |= uint64_t(1) << (roles[i] % 64);
   }
-  if (allower != LATTICE_NO_ID)
-    return {LATTICE_REASON_ALLOWED, allower};
-  return deny(LATTICE_REASON_NO_ALLOW);
+  return decideSparse(t, begin, end, q->relation, kindBit, q->flags, allower, [&](uint32_t role) {
+    if (useBitset)
+      return ((heldWords[role / 64] >> (role % 64)) & 1) != 0;
+    for (uint32_t i = 0; i < n; ++i)
+      if (roles[i] == role)
+        return true;
+    return false;
+  });
 }
 
 /// Delegation: the held roles' unconditional assigns (binary search in each role's slice), and,
