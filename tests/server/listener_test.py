@@ -15,14 +15,14 @@ wait is bounded and the server's process group is always killed.
 """
 import json
 import os
-import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+
+from serve_process import ServeProcess
 
 LATTICE, SOURCE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 EXAMPLE = os.path.join(SOURCE, "examples", "ev_charging", "policy.lat")
@@ -79,26 +79,9 @@ def closed_within(sock, seconds):
         return False
 
 
-class Server:
+class Server(ServeProcess):
     def __init__(self, *args):
-        self.process = subprocess.Popen([LATTICE, "serve", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True,
-                                        start_new_session=True)
-        self.port = None
-        found = threading.Event()
-
-        def read_stdout():
-            for line in self.process.stdout:
-                match = re.fullmatch(r"lattice serve: listening on http://127\.0\.0\.1:(\d+)\n",
-                                     line)
-                if match and self.port is None:
-                    self.port = int(match.group(1))
-                    found.set()
-
-        threading.Thread(target=read_stdout, daemon=True).start()
-        if not found.wait(20):
-            self.stop()
-            raise RuntimeError("no listening line within 20 s")
+        super().__init__(LATTICE, *args)
 
     def connect(self, timeout=10):
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
@@ -108,17 +91,6 @@ class Server:
             sock.sendall(post("/v1/decide", body))
             status, _, answer, _ = read_answer(sock)
             return status, json.loads(answer)
-
-    def stop(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(10)
 
 
 def test_pipelined(server):

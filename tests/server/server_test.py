@@ -23,11 +23,12 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 
 import jsonschema
 import yaml
+
+from serve_process import ServeProcess
 
 LATTICE, SOURCE, WORK = (os.path.abspath(a) for a in sys.argv[1:4])
 EXAMPLE = os.path.join(SOURCE, "examples", "ev_charging", "policy.lat")
@@ -103,32 +104,9 @@ def validate(method, path, status, content_type, body):
 
 # ---- the server -------------------------------------------------------------------------------
 
-class Server:
+class Server(ServeProcess):
     def __init__(self, *args):
-        self.process = subprocess.Popen([LATTICE, "serve", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)
-        self.stderr = []
-        self.port = None
-        found = threading.Event()
-
-        def read_stdout():
-            for line in self.process.stdout:
-                match = re.fullmatch(r"lattice serve: listening on http://127\.0\.0\.1:(\d+)\n",
-                                     line)
-                if match and self.port is None:
-                    self.port = int(match.group(1))
-                    found.set()
-
-        def read_stderr():
-            for line in self.process.stderr:
-                self.stderr.append(line)
-
-        threading.Thread(target=read_stdout, daemon=True).start()
-        threading.Thread(target=read_stderr, daemon=True).start()
-        if not found.wait(20):
-            self.stop()
-            raise RuntimeError("no listening line within 20 s; stderr:\n" + "".join(self.stderr))
+        super().__init__(LATTICE, *args)
         self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
 
     def call(self, method, path, body=None, raw=None, headers=None):
@@ -153,17 +131,6 @@ class Server:
     def json(self, method, path, body=None, raw=None):
         status, _, text = self.call(method, path, body, raw)
         return status, json.loads(text)
-
-    def stop(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(10)
 
 
 def wait_for(predicate, what, seconds=10):
