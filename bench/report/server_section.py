@@ -15,7 +15,7 @@ def render(figures, notes=None):
              "Measured by `bench/server/run.py` on %s (%s, %d cores; load average %s when it "
              "started, %s when it ended: the machine is shared, so these are lower bounds). "
              "`lattice-serve` serves the EV example over loopback; wrk (Debian's 4.1) drives it "
-             "over keep-alive connections for %d s per row, with 2 threads, posting one "
+             "over keep-alive connections for %d s per row from one thread, posting one "
              "`query --requests` line (`support_agent` at the tenant viewing a station: "
              "allowed) to `/v1/decide`; percentiles are wrk's, p99.9 from its Lua `done()`." % (
                  machine["date"], machine["cpu"], machine["cores"], machine["load_before"],

@@ -133,8 +133,8 @@ bool resolveAccessRequest(const lattice_table *table, const NamedAccessRequest &
     for (const std::string &role : membership.roles) {
       std::optional<uint32_t> id = lookupRole(table, role, error);
       // A custom role's ceiling stands for its widest custom role, as in a test case.
-      if (const uint32_t ceiling = lattice_ceiling_id(table, role.c_str());
-          !id && ceiling != LATTICE_NO_ID) {
+      if (const uint32_t ceiling = id ? LATTICE_NO_ID : lattice_ceiling_id(table, role.c_str());
+          ceiling != LATTICE_NO_ID) {
         if (!out.custom)
           out.custom.reset(lattice_custom_roles_new(table));
         std::vector<uint32_t> permissions, reaches;

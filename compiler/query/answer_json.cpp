@@ -32,11 +32,19 @@ void appendJsonString(std::string &out, llvm::StringRef text) {
     return appendJsonString(out, llvm::json::fixUTF8(text));
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (const unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    // Characters that need no escape are appended a run at a time (names are nothing else).
+    size_t plain = i;
+    while (plain < text.size() && static_cast<unsigned char>(text[plain]) >= 0x20 &&
+           text[plain] != '"' && text[plain] != '\\')
+      ++plain;
+    out.append(text.data() + i, plain - i);
+    if (plain == text.size())
+      break;
+    i = plain;
+    const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
-      out += char(c);
-    } else if (c >= 0x20) {
       out += char(c);
     } else if (c == '\t') {
       out += "\\t";

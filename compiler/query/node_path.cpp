@@ -2,6 +2,7 @@
 // A bad path is an error, never a guess: a request naming it is answered "deny".
 #include "query/node_path.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace lattice::query {
@@ -23,6 +24,7 @@ std::optional<NodeName> parseNodePath(std::string_view text, std::string &error)
     return std::nullopt;
   }
   NodeName path;
+  path.reserve(std::min<size_t>(std::count(text.begin(), text.end(), '/') + 1, kMaxNodeDepth + 1));
   for (size_t begin = 0;;) {
     size_t slash = text.find('/', begin);
     std::string_view name =
