@@ -8,6 +8,7 @@
 #include "scaled_tables.h"
 
 #include <benchmark/benchmark.h>
+#include <string>
 
 namespace lattice::bench {
 namespace {
@@ -19,8 +20,18 @@ using TableBytes = const std::vector<uint8_t> &(*)();
 void BM_LoadAndVerify(benchmark::State &state, TableBytes table) {
   const std::vector<uint8_t> &bytes = table(); // generated on first use, outside the timing
   lattice_table *probe = nullptr;
-  if (bytes.empty() || lattice_table_load(bytes.data(), bytes.size(), &probe) != LATTICE_LOAD_OK) {
-    state.SkipWithError("the table does not load");
+  // The generated tables are written by the table writer, which writes nothing for tables it
+  // refuses; say why either step failed (SkipWithError keeps the pointer).
+  static std::string why;
+  if (bytes.empty()) {
+    why = "the table writer wrote nothing (the generated tables are refused)";
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  if (const lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &probe);
+      status != LATTICE_LOAD_OK) {
+    why = std::string("the table does not load: ") + lattice_load_status_message(status);
+    state.SkipWithError(why.c_str());
     return;
   }
   lattice_table_free(probe);

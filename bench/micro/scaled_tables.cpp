@@ -20,8 +20,10 @@ lower::Tables scaledTables(uint32_t roles, uint32_t permissions, uint32_t sparse
   lower::Tables t;
   t.policyName = "scaled";
   t.kindNames = {"tenant_user", "account_user"};
-  for (uint32_t f = 0; f < 8; ++f)
+  for (uint32_t f = 0; f < 8; ++f) {
     t.flagNames.push_back(numbered("flag_", f));
+    t.flagSides.push_back(f % 2 ? lower::FlagOfNode : lower::FlagOfPrincipal);
+  }
   for (uint32_t r = 0; r < roles; ++r) {
     t.roleNames.push_back(numbered("role_", r));
     t.roleKindMask.push_back(1 + r % 3);
