@@ -55,9 +55,39 @@ def render(figures, notes=None):
                       reload["reload_max_ms"], reload["storm_max_gap_ms"],
                       reload["quiet_max_gap_ms"],
                       "{:,.0f}".format(reload["storm_decisions_per_second"]))]
+    lines += [""] + target_rows(figures)
     if notes is None:
         notes = notes_part("server")
     return lines + [""] + notes
+
+
+def target_rows(figures):
+    """Issue 14's targets against this run's figures."""
+    def row(target, measured, met):
+        return "| %s | %s | %s |" % (target, measured, "met" if met else "**missed**")
+    sixteen = figures["load"]["connections"].get("16")
+    batch = figures["load"].get("batch")
+    reload = figures.get("reload")
+    rows = ["**Against the issue's targets** (issue 14), in this run:", "",
+            "| target | measured | |", "|---|---|---|"]
+    if sixteen:
+        rows.append(row("≥ 100,000 decisions/s over HTTP keep-alive at 16 connections",
+                        "{:,.0f}/s".format(sixteen["rate"]), sixteen["rate"] >= 100000))
+        rows.append(row("p99 ≤ 1 ms at 16 connections", us(sixteen["p99_us"]),
+                        sixteen["p99_us"] <= 1000))
+    if batch:
+        rows.append(row("batch ≥ 1,000,000 decisions/s",
+                        "{:,.0f}/s".format(batch["decisions_per_second"]),
+                        batch["decisions_per_second"] >= 1000000))
+    if reload:
+        rows.append(row("reload of a 1 MB bundle ≤ 5 ms with no pause in answers",
+                        "%.2f ms (median); longest gap between two decisions %.2f ms during "
+                        "the reloads, %.2f ms without" % (
+                            reload["reload_median_ms"], reload["storm_max_gap_ms"],
+                            reload["quiet_max_gap_ms"]),
+                        reload["reload_median_ms"] <= 5 and
+                        reload["storm_max_gap_ms"] <= max(1.0, 2 * reload["quiet_max_gap_ms"])))
+    return rows
 
 
 def notes_part(name):
