@@ -20,17 +20,16 @@ using TableBytes = const std::vector<uint8_t> &(*)();
 void BM_LoadAndVerify(benchmark::State &state, TableBytes table) {
   const std::vector<uint8_t> &bytes = table(); // generated on first use, outside the timing
   lattice_table *probe = nullptr;
-  // The generated tables are written by the table writer, which writes nothing for tables it
-  // refuses; say why either step failed (SkipWithError keeps the pointer).
-  static std::string why;
+  // The generated tables come from the table writer, which writes nothing for tables it
+  // refuses: say which step failed.
   if (bytes.empty()) {
-    why = "the table writer wrote nothing (the generated tables are refused)";
-    state.SkipWithError(why.c_str());
+    state.SkipWithError("the table writer refused the generated tables");
     return;
   }
   if (const lattice_load_status status = lattice_table_load(bytes.data(), bytes.size(), &probe);
       status != LATTICE_LOAD_OK) {
-    why = std::string("the table does not load: ") + lattice_load_status_message(status);
+    const std::string why = std::string("the table does not load: ") +
+                            lattice_load_status_message(status); // copied by SkipWithError
     state.SkipWithError(why.c_str());
     return;
   }

@@ -5,6 +5,7 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace lattice::query {
@@ -32,17 +33,17 @@ void appendJsonString(std::string &out, llvm::StringRef text) {
     return appendJsonString(out, llvm::json::fixUTF8(text));
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (size_t i = 0; i < text.size(); ++i) {
-    // Characters that need no escape are appended a run at a time (names are nothing else).
-    size_t plain = i;
-    while (plain < text.size() && static_cast<unsigned char>(text[plain]) >= 0x20 &&
-           text[plain] != '"' && text[plain] != '\\')
-      ++plain;
-    out.append(text.data() + i, plain - i);
-    if (plain == text.size())
+  auto plain = [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+  };
+  // Characters that need no escape are appended a run at a time (names are nothing else).
+  for (const char *at = text.begin(), *end = text.end(); at != end;) {
+    const char *run = std::find_if_not(at, end, plain);
+    out.append(at, run);
+    if (run == end)
       break;
-    i = plain;
-    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const unsigned char c = static_cast<unsigned char>(*run);
+    at = run + 1;
     if (c == '"' || c == '\\') {
       out += '\\';
       out += char(c);

@@ -209,8 +209,7 @@ std::optional<Response> fastPost(Service &service, Endpoint endpoint, const Serv
   }
   if (endpoint != Endpoint::Batch)
     return std::nullopt;
-  thread_local std::vector<query::RequestLine> requests;
-  requests.clear();
+  std::vector<query::RequestLine> requests;
   if (!readBatchBody(body, service.limits.maxBatch, requests))
     return std::nullopt;
   return batchAnswers(service, requests.size(), [&](size_t i, std::string &out) {

@@ -5,6 +5,7 @@
 #include "query/access_request.h"
 #include "query/node_path.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <simdjson.h>
@@ -182,6 +183,7 @@ bool readBatchBody(std::string_view body, size_t maxBatch, std::vector<query::Re
   simdjson::dom::array requests;
   if (fields.values[0]->get_array().get(requests) != simdjson::SUCCESS)
     return false;
+  out.reserve(std::min(requests.size(), maxBatch));
   for (element request : requests)
     if (out.size() == maxBatch || !readRequest(request, out.emplace_back()))
       return false;
