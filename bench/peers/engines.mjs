@@ -3,6 +3,7 @@
 //
 // node engines.mjs --engine cedar|casbin|js|js-names|spicedb|spicedb-bulk --scenario DIR
 //     --node-modules DIR --out ANSWERS [--workload full|plain] [--batch 1000] [--min-seconds 0]
+//     [--max-seconds 0]
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +27,7 @@ const { values: args } = parseArgs({
     workload: { type: 'string', default: 'full' },
     batch: { type: 'string', default: '1000' },
     'min-seconds': { type: 'string', default: '0' },
+    'max-seconds': { type: 'string', default: '0' },
   },
 });
 for (const name of ['engine', 'scenario', 'out'])
@@ -54,7 +56,10 @@ const requests = readRequests(args.scenario);
 const asked = engine.requestsFor ? engine.requestsFor(requests, options) : requests;
 const timing = await timeBatches(
   asked, typeof decider === 'function' ? oneByOne(decider) : decider.batch,
-  { batch: Number(args.batch), minSeconds: Number(args['min-seconds']) });
+  {
+    batch: Number(args.batch), minSeconds: Number(args['min-seconds']),
+    maxSeconds: Number(args['max-seconds']),
+  });
 await decider.close?.();
 writeAnswers(args.out, timing.answers);
 console.log(statsLine(args.engine, policy.ms, ready.ms, timing.stats));

@@ -84,12 +84,17 @@ def peers_section(peers):
             if "passes" in e:
                 timed = "%.2f s, %d pass%s" % (e["timed_s"], e["passes"],
                                               "" if e["passes"] == 1 else "es")
+            # Stopped by run_peers.py --max-seconds: its figures rest on the first requests.
+            answered = e.get("answered", result["requests"])
+            if answered < result["requests"]:
+                timed += ", first %s requests" % count(answered)
             lines.append("| %s | %s | %s | %s | %s | **%s** | %s | %s | %s | %s | %s | %s |" % (
                 label, ms(e["load_ms"]), ms(e["entities_ms"]), count(e["decisions_per_s"]),
                 ns(e["ns_mean"]), ns(e["ns_p50"]), ns(e["ns_p99"]), timed,
                 mib(e["peak_rss_kib"]), ratio_text(e["ns_p50"], lattice),
                 ratio_text(e["ns_p50"], names),
-                "all equal" if e["mismatches"] == 0 else "%d differ" % e["mismatches"]))
+                ("all equal" if e["mismatches"] == 0 else "%d differ" % e["mismatches"])
+                + ("" if answered == result["requests"] else " (of %s)" % count(answered))))
     return lines
 
 
