@@ -68,8 +68,9 @@ function timingFields(batchNs, totalNs, decisions, passes) {
 ///
 /// `maxSeconds` (0: none) bounds an engine too slow for one pass: the first pass stops after the
 /// batch that brings the timed work to it, and the answers are those of the requests asked so
-/// far, in order (SpiceDB takes 120 ms a check at the large size: 100,000 requests would take
-/// over three hours). The requests are drawn independently, so a prefix is a fair sample.
+/// far, in order (SpiceDB takes over 100 ms a check at the large size: 100,000 requests would
+/// take hours). The requests are drawn independently, so a prefix is a fair sample of them; the
+/// engine's caches are colder on it than over a full pass.
 export async function timeBatches(requests, decideBatch,
   { batch = 1000, minSeconds = 0, maxSeconds = 0 } = {}) {
   const answers = new Uint8Array(requests.length);

@@ -9,7 +9,7 @@ const SCHEMA = new URL('./schema.zed', import.meta.url);
 // SpiceDB accepts at most 1,000 updates in one WriteRelationships call by default.
 const WRITE_CHUNK = 1000;
 // CheckBulkPermissions takes at most 1,000 checks (SpiceDB's default limit), and SpiceDB ends a
-// call at its request deadline: at the large size a check takes about 190 ms, so a call of 1,000
+// call at its request deadline: at the large size a check takes about 180 ms, so a call of 1,000
 // failed with DeadlineExceeded after 30 s. Calls are sized from the last call's time per check to
 // take at most BULK_CALL_SECONDS, starting at BULK_FIRST_CALL checks.
 const BULK_MAX = 1000;
