@@ -6,6 +6,7 @@
 #include "query/answer_json.h"
 #include "query/what_can.h"
 
+#include <cmath>
 #include <fmt/format.h>
 
 namespace lattice::query {
@@ -106,6 +107,24 @@ bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error
   return parseRequestValue(*parsed, out, error);
 }
 
+bool echoableId(const llvm::json::Value &id) {
+  // Iterative: an id nested as deep as the parser allows must not overflow the stack here.
+  std::vector<const llvm::json::Value *> pending{&id};
+  while (!pending.empty()) {
+    const llvm::json::Value *value = pending.back();
+    pending.pop_back();
+    if (llvm::Optional<double> number = value->getAsNumber(); number && !std::isfinite(*number))
+      return false;
+    if (const llvm::json::Array *array = value->getAsArray())
+      for (const llvm::json::Value &element : *array)
+        pending.push_back(&element);
+    if (const llvm::json::Object *object = value->getAsObject())
+      for (const auto &member : *object)
+        pending.push_back(&member.second);
+  }
+  return true;
+}
+
 bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::string &error,
                        RequestUse use) {
   const llvm::json::Object *object = value.getAsObject();
@@ -113,8 +132,13 @@ bool parseRequestValue(const llvm::json::Value &value, RequestLine &out, std::st
     error = "a request must be a JSON object";
     return false;
   }
-  if (const llvm::json::Value *id = object->get("id"))
+  if (const llvm::json::Value *id = object->get("id")) {
+    if (!echoableId(*id)) {
+      error = kUnechoableId;
+      return false;
+    }
     out.id = *id;
+  }
   auto text = [&](llvm::StringRef key, std::string &field) {
     auto value = object->getString(key);
     if (!value) {

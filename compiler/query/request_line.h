@@ -34,9 +34,16 @@ struct RequestLine {
 /// "roles": [...], "flags": [...]}, ...], "permission": ..., "target": "a/b/c" or [...],
 /// "id": ...}`; a line with fields of both shapes is refused. On failure returns false with `error`
 /// set ("invalid JSON at column 13: expected object key", "missing string field `kind`", ...);
-/// `out.id` is set whenever the line is an object with an `id`, so even a refused request can be
-/// matched to its answer.
+/// `out.id` is set whenever the line is an object with an `id` that can be echoed (see
+/// echoableId), so even a refused request can be matched to its answer.
 bool parseRequestLine(llvm::StringRef line, RequestLine &out, std::string &error);
+
+/// Whether `id` can be echoed as JSON text. llvm::json reads a number beyond a double's range
+/// (`1e999`) as infinity and writes it back as `inf`, which is not JSON, so a request whose id
+/// holds one (at any depth) is refused with kUnechoableId, without an id in its answer.
+bool echoableId(const llvm::json::Value &id);
+inline constexpr const char *kUnechoableId =
+    "`id` holds a number beyond the range of a double, which the answer could not echo";
 
 /// `object[key]` as strings appended to `out`: true when absent; false with "`KEY` must be an
 /// array of strings" when it is anything but an array of strings.

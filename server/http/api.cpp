@@ -256,6 +256,9 @@ Response whoCan(Service &service, const ServedPolicy &policy, const llvm::json::
   const llvm::json::Object *object = value.getAsObject();
   if (object == nullptr)
     return refuse(service, Endpoint::WhoCan, 400, "a who-can request must be a JSON object");
+  const llvm::json::Value *id = object->get("id");
+  if (id != nullptr && !query::echoableId(*id))
+    return refuse(service, Endpoint::WhoCan, 400, query::kUnechoableId);
   query::NamedWhoCan named;
   auto permission = object->getString("permission");
   if (!permission)
@@ -295,7 +298,7 @@ Response whoCan(Service &service, const ServedPolicy &policy, const llvm::json::
   llvm::json::Object out{{"permission", named.permission}};
   out["flags"] = std::move(flags);
   out["relations"] = std::move(relations);
-  if (const llvm::json::Value *id = object->get("id"))
+  if (id != nullptr)
     out["id"] = *id;
   return json(200, std::move(out));
 }
