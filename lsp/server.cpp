@@ -90,6 +90,12 @@ bool Server::handle(const json::Value &message) {
     return true;
   }
   const json::Value *id = object->get("id");
+  // JSON-RPC ids are integers or strings. Any other number is refused (with a null id) rather
+  // than echoed: llvm::json reads 1e999 as infinity and would write it back as `inf`, not JSON.
+  if (id != nullptr && !id->getAsInteger() && !id->getAsString() && !id->getAsNull()) {
+    replyError(nullptr, -32600, "`id` must be an integer or a string");
+    return true;
+  }
   auto method = object->getString("method");
   if (!method) {
     if (id == nullptr) // a response to a request of ours: the server sends none that need one

@@ -165,6 +165,28 @@ TEST(Server, ProtocolStates) {
   EXPECT_EQ(abrupt.exitCode(), 1);
 }
 
+// An id that is neither an integer nor a string is refused with a null id: echoed, 1e999 was
+// written as `inf`, which is not JSON (Messages::add would fail to parse it).
+TEST(Server, RefusesAnIdThatIsNotAnIntegerOrAString) {
+  Messages messages;
+  Server server([&](const std::string &m) { messages.add(m); });
+  server.handleText(R"({"jsonrpc": "2.0", "id": 1e999, "method": "initialize", "params": {}})");
+  server.handleText(R"({"jsonrpc": "2.0", "id": 1.5, "method": "initialize", "params": {}})");
+  std::vector<std::pair<bool, int64_t>> answers; // (id is null, error code)
+  messages.each([&](const json::Object &object) {
+    const json::Object *error = object.getObject("error");
+    answers.push_back({object.get("id") && object.get("id")->getAsNull().hasValue(),
+                       error ? error->getInteger("code").getValueOr(0) : 0});
+  });
+  EXPECT_EQ(answers, (std::vector<std::pair<bool, int64_t>>{{true, -32600}, {true, -32600}}));
+  server.handleText(R"({"jsonrpc": "2.0", "id": "a", "method": "initialize", "params": {}})");
+  bool initialized = false;
+  messages.each([&](const json::Object &object) {
+    initialized |= object.getString("id") == llvm::StringRef("a") && object.get("result");
+  });
+  EXPECT_TRUE(initialized);
+}
+
 TEST(Server, OffersUtf8WhenTheClientDoes) {
   Messages messages;
   Server server([&](const std::string &m) { messages.add(m); });
